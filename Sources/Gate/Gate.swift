@@ -1,0 +1,1 @@
+// The Gate module; its types arrive with their issue.

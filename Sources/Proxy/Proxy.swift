@@ -1,0 +1,1 @@
+// The Proxy module; its types arrive with their issue.

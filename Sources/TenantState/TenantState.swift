@@ -1,0 +1,1 @@
+// The TenantState module; its types arrive with their issue.

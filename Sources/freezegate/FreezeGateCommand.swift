@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct FreezeGateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "freezegate",
+        abstract: "A tenant-freeze gateway in front of a multi-tenant education CRM."
+    )
+}
