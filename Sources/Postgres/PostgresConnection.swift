@@ -3,13 +3,15 @@ import Synchronization
 
 /// One PostgreSQL session, safe to share between tasks.
 ///
-/// Every libpq call blocks, so each one runs on a `NIOThreadPool` thread, never on an event loop or
-/// the cooperative pool's threads. Statements from concurrent callers are serialised by a mutex around
-/// the `PGconn`; a transaction, however, belongs to whoever opened it, so give concurrent work its own
-/// connection (as libpq itself expects).
+/// Every libpq call blocks, so each connection owns one dedicated thread (a one-thread `NIOThreadPool`)
+/// and runs every call there, never on an event loop or the cooperative pool's threads. A shared pool
+/// would let sessions that wait on a lock (e.g. `pg_advisory_lock`) starve the session holding it.
+/// Statements from concurrent callers are serialised on that thread; a transaction, however, belongs
+/// to whoever opened it, so give concurrent work its own connection (as libpq itself expects).
 public final class PostgresConnection: Sendable {
     private let connection: Mutex<LibPQConnection>
     private let threadPool: NIOThreadPool
+    private let isClosed = Atomic(false)
     /// The server process serving this session (`pg_backend_pid()`).
     public let backendPID: Int32
 
@@ -21,12 +23,16 @@ public final class PostgresConnection: Sendable {
 
     /// Connects; throws a `PostgresError` of kind `.connectionFailed` when the server cannot be reached
     /// or refuses the session (within the configuration's connect timeout).
-    public static func connect(
-        _ configuration: PostgresConfiguration,
-        threadPool: NIOThreadPool = .singleton
-    ) async throws -> PostgresConnection {
-        try await threadPool.runIfActive {
-            PostgresConnection(connection: try LibPQConnection(configuration: configuration), threadPool: threadPool)
+    public static func connect(_ configuration: PostgresConfiguration) async throws -> PostgresConnection {
+        let threadPool = NIOThreadPool(numberOfThreads: 1)
+        threadPool.start()
+        do {
+            return try await threadPool.runIfActive {
+                PostgresConnection(connection: try LibPQConnection(configuration: configuration), threadPool: threadPool)
+            }
+        } catch {
+            try? await threadPool.shutdownGracefully()
+            throw error
         }
     }
 
@@ -88,13 +94,23 @@ public final class PostgresConnection: Sendable {
 
     /// Ends the session. Further calls fail with a `.usage` error.
     public func close() async {
+        guard !isClosed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         _ = try? await threadPool.runIfActive {
             self.connection.withLock { $0.finish() }
         }
+        try? await threadPool.shutdownGracefully()
+    }
+
+    deinit {
+        // Dropped without close(): the PGconn is finished by LibPQConnection's deinit; stop the thread.
+        threadPool.shutdownGracefully { _ in }
     }
 
     private func run<T: Sendable>(_ body: @escaping @Sendable (LibPQConnection) throws -> T) async throws -> T {
-        try await threadPool.runIfActive {
+        guard !isClosed.load(ordering: .acquiring) else {
+            throw PostgresError(kind: .usage, message: "the connection is closed")
+        }
+        return try await threadPool.runIfActive {
             try self.connection.withLock { connection in
                 try body(connection)
             }

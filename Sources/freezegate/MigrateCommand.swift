@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Migrator
+import Postgres
+
+/// `freezegate migrate`: applies `sql/` to the database (CONTRACT.md §2).
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Apply the migrations of sql/ to the database, in order, each in its own transaction."
+    )
+
+    @Option(name: .customLong("database-url"), help: "libpq URI or key=value string (default: $DATABASE_URL).")
+    var databaseURL: String?
+
+    @Option(name: .customLong("migrations-dir"), help: "Directory of NNNN_name.sql files (default: sql/).")
+    var migrationsDirectory: String?
+
+    @Option(name: .customLong("connect-timeout"), help: "Seconds to wait for the database before giving up.")
+    var connectTimeout: Int = 10
+
+    func run() async throws {
+        let url = try DatabaseURL.resolve(flag: databaseURL)
+        let directory = try MigrationDirectory.locate(explicit: migrationsDirectory)
+        let files = try MigrationDirectory.load(directory)
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(
+                PostgresConfiguration(
+                    connectionString: url,
+                    applicationName: "freezegate-migrate",
+                    connectTimeoutSeconds: connectTimeout
+                )
+            )
+        } catch let error as PostgresError {
+            throw CommandFailure("cannot connect to the database: \(error.message)")
+        }
+        let report: MigrationReport
+        do {
+            report = try await Migrator(connection: connection).migrate(files)
+        } catch {
+            await connection.close()
+            throw CommandFailure("\(error)")
+        }
+        await connection.close()
+        for file in report.applied {
+            print("applied \(file.fileName)")
+        }
+        for version in report.unknownApplied {
+            print("warning: migration \(version) is applied in the database but has no file in \(directory)")
+        }
+        print(
+            report.applied.isEmpty
+                ? "database is up to date (\(report.alreadyApplied.count) migrations applied)"
+                : "applied \(report.applied.count) migration(s); \(report.alreadyApplied.count + report.applied.count) in total"
+        )
+    }
+}
