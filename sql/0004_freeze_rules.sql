@@ -516,7 +516,7 @@ BEGIN
         period_start := judged_at;
         base_end := base_end - (target.ends_at - judged_at);
     END IF;
-    UPDATE freezegate.freezes AS f SET cancelled_at = judged_at WHERE f.id = target_id;
+    UPDATE freezegate.freezes AS f SET cancelled_at = judged_at, credited = interval '0' WHERE f.id = target_id;
     PERFORM freezegate._settle_paid_period(tenant_key, period_start, base_end);
 END
 $$;
