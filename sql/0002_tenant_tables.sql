@@ -1,13 +1,15 @@
 -- FreezeGate tenant model: tenants, custom domains, freezes, payments.
 -- Schema freezegate is created by 0001. See sql/README.md for the model and the rules.
 -- The constraints make nonsense impossible even for hand-written DML.
+-- Tenant keys and domains are ASCII and compared byte-wise: COLLATE "C" (also much faster to sort
+-- and join than a linguistic collation, which the snapshot query needs).
 
 -- btree_gist gives the gist operator class for "tenant WITH =" in the exclusion constraint below.
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 
 CREATE TABLE freezegate.tenants (
     -- A DNS label: the subdomain of the tenant (acme.s20.online).
-    key text PRIMARY KEY
+    key text COLLATE "C" PRIMARY KEY
         CONSTRAINT tenants_key_is_dns_label CHECK (key ~ '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$'),
     -- The main administrator's e-mail; freeze requests must come from it (rule 1, case-insensitive).
     owner_email text NOT NULL
@@ -32,12 +34,12 @@ COMMENT ON COLUMN freezegate.tenants.paid_from IS 'Start of the current paid per
 
 CREATE TABLE freezegate.domains (
     -- Stored lower-case, without a trailing dot; unique across all tenants.
-    domain text PRIMARY KEY
+    domain text COLLATE "C" PRIMARY KEY
         CONSTRAINT domains_domain_is_hostname CHECK (
             length(domain) <= 253
             AND domain ~ '^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$'
             AND domain ~ '[a-z][a-z0-9-]*$'),
-    tenant text NOT NULL REFERENCES freezegate.tenants (key) ON DELETE CASCADE ON UPDATE CASCADE,
+    tenant text COLLATE "C" NOT NULL REFERENCES freezegate.tenants (key) ON DELETE CASCADE ON UPDATE CASCADE,
     created_at timestamptz NOT NULL DEFAULT now()
 );
 
@@ -47,7 +49,7 @@ COMMENT ON TABLE freezegate.domains IS 'Custom domains of tenants (besides <key>
 
 CREATE TABLE freezegate.freezes (
     id bigserial PRIMARY KEY,
-    tenant text NOT NULL REFERENCES freezegate.tenants (key) ON DELETE CASCADE ON UPDATE CASCADE,
+    tenant text COLLATE "C" NOT NULL REFERENCES freezegate.tenants (key) ON DELETE CASCADE ON UPDATE CASCADE,
     starts_at timestamptz NOT NULL CONSTRAINT freezes_starts_at_finite CHECK (isfinite(starts_at)),
     -- Planned end.
     ends_at timestamptz NOT NULL CONSTRAINT freezes_ends_at_finite CHECK (isfinite(ends_at)),
@@ -82,7 +84,7 @@ COMMENT ON TABLE freezegate.freezes IS
 
 CREATE TABLE freezegate.payments (
     id bigserial PRIMARY KEY,
-    tenant text NOT NULL REFERENCES freezegate.tenants (key) ON DELETE CASCADE ON UPDATE CASCADE,
+    tenant text COLLATE "C" NOT NULL REFERENCES freezegate.tenants (key) ON DELETE CASCADE ON UPDATE CASCADE,
     days integer NOT NULL CONSTRAINT payments_days_positive CHECK (days > 0),
     -- When the paid days start running if the payment opened a new paid period; NULL when the days
     -- were appended to the paid period that was running or scheduled.
