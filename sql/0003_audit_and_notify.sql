@@ -22,8 +22,8 @@ COMMENT ON TABLE freezegate.audit_log IS
     'Who changed what: one row per changed row of tenants, domains, freezes, payments.';
 
 -- Trigger function; TG_ARGV[0] names the column holding the tenant key ('key' or 'tenant').
--- The functions of 0004 declare "SET freezegate.operation = '<function name>'", which is in force
--- for the statements they run and restored when they return.
+-- The functions of 0004 set the transaction-local setting freezegate.operation to their name while
+-- they run (and put the previous value back before they return).
 CREATE FUNCTION freezegate.audit_and_notify() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp

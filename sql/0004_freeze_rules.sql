@@ -3,7 +3,7 @@
 -- Conventions:
 --  * every function takes a last "at timestamptz DEFAULT now()": the moment the operation is judged at;
 --  * every function runs with TimeZone = UTC, so that "30 days" and calendar years are UTC days and
---    years, and declares "SET freezegate.operation = '<its name>'" for the audit trigger;
+--    years, and names itself in the setting freezegate.operation for the audit trigger;
 --  * every function that changes a tenant locks the tenant's row FOR UPDATE before it reads anything,
 --    so that two concurrent requests for one tenant are judged one after the other;
 --  * every rule violation raises its own SQLSTATE of class FG (table in sql/README.md); an error
@@ -214,6 +214,31 @@ BEGIN
 END
 $$;
 
+-- Names the running function for the audit trigger (transaction-local setting freezegate.operation)
+-- and returns the previous name, which the function puts back before it returns, so that later
+-- DML in the same transaction is audited as INSERT/UPDATE/DELETE again. (A function-level
+-- "SET freezegate.operation = ..." clause would be neater, but PostgreSQL 15 lets only superusers
+-- create functions that set placeholder parameters.) On error the setting is rolled back with
+-- the (sub)transaction.
+CREATE FUNCTION freezegate._begin_operation(name text) RETURNS text
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    previous text := coalesce(current_setting('freezegate.operation', true), '');
+BEGIN
+    PERFORM set_config('freezegate.operation', name, true);
+    RETURN previous;
+END
+$$;
+
+CREATE FUNCTION freezegate._end_operation(previous text) RETURNS void
+    LANGUAGE sql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT set_config('freezegate.operation', coalesce(previous, ''), true);
+$$;
+
 -- ---------------------------------------------------------------------------------------------
 -- The public functions (CONTRACT.md section 7).
 -- ---------------------------------------------------------------------------------------------
@@ -224,10 +249,10 @@ CREATE FUNCTION freezegate.create_tenant(tenant text, owner_email text, paid_unt
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
     SET TimeZone = 'UTC'
-    SET freezegate.operation = 'create_tenant'
 AS $$
 #variable_conflict use_column
 DECLARE
+    previous_operation text := freezegate._begin_operation('create_tenant');
     new_key text := create_tenant.tenant;
     new_email text := create_tenant.owner_email;
     new_paid_until timestamptz := create_tenant.paid_until;
@@ -252,6 +277,7 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'FG015',
             MESSAGE = format('tenant %s already exists', quote_literal(new_key));
     END IF;
+    PERFORM freezegate._end_operation(previous_operation);
 END
 $$;
 
@@ -260,10 +286,10 @@ CREATE FUNCTION freezegate.add_domain(tenant text, domain text, at timestamptz D
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
     SET TimeZone = 'UTC'
-    SET freezegate.operation = 'add_domain'
 AS $$
 #variable_conflict use_column
 DECLARE
+    previous_operation text := freezegate._begin_operation('add_domain');
     tenant_key text := add_domain.tenant;
     host text := lower(btrim(add_domain.domain));
     judged_at timestamptz := add_domain.at;
@@ -289,6 +315,7 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'FG015',
             MESSAGE = format('domain %s is already registered to tenant %s', quote_literal(host), quote_literal(owner_key));
     END IF;
+    PERFORM freezegate._end_operation(previous_operation);
 END
 $$;
 
@@ -297,10 +324,10 @@ CREATE FUNCTION freezegate.record_payment(tenant text, days integer, at timestam
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
     SET TimeZone = 'UTC'
-    SET freezegate.operation = 'record_payment'
 AS $$
 #variable_conflict use_column
 DECLARE
+    previous_operation text := freezegate._begin_operation('record_payment');
     tenant_key text := record_payment.tenant;
     paid_days integer := record_payment.days;
     judged_at timestamptz := record_payment.at;
@@ -331,6 +358,7 @@ BEGIN
     INSERT INTO freezegate.payments (tenant, days, starts_at, kind, created_at)
     VALUES (tenant_key, paid_days, payment_start, 'payment', judged_at);
     PERFORM freezegate._settle_paid_period(tenant_key, period_start, base_end);
+    PERFORM freezegate._end_operation(previous_operation);
 END
 $$;
 
@@ -341,10 +369,10 @@ CREATE FUNCTION freezegate.request_freeze(tenant text, starts_at timestamptz, en
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
     SET TimeZone = 'UTC'
-    SET freezegate.operation = 'request_freeze'
 AS $$
 #variable_conflict use_column
 DECLARE
+    previous_operation text := freezegate._begin_operation('request_freeze');
     tenant_key text := request_freeze.tenant;
     freeze_start timestamptz := request_freeze.starts_at;
     freeze_end timestamptz := request_freeze.ends_at;
@@ -430,6 +458,7 @@ BEGIN
         VALUES (tenant_key, 30, month_start, 'freeze_month', new_id, judged_at);
     END IF;
     PERFORM freezegate._settle_paid_period(tenant_key, period_start, base_end);
+    PERFORM freezegate._end_operation(previous_operation);
     RETURN new_id;
 END
 $$;
@@ -439,10 +468,10 @@ CREATE FUNCTION freezegate.unfreeze(tenant text, at timestamptz DEFAULT now())
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
     SET TimeZone = 'UTC'
-    SET freezegate.operation = 'unfreeze'
 AS $$
 #variable_conflict use_column
 DECLARE
+    previous_operation text := freezegate._begin_operation('unfreeze');
     tenant_key text := unfreeze.tenant;
     judged_at timestamptz := unfreeze.at;
     t freezegate.tenants;
@@ -469,6 +498,7 @@ BEGIN
     END IF;
     UPDATE freezegate.freezes AS f SET ended_at = judged_at WHERE f.id = running.id;
     PERFORM freezegate._settle_paid_period(tenant_key, period_start, base_end);
+    PERFORM freezegate._end_operation(previous_operation);
 END
 $$;
 
@@ -477,10 +507,10 @@ CREATE FUNCTION freezegate.cancel_freeze(freeze_id bigint, at timestamptz DEFAUL
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
     SET TimeZone = 'UTC'
-    SET freezegate.operation = 'cancel_freeze'
 AS $$
 #variable_conflict use_column
 DECLARE
+    previous_operation text := freezegate._begin_operation('cancel_freeze');
     target_id bigint := cancel_freeze.freeze_id;
     judged_at timestamptz := cancel_freeze.at;
     tenant_key text;
@@ -518,6 +548,7 @@ BEGIN
     END IF;
     UPDATE freezegate.freezes AS f SET cancelled_at = judged_at, credited = interval '0' WHERE f.id = target_id;
     PERFORM freezegate._settle_paid_period(tenant_key, period_start, base_end);
+    PERFORM freezegate._end_operation(previous_operation);
 END
 $$;
 
@@ -527,10 +558,10 @@ CREATE FUNCTION freezegate.force_freeze(tenant text, starts_at timestamptz, ends
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
     SET TimeZone = 'UTC'
-    SET freezegate.operation = 'force_freeze'
 AS $$
 #variable_conflict use_column
 DECLARE
+    previous_operation text := freezegate._begin_operation('force_freeze');
     tenant_key text := force_freeze.tenant;
     freeze_start timestamptz := force_freeze.starts_at;
     freeze_end timestamptz := force_freeze.ends_at;
@@ -559,6 +590,7 @@ BEGIN
     RETURNING id INTO new_id;
     PERFORM freezegate._settle_paid_period(tenant_key, t.paid_from,
         freezegate._paid_base_end(tenant_key, t.paid_from, t.paid_until));
+    PERFORM freezegate._end_operation(previous_operation);
     RETURN new_id;
 END
 $$;

@@ -7,7 +7,8 @@
 #   sql/tests/run.sh [TEST-NAME-SUBSTRING...]
 #
 # Starts a throwaway PostgreSQL cluster (as user postgres when run as root) on a Unix socket in a
-# temporary directory and removes it afterwards. PG_BIN overrides /usr/lib/postgresql/15/bin.
+# temporary directory and removes it afterwards. Migrations and tests run as the ordinary role fg_app,
+# owner of the test databases. PG_BIN overrides /usr/lib/postgresql/15/bin.
 # A test file may declare lines "-- expect-output: <extended regex>" that its psql output must match.
 set -euo pipefail
 
@@ -31,6 +32,9 @@ as_pg "$pg_bin/pg_ctl" -D "$cluster/data" -o "-k $cluster -p $port -c listen_add
 
 export PGHOST=$cluster PGPORT=$port PGUSER=postgres
 psql_cmd=(psql -X -q -v ON_ERROR_STOP=1)
+# Migrations and tests run as an ordinary role that owns its databases, not as a superuser.
+"${psql_cmd[@]}" -d postgres -c 'CREATE ROLE fg_app LOGIN' >/dev/null
+export PGUSER=fg_app
 
 migrate() { # database
     "${psql_cmd[@]}" -d "$1" -c 'CREATE SCHEMA IF NOT EXISTS freezegate' >/dev/null
@@ -50,7 +54,7 @@ for test in "$here"/[0-9]*.sql "$here"/[0-9]*.sh; do
         [ $match = yes ] || continue
     fi
     n=$((n + 1)); db="t$n"
-    "${psql_cmd[@]}" -d postgres -c "CREATE DATABASE $db" >/dev/null
+    "${psql_cmd[@]}" -U postgres -d postgres -c "CREATE DATABASE $db OWNER fg_app" >/dev/null
     migrate "$db"
     out="$cluster/$name.out"
     ok=yes
