@@ -26,6 +26,11 @@ SELECT fg_test.expect_eq(fg_test.state_of('late', '2031-04-14Z'), 'expired', 'ex
 -- the subscription counts as active for rule 4, so another freeze needs no second month.
 SELECT freezegate.request_freeze('late', '2031-06-01Z', '2031-07-01Z', 'o@late.example', false, '2031-01-20Z');
 SELECT fg_test.expect_eq(fg_test.paid_until('late'), timestamptz '2031-04-14Z', 'a freeze after the paid month keeps nothing');
+-- a payment before the scheduled period starts is appended to it
+SELECT freezegate.record_payment('late', 10, '2031-01-25Z');
+SELECT fg_test.expect_eq((SELECT row(paid_from, paid_until)::text FROM freezegate.tenants WHERE key = 'late'),
+    row(timestamptz '2031-03-15Z', timestamptz '2031-04-24Z')::text, 'payment appended to the scheduled month');
+SELECT fg_test.expect_eq(fg_test.state_of('late', '2031-01-25Z'), 'expired', 'still expired until the freeze');
 
 -- Unfreezing a rule-5 freeze early starts the month at the unfreeze.
 SELECT freezegate.create_tenant('early', 'o@early.example', '2030-12-01Z', '2030-01-01Z');
