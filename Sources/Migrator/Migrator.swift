@@ -1,1 +1,106 @@
-// The Migrator module.
+import Logging
+import Postgres
+
+/// Applies migrations to one database, each in its own transaction, recording what was applied.
+///
+/// A session-level advisory lock is held for the whole run, so two migrators started at once apply
+/// every file exactly once: the second waits, then finds nothing left to do.
+public struct Migrator: Sendable {
+    /// The advisory-lock key (`pg_advisory_lock`), arbitrary but fixed: "FrzGate" in ASCII.
+    public static let advisoryLockKey: Int64 = 0x46_72_7A_47_61_74_65
+    public static let historyTable = "freezegate.schema_migrations"
+
+    private let connection: PostgresConnection
+    private let logger: Logger
+
+    public init(connection: PostgresConnection, logger: Logger = Logger(label: "freezegate.migrate")) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    public func migrate(_ files: [MigrationFile]) async throws -> MigrationReport {
+        try MigrationDirectory.checkUniqueVersions(files)
+        try await connection.query("SELECT pg_advisory_lock($1)", [Self.advisoryLockKey])
+        do {
+            let report = try await migrateWhileLocked(files.sorted { $0.version < $1.version })
+            try await connection.query("SELECT pg_advisory_unlock($1)", [Self.advisoryLockKey])
+            return report
+        } catch {
+            _ = try? await connection.query("SELECT pg_advisory_unlock($1)", [Self.advisoryLockKey])
+            throw error
+        }
+    }
+
+    private func migrateWhileLocked(_ files: [MigrationFile]) async throws -> MigrationReport {
+        try await connection.execute(
+            """
+            SET client_min_messages = warning;
+            CREATE SCHEMA IF NOT EXISTS freezegate;
+            CREATE TABLE IF NOT EXISTS \(Self.historyTable) (
+                version     integer PRIMARY KEY,
+                name        text NOT NULL,
+                checksum    text NOT NULL,
+                applied_at  timestamptz NOT NULL DEFAULT now(),
+                applied_by  text NOT NULL DEFAULT session_user,
+                duration_ms integer NOT NULL
+            );
+            RESET client_min_messages;
+            """
+        )
+        var recorded: [Int: String] = [:]
+        for row in try await connection.query("SELECT version, checksum FROM \(Self.historyTable)") {
+            recorded[try row.decode(Int.self, column: 0)] = try row.decode(String.self, column: 1)
+        }
+        var report = MigrationReport()
+        var pending: [(MigrationFile, String)] = []
+        for file in files {
+            let checksum = try await self.checksum(of: file)
+            if let recordedChecksum = recorded.removeValue(forKey: file.version) {
+                guard recordedChecksum == checksum else {
+                    throw MigrationError.editedAfterApply(
+                        fileName: file.fileName,
+                        recordedChecksum: recordedChecksum,
+                        currentChecksum: checksum
+                    )
+                }
+                report.alreadyApplied.append(file)
+            } else {
+                pending.append((file, checksum))
+            }
+        }
+        report.unknownApplied = recorded.keys.sorted()
+        for version in report.unknownApplied {
+            logger.warning("database has migration \(version) applied, but no file for it exists")
+        }
+        for (file, checksum) in pending {
+            try await apply(file, checksum: checksum)
+            report.applied.append(file)
+        }
+        return report
+    }
+
+    private func apply(_ file: MigrationFile, checksum: String) async throws {
+        let clock = ContinuousClock()
+        let started = clock.now
+        do {
+            try await connection.transaction { connection in
+                try await connection.execute(file.sql)
+                let elapsed = started.duration(to: clock.now)
+                let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+                try await connection.query(
+                    "INSERT INTO \(Self.historyTable) (version, name, checksum, duration_ms) VALUES ($1, $2, $3, $4)",
+                    [file.version, file.name, checksum, milliseconds]
+                )
+            }
+        } catch let error as PostgresError {
+            throw MigrationError.failed(fileName: file.fileName, error: error.description)
+        }
+        logger.info("applied migration \(file.fileName)")
+    }
+
+    /// SHA-256 of the file's text, computed by the server so that no crypto library is needed here.
+    private func checksum(of file: MigrationFile) async throws -> String {
+        let rows = try await connection.query("SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex')", [file.sql])
+        return try rows[0].decode(String.self, column: 0)
+    }
+}

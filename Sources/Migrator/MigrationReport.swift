@@ -1,0 +1,9 @@
+/// What one `migrate` run did.
+public struct MigrationReport: Sendable {
+    /// Files applied by this run, in order.
+    public var applied: [MigrationFile] = []
+    /// Files found already applied (unchanged).
+    public var alreadyApplied: [MigrationFile] = []
+    /// Versions recorded in the database for which no file exists (applied by a newer release).
+    public var unknownApplied: [Int] = []
+}

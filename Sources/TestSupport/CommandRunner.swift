@@ -1,0 +1,78 @@
+import Foundation
+
+/// Runs a command to completion, capturing its output; for test set-up only (it blocks).
+///
+/// Uses `posix_spawn` and `waitpid` directly: Foundation's `Process.waitUntilExit` was seen to hang
+/// on Linux once the child had already exited.
+public enum CommandRunner {
+    public struct Failure: Error, CustomStringConvertible {
+        public let command: [String]
+        public let status: Int32
+        public let output: String
+        public var description: String { "\(command.joined(separator: " ")) exited \(status): \(output)" }
+    }
+
+    @discardableResult
+    public static func run(_ arguments: [String]) throws -> String {
+        var pipeDescriptors: [Int32] = [0, 0]
+        guard pipe(&pipeDescriptors) == 0 else { throw Failure(command: arguments, status: errno, output: "pipe") }
+        let (readEnd, writeEnd) = (pipeDescriptors[0], pipeDescriptors[1])
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, writeEnd, 1)
+        posix_spawn_file_actions_adddup2(&actions, writeEnd, 2)
+        posix_spawn_file_actions_addclose(&actions, readEnd)
+        posix_spawn_file_actions_addclose(&actions, writeEnd)
+        let pid = try spawn(arguments, actions: &actions)
+        close(writeEnd)
+        var output: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = read(readEnd, &buffer, buffer.count)
+            if count > 0 {
+                output.append(contentsOf: buffer[0..<count])
+            } else if count == 0 || errno != EINTR {
+                break
+            }
+        }
+        close(readEnd)
+        let status = waitForExit(pid)
+        let text = String(decoding: output, as: UTF8.self)
+        guard status == 0 else { throw Failure(command: arguments, status: status, output: text) }
+        return text
+    }
+
+    /// Starts a process in its own session that outlives this one; stdio goes to /dev/null.
+    public static func spawnDetached(_ arguments: [String]) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        // `setsid -f` forks: the process we wait for exits at once, its child lives on unattached.
+        let pid = try spawn(["setsid", "-f"] + arguments, actions: &actions)
+        _ = waitForExit(pid)
+    }
+
+    private static func spawn(_ arguments: [String], actions: inout posix_spawn_file_actions_t) throws -> pid_t {
+        var pid: pid_t = 0
+        let cArguments = arguments.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        let result = posix_spawnp(&pid, arguments[0], &actions, nil, cArguments, environ)
+        guard result == 0 else {
+            throw Failure(command: arguments, status: result, output: "cannot start \(arguments[0]): \(String(cString: strerror(result)))")
+        }
+        return pid
+    }
+
+    private static func waitForExit(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        // WIFEXITED / WEXITSTATUS, which Swift does not import.
+        if status & 0x7f == 0 { return (status >> 8) & 0xff }
+        return 128 + (status & 0x7f)
+    }
+}
