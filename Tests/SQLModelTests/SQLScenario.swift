@@ -21,8 +21,8 @@ struct SQLScenario {
     }
 
     @discardableResult
-    func query(_ sql: String, _ parameters: [String?] = []) async throws -> [PostgresRow] {
-        try await connection.query(sql, parameters)
+    func query(_ sql: String, _ parameters: [String?] = []) async throws -> PostgresRows {
+        try await connection.query(sql, parameters.map { $0 as any PostgresEncodable })
     }
 
     /// The first column of the first row as text (NULL → nil).
@@ -45,7 +45,10 @@ struct SQLScenario {
             #expect(error.sqlState == sqlState, "\(error)", sourceLocation: sourceLocation)
             return error.message
         }
-        Issue.record("expected SQLSTATE \(sqlState), but the statement succeeded: \(sql)", sourceLocation: sourceLocation)
+        Issue.record(
+            "expected SQLSTATE \(sqlState), but the statement succeeded: \(sql)",
+            sourceLocation: sourceLocation
+        )
         return ""
     }
 
@@ -54,27 +57,40 @@ struct SQLScenario {
     func createTenant(_ tenant: String, owner: String, paidUntil: String, at: String) async throws {
         try await query(
             "SELECT freezegate.create_tenant($1, $2, $3::timestamptz, $4::timestamptz)",
-            [tenant, owner, paidUntil, at])
+            [tenant, owner, paidUntil, at]
+        )
     }
 
     @discardableResult
     func requestFreeze(
-        _ tenant: String, from start: String, to end: String, by requester: String,
-        payOneMonth: Bool = false, at: String
+        _ tenant: String,
+        from start: String,
+        to end: String,
+        by requester: String,
+        payOneMonth: Bool = false,
+        at: String
     ) async throws -> Int64 {
         let rows = try await query(
             "SELECT freezegate.request_freeze($1, $2::timestamptz, $3::timestamptz, $4, $5::boolean, $6::timestamptz)",
-            [tenant, start, end, requester, payOneMonth ? "true" : "false", at])
+            [tenant, start, end, requester, payOneMonth ? "true" : "false", at]
+        )
         return try rows[0].decode(Int64.self, column: 0)
     }
 
     @discardableResult
-    func forceFreeze(_ tenant: String, from start: String, to end: String, reason: String, at: String)
+    func forceFreeze(
+        _ tenant: String,
+        from start: String,
+        to end: String,
+        reason: String,
+        at: String
+    )
         async throws -> Int64
     {
         let rows = try await query(
             "SELECT freezegate.force_freeze($1, $2::timestamptz, $3::timestamptz, $4, $5::timestamptz)",
-            [tenant, start, end, reason, at])
+            [tenant, start, end, reason, at]
+        )
         return try rows[0].decode(Int64.self, column: 0)
     }
 
@@ -87,7 +103,10 @@ struct SQLScenario {
     }
 
     func recordPayment(_ tenant: String, days: Int, at: String) async throws {
-        try await query("SELECT freezegate.record_payment($1, $2::integer, $3::timestamptz)", [tenant, String(days), at])
+        try await query(
+            "SELECT freezegate.record_payment($1, $2::integer, $3::timestamptz)",
+            [tenant, String(days), at]
+        )
     }
 
     // MARK: - Reading state back
@@ -98,18 +117,22 @@ struct SQLScenario {
     func paidUntil(_ tenant: String) async throws -> String? {
         try await text(
             "SELECT to_char(paid_until AT TIME ZONE 'UTC', \(Self.isoUTC)) FROM freezegate.tenants WHERE key = $1",
-            [tenant])
+            [tenant]
+        )
     }
 
     func paidFrom(_ tenant: String) async throws -> String? {
         try await text(
             "SELECT to_char(paid_from AT TIME ZONE 'UTC', \(Self.isoUTC)) FROM freezegate.tenants WHERE key = $1",
-            [tenant])
+            [tenant]
+        )
     }
 
     func state(_ tenant: String, at: String) async throws -> String? {
         try await text(
-            "SELECT state FROM freezegate.tenant_status_at($2::timestamptz) WHERE tenant = $1", [tenant, at])
+            "SELECT state FROM freezegate.tenant_status_at($2::timestamptz) WHERE tenant = $1",
+            [tenant, at]
+        )
     }
 
     /// `tenant_status_at(at)` of one tenant as "state frozen_from frozen_until paid_until delete_after".
@@ -122,7 +145,9 @@ struct SQLScenario {
                 to_char(paid_until AT TIME ZONE 'UTC', \(Self.isoUTC)),
                 coalesce(to_char(delete_after AT TIME ZONE 'UTC', \(Self.isoUTC)), '-'))
             FROM freezegate.tenant_status_at($2::timestamptz) WHERE tenant = $1
-            """, [tenant, at])
+            """,
+            [tenant, at]
+        )
     }
 
     /// Every row of every freezegate table (audit log included), to compare before/after a call.
@@ -135,7 +160,8 @@ struct SQLScenario {
                 (SELECT string_agg(to_jsonb(f)::text, E'\\n' ORDER BY f.id) FROM freezegate.freezes f),
                 (SELECT string_agg(to_jsonb(p)::text, E'\\n' ORDER BY p.id) FROM freezegate.payments p),
                 (SELECT string_agg(to_jsonb(a)::text, E'\\n' ORDER BY a.id) FROM freezegate.audit_log a))
-            """) ?? ""
+            """
+        ) ?? ""
     }
 }
 
