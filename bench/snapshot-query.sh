@@ -6,8 +6,8 @@
 #
 # Starts a throwaway PostgreSQL cluster (as user postgres when run as root) on a Unix socket in a
 # temporary directory, migrates it by applying sql/[0-9]*.sql with psql in order (each file in one
-# transaction, like `freezegate migrate`; schema freezegate is created first in case sql/0001 is
-# not on this branch), seeds with generate_series, runs the query RUNS times from psql fetching
+# transaction, like `freezegate migrate`, which had no command-line entry yet when this was written;
+# schema freezegate is created first in case sql/0001 is missing), seeds with generate_series, runs the query RUNS times from psql fetching
 # every row (\timing, output to /dev/null), prints every time and the median, plus one EXPLAIN
 # ANALYZE, then removes the cluster. PG_BIN overrides /usr/lib/postgresql/15/bin.
 set -euo pipefail
@@ -34,9 +34,9 @@ export PGHOST=$cluster PGPORT=$port PGUSER=postgres PGDATABASE=bench
 psql_cmd=(psql -X -q -v ON_ERROR_STOP=1)
 
 "${psql_cmd[@]}" -d postgres -c 'CREATE DATABASE bench'
-"${psql_cmd[@]}" -c 'CREATE SCHEMA IF NOT EXISTS freezegate'
+PGOPTIONS="-c client_min_messages=warning" "${psql_cmd[@]}" -c 'CREATE SCHEMA IF NOT EXISTS freezegate'
 for f in "$root"/sql/[0-9][0-9][0-9][0-9]_*.sql; do
-    "${psql_cmd[@]}" -1 -f "$f" >/dev/null
+    PGOPTIONS="-c client_min_messages=warning" "${psql_cmd[@]}" -1 -f "$f" >/dev/null
 done
 
 echo "seeding $tenants tenants, $((tenants * 2)) freezes, $((tenants / 4)) domains ..."

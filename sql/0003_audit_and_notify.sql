@@ -22,10 +22,14 @@ COMMENT ON TABLE freezegate.audit_log IS
     'Who changed what: one row per changed row of tenants, domains, freezes, payments.';
 
 -- Trigger function; TG_ARGV[0] names the column holding the tenant key ('key' or 'tenant').
+-- SECURITY DEFINER (owner: whoever ran the migrations), so that a role allowed to change tenants
+-- needs no privilege on audit_log: the log is written by the triggers only. session_user is
+-- still the real session's user.
 -- The functions of 0004 set the transaction-local setting freezegate.operation to their name while
 -- they run (and put the previous value back before they return).
 CREATE FUNCTION freezegate.audit_and_notify() RETURNS trigger
     LANGUAGE plpgsql
+    SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -77,6 +81,7 @@ CREATE TRIGGER payments_audit_update AFTER UPDATE ON freezegate.payments
 -- announce every affected tenant, before the rows are gone.
 CREATE FUNCTION freezegate.audit_and_notify_truncate() RETURNS trigger
     LANGUAGE plpgsql
+    SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Runs the psql scenario suite of the SQL model (sql/tests/[0-9]*.sql and *.sh), each test in a
-# fresh database migrated with the sql/0*.sql files (applied with psql in order, each in one
+# fresh database migrated with the sql/[0-9]*.sql files (applied with psql in order, each in one
 # transaction, like `freezegate migrate`; schema freezegate is created first in case sql/0001 is
-# not on this branch).
+# missing).
 #
 #   sql/tests/run.sh [TEST-NAME-SUBSTRING...]
 #
 # Starts a throwaway PostgreSQL cluster (as user postgres when run as root) on a Unix socket in a
 # temporary directory and removes it afterwards. Migrations and tests run as the ordinary role fg_app,
-# owner of the test databases. PG_BIN overrides /usr/lib/postgresql/15/bin.
+# owner of the test databases (and member of fg_ops, a role with only the privileges granted to it). PG_BIN overrides /usr/lib/postgresql/15/bin.
 # A test file may declare lines "-- expect-output: <extended regex>" that its psql output must match.
 set -euo pipefail
 
@@ -33,13 +33,13 @@ as_pg "$pg_bin/pg_ctl" -D "$cluster/data" -o "-k $cluster -p $port -c listen_add
 export PGHOST=$cluster PGPORT=$port PGUSER=postgres
 psql_cmd=(psql -X -q -v ON_ERROR_STOP=1)
 # Migrations and tests run as an ordinary role that owns its databases, not as a superuser.
-"${psql_cmd[@]}" -d postgres -c 'CREATE ROLE fg_app LOGIN' >/dev/null
+"${psql_cmd[@]}" -d postgres -c 'CREATE ROLE fg_app LOGIN' -c 'CREATE ROLE fg_ops NOLOGIN' -c 'GRANT fg_ops TO fg_app' >/dev/null
 export PGUSER=fg_app
 
 migrate() { # database
-    "${psql_cmd[@]}" -d "$1" -c 'CREATE SCHEMA IF NOT EXISTS freezegate' >/dev/null
+    PGOPTIONS="-c client_min_messages=warning" "${psql_cmd[@]}" -d "$1" -c "CREATE SCHEMA IF NOT EXISTS freezegate" >/dev/null
     for f in "$sql_dir"/[0-9][0-9][0-9][0-9]_*.sql; do
-        "${psql_cmd[@]}" -d "$1" -1 -f "$f" >/dev/null
+        PGOPTIONS="-c client_min_messages=warning" "${psql_cmd[@]}" -d "$1" -1 -f "$f" >/dev/null
     done
     "${psql_cmd[@]}" -d "$1" -f "$here/helpers.sql" >/dev/null
 }
