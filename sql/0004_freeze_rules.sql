@@ -28,7 +28,7 @@ AS $$
     FROM (SELECT trunc(extract(epoch FROM d))::bigint AS s) AS seconds
 $$;
 
--- "2027-07-01 00:00:00+00": instants for error messages, always in UTC.
+-- "2027-07-01 00:00:00Z": instants for error messages, always in UTC.
 CREATE FUNCTION freezegate._instant_text(t timestamptz) RETURNS text
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
@@ -38,7 +38,7 @@ $$;
 
 -- Raises FG014 unless the instant is given and finite.
 CREATE FUNCTION freezegate._require_instant(value timestamptz, name text) RETURNS void
-    LANGUAGE plpgsql IMMUTABLE
+    LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
