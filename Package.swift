@@ -104,6 +104,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "SQLModelTests", dependencies: ["Postgres", "Migrator", "TestSupport"]),
         .testTarget(name: "MigratorTests", dependencies: ["Migrator", "Postgres", "TestSupport"]),
         .testTarget(name: "TenantStateTests", dependencies: ["TenantState", "Postgres", "TestSupport"]),
         .testTarget(
