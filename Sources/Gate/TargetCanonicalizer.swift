@@ -133,7 +133,8 @@ public enum TargetCanonicalizer {
         }
         if found.contains(.fragment) { toggle(\.fragmentIsPath) }
         if found.contains(.doubleEncoding) || found.contains(.unicodeEscape) {
-            dimensions.append([{ _ in }, { $0.decodeRounds = 2 }])
+            // Two proxies decoding once each, or a decoder that loops until nothing changes.
+            dimensions.append([{ _ in }, { $0.decodeRounds = 2 }, { $0.decodeRounds = 16 }])
         }
         if found.contains(.unicodeEscape) { toggle(\.unicodeEscapes) }
         if found.contains(.encodedSlash) { toggle(\.encodedSlashSeparates) }
@@ -142,7 +143,9 @@ public enum TargetCanonicalizer {
         if found.contains(.compatibilityForm) { toggle(\.compatibilityFold) }
         if found.contains(.invisibleCharacter) { toggle(\.removeInvisible) }
         if found.contains(.invalidUTF8) || found.contains(.overlongUTF8) { toggle(\.lenientUTF8) }
-        if found.contains(.controlCharacter) { toggle(\.truncateAtNUL) }
+        if found.contains(.controlCharacter) {
+            dimensions.append([{ _ in }, { $0.truncateAtNUL = true }, { $0.removeControls = true }])
+        }
         if found.contains(.encodedQuery) { toggle(\.truncateAtDecodedQuery) }
         if found.contains(.trailingDotOrSpace) { toggle(\.trimTrailingDotsAndSpaces) }
         if found.contains(.networkPath) { toggle(\.networkPath) }
@@ -259,6 +262,9 @@ public enum TargetCanonicalizer {
             bytes = next
         }
         var truncated = false
+        if options.removeControls {
+            bytes.removeAll { $0 < 0x20 || $0 == 0x7F }
+        }
         if options.truncateAtNUL, let nul = bytes.firstIndex(of: 0) {
             bytes = Array(bytes[..<nul])
             truncated = true

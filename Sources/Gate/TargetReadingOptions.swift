@@ -22,6 +22,7 @@ struct TargetReadingOptions: Hashable {
     var removeInvisible = false
     var lenientUTF8 = false
     var truncateAtNUL = false
+    var removeControls = false
     var truncateAtDecodedQuery = false
     var trimTrailingDotsAndSpaces = false
     var dotHandling: DotHandling = .afterDecoding
