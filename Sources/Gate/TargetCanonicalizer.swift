@@ -86,7 +86,7 @@ public enum TargetCanonicalizer {
             case UInt8(ascii: "\\"): found.insert(.encodedBackslash)
             case UInt8(ascii: ";"): found.insert(.parameters)
             case UInt8(ascii: "?"), UInt8(ascii: "#"): found.insert(.encodedQuery)
-            case UInt8(ascii: " "), UInt8(ascii: "\t"): found.insert(.whitespace)
+            case UInt8(ascii: "\t"): found.insert(.whitespace)
             case 0..<0x20, 0x7F: found.insert(.controlCharacter)
             default: break
             }

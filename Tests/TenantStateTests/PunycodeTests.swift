@@ -28,6 +28,7 @@ import Testing
         ("ac\u{00AD}me.s20.online", "acme.s20.online"),
         ("acme。s20.online", "acme.s20.online"),
         ("ПРИМЕР.рф", "xn--e1afmkfd.xn--p1ai"),
+        ("школа.рф", "xn--80atdl2c.xn--p1ai"),
     ])
     func normalisesDomainNames(input: String, expected: String) {
         #expect(DomainName.normalized(input) == expected)
