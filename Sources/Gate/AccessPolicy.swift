@@ -27,15 +27,15 @@ public struct AccessPolicy: Sendable {
     }
 
     private func restricted(_ classification: TargetClassification, reason: BlockReason, until: Date?) -> AccessDecision {
-        let blocking: RequestClass?
+        let blocking: (requestClass: RequestClass, segments: [String])
         if classification.isAmbiguous {
-            blocking = classification.readingClasses.first { $0.action == .block }
-            if blocking == nil { return .reject(status: 400) }
+            guard let blocked = classification.firstBlockedReading else { return .reject(status: 400) }
+            blocking = blocked
         } else {
-            blocking = classification.requestClass.action == .block ? classification.requestClass : nil
+            guard classification.requestClass.action == .block else { return .forward }
+            blocking = (classification.requestClass, classification.segments)
         }
-        guard let blocking else { return .forward }
-        let link = blocking.licensingLink ? self.profile.licensingURL(for: classification.segments) : nil
+        let link = blocking.requestClass.licensingLink ? self.profile.licensingURL(for: blocking.segments) : nil
         return .block(reason: reason, until: until, licensingURL: link)
     }
 }

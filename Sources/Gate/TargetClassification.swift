@@ -9,12 +9,32 @@ public struct TargetClassification: Sendable, Hashable {
     public let isAmbiguous: Bool
     /// The classes of every reading, canonical first (only the canonical one when unambiguous).
     public let readingClasses: [RequestClass]
+    /// The segments of every reading, parallel to `readingClasses`.
+    public let readingSegments: [[String]]
 
-    public init(requestClass: RequestClass, segments: [String], isAmbiguous: Bool, readingClasses: [RequestClass]) {
+    public init(
+        requestClass: RequestClass,
+        segments: [String],
+        isAmbiguous: Bool,
+        readingClasses: [RequestClass],
+        readingSegments: [[String]] = []
+    ) {
         self.requestClass = requestClass
         self.segments = segments
         self.isAmbiguous = isAmbiguous
-        self.readingClasses = readingClasses.isEmpty ? [requestClass] : readingClasses
+        if readingClasses.isEmpty || readingClasses.count != readingSegments.count {
+            self.readingClasses = readingClasses.isEmpty ? [requestClass] : readingClasses
+            self.readingSegments = Array(repeating: segments, count: self.readingClasses.count)
+        } else {
+            self.readingClasses = readingClasses
+            self.readingSegments = readingSegments
+        }
+    }
+
+    /// The first reading whose class is blocked while frozen, with its segments.
+    public var firstBlockedReading: (requestClass: RequestClass, segments: [String])? {
+        guard let index = self.readingClasses.firstIndex(where: { $0.action == .block }) else { return nil }
+        return (self.readingClasses[index], self.readingSegments[index])
     }
 
     /// Classifies `target` with `profile`; the readings are only computed when `withReadings`
@@ -33,7 +53,13 @@ public struct TargetClassification: Sendable, Hashable {
                 readingClasses: []
             )
         }
-        let classes = TargetCanonicalizer.readings(of: target).map { profile.classify($0.segments) }
-        return TargetClassification(requestClass: requestClass, segments: canonical.segments, isAmbiguous: true, readingClasses: classes)
+        let readings = TargetCanonicalizer.readings(of: target)
+        return TargetClassification(
+            requestClass: requestClass,
+            segments: canonical.segments,
+            isAmbiguous: true,
+            readingClasses: readings.map { profile.classify($0.segments) },
+            readingSegments: readings.map(\.segments)
+        )
     }
 }
