@@ -26,7 +26,8 @@ public struct AccessPolicy: Sendable {
         }
     }
 
-    private func restricted(_ classification: TargetClassification, reason: BlockReason, until: Date?) -> AccessDecision {
+    private func restricted(_ classification: TargetClassification, reason: BlockReason, until: Date?) -> AccessDecision
+    {
         let blocking: (requestClass: RequestClass, segments: [String])
         if classification.isAmbiguous {
             guard let blocked = classification.firstBlockedReading else { return .reject(status: 400) }

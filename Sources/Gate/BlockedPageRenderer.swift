@@ -19,7 +19,14 @@ struct BlockedPageRenderer: Sendable {
         preconditionFailure("the built-in blocked page template does not compile")
     }
 
-    func render(reason: BlockReason, tenant: String?, host: String, until: Date?, licensingURL: String?, english: Bool) -> String {
+    func render(
+        reason: BlockReason,
+        tenant: String?,
+        host: String,
+        until: Date?,
+        licensingURL: String?,
+        english: Bool
+    ) -> String {
         var context: [String: Any] = [
             "frozen": reason == .tenantFrozen,
             "expired": reason == .licenseExpired,

@@ -67,7 +67,8 @@ public struct BlockedResponse: Sendable {
         let untilText = until.map { jsonString(BlockedPageRenderer.iso8601($0)) } ?? "null"
         let tenantText = tenant.map(jsonString) ?? "null"
         let linkText = licensingURL.map(jsonString) ?? "null"
-        return "{\"error\": \(jsonString(reason.rawValue)), \"tenant\": \(tenantText), \"until\": \(untilText), \"licensing_url\": \(linkText)}"
+        return
+            "{\"error\": \(jsonString(reason.rawValue)), \"tenant\": \(tenantText), \"until\": \(untilText), \"licensing_url\": \(linkText)}"
     }
 
     static func jsonString(_ text: String) -> String {

@@ -7,7 +7,14 @@ import TenantState
 /// records so that no database is needed.
 public enum ClassifyReport {
     /// The text `freezegate classify` prints.
-    public static func render(method: String, url: String, host: String?, profile: RouteProfile, baseDomains: [String], at instant: Date)
+    public static func render(
+        method: String,
+        url: String,
+        host: String?,
+        profile: RouteProfile,
+        baseDomains: [String],
+        at instant: Date
+    )
         -> String
     {
         var lines: [String] = []
@@ -56,7 +63,11 @@ public enum ClassifyReport {
             lines.append("tenant:      none (forwarded untouched)")
         }
 
-        let classification = TargetClassification.classify(target: resolved.originTarget, profile: profile, withReadings: true)
+        let classification = TargetClassification.classify(
+            target: resolved.originTarget,
+            profile: profile,
+            withReadings: true
+        )
         if resolved.originTarget != "*" {
             let canonical = TargetCanonicalizer.canonicalize(resolved.originTarget)
             lines.append("canonical:   \(canonical.path)")
@@ -69,11 +80,17 @@ public enum ClassifyReport {
                 }
             }
         }
-        lines.append("class:       \(classification.requestClass.name) (\(classification.requestClass.action.rawValue) while frozen or expired)")
+        lines.append(
+            "class:       \(classification.requestClass.name) (\(classification.requestClass.action.rawValue) while frozen or expired)"
+        )
         lines.append("at:          \(Self.iso8601(instant))")
 
         guard key != nil || viaCustomDomain else {
-            let decision = gate.decide(head: head, snapshot: TenantSnapshot(records: [], loadedAt: instant), now: instant)
+            let decision = gate.decide(
+                head: head,
+                snapshot: TenantSnapshot(records: [], loadedAt: instant),
+                now: instant
+            )
             lines.append("decision:    \(Self.describe(decision))")
             return lines.joined(separator: "\n")
         }
@@ -88,7 +105,13 @@ public enum ClassifyReport {
                     key: tenantKey,
                     paidUntil: instant.addingTimeInterval(60 * day),
                     domains: domains,
-                    freezes: [FreezeWindow(id: 0, start: instant.addingTimeInterval(-day), end: instant.addingTimeInterval(30 * day))]
+                    freezes: [
+                        FreezeWindow(
+                            id: 0,
+                            start: instant.addingTimeInterval(-day),
+                            end: instant.addingTimeInterval(30 * day)
+                        )
+                    ]
                 )
             ),
             ("expired", TenantRecord(key: tenantKey, paidUntil: instant.addingTimeInterval(-day), domains: domains)),

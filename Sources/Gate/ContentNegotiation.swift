@@ -33,7 +33,10 @@ enum ContentNegotiation {
 
     /// The weight of a media type: its most specific matching range's q (exact > `type/*` >
     /// `*/*`), with that range's specificity and position for tie-breaking.
-    static func mediaWeight(_ type: String, in ranges: [WeightedValue]) -> (quality: Double, specificity: Int, position: Int) {
+    static func mediaWeight(
+        _ type: String,
+        in ranges: [WeightedValue]
+    ) -> (quality: Double, specificity: Int, position: Int) {
         let major = type.split(separator: "/").first.map(String.init) ?? type
         var best: (quality: Double, specificity: Int, position: Int) = (0, -1, Int.max)
         for range in ranges {
@@ -57,7 +60,9 @@ enum ContentNegotiation {
     /// JSON when `Accept` ranks `application/json` above `text/html` (ties go to the more
     /// specific, then the earlier range), or the request says it comes from XMLHttpRequest.
     static func prefersJSON(_ headers: HTTPHeaders) -> Bool {
-        if headers["X-Requested-With"].contains(where: { $0.trimmingCharacters(in: .whitespaces).lowercased() == "xmlhttprequest" }) {
+        if headers["X-Requested-With"].contains(where: {
+            $0.trimmingCharacters(in: .whitespaces).lowercased() == "xmlhttprequest"
+        }) {
             return true
         }
         let ranges = weightedValues(headers["Accept"])

@@ -108,7 +108,8 @@ public struct Gate: Sendable {
         }
     }
 
-    private func reject(_ head: HTTPRequestHead, tenant: String?, requestClass: String, reason: String) -> GateDecision {
+    private func reject(_ head: HTTPRequestHead, tenant: String?, requestClass: String, reason: String) -> GateDecision
+    {
         let response = BlockedResponse.badRequest(request: head, detail: reason)
         return .respond(
             status: response.status,

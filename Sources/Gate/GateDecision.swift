@@ -6,7 +6,13 @@ public enum GateDecision: Sendable {
     case forward(HTTPRequestHead, GateSummary)
     /// Answer with this response; nothing of the request reaches the upstream (its body is
     /// discarded). `closeConnection` after a 400.
-    case respond(status: HTTPResponseStatus, headers: HTTPHeaders, body: [UInt8], closeConnection: Bool, summary: GateSummary)
+    case respond(
+        status: HTTPResponseStatus,
+        headers: HTTPHeaders,
+        body: [UInt8],
+        closeConnection: Bool,
+        summary: GateSummary
+    )
 
     public var summary: GateSummary {
         switch self {

@@ -24,7 +24,9 @@ public enum HeaderHygiene {
     /// keep their order and spelling.
     public static func clean(_ headers: HTTPHeaders, removeMethodOverrides: Bool) -> HTTPHeaders {
         let upgradesToH2C = headers["Upgrade"].contains { value in
-            value.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("h2c") }
+            value.split(separator: ",").contains {
+                $0.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("h2c")
+            }
         }
         func removed(_ name: String) -> Bool {
             let lowered = name.lowercased()

@@ -16,7 +16,10 @@ public struct HostAuthority: Sendable, Hashable {
         while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
         while let last = text.last, last == " " || last == "\t" { text.removeLast() }
         guard !text.isEmpty else { return nil }
-        guard !text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F || "@%/\\?#,;".unicodeScalars.contains($0) })
+        guard
+            !text.unicodeScalars.contains(where: {
+                $0.value <= 0x20 || $0.value == 0x7F || "@%/\\?#,;".unicodeScalars.contains($0)
+            })
         else { return nil }
 
         var hostPart: Substring

@@ -36,7 +36,9 @@ public struct HostResolver: Sendable {
         var forwardHead = head
         forwardHead.uri = absolute.originForm
         forwardHead.headers.replaceOrAdd(name: "Host", value: absolute.authority)
-        return .success(ResolvedRequest(authority: targetAuthority, originTarget: absolute.originForm, forwardHead: forwardHead))
+        return .success(
+            ResolvedRequest(authority: targetAuthority, originTarget: absolute.originForm, forwardHead: forwardHead)
+        )
     }
 
     /// The tenant a (normalised) host names. Custom domains are looked up first.

@@ -100,7 +100,8 @@ public enum RoutePatternError: Error, Sendable, Hashable, CustomStringConvertibl
         case .anyRestNotLast: "** may only be the last segment"
         case .wildcardInsideSegment(let segment): "* must be a whole segment, not part of '\(segment)'"
         case .dotSegment: "a pattern cannot contain . or .. segments"
-        case .invalidCharacter(let segment): "invalid character in segment '\(segment)' (no %, ?, #, \\, spaces or controls)"
+        case .invalidCharacter(let segment):
+            "invalid character in segment '\(segment)' (no %, ?, #, \\, spaces or controls)"
         }
     }
 }

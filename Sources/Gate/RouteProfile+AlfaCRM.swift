@@ -16,7 +16,12 @@ extension RouteProfile {
         ),
     ]
 
-    private static func builtInClass(_ name: String, _ patterns: [String], _ action: ClassAction, licensingLink: Bool = false)
+    private static func builtInClass(
+        _ name: String,
+        _ patterns: [String],
+        _ action: ClassAction,
+        licensingLink: Bool = false
+    )
         -> RequestClass
     {
         // The built-in patterns are constants checked by the tests; a bad one is a programming error.

@@ -15,7 +15,9 @@ extension RouteProfile {
         ]
         if let age = profile.maxSnapshotAge { lines.append("  max snapshot age: \(age) s") }
         if let domains = profile.baseDomains { lines.append("  base domains: \(domains.joined(separator: ", "))") }
-        if !profile.trustedProxies.isEmpty { lines.append("  trusted proxies: \(profile.trustedProxies.joined(separator: ", "))") }
+        if !profile.trustedProxies.isEmpty {
+            lines.append("  trusted proxies: \(profile.trustedProxies.joined(separator: ", "))")
+        }
         if profile.templates != .builtIn { lines.append("  blocked page: custom template") }
         return lines.joined(separator: "\n")
     }

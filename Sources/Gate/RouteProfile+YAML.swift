@@ -9,18 +9,25 @@ extension RouteProfile {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw RouteProfileError(source: path, line: nil, message: "cannot read the profile: \(error.localizedDescription)")
+            throw RouteProfileError(
+                source: path,
+                line: nil,
+                message: "cannot read the profile: \(error.localizedDescription)"
+            )
         }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         return try RouteProfile(yaml: text, source: path) { templatePath in
-            let url = templatePath.hasPrefix("/") ? URL(fileURLWithPath: templatePath) : folder.appendingPathComponent(templatePath)
+            let url =
+                templatePath.hasPrefix("/")
+                ? URL(fileURLWithPath: templatePath) : folder.appendingPathComponent(templatePath)
             return try String(contentsOf: url, encoding: .utf8)
         }
     }
 
     /// Parses and validates a profile. `readFile` reads the template files the profile names
     /// (injected, so the parsing stays pure and testable). Every error names the line.
-    public init(yaml: String, source: String = "profile", readFile: (String) throws -> String) throws(RouteProfileError) {
+    public init(yaml: String, source: String = "profile", readFile: (String) throws -> String) throws(RouteProfileError)
+    {
         self = try withoutActuallyEscaping(readFile) { (escapable) throws(RouteProfileError) -> RouteProfile in
             var parser = ProfileParser(source: source, readFile: escapable)
             return try parser.parse(yaml)
@@ -97,7 +104,10 @@ private struct ProfileParser {
             case "trusted_proxies":
                 profile.trustedProxies = try self.parseTrustedProxies(value)
             default:
-                throw self.error(keyNode, "unknown key '\(key)' (expected one of \(Self.topLevelKeys.sorted().joined(separator: ", ")))")
+                throw self.error(
+                    keyNode,
+                    "unknown key '\(key)' (expected one of \(Self.topLevelKeys.sorted().joined(separator: ", ")))"
+                )
             }
         }
         return profile
@@ -185,16 +195,22 @@ private struct ProfileParser {
                 }
             }
             guard let name else { throw self.error(entry, "a class needs a name") }
-            let validName = name.first.map { $0.isASCII && $0.isLetter } == true
+            let validName =
+                name.first.map { $0.isASCII && $0.isLetter } == true
                 && name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_" || $0 == "-") }
             guard validName else {
                 throw self.error(nameNode, "class name '\(name)' must be lower-case letters, digits, '_' or '-'")
             }
             guard name != RequestClass.unknownName else {
-                throw self.error(nameNode, "'unknown' is not a class name: set its policy with the top-level key unknown")
+                throw self.error(
+                    nameNode,
+                    "'unknown' is not a class name: set its policy with the top-level key unknown"
+                )
             }
             guard names.insert(name).inserted else { throw self.error(nameNode, "class '\(name)' is defined twice") }
-            guard patternsSeen, !pending.isEmpty else { throw self.error(entry, "class '\(name)' needs at least one pattern") }
+            guard patternsSeen, !pending.isEmpty else {
+                throw self.error(entry, "class '\(name)' needs at least one pattern")
+            }
             guard let action else { throw self.error(entry, "class '\(name)' needs an action (forward or block)") }
             for (pattern, patternNode) in pending {
                 if let shadow = earlier.first(where: { pattern.isCovered(by: $0.pattern) }) {
@@ -274,8 +290,10 @@ private struct ProfileParser {
                 && address.split(separator: ":", omittingEmptySubsequences: false).count <= 9
         }
         let octets = address.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets.allSatisfy { octet in
-            !octet.isEmpty && octet.count <= 3 && octet.allSatisfy(\.isASCII) && Int(octet).map { $0 <= 255 } == true
-        }
+        return octets.count == 4
+            && octets.allSatisfy { octet in
+                !octet.isEmpty && octet.count <= 3 && octet.allSatisfy(\.isASCII)
+                    && Int(octet).map { $0 <= 255 } == true
+            }
     }
 }

@@ -254,7 +254,11 @@ public enum TargetCanonicalizer {
 
     /// Decodes one raw segment into one or more segments (a decoded separator may split it).
     /// Returns true when the path ends inside this segment (a truncating NUL or decoded `?`).
-    private static func decodeSegment(_ raw: [UInt8], options: TargetReadingOptions, into output: inout [String]) -> Bool {
+    private static func decodeSegment(
+        _ raw: [UInt8],
+        options: TargetReadingOptions,
+        into output: inout [String]
+    ) -> Bool {
         var bytes = raw
         for round in 0..<options.decodeRounds {
             let next = PercentDecoding.decodeOnce(bytes, unicodeEscapes: options.unicodeEscapes || round > 0)
@@ -286,7 +290,9 @@ public enum TargetCanonicalizer {
         for piece in pieces {
             var text = piece
             if options.removeInvisible {
-                text = String(String.UnicodeScalarView(text.unicodeScalars.filter { !invisibleScalars.contains($0.value) }))
+                text = String(
+                    String.UnicodeScalarView(text.unicodeScalars.filter { !invisibleScalars.contains($0.value) })
+                )
             }
             var produced = [text]
             if options.compatibilityFold, text.utf8.contains(where: { $0 >= 0x80 }) {
@@ -299,10 +305,14 @@ public enum TargetCanonicalizer {
                 }
                 produced = [folded]
                 if !text.contains("/") {
-                    produced = produced.flatMap { $0.split(separator: "/", omittingEmptySubsequences: false).map(String.init) }
+                    produced = produced.flatMap {
+                        $0.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+                    }
                 }
                 if !text.contains("\\") {
-                    produced = produced.flatMap { $0.split(separator: "\\", omittingEmptySubsequences: false).map(String.init) }
+                    produced = produced.flatMap {
+                        $0.split(separator: "\\", omittingEmptySubsequences: false).map(String.init)
+                    }
                 }
             }
             for var segment in produced {

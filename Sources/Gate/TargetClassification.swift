@@ -41,7 +41,12 @@ public struct TargetClassification: Sendable, Hashable {
     /// (they matter only for frozen or expired tenants).
     public static func classify(target: String, profile: RouteProfile, withReadings: Bool) -> TargetClassification {
         if target == "*" {
-            return TargetClassification(requestClass: profile.unknownClass, segments: [], isAmbiguous: false, readingClasses: [])
+            return TargetClassification(
+                requestClass: profile.unknownClass,
+                segments: [],
+                isAmbiguous: false,
+                readingClasses: []
+            )
         }
         let canonical = TargetCanonicalizer.canonicalize(target)
         let requestClass = profile.classify(canonical.segments)

@@ -27,7 +27,9 @@ public enum DomainName {
     }
 
     /// Characters that UTS #46 maps to nothing; they must not make two spellings of a host differ.
-    static let ignoredScalars: Set<UInt32> = [0x00AD, 0x034F, 0x180B, 0x180C, 0x180D, 0x180E, 0x200B, 0x200C, 0x200D, 0x2060, 0xFE00, 0xFE0F, 0xFEFF]
+    static let ignoredScalars: Set<UInt32> = [
+        0x00AD, 0x034F, 0x180B, 0x180C, 0x180D, 0x180E, 0x200B, 0x200C, 0x200D, 0x2060, 0xFE00, 0xFE0F, 0xFEFF,
+    ]
 
     private static func folded(_ name: String) -> String {
         var scalars = String.UnicodeScalarView()

@@ -16,7 +16,13 @@ public struct TenantRecord: Sendable, Hashable {
     /// The tenant's freeze windows, sorted by start.
     public let freezes: [FreezeWindow]
 
-    public init(key: String, paidFrom: Date? = nil, paidUntil: Date, domains: [String] = [], freezes: [FreezeWindow] = []) {
+    public init(
+        key: String,
+        paidFrom: Date? = nil,
+        paidUntil: Date,
+        domains: [String] = [],
+        freezes: [FreezeWindow] = []
+    ) {
         self.key = key
         self.paidFrom = paidFrom
         self.paidUntil = paidUntil

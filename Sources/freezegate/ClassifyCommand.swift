@@ -13,7 +13,10 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Routing profile (YAML); the built-in AlfaCRM profile when absent.")
     var config: String?
 
-    @Option(name: .customLong("base-domain"), help: "Base domain (repeatable); default: the profile's, else s20.online.")
+    @Option(
+        name: .customLong("base-domain"),
+        help: "Base domain (repeatable); default: the profile's, else s20.online."
+    )
     var baseDomains: [String] = []
 
     @Option(help: "The instant to judge at (ISO 8601, e.g. 2027-08-01T09:00:00Z); default: now.")

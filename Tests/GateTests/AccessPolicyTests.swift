@@ -1,5 +1,5 @@
-import Testing
 import TenantState
+import Testing
 
 @testable import Gate
 
@@ -50,7 +50,11 @@ import TenantState
     @Test func licensingLinkOnlyForAdmin() {
         #expect(
             self.policy.decide(self.frozen, self.classification("/company/5/users"))
-                == .block(reason: .tenantFrozen, until: utc("2027-08-01T00:00:00Z"), licensingURL: "/company/5/licensing")
+                == .block(
+                    reason: .tenantFrozen,
+                    until: utc("2027-08-01T00:00:00Z"),
+                    licensingURL: "/company/5/licensing"
+                )
         )
         #expect(
             self.policy.decide(.condition(.expired), self.classification("/teacher/5"))
@@ -78,7 +82,8 @@ import TenantState
         let admin = TargetClassification.classify(target: "/company/1", profile: profile, withReadings: true)
         let client = TargetClassification.classify(target: "/customer/1", profile: profile, withReadings: true)
         #expect(
-            policy.decide(.noSnapshot, admin) == .block(reason: .stateUnknown, until: nil, licensingURL: "/company/1/licensing")
+            policy.decide(.noSnapshot, admin)
+                == .block(reason: .stateUnknown, until: nil, licensingURL: "/company/1/licensing")
         )
         #expect(policy.decide(.noSnapshot, client) == .forward)
         #expect(policy.decide(.unknownTenant, admin) == .forward)
@@ -91,7 +96,11 @@ import TenantState
         let unknown = TargetClassification.classify(target: "/elsewhere", profile: profile, withReadings: true)
         #expect(policy.decide(self.frozen, unknown) == .forward)
         // Still: an ambiguous unknown target that reads as admin is blocked.
-        let disguised = TargetClassification.classify(target: "/elsewhere/..%2fcompany/1", profile: profile, withReadings: true)
+        let disguised = TargetClassification.classify(
+            target: "/elsewhere/..%2fcompany/1",
+            profile: profile,
+            withReadings: true
+        )
         guard case .block = policy.decide(self.frozen, disguised) else {
             Issue.record("disguised admin not blocked")
             return

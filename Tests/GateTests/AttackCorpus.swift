@@ -49,7 +49,11 @@ let attackCorpus: [AttackCase] = [
     AttackCase(target: "/v2api/../teacher/1", expected: .block, technique: "traversal out of the API"),
     AttackCase(target: "/login/../company/1", expected: .block, technique: "traversal out of public"),
     AttackCase(target: "/assets/../../company/1", expected: .block, technique: "traversal above the root"),
-    AttackCase(target: "/company/1/licensing/../../company/1/users", expected: .block, technique: "traversal out of licensing"),
+    AttackCase(
+        target: "/company/1/licensing/../../company/1/users",
+        expected: .block,
+        technique: "traversal out of licensing"
+    ),
     AttackCase(target: "/company/1/licensing/../users", expected: .block, technique: "licensing sibling"),
     AttackCase(target: "/company/1/licensing/..", expected: .block, technique: "licensing parent"),
     AttackCase(target: "/company/../customer/1", expected: .block, technique: "raw prefix router sees /company"),
@@ -63,18 +67,42 @@ let attackCorpus: [AttackCase] = [
     AttackCase(target: "/customer/%2E%2E/company/1", expected: .block, technique: "upper-case encoded dot-dot"),
     AttackCase(target: "/customer/.%2e/company/1", expected: .block, technique: "half-encoded dot-dot"),
     AttackCase(target: "/customer/%2e./company/1", expected: .block, technique: "half-encoded dot-dot, other half"),
-    AttackCase(target: "/company/1/licensing/%2e%2e/users", expected: .block, technique: "encoded dot-dot out of licensing"),
+    AttackCase(
+        target: "/company/1/licensing/%2e%2e/users",
+        expected: .block,
+        technique: "encoded dot-dot out of licensing"
+    ),
     AttackCase(target: "/company/1/licensing/.%2e/users", expected: .block, technique: "half-encoded out of licensing"),
     AttackCase(target: "/customer/%252e%252e/company/1", expected: .block, technique: "double-encoded dot-dot"),
-    AttackCase(target: "/company/1/licensing/%252e%252e/users", expected: .block, technique: "double-encoded out of licensing"),
-    AttackCase(target: "/customer/%25%32%65%25%32%65/company/1", expected: .block, technique: "double-encoded, every byte"),
-    AttackCase(target: "/customer/%%32%65%%32%65/company/1", expected: .block, technique: "IIS nested encoding %%32%65"),
+    AttackCase(
+        target: "/company/1/licensing/%252e%252e/users",
+        expected: .block,
+        technique: "double-encoded out of licensing"
+    ),
+    AttackCase(
+        target: "/customer/%25%32%65%25%32%65/company/1",
+        expected: .block,
+        technique: "double-encoded, every byte"
+    ),
+    AttackCase(
+        target: "/customer/%%32%65%%32%65/company/1",
+        expected: .block,
+        technique: "IIS nested encoding %%32%65"
+    ),
     AttackCase(target: "/customer/%u002e%u002e/company/1", expected: .block, technique: "IIS %u encoding"),
     AttackCase(target: "/customer/%2525252e%2525252e/company/1", expected: .block, technique: "quadruple encoding"),
 
     // Encoded slashes and backslashes.
-    AttackCase(target: "/company/1/licensing%2f..%2fusers", expected: .block, technique: "encoded slash out of licensing"),
-    AttackCase(target: "/company/1/licensing%2F..%2F..%2Fusers", expected: .block, technique: "upper-case encoded slashes"),
+    AttackCase(
+        target: "/company/1/licensing%2f..%2fusers",
+        expected: .block,
+        technique: "encoded slash out of licensing"
+    ),
+    AttackCase(
+        target: "/company/1/licensing%2F..%2F..%2Fusers",
+        expected: .block,
+        technique: "upper-case encoded slashes"
+    ),
     AttackCase(target: "/company/1/licensing%2f%2e%2e%2fusers", expected: .block, technique: "all encoded"),
     AttackCase(target: "/customer%2f..%2fcompany/1", expected: .block, technique: "encoded slash out of client"),
     AttackCase(target: "/customer%2F..%2Fcompany%2F1", expected: .block, technique: "fully encoded traversal"),
@@ -88,7 +116,11 @@ let attackCorpus: [AttackCase] = [
     AttackCase(target: "/customer\\../company/1", expected: .block, technique: "mixed separators"),
     AttackCase(target: "/company/1/licensing\\..\\users", expected: .block, technique: "backslash out of licensing"),
     AttackCase(target: "/customer%5c..%5ccompany%5c1", expected: .block, technique: "encoded backslashes"),
-    AttackCase(target: "/company/1/licensing%5c..%5cusers", expected: .block, technique: "encoded backslash out of licensing"),
+    AttackCase(
+        target: "/company/1/licensing%5c..%5cusers",
+        expected: .block,
+        technique: "encoded backslash out of licensing"
+    ),
     AttackCase(target: "/\\company/1", expected: .block, technique: "slash-backslash prefix"),
     AttackCase(target: "/customer%255c..%255ccompany", expected: .block, technique: "double-encoded backslash"),
 
@@ -110,19 +142,39 @@ let attackCorpus: [AttackCase] = [
     AttackCase(target: "/customer/%c0%ae%c0%ae%c0%afcompany/1", expected: .block, technique: "overlong dots and slash"),
     AttackCase(target: "/customer%c0%af..%c0%afcompany/1", expected: .block, technique: "overlong slash"),
     AttackCase(target: "/customer/%e0%80%ae%e0%80%ae/company/1", expected: .block, technique: "3-byte overlong dots"),
-    AttackCase(target: "/customer/%f0%80%80%ae%f0%80%80%ae/company/1", expected: .block, technique: "4-byte overlong dots"),
-    AttackCase(target: "/company/1/licensing/%c0%ae%c0%ae/users", expected: .block, technique: "overlong out of licensing"),
+    AttackCase(
+        target: "/customer/%f0%80%80%ae%f0%80%80%ae/company/1",
+        expected: .block,
+        technique: "4-byte overlong dots"
+    ),
+    AttackCase(
+        target: "/company/1/licensing/%c0%ae%c0%ae/users",
+        expected: .block,
+        technique: "overlong out of licensing"
+    ),
     AttackCase(target: "/customer/%c1%9c..%c1%9ccompany", expected: .block, technique: "overlong backslash"),
     AttackCase(target: "/company%ff/1", expected: .block, technique: "invalid byte in admin segment"),
 
     // Compatibility forms (NFKC), full-width, and invisible characters.
     AttackCase(target: "/ｃｏｍｐａｎｙ/1", expected: .block, technique: "full-width letters, raw"),
-    AttackCase(target: "/%EF%BD%83%EF%BD%8F%EF%BD%8D%EF%BD%90%EF%BD%81%EF%BD%8E%EF%BD%99/1", expected: .block, technique: "full-width letters, encoded"),
+    AttackCase(
+        target: "/%EF%BD%83%EF%BD%8F%EF%BD%8D%EF%BD%90%EF%BD%81%EF%BD%8E%EF%BD%99/1",
+        expected: .block,
+        technique: "full-width letters, encoded"
+    ),
     AttackCase(target: "/／company/1", expected: .block, technique: "full-width slash"),
     AttackCase(target: "/customer／..／company/1", expected: .block, technique: "full-width slashes in traversal"),
     AttackCase(target: "/customer/．．/company/1", expected: .block, technique: "full-width dots"),
-    AttackCase(target: "/customer/%EF%BC%8E%EF%BC%8E/company/1", expected: .block, technique: "encoded full-width dots"),
-    AttackCase(target: "/company/1/licensing/．．/users", expected: .block, technique: "full-width dots out of licensing"),
+    AttackCase(
+        target: "/customer/%EF%BC%8E%EF%BC%8E/company/1",
+        expected: .block,
+        technique: "encoded full-width dots"
+    ),
+    AttackCase(
+        target: "/company/1/licensing/．．/users",
+        expected: .block,
+        technique: "full-width dots out of licensing"
+    ),
     AttackCase(target: "/ｔｅａｃｈｅｒ", expected: .block, technique: "full-width teacher"),
     AttackCase(target: "/ℂompany/1", expected: .block, technique: "double-struck C (NFKC)"),
     AttackCase(target: "/co\u{200B}mpany/1", expected: .block, technique: "zero-width space"),
@@ -169,9 +221,17 @@ let attackCorpus: [AttackCase] = [
     AttackCase(target: "/customer/x#frag", expected: .reject, technique: "fragment on client"),
     AttackCase(target: "/customer/./x", expected: .reject, technique: "dot segment in client"),
     AttackCase(target: "/customer/../api/x", expected: .reject, technique: "traversal between forwarded classes"),
-    AttackCase(target: "/api/%2e%2e/customer", expected: .reject, technique: "encoded traversal between forwarded classes"),
+    AttackCase(
+        target: "/api/%2e%2e/customer",
+        expected: .reject,
+        technique: "encoded traversal between forwarded classes"
+    ),
     AttackCase(target: "/company/1/licensing/./pay", expected: .reject, technique: "dot segment in licensing"),
-    AttackCase(target: "/company/1/licensing;x", expected: .block, technique: "parameter makes licensing an admin path"),
+    AttackCase(
+        target: "/company/1/licensing;x",
+        expected: .block,
+        technique: "parameter makes licensing an admin path"
+    ),
     AttackCase(target: "/company/1/licensing/pay;x", expected: .reject, technique: "parameter inside licensing"),
     AttackCase(target: "/v2api/%u0041", expected: .reject, technique: "%u escape in API"),
     AttackCase(target: "/login%20", expected: .block, technique: "trailing space: unknown unless trimmed"),

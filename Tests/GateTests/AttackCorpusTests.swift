@@ -8,7 +8,11 @@ import Testing
 @Suite struct AttackCorpusTests {
     @Test(arguments: attackCorpus)
     func frozenTenantNeverForwards(_ attack: AttackCase) {
-        let decision = defaultGate.decide(head: requestHead(.GET, attack.target), snapshot: fixtureSnapshot(), now: fixtureNow)
+        let decision = defaultGate.decide(
+            head: requestHead(.GET, attack.target),
+            snapshot: fixtureSnapshot(),
+            now: fixtureNow
+        )
         let forwarded = decision.isForward
         #expect(!forwarded, "\(attack)")
         switch attack.expected {

@@ -36,14 +36,20 @@ import Testing
         #expect(response.headers["Content-Length"] == [String(response.body.count)])
         let text = String(decoding: response.body, as: UTF8.self)
         #expect(
-            text == #"{"error": "tenant_frozen", "tenant": "acme", "until": "2027-08-01T00:00:00Z", "licensing_url": "/company/1/licensing"}"#
+            text
+                == #"{"error": "tenant_frozen", "tenant": "acme", "until": "2027-08-01T00:00:00Z", "licensing_url": "/company/1/licensing"}"#
         )
         let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
         #expect(Set(object.keys) == ["error", "tenant", "until", "licensing_url"])
     }
 
     @Test func jsonNullsForExpiredNonAdmin() {
-        let response = self.blocked(headers: [("X-Requested-With", "XMLHttpRequest")], reason: .licenseExpired, until: nil, link: nil)
+        let response = self.blocked(
+            headers: [("X-Requested-With", "XMLHttpRequest")],
+            reason: .licenseExpired,
+            until: nil,
+            link: nil
+        )
         #expect(
             String(decoding: response.body, as: UTF8.self)
                 == #"{"error": "license_expired", "tenant": "acme", "until": null, "licensing_url": null}"#
@@ -76,7 +82,8 @@ import Testing
         #expect(!text.contains("заморожен"))
         #expect(!text.contains("href="))
         let english = String(
-            decoding: self.blocked(headers: [("Accept-Language", "en")], reason: .licenseExpired, until: nil, link: nil).body,
+            decoding: self.blocked(headers: [("Accept-Language", "en")], reason: .licenseExpired, until: nil, link: nil)
+                .body,
             as: UTF8.self
         )
         #expect(english.contains("Licence expired"))
@@ -93,7 +100,10 @@ import Testing
 
     @Test func customTemplate() {
         let renderer = BlockedPageRenderer(
-            templates: BlockedPageTemplates(russian: "RU {{tenant}} {{until}} {{licensingURL}}", english: "EN {{tenant}}")
+            templates: BlockedPageTemplates(
+                russian: "RU {{tenant}} {{until}} {{licensingURL}}",
+                english: "EN {{tenant}}"
+            )
         )
         let response = BlockedResponse.blocked(
             request: requestHead(.GET, "/company/1"),

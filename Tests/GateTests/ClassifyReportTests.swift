@@ -23,7 +23,11 @@ import Testing
         #expect(text.contains("  /company/7/users  → admin"))
         #expect(text.contains("class:       client"))
         #expect(text.contains("if active:   forward"))
-        #expect(text.contains(#"if frozen:   block 403 (tenant_frozen) {"error": "tenant_frozen", "tenant": "acme", "until": "2027-08-31T09:00:00Z", "licensing_url": "/company/7/licensing"}"#))
+        #expect(
+            text.contains(
+                #"if frozen:   block 403 (tenant_frozen) {"error": "tenant_frozen", "tenant": "acme", "until": "2027-08-31T09:00:00Z", "licensing_url": "/company/7/licensing"}"#
+            )
+        )
         #expect(text.contains("if expired:  block 403 (license_expired)"))
         #expect(text.contains("no snapshot: forward"))
     }
@@ -35,7 +39,11 @@ import Testing
     }
 
     @Test func customDomainAndNonTenants() {
-        #expect(self.render("GET", "/company/1", host: "crm.school.edu").contains("as if it were a registered custom domain"))
+        #expect(
+            self.render("GET", "/company/1", host: "crm.school.edu").contains(
+                "as if it were a registered custom domain"
+            )
+        )
         let base = self.render("GET", "/company/1", host: "s20.online")
         #expect(base.contains("tenant:      none (forwarded untouched)"))
         #expect(base.contains("decision:    forward"))

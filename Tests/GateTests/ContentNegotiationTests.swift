@@ -27,7 +27,11 @@ import Testing
     }
 
     @Test func xmlHttpRequestMeansJSON() {
-        #expect(ContentNegotiation.prefersJSON(HTTPHeaders([("X-Requested-With", "XMLHttpRequest"), ("Accept", "text/html")])))
+        #expect(
+            ContentNegotiation.prefersJSON(
+                HTTPHeaders([("X-Requested-With", "XMLHttpRequest"), ("Accept", "text/html")])
+            )
+        )
         #expect(ContentNegotiation.prefersJSON(HTTPHeaders([("x-requested-with", "xmlhttprequest")])))
         #expect(!ContentNegotiation.prefersJSON(HTTPHeaders([("X-Requested-With", "com.example.app")])))
         #expect(!ContentNegotiation.prefersJSON(HTTPHeaders()))

@@ -13,7 +13,12 @@ func utc(_ text: String) -> Date {
 }
 
 /// A request head with the given Host (none when `nil`) and extra headers.
-func requestHead(_ method: HTTPMethod = .GET, _ uri: String, host: String? = "acme.s20.online", headers: [(String, String)] = [])
+func requestHead(
+    _ method: HTTPMethod = .GET,
+    _ uri: String,
+    host: String? = "acme.s20.online",
+    headers: [(String, String)] = []
+)
     -> HTTPRequestHead
 {
     var fields: [(String, String)] = []

@@ -1,14 +1,18 @@
 import Foundation
 import NIOHTTP1
-import Testing
 import TenantState
+import Testing
 
 @testable import Gate
 
 @Suite struct GateTests {
     let gate = defaultGate
 
-    func decide(_ head: HTTPRequestHead, snapshot: TenantSnapshot? = fixtureSnapshot(), now: Date = fixtureNow) -> GateDecision {
+    func decide(
+        _ head: HTTPRequestHead,
+        snapshot: TenantSnapshot? = fixtureSnapshot(),
+        now: Date = fixtureNow
+    ) -> GateDecision {
         self.gate.decide(head: head, snapshot: snapshot, now: now)
     }
 
@@ -45,7 +49,10 @@ import TenantState
 
     @Test func blockedSummaryAndJSON() {
         let result = self.decide(requestHead(.POST, "/company/3/users/save", headers: [("Accept", "application/json")]))
-        #expect(result.summary == GateSummary(tenant: "acme", requestClass: "admin", decision: "block", reason: "tenant_frozen"))
+        #expect(
+            result.summary
+                == GateSummary(tenant: "acme", requestClass: "admin", decision: "block", reason: "tenant_frozen")
+        )
         #expect(result.responseStatus == .forbidden)
         #expect(
             result.responseBody
@@ -56,8 +63,13 @@ import TenantState
     }
 
     @Test func expiredTeacherJSON() {
-        let result = self.decide(requestHead(.GET, "/teacher/1", host: "gamma.s20.online", headers: [("X-Requested-With", "XMLHttpRequest")]))
-        #expect(result.responseBody == #"{"error": "license_expired", "tenant": "gamma", "until": null, "licensing_url": null}"#)
+        let result = self.decide(
+            requestHead(.GET, "/teacher/1", host: "gamma.s20.online", headers: [("X-Requested-With", "XMLHttpRequest")])
+        )
+        #expect(
+            result.responseBody
+                == #"{"error": "license_expired", "tenant": "gamma", "until": null, "licensing_url": null}"#
+        )
     }
 
     @Test func headGetsHeadersOnly() {
@@ -91,14 +103,28 @@ import TenantState
     }
 
     @Test func methodOverrideRemovedOnBlockedClassesOnly() {
-        let admin = requestHead(.POST, "/company/1", host: "beta.s20.online", headers: [("X-HTTP-Method-Override", "DELETE")])
+        let admin = requestHead(
+            .POST,
+            "/company/1",
+            host: "beta.s20.online",
+            headers: [("X-HTTP-Method-Override", "DELETE")]
+        )
         #expect(self.decide(admin).forwardedHead?.headers["X-HTTP-Method-Override"] == [])
-        let client = requestHead(.POST, "/customer/1", host: "beta.s20.online", headers: [("X-HTTP-Method-Override", "DELETE")])
+        let client = requestHead(
+            .POST,
+            "/customer/1",
+            host: "beta.s20.online",
+            headers: [("X-HTTP-Method-Override", "DELETE")]
+        )
         #expect(self.decide(client).forwardedHead?.headers["X-HTTP-Method-Override"] == ["DELETE"])
     }
 
     @Test func routingOverrideCannotUnfreeze() {
-        let head = requestHead(.GET, "/", headers: [("X-Original-URL", "/company/1/users"), ("X-Rewrite-URL", "/teacher")])
+        let head = requestHead(
+            .GET,
+            "/",
+            headers: [("X-Original-URL", "/company/1/users"), ("X-Rewrite-URL", "/teacher")]
+        )
         guard let forwarded = self.decide(head).forwardedHead else {
             Issue.record("/ not forwarded")
             return
@@ -152,7 +178,10 @@ import TenantState
         #expect(admin.responseStatus == .serviceUnavailable)
         #expect(admin.summary.reason == "state_unknown")
         #expect(gate.decide(head: requestHead(.GET, "/customer/1"), snapshot: nil, now: fixtureNow).isForward)
-        #expect(gate.decide(head: requestHead(.GET, "/company/1", host: "example.com"), snapshot: nil, now: fixtureNow).isForward)
+        #expect(
+            gate.decide(head: requestHead(.GET, "/company/1", host: "example.com"), snapshot: nil, now: fixtureNow)
+                .isForward
+        )
     }
 
     @Test func staleSnapshotCountsAsNone() {
@@ -162,7 +191,10 @@ import TenantState
         let stale = fixtureSnapshot(loadedAt: fixtureNow.addingTimeInterval(-61))
         let fresh = fixtureSnapshot(loadedAt: fixtureNow.addingTimeInterval(-59))
         #expect(gate.decide(head: requestHead(.GET, "/company/1"), snapshot: stale, now: fixtureNow).isForward)
-        #expect(gate.decide(head: requestHead(.GET, "/company/1"), snapshot: fresh, now: fixtureNow).summary.decision == "block")
+        #expect(
+            gate.decide(head: requestHead(.GET, "/company/1"), snapshot: fresh, now: fixtureNow).summary.decision
+                == "block"
+        )
     }
 
     @Test func freezeStartsAndEndsOnTimeWithoutNewSnapshot() {
@@ -171,16 +203,24 @@ import TenantState
         #expect(self.decide(head, snapshot: snapshot, now: utc("2027-06-30T23:59:59Z")).isForward)
         #expect(self.decide(head, snapshot: snapshot, now: utc("2027-07-01T00:00:00Z")).summary.decision == "block")
         #expect(self.decide(head, snapshot: snapshot, now: utc("2027-08-01T00:00:00Z")).isForward)
-        #expect(self.decide(head, snapshot: snapshot, now: utc("2027-09-01T00:00:00Z")).summary.reason == "license_expired")
+        #expect(
+            self.decide(head, snapshot: snapshot, now: utc("2027-09-01T00:00:00Z")).summary.reason == "license_expired"
+        )
     }
 
     @Test func customBlockStatusAndBaseDomain() {
         var profile = RouteProfile.alfaCRM
         profile.blockStatus = 402
         let gate = Gate(profile: profile, baseDomains: ["crm.example"])
-        let result = gate.decide(head: requestHead(.GET, "/company/1", host: "acme.crm.example"), snapshot: fixtureSnapshot(), now: fixtureNow)
+        let result = gate.decide(
+            head: requestHead(.GET, "/company/1", host: "acme.crm.example"),
+            snapshot: fixtureSnapshot(),
+            now: fixtureNow
+        )
         #expect(result.responseStatus?.code == 402)
-        #expect(gate.decide(head: requestHead(.GET, "/company/1"), snapshot: fixtureSnapshot(), now: fixtureNow).isForward)
+        #expect(
+            gate.decide(head: requestHead(.GET, "/company/1"), snapshot: fixtureSnapshot(), now: fixtureNow).isForward
+        )
     }
 
     @Test func optionsAsterisk() {
@@ -189,7 +229,11 @@ import TenantState
     }
 
     @Test func h2cUpgradeIsStrippedFromForwardedRequests() {
-        let head = requestHead(.GET, "/customer/1", headers: [("Upgrade", "h2c"), ("HTTP2-Settings", "AAA"), ("Connection", "Upgrade")])
+        let head = requestHead(
+            .GET,
+            "/customer/1",
+            headers: [("Upgrade", "h2c"), ("HTTP2-Settings", "AAA"), ("Connection", "Upgrade")]
+        )
         #expect(self.decide(head).forwardedHead?.headers["Upgrade"] == [])
     }
 }

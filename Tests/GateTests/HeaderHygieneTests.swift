@@ -5,8 +5,10 @@ import Testing
 
 @Suite struct HeaderHygieneTests {
     @Test(arguments: [
-        "X-Original-URL", "x-original-url", "X-Rewrite-URL", "X-Forwarded-Prefix", "X-Forwarded-Path", "X-Forwarded-Uri",
-        "X-Override-URL", "X-Forwarded-Server", "X-Original-URI", "X-Envoy-Original-Path", "X-Host", "X-HTTP-Host-Override",
+        "X-Original-URL", "x-original-url", "X-Rewrite-URL", "X-Forwarded-Prefix", "X-Forwarded-Path",
+        "X-Forwarded-Uri",
+        "X-Override-URL", "X-Forwarded-Server", "X-Original-URI", "X-Envoy-Original-Path", "X-Host",
+        "X-HTTP-Host-Override",
         "X-Forwarded-Script-Name", "X_Original_URL", "x_forwarded_for", "Content_Type", "_", "X-Custom_Header",
     ])
     func routingOverridesAreRemoved(name: String) {

@@ -1,6 +1,6 @@
 import NIOHTTP1
-import Testing
 import TenantState
+import Testing
 
 @testable import Gate
 
@@ -36,7 +36,8 @@ import TenantState
             Issue.record("\(host) did not resolve")
             return
         }
-        guard case .tenant(let record) = self.resolver.tenant(forHost: resolved.authority.host, in: fixtureSnapshot()) else {
+        guard case .tenant(let record) = self.resolver.tenant(forHost: resolved.authority.host, in: fixtureSnapshot())
+        else {
             Issue.record("\(host) is not a tenant")
             return
         }
@@ -143,7 +144,8 @@ import TenantState
         #expect(resolved.originTarget == origin)
         #expect(resolved.forwardHead.uri == origin)
         #expect(resolved.forwardHead.headers["Host"] == [host])
-        guard case .tenant(let record) = self.resolver.tenant(forHost: resolved.authority.host, in: fixtureSnapshot()) else {
+        guard case .tenant(let record) = self.resolver.tenant(forHost: resolved.authority.host, in: fixtureSnapshot())
+        else {
             Issue.record("\(uri) is not a tenant")
             return
         }

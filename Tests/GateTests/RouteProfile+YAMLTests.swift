@@ -71,9 +71,15 @@ import Testing
 
     @Test(arguments: [
         ("classes:\n  - name: admin\n    patterns: [/company/**]\n    action: allow\n", 4, "unknown action 'allow'"),
-        ("classes:\n  - name: admin\n    patterns: [/company/**]\n    action: block\n    colour: red\n", 5, "unknown class key 'colour'"),
+        (
+            "classes:\n  - name: admin\n    patterns: [/company/**]\n    action: block\n    colour: red\n", 5,
+            "unknown class key 'colour'"
+        ),
         ("block_status: 403\nfrobnicate: 1\n", 2, "unknown key 'frobnicate'"),
-        ("classes:\n  - name: admin\n    patterns:\n      - /company/**\n      - /x/**/y\n    action: block\n", 5, "malformed pattern '/x/**/y'"),
+        (
+            "classes:\n  - name: admin\n    patterns:\n      - /company/**\n      - /x/**/y\n    action: block\n", 5,
+            "malformed pattern '/x/**/y'"
+        ),
         ("classes:\n  - name: admin\n    patterns: [/company//x]\n    action: block\n", 3, "malformed pattern"),
         (
             "classes:\n  - name: admin\n    patterns: [/company/**]\n    action: block\n  - name: licensing\n    patterns:\n      - /company/*/licensing\n    action: forward\n",
@@ -81,7 +87,10 @@ import Testing
         ),
         ("classes:\n  - name: a\n    patterns: [/x/**, /x/y]\n    action: block\n", 3, "shadowed"),
         ("classes:\n  - name: unknown\n    patterns: [/x]\n    action: block\n", 2, "'unknown' is not a class name"),
-        ("classes:\n  - name: a\n    patterns: [/x]\n    action: block\n  - name: a\n    patterns: [/y]\n    action: block\n", 5, "defined twice"),
+        (
+            "classes:\n  - name: a\n    patterns: [/x]\n    action: block\n  - name: a\n    patterns: [/y]\n    action: block\n",
+            5, "defined twice"
+        ),
         ("classes:\n  - name: a\n    action: block\n", 2, "needs at least one pattern"),
         ("classes:\n  - name: a\n    patterns: [/x]\n", 2, "needs an action"),
         ("classes:\n  - patterns: [/x]\n    action: block\n", 2, "needs a name"),
@@ -111,7 +120,10 @@ import Testing
     }
 
     @Test func invalidTemplateIsRefused() {
-        let error = self.failure("template:\n  html_en: bad.mustache\n", files: ["bad.mustache": "{{#open}} never closed"])
+        let error = self.failure(
+            "template:\n  html_en: bad.mustache\n",
+            files: ["bad.mustache": "{{#open}} never closed"]
+        )
         #expect(error?.line == 2)
         #expect(error?.message.contains("not valid Mustache") == true)
     }

@@ -53,10 +53,12 @@ import Testing
 
     @Test func defaultActionsFollowTheContract() {
         let actions = Dictionary(uniqueKeysWithValues: RouteProfile.alfaCRM.classes.map { ($0.name, $0.action) })
-        #expect(actions == [
-            "licensing": .forward, "admin": .block, "teacher": .block, "client": .forward, "api": .forward,
-            "webhook": .forward, "public": .forward,
-        ])
+        #expect(
+            actions == [
+                "licensing": .forward, "admin": .block, "teacher": .block, "client": .forward, "api": .forward,
+                "webhook": .forward, "public": .forward,
+            ]
+        )
         #expect(RouteProfile.alfaCRM.unknownAction == .block)
         #expect(RouteProfile.alfaCRM.blockStatus == 403)
         #expect(RouteProfile.alfaCRM.whenStateUnknown == .forward)

@@ -18,7 +18,9 @@ let randomTarget = Gen.int(in: 0...(targetPieces.count - 1)).array(of: 1...12).m
     "/" + indices.map { targetPieces[$0] }.joined()
 }
 
-let disguisedBases = ["/company/1/users", "/company", "/teacher/7/lessons", "/teacher", "/company/1/licensing/../settings"]
+let disguisedBases = [
+    "/company/1/users", "/company", "/teacher/7/lessons", "/teacher", "/company/1/licensing/../settings",
+]
 let disguisePrefixes = ["", "/customer/..", "/api/x/../..", "/company/1/licensing/../..", "/assets/.."]
 
 /// A deliberately lenient decoder, independent of the gate's implementation: decodes escapes
@@ -83,7 +85,11 @@ func lenientlyDecodedSegments(_ target: String) -> [String] {
         await propertyCheck(count: 3000, input: randomTarget) { target in
             let lenient = profile.classify(lenientlyDecodedSegments(target))
             guard lenient.name == "admin" || lenient.name == "teacher" else { return }
-            let decision = defaultGate.decide(head: requestHead(.GET, target), snapshot: fixtureSnapshot(), now: fixtureNow)
+            let decision = defaultGate.decide(
+                head: requestHead(.GET, target),
+                snapshot: fixtureSnapshot(),
+                now: fixtureNow
+            )
             let forwarded = decision.isForward
             #expect(!forwarded, "\(target) reads leniently as \(lenient.name)")
         }
@@ -123,7 +129,11 @@ func lenientlyDecodedSegments(_ target: String) -> [String] {
                 }
             }
             if !target.hasPrefix("/") { target = "/" + target }
-            let decision = defaultGate.decide(head: requestHead(.GET, target), snapshot: fixtureSnapshot(), now: fixtureNow)
+            let decision = defaultGate.decide(
+                head: requestHead(.GET, target),
+                snapshot: fixtureSnapshot(),
+                now: fixtureNow
+            )
             let forwarded = decision.isForward
             #expect(!forwarded, "\(target)")
         }

@@ -6,8 +6,18 @@ import Testing
 @Suite struct TenantRecordTests {
     let freeze = FreezeWindow(id: 7, start: utc("2027-07-01T00:00:00Z"), end: utc("2027-08-01T00:00:00Z"))
 
-    func record(paidFrom: Date? = nil, paidUntil: String = "2027-09-01T00:00:00Z", freezes: [FreezeWindow]? = nil) -> TenantRecord {
-        TenantRecord(key: "acme", paidFrom: paidFrom, paidUntil: utc(paidUntil), domains: [], freezes: freezes ?? [self.freeze])
+    func record(
+        paidFrom: Date? = nil,
+        paidUntil: String = "2027-09-01T00:00:00Z",
+        freezes: [FreezeWindow]? = nil
+    ) -> TenantRecord {
+        TenantRecord(
+            key: "acme",
+            paidFrom: paidFrom,
+            paidUntil: utc(paidUntil),
+            domains: [],
+            freezes: freezes ?? [self.freeze]
+        )
     }
 
     @Test(arguments: [
@@ -53,7 +63,11 @@ import Testing
     }
 
     @Test func domainsAreNormalised() {
-        let record = TenantRecord(key: "acme", paidUntil: utc("2027-01-01T00:00:00Z"), domains: ["CRM.Acme.EDU.", "münchen.de"])
+        let record = TenantRecord(
+            key: "acme",
+            paidUntil: utc("2027-01-01T00:00:00Z"),
+            domains: ["CRM.Acme.EDU.", "münchen.de"]
+        )
         #expect(record.domains == ["crm.acme.edu", "xn--mnchen-3ya.de"])
     }
 }
