@@ -37,16 +37,17 @@ public struct TargetClassification: Sendable, Hashable {
         return (self.readingClasses[index], self.readingSegments[index])
     }
 
-    /// Classifies `target` with `profile`; the readings are only computed when `withReadings`
-    /// (they matter only for frozen or expired tenants).
-    public static func classify(target: String, profile: RouteProfile, withReadings: Bool) -> TargetClassification {
+    /// Classifies `target` with `profile`. The readings are only computed when `withReadings`
+    /// (they matter only for frozen or expired tenants), and only until the first reading of a
+    /// blocked class (`allReadings` continues to the end, for `freezegate classify`).
+    public static func classify(
+        target: String,
+        profile: RouteProfile,
+        withReadings: Bool,
+        allReadings: Bool = false
+    ) -> TargetClassification {
         if target == "*" {
-            return TargetClassification(
-                requestClass: profile.unknownClass,
-                segments: [],
-                isAmbiguous: false,
-                readingClasses: []
-            )
+            return TargetClassification(requestClass: profile.unknownClass, segments: [], isAmbiguous: false, readingClasses: [])
         }
         let canonical = TargetCanonicalizer.canonicalize(target)
         let requestClass = profile.classify(canonical.segments)
@@ -58,13 +59,20 @@ public struct TargetClassification: Sendable, Hashable {
                 readingClasses: []
             )
         }
-        let readings = TargetCanonicalizer.readings(of: target)
+        var classes: [RequestClass] = []
+        var segments: [[String]] = []
+        TargetCanonicalizer.forEachReading(of: target) { reading in
+            let readingClass = profile.classify(reading.segments)
+            classes.append(readingClass)
+            segments.append(reading.segments)
+            return allReadings || readingClass.action != .block
+        }
         return TargetClassification(
             requestClass: requestClass,
             segments: canonical.segments,
             isAmbiguous: true,
-            readingClasses: readings.map { profile.classify($0.segments) },
-            readingSegments: readings.map(\.segments)
+            readingClasses: classes,
+            readingSegments: segments
         )
     }
 }
