@@ -64,19 +64,3 @@ public struct HostResolver: Sendable {
             }
     }
 }
-
-/// Why a request's host cannot be used: each is a 400, the request is not forwarded.
-public enum HostRejection: String, Error, Sendable, Hashable {
-    case missingHost = "no Host header"
-    case multipleHosts = "several Host headers"
-    case invalidHost = "unparsable Host"
-    case unsupportedTarget = "unsupported request target"
-}
-
-/// A request whose host is known: the authority it is for, its target in origin form and the head
-/// to forward (origin form, `Host` from the target, for an absolute-form request).
-public struct ResolvedRequest: Sendable {
-    public let authority: HostAuthority
-    public let originTarget: String
-    public let forwardHead: HTTPRequestHead
-}

@@ -47,7 +47,12 @@ public struct TargetClassification: Sendable, Hashable {
         allReadings: Bool = false
     ) -> TargetClassification {
         if target == "*" {
-            return TargetClassification(requestClass: profile.unknownClass, segments: [], isAmbiguous: false, readingClasses: [])
+            return TargetClassification(
+                requestClass: profile.unknownClass,
+                segments: [],
+                isAmbiguous: false,
+                readingClasses: []
+            )
         }
         let canonical = TargetCanonicalizer.canonicalize(target)
         let requestClass = profile.classify(canonical.segments)

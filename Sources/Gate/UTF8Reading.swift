@@ -70,15 +70,9 @@ enum UTF8Reading {
                 }
             }
             invalid = true
-            scalars.unicodeScalars(appending: PercentDecoding.escaped(lead))
+            scalars.append(contentsOf: PercentDecoding.escaped(lead).unicodeScalars)
             index += 1
         }
         return Result(text: String(scalars), invalid: invalid, overlong: overlong)
-    }
-}
-
-extension String.UnicodeScalarView {
-    fileprivate mutating func unicodeScalars(appending text: String) {
-        self.append(contentsOf: text.unicodeScalars)
     }
 }
