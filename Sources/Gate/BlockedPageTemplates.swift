@@ -31,7 +31,10 @@ public struct BlockedPageTemplates: Sendable, Hashable {
         <main>
         {{#frozen}}
         <h1>Аккаунт заморожен</h1>
-        <p>Аккаунт <b>{{tenant}}</b> заморожен{{#until}} до {{until}}{{/until}}. На время заморозки раздел администратора и кабинет педагога недоступны.</p>
+        <p>Аккаунт <b>{{tenant}}</b> заморожен. На время заморозки раздел администратора и кабинет педагога недоступны.</p>
+        {{#until}}
+        <p>Заморозка действует до <b>{{until}}</b></p>
+        {{/until}}
         {{/frozen}}
         {{#expired}}
         <h1>Срок действия лицензии истёк</h1>
@@ -71,7 +74,10 @@ public struct BlockedPageTemplates: Sendable, Hashable {
         <main>
         {{#frozen}}
         <h1>Account frozen</h1>
-        <p>The account <b>{{tenant}}</b> is frozen{{#until}} until {{until}}{{/until}}. While it is frozen, the administrator section and the teacher's cabinet are unavailable.</p>
+        <p>The account <b>{{tenant}}</b> is frozen. While it is frozen, the administrator section and the teacher's cabinet are unavailable.</p>
+        {{#until}}
+        <p>The freeze lasts until <b>{{until}}</b></p>
+        {{/until}}
         {{/frozen}}
         {{#expired}}
         <h1>Licence expired</h1>

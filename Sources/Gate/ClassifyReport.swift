@@ -4,8 +4,12 @@ import TenantState
 
 /// What `freezegate classify` prints: the gate's view of one request (tenant, canonical path,
 /// readings, class) and its decision for every tenant state, judged with synthetic tenant
-/// records so that no database is needed.
+/// records so that no database is needed. `page` gives the response body itself, to preview a
+/// profile's blocked page.
 public enum ClassifyReport {
+    /// The tenant states `classify` shows, in order.
+    public static let states = ["active", "frozen", "expired"]
+
     /// The text `freezegate classify` prints.
     public static func render(
         method: String,
@@ -14,22 +18,10 @@ public enum ClassifyReport {
         profile: RouteProfile,
         baseDomains: [String],
         at instant: Date
-    )
-        -> String
-    {
+    ) -> String {
         var lines: [String] = []
-        let httpMethod = HTTPMethod(rawValue: method.uppercased())
-        var headers = HTTPHeaders()
-        if let host {
-            headers.add(name: "Host", value: host)
-        } else if let authority = Self.authority(of: url) {
-            headers.add(name: "Host", value: authority)
-        } else {
-            headers.add(name: "Host", value: "localhost")
-        }
-        let head = HTTPRequestHead(version: .http1_1, method: httpMethod, uri: url, headers: headers)
+        let head = self.requestHead(method: method, url: url, host: host, headers: [])
         let gate = Gate(profile: profile, baseDomains: baseDomains)
-
         let resolved: ResolvedRequest
         switch gate.hostResolver.resolve(head) {
         case .failure(let rejection):
@@ -42,32 +34,16 @@ public enum ClassifyReport {
         lines.append("request:     \(method.uppercased()) \(resolved.originTarget)")
         lines.append("host:        \(resolved.authority.host)")
 
-        // Which tenant the host would be, with a synthetic record (no database is consulted).
-        var key: String?
-        var viaCustomDomain = false
-        switch gate.hostResolver.tenant(forHost: resolved.authority.host, in: nil) {
-        case .unverifiedTenant(let label): key = label
-        case .tenant(let record): key = record.key
-        case .none: break
-        }
-        if key == nil, !resolved.authority.host.hasPrefix("["),
-            !baseDomains.map(DomainName.normalized).contains(resolved.authority.host)
-        {
-            viaCustomDomain = true
-        }
-        if let key {
-            lines.append("tenant:      \(key)")
-        } else if viaCustomDomain {
+        let tenant = self.syntheticTenant(of: resolved, gate: gate, baseDomains: baseDomains)
+        switch tenant {
+        case .some(let tenant) where tenant.viaCustomDomain:
             lines.append("tenant:      none by base domain; shown below as if it were a registered custom domain")
-        } else {
+        case .some(let tenant):
+            lines.append("tenant:      \(tenant.key)")
+        case .none:
             lines.append("tenant:      none (forwarded untouched)")
         }
 
-        let classification = TargetClassification.classify(
-            target: resolved.originTarget,
-            profile: profile,
-            withReadings: true
-        )
         if resolved.originTarget != "*" {
             let canonical = TargetCanonicalizer.canonicalize(resolved.originTarget)
             lines.append("canonical:   \(canonical.path)")
@@ -80,46 +56,24 @@ public enum ClassifyReport {
                 }
             }
         }
-        lines.append(
-            "class:       \(classification.requestClass.name) (\(classification.requestClass.action.rawValue) while frozen or expired)"
+        let classification = TargetClassification.classify(
+            target: resolved.originTarget,
+            profile: profile,
+            withReadings: false
         )
-        lines.append("at:          \(Self.iso8601(instant))")
+        let requestClass = classification.requestClass
+        lines.append("class:       \(requestClass.name) (\(requestClass.action.rawValue) while frozen or expired)")
+        lines.append("at:          \(BlockedPageRenderer.iso8601(instant))")
 
-        guard key != nil || viaCustomDomain else {
-            let decision = gate.decide(
-                head: head,
-                snapshot: TenantSnapshot(records: [], loadedAt: instant),
-                now: instant
-            )
-            lines.append("decision:    \(Self.describe(decision))")
+        guard let tenant else {
+            let empty = TenantSnapshot(records: [], loadedAt: instant)
+            lines.append("decision:    \(self.describe(gate.decide(head: head, snapshot: empty, now: instant)))")
             return lines.joined(separator: "\n")
         }
-        let tenantKey = key ?? "custom"
-        let domains = viaCustomDomain ? [resolved.authority.host] : []
-        let day: TimeInterval = 86400
-        let states: [(String, TenantRecord)] = [
-            ("active", TenantRecord(key: tenantKey, paidUntil: instant.addingTimeInterval(30 * day), domains: domains)),
-            (
-                "frozen",
-                TenantRecord(
-                    key: tenantKey,
-                    paidUntil: instant.addingTimeInterval(60 * day),
-                    domains: domains,
-                    freezes: [
-                        FreezeWindow(
-                            id: 0,
-                            start: instant.addingTimeInterval(-day),
-                            end: instant.addingTimeInterval(30 * day)
-                        )
-                    ]
-                )
-            ),
-            ("expired", TenantRecord(key: tenantKey, paidUntil: instant.addingTimeInterval(-day), domains: domains)),
-        ]
-        for (name, record) in states {
-            let snapshot = TenantSnapshot(records: [record], loadedAt: instant)
+        for state in self.states {
+            let snapshot = self.snapshot(state: state, key: tenant.key, domains: tenant.domains, at: instant)
             let decision = gate.decide(head: head, snapshot: snapshot, now: instant)
-            var text = Self.describe(decision)
+            var text = self.describe(decision)
             if decision.summary.decision == "block" {
                 // What an API client (Accept: application/json) would get.
                 var jsonHead = head
@@ -128,11 +82,100 @@ public enum ClassifyReport {
                     text += " " + String(decoding: body, as: UTF8.self)
                 }
             }
-            lines.append("if \(name):" + String(repeating: " ", count: max(1, 9 - name.count)) + text)
+            lines.append("if \(state):" + String(repeating: " ", count: max(1, 9 - state.count)) + text)
         }
         let noSnapshot = gate.decide(head: head, snapshot: nil, now: instant)
-        lines.append("no snapshot: \(Self.describe(noSnapshot))")
+        lines.append("no snapshot: \(self.describe(noSnapshot))")
         return lines.joined(separator: "\n")
+    }
+
+    /// The body of the gateway's own response to the request while its tenant is in `state`
+    /// (`active`, `frozen`, `expired`), as a client sending `headers` gets it; `nil` when the
+    /// request would be forwarded or names no tenant.
+    public static func page(
+        method: String,
+        url: String,
+        host: String?,
+        headers: [(String, String)],
+        profile: RouteProfile,
+        baseDomains: [String],
+        at instant: Date,
+        state: String
+    ) -> String? {
+        let head = self.requestHead(method: method, url: url, host: host, headers: headers)
+        let gate = Gate(profile: profile, baseDomains: baseDomains)
+        guard case .success(let resolved) = gate.hostResolver.resolve(head),
+            let tenant = self.syntheticTenant(of: resolved, gate: gate, baseDomains: baseDomains)
+        else { return nil }
+        let snapshot = self.snapshot(state: state, key: tenant.key, domains: tenant.domains, at: instant)
+        guard case .respond(_, _, let body, _, _) = gate.decide(head: head, snapshot: snapshot, now: instant) else {
+            return nil
+        }
+        return String(decoding: body, as: UTF8.self)
+    }
+
+    static func requestHead(
+        method: String,
+        url: String,
+        host: String?,
+        headers extra: [(String, String)]
+    ) -> HTTPRequestHead {
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: host ?? self.authority(of: url) ?? "localhost")
+        headers.add(contentsOf: extra)
+        return HTTPRequestHead(
+            version: .http1_1,
+            method: HTTPMethod(rawValue: method.uppercased()),
+            uri: url,
+            headers: headers
+        )
+    }
+
+    /// The tenant the host would be: `<key>.<base-domain>`, or any other name (not a base domain
+    /// or an IP literal) treated as a registered custom domain.
+    static func syntheticTenant(
+        of resolved: ResolvedRequest,
+        gate: Gate,
+        baseDomains: [String]
+    )
+        -> (key: String, domains: [String], viaCustomDomain: Bool)?
+    {
+        let host = resolved.authority.host
+        switch gate.hostResolver.tenant(forHost: host, in: nil) {
+        case .unverifiedTenant(let key): return (key, [], false)
+        case .tenant(let record): return (record.key, [], false)
+        case .none: break
+        }
+        let isIPLiteral = host.hasPrefix("[") || host.allSatisfy { $0.isNumber || $0 == "." }
+        let isBaseOrBelow = gate.hostResolver.baseDomains.contains { host == $0 || host.hasSuffix("." + $0) }
+        guard !isIPLiteral, !isBaseOrBelow else { return nil }
+        return ("custom", [host], true)
+    }
+
+    /// A one-tenant snapshot in which the tenant is `state` at `instant` (a freeze runs from a day
+    /// before to 30 days after).
+    static func snapshot(state: String, key: String, domains: [String], at instant: Date) -> TenantSnapshot {
+        let day: TimeInterval = 86400
+        let record: TenantRecord
+        switch state {
+        case "frozen":
+            let freeze = FreezeWindow(
+                id: 0,
+                start: instant.addingTimeInterval(-day),
+                end: instant.addingTimeInterval(30 * day)
+            )
+            record = TenantRecord(
+                key: key,
+                paidUntil: instant.addingTimeInterval(60 * day),
+                domains: domains,
+                freezes: [freeze]
+            )
+        case "expired":
+            record = TenantRecord(key: key, paidUntil: instant.addingTimeInterval(-day), domains: domains)
+        default:
+            record = TenantRecord(key: key, paidUntil: instant.addingTimeInterval(30 * day), domains: domains)
+        }
+        return TenantSnapshot(records: [record], loadedAt: instant)
     }
 
     static func authority(of url: String) -> String? {
@@ -151,11 +194,5 @@ public enum ClassifyReport {
             if let reason = summary.reason { text += " (\(reason))" }
             return text
         }
-    }
-
-    static func iso8601(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
     }
 }

@@ -25,6 +25,18 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Host header for an origin-form URL (an absolute URL carries its own).")
     var host: String?
 
+    @Option(
+        help:
+            "Instead of the report, print the body of the gateway's response while the tenant is in this state (frozen or expired), e.g. to preview a custom blocked page."
+    )
+    var page: String?
+
+    @Option(
+        name: .customLong("header"),
+        help: "A request header for --page, as 'Name: value' (repeatable), e.g. 'Accept-Language: en'."
+    )
+    var headers: [String] = []
+
     @Argument(help: "The request method, e.g. GET.")
     var method: String
 
@@ -53,6 +65,38 @@ struct ClassifyCommand: ParsableCommand {
             instant = Date()
         }
         let domains = self.baseDomains.isEmpty ? (profile.baseDomains ?? ["s20.online"]) : self.baseDomains
+        if let page {
+            guard ClassifyReport.states.contains(page) else {
+                throw ValidationError("--page must be one of \(ClassifyReport.states.joined(separator: ", "))")
+            }
+            var fields: [(String, String)] = []
+            for header in self.headers {
+                guard let colon = header.firstIndex(of: ":") else {
+                    throw ValidationError("--header must look like 'Name: value'")
+                }
+                let value = header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                fields.append((String(header[..<colon]), value))
+            }
+            guard
+                let body = ClassifyReport.page(
+                    method: self.method,
+                    url: self.url,
+                    host: self.host,
+                    headers: fields,
+                    profile: profile,
+                    baseDomains: domains,
+                    at: instant,
+                    state: page
+                )
+            else {
+                FileHandle.standardError.write(
+                    Data("error: this request is forwarded while the tenant is \(page)\n".utf8)
+                )
+                throw ExitCode.failure
+            }
+            print(body, terminator: "")
+            return
+        }
         let report = ClassifyReport.render(
             method: self.method,
             url: self.url,

@@ -62,7 +62,7 @@ import Testing
         #expect(response.headers["Content-Type"] == ["text/html; charset=utf-8"])
         #expect(text.contains("<html lang=\"ru\">"))
         #expect(text.contains("Аккаунт заморожен"))
-        #expect(text.contains("до 1 августа 2027 г."))
+        #expect(text.contains("Заморозка действует до <b>1 августа 2027 г.</b>"))
         #expect(text.contains("href=\"/company/1/licensing\""))
         #expect(text.contains("Лицензирование"))
         #expect(response.headers["Content-Length"] == [String(response.body.count)])
@@ -72,7 +72,7 @@ import Testing
         let text = String(decoding: self.blocked(headers: [("Accept-Language", "en-GB,en;q=0.9")]).body, as: UTF8.self)
         #expect(text.contains("<html lang=\"en\">"))
         #expect(text.contains("Account frozen"))
-        #expect(text.contains("until 1 August 2027"))
+        #expect(text.contains("The freeze lasts until <b>1 August 2027</b>"))
         #expect(text.contains("Go to Licensing"))
     }
 

@@ -49,4 +49,30 @@ import Testing
         #expect(base.contains("decision:    forward"))
         #expect(self.render("GET", "/company/1", host: "a@b").contains("decision:    reject 400 (unparsable Host)"))
     }
+
+    @Test func pagePreview() {
+        func page(_ url: String, _ state: String, _ headers: [(String, String)] = []) -> String? {
+            ClassifyReport.page(
+                method: "GET",
+                url: url,
+                host: nil,
+                headers: headers,
+                profile: .alfaCRM,
+                baseDomains: ["s20.online"],
+                at: utc("2027-07-02T00:00:00Z"),
+                state: state
+            )
+        }
+        let russian = page("http://acme.s20.online/company/4/users", "frozen")
+        #expect(russian?.contains("Заморозка действует до <b>1 августа 2027 г.</b>") == true)
+        #expect(russian?.contains("href=\"/company/4/licensing\"") == true)
+        let english = page("http://acme.s20.online/teacher", "expired", [("Accept-Language", "en")])
+        #expect(english?.contains("Licence expired") == true)
+        #expect(english?.contains("href=") == false)
+        let json = page("http://acme.s20.online/teacher", "expired", [("Accept", "application/json")])
+        #expect(json == #"{"error": "license_expired", "tenant": "acme", "until": null, "licensing_url": null}"#)
+        #expect(page("http://acme.s20.online/customer", "frozen") == nil)
+        #expect(page("http://acme.s20.online/company/1", "active") == nil)
+        #expect(page("http://s20.online/company/1", "frozen") == nil)
+    }
 }
