@@ -147,4 +147,25 @@ import Testing
     @Test func loadReportsAnUnreadableFile() {
         #expect(throws: RouteProfileError.self) { try RouteProfile.load(contentsOfFile: "/nonexistent/profile.yaml") }
     }
+
+    @Test func loadReadsTemplatesRelativeToTheProfile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "freezegate-profile-\(UUID().uuidString)"
+        )
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "<b>{{tenant}}</b> {{#frozen}}frozen{{/frozen}}".write(
+            to: folder.appendingPathComponent("page.ru.mustache"),
+            atomically: true,
+            encoding: .utf8
+        )
+        let profilePath = folder.appendingPathComponent("profile.yaml")
+        try "template:\n  html_ru: page.ru.mustache\n".write(to: profilePath, atomically: true, encoding: .utf8)
+        let profile = try RouteProfile.load(contentsOfFile: profilePath.path)
+        #expect(profile.templates.russian == "<b>{{tenant}}</b> {{#frozen}}frozen{{/frozen}}")
+        #expect(profile.templates.english == BlockedPageTemplates.builtIn.english)
+        let gate = Gate(profile: profile, baseDomains: ["s20.online"])
+        let decision = gate.decide(head: requestHead(.GET, "/company/1"), snapshot: fixtureSnapshot(), now: fixtureNow)
+        #expect(decision.responseBody == "<b>acme</b> frozen")
+    }
 }
