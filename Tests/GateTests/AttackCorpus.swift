@@ -237,3 +237,34 @@ let attackCorpus: [AttackCase] = [
     AttackCase(target: "/login%20", expected: .block, technique: "trailing space: unknown unless trimmed"),
     AttackCase(target: "/customer/x%20", expected: .reject, technique: "trailing space in client"),
 ]
+
+/// Header-borne routing overrides (X-Original-URL and friends, underscore spellings that CGI
+/// servers fold into the same variable, h2c upgrade smuggling): sent with a frozen tenant's
+/// forwarded request for `/`, each must be gone from what reaches the upstream.
+let headerAttackCorpus: [(name: String, value: String)] = [
+    ("X-Original-URL", "/company/1/users"),
+    ("X-Rewrite-URL", "/company/1/users"),
+    ("X-Override-URL", "/company/1/users"),
+    ("X-Original-URI", "/company/1/users"),
+    ("X-Rewrite-URI", "/teacher"),
+    ("X-Original-Path", "/teacher"),
+    ("X-Forwarded-Prefix", "/company/1"),
+    ("X-Forwarded-Path", "/company/1"),
+    ("X-Forwarded-Uri", "/company/1"),
+    ("X-Forwarded-Url", "http://acme.s20.online/company/1"),
+    ("X-Forwarded-Server", "acme.s20.online"),
+    ("X-Forwarded-Script-Name", "/company"),
+    ("X-Script-Name", "/company"),
+    ("X-Envoy-Original-Path", "/company/1"),
+    ("X-Request-URI", "/company/1"),
+    ("X-Proxy-URL", "http://acme.s20.online/company/1"),
+    ("X-Original-Host", "beta.s20.online"),
+    ("X-Host", "beta.s20.online"),
+    ("X-HTTP-Host-Override", "beta.s20.online"),
+    ("Base-Url", "/company"),
+    ("X_Original_URL", "/company/1/users"),
+    ("x_rewrite_url", "/company/1/users"),
+    ("X-Original_URL", "/company/1/users"),
+    ("Host_", "beta.s20.online"),
+    ("HTTP2-Settings", "AAMAAABkAARAAAAAAAIAAAAA"),
+]

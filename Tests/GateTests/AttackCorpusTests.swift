@@ -53,4 +53,49 @@ import Testing
         #expect(attackCorpus.count >= 100)
         #expect(Set(attackCorpus.map(\.target)).count == attackCorpus.count, "duplicate corpus targets")
     }
+
+    @Test func headerOverridesNeverReachTheUpstream() {
+        for (name, value) in headerAttackCorpus {
+            let head = requestHead(
+                .GET,
+                "/",
+                headers: [(name, value), ("Upgrade", "h2c"), ("Connection", "Upgrade, HTTP2-Settings")]
+            )
+            guard
+                let forwarded = defaultGate.decide(head: head, snapshot: fixtureSnapshot(), now: fixtureNow)
+                    .forwardedHead
+            else {
+                Issue.record("\(name): / not forwarded")
+                continue
+            }
+            #expect(forwarded.headers[name].isEmpty, "\(name) reached the upstream")
+            #expect(forwarded.headers["Upgrade"].isEmpty, "h2c upgrade reached the upstream")
+            #expect(forwarded.uri == "/")
+        }
+        #expect(headerAttackCorpus.count >= 25)
+    }
+
+    @Test func webSocketUpgradeFollowsTheClassOfItsPath() {
+        let upgrade = [
+            ("Upgrade", "websocket"), ("Connection", "Upgrade"), ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+        ]
+        let admin = defaultGate.decide(
+            head: requestHead(.GET, "/company/1/ws", headers: upgrade),
+            snapshot: fixtureSnapshot(),
+            now: fixtureNow
+        )
+        #expect(admin.summary.decision == "block")
+        let disguised = defaultGate.decide(
+            head: requestHead(.GET, "/customer/..%2fcompany/ws", headers: upgrade),
+            snapshot: fixtureSnapshot(),
+            now: fixtureNow
+        )
+        #expect(disguised.summary.decision == "block")
+        let client = defaultGate.decide(
+            head: requestHead(.GET, "/customer/ws", headers: upgrade),
+            snapshot: fixtureSnapshot(),
+            now: fixtureNow
+        )
+        #expect(client.forwardedHead?.headers["Upgrade"] == ["websocket"])
+    }
 }
