@@ -33,12 +33,13 @@ public enum TargetCanonicalizer {
     public static func forEachReading(of target: String, _ body: (TargetReading) -> Bool) {
         let bytes = Array(target.utf8)
         let found = ambiguities(of: bytes)
-        let canonical = read(bytes, options: .canonical)
+        var cache = SegmentCache()
+        let canonical = read(bytes, options: .canonical, cache: &cache)
         guard body(canonical), !found.isEmpty else { return }
         var seen: Set<[String]> = [canonical.segments]
         let limit = max(8, min(256, 32768 / max(128, bytes.count)))
         for options in optionCombinations(for: found, bytes: bytes).prefix(limit) {
-            let reading = read(bytes, options: options)
+            let reading = read(bytes, options: options, cache: &cache)
             if seen.insert(reading.segments).inserted {
                 guard body(reading) else { return }
             }
@@ -216,7 +217,25 @@ public enum TargetCanonicalizer {
         return Array(target[..<(end ?? target.endIndex)])
     }
 
+    /// Decoded segments by raw segment and the options that affect segment decoding: option
+    /// combinations that differ only in path-level behaviour (dots, merging, fragment, authority)
+    /// share the work.
+    struct SegmentCache {
+        struct Key: Hashable {
+            var raw: [UInt8]
+            var options: TargetReadingOptions
+        }
+        /// A single reading (the canonical one on every request) gains nothing from caching.
+        var enabled = true
+        var entries: [Key: (segments: [String], truncated: Bool)] = [:]
+    }
+
     static func read(_ target: [UInt8], options: TargetReadingOptions) -> TargetReading {
+        var cache = SegmentCache(enabled: false)
+        return read(target, options: options, cache: &cache)
+    }
+
+    static func read(_ target: [UInt8], options: TargetReadingOptions, cache: inout SegmentCache) -> TargetReading {
         let path = pathPart(of: target, fragmentIsPath: options.fragmentIsPath)
         let splitsOnBackslash = options.backslashSeparates
         let rawSeparator: (UInt8) -> Bool = { byte in
@@ -246,13 +265,13 @@ public enum TargetCanonicalizer {
             var truncated = false
             for text in resolved where !truncated {
                 let bytes = bytesByText[text] ?? Array(text.utf8)
-                truncated = decodeSegment(bytes, options: options, into: &segments)
+                truncated = decodeSegment(bytes, options: options, cache: &cache, into: &segments)
             }
             return TargetReading(segments: segments.filter { !$0.isEmpty }, trailingSlash: rawTrailing)
         }
         var truncated = false
         for raw in rawSegments where !truncated {
-            truncated = decodeSegment(raw, options: options, into: &segments)
+            truncated = decodeSegment(raw, options: options, cache: &cache, into: &segments)
         }
         switch options.dotHandling {
         case .afterDecoding:
@@ -265,6 +284,30 @@ public enum TargetCanonicalizer {
 
     /// Decodes one raw segment into one or more segments (a decoded separator may split it).
     /// Returns true when the path ends inside this segment (a truncating NUL or decoded `?`).
+    private static func decodeSegment(
+        _ raw: [UInt8],
+        options: TargetReadingOptions,
+        cache: inout SegmentCache,
+        into output: inout [String]
+    ) -> Bool {
+        guard cache.enabled else { return decodeSegment(raw, options: options, into: &output) }
+        var segmentOptions = options
+        segmentOptions.fragmentIsPath = false
+        segmentOptions.dotHandling = .afterDecoding
+        segmentOptions.mergeSlashesBeforeDots = true
+        segmentOptions.networkPath = false
+        let key = SegmentCache.Key(raw: raw, options: segmentOptions)
+        if let cached = cache.entries[key] {
+            output.append(contentsOf: cached.segments)
+            return cached.truncated
+        }
+        var decoded: [String] = []
+        let truncated = decodeSegment(raw, options: segmentOptions, into: &decoded)
+        cache.entries[key] = (decoded, truncated)
+        output.append(contentsOf: decoded)
+        return truncated
+    }
+
     private static func decodeSegment(
         _ raw: [UInt8],
         options: TargetReadingOptions,
