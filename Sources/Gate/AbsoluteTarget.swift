@@ -16,7 +16,10 @@ struct AbsoluteTarget: Hashable {
         self.authority = String(authority)
         if remainder.isEmpty {
             self.originForm = "/"
-        } else if remainder.first == "/" || remainder.first == "\\" {
+        } else if remainder.first == "\\" {
+            // WHATWG parsers read `\` as `/`, RFC 3986 ones as part of the authority: refuse.
+            return nil
+        } else if remainder.first == "/" {
             self.originForm = String(remainder)
         } else {
             self.originForm = "/" + remainder

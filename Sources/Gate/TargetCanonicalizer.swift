@@ -16,7 +16,7 @@ public enum TargetCanonicalizer {
     }
 
     /// Every distinct reading of `target`, the canonical one first. Bounded: the option
-    /// combinations tried are capped (256, fewer for long targets, so the work stays linear in the
+    /// combinations tried are capped (256, fewer for targets over 64 bytes, so the work stays linear in the
     /// target's length); the decision never depends on having tried them all, since an ambiguous
     /// target is never forwarded for a frozen tenant (a missed blocked reading means 400 instead
     /// of the blocked page).
@@ -37,7 +37,7 @@ public enum TargetCanonicalizer {
         let canonical = read(bytes, options: .canonical, cache: &cache)
         guard body(canonical), !found.isEmpty else { return }
         var seen: Set<[String]> = [canonical.segments]
-        let limit = max(8, min(256, 32768 / max(128, bytes.count)))
+        let limit = max(8, min(256, 16384 / max(64, bytes.count)))
         for options in optionCombinations(for: found, bytes: bytes).prefix(limit) {
             let reading = read(bytes, options: options, cache: &cache)
             if seen.insert(reading.segments).inserted {

@@ -161,6 +161,8 @@ import Testing
         ("*", .unsupportedTarget),
         ("http://acme..s20.online/", .invalidHost),
         ("http://acme.s20.online:99999/", .invalidHost),
+        ("http://acme.s20.online\\company/1", .unsupportedTarget),
+        ("http://acme.s20.online@evil.example/company", .invalidHost),
     ])
     func badTargets(uri: String, rejection: HostRejection) {
         #expect(self.resolver.resolve(requestHead(.GET, uri)).rejection == rejection, "\(uri)")
