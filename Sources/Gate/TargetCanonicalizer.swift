@@ -16,10 +16,10 @@ public enum TargetCanonicalizer {
     }
 
     /// Every distinct reading of `target`, the canonical one first. Bounded: the option
-    /// combinations tried are capped (256, fewer for targets over 64 bytes, so the work stays linear in the
-    /// target's length); the decision never depends on having tried them all, since an ambiguous
-    /// target is never forwarded for a frozen tenant (a missed blocked reading means 400 instead
-    /// of the blocked page).
+    /// combinations tried are capped (256, fewer for targets over 64 bytes, so the work stays
+    /// linear in the target's length); the decision never depends on having tried them all, since
+    /// an ambiguous target is never forwarded for a frozen tenant (a missed blocked reading means
+    /// 400 instead of the blocked page).
     public static func readings(of target: String) -> [TargetReading] {
         var results: [TargetReading] = []
         self.forEachReading(of: target) { reading in
