@@ -26,7 +26,7 @@ public enum ClassifyReport {
         switch gate.hostResolver.resolve(head) {
         case .failure(let rejection):
             lines.append("request:     \(method.uppercased()) \(url)")
-            lines.append("decision:    reject 400 (\(rejection.rawValue))")
+            lines.append("decision:    reject 400 (\(rejection.rawValue): \(rejection.explanation))")
             return lines.joined(separator: "\n")
         case .success(let request):
             resolved = request

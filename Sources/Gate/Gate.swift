@@ -23,7 +23,13 @@ public struct Gate: Sendable {
         let resolved: ResolvedRequest
         switch self.hostResolver.resolve(head) {
         case .failure(let rejection):
-            return self.reject(head, tenant: nil, requestClass: "none", reason: rejection.rawValue)
+            return self.reject(
+                head,
+                tenant: nil,
+                requestClass: "none",
+                reason: rejection.rawValue,
+                detail: rejection.explanation
+            )
         case .success(let request):
             resolved = request
         }
@@ -103,14 +109,20 @@ public struct Gate: Sendable {
                 head,
                 tenant: tenant,
                 requestClass: classification.requestClass.name,
-                reason: "ambiguous_target"
+                reason: "ambiguous_target",
+                detail: "ambiguous request target"
             )
         }
     }
 
-    private func reject(_ head: HTTPRequestHead, tenant: String?, requestClass: String, reason: String) -> GateDecision
-    {
-        let response = BlockedResponse.badRequest(request: head, detail: reason)
+    private func reject(
+        _ head: HTTPRequestHead,
+        tenant: String?,
+        requestClass: String,
+        reason: String,
+        detail: String
+    ) -> GateDecision {
+        let response = BlockedResponse.badRequest(request: head, detail: detail)
         return .respond(
             status: response.status,
             headers: response.headers,

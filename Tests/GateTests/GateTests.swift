@@ -236,4 +236,17 @@ import Testing
         )
         #expect(self.decide(head).forwardedHead?.headers["Upgrade"] == [])
     }
+
+    @Test func rejectReasonsAreBoundedLabels() {
+        #expect(self.decide(requestHead(.GET, "/", host: nil)).summary.reason == "missing_host")
+        #expect(self.decide(requestHead(.GET, "/", headers: [("Host", "x")])).summary.reason == "multiple_hosts")
+        #expect(self.decide(requestHead(.GET, "/", host: "a b")).summary.reason == "invalid_host")
+        #expect(self.decide(requestHead(.GET, "company")).summary.reason == "unsupported_target")
+        let ambiguous = self.decide(requestHead(.GET, "/customer/a%2fb"))
+        #expect(
+            ambiguous.summary
+                == GateSummary(tenant: "acme", requestClass: "client", decision: "reject", reason: "ambiguous_target")
+        )
+        #expect(ambiguous.responseBody == "Bad Request: ambiguous request target\n")
+    }
 }
