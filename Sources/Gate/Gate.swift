@@ -1,1 +1,134 @@
-// The Gate module; its types arrive with their issue.
+import Foundation
+import NIOHTTP1
+import TenantState
+
+/// The gate (DESIGN.md): host → tenant, target → class, snapshot → state, policy → decision.
+/// Pure: no I/O, no clock of its own, safe to call from any event loop.
+public struct Gate: Sendable {
+    public let profile: RouteProfile
+    public let hostResolver: HostResolver
+    public let policy: AccessPolicy
+    let renderer: BlockedPageRenderer
+
+    /// `baseDomains` are the effective ones (command line, else profile, else `s20.online`).
+    public init(profile: RouteProfile, baseDomains: [String]) {
+        self.profile = profile
+        self.hostResolver = HostResolver(baseDomains: baseDomains)
+        self.policy = AccessPolicy(profile: profile)
+        self.renderer = BlockedPageRenderer(templates: profile.templates)
+    }
+
+    /// Decides what to do with a request whose head has been read, at instant `now`.
+    public func decide(head: HTTPRequestHead, snapshot: TenantSnapshot?, now: Date) -> GateDecision {
+        let resolved: ResolvedRequest
+        switch self.hostResolver.resolve(head) {
+        case .failure(let rejection):
+            return self.reject(
+                head,
+                tenant: nil,
+                requestClass: "none",
+                reason: rejection.rawValue,
+                detail: rejection.explanation
+            )
+        case .success(let request):
+            resolved = request
+        }
+
+        var usableSnapshot = snapshot
+        if let snapshot, let maxAge = self.profile.maxSnapshotAge, now.timeIntervalSince(snapshot.loadedAt) > maxAge {
+            usableSnapshot = nil
+        }
+        let lookup: TenantLookup
+        let tenant: String?
+        switch self.hostResolver.tenant(forHost: resolved.authority.host, in: usableSnapshot) {
+        case .tenant(let record):
+            lookup = .condition(record.condition(at: now))
+            tenant = record.key
+        case .unverifiedTenant(let key):
+            lookup = .noSnapshot
+            tenant = key
+        case .none:
+            lookup = .unknownTenant
+            tenant = nil
+        }
+
+        let restricted: Bool
+        switch lookup {
+        case .condition(.frozen), .condition(.expired): restricted = true
+        case .noSnapshot: restricted = self.profile.whenStateUnknown == .block
+        case .condition(.active), .unknownTenant: restricted = false
+        }
+        let classification = TargetClassification.classify(
+            target: resolved.originTarget,
+            profile: self.profile,
+            withReadings: restricted
+        )
+
+        switch self.policy.decide(lookup, classification) {
+        case .forward:
+            var forwardHead = resolved.forwardHead
+            forwardHead.headers = HeaderHygiene.clean(
+                forwardHead.headers,
+                removeMethodOverrides: classification.readingClasses.contains { $0.action == .block }
+            )
+            let summary = GateSummary(
+                tenant: tenant,
+                requestClass: classification.requestClass.name,
+                decision: "forward",
+                reason: nil
+            )
+            return .forward(forwardHead, summary)
+        case .block(let reason, let until, let licensingURL):
+            let blockingClass =
+                classification.readingClasses.first { $0.action == .block } ?? classification.requestClass
+            let response = BlockedResponse.blocked(
+                request: head,
+                status: reason == .stateUnknown ? 503 : self.profile.blockStatus,
+                reason: reason,
+                tenant: tenant,
+                host: resolved.authority.host,
+                until: until,
+                licensingURL: licensingURL,
+                renderer: self.renderer
+            )
+            let summary = GateSummary(
+                tenant: tenant,
+                requestClass: blockingClass.name,
+                decision: "block",
+                reason: reason.rawValue
+            )
+            return .respond(
+                status: response.status,
+                headers: response.headers,
+                body: response.body,
+                closeConnection: false,
+                summary: summary
+            )
+        case .reject:
+            return self.reject(
+                head,
+                tenant: tenant,
+                requestClass: classification.requestClass.name,
+                reason: "ambiguous_target",
+                detail: "ambiguous request target"
+            )
+        }
+    }
+
+    private func reject(
+        _ head: HTTPRequestHead,
+        tenant: String?,
+        requestClass: String,
+        reason: String,
+        detail: String
+    ) -> GateDecision {
+        let response = BlockedResponse.badRequest(request: head, detail: detail)
+        return .respond(
+            status: response.status,
+            headers: response.headers,
+            body: response.body,
+            closeConnection: true,
+            summary: GateSummary(tenant: tenant, requestClass: requestClass, decision: "reject", reason: reason)
+        )
+    }
+}

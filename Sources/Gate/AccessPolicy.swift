@@ -1,0 +1,42 @@
+import Foundation
+
+/// The access policy (CONTRACT §4): a pure function of what is known about the tenant at the
+/// request's instant and the request's class(es).
+public struct AccessPolicy: Sendable {
+    public let profile: RouteProfile
+
+    public init(profile: RouteProfile) {
+        self.profile = profile
+    }
+
+    /// Active and unknown tenants are forwarded; frozen and expired ones get their class's
+    /// action; an ambiguous target of a frozen or expired tenant is blocked when any reading is a
+    /// blocked class and refused (400) otherwise; with no snapshot, `when_state_unknown` decides.
+    public func decide(_ lookup: TenantLookup, _ classification: TargetClassification) -> AccessDecision {
+        switch lookup {
+        case .unknownTenant, .condition(.active):
+            return .forward
+        case .noSnapshot:
+            guard self.profile.whenStateUnknown == .block else { return .forward }
+            return self.restricted(classification, reason: .stateUnknown, until: nil)
+        case .condition(.frozen(_, let until)):
+            return self.restricted(classification, reason: .tenantFrozen, until: until)
+        case .condition(.expired):
+            return self.restricted(classification, reason: .licenseExpired, until: nil)
+        }
+    }
+
+    private func restricted(_ classification: TargetClassification, reason: BlockReason, until: Date?) -> AccessDecision
+    {
+        let blocking: (requestClass: RequestClass, segments: [String])
+        if classification.isAmbiguous {
+            guard let blocked = classification.firstBlockedReading else { return .reject(status: 400) }
+            blocking = blocked
+        } else {
+            guard classification.requestClass.action == .block else { return .forward }
+            blocking = (classification.requestClass, classification.segments)
+        }
+        let link = blocking.requestClass.licensingLink ? self.profile.licensingURL(for: blocking.segments) : nil
+        return .block(reason: reason, until: until, licensingURL: link)
+    }
+}

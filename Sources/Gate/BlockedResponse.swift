@@ -1,0 +1,93 @@
+import Foundation
+import NIOHTTP1
+
+/// The gateway's own answer to a blocked request (CONTRACT §5) or a refused one (400).
+public struct BlockedResponse: Sendable {
+    public let status: HTTPResponseStatus
+    public let headers: HTTPHeaders
+    public let body: [UInt8]
+
+    /// The licence-expired / account-frozen response: JSON for clients that ask for it, otherwise
+    /// the HTML page in Russian or English; `HEAD` gets the same status and headers, no body.
+    static func blocked(
+        request: HTTPRequestHead,
+        status: Int,
+        reason: BlockReason,
+        tenant: String?,
+        host: String,
+        until: Date?,
+        licensingURL: String?,
+        renderer: BlockedPageRenderer
+    ) -> BlockedResponse {
+        let contentType: String
+        let text: String
+        if ContentNegotiation.prefersJSON(request.headers) {
+            contentType = "application/json; charset=utf-8"
+            text = json(reason: reason, tenant: tenant, until: until, licensingURL: licensingURL)
+        } else {
+            let english = ContentNegotiation.prefersEnglish(request.headers)
+            contentType = "text/html; charset=utf-8"
+            text = renderer.render(
+                reason: reason,
+                tenant: tenant,
+                host: host,
+                until: until,
+                licensingURL: licensingURL,
+                english: english
+            )
+        }
+        let body = Array(text.utf8)
+        let headers = HTTPHeaders([
+            ("Content-Type", contentType),
+            ("Content-Length", String(body.count)),
+            ("Cache-Control", "no-store"),
+            ("Vary", "Accept, Accept-Language"),
+        ])
+        return BlockedResponse(
+            status: HTTPResponseStatus(statusCode: status),
+            headers: headers,
+            body: request.method == .HEAD ? [] : body
+        )
+    }
+
+    /// `400 Bad Request` for a request that is refused, not forwarded; the connection is closed.
+    static func badRequest(request: HTTPRequestHead?, detail: String) -> BlockedResponse {
+        let body = Array("Bad Request: \(detail)\n".utf8)
+        let headers = HTTPHeaders([
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Content-Length", String(body.count)),
+            ("Cache-Control", "no-store"),
+            ("Connection", "close"),
+        ])
+        return BlockedResponse(status: .badRequest, headers: headers, body: request?.method == .HEAD ? [] : body)
+    }
+
+    /// `{"error": …, "tenant": …, "until": …, "licensing_url": …}` with exactly these keys.
+    static func json(reason: BlockReason, tenant: String?, until: Date?, licensingURL: String?) -> String {
+        let untilText = until.map { jsonString(BlockedPageRenderer.iso8601($0)) } ?? "null"
+        let tenantText = tenant.map(jsonString) ?? "null"
+        let linkText = licensingURL.map(jsonString) ?? "null"
+        return
+            "{\"error\": \(jsonString(reason.rawValue)), \"tenant\": \(tenantText), \"until\": \(untilText), \"licensing_url\": \(linkText)}"
+    }
+
+    static func jsonString(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case "<": result += "\\u003c"
+            case ">": result += "\\u003e"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+}

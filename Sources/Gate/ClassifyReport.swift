@@ -1,0 +1,198 @@
+import Foundation
+import NIOHTTP1
+import TenantState
+
+/// What `freezegate classify` prints: the gate's view of one request (tenant, canonical path,
+/// readings, class) and its decision for every tenant state, judged with synthetic tenant
+/// records so that no database is needed. `page` gives the response body itself, to preview a
+/// profile's blocked page.
+public enum ClassifyReport {
+    /// The tenant states `classify` shows, in order.
+    public static let states = ["active", "frozen", "expired"]
+
+    /// The text `freezegate classify` prints.
+    public static func render(
+        method: String,
+        url: String,
+        host: String?,
+        profile: RouteProfile,
+        baseDomains: [String],
+        at instant: Date
+    ) -> String {
+        var lines: [String] = []
+        let head = self.requestHead(method: method, url: url, host: host, headers: [])
+        let gate = Gate(profile: profile, baseDomains: baseDomains)
+        let resolved: ResolvedRequest
+        switch gate.hostResolver.resolve(head) {
+        case .failure(let rejection):
+            lines.append("request:     \(method.uppercased()) \(url)")
+            lines.append("decision:    reject 400 (\(rejection.rawValue): \(rejection.explanation))")
+            return lines.joined(separator: "\n")
+        case .success(let request):
+            resolved = request
+        }
+        lines.append("request:     \(method.uppercased()) \(resolved.originTarget)")
+        lines.append("host:        \(resolved.authority.host)")
+
+        let tenant = self.syntheticTenant(of: resolved, gate: gate, baseDomains: baseDomains)
+        switch tenant {
+        case .some(let tenant) where tenant.viaCustomDomain:
+            lines.append("tenant:      none by base domain; shown below as if it were a registered custom domain")
+        case .some(let tenant):
+            lines.append("tenant:      \(tenant.key)")
+        case .none:
+            lines.append("tenant:      none (forwarded untouched)")
+        }
+
+        if resolved.originTarget != "*" {
+            let canonical = TargetCanonicalizer.canonicalize(resolved.originTarget)
+            lines.append("canonical:   \(canonical.path)")
+            if canonical.isAmbiguous {
+                lines.append("ambiguous:   \(canonical.ambiguities.sorted().map(\.rawValue).joined(separator: ", "))")
+                let readings = TargetCanonicalizer.readings(of: resolved.originTarget)
+                lines.append("readings:    \(readings.count)")
+                for reading in readings {
+                    lines.append("  \(reading.path)  → \(profile.classify(reading.segments).name)")
+                }
+            }
+        }
+        let classification = TargetClassification.classify(
+            target: resolved.originTarget,
+            profile: profile,
+            withReadings: false
+        )
+        let requestClass = classification.requestClass
+        lines.append("class:       \(requestClass.name) (\(requestClass.action.rawValue) while frozen or expired)")
+        lines.append("at:          \(BlockedPageRenderer.iso8601(instant))")
+
+        guard let tenant else {
+            let empty = TenantSnapshot(records: [], loadedAt: instant)
+            lines.append("decision:    \(self.describe(gate.decide(head: head, snapshot: empty, now: instant)))")
+            return lines.joined(separator: "\n")
+        }
+        for state in self.states {
+            let snapshot = self.snapshot(state: state, key: tenant.key, domains: tenant.domains, at: instant)
+            let decision = gate.decide(head: head, snapshot: snapshot, now: instant)
+            var text = self.describe(decision)
+            if decision.summary.decision == "block" {
+                // What an API client (Accept: application/json) would get.
+                var jsonHead = head
+                jsonHead.headers.replaceOrAdd(name: "Accept", value: "application/json")
+                if case .respond(_, _, let body, _, _) = gate.decide(head: jsonHead, snapshot: snapshot, now: instant) {
+                    text += " " + String(decoding: body, as: UTF8.self)
+                }
+            }
+            lines.append("if \(state):" + String(repeating: " ", count: max(1, 9 - state.count)) + text)
+        }
+        let noSnapshot = gate.decide(head: head, snapshot: nil, now: instant)
+        lines.append("no snapshot: \(self.describe(noSnapshot))")
+        return lines.joined(separator: "\n")
+    }
+
+    /// The body of the gateway's own response to the request while its tenant is in `state`
+    /// (`active`, `frozen`, `expired`), as a client sending `headers` gets it; `nil` when the
+    /// request would be forwarded or names no tenant.
+    public static func page(
+        method: String,
+        url: String,
+        host: String?,
+        headers: [(String, String)],
+        profile: RouteProfile,
+        baseDomains: [String],
+        at instant: Date,
+        state: String
+    ) -> String? {
+        let head = self.requestHead(method: method, url: url, host: host, headers: headers)
+        let gate = Gate(profile: profile, baseDomains: baseDomains)
+        guard case .success(let resolved) = gate.hostResolver.resolve(head),
+            let tenant = self.syntheticTenant(of: resolved, gate: gate, baseDomains: baseDomains)
+        else { return nil }
+        let snapshot = self.snapshot(state: state, key: tenant.key, domains: tenant.domains, at: instant)
+        guard case .respond(_, _, let body, _, _) = gate.decide(head: head, snapshot: snapshot, now: instant) else {
+            return nil
+        }
+        return String(decoding: body, as: UTF8.self)
+    }
+
+    static func requestHead(
+        method: String,
+        url: String,
+        host: String?,
+        headers extra: [(String, String)]
+    ) -> HTTPRequestHead {
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: host ?? self.authority(of: url) ?? "localhost")
+        headers.add(contentsOf: extra)
+        return HTTPRequestHead(
+            version: .http1_1,
+            method: HTTPMethod(rawValue: method.uppercased()),
+            uri: url,
+            headers: headers
+        )
+    }
+
+    /// The tenant the host would be: `<key>.<base-domain>`, or any other name (not a base domain
+    /// or an IP literal) treated as a registered custom domain.
+    static func syntheticTenant(
+        of resolved: ResolvedRequest,
+        gate: Gate,
+        baseDomains: [String]
+    )
+        -> (key: String, domains: [String], viaCustomDomain: Bool)?
+    {
+        let host = resolved.authority.host
+        switch gate.hostResolver.tenant(forHost: host, in: nil) {
+        case .unverifiedTenant(let key): return (key, [], false)
+        case .tenant(let record): return (record.key, [], false)
+        case .none: break
+        }
+        let isIPLiteral = host.hasPrefix("[") || host.allSatisfy { $0.isNumber || $0 == "." }
+        let isBaseOrBelow = gate.hostResolver.baseDomains.contains { host == $0 || host.hasSuffix("." + $0) }
+        guard !isIPLiteral, !isBaseOrBelow else { return nil }
+        return ("custom", [host], true)
+    }
+
+    /// A one-tenant snapshot in which the tenant is `state` at `instant` (a freeze runs from a day
+    /// before to 30 days after).
+    static func snapshot(state: String, key: String, domains: [String], at instant: Date) -> TenantSnapshot {
+        let day: TimeInterval = 86400
+        let record: TenantRecord
+        switch state {
+        case "frozen":
+            let freeze = FreezeWindow(
+                id: 0,
+                start: instant.addingTimeInterval(-day),
+                end: instant.addingTimeInterval(30 * day)
+            )
+            record = TenantRecord(
+                key: key,
+                paidUntil: instant.addingTimeInterval(60 * day),
+                domains: domains,
+                freezes: [freeze]
+            )
+        case "expired":
+            record = TenantRecord(key: key, paidUntil: instant.addingTimeInterval(-day), domains: domains)
+        default:
+            record = TenantRecord(key: key, paidUntil: instant.addingTimeInterval(30 * day), domains: domains)
+        }
+        return TenantSnapshot(records: [record], loadedAt: instant)
+    }
+
+    static func authority(of url: String) -> String? {
+        guard let range = url.range(of: "://") else { return nil }
+        let rest = url[range.upperBound...]
+        let end = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        return String(rest[..<end])
+    }
+
+    static func describe(_ decision: GateDecision) -> String {
+        switch decision {
+        case .forward:
+            return "forward"
+        case .respond(let status, _, _, _, let summary):
+            var text = "\(summary.decision) \(status.code)"
+            if let reason = summary.reason { text += " (\(reason))" }
+            return text
+        }
+    }
+}

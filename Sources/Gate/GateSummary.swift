@@ -1,0 +1,20 @@
+/// What the gate decided, for logs and metrics (labels are classes and decisions, never paths).
+public struct GateSummary: Sendable, Hashable {
+    /// The tenant key, when the host names one.
+    public let tenant: String?
+    /// The request class (`admin`, `licensing`, …, `unknown`; `none` when refused before
+    /// classification).
+    public let requestClass: String
+    /// `forward`, `block` or `reject`.
+    public let decision: String
+    /// `tenant_frozen`, `license_expired`, `state_unknown`, `ambiguous_target`, a host problem, or
+    /// `nil` for a forwarded request.
+    public let reason: String?
+
+    public init(tenant: String?, requestClass: String, decision: String, reason: String?) {
+        self.tenant = tenant
+        self.requestClass = requestClass
+        self.decision = decision
+        self.reason = reason
+    }
+}

@@ -1,0 +1,66 @@
+import NIOHTTP1
+import TenantState
+
+/// Finds the host of a request (CONTRACT §3) and the tenant it names.
+///
+/// A tenant is `<key>.<base-domain>` where `<key>` is one DNS label, or a custom domain registered
+/// in SQL. `a.b.s20.online` names no tenant (two labels): tenant keys are single labels, and the
+/// upstream's own host routing has the same rule; such a host is forwarded untouched.
+public struct HostResolver: Sendable {
+    /// Normalised base domains, longest first (so a nested base domain wins over its parent).
+    public let baseDomains: [String]
+
+    public init(baseDomains: [String] = ["s20.online"]) {
+        self.baseDomains = baseDomains.map(DomainName.normalized).sorted { $0.count > $1.count }
+    }
+
+    /// The request's authority and the head to forward, or the reason it gets 400.
+    public func resolve(_ head: HTTPRequestHead) -> Result<ResolvedRequest, HostRejection> {
+        let hosts = head.headers["Host"]
+        guard !hosts.isEmpty else { return .failure(.missingHost) }
+        guard hosts.count == 1 else { return .failure(.multipleHosts) }
+        guard let hostAuthority = HostAuthority(parsing: hosts[0]) else { return .failure(.invalidHost) }
+
+        if head.method == .CONNECT { return .failure(.unsupportedTarget) }
+        let uri = head.uri
+        if uri.hasPrefix("/") {
+            return .success(ResolvedRequest(authority: hostAuthority, originTarget: uri, forwardHead: head))
+        }
+        if uri == "*" {
+            guard head.method == .OPTIONS else { return .failure(.unsupportedTarget) }
+            return .success(ResolvedRequest(authority: hostAuthority, originTarget: uri, forwardHead: head))
+        }
+        // Absolute form (RFC 9112 §3.2.2): the target's authority replaces Host.
+        guard let absolute = AbsoluteTarget(parsing: uri) else { return .failure(.unsupportedTarget) }
+        guard let targetAuthority = HostAuthority(parsing: absolute.authority) else { return .failure(.invalidHost) }
+        var forwardHead = head
+        forwardHead.uri = absolute.originForm
+        forwardHead.headers.replaceOrAdd(name: "Host", value: absolute.authority)
+        return .success(
+            ResolvedRequest(authority: targetAuthority, originTarget: absolute.originForm, forwardHead: forwardHead)
+        )
+    }
+
+    /// The tenant a (normalised) host names. Custom domains are looked up first.
+    public func tenant(forHost host: String, in snapshot: TenantSnapshot?) -> TenantHostMatch {
+        if let snapshot, let record = snapshot.record(forDomain: host) {
+            return .tenant(record)
+        }
+        for base in self.baseDomains where host.count > base.count + 1 && host.hasSuffix("." + base) {
+            let label = host.dropLast(base.count + 1)
+            guard Self.isTenantKey(label) else { return .none }
+            guard let snapshot else { return .unverifiedTenant(key: String(label)) }
+            return snapshot.record(forKey: String(label)).map { .tenant($0) } ?? .none
+        }
+        return .none
+    }
+
+    /// A tenant key: one DNS label of lower-case letters, digits and `-`, 1–63 characters.
+    static func isTenantKey(_ label: Substring) -> Bool {
+        !label.isEmpty && label.utf8.count <= 63
+            && label.utf8.allSatisfy { byte in
+                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                    || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-")
+            }
+    }
+}

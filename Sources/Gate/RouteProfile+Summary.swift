@@ -1,0 +1,24 @@
+extension RouteProfile {
+    /// What `freezegate check-config` prints for a valid profile:
+    /// `OK: 7 classes (licensing, admin, …); blocked when frozen: admin, teacher, unknown; …`.
+    public var summary: String {
+        let profile = self
+        let names = profile.classes.map(\.name).joined(separator: ", ")
+        let blocked = (profile.classes + [profile.unknownClass]).filter { $0.action == .block }.map(\.name)
+        var lines = [
+            "OK: \(profile.classes.count) classes (\(names))",
+            "  blocked while frozen or expired: \(blocked.isEmpty ? "none" : blocked.joined(separator: ", "))",
+            "  unknown paths: \(profile.unknownAction.rawValue)",
+            "  block status: \(profile.blockStatus)",
+            "  licensing URL: \(profile.licensingURLTemplate)",
+            "  when state unknown: \(profile.whenStateUnknown.rawValue)",
+        ]
+        if let age = profile.maxSnapshotAge { lines.append("  max snapshot age: \(age) s") }
+        if let domains = profile.baseDomains { lines.append("  base domains: \(domains.joined(separator: ", "))") }
+        if !profile.trustedProxies.isEmpty {
+            lines.append("  trusted proxies: \(profile.trustedProxies.joined(separator: ", "))")
+        }
+        if profile.templates != .builtIn { lines.append("  blocked page: custom template") }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// The routing profile: request classes in matching order and the policy around them.
+///
+/// Built in is the AlfaCRM profile of CONTRACT §4 (`RouteProfile.alfaCRM`); a YAML file can
+/// replace it (`RouteProfile(yaml:source:readFile:)`, format in docs/PROFILE.md).
+public struct RouteProfile: Sendable {
+    /// Classes in matching order: the first class with a matching pattern wins.
+    public var classes: [RequestClass]
+    /// What paths no class matches get while the tenant is frozen or expired.
+    public var unknownAction: ClassAction
+    /// The status of the blocked response.
+    public var blockStatus: Int
+    /// The Licensing link, `{branch}` replaced by the branch of the request's own
+    /// `/company/{branch}/…` path, `1` when it has none.
+    public var licensingURLTemplate: String
+    /// What blocked classes get while no tenant snapshot is loaded (or it is older than
+    /// `maxSnapshotAge`): forward by default, since locking every school out on a database hiccup
+    /// is worse than a late freeze.
+    public var whenStateUnknown: ClassAction
+    /// A snapshot older than this many seconds counts as no snapshot; `nil`: never too old.
+    public var maxSnapshotAge: TimeInterval?
+    /// The blocked page's templates.
+    public var templates: BlockedPageTemplates
+    /// Base domains named by the profile (the command line's `--base-domain` wins).
+    public var baseDomains: [String]?
+    /// Addresses or CIDR blocks whose `Forwarded`/`X-Forwarded-*` headers the proxy trusts.
+    public var trustedProxies: [String]
+
+    public init(
+        classes: [RequestClass],
+        unknownAction: ClassAction = .block,
+        blockStatus: Int = 403,
+        licensingURLTemplate: String = "/company/{branch}/licensing",
+        whenStateUnknown: ClassAction = .forward,
+        maxSnapshotAge: TimeInterval? = nil,
+        templates: BlockedPageTemplates = .builtIn,
+        baseDomains: [String]? = nil,
+        trustedProxies: [String] = []
+    ) {
+        self.classes = classes
+        self.unknownAction = unknownAction
+        self.blockStatus = blockStatus
+        self.licensingURLTemplate = licensingURLTemplate
+        self.whenStateUnknown = whenStateUnknown
+        self.maxSnapshotAge = maxSnapshotAge
+        self.templates = templates
+        self.baseDomains = baseDomains
+        self.trustedProxies = trustedProxies
+    }
+
+    /// The class of a canonical path (a reading's segments).
+    public func classify(_ segments: [String]) -> RequestClass {
+        for requestClass in self.classes where requestClass.patterns.contains(where: { $0.matches(segments) }) {
+            return requestClass
+        }
+        return self.unknownClass
+    }
+
+    /// The pseudo-class of paths that no pattern matches.
+    public var unknownClass: RequestClass {
+        RequestClass(name: RequestClass.unknownName, patterns: [], action: self.unknownAction)
+    }
+
+    /// The class with this name (`unknown` included).
+    public func requestClass(named name: String) -> RequestClass? {
+        name == RequestClass.unknownName ? self.unknownClass : self.classes.first { $0.name == name }
+    }
+
+    /// The Licensing URL for a request with these canonical segments. Only a numeric branch is
+    /// taken from the request, so nothing a client sends is echoed into the page or the JSON.
+    public func licensingURL(for segments: [String]) -> String {
+        var branch = "1"
+        if segments.count >= 2, segments[0] == "company", !segments[1].isEmpty, segments[1].count <= 18,
+            segments[1].utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+        {
+            branch = segments[1]
+        }
+        return self.licensingURLTemplate.replacingOccurrences(of: "{branch}", with: branch)
+    }
+}

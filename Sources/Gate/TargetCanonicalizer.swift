@@ -1,0 +1,399 @@
+import Foundation
+
+/// Canonicalises request targets and finds every plausible reading of an ambiguous one.
+///
+/// The gate matches one canonical path, but an upstream (or a proxy between the gate and it) may
+/// decode differently; a frozen tenant must not reach the admin UI through that difference. So
+/// `canonicalize` also reports what makes a target ambiguous, and `readings` computes the paths
+/// each known family of lenient parsers would see.
+public enum TargetCanonicalizer {
+    /// The canonical reading of `target` (origin-form: path and optional query) and its ambiguities.
+    public static func canonicalize(_ target: String) -> CanonicalTarget {
+        let bytes = Array(target.utf8)
+        let query = queryPart(of: bytes)
+        let reading = read(bytes, options: .canonical)
+        return CanonicalTarget(reading: reading, ambiguities: ambiguities(of: bytes), query: query)
+    }
+
+    /// Every distinct reading of `target`, the canonical one first. Bounded: the option
+    /// combinations tried are capped (256, fewer for targets over 64 bytes, so the work stays
+    /// linear in the target's length); the decision never depends on having tried them all, since
+    /// an ambiguous target is never forwarded for a frozen tenant (a missed blocked reading means
+    /// 400 instead of the blocked page).
+    public static func readings(of target: String) -> [TargetReading] {
+        var results: [TargetReading] = []
+        self.forEachReading(of: target) { reading in
+            results.append(reading)
+            return true
+        }
+        return results
+    }
+
+    /// Calls `body` with each distinct reading, canonical first, until it returns false.
+    public static func forEachReading(of target: String, _ body: (TargetReading) -> Bool) {
+        let bytes = Array(target.utf8)
+        let found = ambiguities(of: bytes)
+        var cache = SegmentCache()
+        let canonical = read(bytes, options: .canonical, cache: &cache)
+        guard body(canonical), !found.isEmpty else { return }
+        var seen: Set<[String]> = [canonical.segments]
+        let limit = max(8, min(256, 16384 / max(64, bytes.count)))
+        for options in optionCombinations(for: found, bytes: bytes).prefix(limit) {
+            let reading = read(bytes, options: options, cache: &cache)
+            if seen.insert(reading.segments).inserted {
+                guard body(reading) else { return }
+            }
+        }
+    }
+
+    // MARK: - Ambiguity detection
+
+    static func ambiguities(of target: [UInt8]) -> Set<TargetAmbiguity> {
+        var found: Set<TargetAmbiguity> = []
+        if target.contains(UInt8(ascii: "#")) { found.insert(.fragment) }
+        let path = pathPart(of: target, fragmentIsPath: true)
+        for byte in path {
+            switch byte {
+            case UInt8(ascii: "\\"): found.insert(.backslash)
+            case UInt8(ascii: ";"): found.insert(.parameters)
+            case UInt8(ascii: " "), UInt8(ascii: "\t"): found.insert(.whitespace)
+            case 0..<0x20, 0x7F: found.insert(.controlCharacter)
+            case 0x80...: found.insert(.rawNonASCII)
+            default: break
+            }
+        }
+        // Controls and spaces in the query are as suspicious: a parser may end the target there.
+        if target.contains(where: { $0 < 0x20 || $0 == 0x7F }) { found.insert(.controlCharacter) }
+        let escapes = PercentDecoding.invalidEscapes(in: path)
+        if escapes.invalid { found.insert(.invalidEscape) }
+        if escapes.unicode { found.insert(.unicodeEscape) }
+        if path.count >= 2, isSeparator(path[0]), isSeparator(path[1]) { found.insert(.networkPath) }
+
+        let rawSegments = path.split(omittingEmptySubsequences: false, whereSeparator: isSeparator)
+        for raw in rawSegments {
+            let rawSegment = Array(raw)
+            if rawSegment == [0x2E] || rawSegment == [0x2E, 0x2E] {
+                found.insert(.dotSegment)
+                continue
+            }
+            let once = PercentDecoding.decodeOnce(rawSegment)
+            inspect(decoded: once, raw: rawSegment, into: &found)
+            if PercentDecoding.containsValidEscape(once) {
+                found.insert(.doubleEncoding)
+                let twice = PercentDecoding.decodeOnce(once, unicodeEscapes: true)
+                inspect(decoded: twice, raw: rawSegment, into: &found)
+            }
+        }
+        return found
+    }
+
+    private static func inspect(decoded: [UInt8], raw: [UInt8], into found: inout Set<TargetAmbiguity>) {
+        if decoded == [0x2E] || decoded == [0x2E, 0x2E] {
+            found.insert(.encodedDot)
+            return
+        }
+        for byte in decoded {
+            switch byte {
+            case UInt8(ascii: "/"): found.insert(.encodedSlash)
+            case UInt8(ascii: "\\"): found.insert(.encodedBackslash)
+            case UInt8(ascii: ";"): found.insert(.parameters)
+            case UInt8(ascii: "?"), UInt8(ascii: "#"): found.insert(.encodedQuery)
+            case UInt8(ascii: "\t"): found.insert(.whitespace)
+            case 0..<0x20, 0x7F: found.insert(.controlCharacter)
+            default: break
+            }
+        }
+        if let last = decoded.last, last == UInt8(ascii: ".") || last == UInt8(ascii: " ") {
+            found.insert(.trailingDotOrSpace)
+        }
+        let text = UTF8Reading.decode(decoded, lenient: true)
+        if text.invalid {
+            found.insert(.invalidUTF8)
+            if text.overlong { found.insert(.overlongUTF8) }
+        }
+        if decoded.contains(where: { $0 >= 0x80 }) {
+            if text.text.unicodeScalars.contains(where: { invisibleScalars.contains($0.value) }) {
+                found.insert(.invisibleCharacter)
+            }
+            if text.text.precomposedStringWithCompatibilityMapping != text.text {
+                found.insert(.compatibilityForm)
+            }
+        }
+        if text.overlong {
+            // What the overlong bytes stand for may itself be a separator, a dot or a control.
+            let lenient = Array(text.text.utf8)
+            if lenient == [0x2E] || lenient == [0x2E, 0x2E] { found.insert(.encodedDot) }
+            if lenient.contains(UInt8(ascii: "/")) { found.insert(.encodedSlash) }
+            if lenient.contains(UInt8(ascii: "\\")) { found.insert(.encodedBackslash) }
+        }
+    }
+
+    /// Zero-width and other default-ignorable characters that some normalisers delete.
+    static let invisibleScalars: Set<UInt32> = [
+        0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B, 0x180C, 0x180D, 0x180E,
+        0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E,
+        0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0x3164, 0xFE00, 0xFE0F, 0xFEFF, 0xFFA0,
+    ]
+
+    // MARK: - Option combinations
+
+    private static func optionCombinations(for found: Set<TargetAmbiguity>, bytes: [UInt8]) -> [TargetReadingOptions] {
+        typealias Mutation = (inout TargetReadingOptions) -> Void
+        var dimensions: [[Mutation]] = []
+        func toggle(_ keyPath: WritableKeyPath<TargetReadingOptions, Bool>) {
+            dimensions.append([{ _ in }, { $0[keyPath: keyPath] = true }])
+        }
+        if found.contains(.fragment) { toggle(\.fragmentIsPath) }
+        if found.contains(.doubleEncoding) || found.contains(.unicodeEscape) {
+            // Two proxies decoding once each, or a decoder that loops until nothing changes.
+            dimensions.append([{ _ in }, { $0.decodeRounds = 2 }, { $0.decodeRounds = 16 }])
+        }
+        if found.contains(.unicodeEscape) { toggle(\.unicodeEscapes) }
+        if found.contains(.encodedSlash) { toggle(\.encodedSlashSeparates) }
+        if found.contains(.backslash) || found.contains(.encodedBackslash) { toggle(\.backslashSeparates) }
+        if found.contains(.parameters) { toggle(\.stripParameters) }
+        if found.contains(.compatibilityForm) { toggle(\.compatibilityFold) }
+        if found.contains(.invisibleCharacter) { toggle(\.removeInvisible) }
+        if found.contains(.invalidUTF8) || found.contains(.overlongUTF8) { toggle(\.lenientUTF8) }
+        if found.contains(.controlCharacter) {
+            dimensions.append([{ _ in }, { $0.truncateAtNUL = true }, { $0.removeControls = true }])
+        }
+        if found.contains(.encodedQuery) { toggle(\.truncateAtDecodedQuery) }
+        if found.contains(.trailingDotOrSpace) { toggle(\.trimTrailingDotsAndSpaces) }
+        if found.contains(.networkPath) { toggle(\.networkPath) }
+        if found.contains(.dotSegment) || found.contains(.encodedDot) || found.contains(.overlongUTF8)
+            || found.contains(.doubleEncoding) || found.contains(.compatibilityForm)
+        {
+            dimensions.append([{ _ in }, { $0.dotHandling = .beforeDecoding }, { $0.dotHandling = .none }])
+            let hasEmptySegment = zip(bytes, bytes.dropFirst()).contains { isSeparator($0) && isSeparator($1) }
+            if hasEmptySegment { toggle(\.mergeSlashesBeforeDots) }
+        }
+
+        // Full product over the first dimensions (at most 256 combinations); the remaining ones
+        // are tried all-off and all-on.
+        var full: [[Mutation]] = []
+        var rest: [[Mutation]] = []
+        var product = 1
+        for dimension in dimensions {
+            if product * dimension.count <= 256 {
+                full.append(dimension)
+                product *= dimension.count
+            } else {
+                rest.append(dimension)
+            }
+        }
+        var combinations: [TargetReadingOptions] = []
+        let restVariants: [[Mutation]] = rest.isEmpty ? [[]] : [rest.map { $0[0] }, rest.map { $0[$0.count - 1] }]
+        for restVariant in restVariants {
+            for index in 0..<product {
+                var options = TargetReadingOptions()
+                var remainder = index
+                for dimension in full {
+                    dimension[remainder % dimension.count](&options)
+                    remainder /= dimension.count
+                }
+                for mutation in restVariant { mutation(&options) }
+                combinations.append(options)
+            }
+        }
+        return combinations
+    }
+
+    // MARK: - Reading
+
+    static func isSeparator(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "/") || byte == UInt8(ascii: "\\")
+    }
+
+    private static func queryPart(of target: [UInt8]) -> String? {
+        guard let mark = target.firstIndex(of: UInt8(ascii: "?")) else { return nil }
+        var end = target.endIndex
+        if let hash = target.firstIndex(of: UInt8(ascii: "#")), hash > mark { end = hash }
+        return String(decoding: target[(mark + 1)..<end], as: UTF8.self)
+    }
+
+    private static func pathPart(of target: [UInt8], fragmentIsPath: Bool) -> [UInt8] {
+        let end = target.firstIndex { $0 == UInt8(ascii: "?") || (!fragmentIsPath && $0 == UInt8(ascii: "#")) }
+        return Array(target[..<(end ?? target.endIndex)])
+    }
+
+    /// Decoded segments by raw segment and the options that affect segment decoding: option
+    /// combinations that differ only in path-level behaviour (dots, merging, fragment, authority)
+    /// share the work.
+    struct SegmentCache {
+        struct Key: Hashable {
+            var raw: [UInt8]
+            var options: TargetReadingOptions
+        }
+        /// A single reading (the canonical one on every request) gains nothing from caching.
+        var enabled = true
+        var entries: [Key: (segments: [String], truncated: Bool)] = [:]
+    }
+
+    static func read(_ target: [UInt8], options: TargetReadingOptions) -> TargetReading {
+        var cache = SegmentCache(enabled: false)
+        return read(target, options: options, cache: &cache)
+    }
+
+    static func read(_ target: [UInt8], options: TargetReadingOptions, cache: inout SegmentCache) -> TargetReading {
+        let path = pathPart(of: target, fragmentIsPath: options.fragmentIsPath)
+        let splitsOnBackslash = options.backslashSeparates
+        let rawSeparator: (UInt8) -> Bool = { byte in
+            byte == UInt8(ascii: "/") || (splitsOnBackslash && byte == UInt8(ascii: "\\"))
+        }
+        var rawSegments = path.split(omittingEmptySubsequences: false, whereSeparator: rawSeparator).map { Array($0) }
+        // The path starts with a separator; the first (empty) segment is the root.
+        if !rawSegments.isEmpty, rawSegments[0].isEmpty { rawSegments.removeFirst() }
+        if options.networkPath, path.count >= 2, rawSeparator(path[0]), rawSeparator(path[1]) {
+            // `//authority/path`: a URL parser takes the first segment as a host.
+            if let authority = rawSegments.firstIndex(where: { !$0.isEmpty }) {
+                rawSegments.removeSubrange(...authority)
+            } else {
+                rawSegments.removeAll()
+            }
+        }
+        let rawTrailing = rawSegments.last.map { $0.isEmpty || $0 == [0x2E] || $0 == [0x2E, 0x2E] } ?? false
+
+        var segments: [String] = []
+        if options.dotHandling == .beforeDecoding {
+            let rawText = rawSegments.map { String(decoding: $0, as: UTF8.self) }
+            let resolved = resolveDots(rawText, mergeFirst: options.mergeSlashesBeforeDots)
+            let kept = rawSegments.filter { !$0.isEmpty }
+            // Map resolved raw texts back to their bytes (raw text from bytes may be lossy).
+            var bytesByText: [String: [UInt8]] = [:]
+            for segment in kept { bytesByText[String(decoding: segment, as: UTF8.self)] = segment }
+            var truncated = false
+            for text in resolved where !truncated {
+                let bytes = bytesByText[text] ?? Array(text.utf8)
+                truncated = decodeSegment(bytes, options: options, cache: &cache, into: &segments)
+            }
+            return TargetReading(segments: segments.filter { !$0.isEmpty }, trailingSlash: rawTrailing)
+        }
+        var truncated = false
+        for raw in rawSegments where !truncated {
+            truncated = decodeSegment(raw, options: options, cache: &cache, into: &segments)
+        }
+        switch options.dotHandling {
+        case .afterDecoding:
+            segments = resolveDots(segments, mergeFirst: options.mergeSlashesBeforeDots)
+        case .none, .beforeDecoding:
+            segments = segments.filter { !$0.isEmpty }
+        }
+        return TargetReading(segments: segments, trailingSlash: rawTrailing)
+    }
+
+    /// Decodes one raw segment into one or more segments (a decoded separator may split it).
+    /// Returns true when the path ends inside this segment (a truncating NUL or decoded `?`).
+    private static func decodeSegment(
+        _ raw: [UInt8],
+        options: TargetReadingOptions,
+        cache: inout SegmentCache,
+        into output: inout [String]
+    ) -> Bool {
+        guard cache.enabled else { return decodeSegment(raw, options: options, into: &output) }
+        var segmentOptions = options
+        segmentOptions.fragmentIsPath = false
+        segmentOptions.dotHandling = .afterDecoding
+        segmentOptions.mergeSlashesBeforeDots = true
+        segmentOptions.networkPath = false
+        let key = SegmentCache.Key(raw: raw, options: segmentOptions)
+        if let cached = cache.entries[key] {
+            output.append(contentsOf: cached.segments)
+            return cached.truncated
+        }
+        var decoded: [String] = []
+        let truncated = decodeSegment(raw, options: segmentOptions, into: &decoded)
+        cache.entries[key] = (decoded, truncated)
+        output.append(contentsOf: decoded)
+        return truncated
+    }
+
+    private static func decodeSegment(
+        _ raw: [UInt8],
+        options: TargetReadingOptions,
+        into output: inout [String]
+    ) -> Bool {
+        var bytes = raw
+        for round in 0..<options.decodeRounds {
+            let next = PercentDecoding.decodeOnce(bytes, unicodeEscapes: options.unicodeEscapes || round > 0)
+            if next == bytes { break }
+            bytes = next
+        }
+        var truncated = false
+        if options.removeControls {
+            bytes.removeAll { $0 < 0x20 || $0 == 0x7F }
+        }
+        if options.truncateAtNUL, let nul = bytes.firstIndex(of: 0) {
+            bytes = Array(bytes[..<nul])
+            truncated = true
+        }
+        if options.truncateAtDecodedQuery,
+            let mark = bytes.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") })
+        {
+            bytes = Array(bytes[..<mark])
+            truncated = true
+        }
+        let text = UTF8Reading.decode(bytes, lenient: options.lenientUTF8).text
+        var pieces: [String] = [text]
+        if options.encodedSlashSeparates {
+            pieces = pieces.flatMap { $0.split(separator: "/", omittingEmptySubsequences: false).map(String.init) }
+        }
+        if options.backslashSeparates {
+            pieces = pieces.flatMap { $0.split(separator: "\\", omittingEmptySubsequences: false).map(String.init) }
+        }
+        for piece in pieces {
+            var text = piece
+            if options.removeInvisible {
+                text = String(
+                    String.UnicodeScalarView(text.unicodeScalars.filter { !invisibleScalars.contains($0.value) })
+                )
+            }
+            var produced = [text]
+            if options.compatibilityFold, text.utf8.contains(where: { $0 >= 0x80 }) {
+                var folded = text.precomposedStringWithCompatibilityMapping
+                if folded != text, PercentDecoding.containsValidEscape(Array(folded.utf8)),
+                    !PercentDecoding.containsValidEscape(Array(text.utf8))
+                {
+                    // A full-width `％２ｅ` folds to an escape that a later decoder decodes.
+                    folded = UTF8Reading.decode(PercentDecoding.decodeOnce(Array(folded.utf8)), lenient: true).text
+                }
+                produced = [folded]
+                if !text.contains("/") {
+                    produced = produced.flatMap {
+                        $0.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+                    }
+                }
+                if !text.contains("\\") {
+                    produced = produced.flatMap {
+                        $0.split(separator: "\\", omittingEmptySubsequences: false).map(String.init)
+                    }
+                }
+            }
+            for var segment in produced {
+                if options.stripParameters, let semicolon = segment.firstIndex(of: ";") {
+                    segment = String(segment[..<semicolon])
+                }
+                if options.trimTrailingDotsAndSpaces, segment != ".", segment != ".." {
+                    while let last = segment.last, last == "." || last == " " { segment.removeLast() }
+                }
+                output.append(segment.lowercased())
+            }
+        }
+        return truncated
+    }
+
+    /// RFC 3986 §5.2.4 on a list of segments; empty segments are merged (before the dots are
+    /// resolved when `mergeFirst`, as nginx does, or after, as a strict RFC resolver does).
+    static func resolveDots(_ segments: [String], mergeFirst: Bool) -> [String] {
+        var stack: [String] = []
+        for segment in segments {
+            if mergeFirst && segment.isEmpty { continue }
+            switch segment {
+            case ".": continue
+            case "..": if !stack.isEmpty { stack.removeLast() }
+            default: stack.append(segment)
+            }
+        }
+        return stack.filter { !$0.isEmpty }
+    }
+}

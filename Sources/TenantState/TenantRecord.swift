@@ -1,0 +1,49 @@
+import Foundation
+
+/// Everything the gateway knows about one tenant: its paid period, its domains and its freezes.
+///
+/// The record holds periods rather than a state so that a freeze scheduled for 09:00 starts at
+/// 09:00 without any database event: the state is computed at the request's instant.
+public struct TenantRecord: Sendable, Hashable {
+    /// The tenant key, a DNS label (`acme` of `acme.s20.online`).
+    public let key: String
+    /// The start of the paid period, if the database records one; `nil` means "paid since always".
+    public let paidFrom: Date?
+    /// The first instant that is no longer paid.
+    public let paidUntil: Date
+    /// Custom domains registered for the tenant (lower-cased, without a trailing dot).
+    public let domains: [String]
+    /// The tenant's freeze windows, sorted by start.
+    public let freezes: [FreezeWindow]
+
+    public init(
+        key: String,
+        paidFrom: Date? = nil,
+        paidUntil: Date,
+        domains: [String] = [],
+        freezes: [FreezeWindow] = []
+    ) {
+        self.key = key
+        self.paidFrom = paidFrom
+        self.paidUntil = paidUntil
+        self.domains = domains.map(DomainName.normalized)
+        self.freezes = freezes.sorted { ($0.start, $0.id) < ($1.start, $1.id) }
+    }
+
+    /// The tenant's condition at `instant`, with exactly the database's definition: frozen when a
+    /// window has `start <= t < end`; otherwise active when `(paidFrom == nil || paidFrom <= t) && t < paidUntil`;
+    /// otherwise expired.
+    public func condition(at instant: Date) -> TenantCondition {
+        for window in self.freezes {
+            if window.start > instant { break }
+            if window.contains(instant) {
+                return .frozen(from: window.start, until: window.end)
+            }
+        }
+        let paidStarted = self.paidFrom.map { $0 <= instant } ?? true
+        if paidStarted && instant < self.paidUntil {
+            return .active
+        }
+        return .expired
+    }
+}

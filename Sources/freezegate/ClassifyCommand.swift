@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import Gate
+
+/// `freezegate classify`: shows what the gate would do with one request, for every tenant state,
+/// so that ops can test a profile before deploying it. Uses no database.
+struct ClassifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "classify",
+        abstract: "Show the tenant, canonical path, readings, class and decision per tenant state for one request."
+    )
+
+    @Option(help: "Routing profile (YAML); the built-in AlfaCRM profile when absent.")
+    var config: String?
+
+    @Option(
+        name: .customLong("base-domain"),
+        help: "Base domain (repeatable); default: the profile's, else s20.online."
+    )
+    var baseDomains: [String] = []
+
+    @Option(help: "The instant to judge at (ISO 8601, e.g. 2027-08-01T09:00:00Z); default: now.")
+    var at: String?
+
+    @Option(help: "Host header for an origin-form URL (an absolute URL carries its own).")
+    var host: String?
+
+    @Option(
+        help:
+            "Instead of the report, print the body of the gateway's response while the tenant is in this state (frozen or expired), e.g. to preview a custom blocked page."
+    )
+    var page: String?
+
+    @Option(
+        name: .customLong("header"),
+        help: "A request header for --page, as 'Name: value' (repeatable), e.g. 'Accept-Language: en'."
+    )
+    var headers: [String] = []
+
+    @Argument(help: "The request method, e.g. GET.")
+    var method: String
+
+    @Argument(help: "The request target: an absolute URL (http://acme.s20.online/company/1) or a path.")
+    var url: String
+
+    func run() throws {
+        let profile: RouteProfile
+        if let config {
+            do {
+                profile = try RouteProfile.load(contentsOfFile: config)
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+                throw ExitCode.failure
+            }
+        } else {
+            profile = .alfaCRM
+        }
+        let instant: Date
+        if let at {
+            guard let parsed = Self.parseInstant(at) else {
+                throw ValidationError("--at must be an ISO 8601 instant such as 2027-08-01T09:00:00Z")
+            }
+            instant = parsed
+        } else {
+            instant = Date()
+        }
+        let domains = self.baseDomains.isEmpty ? (profile.baseDomains ?? ["s20.online"]) : self.baseDomains
+        if let page {
+            guard ClassifyReport.states.contains(page) else {
+                throw ValidationError("--page must be one of \(ClassifyReport.states.joined(separator: ", "))")
+            }
+            var fields: [(String, String)] = []
+            for header in self.headers {
+                guard let colon = header.firstIndex(of: ":") else {
+                    throw ValidationError("--header must look like 'Name: value'")
+                }
+                let value = header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                fields.append((String(header[..<colon]), value))
+            }
+            guard
+                let body = ClassifyReport.page(
+                    method: self.method,
+                    url: self.url,
+                    host: self.host,
+                    headers: fields,
+                    profile: profile,
+                    baseDomains: domains,
+                    at: instant,
+                    state: page
+                )
+            else {
+                FileHandle.standardError.write(
+                    Data("error: this request is forwarded while the tenant is \(page)\n".utf8)
+                )
+                throw ExitCode.failure
+            }
+            print(body, terminator: "")
+            return
+        }
+        let report = ClassifyReport.render(
+            method: self.method,
+            url: self.url,
+            host: self.host,
+            profile: profile,
+            baseDomains: domains,
+            at: instant
+        )
+        print(report)
+    }
+
+    /// `2027-08-01T09:00:00Z` or with fractional seconds.
+    static func parseInstant(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
+    }
+
+}

@@ -1,0 +1,145 @@
+import Foundation
+import NIOHTTP1
+import Testing
+
+@testable import Gate
+
+@Suite struct BlockedResponseTests {
+    let renderer = BlockedPageRenderer(templates: .builtIn)
+    let until = utc("2027-08-01T00:00:00Z")
+
+    func blocked(
+        _ method: HTTPMethod = .GET,
+        headers: [(String, String)] = [],
+        reason: BlockReason = .tenantFrozen,
+        until: Date? = utc("2027-08-01T00:00:00Z"),
+        link: String? = "/company/1/licensing"
+    ) -> BlockedResponse {
+        BlockedResponse.blocked(
+            request: requestHead(method, "/company/1", headers: headers),
+            status: 403,
+            reason: reason,
+            tenant: "acme",
+            host: "acme.s20.online",
+            until: until,
+            licensingURL: link,
+            renderer: self.renderer
+        )
+    }
+
+    @Test func jsonBody() throws {
+        let response = self.blocked(headers: [("Accept", "application/json")])
+        #expect(response.status == .forbidden)
+        #expect(response.headers["Content-Type"] == ["application/json; charset=utf-8"])
+        #expect(response.headers["Cache-Control"] == ["no-store"])
+        #expect(response.headers["Vary"] == ["Accept, Accept-Language"])
+        #expect(response.headers["Content-Length"] == [String(response.body.count)])
+        let text = String(decoding: response.body, as: UTF8.self)
+        #expect(
+            text
+                == #"{"error": "tenant_frozen", "tenant": "acme", "until": "2027-08-01T00:00:00Z", "licensing_url": "/company/1/licensing"}"#
+        )
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+        #expect(Set(object.keys) == ["error", "tenant", "until", "licensing_url"])
+    }
+
+    @Test func jsonNullsForExpiredNonAdmin() {
+        let response = self.blocked(
+            headers: [("X-Requested-With", "XMLHttpRequest")],
+            reason: .licenseExpired,
+            until: nil,
+            link: nil
+        )
+        #expect(
+            String(decoding: response.body, as: UTF8.self)
+                == #"{"error": "license_expired", "tenant": "acme", "until": null, "licensing_url": null}"#
+        )
+    }
+
+    @Test func russianHTMLByDefault() {
+        let response = self.blocked()
+        let text = String(decoding: response.body, as: UTF8.self)
+        #expect(response.headers["Content-Type"] == ["text/html; charset=utf-8"])
+        #expect(text.contains("<html lang=\"ru\">"))
+        #expect(text.contains("Аккаунт заморожен"))
+        #expect(text.contains("Заморозка действует до <b>1 августа 2027 г.</b>"))
+        #expect(text.contains("href=\"/company/1/licensing\""))
+        #expect(text.contains("Лицензирование"))
+        #expect(response.headers["Content-Length"] == [String(response.body.count)])
+    }
+
+    @Test func englishHTMLOnRequest() {
+        let text = String(decoding: self.blocked(headers: [("Accept-Language", "en-GB,en;q=0.9")]).body, as: UTF8.self)
+        #expect(text.contains("<html lang=\"en\">"))
+        #expect(text.contains("Account frozen"))
+        #expect(text.contains("The freeze lasts until <b>1 August 2027</b>"))
+        #expect(text.contains("Go to Licensing"))
+    }
+
+    @Test func expiredPageHasNoLinkForTeacher() {
+        let text = String(decoding: self.blocked(reason: .licenseExpired, until: nil, link: nil).body, as: UTF8.self)
+        #expect(text.contains("Срок действия лицензии истёк"))
+        #expect(!text.contains("заморожен"))
+        #expect(!text.contains("href="))
+        let english = String(
+            decoding: self.blocked(headers: [("Accept-Language", "en")], reason: .licenseExpired, until: nil, link: nil)
+                .body,
+            as: UTF8.self
+        )
+        #expect(english.contains("Licence expired"))
+    }
+
+    @Test func headHasHeadersButNoBody() {
+        let get = self.blocked(.GET)
+        let head = self.blocked(.HEAD)
+        #expect(head.body.isEmpty)
+        #expect(head.status == get.status)
+        #expect(head.headers == get.headers)
+        #expect(head.headers["Content-Length"] == [String(get.body.count)])
+    }
+
+    @Test func customTemplate() {
+        let renderer = BlockedPageRenderer(
+            templates: BlockedPageTemplates(
+                russian: "RU {{tenant}} {{until}} {{licensingURL}}",
+                english: "EN {{tenant}}"
+            )
+        )
+        let response = BlockedResponse.blocked(
+            request: requestHead(.GET, "/company/1"),
+            status: 402,
+            reason: .tenantFrozen,
+            tenant: "acme",
+            host: "acme.s20.online",
+            until: self.until,
+            licensingURL: "/company/1/licensing",
+            renderer: renderer
+        )
+        #expect(response.status.code == 402)
+        #expect(String(decoding: response.body, as: UTF8.self) == "RU acme 1 августа 2027 г. /company/1/licensing")
+    }
+
+    @Test(arguments: [
+        ("2027-08-01T00:00:00Z", "1 августа 2027 г.", "1 August 2027"),
+        ("2028-02-29T09:30:00Z", "29 февраля 2028 г., 09:30 UTC", "29 February 2028, 09:30 UTC"),
+        ("2027-12-31T23:59:59Z", "31 декабря 2027 г., 23:59 UTC", "31 December 2027, 23:59 UTC"),
+    ])
+    func dates(instant: String, russian: String, english: String) {
+        #expect(BlockedPageRenderer.humanDate(utc(instant), english: false) == russian)
+        #expect(BlockedPageRenderer.humanDate(utc(instant), english: true) == english)
+        #expect(BlockedPageRenderer.iso8601(utc(instant)) == instant)
+    }
+
+    @Test func jsonEscaping() {
+        #expect(BlockedResponse.jsonString("a\"b\\c\n<") == #""a\"b\\c\n\u003c""#)
+        #expect(BlockedResponse.jsonString("\u{1}") == #""\u0001""#)
+    }
+
+    @Test func badRequest() {
+        let response = BlockedResponse.badRequest(request: requestHead(.GET, "/"), detail: "no Host header")
+        #expect(response.status == .badRequest)
+        #expect(response.headers["Connection"] == ["close"])
+        #expect(String(decoding: response.body, as: UTF8.self) == "Bad Request: no Host header\n")
+        #expect(BlockedResponse.badRequest(request: requestHead(.HEAD, "/"), detail: "x").body.isEmpty)
+    }
+}

@@ -1,0 +1,48 @@
+import NIOHTTP1
+import Testing
+
+@testable import Gate
+
+@Suite struct HeaderHygieneTests {
+    @Test(arguments: [
+        "X-Original-URL", "x-original-url", "X-Rewrite-URL", "X-Forwarded-Prefix", "X-Forwarded-Path",
+        "X-Forwarded-Uri",
+        "X-Override-URL", "X-Forwarded-Server", "X-Original-URI", "X-Envoy-Original-Path", "X-Host",
+        "X-HTTP-Host-Override",
+        "X-Forwarded-Script-Name", "X_Original_URL", "x_forwarded_for", "Content_Type", "_", "X-Custom_Header",
+    ])
+    func routingOverridesAreRemoved(name: String) {
+        let headers = HTTPHeaders([("Host", "acme.s20.online"), (name, "/company/1"), ("Accept", "*/*")])
+        let cleaned = HeaderHygiene.clean(headers, removeMethodOverrides: false)
+        #expect(cleaned[name].isEmpty)
+        #expect(cleaned.map(\.name) == ["Host", "Accept"])
+    }
+
+    @Test func methodOverridesOnlyWhenAsked() {
+        let headers = HTTPHeaders([
+            ("X-HTTP-Method-Override", "DELETE"), ("X-HTTP-Method", "PUT"), ("X-Method-Override", "PATCH"),
+            ("Accept", "*/*"),
+        ])
+        #expect(HeaderHygiene.clean(headers, removeMethodOverrides: false) == headers)
+        #expect(HeaderHygiene.clean(headers, removeMethodOverrides: true).map(\.name) == ["Accept"])
+    }
+
+    @Test func ordinaryHeadersAreUntouched() {
+        let headers = HTTPHeaders([
+            ("Host", "acme.s20.online"), ("Cookie", "a=b"), ("X-Requested-With", "XMLHttpRequest"),
+            ("Upgrade", "websocket"), ("Connection", "Upgrade"), ("X-Forwarded-For", "1.2.3.4"),
+        ])
+        #expect(HeaderHygiene.clean(headers, removeMethodOverrides: true) == headers)
+    }
+
+    @Test func h2cUpgradeIsRemoved() {
+        let headers = HTTPHeaders([
+            ("Host", "acme.s20.online"), ("Upgrade", "h2c"), ("HTTP2-Settings", "AAMAAABkAAQAAP__"),
+            ("Connection", "Upgrade, HTTP2-Settings"),
+        ])
+        let cleaned = HeaderHygiene.clean(headers, removeMethodOverrides: false)
+        #expect(cleaned["Upgrade"].isEmpty)
+        #expect(cleaned["HTTP2-Settings"].isEmpty)
+        #expect(cleaned["Host"] == ["acme.s20.online"])
+    }
+}
