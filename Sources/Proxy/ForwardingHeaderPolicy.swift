@@ -1,0 +1,207 @@
+import NIOCore
+import NIOHTTP1
+
+/// Rewrites heads crossing the gateway (RFC 9110 §7.6): hop-by-hop fields removed — `Connection`
+/// and every field it names first, then the fixed list — before the gateway adds its own `Via`,
+/// `X-Forwarded-*` and framing. Every other field keeps its order and repeats. Pure.
+public struct ForwardingHeaderPolicy: Sendable {
+    /// Peers whose `Forwarded` / `X-Forwarded-*` fields are kept and extended.
+    public var trustedProxies: [CIDRBlock]
+    /// The pseudonym in `Via: 1.1 <name>`.
+    public var viaPseudonym: String
+
+    public init(trustedProxies: [CIDRBlock] = [], viaPseudonym: String = "freezegate") {
+        self.trustedProxies = trustedProxies
+        self.viaPseudonym = viaPseudonym
+    }
+
+    static let fixedHopByHop: Set<String> = [
+        "connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade", "proxy-connection",
+    ]
+
+    public func isTrusted(_ address: SocketAddress?) -> Bool {
+        guard let address, !self.trustedProxies.isEmpty else { return false }
+        return self.trustedProxies.contains { $0.contains(address) }
+    }
+
+    /// Lower-cased tokens of every `Connection` field.
+    static func connectionTokens(_ headers: HTTPHeaders) -> Set<String> {
+        var tokens = Set<String>()
+        for value in headers[canonicalForm: "connection"] {
+            tokens.insert(value.trimmingASCIIWhitespace().lowercased())
+        }
+        return tokens
+    }
+
+    /// Whether the request asks for a WebSocket upgrade the gateway may tunnel.
+    public static func isWebSocketUpgrade(_ head: HTTPRequestHead) -> Bool {
+        guard head.method == .GET, head.version == .http1_1 else { return false }
+        guard connectionTokens(head.headers).contains("upgrade") else { return false }
+        let upgrades = head.headers[canonicalForm: "upgrade"].map { $0.trimmingASCIIWhitespace().lowercased() }
+        return upgrades == ["websocket"]
+    }
+
+    /// Removes hop-by-hop fields (and the fields `Connection` names) from `headers`.
+    static func removeHopByHop(_ headers: inout HTTPHeaders, keep: Set<String> = []) {
+        let named = connectionTokens(headers)
+        let remove = fixedHopByHop.union(named).subtracting(keep)
+        guard headers.contains(where: { remove.contains($0.name.lowercased()) }) else { return }
+        var kept = HTTPHeaders()
+        kept.reserveCapacity(headers.count)
+        for (name, value) in headers where !remove.contains(name.lowercased()) {
+            kept.add(name: name, value: value)
+        }
+        headers = kept
+    }
+
+    /// The framing of a request as received (the validator guarantees it is unambiguous).
+    public static func requestFraming(_ head: HTTPRequestHead) -> MessageFraming {
+        if head.headers.contains(name: "transfer-encoding") { return .chunked }
+        if let length = head.headers.first(name: "content-length").flatMap({ Int($0.trimmingASCIIWhitespace()) }) {
+            return length == 0 ? .length(0) : .length(length)
+        }
+        return .none
+    }
+
+    /// The head to send upstream for a forwarded request.
+    ///
+    /// - Parameters:
+    ///   - head: the decided head (the Gate may have rewritten it).
+    ///   - framing: the body framing of the request as received.
+    ///   - client: the TCP peer.
+    ///   - webSocket: keep `Upgrade: websocket` / `Connection: upgrade` for a tunnel.
+    public func upstreamRequestHead(
+        _ head: HTTPRequestHead,
+        framing: MessageFraming,
+        client: SocketAddress?,
+        isTLS: Bool,
+        webSocket: Bool
+    ) -> HTTPRequestHead {
+        var headers = head.headers
+        var uri = head.uri
+        // Absolute-form target → origin-form with the target's authority as Host (RFC 9112 §3.2.2).
+        if let (authority, path) = Self.splitAbsoluteForm(uri) {
+            uri = path
+            headers.replaceOrAdd(name: "Host", value: authority)
+        }
+        Self.removeHopByHop(&headers)
+        headers.remove(name: "content-length")
+        let trusted = self.isTrusted(client)
+        let previousForwardedFor = trusted ? headers[canonicalForm: "x-forwarded-for"].joined(separator: ", ") : ""
+        let previousProto = trusted ? headers.first(name: "x-forwarded-proto") : nil
+        let previousHost = trusted ? headers.first(name: "x-forwarded-host") : nil
+        if !trusted {
+            if headers.contains(where: { Self.isClientForwardingField($0.name) }) {
+                var kept = HTTPHeaders()
+                for (name, value) in headers where !Self.isClientForwardingField(name) {
+                    kept.add(name: name, value: value)
+                }
+                headers = kept
+            }
+        } else {
+            headers.remove(name: "x-forwarded-for")
+            headers.remove(name: "x-forwarded-proto")
+            headers.remove(name: "x-forwarded-host")
+        }
+        if webSocket {
+            headers.add(name: "Connection", value: "Upgrade")
+            headers.add(name: "Upgrade", value: head.headers.first(name: "upgrade") ?? "websocket")
+        }
+        headers.add(name: "Via", value: "\(Self.viaVersion(head.version)) \(self.viaPseudonym)")
+        let clientIP = client?.ipAddress ?? "unknown"
+        headers.add(
+            name: "X-Forwarded-For",
+            value: previousForwardedFor.isEmpty ? clientIP : "\(previousForwardedFor), \(clientIP)"
+        )
+        headers.add(name: "X-Forwarded-Proto", value: previousProto ?? (isTLS ? "https" : "http"))
+        if let host = previousHost ?? headers.first(name: "host") {
+            headers.add(name: "X-Forwarded-Host", value: host)
+        }
+        switch framing {
+        case .none, .untilClose:
+            break
+        case .length(let length):
+            headers.add(name: "Content-Length", value: String(length))
+        case .chunked:
+            headers.add(name: "Transfer-Encoding", value: "chunked")
+        }
+        return HTTPRequestHead(version: .http1_1, method: head.method, uri: uri, headers: headers)
+    }
+
+    /// The head to send the client for an upstream response, and the framing the gateway uses.
+    ///
+    /// - Parameters:
+    ///   - requestMethod: the client's method (HEAD responses carry no body).
+    ///   - clientVersion: the client's HTTP version (chunked only to HTTP/1.1 clients).
+    ///   - closeClient: the gateway will close the client connection after this response.
+    public func clientResponseHead(
+        _ head: HTTPResponseHead,
+        requestMethod: HTTPMethod,
+        clientVersion: HTTPVersion,
+        closeClient: Bool,
+        tunnel: Bool
+    ) -> (HTTPResponseHead, MessageFraming) {
+        var headers = head.headers
+        let code = head.status.code
+        if tunnel {
+            Self.removeHopByHop(&headers, keep: ["connection", "upgrade"])
+            headers.add(name: "Via", value: "\(Self.viaVersion(head.version)) \(self.viaPseudonym)")
+            return (HTTPResponseHead(version: .http1_1, status: head.status, headers: headers), .none)
+        }
+        let bodyless = requestMethod == .HEAD || (100..<200).contains(code) || code == 204 || code == 304
+        let upstreamLength = headers.first(name: "content-length").flatMap { Int($0.trimmingASCIIWhitespace()) }
+        Self.removeHopByHop(&headers)
+        var framing: MessageFraming
+        if bodyless {
+            framing = .none
+        } else if let upstreamLength, !head.headers.contains(name: "transfer-encoding") {
+            framing = .length(upstreamLength)
+        } else {
+            headers.remove(name: "content-length")
+            if clientVersion == .http1_1 {
+                headers.add(name: "Transfer-Encoding", value: "chunked")
+                framing = .chunked
+            } else {
+                framing = .untilClose
+            }
+        }
+        headers.add(name: "Via", value: "\(Self.viaVersion(head.version)) \(self.viaPseudonym)")
+        if (100..<200).contains(code) {
+            return (HTTPResponseHead(version: .http1_1, status: head.status, headers: headers), .none)
+        }
+        if closeClient || framing == .untilClose {
+            headers.add(name: "Connection", value: "close")
+        } else if clientVersion == .http1_0 {
+            headers.add(name: "Connection", value: "keep-alive")
+        }
+        return (HTTPResponseHead(version: clientVersion, status: head.status, headers: headers), framing)
+    }
+
+    static func isClientForwardingField(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return lower == "forwarded" || lower.hasPrefix("x-forwarded-")
+    }
+
+    static func viaVersion(_ version: HTTPVersion) -> String {
+        "\(version.major).\(version.minor)"
+    }
+
+    static func splitAbsoluteForm(_ uri: String) -> (authority: String, path: String)? {
+        let lower = uri.prefix(8).lowercased()
+        let schemeLength: Int
+        if lower.hasPrefix("http://") {
+            schemeLength = 7
+        } else if lower.hasPrefix("https://") {
+            schemeLength = 8
+        } else {
+            return nil
+        }
+        let rest = uri.dropFirst(schemeLength)
+        let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        let authority = String(rest[rest.startIndex..<end])
+        var path = String(rest[end...])
+        if path.isEmpty || path.hasPrefix("?") { path = "/" + path }
+        guard !authority.isEmpty else { return nil }
+        return (authority, path)
+    }
+}

@@ -1,0 +1,67 @@
+import NIOCore
+
+/// Runs ``RequestFramingValidator`` over the raw bytes in front of NIO's HTTP decoder: passes the
+/// accepted bytes on and turns a rejection into a ``RequestRejection`` error, so NIO never parses
+/// anything ambiguous. Also owns the header-read timeout (408): the clock runs from the first
+/// byte of a head until the head is complete.
+final class RequestValidationHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private var validator: RequestFramingValidator
+    private let headerTimeout: TimeAmount
+    private var headerTimer: Scheduled<Void>?
+
+    init(limits: RequestLimits, headerTimeout: TimeAmount) {
+        self.validator = RequestFramingValidator(limits: limits)
+        self.headerTimeout = headerTimeout
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = Self.unwrapInboundIn(data)
+        if self.validator.isPassthrough {
+            context.fireChannelRead(data)
+            return
+        }
+        let outcome = buffer.withUnsafeReadableBytes { self.validator.consume($0) }
+        if outcome.headStarted {
+            context.fireUserInboundEventTriggered(RequestHeadStarted())
+        }
+        if outcome.acceptedBytes == buffer.readableBytes {
+            context.fireChannelRead(data)
+        } else if outcome.acceptedBytes > 0, let accepted = buffer.readSlice(length: outcome.acceptedBytes) {
+            context.fireChannelRead(Self.wrapInboundOut(accepted))
+        }
+        self.updateHeaderTimer(context: context)
+        if let rejection = outcome.rejection {
+            context.fireErrorCaught(rejection)
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.headerTimer?.cancel()
+        self.headerTimer = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.headerTimer?.cancel()
+        self.headerTimer = nil
+        context.fireChannelInactive()
+    }
+
+    private func updateHeaderTimer(context: ChannelHandlerContext) {
+        if self.validator.isReadingHead {
+            guard self.headerTimer == nil else { return }
+            let loopBoundContext = context.loopBound
+            self.headerTimer = context.eventLoop.assumeIsolated().scheduleTask(in: self.headerTimeout) {
+                self.headerTimer = nil
+                guard self.validator.isReadingHead else { return }
+                self.validator.fail()
+                loopBoundContext.value.fireErrorCaught(RequestRejection(.requestTimeout, "request header timeout"))
+            }
+        } else if let timer = self.headerTimer {
+            timer.cancel()
+            self.headerTimer = nil
+        }
+    }
+}

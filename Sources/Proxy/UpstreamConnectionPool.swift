@@ -1,0 +1,167 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// Keep-alive connections to the upstream for one event loop. Every client connection on that
+/// loop leases from it, so forwarding never hops threads. Only touched on its event loop.
+final class UpstreamConnectionPool {
+    struct Lease {
+        let connection: UpstreamConnection
+        /// The connection served an earlier request (it may have been closed by the upstream meanwhile).
+        let reused: Bool
+    }
+
+    struct PoolError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    let eventLoop: EventLoop
+    let address: SocketAddress
+    let configuration: UpstreamPoolConfiguration
+    private var idle: [UpstreamConnection] = []
+    private var openCount = 0
+    private var waiters = CircularBuffer<(EventLoopPromise<Lease>, Scheduled<Void>?)>()
+    private var isShutDown = false
+
+    init(eventLoop: EventLoop, address: SocketAddress, configuration: UpstreamPoolConfiguration) {
+        self.eventLoop = eventLoop
+        self.address = address
+        self.configuration = configuration
+    }
+
+    /// Connections currently idle in the pool (tests and metrics).
+    var idleCount: Int { self.idle.count }
+    /// Connections open or being opened.
+    var connectionCount: Int { self.openCount }
+
+    func acquire() -> EventLoopFuture<Lease> {
+        self.eventLoop.preconditionInEventLoop()
+        if self.isShutDown {
+            return self.eventLoop.makeFailedFuture(PoolError(description: "pool shut down"))
+        }
+        while let connection = self.idle.popLast() {
+            connection.idleTimer?.cancel()
+            connection.idleTimer = nil
+            guard connection.channel.isActive else {
+                connection.phase = .closed
+                self.openCount -= 1
+                continue
+            }
+            connection.phase = .leased
+            return self.eventLoop.makeSucceededFuture(Lease(connection: connection, reused: true))
+        }
+        if self.openCount < self.configuration.maxConnectionsPerLoop {
+            return self.connect().map { Lease(connection: $0, reused: false) }
+        }
+        let promise = self.eventLoop.makePromise(of: Lease.self)
+        let timeout = self.eventLoop.assumeIsolated().scheduleTask(in: self.configuration.connectTimeout) {
+            self.failWaiter(promise)
+        }
+        self.waiters.append((promise, timeout))
+        return promise.futureResult
+    }
+
+    /// Gives a leased connection back; `reusable` only when request and response both completed
+    /// on it and the upstream keeps it alive.
+    func release(_ connection: UpstreamConnection, reusable: Bool) {
+        self.eventLoop.preconditionInEventLoop()
+        guard connection.phase == .leased else { return }
+        connection.handler.delegate = nil
+        connection.handler.setReadAllowed(true)
+        connection.requestCount += 1
+        if reusable && connection.channel.isActive && !self.isShutDown {
+            if let (waiter, timeout) = self.waiters.popFirst() {
+                timeout?.cancel()
+                waiter.succeed(Lease(connection: connection, reused: true))
+                return
+            }
+            connection.phase = .idle
+            connection.idleTimer = self.eventLoop.assumeIsolated().scheduleTask(in: self.configuration.idleTimeout) {
+                connection.channel.close(promise: nil)
+            }
+            self.idle.append(connection)
+            return
+        }
+        connection.phase = .closed
+        self.openCount -= 1
+        connection.channel.close(promise: nil)
+        self.serveWaiterWithNewConnection()
+    }
+
+    /// Takes a leased connection out of the pool for good (it became a WebSocket tunnel).
+    func detach(_ connection: UpstreamConnection) {
+        guard connection.phase == .leased else { return }
+        connection.handler.delegate = nil
+        connection.phase = .closed
+        self.openCount -= 1
+        self.serveWaiterWithNewConnection()
+    }
+
+    /// Closes idle connections and refuses new leases.
+    func shutdown() {
+        self.isShutDown = true
+        for connection in self.idle {
+            connection.idleTimer?.cancel()
+            connection.channel.close(promise: nil)
+        }
+        while let (waiter, timeout) = self.waiters.popFirst() {
+            timeout?.cancel()
+            waiter.fail(PoolError(description: "pool shut down"))
+        }
+    }
+
+    private func failWaiter(_ promise: EventLoopPromise<Lease>) {
+        if let index = self.waiters.firstIndex(where: { $0.0.futureResult === promise.futureResult }) {
+            self.waiters.remove(at: index)
+            promise.fail(PoolError(description: "timed out waiting for an upstream connection"))
+        }
+    }
+
+    private func serveWaiterWithNewConnection() {
+        guard let (waiter, timeout) = self.waiters.popFirst() else { return }
+        timeout?.cancel()
+        self.connect().map { Lease(connection: $0, reused: false) }.cascade(to: waiter)
+    }
+
+    private func connectionClosed(_ connection: UpstreamConnection) {
+        guard connection.phase == .idle else { return }
+        connection.idleTimer?.cancel()
+        connection.phase = .closed
+        self.openCount -= 1
+        if let index = self.idle.firstIndex(where: { $0 === connection }) {
+            self.idle.remove(at: index)
+        }
+    }
+
+    private func connect() -> EventLoopFuture<UpstreamConnection> {
+        self.openCount += 1
+        let bootstrap = ClientBootstrap(group: self.eventLoop)
+            .connectTimeout(self.configuration.connectTimeout)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let encoder = HTTPRequestEncoder()
+                    let decoder = HTTPResponseDecoder(
+                        leftOverBytesStrategy: .forwardBytes,
+                        informationalResponseStrategy: .forward
+                    )
+                    try channel.pipeline.syncOperations.addHandlers([
+                        encoder, ByteToMessageHandler(decoder), UpstreamHandler(),
+                    ])
+                }
+            }
+        return bootstrap.connect(to: self.address).flatMapThrowing { channel in
+            let handler = try channel.pipeline.syncOperations.handler(type: UpstreamHandler.self)
+            return UpstreamConnection(channel: channel, handler: handler)
+        }.assumeIsolated().map { connection in
+            connection.channel.closeFuture.assumeIsolated().whenComplete { _ in
+                self.connectionClosed(connection)
+            }
+            return connection
+        }.flatMapErrorThrowing { error in
+            self.openCount -= 1
+            throw error
+        }.nonisolated()
+    }
+}
