@@ -55,7 +55,7 @@ public final class ProxyServer: Service, Sendable {
         if let channel = self.state.withLockedValue({ $0.serverChannel }), let address = channel.localAddress {
             return address
         }
-        var pools: [ObjectIdentifier: NIOLoopBound<UpstreamConnectionPool>] = [:]
+        var createdPools: [ObjectIdentifier: NIOLoopBound<UpstreamConnectionPool>] = [:]
         for loop in self.group.makeIterator() {
             let address = self.configuration.upstream
             let poolConfiguration = self.configuration.poolConfiguration
@@ -65,8 +65,9 @@ public final class ProxyServer: Service, Sendable {
                     eventLoop: loop
                 )
             }.get()
-            pools[ObjectIdentifier(loop)] = bound
+            createdPools[ObjectIdentifier(loop)] = bound
         }
+        let pools = createdPools
         let quiesce = ServerQuiescingHelper(group: self.group)
         self.state.withLockedValue {
             $0.pools = pools
@@ -162,6 +163,14 @@ public final class ProxyServer: Service, Sendable {
             self.initiateShutdown(drain: .zero)
         }
         self.logger.info("proxy stopped")
+    }
+
+    /// Initiates shutdown (see ``initiateShutdown(drain:)``) and waits until every connection and
+    /// pooled upstream connection is closed.
+    public func shutdown(drain: TimeAmount? = nil) async {
+        self.initiateShutdown(drain: drain)
+        try? await self.drained.futureResult.get()
+        try? await self.state.withLockedValue({ $0.serverChannel })?.closeFuture.get()
     }
 
     /// Stops accepting, asks every connection to finish its current exchange and close, and
