@@ -633,27 +633,26 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             try clientPipeline.addHandler(IdleStateHandler(allTimeout: idle))
             try clientPipeline.addHandler(clientGlue)
 
-            upstreamPipeline.removeHandler(connection.handler, promise: nil)
-            upstreamPipeline.removeHandler(
-                context: try upstreamPipeline.context(handlerType: HTTPRequestEncoder.self),
-                promise: nil
-            )
-            upstreamPipeline.removeHandler(
-                context: try upstreamPipeline.context(handlerType: ByteToMessageHandler<HTTPResponseDecoder>.self),
-                promise: nil
-            )
-            clientPipeline.removeHandler(
-                context: try clientPipeline.context(handlerType: RequestValidationHandler.self),
-                promise: nil
-            )
-            clientPipeline.removeHandler(
-                context: try clientPipeline.context(handlerType: HTTPResponseEncoder.self),
-                promise: nil
-            )
-            clientPipeline.removeHandler(
-                context: try clientPipeline.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self),
-                promise: nil
-            )
+            var removals: [EventLoopFuture<Void>] = []
+            func remove(_ pipeline: ChannelPipeline.SynchronousOperations, _ handlerContext: ChannelHandlerContext) {
+                let promise = context.eventLoop.makePromise(of: Void.self)
+                pipeline.removeHandler(context: handlerContext, promise: promise)
+                removals.append(promise.futureResult)
+            }
+            remove(upstreamPipeline, try upstreamPipeline.context(handler: connection.handler))
+            remove(upstreamPipeline, try upstreamPipeline.context(handlerType: HTTPRequestEncoder.self))
+            remove(upstreamPipeline, try upstreamPipeline.context(handlerType: ByteToMessageHandler<HTTPResponseDecoder>.self))
+            remove(clientPipeline, try clientPipeline.context(handlerType: RequestValidationHandler.self))
+            remove(clientPipeline, try clientPipeline.context(handlerType: HTTPResponseEncoder.self))
+            remove(clientPipeline, try clientPipeline.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self))
+            let clientChannel = context.channel
+            let upstreamChannel = connection.channel
+            EventLoopFuture.andAllComplete(removals, on: context.eventLoop).assumeIsolated().whenComplete { _ in
+                clientGlue.activate()
+                upstreamGlue.activate()
+                upstreamChannel.read()
+                clientChannel.read()
+            }
             clientPipeline.removeHandler(context: context, promise: nil)
         } catch {
             self.environment.logger.debug("tunnel setup failed", metadata: ["error": "\(error)"])
@@ -661,7 +660,5 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             context.close(promise: nil)
             return
         }
-        connection.channel.read()
-        context.channel.read()
     }
 }

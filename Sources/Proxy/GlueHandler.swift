@@ -10,6 +10,19 @@ final class GlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var partner: GlueHandler?
     private var context: ChannelHandlerContext?
     private var pendingRead = false
+    private var activated = false
+    private var heldWrites: [NIOAny] = []
+
+    /// Starts passing writes through; until then they are held, so nothing reaches an HTTP
+    /// handler that is still being removed.
+    func activate() {
+        self.activated = true
+        guard let context = self.context else { return }
+        let held = self.heldWrites
+        self.heldWrites.removeAll()
+        for data in held { context.write(data, promise: nil) }
+        if !held.isEmpty { context.flush() }
+    }
 
     static func matchedPair() -> (GlueHandler, GlueHandler) {
         let first = GlueHandler()
@@ -29,11 +42,15 @@ final class GlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func partnerWrite(_ data: NIOAny) {
-        self.context?.write(data, promise: nil)
+        if self.activated {
+            self.context?.write(data, promise: nil)
+        } else {
+            self.heldWrites.append(data)
+        }
     }
 
     private func partnerFlush() {
-        self.context?.flush()
+        if self.activated { self.context?.flush() }
     }
 
     private func partnerWriteEOF() {

@@ -3,7 +3,7 @@ import NIOCore
 import NIOHTTP1
 
 /// The per-connection handler of ``RecordingUpstream``.
-final class RecordingUpstreamHandler: ChannelInboundHandler {
+final class RecordingUpstreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
@@ -141,6 +141,9 @@ final class RecordingUpstreamHandler: ChannelInboundHandler {
                 }
                 if let errors = try? pipeline.context(handlerType: HTTPServerProtocolErrorHandler.self) {
                     pipeline.removeHandler(context: errors, promise: nil)
+                }
+                if let validator = try? pipeline.context(handlerType: NIOHTTPResponseHeadersValidator.self) {
+                    pipeline.removeHandler(context: validator, promise: nil)
                 }
                 pipeline.removeHandler(context: context, promise: nil)
             } catch {
