@@ -162,6 +162,8 @@ public final class ProxyServer: Service, Sendable {
         } onCancel: {
             self.initiateShutdown(drain: .zero)
         }
+        try? await self.state.withLockedValue({ $0.serverChannel })?.closeFuture.get()
+        self.releaseQuiescingHelper()
         self.logger.info("proxy stopped")
     }
 
@@ -171,6 +173,17 @@ public final class ProxyServer: Service, Sendable {
         self.initiateShutdown(drain: drain)
         try? await self.drained.futureResult.get()
         try? await self.state.withLockedValue({ $0.serverChannel })?.closeFuture.get()
+        self.releaseQuiescingHelper()
+    }
+
+    /// The helper fails a promise when it is deinitialised: let that happen while the event
+    /// loops still run.
+    private func releaseQuiescingHelper() {
+        let helper = self.state.withLockedValue { state -> ServerQuiescingHelper? in
+            defer { state.quiesce = nil }
+            return state.quiesce
+        }
+        _ = helper
     }
 
     /// Stops accepting, asks every connection to finish its current exchange and close, and
@@ -200,7 +213,7 @@ public final class ProxyServer: Service, Sendable {
             forceClose.cancel()
             var shutdowns: [EventLoopFuture<Void>] = []
             for pool in pools {
-                shutdowns.append(pool.eventLoop.submit { pool.value.shutdown() })
+                shutdowns.append(pool.eventLoop.flatSubmit { pool.value.shutdown() })
             }
             EventLoopFuture.andAllComplete(shutdowns, on: drained.futureResult.eventLoop).cascade(to: drained)
         }

@@ -48,10 +48,10 @@ final class UpstreamConnectionPool {
                 continue
             }
             connection.phase = .leased
-            return self.eventLoop.makeSucceededFuture(Lease(connection: connection, reused: true))
+            return self.eventLoop.assumeIsolated().makeSucceededFuture(Lease(connection: connection, reused: true))
         }
         if self.openCount < self.configuration.maxConnectionsPerLoop {
-            return self.connect().map { Lease(connection: $0, reused: false) }
+            return self.connect().assumeIsolated().map { Lease(connection: $0, reused: false) }.nonisolated()
         }
         let promise = self.eventLoop.makePromise(of: Lease.self)
         let timeout = self.eventLoop.assumeIsolated().scheduleTask(in: self.configuration.connectTimeout) {
@@ -72,7 +72,7 @@ final class UpstreamConnectionPool {
         if reusable && connection.channel.isActive && !self.isShutDown {
             if let (waiter, timeout) = self.waiters.popFirst() {
                 timeout?.cancel()
-                waiter.succeed(Lease(connection: connection, reused: true))
+                waiter.assumeIsolated().succeed(Lease(connection: connection, reused: true))
                 return
             }
             connection.phase = .idle
@@ -97,17 +97,20 @@ final class UpstreamConnectionPool {
         self.serveWaiterWithNewConnection()
     }
 
-    /// Closes idle connections and refuses new leases.
-    func shutdown() {
+    /// Closes idle connections and refuses new leases; the future completes when they are closed.
+    func shutdown() -> EventLoopFuture<Void> {
         self.isShutDown = true
+        var closed: [EventLoopFuture<Void>] = []
         for connection in self.idle {
             connection.idleTimer?.cancel()
             connection.channel.close(promise: nil)
+            closed.append(connection.channel.closeFuture)
         }
         while let (waiter, timeout) = self.waiters.popFirst() {
             timeout?.cancel()
             waiter.fail(PoolError(description: "pool shut down"))
         }
+        return EventLoopFuture.andAllComplete(closed, on: self.eventLoop)
     }
 
     private func failWaiter(_ promise: EventLoopPromise<Lease>) {
@@ -120,7 +123,14 @@ final class UpstreamConnectionPool {
     private func serveWaiterWithNewConnection() {
         guard let (waiter, timeout) = self.waiters.popFirst() else { return }
         timeout?.cancel()
-        self.connect().map { Lease(connection: $0, reused: false) }.cascade(to: waiter)
+        self.connect().assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let connection):
+                waiter.assumeIsolated().succeed(Lease(connection: connection, reused: false))
+            case .failure(let error):
+                waiter.fail(error)
+            }
+        }
     }
 
     private func connectionClosed(_ connection: UpstreamConnection) {

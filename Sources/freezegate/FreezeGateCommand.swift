@@ -4,6 +4,7 @@ import ArgumentParser
 struct FreezeGateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "freezegate",
-        abstract: "A tenant-freeze gateway in front of a multi-tenant education CRM."
+        abstract: "A tenant-freeze gateway in front of a multi-tenant education CRM.",
+        subcommands: [ServeCommand.self]
     )
 }
