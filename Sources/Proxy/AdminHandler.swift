@@ -30,7 +30,10 @@ final class AdminHandler: ChannelInboundHandler {
             headers.add(name: "Content-Length", value: String(body.utf8.count))
             headers.add(name: "Cache-Control", value: "no-store")
             if !head.isKeepAlive { headers.add(name: "Connection", value: "close") }
-            context.write(Self.wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
+            context.write(
+                Self.wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))),
+                promise: nil
+            )
             if head.method != .HEAD {
                 context.write(Self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
             }

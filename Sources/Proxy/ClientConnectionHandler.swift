@@ -275,7 +275,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             headers.add(name: "Connection", value: "keep-alive")
         }
         self.record.status = response.status.code
-        context.write(Self.wrapOutboundOut(.head(HTTPResponseHead(version: version, status: response.status, headers: headers))), promise: nil)
+        context.write(
+            Self.wrapOutboundOut(.head(HTTPResponseHead(version: version, status: response.status, headers: headers))),
+            promise: nil
+        )
         if self.clientHead?.method != .HEAD, response.body.readableBytes > 0 {
             self.record.bytesOut += response.body.readableBytes
             context.write(Self.wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
@@ -345,7 +348,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
     }
 
-    private func upstreamFailure(bytesMayHaveReachedUpstream: Bool, status: HTTPResponseStatus, allowRetry: Bool = true) {
+    private func upstreamFailure(bytesMayHaveReachedUpstream: Bool, status: HTTPResponseStatus, allowRetry: Bool = true)
+    {
         self.responseHeadTimer?.cancel()
         self.responseHeadTimer = nil
         self.dropUpstream()
@@ -641,10 +645,16 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             }
             remove(upstreamPipeline, try upstreamPipeline.context(handler: connection.handler))
             remove(upstreamPipeline, try upstreamPipeline.context(handlerType: HTTPRequestEncoder.self))
-            remove(upstreamPipeline, try upstreamPipeline.context(handlerType: ByteToMessageHandler<HTTPResponseDecoder>.self))
+            remove(
+                upstreamPipeline,
+                try upstreamPipeline.context(handlerType: ByteToMessageHandler<HTTPResponseDecoder>.self)
+            )
             remove(clientPipeline, try clientPipeline.context(handlerType: RequestValidationHandler.self))
             remove(clientPipeline, try clientPipeline.context(handlerType: HTTPResponseEncoder.self))
-            remove(clientPipeline, try clientPipeline.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self))
+            remove(
+                clientPipeline,
+                try clientPipeline.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            )
             let clientChannel = context.channel
             let upstreamChannel = connection.channel
             EventLoopFuture.andAllComplete(removals, on: context.eventLoop).assumeIsolated().whenComplete { _ in

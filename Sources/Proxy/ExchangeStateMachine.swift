@@ -234,7 +234,10 @@ struct ExchangeStateMachine {
         self.response = .ended
         let reuse = self.requestEnded && self.upstreamKeepAlive
         if self.requestEnded {
-            return ResponseEndAction(reuseUpstream: reuse, next: .exchangeComplete(close: self.completeExchange().closes))
+            return ResponseEndAction(
+                reuseUpstream: reuse,
+                next: .exchangeComplete(close: self.completeExchange().closes)
+            )
         }
         self.state = .closed
         return ResponseEndAction(reuseUpstream: false, next: .closeClient)

@@ -8,7 +8,8 @@ public enum GatewayErrorPage {
         headers.add(name: "Content-Type", value: "text/html; charset=utf-8")
         headers.add(name: "Cache-Control", value: "no-store")
         let title = "\(status.code) \(status.reasonPhrase)"
-        let body = "<!DOCTYPE html>\n<html><head><title>\(title)</title></head><body><h1>\(title)</h1>"
+        let body =
+            "<!DOCTYPE html>\n<html><head><title>\(title)</title></head><body><h1>\(title)</h1>"
             + "<p>freezegate</p></body></html>\n"
         _ = detail
         return GatewayResponse(

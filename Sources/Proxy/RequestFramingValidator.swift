@@ -11,8 +11,12 @@ import NIOHTTP1
 public struct RequestFramingValidator: Sendable {
     /// The result of feeding one chunk of bytes.
     public struct Outcome: Sendable, Equatable {
-        /// How many leading bytes of the chunk may be passed on to the decoder.
+        /// How many leading bytes of the chunk may be passed on to the decoder (after any bytes
+        /// held from earlier chunks, when the head they began is now complete). Bytes of a head
+        /// are accepted only once the whole head validated.
         public var acceptedBytes: Int
+        /// Bytes from this index on belong to a head still incomplete: hold them back.
+        public var heldFrom: Int?
         /// Set when the stream is invalid; nothing after `acceptedBytes` may be passed on.
         public var rejection: RequestRejection?
         /// A new request head started in this chunk (for the header-read timeout).
@@ -67,7 +71,7 @@ public struct RequestFramingValidator: Sendable {
 
     /// Feeds bytes; returns how many may be forwarded and whether the stream was rejected.
     public mutating func consume(_ bytes: UnsafeRawBufferPointer) -> Outcome {
-        var outcome = Outcome(acceptedBytes: 0, rejection: nil, headStarted: false)
+        var outcome = Outcome(acceptedBytes: 0, heldFrom: nil, rejection: nil, headStarted: false)
         var index = 0
         let count = bytes.count
         while index < count {
@@ -103,8 +107,9 @@ public struct RequestFramingValidator: Sendable {
                 return outcome
             }
             index += 1
-            outcome.acceptedBytes = index
+            if !self.isReadingHead { outcome.acceptedBytes = index }
         }
+        if self.isReadingHead { outcome.heldFrom = outcome.acceptedBytes }
         return outcome
     }
 
@@ -166,7 +171,9 @@ public struct RequestFramingValidator: Sendable {
         case .chunkExtension(let value, let expectingName, let inQuotes, let escaped):
             if inQuotes {
                 if escaped {
-                    guard ASCII.isQuotedPairByte(byte) else { return RequestRejection(.badRequest, "invalid chunk extension") }
+                    guard ASCII.isQuotedPairByte(byte) else {
+                        return RequestRejection(.badRequest, "invalid chunk extension")
+                    }
                     self.state = .chunkExtension(value: value, expectingName: false, inQuotes: true, escaped: false)
                 } else if byte == ASCII.backslash {
                     self.state = .chunkExtension(value: value, expectingName: false, inQuotes: true, escaped: true)
@@ -337,7 +344,10 @@ public struct RequestFramingValidator: Sendable {
                 contentLength = length
             } else if ASCII.equalsCaseInsensitive(name, "transfer-encoding") {
                 hasTransferEncoding = true
-                for coding in String(decoding: value, as: UTF8.self).split(separator: ",", omittingEmptySubsequences: false) {
+                for coding in String(decoding: value, as: UTF8.self).split(
+                    separator: ",",
+                    omittingEmptySubsequences: false
+                ) {
                     transferCodings.append(coding.trimmingASCIIWhitespace().lowercased())
                 }
             } else if ASCII.equalsCaseInsensitive(name, "host") {

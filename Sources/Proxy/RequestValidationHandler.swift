@@ -11,6 +11,8 @@ final class RequestValidationHandler: ChannelInboundHandler, RemovableChannelHan
     private var validator: RequestFramingValidator
     private let headerTimeout: TimeAmount
     private var headerTimer: Scheduled<Void>?
+    /// The beginning of a head that is not complete yet (never passed on before it validates).
+    private var held: ByteBuffer?
 
     init(limits: RequestLimits, headerTimeout: TimeAmount) {
         self.validator = RequestFramingValidator(limits: limits)
@@ -27,15 +29,37 @@ final class RequestValidationHandler: ChannelInboundHandler, RemovableChannelHan
         if outcome.headStarted {
             context.fireUserInboundEventTriggered(RequestHeadStarted())
         }
-        if outcome.acceptedBytes == buffer.readableBytes {
-            context.fireChannelRead(data)
-        } else if outcome.acceptedBytes > 0, let accepted = buffer.readSlice(length: outcome.acceptedBytes) {
-            context.fireChannelRead(Self.wrapInboundOut(accepted))
+        if outcome.acceptedBytes > 0 {
+            if let held = self.held {
+                self.held = nil
+                context.fireChannelRead(Self.wrapInboundOut(held))
+            }
+            if outcome.acceptedBytes == buffer.readableBytes {
+                context.fireChannelRead(data)
+            } else if let accepted = buffer.readSlice(length: outcome.acceptedBytes) {
+                context.fireChannelRead(Self.wrapInboundOut(accepted))
+            }
+        }
+        if let rejection = outcome.rejection {
+            self.held = nil
+            self.updateHeaderTimer(context: context)
+            context.fireErrorCaught(rejection)
+            return
+        }
+        if let heldFrom = outcome.heldFrom {
+            let start = heldFrom - outcome.acceptedBytes
+            if start >= 0,
+                let rest = buffer.getSlice(at: buffer.readerIndex + start, length: buffer.readableBytes - start)
+            {
+                if self.held == nil {
+                    self.held = rest
+                } else {
+                    var rest = rest
+                    self.held?.writeBuffer(&rest)
+                }
+            }
         }
         self.updateHeaderTimer(context: context)
-        if let rejection = outcome.rejection {
-            context.fireErrorCaught(rejection)
-        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {

@@ -39,7 +39,9 @@ public struct HTTPRawResponse: Sendable {
         var headers: [(String, String)] = []
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers.append((String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingCharacters(in: " \t")))
+            headers.append(
+                (String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingCharacters(in: " \t"))
+            )
         }
         var response = HTTPRawResponse(statusLine: statusLine, status: status, headers: headers, body: [])
         var index = headEnd + 4
@@ -55,7 +57,8 @@ public struct HTTPRawResponse: Sendable {
             var body: [UInt8] = []
             while true {
                 guard let lineEnd = find([13, 10], in: bytes, from: index) else { return nil }
-                let sizeText = String(decoding: bytes[index..<lineEnd], as: UTF8.self)
+                let sizeText =
+                    String(decoding: bytes[index..<lineEnd], as: UTF8.self)
                     .split(separator: ";").first.map(String.init) ?? ""
                 guard let size = Int(sizeText.trimmingCharacters(in: " "), radix: 16) else { return nil }
                 index = lineEnd + 2

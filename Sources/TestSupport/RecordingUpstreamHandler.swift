@@ -103,7 +103,10 @@ final class RecordingUpstreamHandler: ChannelInboundHandler, RemovableChannelHan
             } else {
                 headers.add(name: "Content-Length", value: String(bytes))
             }
-            context.write(Self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+            context.write(
+                Self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))),
+                promise: nil
+            )
             self.streamRemaining = bytes
             self.streamOffset = 0
             self.streaming = true
@@ -111,8 +114,14 @@ final class RecordingUpstreamHandler: ChannelInboundHandler, RemovableChannelHan
         case .dieMidResponse(let contentLength, let sendBytes):
             var headers = HTTPHeaders()
             headers.add(name: "Content-Length", value: String(contentLength))
-            context.write(Self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
-            context.write(Self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(repeating: UInt8(ascii: "x"), count: sendBytes)))), promise: nil)
+            context.write(
+                Self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))),
+                promise: nil
+            )
+            context.write(
+                Self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(repeating: UInt8(ascii: "x"), count: sendBytes)))),
+                promise: nil
+            )
             let loopBoundContext = context.loopBound
             context.flush()
             context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(50)) {
@@ -160,13 +169,17 @@ final class RecordingUpstreamHandler: ChannelInboundHandler, RemovableChannelHan
         }
     }
 
-    private func respond(context: ChannelHandlerContext, status: HTTPResponseStatus, headers: HTTPHeaders, body: String) {
+    private func respond(context: ChannelHandlerContext, status: HTTPResponseStatus, headers: HTTPHeaders, body: String)
+    {
         var headers = headers
         if !headers.contains(name: "content-length") && !headers.contains(name: "transfer-encoding") {
             headers.add(name: "Content-Length", value: String(body.utf8.count))
         }
         if !self.keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
-        context.write(Self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        context.write(
+            Self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))),
+            promise: nil
+        )
         if !body.isEmpty {
             context.write(Self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
         }

@@ -138,7 +138,10 @@ final class StreamingClientHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         self.promise.fail(
-            StreamingHTTPClient.IncompleteResponse(receivedHead: self.responseHead != nil, bodyCount: self.checksum.count)
+            StreamingHTTPClient.IncompleteResponse(
+                receivedHead: self.responseHead != nil,
+                bodyCount: self.checksum.count
+            )
         )
         context.fireChannelInactive()
     }

@@ -13,7 +13,12 @@ struct GatewayServices {
     var backgroundServices: [any Service]
 
     /// Until the Gate and the PostgreSQL layer are wired: forward everything, always ready.
-    static func build(databaseURL: String?, baseDomains: [String], configFile: String?, logger: Logger) throws
+    static func build(
+        databaseURL: String?,
+        baseDomains: [String],
+        configFile: String?,
+        logger: Logger
+    ) throws
         -> GatewayServices
     {
         _ = (databaseURL, baseDomains, configFile)

@@ -43,7 +43,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("upstream-connect-timeout"), help: "Seconds to connect to the upstream (502 after).")
     var upstreamConnectTimeout: Double = 5
 
-    @Option(name: .customLong("upstream-response-timeout"), help: "Seconds to the upstream's response head (504 after).")
+    @Option(
+        name: .customLong("upstream-response-timeout"),
+        help: "Seconds to the upstream's response head (504 after)."
+    )
     var upstreamResponseTimeout: Double = 60
 
     @Option(name: .customLong("upstream-idle-timeout"), help: "Seconds an idle pooled upstream connection stays open.")
@@ -96,7 +99,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var trusted: [CIDRBlock] = []
         for text in self.trustedProxies {
-            guard let block = CIDRBlock(text) else { throw ValidationError("--trusted-proxy: '\(text)' is not a CIDR block") }
+            guard let block = CIDRBlock(text) else {
+                throw ValidationError("--trusted-proxy: '\(text)' is not a CIDR block")
+            }
             trusted.append(block)
         }
         for domain in self.baseDomains {
@@ -185,7 +190,9 @@ struct ServeCommand: AsyncParsableCommand {
             try await admin.start()
             let serviceGroup = ServiceGroup(
                 configuration: ServiceGroupConfiguration(
-                    services: services.backgroundServices.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+                    services: services.backgroundServices.map {
+                        ServiceGroupConfiguration.ServiceConfiguration(service: $0)
+                    }
                         + [
                             ServiceGroupConfiguration.ServiceConfiguration(service: admin),
                             ServiceGroupConfiguration.ServiceConfiguration(service: proxy),

@@ -18,19 +18,34 @@ struct MalformedRequestTests {
     static let host = "Host: a.s20.online\r\n"
 
     static let cases: [Case] = [
-        Case(name: "CL and TE", bytes: "POST / HTTP/1.1\r\n\(host)Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
-        Case(name: "TE and CL", bytes: "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n"),
+        Case(
+            name: "CL and TE",
+            bytes: "POST / HTTP/1.1\r\n\(host)Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+        ),
+        Case(
+            name: "TE and CL",
+            bytes: "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n"
+        ),
         Case(name: "CL +5", bytes: "POST / HTTP/1.1\r\n\(host)Content-Length: +5\r\n\r\nhello"),
         Case(name: "CL 0x5", bytes: "POST / HTTP/1.1\r\n\(host)Content-Length: 0x5\r\n\r\nhello"),
         Case(name: "CL list 5, 6", bytes: "POST / HTTP/1.1\r\n\(host)Content-Length: 5, 6\r\n\r\nhello!"),
         Case(name: "CL list 5, 5", bytes: "POST / HTTP/1.1\r\n\(host)Content-Length: 5, 5\r\n\r\nhello"),
-        Case(name: "two differing CL lines", bytes: "POST / HTTP/1.1\r\n\(host)Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello!"),
+        Case(
+            name: "two differing CL lines",
+            bytes: "POST / HTTP/1.1\r\n\(host)Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello!"
+        ),
         Case(name: "empty CL", bytes: "POST / HTTP/1.1\r\n\(host)Content-Length: \r\n\r\n"),
         Case(name: "negative CL", bytes: "POST / HTTP/1.1\r\n\(host)Content-Length: -1\r\n\r\n"),
         Case(name: "CL with inner space", bytes: "POST / HTTP/1.1\r\n\(host)Content-Length: 1 0\r\n\r\n0123456789"),
         Case(name: "TE gzip", bytes: "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: gzip\r\n\r\n"),
-        Case(name: "TE chunked, gzip", bytes: "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n"),
-        Case(name: "TE chunked twice", bytes: "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+        Case(
+            name: "TE chunked, gzip",
+            bytes: "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n"
+        ),
+        Case(
+            name: "TE chunked twice",
+            bytes: "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+        ),
         Case(name: "TE identity", bytes: "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: identity\r\n\r\n"),
         Case(name: "TE xchunked", bytes: "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: xchunked\r\n\r\n0\r\n\r\n"),
         Case(name: "HTTP/1.0 with TE", bytes: "POST / HTTP/1.0\r\n\(host)Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
@@ -54,13 +69,35 @@ struct MalformedRequestTests {
         Case(name: "garbage version", bytes: "GET / HTTX/1.1\r\n\(host)\r\n"),
         Case(name: "missing Host", bytes: "GET / HTTP/1.1\r\n\r\n"),
         Case(name: "two Host lines", bytes: "GET / HTTP/1.1\r\n\(host)\(host)\r\n"),
-        Case(name: "invalid chunk size", bytes: "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"),
-        Case(name: "negative chunk size", bytes: "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n-5\r\nhello\r\n0\r\n\r\n"),
-        Case(name: "chunk size 0x prefix", bytes: "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n"),
-        Case(name: "chunk size overflow", bytes: "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\nhello\r\n0\r\n\r\n"),
-        Case(name: "chunk extension with control byte", bytes: "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n5;a\u{1}=b\r\nhello\r\n0\r\n\r\n"),
-        Case(name: "chunk extension bare LF", bytes: "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n5;a\nhello\r\n0\r\n\r\n"),
-        Case(name: "chunk data longer than size", bytes: "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n3\r\nhello\r\n0\r\n\r\n"),
+        Case(
+            name: "invalid chunk size",
+            bytes: "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"
+        ),
+        Case(
+            name: "negative chunk size",
+            bytes: "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n-5\r\nhello\r\n0\r\n\r\n"
+        ),
+        Case(
+            name: "chunk size 0x prefix",
+            bytes: "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n"
+        ),
+        Case(
+            name: "chunk size overflow",
+            bytes:
+                "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\nhello\r\n0\r\n\r\n"
+        ),
+        Case(
+            name: "chunk extension with control byte",
+            bytes: "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n5;a\u{1}=b\r\nhello\r\n0\r\n\r\n"
+        ),
+        Case(
+            name: "chunk extension bare LF",
+            bytes: "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n5;a\nhello\r\n0\r\n\r\n"
+        ),
+        Case(
+            name: "chunk data longer than size",
+            bytes: "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n3\r\nhello\r\n0\r\n\r\n"
+        ),
         Case(name: "HTTP/2 version", bytes: "GET / HTTP/2.0\r\n\(host)\r\n", status: 505),
     ]
 
@@ -109,8 +146,11 @@ struct MalformedRequestTests {
     }
 
     @Test func limitsAreConfigurable() async throws {
-        try await withProxy(limits: RequestLimits(maxRequestLineBytes: 64, maxHeaderBytes: 256, maxHeaderCount: 3)) { harness in
-            let longLine = try await harness.exchange("GET /\(String(repeating: "a", count: 100)) HTTP/1.1\r\n\(Self.host)\r\n")
+        try await withProxy(limits: RequestLimits(maxRequestLineBytes: 64, maxHeaderBytes: 256, maxHeaderCount: 3)) {
+            harness in
+            let longLine = try await harness.exchange(
+                "GET /\(String(repeating: "a", count: 100)) HTTP/1.1\r\n\(Self.host)\r\n"
+            )
             #expect(longLine.responses.first?.status == 414)
             let manyLines = try await harness.exchange("GET / HTTP/1.1\r\n\(Self.host)A: 1\r\nB: 2\r\nC: 3\r\n\r\n")
             #expect(manyLines.responses.first?.status == 431)

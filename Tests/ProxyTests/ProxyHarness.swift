@@ -70,7 +70,10 @@ final class ProxyHarness: Sendable {
     }
 
     /// Sends raw bytes on a fresh connection and waits for the proxy to close it.
-    func exchange(_ request: String, timeout: Duration = .seconds(10)) async throws -> (
+    func exchange(
+        _ request: String,
+        timeout: Duration = .seconds(10)
+    ) async throws -> (
         responses: [HTTPRawResponse], raw: String, closedByPeer: Bool
     ) {
         try await RawHTTPConnection.exchange(request, with: self.proxyAddress, group: self.group, timeout: timeout)
@@ -90,7 +93,8 @@ func withProxy<T>(
     timeouts: ProxyTimeouts = ProxyTimeouts(),
     limits: RequestLimits = RequestLimits(),
     trustedProxies: [CIDRBlock] = [],
-    behavior: @escaping @Sendable (HTTPRequestHead) -> UpstreamBehavior = { _ in .respond(.ok, HTTPHeaders(), "hello") },
+    behavior: @escaping @Sendable (HTTPRequestHead) -> UpstreamBehavior = { _ in .respond(.ok, HTTPHeaders(), "hello")
+    },
     _ body: (ProxyHarness) async throws -> T
 ) async throws -> T {
     let harness = try await ProxyHarness.start(

@@ -66,7 +66,9 @@ struct ProxyServerForwardingTests {
     @Test func postBodyIsForwardedWithContentLength() async throws {
         try await withProxy(behavior: { _ in .summarize }) { harness in
             let connection = try await harness.connect()
-            try await connection.send("POST /api/hook HTTP/1.1\r\nHost: a.s20.online\r\nContent-Length: 11\r\n\r\nhello=world")
+            try await connection.send(
+                "POST /api/hook HTTP/1.1\r\nHost: a.s20.online\r\nContent-Length: 11\r\n\r\nhello=world"
+            )
             let responses = await connection.waitForResponses(1)
             await connection.close()
             #expect(responses.first?.status == 200)
@@ -99,7 +101,9 @@ struct ProxyServerForwardingTests {
             return .respond(.ok, headers, "")
         }) { harness in
             let connection = try await harness.connect()
-            try await connection.send("HEAD / HTTP/1.1\r\nHost: a.s20.online\r\n\r\nGET /next HTTP/1.1\r\nHost: a.s20.online\r\n\r\n")
+            try await connection.send(
+                "HEAD / HTTP/1.1\r\nHost: a.s20.online\r\n\r\nGET /next HTTP/1.1\r\nHost: a.s20.online\r\n\r\n"
+            )
             await connection.waitFor { bytes, _ in
                 String(decoding: bytes, as: UTF8.self).components("HTTP/1.1 200").count >= 3
             }
@@ -113,9 +117,12 @@ struct ProxyServerForwardingTests {
 
     @Test(arguments: [204, 304])
     func bodylessStatusesStayBodyless(status: Int) async throws {
-        try await withProxy(behavior: { _ in .respond(HTTPResponseStatus(statusCode: status), HTTPHeaders(), "") }) { harness in
+        try await withProxy(behavior: { _ in .respond(HTTPResponseStatus(statusCode: status), HTTPHeaders(), "") }) {
+            harness in
             let connection = try await harness.connect()
-            try await connection.send("GET /a HTTP/1.1\r\nHost: a.s20.online\r\n\r\nGET /b HTTP/1.1\r\nHost: a.s20.online\r\n\r\n")
+            try await connection.send(
+                "GET /a HTTP/1.1\r\nHost: a.s20.online\r\n\r\nGET /b HTTP/1.1\r\nHost: a.s20.online\r\n\r\n"
+            )
             let responses = await connection.waitForResponses(2)
             await connection.close()
             #expect(responses.map(\.status) == [status, status])
