@@ -180,7 +180,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
                 isTLS: false,
                 webSocket: self.webSocket
             )
-            let idempotent = [.GET, .HEAD, .OPTIONS, .TRACE].contains(head.method)
+            let idempotent: Bool
+            switch head.method {
+            case .GET, .HEAD, .OPTIONS, .TRACE: idempotent = true
+            default: idempotent = false
+            }
             _ = self.machine.forwardRequest(keepAlive: keepAlive, hasBody: hasBody, idempotent: idempotent)
             self.acquireUpstream()
         case .respond(let response, let tags):

@@ -15,10 +15,6 @@ public struct ForwardingHeaderPolicy: Sendable {
         self.viaPseudonym = viaPseudonym
     }
 
-    static let fixedHopByHop: Set<String> = [
-        "connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade", "proxy-connection",
-    ]
-
     public func isTrusted(_ address: SocketAddress?) -> Bool {
         guard let address, !self.trustedProxies.isEmpty else { return false }
         return self.trustedProxies.contains { $0.contains(address) }
@@ -41,14 +37,29 @@ public struct ForwardingHeaderPolicy: Sendable {
         return upgrades == ["websocket"]
     }
 
+    /// Whether `name` is one of the fixed hop-by-hop fields of RFC 9110 §7.6.1.
+    static func isFixedHopByHop(_ name: String) -> Bool {
+        name.equalsIgnoringASCIICase("connection") || name.equalsIgnoringASCIICase("keep-alive")
+            || name.equalsIgnoringASCIICase("te") || name.equalsIgnoringASCIICase("trailer")
+            || name.equalsIgnoringASCIICase("transfer-encoding") || name.equalsIgnoringASCIICase("upgrade")
+            || name.equalsIgnoringASCIICase("proxy-connection")
+    }
+
     /// Removes hop-by-hop fields (and the fields `Connection` names) from `headers`.
-    static func removeHopByHop(_ headers: inout HTTPHeaders, keep: Set<String> = []) {
-        let named = connectionTokens(headers)
-        let remove = fixedHopByHop.union(named).subtracting(keep)
-        guard headers.contains(where: { remove.contains($0.name.lowercased()) }) else { return }
+    /// `keepUpgrade`: keep `Connection` and `Upgrade` (a tunnel's 101).
+    static func removeHopByHop(_ headers: inout HTTPHeaders, keepUpgrade: Bool = false) {
+        let named = headers.contains(name: "connection") ? connectionTokens(headers) : []
+        func removes(_ name: String) -> Bool {
+            if keepUpgrade && (name.equalsIgnoringASCIICase("connection") || name.equalsIgnoringASCIICase("upgrade")) {
+                return false
+            }
+            if isFixedHopByHop(name) { return true }
+            return !named.isEmpty && named.contains(name.lowercased())
+        }
+        guard headers.contains(where: { removes($0.name) }) else { return }
         var kept = HTTPHeaders()
         kept.reserveCapacity(headers.count)
-        for (name, value) in headers where !remove.contains(name.lowercased()) {
+        for (name, value) in headers where !removes(name) {
             kept.add(name: name, value: value)
         }
         headers = kept
@@ -144,7 +155,7 @@ public struct ForwardingHeaderPolicy: Sendable {
         var headers = head.headers
         let code = head.status.code
         if tunnel {
-            Self.removeHopByHop(&headers, keep: ["connection", "upgrade"])
+            Self.removeHopByHop(&headers, keepUpgrade: true)
             headers.add(name: "Via", value: "\(Self.viaVersion(head.version)) \(self.viaPseudonym)")
             return (HTTPResponseHead(version: .http1_1, status: head.status, headers: headers), .none)
         }
@@ -178,8 +189,7 @@ public struct ForwardingHeaderPolicy: Sendable {
     }
 
     static func isClientForwardingField(_ name: String) -> Bool {
-        let lower = name.lowercased()
-        return lower == "forwarded" || lower.hasPrefix("x-forwarded-")
+        name.equalsIgnoringASCIICase("forwarded") || name.hasPrefixIgnoringASCIICase("x-forwarded-")
     }
 
     static func viaVersion(_ version: HTTPVersion) -> String {
@@ -187,11 +197,11 @@ public struct ForwardingHeaderPolicy: Sendable {
     }
 
     static func splitAbsoluteForm(_ uri: String) -> (authority: String, path: String)? {
-        let lower = uri.prefix(8).lowercased()
+        guard uri.first != "/" else { return nil }
         let schemeLength: Int
-        if lower.hasPrefix("http://") {
+        if uri.hasPrefixIgnoringASCIICase("http://") {
             schemeLength = 7
-        } else if lower.hasPrefix("https://") {
+        } else if uri.hasPrefixIgnoringASCIICase("https://") {
             schemeLength = 8
         } else {
             return nil

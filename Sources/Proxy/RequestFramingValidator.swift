@@ -315,7 +315,7 @@ public struct RequestFramingValidator: Sendable {
         case .failure(let rejection): return .failure(rejection)
         case .success(let value): isHTTP10 = value
         }
-        let isConnect = requestLine.starts(with: Array("CONNECT ".utf8))
+        let isConnect = ASCII.equalsCaseInsensitive(requestLine.prefix(8), "connect ")
 
         var contentLength: Int?
         var contentLengthLines = 0
