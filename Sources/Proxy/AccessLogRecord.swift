@@ -15,9 +15,10 @@ struct AccessLogRecord {
     var tags: DecisionTags = .gateway
     var outcome: String = "complete"
 
-    /// Emits one `info` line with the fields as metadata.
-    func emit(to logger: Logger) {
+    /// Emits one `info` line with the fields as metadata and updates the metrics.
+    func emit(to logger: Logger, metrics: ProxyMetrics) {
         let now = NIODeadline.now()
+        metrics.record(tags: self.tags, status: self.status, outcome: self.outcome, duration: now - self.started)
         let totalMicros = (now - self.started).nanoseconds / 1000
         var metadata: Logger.Metadata = [
             "method": .string(self.method),

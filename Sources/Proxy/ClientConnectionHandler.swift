@@ -513,7 +513,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private func emitRecord() {
         guard self.recordOpen else { return }
         self.recordOpen = false
-        self.record.emit(to: self.environment.accessLogger)
+        self.record.emit(to: self.environment.accessLogger, metrics: self.environment.metrics)
     }
 }
 

@@ -6,6 +6,7 @@ struct ProxyEnvironment {
     let configuration: ProxyConfiguration
     let decider: any RequestDecider
     let pool: UpstreamConnectionPool
+    let metrics: ProxyMetrics
     let logger: Logger
     let accessLogger: Logger
 }

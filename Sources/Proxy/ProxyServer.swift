@@ -14,6 +14,7 @@ public final class ProxyServer: Service, Sendable {
         var serverChannel: Channel?
         var quiesce: ServerQuiescingHelper?
         var pools: [ObjectIdentifier: NIOLoopBound<UpstreamConnectionPool>] = [:]
+        var metrics: [ObjectIdentifier: NIOLoopBound<ProxyMetrics>] = [:]
         var children: [ObjectIdentifier: Channel] = [:]
         var shutdownStarted = false
     }
@@ -56,6 +57,7 @@ public final class ProxyServer: Service, Sendable {
             return address
         }
         var createdPools: [ObjectIdentifier: NIOLoopBound<UpstreamConnectionPool>] = [:]
+        var createdMetrics: [ObjectIdentifier: NIOLoopBound<ProxyMetrics>] = [:]
         for loop in self.group.makeIterator() {
             let address = self.configuration.upstream
             let poolConfiguration = self.configuration.poolConfiguration
@@ -66,8 +68,12 @@ public final class ProxyServer: Service, Sendable {
                 )
             }.get()
             createdPools[ObjectIdentifier(loop)] = bound
+            createdMetrics[ObjectIdentifier(loop)] = try await loop.submit {
+                NIOLoopBound(ProxyMetrics(), eventLoop: loop)
+            }.get()
         }
         let pools = createdPools
+        let loopMetrics = createdMetrics
         let quiesce = ServerQuiescingHelper(group: self.group)
         self.state.withLockedValue {
             $0.pools = pools
@@ -91,7 +97,9 @@ public final class ProxyServer: Service, Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 4)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    guard let pool = pools[ObjectIdentifier(channel.eventLoop)]?.value else {
+                    guard let pool = pools[ObjectIdentifier(channel.eventLoop)]?.value,
+                        let metrics = loopMetrics[ObjectIdentifier(channel.eventLoop)]?.value
+                    else {
                         throw ChannelError.ioOnClosedChannel
                     }
                     let id = ObjectIdentifier(channel)
@@ -105,6 +113,7 @@ public final class ProxyServer: Service, Sendable {
                             configuration: configuration,
                             decider: decider,
                             pool: pool,
+                            metrics: metrics,
                             logger: logger,
                             accessLogger: accessLogger
                         )

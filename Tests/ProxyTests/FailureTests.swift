@@ -148,7 +148,7 @@ struct FailureTests {
     @Test func slowHeaderClientsDoNotStopOthers() async throws {
         try await withProxy { harness in
             var slow: [RawHTTPConnection] = []
-            for _ in 0..<300 {
+            for _ in 0..<1000 {
                 let connection = try await harness.connect()
                 try await connection.send("GET / HTTP/1.1\r\nHost: a")
                 slow.append(connection)
