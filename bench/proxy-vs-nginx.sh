@@ -63,7 +63,7 @@ http {
 }"
 wait_for_port $UPSTREAM_PORT
 wait_for_port $NGINX_PORT
-start_freezegate $GATE_PORT $GATE_ADMIN_PORT $UPSTREAM_PORT --threads 2
+start_freezegate $GATE_PORT $GATE_ADMIN_PORT $UPSTREAM_PORT --threads "${FREEZEGATE_THREADS:-2}"
 
 run_wrk() { # run_wrk PORT SECONDS -> "rps p99_ms"
     local out

@@ -21,8 +21,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var context: ChannelHandlerContext?
     private var pending = CircularBuffer<PendingEvent>()
     private var readPending = false
-    private var idleTimer: Scheduled<Void>?
-    private var responseHeadTimer: Scheduled<Void>?
+    private var idleTimer: DeadlineTimer?
+    private var responseHeadTimer: DeadlineTimer?
     private var lastEndWrite: EventLoopFuture<Void>?
 
     // The current exchange.
@@ -34,6 +34,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var webSocket = false
     private var upstreamNeedsFlush = false
     private var record = AccessLogRecord()
+    private var clientIdentity: ForwardingHeaderPolicy.ClientIdentity?
     private var recordOpen = false
 
     init(environment: ProxyEnvironment) {
@@ -46,6 +47,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        self.idleTimer = DeadlineTimer(eventLoop: context.eventLoop) { [weak self] in self?.idleTimeoutExpired() }
+        self.responseHeadTimer = DeadlineTimer(eventLoop: context.eventLoop) { [weak self] in
+            self?.responseHeadTimeoutExpired()
+        }
         self.armIdleTimer()
     }
 
@@ -107,8 +112,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         switch event {
         case is RequestHeadStarted:
-            self.idleTimer?.cancel()
-            self.idleTimer = nil
+            self.idleTimer?.disarm()
         case is ChannelShouldQuiesceEvent:
             if self.machine.quiesce() {
                 self.closeAfterWrites()
@@ -152,8 +156,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     private func handleHead(_ head: HTTPRequestHead) {
         guard let context = self.context else { return }
-        self.idleTimer?.cancel()
-        self.idleTimer = nil
+        self.idleTimer?.disarm()
         self.exchangeID &+= 1
         self.clientHead = head
         self.startRecord(method: head.method.rawValue, host: head.headers.first(name: "host") ?? "", target: head.uri)
@@ -176,7 +179,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             self.upstreamHead = self.policy.upstreamRequestHead(
                 decided,
                 framing: framing,
-                client: context.channel.remoteAddress,
+                client: self.identity(context),
                 isTLS: false,
                 webSocket: self.webSocket
             )
@@ -302,6 +305,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private func acquireUpstream() {
         let id = self.exchangeID
         if self.record.upstreamStarted == nil { self.record.upstreamStarted = .now() }
+        if let lease = self.environment.pool.leaseIdle() {
+            self.upstreamAcquired(.success(lease), exchange: id)
+            return
+        }
         self.environment.pool.acquire().assumeIsolated().whenComplete { result in
             self.upstreamAcquired(result, exchange: id)
         }
@@ -354,8 +361,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     private func upstreamFailure(bytesMayHaveReachedUpstream: Bool, status: HTTPResponseStatus, allowRetry: Bool = true)
     {
-        self.responseHeadTimer?.cancel()
-        self.responseHeadTimer = nil
+        self.responseHeadTimer?.disarm()
         self.dropUpstream()
         let action = self.machine.upstreamFailed(
             bytesMayHaveReachedUpstream: bytesMayHaveReachedUpstream,
@@ -403,8 +409,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     private func finishExchange(close: Bool) {
-        self.responseHeadTimer?.cancel()
-        self.responseHeadTimer = nil
+        self.responseHeadTimer?.disarm()
         self.emitRecord()
         self.clientHead = nil
         self.upstreamHead = nil
@@ -468,40 +473,38 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         context.read()
     }
 
+    private func identity(_ context: ChannelHandlerContext) -> ForwardingHeaderPolicy.ClientIdentity {
+        if let identity = self.clientIdentity { return identity }
+        let identity = self.policy.identify(context.channel.remoteAddress)
+        self.clientIdentity = identity
+        return identity
+    }
+
     // MARK: - Timers and logs
 
     private func armIdleTimer() {
-        guard let context = self.context else { return }
-        self.idleTimer?.cancel()
-        self.idleTimer = context.eventLoop.assumeIsolated().scheduleTask(
-            in: self.environment.configuration.timeouts.clientIdle
-        ) {
-            self.idleTimer = nil
-            if self.machine.state == .idle && self.pending.isEmpty {
-                _ = self.machine.quiesce()
-                self.context?.close(promise: nil)
-            }
+        self.idleTimer?.arm(in: self.environment.configuration.timeouts.clientIdle)
+    }
+
+    private func idleTimeoutExpired() {
+        if self.machine.state == .idle && self.pending.isEmpty {
+            _ = self.machine.quiesce()
+            self.context?.close(promise: nil)
         }
     }
 
     private func armResponseHeadTimer() {
-        guard let context = self.context else { return }
-        self.responseHeadTimer?.cancel()
-        let id = self.exchangeID
-        self.responseHeadTimer = context.eventLoop.assumeIsolated().scheduleTask(
-            in: self.environment.configuration.timeouts.upstreamResponseHead
-        ) {
-            self.responseHeadTimer = nil
-            guard id == self.exchangeID, self.machine.response == .none, self.upstream != nil else { return }
-            self.upstreamFailure(bytesMayHaveReachedUpstream: true, status: .gatewayTimeout, allowRetry: false)
-        }
+        self.responseHeadTimer?.arm(in: self.environment.configuration.timeouts.upstreamResponseHead)
+    }
+
+    private func responseHeadTimeoutExpired() {
+        guard self.machine.response == .none, self.upstream != nil else { return }
+        self.upstreamFailure(bytesMayHaveReachedUpstream: true, status: .gatewayTimeout, allowRetry: false)
     }
 
     private func cancelTimers() {
         self.idleTimer?.cancel()
-        self.idleTimer = nil
         self.responseHeadTimer?.cancel()
-        self.responseHeadTimer = nil
     }
 
     private func startRecord(method: String, host: String, target: String) {
@@ -548,8 +551,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 }
                 return
             }
-            self.responseHeadTimer?.cancel()
-            self.responseHeadTimer = nil
+            self.responseHeadTimer?.disarm()
             let closeClient = self.machine.closeAfterExchange || !self.machine.requestEnded
             let (rewritten, framing) = self.policy.clientResponseHead(
                 head,
@@ -610,8 +612,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
 
     private func beginTunnel(_ head: HTTPResponseHead) {
         guard let context = self.context, let clientHead = self.clientHead else { return }
-        self.responseHeadTimer?.cancel()
-        self.responseHeadTimer = nil
+        self.responseHeadTimer?.disarm()
         self.machine.tunnelEstablished()
         let (rewritten, _) = self.policy.clientResponseHead(
             head,

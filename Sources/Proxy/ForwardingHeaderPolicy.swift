@@ -8,11 +8,31 @@ public struct ForwardingHeaderPolicy: Sendable {
     /// Peers whose `Forwarded` / `X-Forwarded-*` fields are kept and extended.
     public var trustedProxies: [CIDRBlock]
     /// The pseudonym in `Via: 1.1 <name>`.
-    public var viaPseudonym: String
+    public var viaPseudonym: String {
+        didSet { self.via11 = "1.1 \(self.viaPseudonym)" }
+    }
+    private var via11: String
 
     public init(trustedProxies: [CIDRBlock] = [], viaPseudonym: String = "freezegate") {
         self.trustedProxies = trustedProxies
         self.viaPseudonym = viaPseudonym
+        self.via11 = "1.1 \(viaPseudonym)"
+    }
+
+    /// What the policy needs to know about a client connection, computed once per connection.
+    public struct ClientIdentity: Sendable {
+        /// The peer's IP as written into `X-Forwarded-For`.
+        public var ip: String
+        /// The peer is a configured trusted proxy.
+        public var trusted: Bool
+    }
+
+    public func identify(_ address: SocketAddress?) -> ClientIdentity {
+        ClientIdentity(ip: address?.ipAddress ?? "unknown", trusted: self.isTrusted(address))
+    }
+
+    func viaValue(_ version: HTTPVersion) -> String {
+        version == .http1_1 ? self.via11 : "\(Self.viaVersion(version)) \(self.viaPseudonym)"
     }
 
     public func isTrusted(_ address: SocketAddress?) -> Bool {
@@ -88,6 +108,23 @@ public struct ForwardingHeaderPolicy: Sendable {
         isTLS: Bool,
         webSocket: Bool
     ) -> HTTPRequestHead {
+        self.upstreamRequestHead(
+            head,
+            framing: framing,
+            client: self.identify(client),
+            isTLS: isTLS,
+            webSocket: webSocket
+        )
+    }
+
+    /// As above, with the client identity computed once per connection.
+    public func upstreamRequestHead(
+        _ head: HTTPRequestHead,
+        framing: MessageFraming,
+        client: ClientIdentity,
+        isTLS: Bool,
+        webSocket: Bool
+    ) -> HTTPRequestHead {
         var headers = head.headers
         var uri = head.uri
         // Absolute-form target → origin-form with the target's authority as Host (RFC 9112 §3.2.2).
@@ -97,7 +134,7 @@ public struct ForwardingHeaderPolicy: Sendable {
         }
         Self.removeHopByHop(&headers)
         headers.remove(name: "content-length")
-        let trusted = self.isTrusted(client)
+        let trusted = client.trusted
         let previousForwardedFor = trusted ? headers[canonicalForm: "x-forwarded-for"].joined(separator: ", ") : ""
         let previousProto = trusted ? headers.first(name: "x-forwarded-proto") : nil
         let previousHost = trusted ? headers.first(name: "x-forwarded-host") : nil
@@ -118,8 +155,8 @@ public struct ForwardingHeaderPolicy: Sendable {
             headers.add(name: "Connection", value: "Upgrade")
             headers.add(name: "Upgrade", value: head.headers.first(name: "upgrade") ?? "websocket")
         }
-        headers.add(name: "Via", value: "\(Self.viaVersion(head.version)) \(self.viaPseudonym)")
-        let clientIP = client?.ipAddress ?? "unknown"
+        headers.add(name: "Via", value: self.viaValue(head.version))
+        let clientIP = client.ip
         headers.add(
             name: "X-Forwarded-For",
             value: previousForwardedFor.isEmpty ? clientIP : "\(previousForwardedFor), \(clientIP)"
@@ -156,7 +193,7 @@ public struct ForwardingHeaderPolicy: Sendable {
         let code = head.status.code
         if tunnel {
             Self.removeHopByHop(&headers, keepUpgrade: true)
-            headers.add(name: "Via", value: "\(Self.viaVersion(head.version)) \(self.viaPseudonym)")
+            headers.add(name: "Via", value: self.viaValue(head.version))
             return (HTTPResponseHead(version: .http1_1, status: head.status, headers: headers), .none)
         }
         let bodyless = requestMethod == .HEAD || (100..<200).contains(code) || code == 204 || code == 304
@@ -176,7 +213,7 @@ public struct ForwardingHeaderPolicy: Sendable {
                 framing = .untilClose
             }
         }
-        headers.add(name: "Via", value: "\(Self.viaVersion(head.version)) \(self.viaPseudonym)")
+        headers.add(name: "Via", value: self.viaValue(head.version))
         if (100..<200).contains(code) {
             return (HTTPResponseHead(version: .http1_1, status: head.status, headers: headers), .none)
         }

@@ -26,22 +26,17 @@ final class ProxyMetrics {
         default: statusClass = outcome == "complete" ? "none" : "aborted"
         }
         let key = Key(requestClass: tags.requestClass, decision: tags.decision, status: statusClass)
+        if let counter = self.counters[key], let timer = self.durations[key] {
+            counter.increment()
+            timer.recordNanoseconds(duration.nanoseconds)
+            return
+        }
         let dimensions = [("class", key.requestClass), ("decision", key.decision), ("status", key.status)]
-        let counter: Counter
-        if let cached = self.counters[key] {
-            counter = cached
-        } else {
-            counter = Counter(label: "freezegate_requests_total", dimensions: dimensions)
-            self.counters[key] = counter
-        }
+        let counter = Counter(label: "freezegate_requests_total", dimensions: dimensions)
+        let timer = Timer(label: "freezegate_request_duration_seconds", dimensions: dimensions)
+        self.counters[key] = counter
+        self.durations[key] = timer
         counter.increment()
-        let timer: Timer
-        if let cached = self.durations[key] {
-            timer = cached
-        } else {
-            timer = Timer(label: "freezegate_request_duration_seconds", dimensions: dimensions)
-            self.durations[key] = timer
-        }
         timer.recordNanoseconds(duration.nanoseconds)
     }
 }

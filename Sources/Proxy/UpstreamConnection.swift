@@ -11,7 +11,8 @@ final class UpstreamConnection {
     let channel: Channel
     let handler: UpstreamHandler
     var phase: Phase = .leased
-    var idleTimer: Scheduled<Void>?
+    /// When it last went back to the pool (for the idle sweep).
+    var idleSince: NIODeadline = .now()
     /// Requests served so far (for logs and tests).
     var requestCount = 0
 

@@ -22,6 +22,34 @@ final class UpstreamConnectionPool {
     private var openCount = 0
     private var waiters = CircularBuffer<(EventLoopPromise<Lease>, Scheduled<Void>?)>()
     private var isShutDown = false
+    private var sweeper: Scheduled<Void>?
+
+    /// Closes connections idle for longer than the idle timeout. One task per pool, not per
+    /// release: releasing happens after every request.
+    private func scheduleSweep() {
+        guard self.sweeper == nil, !self.idle.isEmpty, !self.isShutDown else { return }
+        let interval = TimeAmount.nanoseconds(max(self.configuration.idleTimeout.nanoseconds / 4, 10_000_000))
+        self.sweeper = self.eventLoop.assumeIsolated().scheduleTask(in: interval) {
+            self.sweeper = nil
+            self.sweep()
+        }
+    }
+
+    private func sweep() {
+        let cutoff = NIODeadline.now() - self.configuration.idleTimeout
+        var kept: [UpstreamConnection] = []
+        for connection in self.idle {
+            if connection.idleSince <= cutoff {
+                connection.phase = .closed
+                self.openCount -= 1
+                connection.channel.close(promise: nil)
+            } else {
+                kept.append(connection)
+            }
+        }
+        self.idle = kept
+        self.scheduleSweep()
+    }
 
     init(eventLoop: EventLoop, address: SocketAddress, configuration: UpstreamPoolConfiguration) {
         self.eventLoop = eventLoop
@@ -34,21 +62,29 @@ final class UpstreamConnectionPool {
     /// Connections open or being opened.
     var connectionCount: Int { self.openCount }
 
-    func acquire() -> EventLoopFuture<Lease> {
+    /// An idle live connection, leased synchronously (the common keep-alive case: no future).
+    func leaseIdle() -> Lease? {
         self.eventLoop.preconditionInEventLoop()
-        if self.isShutDown {
-            return self.eventLoop.makeFailedFuture(PoolError(description: "pool shut down"))
-        }
+        guard !self.isShutDown else { return nil }
         while let connection = self.idle.popLast() {
-            connection.idleTimer?.cancel()
-            connection.idleTimer = nil
             guard connection.channel.isActive else {
                 connection.phase = .closed
                 self.openCount -= 1
                 continue
             }
             connection.phase = .leased
-            return self.eventLoop.assumeIsolated().makeSucceededFuture(Lease(connection: connection, reused: true))
+            return Lease(connection: connection, reused: true)
+        }
+        return nil
+    }
+
+    func acquire() -> EventLoopFuture<Lease> {
+        self.eventLoop.preconditionInEventLoop()
+        if self.isShutDown {
+            return self.eventLoop.makeFailedFuture(PoolError(description: "pool shut down"))
+        }
+        if let lease = self.leaseIdle() {
+            return self.eventLoop.assumeIsolated().makeSucceededFuture(lease)
         }
         if self.openCount < self.configuration.maxConnectionsPerLoop {
             return self.connect().assumeIsolated().map { Lease(connection: $0, reused: false) }.nonisolated()
@@ -76,10 +112,9 @@ final class UpstreamConnectionPool {
                 return
             }
             connection.phase = .idle
-            connection.idleTimer = self.eventLoop.assumeIsolated().scheduleTask(in: self.configuration.idleTimeout) {
-                connection.channel.close(promise: nil)
-            }
+            connection.idleSince = .now()
             self.idle.append(connection)
+            self.scheduleSweep()
             return
         }
         connection.phase = .closed
@@ -101,8 +136,9 @@ final class UpstreamConnectionPool {
     func shutdown() -> EventLoopFuture<Void> {
         self.isShutDown = true
         var closed: [EventLoopFuture<Void>] = []
+        self.sweeper?.cancel()
+        self.sweeper = nil
         for connection in self.idle {
-            connection.idleTimer?.cancel()
             connection.channel.close(promise: nil)
             closed.append(connection.channel.closeFuture)
         }
@@ -135,7 +171,6 @@ final class UpstreamConnectionPool {
 
     private func connectionClosed(_ connection: UpstreamConnection) {
         guard connection.phase == .idle else { return }
-        connection.idleTimer?.cancel()
         connection.phase = .closed
         self.openCount -= 1
         if let index = self.idle.firstIndex(where: { $0 === connection }) {

@@ -159,3 +159,41 @@ struct FailureTests {
         }
     }
 }
+
+@Suite("Upstream pool")
+struct UpstreamPoolTests {
+    @Test func idlePooledConnectionsAreClosedAfterTheIdleTimeout() async throws {
+        var timeouts = ProxyTimeouts()
+        timeouts.upstreamIdle = .milliseconds(200)
+        try await withProxy(threads: 1, timeouts: timeouts) { harness in
+            let result = try await harness.exchange("GET / HTTP/1.1\r\nHost: a.s20.online\r\nConnection: close\r\n\r\n")
+            #expect(result.responses.first?.status == 200)
+            #expect(harness.upstream.connectionCount == 1)
+            #expect(await eventually { harness.upstream.openConnectionCount == 0 })
+        }
+    }
+
+    @Test func concurrentClientsShareABoundedPool() async throws {
+        try await withProxy(threads: 1) { harness in
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        let connection = try await harness.connect()
+                        for round in 0..<5 {
+                            try await connection.send("GET /\(index)/\(round) HTTP/1.1\r\nHost: a.s20.online\r\n\r\n")
+                            _ = await connection.waitForResponses(round + 1)
+                        }
+                        let count = HTTPRawResponse.parseAll(connection.bytes).count
+                        await connection.close()
+                        return count
+                    }
+                }
+                var total = 0
+                for try await count in group { total += count }
+                #expect(total == 100)
+            }
+            #expect(harness.upstream.completeRequests.count == 100)
+            #expect(harness.upstream.connectionCount <= 20)
+        }
+    }
+}
