@@ -68,13 +68,21 @@ public struct ForwardingHeaderPolicy: Sendable {
     /// Removes hop-by-hop fields (and the fields `Connection` names) from `headers`.
     /// `keepUpgrade`: keep `Connection` and `Upgrade` (a tunnel's 101).
     static func removeHopByHop(_ headers: inout HTTPHeaders, keepUpgrade: Bool = false) {
-        let named = headers.contains(name: "connection") ? connectionTokens(headers) : []
+        // Field names listed in Connection, beyond the fixed ones ("close" names no field).
+        var named: [String] = []
+        for (name, value) in headers where name.equalsIgnoringASCIICase("connection") {
+            for token in value.split(separator: ",") {
+                let token = String(token.trimmingASCIIWhitespace())
+                if token.isEmpty || token.equalsIgnoringASCIICase("close") || isFixedHopByHop(token) { continue }
+                named.append(token)
+            }
+        }
         func removes(_ name: String) -> Bool {
             if keepUpgrade && (name.equalsIgnoringASCIICase("connection") || name.equalsIgnoringASCIICase("upgrade")) {
                 return false
             }
             if isFixedHopByHop(name) { return true }
-            return !named.isEmpty && named.contains(name.lowercased())
+            return named.contains { $0.equalsIgnoringASCIICase(name) }
         }
         guard headers.contains(where: { removes($0.name) }) else { return }
         var kept = HTTPHeaders()
