@@ -166,7 +166,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         let keepAlive = head.isKeepAlive && !hasUpgrade && head.method != .CONNECT
 
         if head.method == .CONNECT {
+            // NIO's encoder never sends a body after a CONNECT: answer with an empty one.
             var response = GatewayErrorPage.response(.methodNotAllowed)
+            response.body = ByteBuffer()
             response.closeConnection = true
             self.respondLocally(response, keepAlive: false, drainable: false)
             return

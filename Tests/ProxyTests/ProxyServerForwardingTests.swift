@@ -176,3 +176,54 @@ extension String {
         return parts
     }
 }
+
+@Suite("Connection management")
+struct ConnectionManagementTests {
+    @Test func http10KeepAliveClientKeepsItsConnection() async throws {
+        try await withProxy { harness in
+            let connection = try await harness.connect()
+            try await connection.send("GET /a HTTP/1.0\r\nHost: a.s20.online\r\nConnection: keep-alive\r\n\r\n")
+            let first = await connection.waitForResponses(1)
+            #expect(first.first?.status == 200)
+            #expect(first.first?.header("connection")?.lowercased() == "keep-alive")
+            try await connection.send("GET /b HTTP/1.0\r\nHost: a.s20.online\r\n\r\n")
+            #expect(await connection.waitForClose())
+            #expect(HTTPRawResponse.parseAll(connection.bytes).count == 2)
+        }
+    }
+
+    @Test func connectionCloseIsHonoured() async throws {
+        try await withProxy { harness in
+            let result = try await harness.exchange("GET / HTTP/1.1\r\nHost: a.s20.online\r\nConnection: close\r\n\r\n")
+            #expect(result.responses.first?.status == 200)
+            #expect(result.responses.first?.header("connection") == "close")
+            #expect(result.closedByPeer)
+        }
+    }
+
+    @Test func pipelinedPostThenGetAreBothForwardedInOrder() async throws {
+        try await withProxy(behavior: { head in
+            head.method == .POST ? .summarize : .respond(.ok, HTTPHeaders(), "get")
+        }) { harness in
+            let connection = try await harness.connect()
+            try await connection.send(
+                "POST /api/a HTTP/1.1\r\nHost: a.s20.online\r\nContent-Length: 3\r\n\r\nabc"
+                    + "GET /b HTTP/1.1\r\nHost: a.s20.online\r\n\r\n"
+            )
+            let responses = await connection.waitForResponses(2)
+            await connection.close()
+            #expect(responses.map(\.bodyText).first?.hasPrefix("received=3") == true)
+            #expect(responses.last?.bodyText == "get")
+            #expect(harness.upstream.completeRequests.map(\.head.uri) == ["/api/a", "/b"])
+        }
+    }
+
+    @Test func connectIsRefused() async throws {
+        try await withProxy { harness in
+            let result = try await harness.exchange("CONNECT a.s20.online:443 HTTP/1.1\r\nHost: a.s20.online:443\r\n\r\n")
+            #expect(result.responses.first?.status == 405, "\(result.raw)")
+            #expect(result.closedByPeer)
+            #expect(harness.upstream.requests.isEmpty)
+        }
+    }
+}
