@@ -393,11 +393,18 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     // MARK: - Exchange end
 
+    /// Writes the end of the current response. Only when the connection is going to close is the
+    /// write tracked, so the close waits for it (no promise per keep-alive response).
     private func writeEnd() {
         guard let context = self.context else { return }
-        let promise = context.eventLoop.makePromise(of: Void.self)
-        context.writeAndFlush(Self.wrapOutboundOut(.end(nil)), promise: promise)
-        self.lastEndWrite = promise.futureResult
+        if self.machine.closeAfterExchange || self.machine.state == .closed {
+            let promise = context.eventLoop.makePromise(of: Void.self)
+            context.writeAndFlush(Self.wrapOutboundOut(.end(nil)), promise: promise)
+            self.lastEndWrite = promise.futureResult
+        } else {
+            context.writeAndFlush(Self.wrapOutboundOut(.end(nil)), promise: nil)
+            self.lastEndWrite = nil
+        }
     }
 
     private func closeAfterWrites() {

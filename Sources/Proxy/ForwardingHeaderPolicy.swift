@@ -84,13 +84,13 @@ public struct ForwardingHeaderPolicy: Sendable {
             if isFixedHopByHop(name) { return true }
             return named.contains { $0.equalsIgnoringASCIICase(name) }
         }
-        guard headers.contains(where: { removes($0.name) }) else { return }
-        var kept = HTTPHeaders()
-        kept.reserveCapacity(headers.count)
-        for (name, value) in headers where !removes(name) {
-            kept.add(name: name, value: value)
+        var doomed: [String] = []
+        for (name, _) in headers where removes(name) && !doomed.contains(where: { $0.equalsIgnoringASCIICase(name) }) {
+            doomed.append(name)
         }
-        headers = kept
+        for name in doomed {
+            headers.remove(name: name)
+        }
     }
 
     /// The framing of a request as received (the validator guarantees it is unambiguous).

@@ -13,6 +13,8 @@ final class ProxyMetrics {
 
     private var counters: [Key: Counter] = [:]
     private var durations: [Key: Timer] = [:]
+    /// The most recent key's metrics: consecutive requests mostly share it, which spares hashing.
+    private var last: (key: Key, counter: Counter, timer: Timer)?
 
     /// Counts one finished request and records its total duration.
     func record(tags: DecisionTags, status: UInt, outcome: String, duration: TimeAmount) {
@@ -26,6 +28,16 @@ final class ProxyMetrics {
         default: statusClass = outcome == "complete" ? "none" : "aborted"
         }
         let key = Key(requestClass: tags.requestClass, decision: tags.decision, status: statusClass)
+        if let last = self.last, last.key == key {
+            last.counter.increment()
+            last.timer.recordNanoseconds(duration.nanoseconds)
+            return
+        }
+        defer {
+            if let counter = self.counters[key], let timer = self.durations[key] {
+                self.last = (key, counter, timer)
+            }
+        }
         if let counter = self.counters[key], let timer = self.durations[key] {
             counter.increment()
             timer.recordNanoseconds(duration.nanoseconds)

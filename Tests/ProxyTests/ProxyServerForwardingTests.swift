@@ -220,7 +220,9 @@ struct ConnectionManagementTests {
 
     @Test func connectIsRefused() async throws {
         try await withProxy { harness in
-            let result = try await harness.exchange("CONNECT a.s20.online:443 HTTP/1.1\r\nHost: a.s20.online:443\r\n\r\n")
+            let result = try await harness.exchange(
+                "CONNECT a.s20.online:443 HTTP/1.1\r\nHost: a.s20.online:443\r\n\r\n"
+            )
             #expect(result.responses.first?.status == 405, "\(result.raw)")
             #expect(result.closedByPeer)
             #expect(harness.upstream.requests.isEmpty)
