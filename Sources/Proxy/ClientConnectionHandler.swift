@@ -23,7 +23,6 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var readPending = false
     private var idleTimer: DeadlineTimer?
     private var responseHeadTimer: DeadlineTimer?
-    private var lastEndWrite: EventLoopFuture<Void>?
 
     // The current exchange.
     private var exchangeID = 0
@@ -393,28 +392,24 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     // MARK: - Exchange end
 
-    /// Writes the end of the current response. Only when the connection is going to close is the
-    /// write tracked, so the close waits for it (no promise per keep-alive response).
     private func writeEnd() {
-        guard let context = self.context else { return }
-        if self.machine.closeAfterExchange || self.machine.state == .closed {
-            let promise = context.eventLoop.makePromise(of: Void.self)
-            context.writeAndFlush(Self.wrapOutboundOut(.end(nil)), promise: promise)
-            self.lastEndWrite = promise.futureResult
-        } else {
-            context.writeAndFlush(Self.wrapOutboundOut(.end(nil)), promise: nil)
-            self.lastEndWrite = nil
-        }
+        self.context?.writeAndFlush(Self.wrapOutboundOut(.end(nil)), promise: nil)
     }
 
+    /// Closes once everything written so far has reached the socket: an empty write is queued
+    /// behind the response bytes (from the first handler, below the HTTP encoder) and the close
+    /// follows its completion, so a slow reader still gets the whole last response.
     private func closeAfterWrites() {
         guard let context = self.context else { return }
-        if let lastEndWrite = self.lastEndWrite {
-            let loopBoundContext = context.loopBound
-            lastEndWrite.whenComplete { _ in loopBoundContext.value.close(promise: nil) }
-        } else {
+        let loopBoundContext = context.loopBound
+        guard let first = try? context.pipeline.syncOperations.context(handlerType: RequestValidationHandler.self)
+        else {
             context.close(promise: nil)
+            return
         }
+        let marker = context.eventLoop.makePromise(of: Void.self)
+        first.writeAndFlush(NIOAny(ByteBuffer()), promise: marker)
+        marker.futureResult.whenComplete { _ in loopBoundContext.value.close(promise: nil) }
     }
 
     private func finishExchange(close: Bool) {

@@ -52,7 +52,6 @@ struct ExchangeStateMachine {
         self.requestHasBody = hasBody
         self.requestIsIdempotent = idempotent
         if !keepAlive { self.closeAfterExchange = true }
-        if !hasBody { self.requestEnded = false }
         return .acquireUpstream
     }
 
