@@ -21,8 +21,16 @@ trap cleanup EXIT
 need() { # need COMMAND DEBIAN-PACKAGE
     if ! command -v "$1" >/dev/null 2>&1; then
         echo "installing $2 from Debian" >&2
+        # Keep the package's own service (nginx on :80) from starting.
+        local policy_added=""
+        if [ ! -e /usr/sbin/policy-rc.d ]; then
+            printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+            chmod +x /usr/sbin/policy-rc.d
+            policy_added=1
+        fi
         apt-get update -qq >/dev/null
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+        [ -n "$policy_added" ] && rm -f /usr/sbin/policy-rc.d
     fi
 }
 
