@@ -30,7 +30,7 @@ need() { # need COMMAND DEBIAN-PACKAGE
         fi
         apt-get update -qq >/dev/null
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
-        [ -n "$policy_added" ] && rm -f /usr/sbin/policy-rc.d
+        if [ -n "$policy_added" ]; then rm -f /usr/sbin/policy-rc.d; fi
     fi
 }
 
