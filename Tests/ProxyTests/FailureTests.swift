@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -194,6 +195,51 @@ struct UpstreamPoolTests {
             }
             #expect(harness.upstream.completeRequests.count == 100)
             #expect(harness.upstream.connectionCount <= 20)
+        }
+    }
+}
+
+@Suite("Retry rules on a reused upstream connection")
+struct RetryRuleTests {
+    /// The upstream answers the first request, then drops the connection on the second one
+    /// without answering (a keep-alive connection that died under the proxy's feet).
+    static func flakyBehavior(_ counter: NIOLockedValueBox<Int>) -> @Sendable (HTTPRequestHead) -> UpstreamBehavior {
+        { _ in
+            let number = counter.withLockedValue { value -> Int in
+                value += 1
+                return value
+            }
+            return number == 2 ? .closeImmediately : .respond(.ok, HTTPHeaders(), "ok \(number)")
+        }
+    }
+
+    @Test func bodylessGetIsRetriedOnAFreshConnection() async throws {
+        let counter = NIOLockedValueBox(0)
+        try await withProxy(threads: 1, behavior: Self.flakyBehavior(counter)) { harness in
+            let connection = try await harness.connect()
+            try await connection.send("GET /1 HTTP/1.1\r\nHost: a.s20.online\r\n\r\n")
+            _ = await connection.waitForResponses(1)
+            try await connection.send("GET /2 HTTP/1.1\r\nHost: a.s20.online\r\n\r\n")
+            let responses = await connection.waitForResponses(2)
+            await connection.close()
+            #expect(responses.map(\.status) == [200, 200])
+            #expect(responses.last?.bodyText == "ok 3")
+            #expect(harness.upstream.requests.map(\.head.uri) == ["/1", "/2", "/2"])
+            #expect(harness.upstream.connectionCount == 2)
+        }
+    }
+
+    @Test func sentPostIsNotReplayed() async throws {
+        let counter = NIOLockedValueBox(0)
+        try await withProxy(threads: 1, behavior: Self.flakyBehavior(counter)) { harness in
+            let connection = try await harness.connect()
+            try await connection.send("GET /1 HTTP/1.1\r\nHost: a.s20.online\r\n\r\n")
+            _ = await connection.waitForResponses(1)
+            try await connection.send("POST /api/pay HTTP/1.1\r\nHost: a.s20.online\r\nContent-Length: 2\r\n\r\nok")
+            let responses = await connection.waitForResponses(2)
+            await connection.close()
+            #expect(responses.map(\.status) == [200, 502])
+            #expect(harness.upstream.requests.filter { $0.head.method == .POST }.count == 1)
         }
     }
 }
