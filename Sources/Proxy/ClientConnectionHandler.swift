@@ -31,6 +31,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var bufferedBody: [ByteBuffer] = []
     private var upstream: UpstreamConnection?
     private var webSocket = false
+    /// The request was an upgrade in llhttp's sense: NIO's decoder stopped after it and must be
+    /// replaced if HTTP continues.
+    private var codecNeedsReset = false
     private var upstreamNeedsFlush = false
     private var record = AccessLogRecord()
     private var clientIdentity: ForwardingHeaderPolicy.ClientIdentity?
@@ -159,10 +162,12 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.exchangeID &+= 1
         self.clientHead = head
         self.startRecord(method: head.method.rawValue, host: head.headers.first(name: "host") ?? "", target: head.uri)
-        let hasUpgrade = head.headers.contains(name: "upgrade")
         let framing = ForwardingHeaderPolicy.requestFraming(head)
         let hasBody = framing != .none && framing != .length(0)
-        let keepAlive = head.isKeepAlive && !hasUpgrade && head.method != .CONNECT
+        let keepAlive = head.isKeepAlive && head.method != .CONNECT
+        self.codecNeedsReset =
+            head.headers.contains(name: "upgrade")
+            && ForwardingHeaderPolicy.connectionTokens(head.headers).contains("upgrade")
 
         if head.method == .CONNECT {
             // NIO's encoder never sends a body after a CONNECT: answer with an empty one.
@@ -425,8 +430,50 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             return
         }
         self.armIdleTimer()
+        if self.codecNeedsReset {
+            self.codecNeedsReset = false
+            self.resetCodecAfterRefusedUpgrade()
+            return
+        }
         self.processPending()
         self.resumeReading()
+    }
+
+    /// NIO's decoder stops for good after an upgrade request; when the upgrade did not happen,
+    /// swap in a fresh decoder/encoder pair and let the validator pass on what it held meanwhile.
+    private func resetCodecAfterRefusedUpgrade() {
+        guard let context = self.context else { return }
+        let pipeline = context.pipeline.syncOperations
+        do {
+            let validator = try pipeline.handler(type: RequestValidationHandler.self)
+            let encoder = try pipeline.context(handlerType: HTTPResponseEncoder.self)
+            let decoder = try pipeline.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            let removed = context.eventLoop.makePromise(of: Void.self)
+            pipeline.removeHandler(context: encoder, promise: nil)
+            pipeline.removeHandler(context: decoder, promise: removed)
+            let limits = self.environment.configuration.limits
+            removed.futureResult.assumeIsolated().whenComplete { result in
+                guard case .success = result, let context = self.context else {
+                    self.context?.close(promise: nil)
+                    return
+                }
+                do {
+                    try ProxyServer.addHTTPCodec(
+                        context.pipeline.syncOperations,
+                        position: .after(validator),
+                        limits: limits
+                    )
+                } catch {
+                    context.close(promise: nil)
+                    return
+                }
+                validator.upgradeRefused()
+                self.processPending()
+                self.resumeReading()
+            }
+        } catch {
+            context.close(promise: nil)
+        }
     }
 
     private func processPending() {
@@ -583,7 +630,8 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             let action = self.machine.responseEnded()
             if let connection = self.upstream {
                 self.upstream = nil
-                self.environment.pool.release(connection, reusable: action.reuseUpstream)
+                // After a refused upgrade the upstream's parser may have stopped like NIO's: never reuse.
+                self.environment.pool.release(connection, reusable: action.reuseUpstream && !self.webSocket)
             }
             self.writeEnd()
             switch action.next {
@@ -646,6 +694,8 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             try clientPipeline.addHandler(IdleStateHandler(allTimeout: idle))
             try clientPipeline.addHandler(clientGlue)
 
+            // Bytes the client sent right after its upgrade request belong to the tunnel.
+            let early = try clientPipeline.handler(type: RequestValidationHandler.self).upgradeAccepted()
             var removals: [EventLoopFuture<Void>] = []
             func remove(_ pipeline: ChannelPipeline.SynchronousOperations, _ handlerContext: ChannelHandlerContext) {
                 let promise = context.eventLoop.makePromise(of: Void.self)
@@ -667,6 +717,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             let clientChannel = context.channel
             let upstreamChannel = connection.channel
             EventLoopFuture.andAllComplete(removals, on: context.eventLoop).assumeIsolated().whenComplete { _ in
+                if let early { upstreamChannel.writeAndFlush(early, promise: nil) }
                 clientGlue.activate()
                 upstreamGlue.activate()
                 upstreamChannel.read()

@@ -143,6 +143,16 @@ public final class ProxyServer: Service, Sendable {
                 headerTimeout: environment.configuration.timeouts.clientHeaderRead
             )
         )
+        try Self.addHTTPCodec(pipeline, position: .last, limits: limits)
+        try pipeline.addHandler(ClientConnectionHandler(environment: environment))
+    }
+
+    /// NIO's request decoder and (paired) response encoder, framing headers left to us.
+    static func addHTTPCodec(
+        _ pipeline: ChannelPipeline.SynchronousOperations,
+        position: ChannelPipeline.SynchronousOperations.Position,
+        limits: RequestLimits
+    ) throws {
         var encoderConfiguration = HTTPResponseEncoder.Configuration()
         encoderConfiguration.automaticallySetFramingHeaders = false
         var decoderLimits = NIOHTTPDecoderLimitConfiguration()
@@ -150,6 +160,7 @@ public final class ProxyServer: Service, Sendable {
         decoderLimits.maxHeaderListSize = max(decoderLimits.maxHeaderListSize, headLimit)
         decoderLimits.maxHeaderFieldSize = max(decoderLimits.maxHeaderFieldSize, headLimit)
         try pipeline.configureHTTPServerPipeline(
+            position: position,
             withPipeliningAssistance: false,
             withServerUpgrade: nil,
             withErrorHandling: false,
@@ -157,7 +168,6 @@ public final class ProxyServer: Service, Sendable {
             withEncoderConfiguration: encoderConfiguration,
             withDecoderLimitConfiguration: decoderLimits
         )
-        try pipeline.addHandler(ClientConnectionHandler(environment: environment))
     }
 
     public func run() async throws {

@@ -42,6 +42,9 @@ public struct RequestFramingValidator: Sendable {
         case chunkDataCR
         case chunkDataLF
         case trailers
+        /// After an upgrade request (as llhttp sees one) or CONNECT: bytes are held until the
+        /// outcome is known (``upgradeAccepted()`` / ``upgradeRefused()``).
+        case upgradePending
         case passthrough
         case failed
     }
@@ -66,8 +69,23 @@ public struct RequestFramingValidator: Sendable {
         }
     }
 
-    /// True once the connection stopped being HTTP (after an upgrade request): bytes pass unchecked.
+    /// True once the connection stopped being HTTP (a tunnel): bytes pass unchecked.
     public var isPassthrough: Bool { self.state == .passthrough }
+
+    /// True while an upgrade request waits for its answer (later bytes are held).
+    public var isAwaitingUpgradeOutcome: Bool { self.state == .upgradePending }
+
+    /// The upstream accepted the upgrade: everything from now on is tunnel bytes.
+    public mutating func upgradeAccepted() {
+        self.state = .passthrough
+    }
+
+    /// The upgrade was refused: HTTP continues; held bytes must be fed again.
+    public mutating func upgradeRefused() {
+        guard self.state == .upgradePending else { return }
+        self.passthroughAfterMessage = false
+        self.state = .betweenMessages
+    }
 
     /// Feeds bytes; returns how many may be forwarded and whether the stream was rejected.
     public mutating func consume(_ bytes: UnsafeRawBufferPointer) -> Outcome {
@@ -80,6 +98,9 @@ public struct RequestFramingValidator: Sendable {
                 return outcome
             case .passthrough:
                 outcome.acceptedBytes = count
+                return outcome
+            case .upgradePending:
+                outcome.heldFrom = outcome.acceptedBytes
                 return outcome
             case .fixedBody(let remaining):
                 let take = min(remaining, count - index)
@@ -119,7 +140,7 @@ public struct RequestFramingValidator: Sendable {
     }
 
     private mutating func finishMessage() {
-        self.state = self.passthroughAfterMessage ? .passthrough : .betweenMessages
+        self.state = self.passthroughAfterMessage ? .upgradePending : .betweenMessages
     }
 
     // MARK: - Byte steps
@@ -215,7 +236,7 @@ public struct RequestFramingValidator: Sendable {
             self.state = .chunkSize(digits: 0, value: 0)
         case .trailers:
             return self.trailerByte(byte)
-        case .fixedBody, .chunkData, .passthrough, .failed:
+        case .fixedBody, .chunkData, .passthrough, .upgradePending, .failed:
             preconditionFailure("handled in bulk")
         }
         return nil
@@ -323,6 +344,8 @@ public struct RequestFramingValidator: Sendable {
         var hasTransferEncoding = false
         var hostLines = 0
         var hasUpgrade = false
+        var connectionUpgrade = false
+        self.passthroughAfterMessage = false
         var start = self.lineEnds[0]
         for end in self.lineEnds.dropFirst() {
             let line = self.headBytes[start..<end]
@@ -354,6 +377,11 @@ public struct RequestFramingValidator: Sendable {
                 hostLines += 1
             } else if ASCII.equalsCaseInsensitive(name, "upgrade") {
                 hasUpgrade = true
+            } else if ASCII.equalsCaseInsensitive(name, "connection") {
+                for token in value.split(separator: ASCII.comma)
+                where ASCII.equalsCaseInsensitive(Self.trimmed(token), "upgrade") {
+                    connectionUpgrade = true
+                }
             }
         }
         if !isHTTP10 && hostLines != 1 {
@@ -362,7 +390,8 @@ public struct RequestFramingValidator: Sendable {
         if hostLines > 1 {
             return .failure(RequestRejection(.badRequest, "repeated Host"))
         }
-        if hasUpgrade || isConnect {
+        // The same rule as llhttp's: NIO's decoder stops after such a request.
+        if (hasUpgrade && connectionUpgrade) || isConnect {
             self.passthroughAfterMessage = true
         }
         if hasTransferEncoding {

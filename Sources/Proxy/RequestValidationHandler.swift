@@ -13,6 +13,30 @@ final class RequestValidationHandler: ChannelInboundHandler, RemovableChannelHan
     private var headerTimer: Scheduled<Void>?
     /// The beginning of a head that is not complete yet (never passed on before it validates).
     private var held: ByteBuffer?
+    private var context: ChannelHandlerContext?
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    /// The upstream accepted the upgrade: returns the bytes the client sent after its request
+    /// (they belong to the tunnel) and lets everything through from now on.
+    func upgradeAccepted() -> ByteBuffer? {
+        self.validator.upgradeAccepted()
+        defer { self.held = nil }
+        return self.held
+    }
+
+    /// The upgrade was refused and HTTP continues (the decoder has been replaced): validate and
+    /// pass on what the client sent meanwhile.
+    func upgradeRefused() {
+        guard self.validator.isAwaitingUpgradeOutcome, let context = self.context else { return }
+        self.validator.upgradeRefused()
+        if let held = self.held {
+            self.held = nil
+            self.channelRead(context: context, data: Self.wrapInboundOut(held))
+        }
+    }
 
     init(limits: RequestLimits, headerTimeout: TimeAmount) {
         self.validator = RequestFramingValidator(limits: limits)
@@ -58,6 +82,14 @@ final class RequestValidationHandler: ChannelInboundHandler, RemovableChannelHan
                     self.held?.writeBuffer(&rest)
                 }
             }
+            let limit = self.validator.limits.maxRequestLineBytes + self.validator.limits.maxHeaderBytes + 4096
+            if self.validator.isAwaitingUpgradeOutcome, let held = self.held, held.readableBytes > limit {
+                self.held = nil
+                self.validator.fail()
+                self.updateHeaderTimer(context: context)
+                context.fireErrorCaught(RequestRejection(.badRequest, "too much data before the upgrade answer"))
+                return
+            }
         }
         self.updateHeaderTimer(context: context)
     }
@@ -65,6 +97,7 @@ final class RequestValidationHandler: ChannelInboundHandler, RemovableChannelHan
     func handlerRemoved(context: ChannelHandlerContext) {
         self.headerTimer?.cancel()
         self.headerTimer = nil
+        self.context = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -76,7 +76,7 @@ public struct HTTPRawResponse: Sendable {
         return (response, bytes.count)
     }
 
-    static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+    public static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
         guard bytes.count >= needle.count else { return nil }
         var index = start
         while index + needle.count <= bytes.count {

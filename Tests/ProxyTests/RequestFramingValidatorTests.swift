@@ -97,12 +97,26 @@ struct RequestFramingValidatorTests {
         #expect(!validator.isReadingHead)
     }
 
-    @Test func upgradeRequestTurnsThePassthroughOn() {
-        let (_, rejection, validator) = self.run(
+    @Test func upgradeRequestHoldsLaterBytesUntilTheOutcome() {
+        var (_, rejection, validator) = self.run(
             "GET / HTTP/1.1\r\n\(Self.host)Connection: Upgrade\r\nUpgrade: websocket\r\n\r\n"
         )
         #expect(rejection == nil)
-        #expect(validator.isPassthrough)
+        #expect(validator.isAwaitingUpgradeOutcome)
+        let held = Array("anything".utf8).withUnsafeBytes { validator.consume($0) }
+        #expect(held.acceptedBytes == 0)
+        #expect(held.heldFrom == 0)
+        var accepted = validator
+        accepted.upgradeAccepted()
+        #expect(accepted.isPassthrough)
+        validator.upgradeRefused()
+        #expect(validator.state == .betweenMessages)
+    }
+
+    @Test func upgradeHeaderWithoutConnectionUpgradeIsPlainHTTP() {
+        let (_, rejection, validator) = self.run("GET / HTTP/1.1\r\n\(Self.host)Upgrade: websocket\r\n\r\n")
+        #expect(rejection == nil)
+        #expect(validator.state == .betweenMessages)
     }
 
     @Test func limits() {
