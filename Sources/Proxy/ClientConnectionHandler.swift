@@ -31,6 +31,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var bufferedBody: [ByteBuffer] = []
     private var upstream: UpstreamConnection?
     private var webSocket = false
+    private var requestTrailers: HTTPHeaders?
+    /// How the response to the client is framed (trailers only with chunked).
+    private var responseFraming: MessageFraming = .none
     /// The request was an upgrade in llhttp's sense: NIO's decoder stopped after it and must be
     /// replaced if HTTP continues.
     private var codecNeedsReset = false
@@ -151,8 +154,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             self.handleHead(head)
         case .body(let buffer):
             self.handleBody(buffer)
-        case .end:
-            self.handleEnd()
+        case .end(let trailers):
+            self.handleEnd(trailers: trailers)
         }
     }
 
@@ -223,12 +226,14 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
     }
 
-    private func handleEnd() {
+    private func handleEnd(trailers: HTTPHeaders?) {
+        // Trailers travel only where the upstream request is chunked (it is iff the client's was).
+        self.requestTrailers = trailers
         switch self.machine.requestEnd() {
         case .buffer, .none:
             break
         case .forward:
-            self.upstream?.handler.write(.end(nil), promise: nil)
+            self.upstream?.handler.write(.end(self.requestTrailers), promise: nil)
             self.upstream?.handler.flush()
             self.upstreamNeedsFlush = false
         case .exchangeComplete(let close):
@@ -340,7 +345,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
                 for buffer in self.bufferedBody {
                     connection.handler.write(.body(.byteBuffer(buffer)), promise: nil)
                 }
-                if end { connection.handler.write(.end(nil), promise: nil) }
+                if end { connection.handler.write(.end(self.requestTrailers), promise: nil) }
                 connection.handler.flush()
                 self.armResponseHeadTimer()
                 headWritten.futureResult.assumeIsolated().whenComplete { result in
@@ -397,8 +402,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     // MARK: - Exchange end
 
-    private func writeEnd() {
-        self.context?.writeAndFlush(Self.wrapOutboundOut(.end(nil)), promise: nil)
+    private func writeEnd(trailers: HTTPHeaders? = nil) {
+        self.context?.writeAndFlush(Self.wrapOutboundOut(.end(trailers)), promise: nil)
     }
 
     /// Closes once everything written so far has reached the socket: an empty write is queued
@@ -424,6 +429,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.upstreamHead = nil
         self.bufferedBody.removeAll()
         self.webSocket = false
+        self.requestTrailers = nil
+        self.responseFraming = .none
         if close {
             self.pending.removeAll()
             self.closeAfterWrites()
@@ -616,12 +623,13 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 closeClientAfter: closeClient || framing == .untilClose
             )
             self.record.status = code
+            self.responseFraming = framing
             context.write(Self.wrapOutboundOut(.head(rewritten)), promise: nil)
         case .body(let buffer):
             if self.machine.state == .tunnelling { return }
             self.record.bytesOut += buffer.readableBytes
             context.write(Self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-        case .end:
+        case .end(let trailers):
             if self.machine.state == .tunnelling {
                 self.completeTunnel()
                 return
@@ -633,7 +641,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 // After a refused upgrade the upstream's parser may have stopped like NIO's: never reuse.
                 self.environment.pool.release(connection, reusable: action.reuseUpstream && !self.webSocket)
             }
-            self.writeEnd()
+            self.writeEnd(trailers: self.responseFraming == .chunked ? trailers : nil)
             switch action.next {
             case .exchangeComplete(let close):
                 self.finishExchange(close: close)

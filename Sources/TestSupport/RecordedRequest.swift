@@ -12,6 +12,8 @@ public struct RecordedRequest: Sendable {
     public var bodyChecksum: UInt64
     /// The request's end arrived.
     public var complete: Bool
+    /// Trailer fields that came with the end, if any.
+    public var trailers: HTTPHeaders? = nil
     /// Which upstream connection carried it (0-based, in accept order).
     public var connectionIndex: Int
 

@@ -67,11 +67,12 @@ final class RecordingUpstreamHandler: ChannelInboundHandler, RemovableChannelHan
                 state.requests[index].bodyCount = checksum.count
                 state.requests[index].bodyChecksum = checksum.value
             }
-        case .end:
+        case .end(let trailers):
             if let index = self.current {
                 let checksum = self.checksum
                 self.record.withLockedValue { state in
                     state.requests[index].complete = true
+                    state.requests[index].trailers = trailers
                     state.requests[index].bodyCount = checksum.count
                     state.requests[index].bodyChecksum = checksum.value
                 }

@@ -229,3 +229,36 @@ struct ConnectionManagementTests {
         }
     }
 }
+
+@Suite("Trailers")
+struct TrailerTests {
+    @Test func chunkedRequestTrailersReachTheUpstream() async throws {
+        try await withProxy(behavior: { _ in .summarize }) { harness in
+            let connection = try await harness.connect()
+            try await connection.send(
+                "POST /api/x HTTP/1.1\r\nHost: a.s20.online\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "3\r\nabc\r\n0\r\nX-Checksum: 42\r\n\r\n"
+            )
+            let responses = await connection.waitForResponses(1)
+            await connection.close()
+            #expect(responses.first?.status == 200)
+            #expect(harness.upstream.completeRequests.first?.bodyString == "abc")
+            #expect(harness.upstream.completeRequests.first?.trailers?["x-checksum"] == ["42"])
+        }
+    }
+
+    @Test func chunkedResponseTrailersReachTheClient() async throws {
+        try await withProxy(behavior: { _ in
+            .raw("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nX-Digest: abc\r\n\r\n")
+        }) { harness in
+            let connection = try await harness.connect()
+            try await connection.send("GET / HTTP/1.1\r\nHost: a.s20.online\r\n\r\n")
+            let gotTrailer = await connection.waitFor { bytes, _ in
+                String(decoding: bytes, as: UTF8.self).lowercased().contains("x-digest: abc\r\n\r\n")
+            }
+            await connection.close()
+            #expect(gotTrailer)
+            #expect(HTTPRawResponse.parseAll(connection.bytes).first?.bodyText == "hello")
+        }
+    }
+}
