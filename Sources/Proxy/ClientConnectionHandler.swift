@@ -1,0 +1,742 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// One client connection: takes decoded requests one at a time (pipelined ones wait in order),
+/// asks the ``RequestDecider``, then either forwards through a pooled upstream connection with
+/// backpressure both ways or answers locally. All rules live in ``ExchangeStateMachine``; this
+/// class performs its actions.
+final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    enum PendingEvent {
+        case part(HTTPServerRequestPart)
+        case rejection(RequestRejection)
+    }
+
+    private let environment: ProxyEnvironment
+    private var machine = ExchangeStateMachine()
+    private var context: ChannelHandlerContext?
+    private var pending = CircularBuffer<PendingEvent>()
+    private var readPending = false
+    private var idleTimer: DeadlineTimer?
+    private var responseHeadTimer: DeadlineTimer?
+
+    // The current exchange.
+    private var exchangeID = 0
+    private var clientHead: HTTPRequestHead?
+    private var upstreamHead: HTTPRequestHead?
+    private var bufferedBody: [ByteBuffer] = []
+    private var upstream: UpstreamConnection?
+    private var webSocket = false
+    private var requestTrailers: HTTPHeaders?
+    /// How the response to the client is framed (trailers only with chunked).
+    private var responseFraming: MessageFraming = .none
+    /// The request was an upgrade in llhttp's sense: NIO's decoder stopped after it and must be
+    /// replaced if HTTP continues.
+    private var codecNeedsReset = false
+    private var upstreamNeedsFlush = false
+    private var record = AccessLogRecord()
+    private var clientIdentity: ForwardingHeaderPolicy.ClientIdentity?
+    private var recordOpen = false
+
+    init(environment: ProxyEnvironment) {
+        self.environment = environment
+    }
+
+    private var policy: ForwardingHeaderPolicy { self.environment.configuration.headerPolicy }
+
+    // MARK: - Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        self.idleTimer = DeadlineTimer(eventLoop: context.eventLoop) { [weak self] in self?.idleTimeoutExpired() }
+        self.responseHeadTimer = DeadlineTimer(eventLoop: context.eventLoop) { [weak self] in
+            self?.responseHeadTimeoutExpired()
+        }
+        self.armIdleTimer()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.cancelTimers()
+        self.context = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = Self.unwrapInboundIn(data)
+        if self.machine.state == .closed { return }
+        if !self.pending.isEmpty {
+            self.pending.append(.part(part))
+            return
+        }
+        if case .head = part, self.machine.state != .idle {
+            self.pending.append(.part(part))
+            return
+        }
+        self.handle(part)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if self.upstreamNeedsFlush {
+            self.upstreamNeedsFlush = false
+            self.upstream?.handler.flush()
+        }
+        context.fireChannelReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if self.mayRead {
+            context.read()
+        } else {
+            self.readPending = true
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        self.upstream?.handler.setReadAllowed(context.channel.isWritable)
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.cancelTimers()
+        let action = self.machine.clientFailed()
+        if let connection = self.upstream {
+            self.upstream = nil
+            connection.handler.delegate = nil
+            self.environment.pool.release(connection, reusable: action == .none)
+        }
+        if self.recordOpen {
+            self.record.outcome = "client_closed"
+            self.emitRecord()
+        }
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        switch event {
+        case is RequestHeadStarted:
+            self.idleTimer?.disarm()
+        case is ChannelShouldQuiesceEvent:
+            if self.machine.quiesce() {
+                self.closeAfterWrites()
+            }
+        default:
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        let rejection: RequestRejection
+        if let error = error as? RequestRejection {
+            rejection = error
+        } else if error is HTTPParserError {
+            rejection = RequestRejection(.badRequest, "unparsable request")
+        } else {
+            self.environment.logger.debug("client connection error", metadata: ["error": "\(error)"])
+            context.close(promise: nil)
+            return
+        }
+        if self.machine.state == .closed { return }
+        if !self.pending.isEmpty || (self.machine.state != .idle && self.machine.requestEnded) {
+            self.pending.append(.rejection(rejection))
+            return
+        }
+        self.processRejection(rejection)
+    }
+
+    // MARK: - Request side
+
+    private func handle(_ part: HTTPServerRequestPart) {
+        switch part {
+        case .head(let head):
+            self.handleHead(head)
+        case .body(let buffer):
+            self.handleBody(buffer)
+        case .end(let trailers):
+            self.handleEnd(trailers: trailers)
+        }
+    }
+
+    private func handleHead(_ head: HTTPRequestHead) {
+        guard let context = self.context else { return }
+        self.idleTimer?.disarm()
+        self.exchangeID &+= 1
+        self.clientHead = head
+        self.startRecord(method: head.method.rawValue, host: head.headers.first(name: "host") ?? "", target: head.uri)
+        let framing = ForwardingHeaderPolicy.requestFraming(head)
+        let hasBody = framing != .none && framing != .length(0)
+        let keepAlive = head.isKeepAlive && head.method != .CONNECT
+        self.codecNeedsReset =
+            head.headers.contains(name: "upgrade")
+            && ForwardingHeaderPolicy.connectionTokens(head.headers).contains("upgrade")
+
+        if head.method == .CONNECT {
+            // NIO's encoder never sends a body after a CONNECT: answer with an empty one.
+            var response = GatewayErrorPage.response(.methodNotAllowed)
+            response.body = ByteBuffer()
+            response.closeConnection = true
+            self.respondLocally(response, keepAlive: false, drainable: false)
+            return
+        }
+        let request = InboundRequest(head: head, remoteAddress: context.channel.remoteAddress, isTLS: false)
+        switch self.environment.decider.decide(request) {
+        case .forward(let decided, let tags):
+            self.record.tags = tags
+            self.webSocket = ForwardingHeaderPolicy.isWebSocketUpgrade(head)
+            self.upstreamHead = self.policy.upstreamRequestHead(
+                decided,
+                framing: framing,
+                client: self.identity(context),
+                isTLS: false,
+                webSocket: self.webSocket
+            )
+            let idempotent: Bool
+            switch head.method {
+            case .GET, .HEAD, .OPTIONS, .TRACE: idempotent = true
+            default: idempotent = false
+            }
+            _ = self.machine.forwardRequest(keepAlive: keepAlive, hasBody: hasBody, idempotent: idempotent)
+            self.acquireUpstream()
+        case .respond(let response, let tags):
+            self.record.tags = tags
+            let expectsContinue = head.headers[canonicalForm: "expect"].contains { $0.lowercased() == "100-continue" }
+            let drainable: Bool
+            switch framing {
+            case .none, .untilClose: drainable = true
+            case .length(let length):
+                drainable = length <= self.environment.configuration.limits.maxDrainBytes && !expectsContinue
+            case .chunked: drainable = false
+            }
+            self.respondLocally(response, keepAlive: keepAlive, drainable: drainable)
+        }
+    }
+
+    private func handleBody(_ buffer: ByteBuffer) {
+        self.record.bytesIn += buffer.readableBytes
+        switch self.machine.requestBodyPart() {
+        case .buffer:
+            self.bufferedBody.append(buffer)
+        case .forward:
+            self.upstream?.handler.write(.body(.byteBuffer(buffer)), promise: nil)
+            self.upstreamNeedsFlush = true
+        case .discard:
+            break
+        }
+    }
+
+    private func handleEnd(trailers: HTTPHeaders?) {
+        // Trailers travel only where the upstream request is chunked (it is iff the client's was).
+        self.requestTrailers = trailers
+        switch self.machine.requestEnd() {
+        case .buffer, .none:
+            break
+        case .forward:
+            self.upstream?.handler.write(.end(self.requestTrailers), promise: nil)
+            self.upstream?.handler.flush()
+            self.upstreamNeedsFlush = false
+        case .exchangeComplete(let close):
+            self.finishExchange(close: close)
+        }
+        self.resumeReading()
+    }
+
+    private func processRejection(_ rejection: RequestRejection) {
+        if self.machine.state == .idle {
+            self.exchangeID &+= 1
+            self.startRecord(method: "-", host: "-", target: "-")
+        }
+        self.record.outcome = "rejected: \(rejection.reason)"
+        switch self.machine.requestRejected() {
+        case .respond(let dropUpstream):
+            if dropUpstream { self.dropUpstream() }
+            self.writeLocalResponse(GatewayErrorPage.response(rejection.status), close: true)
+            if case .exchangeComplete(let close) = self.machine.localResponseWritten() {
+                self.finishExchange(close: close)
+            }
+        case .close(let dropUpstream):
+            if dropUpstream { self.dropUpstream() }
+            self.closeAfterWrites()
+        }
+    }
+
+    // MARK: - Local responses
+
+    private func respondLocally(_ response: GatewayResponse, keepAlive: Bool, drainable: Bool) {
+        let action = self.machine.respondLocally(
+            keepAlive: keepAlive,
+            drainable: drainable,
+            closeRequested: response.closeConnection
+        )
+        guard case .respond(let closeAfter) = action else { return }
+        self.writeLocalResponse(response, close: closeAfter)
+        switch self.machine.localResponseWritten() {
+        case .exchangeComplete(let close):
+            self.finishExchange(close: close)
+        default:
+            self.resumeReading()
+        }
+    }
+
+    private func writeLocalResponse(_ response: GatewayResponse, close: Bool) {
+        guard let context = self.context else { return }
+        var headers = response.headers
+        headers.remove(name: "content-length")
+        headers.remove(name: "transfer-encoding")
+        headers.remove(name: "connection")
+        headers.add(name: "Content-Length", value: String(response.body.readableBytes))
+        let version = self.clientHead?.version ?? .http1_1
+        if close {
+            headers.add(name: "Connection", value: "close")
+        } else if version == .http1_0 {
+            headers.add(name: "Connection", value: "keep-alive")
+        }
+        self.record.status = response.status.code
+        context.write(
+            Self.wrapOutboundOut(.head(HTTPResponseHead(version: version, status: response.status, headers: headers))),
+            promise: nil
+        )
+        if self.clientHead?.method != .HEAD, response.body.readableBytes > 0 {
+            self.record.bytesOut += response.body.readableBytes
+            context.write(Self.wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+        }
+        self.writeEnd()
+    }
+
+    private func writeError(_ status: HTTPResponseStatus) {
+        self.writeLocalResponse(GatewayErrorPage.response(status), close: true)
+        if case .exchangeComplete(let close) = self.machine.localResponseWritten() {
+            self.finishExchange(close: close)
+        }
+    }
+
+    // MARK: - Upstream side
+
+    private func acquireUpstream() {
+        let id = self.exchangeID
+        if self.record.upstreamStarted == nil { self.record.upstreamStarted = .now() }
+        if let lease = self.environment.pool.leaseIdle() {
+            self.upstreamAcquired(.success(lease), exchange: id)
+            return
+        }
+        self.environment.pool.acquire().assumeIsolated().whenComplete { result in
+            self.upstreamAcquired(result, exchange: id)
+        }
+    }
+
+    private func upstreamAcquired(_ result: Result<UpstreamConnectionPool.Lease, Error>, exchange id: Int) {
+        switch result {
+        case .success(let lease):
+            guard id == self.exchangeID, let context = self.context, let head = self.upstreamHead else {
+                self.environment.pool.release(lease.connection, reusable: true)
+                return
+            }
+            switch self.machine.upstreamAttached(reused: lease.reused) {
+            case .release:
+                self.environment.pool.release(lease.connection, reusable: true)
+            case .sendRequest(let end):
+                let connection = lease.connection
+                self.upstream = connection
+                connection.handler.delegate = self
+                connection.handler.setReadAllowed(context.channel.isWritable)
+                let headWritten = context.eventLoop.makePromise(of: Void.self)
+                connection.handler.write(.head(head), promise: headWritten)
+                for buffer in self.bufferedBody {
+                    connection.handler.write(.body(.byteBuffer(buffer)), promise: nil)
+                }
+                if end { connection.handler.write(.end(self.requestTrailers), promise: nil) }
+                connection.handler.flush()
+                self.armResponseHeadTimer()
+                headWritten.futureResult.assumeIsolated().whenComplete { result in
+                    guard id == self.exchangeID, self.upstream === connection else { return }
+                    switch result {
+                    case .success:
+                        self.machine.requestHeadWritten()
+                        self.bufferedBody.removeAll()
+                        self.resumeReading()
+                    case .failure:
+                        self.upstreamFailure(bytesMayHaveReachedUpstream: false, status: .badGateway)
+                    }
+                }
+            }
+        case .failure(let error):
+            guard id == self.exchangeID else { return }
+            self.environment.logger.debug("upstream connect failed", metadata: ["error": "\(error)"])
+            self.record.outcome = "upstream_unreachable"
+            if case .respondError = self.machine.acquireFailed() {
+                self.writeError(.badGateway)
+            }
+        }
+    }
+
+    private func upstreamFailure(bytesMayHaveReachedUpstream: Bool, status: HTTPResponseStatus, allowRetry: Bool = true)
+    {
+        self.responseHeadTimer?.disarm()
+        self.dropUpstream()
+        let action = self.machine.upstreamFailed(
+            bytesMayHaveReachedUpstream: bytesMayHaveReachedUpstream,
+            maxAttempts: allowRetry ? 2 : 0
+        )
+        switch action {
+        case .retry:
+            self.acquireUpstream()
+        case .respondError:
+            self.record.outcome = status == .gatewayTimeout ? "upstream_timeout" : "upstream_failed"
+            self.writeError(status)
+        case .closeClient:
+            self.record.outcome = "upstream_failed_mid_response"
+            self.context?.close(promise: nil)
+        case .none:
+            break
+        }
+    }
+
+    /// Closes the leased upstream connection (it holds a partial exchange).
+    private func dropUpstream() {
+        guard let connection = self.upstream else { return }
+        self.upstream = nil
+        connection.handler.delegate = nil
+        self.environment.pool.release(connection, reusable: false)
+    }
+
+    // MARK: - Exchange end
+
+    private func writeEnd(trailers: HTTPHeaders? = nil) {
+        self.context?.writeAndFlush(Self.wrapOutboundOut(.end(trailers)), promise: nil)
+    }
+
+    /// Closes once everything written so far has reached the socket: an empty write is queued
+    /// behind the response bytes (from the first handler, below the HTTP encoder) and the close
+    /// follows its completion, so a slow reader still gets the whole last response.
+    private func closeAfterWrites() {
+        guard let context = self.context else { return }
+        let loopBoundContext = context.loopBound
+        guard let first = try? context.pipeline.syncOperations.context(handlerType: RequestValidationHandler.self)
+        else {
+            context.close(promise: nil)
+            return
+        }
+        let marker = context.eventLoop.makePromise(of: Void.self)
+        first.writeAndFlush(NIOAny(ByteBuffer()), promise: marker)
+        marker.futureResult.whenComplete { _ in loopBoundContext.value.close(promise: nil) }
+    }
+
+    private func finishExchange(close: Bool) {
+        self.responseHeadTimer?.disarm()
+        self.emitRecord()
+        self.clientHead = nil
+        self.upstreamHead = nil
+        self.bufferedBody.removeAll()
+        self.webSocket = false
+        self.requestTrailers = nil
+        self.responseFraming = .none
+        if close {
+            self.pending.removeAll()
+            self.closeAfterWrites()
+            return
+        }
+        self.armIdleTimer()
+        if self.codecNeedsReset {
+            self.codecNeedsReset = false
+            self.resetCodecAfterRefusedUpgrade()
+            return
+        }
+        self.processPending()
+        self.resumeReading()
+    }
+
+    /// NIO's decoder stops for good after an upgrade request; when the upgrade did not happen,
+    /// swap in a fresh decoder/encoder pair and let the validator pass on what it held meanwhile.
+    private func resetCodecAfterRefusedUpgrade() {
+        guard let context = self.context else { return }
+        let pipeline = context.pipeline.syncOperations
+        do {
+            let validator = try pipeline.handler(type: RequestValidationHandler.self)
+            let encoder = try pipeline.context(handlerType: HTTPResponseEncoder.self)
+            let decoder = try pipeline.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            let removed = context.eventLoop.makePromise(of: Void.self)
+            pipeline.removeHandler(context: encoder, promise: nil)
+            pipeline.removeHandler(context: decoder, promise: removed)
+            let limits = self.environment.configuration.limits
+            removed.futureResult.assumeIsolated().whenComplete { result in
+                guard case .success = result, let context = self.context else {
+                    self.context?.close(promise: nil)
+                    return
+                }
+                do {
+                    try ProxyServer.addHTTPCodec(
+                        context.pipeline.syncOperations,
+                        position: .after(validator),
+                        limits: limits
+                    )
+                } catch {
+                    context.close(promise: nil)
+                    return
+                }
+                validator.upgradeRefused()
+                self.processPending()
+                self.resumeReading()
+            }
+        } catch {
+            context.close(promise: nil)
+        }
+    }
+
+    private func processPending() {
+        while let event = self.pending.first {
+            if self.machine.state == .closed {
+                self.pending.removeAll()
+                return
+            }
+            switch event {
+            case .part(.head) where self.machine.state != .idle:
+                return
+            case .rejection where self.machine.state != .idle && !self.machine.requestEnded:
+                self.pending.removeFirst()
+                self.processRejection(self.rejectionOf(event))
+                continue
+            case .rejection where self.machine.state != .idle:
+                return
+            default:
+                break
+            }
+            self.pending.removeFirst()
+            switch event {
+            case .part(let part):
+                self.handle(part)
+            case .rejection(let rejection):
+                self.processRejection(rejection)
+            }
+        }
+    }
+
+    private func rejectionOf(_ event: PendingEvent) -> RequestRejection {
+        if case .rejection(let rejection) = event { return rejection }
+        return RequestRejection(.badRequest, "invalid request")
+    }
+
+    // MARK: - Reading
+
+    private var mayRead: Bool {
+        self.machine.mayReadClient(
+            upstreamWritable: self.upstream?.channel.isWritable ?? true,
+            bufferedEvents: self.pending.count
+        )
+    }
+
+    private func resumeReading() {
+        guard self.readPending, self.mayRead, let context = self.context else { return }
+        self.readPending = false
+        context.read()
+    }
+
+    private func identity(_ context: ChannelHandlerContext) -> ForwardingHeaderPolicy.ClientIdentity {
+        if let identity = self.clientIdentity { return identity }
+        let identity = self.policy.identify(context.channel.remoteAddress)
+        self.clientIdentity = identity
+        return identity
+    }
+
+    // MARK: - Timers and logs
+
+    private func armIdleTimer() {
+        self.idleTimer?.arm(in: self.environment.configuration.timeouts.clientIdle)
+    }
+
+    private func idleTimeoutExpired() {
+        if self.machine.state == .idle && self.pending.isEmpty {
+            _ = self.machine.quiesce()
+            self.context?.close(promise: nil)
+        }
+    }
+
+    private func armResponseHeadTimer() {
+        self.responseHeadTimer?.arm(in: self.environment.configuration.timeouts.upstreamResponseHead)
+    }
+
+    private func responseHeadTimeoutExpired() {
+        guard self.machine.response == .none, self.upstream != nil else { return }
+        self.upstreamFailure(bytesMayHaveReachedUpstream: true, status: .gatewayTimeout, allowRetry: false)
+    }
+
+    private func cancelTimers() {
+        self.idleTimer?.cancel()
+        self.responseHeadTimer?.cancel()
+    }
+
+    private func startRecord(method: String, host: String, target: String) {
+        if self.recordOpen { self.emitRecord() }
+        self.record = AccessLogRecord(method: method, host: host, target: target, started: .now())
+        self.recordOpen = true
+    }
+
+    private func emitRecord() {
+        guard self.recordOpen else { return }
+        self.recordOpen = false
+        self.record.emit(to: self.environment.accessLogger, metrics: self.environment.metrics)
+    }
+}
+
+// MARK: - Upstream delegate
+
+extension ClientConnectionHandler: UpstreamResponseDelegate {
+    func upstreamReceived(_ part: HTTPClientResponsePart) {
+        guard let context = self.context, let clientHead = self.clientHead else { return }
+        switch part {
+        case .head(let head):
+            let code = head.status.code
+            if code == 101 {
+                let accepted = head.headers[canonicalForm: "upgrade"].map { $0.lowercased() } == ["websocket"]
+                if self.webSocket && accepted {
+                    self.beginTunnel(head)
+                } else {
+                    self.record.outcome = "unexpected_101"
+                    self.upstreamFailure(bytesMayHaveReachedUpstream: true, status: .badGateway, allowRetry: false)
+                }
+                return
+            }
+            if (100..<200).contains(code) {
+                if clientHead.version == .http1_1 {
+                    let (informational, _) = self.policy.clientResponseHead(
+                        head,
+                        requestMethod: clientHead.method,
+                        clientVersion: clientHead.version,
+                        closeClient: false,
+                        tunnel: false
+                    )
+                    context.writeAndFlush(Self.wrapOutboundOut(.head(informational)), promise: nil)
+                }
+                return
+            }
+            self.responseHeadTimer?.disarm()
+            let closeClient = self.machine.closeAfterExchange || !self.machine.requestEnded
+            let (rewritten, framing) = self.policy.clientResponseHead(
+                head,
+                requestMethod: clientHead.method,
+                clientVersion: clientHead.version,
+                closeClient: closeClient,
+                tunnel: false
+            )
+            self.machine.responseHeadReceived(
+                upstreamKeepAlive: head.isKeepAlive,
+                closeClientAfter: closeClient || framing == .untilClose
+            )
+            self.record.status = code
+            self.responseFraming = framing
+            context.write(Self.wrapOutboundOut(.head(rewritten)), promise: nil)
+        case .body(let buffer):
+            if self.machine.state == .tunnelling { return }
+            self.record.bytesOut += buffer.readableBytes
+            context.write(Self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        case .end(let trailers):
+            if self.machine.state == .tunnelling {
+                self.completeTunnel()
+                return
+            }
+            self.record.upstreamFinished = .now()
+            let action = self.machine.responseEnded()
+            if let connection = self.upstream {
+                self.upstream = nil
+                // After a refused upgrade the upstream's parser may have stopped like NIO's: never reuse.
+                self.environment.pool.release(connection, reusable: action.reuseUpstream && !self.webSocket)
+            }
+            self.writeEnd(trailers: self.responseFraming == .chunked ? trailers : nil)
+            switch action.next {
+            case .exchangeComplete(let close):
+                self.finishExchange(close: close)
+            case .closeClient:
+                self.finishExchange(close: true)
+            }
+        }
+    }
+
+    func upstreamReadComplete() {
+        self.context?.flush()
+    }
+
+    func upstreamWritabilityChanged(isWritable: Bool) {
+        self.resumeReading()
+    }
+
+    func upstreamClosed(error: Error?) {
+        guard self.upstream != nil else { return }
+        if let error {
+            self.environment.logger.debug("upstream connection error", metadata: ["error": "\(error)"])
+        }
+        let allowRetry = !(error is HTTPParserError)
+        self.upstreamFailure(bytesMayHaveReachedUpstream: true, status: .badGateway, allowRetry: allowRetry)
+    }
+
+    // MARK: - Tunnel
+
+    private func beginTunnel(_ head: HTTPResponseHead) {
+        guard let context = self.context, let clientHead = self.clientHead else { return }
+        self.responseHeadTimer?.disarm()
+        self.machine.tunnelEstablished()
+        let (rewritten, _) = self.policy.clientResponseHead(
+            head,
+            requestMethod: clientHead.method,
+            clientVersion: clientHead.version,
+            closeClient: false,
+            tunnel: true
+        )
+        self.record.status = 101
+        context.write(Self.wrapOutboundOut(.head(rewritten)), promise: nil)
+        context.writeAndFlush(Self.wrapOutboundOut(.end(nil)), promise: nil)
+    }
+
+    /// After the upstream's 101 ended: swap both pipelines for a byte tunnel.
+    private func completeTunnel() {
+        guard let context = self.context, let connection = self.upstream else { return }
+        self.upstream = nil
+        self.emitRecord()
+        self.environment.pool.detach(connection)
+        let (clientGlue, upstreamGlue) = GlueHandler.matchedPair()
+        let idle = self.environment.configuration.timeouts.tunnelIdle
+        do {
+            let upstreamPipeline = connection.channel.pipeline.syncOperations
+            try upstreamPipeline.addHandler(IdleStateHandler(allTimeout: idle))
+            try upstreamPipeline.addHandler(upstreamGlue)
+            let clientPipeline = context.pipeline.syncOperations
+            try clientPipeline.addHandler(IdleStateHandler(allTimeout: idle))
+            try clientPipeline.addHandler(clientGlue)
+
+            // Bytes the client sent right after its upgrade request belong to the tunnel.
+            let early = try clientPipeline.handler(type: RequestValidationHandler.self).upgradeAccepted()
+            var removals: [EventLoopFuture<Void>] = []
+            func remove(_ pipeline: ChannelPipeline.SynchronousOperations, _ handlerContext: ChannelHandlerContext) {
+                let promise = context.eventLoop.makePromise(of: Void.self)
+                pipeline.removeHandler(context: handlerContext, promise: promise)
+                removals.append(promise.futureResult)
+            }
+            remove(upstreamPipeline, try upstreamPipeline.context(handler: connection.handler))
+            remove(upstreamPipeline, try upstreamPipeline.context(handlerType: HTTPRequestEncoder.self))
+            remove(
+                upstreamPipeline,
+                try upstreamPipeline.context(handlerType: ByteToMessageHandler<HTTPResponseDecoder>.self)
+            )
+            remove(clientPipeline, try clientPipeline.context(handlerType: RequestValidationHandler.self))
+            remove(clientPipeline, try clientPipeline.context(handlerType: HTTPResponseEncoder.self))
+            remove(
+                clientPipeline,
+                try clientPipeline.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            )
+            let clientChannel = context.channel
+            let upstreamChannel = connection.channel
+            EventLoopFuture.andAllComplete(removals, on: context.eventLoop).assumeIsolated().whenComplete { _ in
+                if let early { upstreamChannel.writeAndFlush(early, promise: nil) }
+                clientGlue.activate()
+                upstreamGlue.activate()
+                upstreamChannel.read()
+                clientChannel.read()
+            }
+            clientPipeline.removeHandler(context: context, promise: nil)
+        } catch {
+            self.environment.logger.debug("tunnel setup failed", metadata: ["error": "\(error)"])
+            connection.channel.close(promise: nil)
+            context.close(promise: nil)
+            return
+        }
+    }
+}

@@ -1,0 +1,19 @@
+import NIOCore
+import NIOHTTP1
+
+/// What the proxy knows about a request at the moment its head is complete, before any byte of it
+/// goes upstream: the decision seam hands exactly this to a ``RequestDecider``.
+public struct InboundRequest: Sendable {
+    /// The request head as received (strictly validated framing, headers in order, repeats kept).
+    public var head: HTTPRequestHead
+    /// The TCP peer, used for `X-Forwarded-For` and trusted-proxy checks.
+    public var remoteAddress: SocketAddress?
+    /// Whether the client connection is TLS (the gateway itself speaks plain HTTP today).
+    public var isTLS: Bool
+
+    public init(head: HTTPRequestHead, remoteAddress: SocketAddress?, isTLS: Bool) {
+        self.head = head
+        self.remoteAddress = remoteAddress
+        self.isTLS = isTLS
+    }
+}

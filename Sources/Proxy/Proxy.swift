@@ -1,1 +1,0 @@
-// The Proxy module; its types arrive with their issue.

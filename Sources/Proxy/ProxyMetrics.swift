@@ -1,0 +1,54 @@
+import Metrics
+import NIOCore
+
+/// Per-request metrics through swift-metrics (exported by whatever backend `serve` bootstraps,
+/// Prometheus in production). Labels are decision tags and status classes, never raw paths;
+/// metric objects are cached per event loop, so the hot path does no registry lookup or locking.
+final class ProxyMetrics {
+    struct Key: Hashable {
+        var requestClass: String
+        var decision: String
+        var status: String
+    }
+
+    private var counters: [Key: Counter] = [:]
+    private var durations: [Key: Timer] = [:]
+    /// The most recent key's metrics: consecutive requests mostly share it, which spares hashing.
+    private var last: (key: Key, counter: Counter, timer: Timer)?
+
+    /// Counts one finished request and records its total duration.
+    func record(tags: DecisionTags, status: UInt, outcome: String, duration: TimeAmount) {
+        let statusClass: String
+        switch status {
+        case 100..<200: statusClass = "1xx"
+        case 200..<300: statusClass = "2xx"
+        case 300..<400: statusClass = "3xx"
+        case 400..<500: statusClass = "4xx"
+        case 500..<600: statusClass = "5xx"
+        default: statusClass = outcome == "complete" ? "none" : "aborted"
+        }
+        let key = Key(requestClass: tags.requestClass, decision: tags.decision, status: statusClass)
+        if let last = self.last, last.key == key {
+            last.counter.increment()
+            last.timer.recordNanoseconds(duration.nanoseconds)
+            return
+        }
+        defer {
+            if let counter = self.counters[key], let timer = self.durations[key] {
+                self.last = (key, counter, timer)
+            }
+        }
+        if let counter = self.counters[key], let timer = self.durations[key] {
+            counter.increment()
+            timer.recordNanoseconds(duration.nanoseconds)
+            return
+        }
+        let dimensions = [("class", key.requestClass), ("decision", key.decision), ("status", key.status)]
+        let counter = Counter(label: "freezegate_requests_total", dimensions: dimensions)
+        let timer = Timer(label: "freezegate_request_duration_seconds", dimensions: dimensions)
+        self.counters[key] = counter
+        self.durations[key] = timer
+        counter.increment()
+        timer.recordNanoseconds(duration.nanoseconds)
+    }
+}

@@ -1,0 +1,240 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOExtras
+import NIOHTTP1
+import NIOPosix
+import ServiceLifecycle
+
+/// The gateway's HTTP/1.1 listener as a swift-service-lifecycle `Service`: one upstream pool per
+/// event loop, one ``ClientConnectionHandler`` per connection. On graceful shutdown it stops
+/// accepting, lets requests in flight finish for up to the drain time, then closes the rest.
+public final class ProxyServer: Service, Sendable {
+    private struct State {
+        var serverChannel: Channel?
+        var quiesce: ServerQuiescingHelper?
+        var pools: [ObjectIdentifier: NIOLoopBound<UpstreamConnectionPool>] = [:]
+        var metrics: [ObjectIdentifier: NIOLoopBound<ProxyMetrics>] = [:]
+        var children: [ObjectIdentifier: Channel] = [:]
+        var shutdownStarted = false
+    }
+
+    public let configuration: ProxyConfiguration
+    private let decider: any RequestDecider
+    private let group: any EventLoopGroup
+    private let logger: Logger
+    private let accessLogger: Logger
+    private let state = NIOLockedValueBox(State())
+    private let drained: EventLoopPromise<Void>
+
+    /// - Parameters:
+    ///   - decider: the decision seam (``ForwardAllDecider`` until the Gate is wired).
+    ///   - group: event loops to serve on (one per core in production).
+    public init(
+        configuration: ProxyConfiguration,
+        decider: any RequestDecider,
+        group: any EventLoopGroup,
+        logger: Logger,
+        accessLogger: Logger? = nil
+    ) {
+        self.configuration = configuration
+        self.decider = decider
+        self.group = group
+        self.logger = logger
+        self.accessLogger = accessLogger ?? logger
+        self.drained = group.any().makePromise(of: Void.self)
+    }
+
+    /// The address actually bound (useful with port 0), once started.
+    public var localAddress: SocketAddress? {
+        self.state.withLockedValue { $0.serverChannel?.localAddress }
+    }
+
+    /// Binds the listener (idempotent). `run()` calls it; tests call it to learn the port first.
+    @discardableResult
+    public func start() async throws -> SocketAddress {
+        if let channel = self.state.withLockedValue({ $0.serverChannel }), let address = channel.localAddress {
+            return address
+        }
+        var createdPools: [ObjectIdentifier: NIOLoopBound<UpstreamConnectionPool>] = [:]
+        var createdMetrics: [ObjectIdentifier: NIOLoopBound<ProxyMetrics>] = [:]
+        for loop in self.group.makeIterator() {
+            let address = self.configuration.upstream
+            let poolConfiguration = self.configuration.poolConfiguration
+            let bound = try await loop.submit {
+                NIOLoopBound(
+                    UpstreamConnectionPool(eventLoop: loop, address: address, configuration: poolConfiguration),
+                    eventLoop: loop
+                )
+            }.get()
+            createdPools[ObjectIdentifier(loop)] = bound
+            createdMetrics[ObjectIdentifier(loop)] = try await loop.submit {
+                NIOLoopBound(ProxyMetrics(), eventLoop: loop)
+            }.get()
+        }
+        let pools = createdPools
+        let loopMetrics = createdMetrics
+        let quiesce = ServerQuiescingHelper(group: self.group)
+        self.state.withLockedValue {
+            $0.pools = pools
+            $0.quiesce = quiesce
+        }
+        let configuration = self.configuration
+        let decider = self.decider
+        let logger = self.logger
+        let accessLogger = self.accessLogger
+        let stateBox = self.state
+        let bootstrap = ServerBootstrap(group: self.group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
+                }
+            }
+            .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 4)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    guard let pool = pools[ObjectIdentifier(channel.eventLoop)]?.value,
+                        let metrics = loopMetrics[ObjectIdentifier(channel.eventLoop)]?.value
+                    else {
+                        throw ChannelError.ioOnClosedChannel
+                    }
+                    let id = ObjectIdentifier(channel)
+                    stateBox.withLockedValue { $0.children[id] = channel }
+                    channel.closeFuture.whenComplete { _ in
+                        _ = stateBox.withLockedValue { $0.children.removeValue(forKey: id) }
+                    }
+                    try Self.configureClientPipeline(
+                        channel.pipeline.syncOperations,
+                        environment: ProxyEnvironment(
+                            configuration: configuration,
+                            decider: decider,
+                            pool: pool,
+                            metrics: metrics,
+                            logger: logger,
+                            accessLogger: accessLogger
+                        )
+                    )
+                }
+            }
+        let channel = try await bootstrap.bind(to: self.configuration.listen).get()
+        self.state.withLockedValue { $0.serverChannel = channel }
+        self.logger.info(
+            "proxy listening",
+            metadata: [
+                "address": "\(channel.localAddress.map { "\($0)" } ?? "?")",
+                "upstream": "\(self.configuration.upstream)",
+            ]
+        )
+        return channel.localAddress ?? self.configuration.listen
+    }
+
+    static func configureClientPipeline(
+        _ pipeline: ChannelPipeline.SynchronousOperations,
+        environment: ProxyEnvironment
+    ) throws {
+        let limits = environment.configuration.limits
+        try pipeline.addHandler(
+            RequestValidationHandler(
+                limits: limits,
+                headerTimeout: environment.configuration.timeouts.clientHeaderRead
+            )
+        )
+        try Self.addHTTPCodec(pipeline, position: .last, limits: limits)
+        try pipeline.addHandler(ClientConnectionHandler(environment: environment))
+    }
+
+    /// NIO's request decoder and (paired) response encoder, framing headers left to us.
+    static func addHTTPCodec(
+        _ pipeline: ChannelPipeline.SynchronousOperations,
+        position: ChannelPipeline.SynchronousOperations.Position,
+        limits: RequestLimits
+    ) throws {
+        var encoderConfiguration = HTTPResponseEncoder.Configuration()
+        encoderConfiguration.automaticallySetFramingHeaders = false
+        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+        let headLimit = limits.maxRequestLineBytes + limits.maxHeaderBytes + 1024
+        decoderLimits.maxHeaderListSize = max(decoderLimits.maxHeaderListSize, headLimit)
+        decoderLimits.maxHeaderFieldSize = max(decoderLimits.maxHeaderFieldSize, headLimit)
+        try pipeline.configureHTTPServerPipeline(
+            position: position,
+            withPipeliningAssistance: false,
+            withServerUpgrade: nil,
+            withErrorHandling: false,
+            withOutboundHeaderValidation: false,
+            withEncoderConfiguration: encoderConfiguration,
+            withDecoderLimitConfiguration: decoderLimits
+        )
+    }
+
+    public func run() async throws {
+        try await self.start()
+        try await withTaskCancellationHandler {
+            try await withGracefulShutdownHandler {
+                try await self.drained.futureResult.get()
+            } onGracefulShutdown: {
+                self.initiateShutdown()
+            }
+        } onCancel: {
+            self.initiateShutdown(drain: .zero)
+        }
+        try? await self.state.withLockedValue({ $0.serverChannel })?.closeFuture.get()
+        self.releaseQuiescingHelper()
+        self.logger.info("proxy stopped")
+    }
+
+    /// Initiates shutdown (see ``initiateShutdown(drain:)``) and waits until every connection and
+    /// pooled upstream connection is closed.
+    public func shutdown(drain: TimeAmount? = nil) async {
+        self.initiateShutdown(drain: drain)
+        try? await self.drained.futureResult.get()
+        try? await self.state.withLockedValue({ $0.serverChannel })?.closeFuture.get()
+        self.releaseQuiescingHelper()
+    }
+
+    /// The helper fails a promise when it is deinitialised: let that happen while the event
+    /// loops still run.
+    private func releaseQuiescingHelper() {
+        let helper = self.state.withLockedValue { state -> ServerQuiescingHelper? in
+            defer { state.quiesce = nil }
+            return state.quiesce
+        }
+        _ = helper
+    }
+
+    /// Stops accepting, asks every connection to finish its current exchange and close, and
+    /// force-closes whatever is still open after `drain` (default: the configured drain time).
+    public func initiateShutdown(drain: TimeAmount? = nil) {
+        let quiesce: ServerQuiescingHelper? = self.state.withLockedValue { state in
+            guard !state.shutdownStarted else { return nil }
+            state.shutdownStarted = true
+            return state.quiesce
+        }
+        guard let quiesce else {
+            if self.state.withLockedValue({ $0.serverChannel == nil }) { self.drained.succeed() }
+            return
+        }
+        self.logger.info("proxy draining")
+        let drainTime = drain ?? self.configuration.timeouts.drain
+        let everythingClosed = self.group.any().makePromise(of: Void.self)
+        quiesce.initiateShutdown(promise: everythingClosed)
+        let stateBox = self.state
+        let forceClose = self.group.any().scheduleTask(in: drainTime) {
+            let children = stateBox.withLockedValue { Array($0.children.values) }
+            for child in children { child.close(promise: nil) }
+        }
+        let pools = self.state.withLockedValue { Array($0.pools.values) }
+        let drained = self.drained
+        everythingClosed.futureResult.whenComplete { _ in
+            forceClose.cancel()
+            var shutdowns: [EventLoopFuture<Void>] = []
+            for pool in pools {
+                shutdowns.append(pool.eventLoop.flatSubmit { pool.value.shutdown() })
+            }
+            EventLoopFuture.andAllComplete(shutdowns, on: drained.futureResult.eventLoop).cascade(to: drained)
+        }
+    }
+}

@@ -1,0 +1,473 @@
+import NIOHTTP1
+
+/// A strict RFC 9112 recogniser run over the raw request bytes in front of NIO's (lenient, llhttp
+/// based) decoder. It follows the message framing across pipelined requests (head, fixed-length or
+/// chunked body) and refuses anything ambiguous — obs-fold, bare CR/LF, whitespace before a colon,
+/// control bytes, Content-Length + Transfer-Encoding, bad or conflicting Content-Length, a transfer
+/// coding other than a single `chunked`, bad chunk sizes or extensions — so that the gateway and the
+/// upstream can never disagree about where a request ends.
+///
+/// A value type fed chunk by chunk; the channel handler passes on only the accepted prefix.
+public struct RequestFramingValidator: Sendable {
+    /// The result of feeding one chunk of bytes.
+    public struct Outcome: Sendable, Equatable {
+        /// How many leading bytes of the chunk may be passed on to the decoder (after any bytes
+        /// held from earlier chunks, when the head they began is now complete). Bytes of a head
+        /// are accepted only once the whole head validated.
+        public var acceptedBytes: Int
+        /// Bytes from this index on belong to a head still incomplete: hold them back.
+        public var heldFrom: Int?
+        /// Set when the stream is invalid; nothing after `acceptedBytes` may be passed on.
+        public var rejection: RequestRejection?
+        /// A new request head started in this chunk (for the header-read timeout).
+        public var headStarted: Bool
+    }
+
+    enum Framing: Equatable {
+        case none
+        case length(Int)
+        case chunked
+    }
+
+    enum State: Sendable, Equatable {
+        case betweenMessages
+        case leadingCR
+        case head
+        case fixedBody(remaining: Int)
+        case chunkSize(digits: Int, value: Int)
+        case chunkSizeWhitespace(value: Int)
+        case chunkExtension(value: Int, expectingName: Bool, inQuotes: Bool, escaped: Bool)
+        case chunkSizeLF(value: Int)
+        case chunkData(remaining: Int)
+        case chunkDataCR
+        case chunkDataLF
+        case trailers
+        /// After an upgrade request (as llhttp sees one) or CONNECT: bytes are held until the
+        /// outcome is known (``upgradeAccepted()`` / ``upgradeRefused()``).
+        case upgradePending
+        case passthrough
+        case failed
+    }
+
+    public let limits: RequestLimits
+    private(set) var state: State = .betweenMessages
+    private var headBytes: [UInt8] = []
+    private var lineEnds: [Int] = []
+    private var pendingCR = false
+    private var passthroughAfterMessage = false
+
+    public init(limits: RequestLimits = RequestLimits()) {
+        self.limits = limits
+        self.headBytes.reserveCapacity(1024)
+    }
+
+    /// True while a request head has started but is not complete (the header-read timeout runs).
+    public var isReadingHead: Bool {
+        switch self.state {
+        case .head, .leadingCR: return true
+        default: return false
+        }
+    }
+
+    /// True once the connection stopped being HTTP (a tunnel): bytes pass unchecked.
+    public var isPassthrough: Bool { self.state == .passthrough }
+
+    /// True while an upgrade request waits for its answer (later bytes are held).
+    public var isAwaitingUpgradeOutcome: Bool { self.state == .upgradePending }
+
+    /// The upstream accepted the upgrade: everything from now on is tunnel bytes.
+    public mutating func upgradeAccepted() {
+        self.state = .passthrough
+    }
+
+    /// The upgrade was refused: HTTP continues; held bytes must be fed again.
+    public mutating func upgradeRefused() {
+        guard self.state == .upgradePending else { return }
+        self.passthroughAfterMessage = false
+        self.state = .betweenMessages
+    }
+
+    /// Feeds bytes; returns how many may be forwarded and whether the stream was rejected.
+    public mutating func consume(_ bytes: UnsafeRawBufferPointer) -> Outcome {
+        var outcome = Outcome(acceptedBytes: 0, heldFrom: nil, rejection: nil, headStarted: false)
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            switch self.state {
+            case .failed:
+                return outcome
+            case .passthrough:
+                outcome.acceptedBytes = count
+                return outcome
+            case .upgradePending:
+                outcome.heldFrom = outcome.acceptedBytes
+                return outcome
+            case .fixedBody(let remaining):
+                let take = min(remaining, count - index)
+                index += take
+                if take == remaining {
+                    self.finishMessage()
+                } else {
+                    self.state = .fixedBody(remaining: remaining - take)
+                }
+                outcome.acceptedBytes = index
+                continue
+            case .chunkData(let remaining):
+                let take = min(remaining, count - index)
+                index += take
+                self.state = take == remaining ? .chunkDataCR : .chunkData(remaining: remaining - take)
+                outcome.acceptedBytes = index
+                continue
+            default:
+                break
+            }
+            let byte = bytes[index]
+            if let rejection = self.step(byte, headStarted: &outcome.headStarted) {
+                self.state = .failed
+                outcome.rejection = rejection
+                return outcome
+            }
+            index += 1
+            if !self.isReadingHead { outcome.acceptedBytes = index }
+        }
+        if self.isReadingHead { outcome.heldFrom = outcome.acceptedBytes }
+        return outcome
+    }
+
+    /// Marks the stream as failed (e.g. after a timeout) so nothing more is accepted.
+    public mutating func fail() {
+        self.state = .failed
+    }
+
+    private mutating func finishMessage() {
+        self.state = self.passthroughAfterMessage ? .upgradePending : .betweenMessages
+    }
+
+    // MARK: - Byte steps
+
+    private mutating func step(_ byte: UInt8, headStarted: inout Bool) -> RequestRejection? {
+        switch self.state {
+        case .betweenMessages:
+            switch byte {
+            case ASCII.cr:
+                self.state = .leadingCR
+            case ASCII.lf:
+                return RequestRejection(.badRequest, "bare LF")
+            default:
+                headStarted = true
+                self.headBytes.removeAll(keepingCapacity: true)
+                self.lineEnds.removeAll(keepingCapacity: true)
+                self.pendingCR = false
+                self.state = .head
+                return self.headByte(byte)
+            }
+        case .leadingCR:
+            guard byte == ASCII.lf else { return RequestRejection(.badRequest, "bare CR") }
+            self.state = .betweenMessages
+        case .head:
+            return self.headByte(byte)
+        case .chunkSize(let digits, let value):
+            if let digit = ASCII.hexValue(byte) {
+                guard digits < 15 else { return RequestRejection(.badRequest, "chunk size too large") }
+                self.state = .chunkSize(digits: digits + 1, value: value << 4 | digit)
+            } else if digits == 0 {
+                return RequestRejection(.badRequest, "invalid chunk size")
+            } else if byte == ASCII.cr {
+                self.state = .chunkSizeLF(value: value)
+            } else if byte == ASCII.semicolon {
+                self.state = .chunkExtension(value: value, expectingName: true, inQuotes: false, escaped: false)
+            } else if byte == ASCII.space || byte == ASCII.tab {
+                self.state = .chunkSizeWhitespace(value: value)
+            } else {
+                return RequestRejection(.badRequest, "invalid chunk size")
+            }
+        case .chunkSizeWhitespace(let value):
+            if byte == ASCII.space || byte == ASCII.tab {
+                return nil
+            } else if byte == ASCII.semicolon {
+                self.state = .chunkExtension(value: value, expectingName: true, inQuotes: false, escaped: false)
+            } else {
+                return RequestRejection(.badRequest, "invalid chunk size")
+            }
+        case .chunkExtension(let value, let expectingName, let inQuotes, let escaped):
+            if inQuotes {
+                if escaped {
+                    guard ASCII.isQuotedPairByte(byte) else {
+                        return RequestRejection(.badRequest, "invalid chunk extension")
+                    }
+                    self.state = .chunkExtension(value: value, expectingName: false, inQuotes: true, escaped: false)
+                } else if byte == ASCII.backslash {
+                    self.state = .chunkExtension(value: value, expectingName: false, inQuotes: true, escaped: true)
+                } else if byte == ASCII.quote {
+                    self.state = .chunkExtension(value: value, expectingName: false, inQuotes: false, escaped: false)
+                } else if !ASCII.isQuotedTextByte(byte) {
+                    return RequestRejection(.badRequest, "invalid chunk extension")
+                }
+                return nil
+            }
+            if expectingName {
+                if byte == ASCII.space || byte == ASCII.tab { return nil }
+                guard ASCII.isTokenByte(byte) else { return RequestRejection(.badRequest, "invalid chunk extension") }
+                self.state = .chunkExtension(value: value, expectingName: false, inQuotes: false, escaped: false)
+            } else if byte == ASCII.cr {
+                self.state = .chunkSizeLF(value: value)
+            } else if byte == ASCII.semicolon {
+                self.state = .chunkExtension(value: value, expectingName: true, inQuotes: false, escaped: false)
+            } else if byte == ASCII.quote {
+                self.state = .chunkExtension(value: value, expectingName: false, inQuotes: true, escaped: false)
+            } else if !(ASCII.isTokenByte(byte) || byte == ASCII.equals || byte == ASCII.space || byte == ASCII.tab) {
+                return RequestRejection(.badRequest, "invalid chunk extension")
+            }
+        case .chunkSizeLF(let value):
+            guard byte == ASCII.lf else { return RequestRejection(.badRequest, "bare CR in chunk size") }
+            if value == 0 {
+                self.headBytes.removeAll(keepingCapacity: true)
+                self.lineEnds.removeAll(keepingCapacity: true)
+                self.pendingCR = false
+                self.state = .trailers
+            } else {
+                self.state = .chunkData(remaining: value)
+            }
+        case .chunkDataCR:
+            guard byte == ASCII.cr else { return RequestRejection(.badRequest, "chunk data longer than its size") }
+            self.state = .chunkDataLF
+        case .chunkDataLF:
+            guard byte == ASCII.lf else { return RequestRejection(.badRequest, "bare CR after chunk data") }
+            self.state = .chunkSize(digits: 0, value: 0)
+        case .trailers:
+            return self.trailerByte(byte)
+        case .fixedBody, .chunkData, .passthrough, .upgradePending, .failed:
+            preconditionFailure("handled in bulk")
+        }
+        return nil
+    }
+
+    /// Accumulates head bytes without CR/LF, recording where each line ends.
+    private mutating func headByte(_ byte: UInt8) -> RequestRejection? {
+        if self.pendingCR {
+            guard byte == ASCII.lf else { return RequestRejection(.badRequest, "bare CR") }
+            self.pendingCR = false
+            let lineStart = self.lineEnds.last ?? 0
+            if self.headBytes.count == lineStart && !self.lineEnds.isEmpty {
+                return self.completeHead()
+            }
+            self.lineEnds.append(self.headBytes.count)
+            if self.lineEnds.count - 1 > self.limits.maxHeaderCount {
+                return RequestRejection(.requestHeaderFieldsTooLarge, "too many header lines")
+            }
+            return nil
+        }
+        switch byte {
+        case ASCII.cr:
+            self.pendingCR = true
+        case ASCII.lf:
+            return RequestRejection(.badRequest, "bare LF")
+        default:
+            self.headBytes.append(byte)
+            if self.lineEnds.isEmpty {
+                if self.headBytes.count > self.limits.maxRequestLineBytes {
+                    return RequestRejection(.uriTooLong, "request line too long")
+                }
+            } else {
+                let fieldBytes = self.headBytes.count - self.lineEnds[0] + 2 * (self.lineEnds.count - 1)
+                if fieldBytes > self.limits.maxHeaderBytes {
+                    return RequestRejection(.requestHeaderFieldsTooLarge, "header section too large")
+                }
+            }
+        }
+        return nil
+    }
+
+    private mutating func trailerByte(_ byte: UInt8) -> RequestRejection? {
+        if self.pendingCR {
+            guard byte == ASCII.lf else { return RequestRejection(.badRequest, "bare CR in trailer") }
+            self.pendingCR = false
+            let lineStart = self.lineEnds.last ?? 0
+            if self.headBytes.count == lineStart {
+                self.finishMessage()
+                return nil
+            }
+            if let rejection = Self.validateFieldLine(self.headBytes[lineStart..<self.headBytes.count]) {
+                return rejection
+            }
+            self.lineEnds.append(self.headBytes.count)
+            if self.lineEnds.count > self.limits.maxHeaderCount {
+                return RequestRejection(.requestHeaderFieldsTooLarge, "too many trailer lines")
+            }
+            return nil
+        }
+        switch byte {
+        case ASCII.cr:
+            self.pendingCR = true
+        case ASCII.lf:
+            return RequestRejection(.badRequest, "bare LF in trailer")
+        default:
+            self.headBytes.append(byte)
+            if self.headBytes.count > self.limits.maxHeaderBytes {
+                return RequestRejection(.requestHeaderFieldsTooLarge, "trailer section too large")
+            }
+        }
+        return nil
+    }
+
+    // MARK: - Head semantics
+
+    private mutating func completeHead() -> RequestRejection? {
+        switch self.parseHead() {
+        case .failure(let rejection):
+            return rejection
+        case .success(let framing):
+            switch framing {
+            case .none, .length(0):
+                self.finishMessage()
+            case .length(let length):
+                self.state = .fixedBody(remaining: length)
+            case .chunked:
+                self.state = .chunkSize(digits: 0, value: 0)
+            }
+            return nil
+        }
+    }
+
+    private mutating func parseHead() -> Result<Framing, RequestRejection> {
+        let requestLine = self.headBytes[0..<self.lineEnds[0]]
+        let isHTTP10: Bool
+        switch Self.validateRequestLine(requestLine) {
+        case .failure(let rejection): return .failure(rejection)
+        case .success(let value): isHTTP10 = value
+        }
+        let isConnect = ASCII.equalsCaseInsensitive(requestLine.prefix(8), "connect ")
+
+        var contentLength: Int?
+        var contentLengthLines = 0
+        var transferCodings: [String] = []
+        var hasTransferEncoding = false
+        var hostLines = 0
+        var hasUpgrade = false
+        var connectionUpgrade = false
+        self.passthroughAfterMessage = false
+        var start = self.lineEnds[0]
+        for end in self.lineEnds.dropFirst() {
+            let line = self.headBytes[start..<end]
+            start = end
+            if let rejection = Self.validateFieldLine(line) { return .failure(rejection) }
+            guard let colon = line.firstIndex(of: ASCII.colon) else {
+                return .failure(RequestRejection(.badRequest, "field line without colon"))
+            }
+            let name = line[line.startIndex..<colon]
+            let value = Self.trimmed(line[(colon + 1)...])
+            if ASCII.equalsCaseInsensitive(name, "content-length") {
+                contentLengthLines += 1
+                guard contentLengthLines == 1 else {
+                    return .failure(RequestRejection(.badRequest, "repeated Content-Length"))
+                }
+                guard let length = Self.parseContentLength(value) else {
+                    return .failure(RequestRejection(.badRequest, "invalid Content-Length"))
+                }
+                contentLength = length
+            } else if ASCII.equalsCaseInsensitive(name, "transfer-encoding") {
+                hasTransferEncoding = true
+                for coding in String(decoding: value, as: UTF8.self).split(
+                    separator: ",",
+                    omittingEmptySubsequences: false
+                ) {
+                    transferCodings.append(coding.trimmingASCIIWhitespace().lowercased())
+                }
+            } else if ASCII.equalsCaseInsensitive(name, "host") {
+                hostLines += 1
+            } else if ASCII.equalsCaseInsensitive(name, "upgrade") {
+                hasUpgrade = true
+            } else if ASCII.equalsCaseInsensitive(name, "connection") {
+                for token in value.split(separator: ASCII.comma)
+                where ASCII.equalsCaseInsensitive(Self.trimmed(token), "upgrade") {
+                    connectionUpgrade = true
+                }
+            }
+        }
+        if !isHTTP10 && hostLines != 1 {
+            return .failure(RequestRejection(.badRequest, hostLines == 0 ? "missing Host" : "repeated Host"))
+        }
+        if hostLines > 1 {
+            return .failure(RequestRejection(.badRequest, "repeated Host"))
+        }
+        // The same rule as llhttp's: NIO's decoder stops after such a request.
+        if (hasUpgrade && connectionUpgrade) || isConnect {
+            self.passthroughAfterMessage = true
+        }
+        if hasTransferEncoding {
+            if isHTTP10 { return .failure(RequestRejection(.badRequest, "Transfer-Encoding in HTTP/1.0")) }
+            if contentLengthLines > 0 {
+                return .failure(RequestRejection(.badRequest, "Content-Length with Transfer-Encoding"))
+            }
+            guard transferCodings == ["chunked"] else {
+                return .failure(RequestRejection(.badRequest, "unsupported Transfer-Encoding"))
+            }
+            return .success(.chunked)
+        }
+        if let contentLength { return .success(.length(contentLength)) }
+        return .success(.none)
+    }
+
+    /// `method SP request-target SP HTTP/1.x`; returns whether the version is HTTP/1.0.
+    static func validateRequestLine(_ line: ArraySlice<UInt8>) -> Result<Bool, RequestRejection> {
+        let parts = line.split(separator: ASCII.space, maxSplits: 3, omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
+            return .failure(RequestRejection(.badRequest, "malformed request line"))
+        }
+        guard parts[0].allSatisfy(ASCII.isTokenByte) else {
+            return .failure(RequestRejection(.badRequest, "invalid method"))
+        }
+        guard parts[1].allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            return .failure(RequestRejection(.badRequest, "invalid byte in request target"))
+        }
+        let version = parts[2]
+        if version.elementsEqual("HTTP/1.1".utf8) { return .success(false) }
+        if version.elementsEqual("HTTP/1.0".utf8) { return .success(true) }
+        if version.count == 8, version.starts(with: "HTTP/".utf8) {
+            let bytes = Array(version)
+            if ASCII.isDigit(bytes[5]) && bytes[6] == ASCII.dot && ASCII.isDigit(bytes[7]) {
+                return .failure(RequestRejection(.httpVersionNotSupported, "unsupported HTTP version"))
+            }
+        }
+        return .failure(RequestRejection(.badRequest, "malformed HTTP version"))
+    }
+
+    /// `field-name ":" OWS field-value OWS` with no obs-fold, no whitespace before the colon and
+    /// no control bytes.
+    static func validateFieldLine(_ line: ArraySlice<UInt8>) -> RequestRejection? {
+        guard let first = line.first else { return RequestRejection(.badRequest, "empty field line") }
+        if first == ASCII.space || first == ASCII.tab {
+            return RequestRejection(.badRequest, "obsolete line folding")
+        }
+        guard let colon = line.firstIndex(of: ASCII.colon) else {
+            return RequestRejection(.badRequest, "field line without colon")
+        }
+        let name = line[line.startIndex..<colon]
+        guard !name.isEmpty else { return RequestRejection(.badRequest, "empty field name") }
+        for byte in name where !ASCII.isTokenByte(byte) {
+            if byte == ASCII.space || byte == ASCII.tab {
+                return RequestRejection(.badRequest, "whitespace before colon")
+            }
+            return RequestRejection(.badRequest, "invalid byte in field name")
+        }
+        for byte in line[(colon + 1)...] where !ASCII.isFieldValueByte(byte) {
+            return RequestRejection(.badRequest, "control byte in field value")
+        }
+        return nil
+    }
+
+    /// `1*DIGIT` only: no sign, no hex, no list, no empty value.
+    static func parseContentLength(_ value: ArraySlice<UInt8>) -> Int? {
+        guard !value.isEmpty, value.count <= 18, value.allSatisfy(ASCII.isDigit) else { return nil }
+        var result = 0
+        for byte in value { result = result * 10 + Int(byte - ASCII.zero) }
+        return result
+    }
+
+    static func trimmed(_ value: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var slice = value
+        while let first = slice.first, first == ASCII.space || first == ASCII.tab { slice = slice.dropFirst() }
+        while let last = slice.last, last == ASCII.space || last == ASCII.tab { slice = slice.dropLast() }
+        return slice
+    }
+}

@@ -1,0 +1,212 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// Keep-alive connections to the upstream for one event loop. Every client connection on that
+/// loop leases from it, so forwarding never hops threads. Only touched on its event loop.
+final class UpstreamConnectionPool {
+    struct Lease {
+        let connection: UpstreamConnection
+        /// The connection served an earlier request (it may have been closed by the upstream meanwhile).
+        let reused: Bool
+    }
+
+    struct PoolError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    let eventLoop: EventLoop
+    let address: SocketAddress
+    let configuration: UpstreamPoolConfiguration
+    private var idle: [UpstreamConnection] = []
+    private var openCount = 0
+    private var waiters = CircularBuffer<(EventLoopPromise<Lease>, Scheduled<Void>?)>()
+    private var isShutDown = false
+    private var sweeper: Scheduled<Void>?
+
+    /// Closes connections idle for longer than the idle timeout. One task per pool, not per
+    /// release: releasing happens after every request.
+    private func scheduleSweep() {
+        guard self.sweeper == nil, !self.idle.isEmpty, !self.isShutDown else { return }
+        let interval = TimeAmount.nanoseconds(max(self.configuration.idleTimeout.nanoseconds / 4, 10_000_000))
+        self.sweeper = self.eventLoop.assumeIsolated().scheduleTask(in: interval) {
+            self.sweeper = nil
+            self.sweep()
+        }
+    }
+
+    private func sweep() {
+        let cutoff = NIODeadline.now() - self.configuration.idleTimeout
+        var kept: [UpstreamConnection] = []
+        for connection in self.idle {
+            if connection.idleSince <= cutoff {
+                connection.phase = .closed
+                self.openCount -= 1
+                connection.channel.close(promise: nil)
+            } else {
+                kept.append(connection)
+            }
+        }
+        self.idle = kept
+        self.scheduleSweep()
+    }
+
+    init(eventLoop: EventLoop, address: SocketAddress, configuration: UpstreamPoolConfiguration) {
+        self.eventLoop = eventLoop
+        self.address = address
+        self.configuration = configuration
+    }
+
+    /// Connections currently idle in the pool (tests and metrics).
+    var idleCount: Int { self.idle.count }
+    /// Connections open or being opened.
+    var connectionCount: Int { self.openCount }
+
+    /// An idle live connection, leased synchronously (the common keep-alive case: no future).
+    func leaseIdle() -> Lease? {
+        self.eventLoop.preconditionInEventLoop()
+        guard !self.isShutDown else { return nil }
+        while let connection = self.idle.popLast() {
+            guard connection.channel.isActive else {
+                connection.phase = .closed
+                self.openCount -= 1
+                continue
+            }
+            connection.phase = .leased
+            return Lease(connection: connection, reused: true)
+        }
+        return nil
+    }
+
+    func acquire() -> EventLoopFuture<Lease> {
+        self.eventLoop.preconditionInEventLoop()
+        if self.isShutDown {
+            return self.eventLoop.makeFailedFuture(PoolError(description: "pool shut down"))
+        }
+        if let lease = self.leaseIdle() {
+            return self.eventLoop.assumeIsolated().makeSucceededFuture(lease)
+        }
+        if self.openCount < self.configuration.maxConnectionsPerLoop {
+            return self.connect().assumeIsolated().map { Lease(connection: $0, reused: false) }.nonisolated()
+        }
+        let promise = self.eventLoop.makePromise(of: Lease.self)
+        let timeout = self.eventLoop.assumeIsolated().scheduleTask(in: self.configuration.connectTimeout) {
+            self.failWaiter(promise)
+        }
+        self.waiters.append((promise, timeout))
+        return promise.futureResult
+    }
+
+    /// Gives a leased connection back; `reusable` only when request and response both completed
+    /// on it and the upstream keeps it alive.
+    func release(_ connection: UpstreamConnection, reusable: Bool) {
+        self.eventLoop.preconditionInEventLoop()
+        guard connection.phase == .leased else { return }
+        connection.handler.delegate = nil
+        connection.handler.setReadAllowed(true)
+        connection.requestCount += 1
+        if reusable && connection.channel.isActive && !self.isShutDown {
+            if let (waiter, timeout) = self.waiters.popFirst() {
+                timeout?.cancel()
+                waiter.assumeIsolated().succeed(Lease(connection: connection, reused: true))
+                return
+            }
+            connection.phase = .idle
+            connection.idleSince = .now()
+            self.idle.append(connection)
+            self.scheduleSweep()
+            return
+        }
+        connection.phase = .closed
+        self.openCount -= 1
+        connection.channel.close(promise: nil)
+        self.serveWaiterWithNewConnection()
+    }
+
+    /// Takes a leased connection out of the pool for good (it became a WebSocket tunnel).
+    func detach(_ connection: UpstreamConnection) {
+        guard connection.phase == .leased else { return }
+        connection.handler.delegate = nil
+        connection.phase = .closed
+        self.openCount -= 1
+        self.serveWaiterWithNewConnection()
+    }
+
+    /// Closes idle connections and refuses new leases; the future completes when they are closed.
+    func shutdown() -> EventLoopFuture<Void> {
+        self.isShutDown = true
+        var closed: [EventLoopFuture<Void>] = []
+        self.sweeper?.cancel()
+        self.sweeper = nil
+        for connection in self.idle {
+            connection.channel.close(promise: nil)
+            closed.append(connection.channel.closeFuture)
+        }
+        while let (waiter, timeout) = self.waiters.popFirst() {
+            timeout?.cancel()
+            waiter.fail(PoolError(description: "pool shut down"))
+        }
+        return EventLoopFuture.andAllComplete(closed, on: self.eventLoop)
+    }
+
+    private func failWaiter(_ promise: EventLoopPromise<Lease>) {
+        if let index = self.waiters.firstIndex(where: { $0.0.futureResult === promise.futureResult }) {
+            self.waiters.remove(at: index)
+            promise.fail(PoolError(description: "timed out waiting for an upstream connection"))
+        }
+    }
+
+    private func serveWaiterWithNewConnection() {
+        guard let (waiter, timeout) = self.waiters.popFirst() else { return }
+        timeout?.cancel()
+        self.connect().assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let connection):
+                waiter.assumeIsolated().succeed(Lease(connection: connection, reused: false))
+            case .failure(let error):
+                waiter.fail(error)
+            }
+        }
+    }
+
+    private func connectionClosed(_ connection: UpstreamConnection) {
+        guard connection.phase == .idle else { return }
+        connection.phase = .closed
+        self.openCount -= 1
+        if let index = self.idle.firstIndex(where: { $0 === connection }) {
+            self.idle.remove(at: index)
+        }
+    }
+
+    private func connect() -> EventLoopFuture<UpstreamConnection> {
+        self.openCount += 1
+        let bootstrap = ClientBootstrap(group: self.eventLoop)
+            .connectTimeout(self.configuration.connectTimeout)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let encoder = HTTPRequestEncoder()
+                    let decoder = HTTPResponseDecoder(
+                        leftOverBytesStrategy: .forwardBytes,
+                        informationalResponseStrategy: .forward
+                    )
+                    try channel.pipeline.syncOperations.addHandlers([
+                        encoder, ByteToMessageHandler(decoder), UpstreamHandler(),
+                    ])
+                }
+            }
+        return bootstrap.connect(to: self.address).flatMapThrowing { channel in
+            let handler = try channel.pipeline.syncOperations.handler(type: UpstreamHandler.self)
+            return UpstreamConnection(channel: channel, handler: handler)
+        }.assumeIsolated().map { connection in
+            connection.channel.closeFuture.assumeIsolated().whenComplete { _ in
+                self.connectionClosed(connection)
+            }
+            return connection
+        }.flatMapErrorThrowing { error in
+            self.openCount -= 1
+            throw error
+        }.nonisolated()
+    }
+}

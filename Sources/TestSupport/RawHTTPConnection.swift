@@ -1,0 +1,121 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// A plain TCP connection for tests that must send exact bytes (malformed framing, slow headers,
+/// pipelining, WebSocket frames) and see exactly what comes back, including whether the peer closed.
+public final class RawHTTPConnection: Sendable {
+    struct Received {
+        var bytes: [UInt8] = []
+        var closed = false
+    }
+
+    private let channel: Channel
+    private let received: NIOLockedValueBox<Received>
+
+    private init(channel: Channel, received: NIOLockedValueBox<Received>) {
+        self.channel = channel
+        self.received = received
+    }
+
+    public static func connect(to address: SocketAddress, group: any EventLoopGroup) async throws -> RawHTTPConnection {
+        let received = NIOLockedValueBox(Received())
+        let channel = try await ClientBootstrap(group: group)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteCollector(received: received))
+                }
+            }
+            .connect(to: address).get()
+        return RawHTTPConnection(channel: channel, received: received)
+    }
+
+    public func send(_ text: String) async throws {
+        try await self.send(Array(text.utf8))
+    }
+
+    public func send(_ bytes: [UInt8]) async throws {
+        try await self.channel.writeAndFlush(ByteBuffer(bytes: bytes)).get()
+    }
+
+    /// Everything received so far.
+    public var bytes: [UInt8] { self.received.withLockedValue { $0.bytes } }
+    public var text: String { String(decoding: self.bytes, as: UTF8.self) }
+    /// The peer closed the connection.
+    public var isClosed: Bool { self.received.withLockedValue { $0.closed } }
+
+    /// Waits until `condition` holds for what was received, the peer closes, or `timeout` passes.
+    /// Returns whether the condition held.
+    @discardableResult
+    public func waitFor(
+        timeout: Duration = .seconds(10),
+        _ condition: @Sendable ([UInt8], Bool) -> Bool
+    ) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let (bytes, closed) = self.received.withLockedValue { ($0.bytes, $0.closed) }
+            if condition(bytes, closed) { return true }
+            if closed { return false }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return false
+    }
+
+    /// Waits for the peer to close (true) or the timeout (false).
+    @discardableResult
+    public func waitForClose(timeout: Duration = .seconds(10)) async -> Bool {
+        await self.waitFor(timeout: timeout) { _, closed in closed }
+        return self.isClosed
+    }
+
+    /// Waits until `count` complete responses (status lines) arrived, the peer closed, or timeout.
+    public func waitForResponses(_ count: Int, timeout: Duration = .seconds(10)) async -> [HTTPRawResponse] {
+        await self.waitFor(timeout: timeout) { bytes, _ in
+            HTTPRawResponse.parseAll(bytes).count >= count
+        }
+        return HTTPRawResponse.parseAll(self.bytes)
+    }
+
+    public func close() async {
+        try? await self.channel.close()
+    }
+
+    /// Sends `request`, waits for the peer to close or `timeout`, closes, returns what came back.
+    public static func exchange(
+        _ request: String,
+        with address: SocketAddress,
+        group: any EventLoopGroup,
+        timeout: Duration = .seconds(10)
+    ) async throws -> (responses: [HTTPRawResponse], raw: String, closedByPeer: Bool) {
+        let connection = try await RawHTTPConnection.connect(to: address, group: group)
+        try await connection.send(request)
+        let closed = await connection.waitForClose(timeout: timeout)
+        await connection.close()
+        return (HTTPRawResponse.parseAll(connection.bytes), connection.text, closed)
+    }
+}
+
+/// Collects inbound bytes of a ``RawHTTPConnection``.
+final class ByteCollector: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    private let received: NIOLockedValueBox<RawHTTPConnection.Received>
+
+    init(received: NIOLockedValueBox<RawHTTPConnection.Received>) {
+        self.received = received
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = Self.unwrapInboundIn(data)
+        self.received.withLockedValue { $0.bytes.append(contentsOf: buffer.readableBytesView) }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.received.withLockedValue { $0.closed = true }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+}

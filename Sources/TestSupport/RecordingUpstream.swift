@@ -1,0 +1,89 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A real HTTP/1.1 origin server for tests: records every request it receives (head, body size,
+/// checksum, completeness, connection) and answers as the `behavior` closure says.
+/// Binds 127.0.0.1 on an ephemeral port.
+public final class RecordingUpstream: Sendable {
+    struct Record {
+        var requests: [RecordedRequest] = []
+        var connections = 0
+        var channels: [Channel] = []
+    }
+
+    private let group: any EventLoopGroup
+    private let behavior: @Sendable (HTTPRequestHead) -> UpstreamBehavior
+    private let record = NIOLockedValueBox(Record())
+    private let serverChannel = NIOLockedValueBox<Channel?>(nil)
+
+    public init(
+        group: any EventLoopGroup,
+        behavior: @escaping @Sendable (HTTPRequestHead) -> UpstreamBehavior = { _ in
+            .respond(.ok, HTTPHeaders(), "hello")
+        }
+    ) {
+        self.group = group
+        self.behavior = behavior
+    }
+
+    /// Binds and returns the address.
+    public func start() async throws -> SocketAddress {
+        let record = self.record
+        let behavior = self.behavior
+        let channel = try await ServerBootstrap(group: self.group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let index = record.withLockedValue { state in
+                        state.connections += 1
+                        state.channels.append(channel)
+                        return state.connections - 1
+                    }
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(
+                        RecordingUpstreamHandler(connectionIndex: index, record: record, behavior: behavior)
+                    )
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        self.serverChannel.withLockedValue { $0 = channel }
+        guard let address = channel.localAddress else { throw ChannelError.unknownLocalAddress }
+        return address
+    }
+
+    /// Requests seen so far, complete or not, in arrival order.
+    public var requests: [RecordedRequest] {
+        self.record.withLockedValue { $0.requests }
+    }
+
+    /// Completed requests only.
+    public var completeRequests: [RecordedRequest] {
+        self.requests.filter(\.complete)
+    }
+
+    /// TCP connections accepted so far.
+    public var connectionCount: Int {
+        self.record.withLockedValue { $0.connections }
+    }
+
+    /// Connections still open.
+    public var openConnectionCount: Int {
+        self.record.withLockedValue { $0.channels.filter(\.isActive).count }
+    }
+
+    /// Closes every accepted connection (the pool then holds dead connections).
+    public func closeAllConnections() async {
+        let channels = self.record.withLockedValue { $0.channels }
+        for channel in channels {
+            try? await channel.close()
+        }
+    }
+
+    public func stop() async {
+        let channel = self.serverChannel.withLockedValue { $0 }
+        try? await channel?.close()
+        await self.closeAllConnections()
+    }
+}

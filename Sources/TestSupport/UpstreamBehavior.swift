@@ -1,0 +1,26 @@
+import NIOCore
+import NIOHTTP1
+
+/// How a ``RecordingUpstream`` answers one request (chosen from its head).
+public enum UpstreamBehavior: Sendable {
+    /// After the request ends: this status, headers and body (`Content-Length` added unless present
+    /// or `chunked` is set).
+    case respond(HTTPResponseStatus, HTTPHeaders, String)
+    /// After the request ends: 200 with a generated body of `bytes` bytes, written with backpressure;
+    /// `chunked` picks the framing.
+    case stream(bytes: Int, chunked: Bool)
+    /// After the request ends, answers 200 with `received=<count> checksum=<fnv>` of the body.
+    case summarize
+    /// Waits this long after the request ends, then answers like `.respond`.
+    case delayed(TimeAmount, HTTPResponseStatus, String)
+    /// Sends a head promising `contentLength` bytes, then `sendBytes` of them, then closes.
+    case dieMidResponse(contentLength: Int, sendBytes: Int)
+    /// Writes these raw bytes (broken framing, …) and closes.
+    case raw(String)
+    /// Answers `101 Switching Protocols` (Upgrade: websocket) and then echoes every byte.
+    case webSocketEcho
+    /// Never answers.
+    case silent
+    /// Closes the connection as soon as the head arrives, without answering.
+    case closeImmediately
+}

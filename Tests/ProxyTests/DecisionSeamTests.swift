@@ -1,0 +1,63 @@
+import NIOCore
+import NIOHTTP1
+import Proxy
+import TestSupport
+import Testing
+
+/// A decider that answers `/company/**` itself and forwards the rest.
+struct BlockCompanyDecider: RequestDecider {
+    func decide(_ request: InboundRequest) -> ProxyDecision {
+        let tags = DecisionTags(requestClass: "admin", decision: "block", tenant: "acme")
+        guard request.head.uri.hasPrefix("/company") else {
+            return .forward(request.head, DecisionTags(requestClass: "public", decision: "forward"))
+        }
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "text/plain")
+        headers.add(name: "Cache-Control", value: "no-store")
+        return .respond(GatewayResponse(status: .forbidden, headers: headers, body: ByteBuffer(string: "frozen")), tags)
+    }
+}
+
+@Suite("Decision seam")
+struct DecisionSeamTests {
+    @Test func answeredRequestNeverReachesUpstreamAndConnectionStaysUsable() async throws {
+        try await withProxy(decider: BlockCompanyDecider()) { harness in
+            let connection = try await harness.connect()
+            try await connection.send(
+                "POST /company/1/settings HTTP/1.1\r\nHost: acme.s20.online\r\nContent-Length: 5\r\n\r\nhello"
+                    + "GET /customer HTTP/1.1\r\nHost: acme.s20.online\r\n\r\n"
+            )
+            let responses = await connection.waitForResponses(2)
+            #expect(!connection.isClosed)
+            await connection.close()
+            #expect(responses.map(\.status) == [403, 200])
+            #expect(responses.first?.bodyText == "frozen")
+            #expect(responses.first?.header("cache-control") == "no-store")
+            #expect(harness.upstream.requests.map(\.head.uri) == ["/customer"])
+        }
+    }
+
+    @Test func headGetsHeadersWithoutBody() async throws {
+        try await withProxy(decider: BlockCompanyDecider()) { harness in
+            let connection = try await harness.connect()
+            try await connection.send("HEAD /company/1 HTTP/1.1\r\nHost: acme.s20.online\r\nConnection: close\r\n\r\n")
+            #expect(await connection.waitForClose())
+            let responses = HTTPRawResponse.parseAll(connection.bytes, bodyless: true)
+            #expect(responses.first?.status == 403)
+            #expect(responses.first?.header("content-length") == "6")
+            #expect(!connection.text.contains("frozen"))
+        }
+    }
+
+    @Test func chunkedBodyOfAnsweredRequestClosesTheConnection() async throws {
+        try await withProxy(decider: BlockCompanyDecider()) { harness in
+            let connection = try await harness.connect()
+            try await connection.send(
+                "POST /company/1 HTTP/1.1\r\nHost: acme.s20.online\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"
+            )
+            #expect(await connection.waitForClose())
+            #expect(HTTPRawResponse.parseAll(connection.bytes).first?.status == 403)
+            #expect(harness.upstream.requests.isEmpty)
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import Testing
+
+@testable import Proxy
+
+@Suite("ExchangeStateMachine")
+struct ExchangeStateMachineTests {
+    @Test func simpleForwardedGetKeepsBothConnections() {
+        var machine = ExchangeStateMachine()
+        #expect(machine.forwardRequest(keepAlive: true, hasBody: false, idempotent: true) == .acquireUpstream)
+        #expect(!machine.mayReadClient(upstreamWritable: true, bufferedEvents: 0))
+        #expect(machine.requestEnd() == .buffer)
+        #expect(machine.upstreamAttached(reused: false) == .sendRequest(end: true))
+        machine.requestHeadWritten()
+        machine.responseHeadReceived(upstreamKeepAlive: true, closeClientAfter: false)
+        let end = machine.responseEnded()
+        #expect(end == .init(reuseUpstream: true, next: .exchangeComplete(close: false)))
+        #expect(machine.state == .idle)
+    }
+
+    @Test func bodyIsBufferedUntilUpstreamAttachesThenForwarded() {
+        var machine = ExchangeStateMachine()
+        _ = machine.forwardRequest(keepAlive: true, hasBody: true, idempotent: false)
+        #expect(machine.requestBodyPart() == .buffer)
+        #expect(machine.upstreamAttached(reused: true) == .sendRequest(end: false))
+        #expect(machine.requestBodyPart() == .forward)
+        #expect(machine.mayReadClient(upstreamWritable: true, bufferedEvents: 0))
+        #expect(!machine.mayReadClient(upstreamWritable: false, bufferedEvents: 0))
+        #expect(machine.requestEnd() == .forward)
+    }
+
+    @Test func earlyResponseClosesBothSides() {
+        var machine = ExchangeStateMachine()
+        _ = machine.forwardRequest(keepAlive: true, hasBody: true, idempotent: false)
+        _ = machine.upstreamAttached(reused: false)
+        _ = machine.requestBodyPart()
+        machine.responseHeadReceived(upstreamKeepAlive: true, closeClientAfter: true)
+        #expect(machine.responseEnded() == .init(reuseUpstream: false, next: .closeClient))
+    }
+
+    @Test func upstreamNotKeepingAliveIsNotReused() {
+        var machine = ExchangeStateMachine()
+        _ = machine.forwardRequest(keepAlive: true, hasBody: false, idempotent: true)
+        _ = machine.requestEnd()
+        _ = machine.upstreamAttached(reused: false)
+        machine.responseHeadReceived(upstreamKeepAlive: false, closeClientAfter: false)
+        #expect(machine.responseEnded().reuseUpstream == false)
+    }
+
+    @Test func failedFirstWriteIsRetried() {
+        var machine = ExchangeStateMachine()
+        _ = machine.forwardRequest(keepAlive: true, hasBody: true, idempotent: false)
+        _ = machine.upstreamAttached(reused: true)
+        #expect(machine.upstreamFailed(bytesMayHaveReachedUpstream: false) == .retry)
+        #expect(machine.state == .acquiring)
+    }
+
+    @Test func sentPostIsNeverReplayed() {
+        var machine = ExchangeStateMachine()
+        _ = machine.forwardRequest(keepAlive: true, hasBody: true, idempotent: false)
+        _ = machine.upstreamAttached(reused: true)
+        machine.requestHeadWritten()
+        #expect(machine.upstreamFailed(bytesMayHaveReachedUpstream: true) == .respondError(closeAfter: true))
+    }
+
+    @Test func bodylessGetOnAReusedConnectionIsReplayedOnce() {
+        var machine = ExchangeStateMachine()
+        _ = machine.forwardRequest(keepAlive: true, hasBody: false, idempotent: true)
+        _ = machine.requestEnd()
+        _ = machine.upstreamAttached(reused: true)
+        machine.requestHeadWritten()
+        #expect(machine.upstreamFailed(bytesMayHaveReachedUpstream: true) == .retry)
+        _ = machine.upstreamAttached(reused: false)
+        machine.requestHeadWritten()
+        #expect(machine.upstreamFailed(bytesMayHaveReachedUpstream: true) == .respondError(closeAfter: true))
+    }
+
+    @Test func failureAfterResponseStartedClosesTheClient() {
+        var machine = ExchangeStateMachine()
+        _ = machine.forwardRequest(keepAlive: true, hasBody: false, idempotent: true)
+        _ = machine.requestEnd()
+        _ = machine.upstreamAttached(reused: false)
+        machine.responseHeadReceived(upstreamKeepAlive: true, closeClientAfter: false)
+        #expect(machine.upstreamFailed(bytesMayHaveReachedUpstream: true) == .closeClient)
+    }
+
+    @Test func localResponseDrainsThenKeepsTheConnection() {
+        var machine = ExchangeStateMachine()
+        #expect(
+            machine.respondLocally(keepAlive: true, drainable: true, closeRequested: false)
+                == .respond(closeAfter: false)
+        )
+        #expect(machine.localResponseWritten() == .none)
+        #expect(machine.requestBodyPart() == .discard)
+        #expect(machine.requestEnd() == .exchangeComplete(close: false))
+        #expect(machine.state == .idle)
+    }
+
+    @Test func undrainableLocalResponseCloses() {
+        var machine = ExchangeStateMachine()
+        #expect(
+            machine.respondLocally(keepAlive: true, drainable: false, closeRequested: false)
+                == .respond(closeAfter: true)
+        )
+        #expect(machine.localResponseWritten() == .exchangeComplete(close: true))
+        #expect(machine.state == .closed)
+    }
+
+    @Test func clientLeavingMidForwardDropsTheUpstream() {
+        var machine = ExchangeStateMachine()
+        _ = machine.forwardRequest(keepAlive: true, hasBody: false, idempotent: true)
+        _ = machine.upstreamAttached(reused: false)
+        #expect(machine.clientFailed() == .closeUpstream)
+    }
+
+    @Test func quiescingClosesAfterTheExchange() {
+        var machine = ExchangeStateMachine()
+        _ = machine.forwardRequest(keepAlive: true, hasBody: false, idempotent: true)
+        #expect(machine.quiesce() == false)
+        _ = machine.requestEnd()
+        _ = machine.upstreamAttached(reused: false)
+        machine.responseHeadReceived(upstreamKeepAlive: true, closeClientAfter: machine.closeAfterExchange)
+        #expect(machine.responseEnded().next == .exchangeComplete(close: true))
+        var idle = ExchangeStateMachine()
+        #expect(idle.quiesce() == true)
+    }
+
+    @Test func rejectionWhileIdleAnswersAndCloses() {
+        var machine = ExchangeStateMachine()
+        #expect(machine.requestRejected() == .respond(dropUpstream: false))
+        #expect(machine.localResponseWritten() == .exchangeComplete(close: true))
+    }
+
+    @Test func rejectionMidBodyDropsTheUpstream() {
+        var machine = ExchangeStateMachine()
+        _ = machine.forwardRequest(keepAlive: true, hasBody: true, idempotent: false)
+        _ = machine.upstreamAttached(reused: false)
+        #expect(machine.requestRejected() == .respond(dropUpstream: true))
+    }
+
+    @Test func pipelinedReadsAreBounded() {
+        var machine = ExchangeStateMachine()
+        _ = machine.forwardRequest(keepAlive: true, hasBody: false, idempotent: true)
+        _ = machine.upstreamAttached(reused: false)
+        _ = machine.requestEnd()
+        #expect(machine.mayReadClient(upstreamWritable: true, bufferedEvents: 3))
+        #expect(!machine.mayReadClient(upstreamWritable: true, bufferedEvents: 16))
+    }
+}

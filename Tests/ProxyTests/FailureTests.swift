@@ -1,0 +1,245 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Proxy
+import TestSupport
+import Testing
+
+@Suite("Upstream failures and timeouts")
+struct FailureTests {
+    static let get = "GET / HTTP/1.1\r\nHost: a.s20.online\r\n\r\n"
+
+    @Test func unreachableUpstreamGets502() async throws {
+        // Bind and close a port so nothing listens there.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let probe = try await ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
+        let deadAddress = try #require(probe.localAddress)
+        try await probe.close()
+        try await group.shutdownGracefully()
+
+        let harness = try await ProxyHarness.start(upstreamAddressOverride: deadAddress)
+        let result = try await harness.exchange(Self.get)
+        await harness.stop()
+        #expect(result.responses.first?.status == 502)
+        #expect(result.responses.first?.bodyText.contains("502") == true)
+        #expect(result.closedByPeer)
+    }
+
+    @Test func slowUpstreamGets504() async throws {
+        var timeouts = ProxyTimeouts()
+        timeouts.upstreamResponseHead = .milliseconds(300)
+        try await withProxy(timeouts: timeouts, behavior: { _ in .silent }) { harness in
+            let result = try await harness.exchange(Self.get)
+            #expect(result.responses.first?.status == 504)
+            #expect(result.closedByPeer)
+            // The upstream connection holding the unanswered request is closed, never reused.
+            #expect(await eventually { harness.upstream.openConnectionCount == 0 })
+        }
+    }
+
+    @Test func upstreamDyingMidResponseClosesTheClientWithoutCompletingTheBody() async throws {
+        try await withProxy(behavior: { _ in .dieMidResponse(contentLength: 1000, sendBytes: 100) }) { harness in
+            let connection = try await harness.connect()
+            try await connection.send(Self.get)
+            let closed = await connection.waitForClose()
+            #expect(closed)
+            let text = connection.text
+            #expect(text.hasPrefix("HTTP/1.1 200"))
+            // The head promised 1000 bytes and fewer arrived: no complete response was presented.
+            #expect(HTTPRawResponse.parseAll(connection.bytes).isEmpty)
+        }
+    }
+
+    @Test func chunkedResponseCutShortIsNotPresentedAsComplete() async throws {
+        try await withProxy(behavior: { _ in
+            .raw("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n")
+        }) { harness in
+            let connection = try await harness.connect()
+            try await connection.send(Self.get)
+            #expect(await connection.waitForClose())
+            #expect(!connection.text.contains("0\r\n\r\n"))
+            #expect(HTTPRawResponse.parseAll(connection.bytes).isEmpty)
+        }
+    }
+
+    @Test(arguments: [
+        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!",
+        "HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\nhello",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
+        "HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n",
+        "garbage\r\n\r\n",
+    ])
+    func brokenUpstreamFramingGets502(raw: String) async throws {
+        try await withProxy(behavior: { _ in .raw(raw) }) { harness in
+            let result = try await harness.exchange(Self.get)
+            if let first = result.responses.first {
+                #expect(first.status == 502, "got \(result.raw.prefix(200))")
+            } else {
+                // A response already started: the client connection is closed instead.
+                #expect(result.closedByPeer)
+            }
+            #expect(result.closedByPeer)
+        }
+    }
+
+    @Test func clientDisconnectCancelsTheUpstreamRequest() async throws {
+        try await withProxy(behavior: { _ in .silent }) { harness in
+            let connection = try await harness.connect()
+            try await connection.send(Self.get)
+            #expect(await eventually { harness.upstream.requests.count == 1 })
+            #expect(harness.upstream.openConnectionCount == 1)
+            await connection.close()
+            // The upstream connection holding the abandoned request is closed, not pooled.
+            #expect(await eventually { harness.upstream.openConnectionCount == 0 })
+        }
+    }
+
+    @Test func deadPooledConnectionIsReplacedForAGet() async throws {
+        try await withProxy(threads: 1) { harness in
+            let connection = try await harness.connect()
+            try await connection.send(Self.get)
+            _ = await connection.waitForResponses(1)
+            #expect(harness.upstream.connectionCount == 1)
+            await harness.upstream.closeAllConnections()
+            try await Task.sleep(for: .milliseconds(50))
+            try await connection.send(Self.get)
+            let responses = await connection.waitForResponses(2)
+            await connection.close()
+            #expect(responses.map(\.status) == [200, 200])
+            #expect(harness.upstream.connectionCount == 2)
+        }
+    }
+
+    @Test func postIsNeverReplayedAfterItsBytesWereSent() async throws {
+        try await withProxy(behavior: { head in
+            head.method == .POST ? .closeImmediately : .respond(.ok, HTTPHeaders(), "ok")
+        }) { harness in
+            let result = try await harness.exchange(
+                "POST /api/pay HTTP/1.1\r\nHost: a.s20.online\r\nContent-Length: 3\r\n\r\nabc"
+            )
+            #expect(result.responses.first?.status == 502)
+            #expect(harness.upstream.requests.filter { $0.head.method == .POST }.count == 1)
+        }
+    }
+
+    @Test func headerReadTimeoutGets408() async throws {
+        var timeouts = ProxyTimeouts()
+        timeouts.clientHeaderRead = .milliseconds(200)
+        try await withProxy(timeouts: timeouts) { harness in
+            let result = try await harness.exchange("GET / HTTP/1.1\r\nHost: a.s20")
+            #expect(result.responses.first?.status == 408)
+            #expect(result.closedByPeer)
+            #expect(harness.upstream.requests.isEmpty)
+        }
+    }
+
+    @Test func idleKeepAliveConnectionIsClosed() async throws {
+        var timeouts = ProxyTimeouts()
+        timeouts.clientIdle = .milliseconds(200)
+        try await withProxy(timeouts: timeouts) { harness in
+            let connection = try await harness.connect()
+            try await connection.send(Self.get)
+            _ = await connection.waitForResponses(1)
+            #expect(await connection.waitForClose())
+        }
+    }
+
+    @Test func slowHeaderClientsDoNotStopOthers() async throws {
+        try await withProxy { harness in
+            var slow: [RawHTTPConnection] = []
+            for _ in 0..<1000 {
+                let connection = try await harness.connect()
+                try await connection.send("GET / HTTP/1.1\r\nHost: a")
+                slow.append(connection)
+            }
+            let result = try await harness.exchange("GET / HTTP/1.1\r\nHost: a.s20.online\r\nConnection: close\r\n\r\n")
+            #expect(result.responses.first?.status == 200)
+            for connection in slow { await connection.close() }
+        }
+    }
+}
+
+@Suite("Upstream pool")
+struct UpstreamPoolTests {
+    @Test func idlePooledConnectionsAreClosedAfterTheIdleTimeout() async throws {
+        var timeouts = ProxyTimeouts()
+        timeouts.upstreamIdle = .milliseconds(200)
+        try await withProxy(threads: 1, timeouts: timeouts) { harness in
+            let result = try await harness.exchange("GET / HTTP/1.1\r\nHost: a.s20.online\r\nConnection: close\r\n\r\n")
+            #expect(result.responses.first?.status == 200)
+            #expect(harness.upstream.connectionCount == 1)
+            #expect(await eventually { harness.upstream.openConnectionCount == 0 })
+        }
+    }
+
+    @Test func concurrentClientsShareABoundedPool() async throws {
+        try await withProxy(threads: 1) { harness in
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        let connection = try await harness.connect()
+                        for round in 0..<5 {
+                            try await connection.send("GET /\(index)/\(round) HTTP/1.1\r\nHost: a.s20.online\r\n\r\n")
+                            _ = await connection.waitForResponses(round + 1)
+                        }
+                        let count = HTTPRawResponse.parseAll(connection.bytes).count
+                        await connection.close()
+                        return count
+                    }
+                }
+                var total = 0
+                for try await count in group { total += count }
+                #expect(total == 100)
+            }
+            #expect(harness.upstream.completeRequests.count == 100)
+            #expect(harness.upstream.connectionCount <= 20)
+        }
+    }
+}
+
+@Suite("Retry rules on a reused upstream connection")
+struct RetryRuleTests {
+    /// The upstream answers the first request, then drops the connection on the second one
+    /// without answering (a keep-alive connection that died under the proxy's feet).
+    static func flakyBehavior(_ counter: NIOLockedValueBox<Int>) -> @Sendable (HTTPRequestHead) -> UpstreamBehavior {
+        { _ in
+            let number = counter.withLockedValue { value -> Int in
+                value += 1
+                return value
+            }
+            return number == 2 ? .closeImmediately : .respond(.ok, HTTPHeaders(), "ok \(number)")
+        }
+    }
+
+    @Test func bodylessGetIsRetriedOnAFreshConnection() async throws {
+        let counter = NIOLockedValueBox(0)
+        try await withProxy(threads: 1, behavior: Self.flakyBehavior(counter)) { harness in
+            let connection = try await harness.connect()
+            try await connection.send("GET /1 HTTP/1.1\r\nHost: a.s20.online\r\n\r\n")
+            _ = await connection.waitForResponses(1)
+            try await connection.send("GET /2 HTTP/1.1\r\nHost: a.s20.online\r\n\r\n")
+            let responses = await connection.waitForResponses(2)
+            await connection.close()
+            #expect(responses.map(\.status) == [200, 200])
+            #expect(responses.last?.bodyText == "ok 3")
+            #expect(harness.upstream.requests.map(\.head.uri) == ["/1", "/2", "/2"])
+            #expect(harness.upstream.connectionCount == 2)
+        }
+    }
+
+    @Test func sentPostIsNotReplayed() async throws {
+        let counter = NIOLockedValueBox(0)
+        try await withProxy(threads: 1, behavior: Self.flakyBehavior(counter)) { harness in
+            let connection = try await harness.connect()
+            try await connection.send("GET /1 HTTP/1.1\r\nHost: a.s20.online\r\n\r\n")
+            _ = await connection.waitForResponses(1)
+            try await connection.send("POST /api/pay HTTP/1.1\r\nHost: a.s20.online\r\nContent-Length: 2\r\n\r\nok")
+            let responses = await connection.waitForResponses(2)
+            await connection.close()
+            #expect(responses.map(\.status) == [200, 502])
+            #expect(harness.upstream.requests.filter { $0.head.method == .POST }.count == 1)
+        }
+    }
+}

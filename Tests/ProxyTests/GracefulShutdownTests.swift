@@ -1,0 +1,38 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Proxy
+import TestSupport
+import Testing
+
+@Suite("Graceful shutdown")
+struct GracefulShutdownTests {
+    @Test func requestInFlightFinishesAndNewConnectionsAreRefused() async throws {
+        let harness = try await ProxyHarness.start(behavior: { _ in .delayed(.milliseconds(500), .ok, "finished") })
+        let connection = try await harness.connect()
+        try await connection.send("GET /slow HTTP/1.1\r\nHost: a.s20.online\r\n\r\n")
+        #expect(await eventually { harness.upstream.requests.count == 1 })
+
+        async let stopped: Void = harness.proxy.shutdown(drain: .seconds(5))
+        let responses = await connection.waitForResponses(1)
+        #expect(responses.first?.status == 200)
+        #expect(responses.first?.bodyText == "finished")
+        #expect(responses.first?.header("connection") == "close")
+        #expect(await connection.waitForClose())
+        await stopped
+        await #expect(throws: (any Error).self) {
+            _ = try await RawHTTPConnection.connect(to: harness.proxyAddress, group: harness.group)
+        }
+        await harness.stop()
+    }
+
+    @Test func drainTimeIsBounded() async throws {
+        let harness = try await ProxyHarness.start(behavior: { _ in .silent })
+        let connection = try await harness.connect()
+        try await connection.send("GET /never HTTP/1.1\r\nHost: a.s20.online\r\n\r\n")
+        #expect(await eventually { harness.upstream.requests.count == 1 })
+        await harness.proxy.shutdown(drain: .milliseconds(200))
+        #expect(await connection.waitForClose())
+        await harness.stop()
+    }
+}
