@@ -1,32 +1,44 @@
+import Gate
 import Logging
+import Postgres
 import Proxy
 import ServiceLifecycle
+import TenantState
 
-/// What `freezegate serve` runs besides the listeners: the decision seam, readiness, metrics and
-/// any background services. This is the wiring point for the Gate and PostgreSQL (the tenant
-/// snapshot loader/listener becomes an extra service, the Gate the decider, "snapshot loaded"
-/// the readiness and swift-prometheus the metrics).
+/// What `freezegate serve` runs besides the listeners: the Gate as the decision seam, the live tenant
+/// state (its PostgreSQL sync as a background service), readiness and metrics.
 struct GatewayServices {
     var decider: any RequestDecider
     var readiness: @Sendable () -> Bool
     var metrics: @Sendable () -> String
     var backgroundServices: [any Service]
 
-    /// Until the Gate and the PostgreSQL layer are wired: forward everything, always ready.
     static func build(
-        databaseURL: String?,
+        databaseURL: String,
+        profile: RouteProfile,
         baseDomains: [String],
-        configFile: String?,
         logger: Logger
-    ) throws
-        -> GatewayServices
-    {
-        _ = (databaseURL, baseDomains, configFile)
+    ) -> GatewayServices {
+        let clock = SystemWallClock()
+        let prometheus = PrometheusMetrics.bootstrap()
+        let sync = TenantStateSync(
+            configuration: TenantStateSyncConfiguration(
+                database: PostgresConfiguration(connectionString: databaseURL, applicationName: "freezegate")
+            ),
+            clock: clock,
+            logger: logger
+        )
+        let cache = sync.cache
+        let gate = Gate(profile: profile, baseDomains: baseDomains)
+        let stateMetrics = TenantStateMetrics()
         return GatewayServices(
-            decider: ForwardAllDecider(),
-            readiness: { true },
-            metrics: { "" },
-            backgroundServices: []
+            decider: GateDecider(gate: gate, snapshot: { cache.currentSnapshot() }, clock: clock),
+            readiness: { cache.isReady },
+            metrics: {
+                stateMetrics.update(cache: cache, now: clock.now())
+                return prometheus.render()
+            },
+            backgroundServices: [sync]
         )
     }
 }

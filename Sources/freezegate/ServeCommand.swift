@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Gate
 import Logging
 import NIOCore
 import NIOPosix
@@ -81,7 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// Everything parsed and checked; any problem is a one-line `ValidationError` naming the flag.
-    func settings() throws -> (proxy: ProxyConfiguration, admin: SocketAddress, level: Logger.Level) {
+    func settings() throws -> ServeSettings {
         func check(_ flag: String, _ body: () throws -> SocketAddress) throws -> SocketAddress {
             do { return try body() } catch { throw ValidationError("--\(flag): \(error)") }
         }
@@ -110,8 +111,27 @@ struct ServeCommand: AsyncParsableCommand {
                 domain.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") })
             else { throw ValidationError("--base-domain: '\(domain)' is not a domain name") }
         }
-        if let config = self.config, !FileManager.default.isReadableFile(atPath: config) {
-            throw ValidationError("--config: cannot read '\(config)'")
+        let databaseURL = try DatabaseURL.resolve(flag: self.databaseURL)
+        var profile = RouteProfile.alfaCRM
+        if let config = self.config {
+            guard FileManager.default.isReadableFile(atPath: config) else {
+                throw ValidationError("--config: cannot read '\(config)'")
+            }
+            do {
+                profile = try RouteProfile.load(contentsOfFile: config)
+            } catch {
+                throw ValidationError("--config: \(error)")
+            }
+        }
+        // Flags win over the profile, the profile over the built-in defaults.
+        let baseDomains = !self.baseDomains.isEmpty ? self.baseDomains : (profile.baseDomains ?? ["s20.online"])
+        if self.trustedProxies.isEmpty {
+            for text in profile.trustedProxies {
+                guard let block = CIDRBlock(text) else {
+                    throw ValidationError("--config: trusted_proxies: '\(text)' is not a CIDR block")
+                }
+                trusted.append(block)
+            }
         }
         func seconds(_ flag: String, _ value: Double) throws -> TimeAmount {
             guard value.isFinite, value > 0, value <= 86_400 else {
@@ -149,11 +169,19 @@ struct ServeCommand: AsyncParsableCommand {
             headerPolicy: ForwardingHeaderPolicy(trustedProxies: trusted),
             maxUpstreamConnectionsPerLoop: try positive("max-upstream-connections", self.maxUpstreamConnections)
         )
-        return (configuration, admin, level)
+        return ServeSettings(
+            proxy: configuration,
+            admin: admin,
+            logLevel: level,
+            databaseURL: databaseURL,
+            profile: profile,
+            baseDomains: baseDomains
+        )
     }
 
     func run() async throws {
-        let (proxyConfiguration, adminAddress, level) = try self.settings()
+        let settings = try self.settings()
+        let (proxyConfiguration, adminAddress, level) = (settings.proxy, settings.admin, settings.logLevel)
         LoggingSystem.bootstrap { label in
             var handler =
                 label == "freezegate.access"
@@ -163,11 +191,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "freezegate")
         let accessLogger = Logger(label: "freezegate.access")
-        let databaseURL = self.databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"]
-        let services = try GatewayServices.build(
-            databaseURL: databaseURL,
-            baseDomains: self.baseDomains.isEmpty ? ["s20.online"] : self.baseDomains,
-            configFile: self.config,
+        let services = GatewayServices.build(
+            databaseURL: settings.databaseURL,
+            profile: settings.profile,
+            baseDomains: settings.baseDomains,
             logger: logger
         )
         let group = MultiThreadedEventLoopGroup(numberOfThreads: self.threads ?? System.coreCount)

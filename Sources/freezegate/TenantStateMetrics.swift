@@ -1,0 +1,62 @@
+import Foundation
+import Metrics
+import Synchronization
+import TenantState
+
+/// Publishes the live tenant state's counters and gauges; refreshed at every `/metrics` scrape.
+///
+/// The sync keeps plain counters (`TenantStateStatistics`); here they become Prometheus counters by
+/// adding what grew since the last scrape. Labels never carry tenant keys.
+final class TenantStateMetrics: Sendable {
+    private let lastSeen = Mutex(TenantStateStatistics())
+    private let tenantsLoaded = Gauge(label: "freezegate_tenants_loaded")
+    private let tenantsFrozen = Gauge(label: "freezegate_tenants", dimensions: [("state", "frozen")])
+    private let tenantsExpired = Gauge(label: "freezegate_tenants", dimensions: [("state", "expired")])
+    private let tenantsActive = Gauge(label: "freezegate_tenants", dimensions: [("state", "active")])
+    private let snapshotAge = Gauge(label: "freezegate_snapshot_age_seconds")
+    private let ready = Gauge(label: "freezegate_ready")
+    private let databaseConnected = Gauge(label: "freezegate_database_connected")
+    private let notifications = Counter(label: "freezegate_notifications_received_total")
+    private let incrementalReloads = Counter(label: "freezegate_snapshot_incremental_reloads_total")
+    private let fullLoads = Counter(label: "freezegate_snapshot_full_loads_total")
+    private let reconnects = Counter(label: "freezegate_database_reconnects_total")
+    private let connectionFailures = Counter(label: "freezegate_database_connection_failures_total")
+    private let resyncCorrections = Counter(label: "freezegate_snapshot_resync_corrections_total")
+
+    func update(cache: TenantStateCache, now: Date) {
+        let statistics = cache.statistics
+        let snapshot = cache.currentSnapshot()
+        ready.record(snapshot == nil ? 0 : 1)
+        databaseConnected.record(statistics.isConnected ? 1 : 0)
+        if let age = cache.snapshotAge(now: now) { snapshotAge.record(age) }
+        if let snapshot {
+            tenantsLoaded.record(snapshot.count)
+            var frozen = 0
+            var expired = 0
+            for record in snapshot.records {
+                switch record.condition(at: now) {
+                case .frozen: frozen += 1
+                case .expired: expired += 1
+                case .active: break
+                }
+            }
+            tenantsFrozen.record(frozen)
+            tenantsExpired.record(expired)
+            tenantsActive.record(snapshot.count - frozen - expired)
+        }
+        let previous = lastSeen.withLock { last in
+            defer { last = statistics }
+            return last
+        }
+        func grow(_ counter: Counter, _ keyPath: KeyPath<TenantStateStatistics, Int>) {
+            let delta = statistics[keyPath: keyPath] - previous[keyPath: keyPath]
+            if delta > 0 { counter.increment(by: delta) }
+        }
+        grow(notifications, \.notificationsReceived)
+        grow(incrementalReloads, \.incrementalReloads)
+        grow(fullLoads, \.fullLoads)
+        grow(reconnects, \.reconnects)
+        grow(connectionFailures, \.connectionFailures)
+        grow(resyncCorrections, \.resyncCorrections)
+    }
+}
