@@ -52,6 +52,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Pure decisions: host resolution, canonical targets, route profile, access policy, blocked response.
@@ -92,6 +93,15 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // bench/live-state.sh: commit-to-effect latency and initial load of the live tenant state.
+        .executableTarget(
+            name: "freezegate-bench-state",
+            dependencies: [
+                "TenantState", "Postgres", "Migrator", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "bench/Sources/LiveStateBench"
+        ),
         // Test-only helpers: a throwaway PostgreSQL cluster, recording upstream servers, raw sockets.
         .target(
             name: "TestSupport",
@@ -106,7 +116,13 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "SQLModelTests", dependencies: ["Postgres", "Migrator", "TestSupport"]),
         .testTarget(name: "MigratorTests", dependencies: ["Migrator", "Postgres", "TestSupport"]),
-        .testTarget(name: "TenantStateTests", dependencies: ["TenantState", "Postgres", "TestSupport"]),
+        .testTarget(
+            name: "TenantStateTests",
+            dependencies: [
+                "TenantState", "Postgres", "Migrator", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "GateTests",
             dependencies: [

@@ -1,0 +1,13 @@
+import Foundation
+
+extension TenantRecord {
+    /// Whether two records decide every instant from `instant` on alike, ignoring freezes that ended
+    /// before it (which a later snapshot query leaves out): used to count what a resync corrected
+    /// without counting freezes that merely ran out.
+    func decidesAlike(_ other: TenantRecord, from instant: Date) -> Bool {
+        guard self.key == other.key, self.paidFrom == other.paidFrom, self.paidUntil == other.paidUntil,
+            self.domains == other.domains
+        else { return false }
+        return self.freezes.filter { $0.end > instant } == other.freezes.filter { $0.end > instant }
+    }
+}

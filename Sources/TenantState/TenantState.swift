@@ -1,1 +1,0 @@
-// The TenantState module; its types arrive with their issue.

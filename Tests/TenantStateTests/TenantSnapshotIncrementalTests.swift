@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+@testable import TenantState
+
+/// `applyingIncrementally` and `stamped` against the reference `applying`.
+@Suite struct TenantSnapshotIncrementalTests {
+    let paidUntil = utc("2030-01-01T00:00:00Z")
+    let loadedAt = utc("2029-01-01T00:00:00Z")
+
+    private func expectSame(_ a: TenantSnapshot, _ b: TenantSnapshot, domains: [String]) {
+        #expect(a.count == b.count)
+        #expect(a.loadedAt == b.loadedAt)
+        for record in a.records {
+            #expect(b.record(forKey: record.key) == record)
+        }
+        for domain in domains {
+            #expect(a.record(forDomain: domain)?.key == b.record(forDomain: domain)?.key, "\(domain)")
+        }
+    }
+
+    @Test func matchesApplyingForRandomChanges() {
+        var generator = SystemRandomNumberGenerator()
+        let keys = (0..<30).map { "t\($0)" }
+        let domainPool = (0..<40).map { "crm\($0).example" }
+        for _ in 0..<200 {
+            // Unique domains across tenants, as the SQL guarantees.
+            var free = domainPool.shuffled(using: &generator)
+            func record(_ key: String) -> TenantRecord {
+                let count = min(free.count, Int.random(in: 0...2, using: &generator))
+                let domains = Array(free.prefix(count))
+                free.removeFirst(count)
+                return TenantRecord(key: key, paidUntil: self.paidUntil, domains: domains)
+            }
+            let initialKeys = keys.filter { _ in Bool.random(using: &generator) }
+            let original = TenantSnapshot(records: initialKeys.map(record), loadedAt: self.loadedAt)
+            // Changed tenants give up their domains first (as a committed change would), then take new ones.
+            let changedKeys = keys.filter { _ in Int.random(in: 0..<4, using: &generator) == 0 }
+            for key in changedKeys {
+                free.append(contentsOf: original.record(forKey: key)?.domains ?? [])
+            }
+            let removals = Set(changedKeys.filter { _ in Bool.random(using: &generator) })
+            let upserts = changedKeys.filter { !removals.contains($0) }.map(record)
+            let later = utc("2029-02-01T00:00:00Z")
+            let reference = original.applying(upserts: upserts, removals: removals, loadedAt: later)
+            let incremental = original.applyingIncrementally(upserts: upserts, removals: removals, loadedAt: later)
+            self.expectSame(reference, incremental, domains: domainPool)
+        }
+    }
+
+    @Test func removedTenantTakesItsDomainsAlong() {
+        let original = TenantSnapshot(
+            records: [TenantRecord(key: "acme", paidUntil: self.paidUntil, domains: ["crm.acme.example"])],
+            loadedAt: self.loadedAt
+        )
+        let updated = original.applyingIncrementally(upserts: [], removals: ["acme"], loadedAt: self.loadedAt)
+        #expect(updated.record(forDomain: "crm.acme.example") == nil)
+        #expect(updated.count == 0)
+    }
+
+    @Test func stampedKeepsEverythingButLoadedAt() {
+        let original = TenantSnapshot(
+            records: [TenantRecord(key: "acme", paidUntil: self.paidUntil, domains: ["crm.acme.example"])],
+            loadedAt: self.loadedAt
+        )
+        let stamped = original.stamped(loadedAt: utc("2029-06-01T00:00:00Z"))
+        #expect(stamped.loadedAt == utc("2029-06-01T00:00:00Z"))
+        self.expectSame(original.stamped(loadedAt: stamped.loadedAt), stamped, domains: ["crm.acme.example"])
+        #expect(stamped.record(forDomain: "crm.acme.example")?.key == "acme")
+    }
+}
