@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(
             name: "GateTests",
             dependencies: [
-                "Gate", "TenantState",
+                "Gate", "TenantState", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
@@ -140,7 +140,15 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "FreezegateTests", dependencies: ["freezegate", "TestSupport", "Postgres"]),
+        .testTarget(
+            name: "FreezegateTests",
+            dependencies: [
+                "freezegate", "TestSupport", "Postgres", "Gate", "TenantState", "Proxy",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -20,7 +20,7 @@ public enum HeaderHygiene {
 
     /// `headers` without routing overrides, names containing `_` (which CGI-style servers turn
     /// into the same variable as the `-` spelling), an `h2c` upgrade (after which requests would
-    /// bypass the gate), and, when `removeMethodOverrides`, method overrides. Unchanged headers
+    /// bypass the gate) and any `HTTP2-Settings`, and, when `removeMethodOverrides`, method overrides. Unchanged headers
     /// keep their order and spelling.
     public static func clean(_ headers: HTTPHeaders, removeMethodOverrides: Bool) -> HTTPHeaders {
         let upgradesToH2C = headers["Upgrade"].contains { value in
@@ -32,7 +32,9 @@ public enum HeaderHygiene {
             let lowered = name.lowercased()
             if lowered.contains("_") || routingOverrideHeaders.contains(lowered) { return true }
             if removeMethodOverrides && methodOverrideHeaders.contains(lowered) { return true }
-            if upgradesToH2C && (lowered == "upgrade" || lowered == "http2-settings") { return true }
+            // HTTP2-Settings only means something with an h2c upgrade, which is never tunnelled.
+            if lowered == "http2-settings" { return true }
+            if upgradesToH2C && lowered == "upgrade" { return true }
             return false
         }
         guard headers.contains(where: { removed($0.name) }) else { return headers }

@@ -282,10 +282,16 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private func writeLocalResponse(_ response: GatewayResponse, close: Bool) {
         guard let context = self.context else { return }
         var headers = response.headers
+        // A HEAD response may declare the length the GET's body would have (RFC 9110 §8.6); keep a
+        // valid declared length then, otherwise the length is the body's.
+        let declaredLength = headers.first(name: "content-length").flatMap { UInt64($0) }
+        let isHead = self.clientHead?.method == .HEAD
+        let contentLength =
+            isHead && response.body.readableBytes == 0 ? declaredLength ?? 0 : UInt64(response.body.readableBytes)
         headers.remove(name: "content-length")
         headers.remove(name: "transfer-encoding")
         headers.remove(name: "connection")
-        headers.add(name: "Content-Length", value: String(response.body.readableBytes))
+        headers.add(name: "Content-Length", value: String(contentLength))
         let version = self.clientHead?.version ?? .http1_1
         if close {
             headers.add(name: "Connection", value: "close")

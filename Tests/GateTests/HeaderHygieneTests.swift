@@ -45,4 +45,11 @@ import Testing
         #expect(cleaned["HTTP2-Settings"].isEmpty)
         #expect(cleaned["Host"] == ["acme.s20.online"])
     }
+
+    @Test func aLoneHTTP2SettingsIsRemovedToo() {
+        let headers = HTTPHeaders([("Host", "acme.s20.online"), ("HTTP2-Settings", "AAMAAABkAARAAAAAAAIAAAAA")])
+        let cleaned = HeaderHygiene.clean(headers, removeMethodOverrides: false)
+        #expect(cleaned["HTTP2-Settings"].isEmpty)
+        #expect(cleaned["Host"] == ["acme.s20.online"])
+    }
 }

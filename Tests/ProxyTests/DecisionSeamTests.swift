@@ -49,6 +49,26 @@ struct DecisionSeamTests {
         }
     }
 
+    /// A decider that answers HEAD as RFC 9110 §8.6 allows: the GET's length declared, no body.
+    struct DeclaredLengthHeadDecider: RequestDecider {
+        func decide(_ request: InboundRequest) -> ProxyDecision {
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Length", value: "1234")
+            return .respond(GatewayResponse(status: .forbidden, headers: headers), DecisionTags(requestClass: "admin", decision: "block"))
+        }
+    }
+
+    @Test func headKeepsTheDeclaredLengthOfAnEmptyBody() async throws {
+        try await withProxy(decider: DeclaredLengthHeadDecider()) { harness in
+            let connection = try await harness.connect()
+            try await connection.send("HEAD /company/1 HTTP/1.1\r\nHost: acme.s20.online\r\nConnection: close\r\n\r\n")
+            #expect(await connection.waitForClose())
+            let response = HTTPRawResponse.parseAll(connection.bytes, bodyless: true).first
+            #expect(response?.status == 403)
+            #expect(response?.header("content-length") == "1234")
+        }
+    }
+
     @Test func chunkedBodyOfAnsweredRequestClosesTheConnection() async throws {
         try await withProxy(decider: BlockCompanyDecider()) { harness in
             let connection = try await harness.connect()

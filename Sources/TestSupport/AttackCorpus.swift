@@ -9,20 +9,26 @@
 /// `.block`: the answer is the blocked response (some reading is admin/teacher/unknown).
 /// `.reject`: 400 (ambiguous, but no reading is a blocked class).
 /// Nothing in this corpus may ever be forwarded.
-enum CorpusExpectation: String, Sendable {
+public enum CorpusExpectation: String, Sendable {
     case block
     case reject
 }
 
-struct AttackCase: Sendable, CustomStringConvertible {
-    let target: String
-    let expected: CorpusExpectation
-    let technique: String
+public struct AttackCase: Sendable, CustomStringConvertible {
+    public let target: String
+    public let expected: CorpusExpectation
+    public let technique: String
 
-    var description: String { "\(self.technique): \(self.target)" }
+    public init(target: String, expected: CorpusExpectation, technique: String) {
+        self.target = target
+        self.expected = expected
+        self.technique = technique
+    }
+
+    public var description: String { "\(self.technique): \(self.target)" }
 }
 
-let attackCorpus: [AttackCase] = [
+public let attackCorpus: [AttackCase] = [
     // Plain admin and teacher paths, case and slashes.
     AttackCase(target: "/company/1/users", expected: .block, technique: "plain admin"),
     AttackCase(target: "/company", expected: .block, technique: "admin root"),
@@ -241,7 +247,7 @@ let attackCorpus: [AttackCase] = [
 /// Header-borne routing overrides (X-Original-URL and friends, underscore spellings that CGI
 /// servers fold into the same variable, h2c upgrade smuggling): sent with a frozen tenant's
 /// forwarded request for `/`, each must be gone from what reaches the upstream.
-let headerAttackCorpus: [(name: String, value: String)] = [
+public let headerAttackCorpus: [(name: String, value: String)] = [
     ("X-Original-URL", "/company/1/users"),
     ("X-Rewrite-URL", "/company/1/users"),
     ("X-Override-URL", "/company/1/users"),
