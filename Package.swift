@@ -92,6 +92,17 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // A small stand-in for the CRM (AlfaCRM path layout) for the demo, docker-compose and end-to-end tests.
+        .executableTarget(
+            name: "freezegate-demo-crm",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Sources/DemoCRM"
+        ),
         // Test-only helpers: a throwaway PostgreSQL cluster, recording upstream servers, raw sockets.
         .target(
             name: "TestSupport",
@@ -124,7 +135,10 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "FreezegateTests", dependencies: ["freezegate", "TestSupport", "Postgres"]),
+        .testTarget(
+            name: "FreezegateTests",
+            dependencies: ["freezegate", "freezegate-demo-crm", "TestSupport", "Postgres"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

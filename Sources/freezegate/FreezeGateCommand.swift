@@ -5,6 +5,6 @@ struct FreezeGateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "freezegate",
         abstract: "A tenant-freeze gateway in front of a multi-tenant education CRM.",
-        subcommands: [MigrateCommand.self, CheckConfigCommand.self, ClassifyCommand.self]
+        subcommands: [MigrateCommand.self, CheckConfigCommand.self, ClassifyCommand.self, TenantCommand.self]
     )
 }
