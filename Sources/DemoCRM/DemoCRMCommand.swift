@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import NIOCore
 import NIOPosix
 
@@ -22,7 +23,8 @@ struct DemoCRMCommand: AsyncParsableCommand {
         let server = DemoServer(router: DemoRouter())
         let channel = try await server.bind(host: address.host, port: address.port)
         let port = channel.localAddress?.port ?? address.port
-        print("freezegate-demo-crm listening on http://\(address.host):\(port)")
+        // Flushed at once: scripts and tests wait for this line to know the port.
+        FileHandle.standardOutput.write(Data("freezegate-demo-crm listening on http://\(address.host):\(port)\n".utf8))
         try await channel.closeFuture.get()
     }
 }

@@ -99,12 +99,12 @@ public final class BackgroundProcess: Sendable {
     }
 
     /// Polls stdout until `text` appears (true) or `timeLimit` seconds pass or the process exits (false).
-    public func waitForOutput(_ text: String, timeLimit: Double = 60) -> Bool {
+    public func waitForOutput(_ text: String, timeLimit: Double = 60) async throws -> Bool {
         let deadline = Date().addingTimeInterval(timeLimit)
         while Date() < deadline {
             if stdout.contains(text) { return true }
             if poll() != nil { return stdout.contains(text) }
-            usleep(20_000)
+            try await Task.sleep(for: .milliseconds(20))
         }
         return false
     }

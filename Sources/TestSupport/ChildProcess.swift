@@ -3,7 +3,7 @@ import Foundation
 /// Runs a program (e.g. the built `freezegate` binary) with stdout and stderr captured separately.
 ///
 /// Like `CommandRunner`, it uses `posix_spawn` and `waitpid` directly (Foundation's `Process.waitUntilExit`
-/// was seen to hang on Linux). Output goes to temporary files, so a chatty child never blocks on a full
+/// was seen to hang on Linux) and waits without blocking a thread of the cooperative pool. Output goes to temporary files, so a chatty child never blocks on a full
 /// pipe, and a time limit kills a child that hangs instead of hanging the test run.
 public enum ChildProcess {
     /// Runs `arguments` to completion (or until `timeLimit` seconds have passed: then SIGKILL).
@@ -12,7 +12,7 @@ public enum ChildProcess {
         _ arguments: [String],
         environment: [String: String?] = [:],
         timeLimit: Double = 120
-    ) throws -> ProcessOutcome {
+    ) async throws -> ProcessOutcome {
         let started = try BackgroundProcess.start(arguments, environment: environment)
         let deadline = Date().addingTimeInterval(timeLimit)
         var status = started.poll()
@@ -24,7 +24,7 @@ public enum ChildProcess {
                 status = started.wait()
                 break
             }
-            usleep(10_000)
+            try await Task.sleep(for: .milliseconds(10))
             status = started.poll()
         }
         let outcome = ProcessOutcome(

@@ -12,8 +12,8 @@ struct DemoCRMCommandTests {
         return try connection.readResponse()
     }
 
-    @Test func pagesOfEverySectionShowTheTenantAndLinkTheOthers() throws {
-        let crm = try DemoCRMProcess.start()
+    @Test func pagesOfEverySectionShowTheTenantAndLinkTheOthers() async throws {
+        let crm = try await DemoCRMProcess.start()
         defer { crm.stop() }
         for path in [
             "/", "/login", "/company/1/dashboard", "/company/1/customers", "/company/1/lessons",
@@ -31,16 +31,16 @@ struct DemoCRMCommandTests {
         #expect(try get("/elsewhere", on: crm.port).status == 404)
     }
 
-    @Test func theTenantNameFromTheHostIsEscaped() throws {
-        let crm = try DemoCRMProcess.start()
+    @Test func theTenantNameFromTheHostIsEscaped() async throws {
+        let crm = try await DemoCRMProcess.start()
         defer { crm.stop() }
         let response = try get("/login", host: "<b>x.s20.online", on: crm.port)
         #expect(!response.text.contains("<b>x"))
         #expect(response.text.contains("Школа &lt;b&gt;x"))
     }
 
-    @Test func theAPILogsInWithATokenAndChecksIt() throws {
-        let crm = try DemoCRMProcess.start()
+    @Test func theAPILogsInWithATokenAndChecksIt() async throws {
+        let crm = try await DemoCRMProcess.start()
         defer { crm.stop() }
         let connection = try RawHTTPConnection(port: crm.port)
         let body = #"{"email": "api@acme.example", "key": "secret"}"#
@@ -65,8 +65,8 @@ struct DemoCRMCommandTests {
         #expect(try connection.readResponse().status == 400)
     }
 
-    @Test func webhooksAnswerOkToPostsOnly() throws {
-        let crm = try DemoCRMProcess.start()
+    @Test func webhooksAnswerOkToPostsOnly() async throws {
+        let crm = try await DemoCRMProcess.start()
         defer { crm.stop() }
         let connection = try RawHTTPConnection(port: crm.port)
         try connection.send("POST /api/1/payment HTTP/1.1\r\nHost: acme.s20.online\r\nContent-Length: 5\r\n\r\nhello")
@@ -77,8 +77,8 @@ struct DemoCRMCommandTests {
         #expect(try connection.readResponse().status == 405)
     }
 
-    @Test func staticFiles() throws {
-        let crm = try DemoCRMProcess.start()
+    @Test func staticFiles() async throws {
+        let crm = try await DemoCRMProcess.start()
         defer { crm.stop() }
         let css = try get("/assets/app.css", on: crm.port)
         #expect(css.status == 200)
@@ -89,8 +89,8 @@ struct DemoCRMCommandTests {
         #expect(try get("/assets/missing.js", on: crm.port).status == 404)
     }
 
-    @Test func echoReportsMethodTargetHeadersAndBodyOnAKeptAliveConnection() throws {
-        let crm = try DemoCRMProcess.start()
+    @Test func echoReportsMethodTargetHeadersAndBodyOnAKeptAliveConnection() async throws {
+        let crm = try await DemoCRMProcess.start()
         defer { crm.stop() }
         let connection = try RawHTTPConnection(port: crm.port)
         for round in 1...3 {
@@ -119,8 +119,8 @@ struct DemoCRMCommandTests {
         #expect(chunked["body"] as? String == "hello world")
     }
 
-    @Test func headGetsTheHeadersOnlyAndConnectionCloseIsHonoured() throws {
-        let crm = try DemoCRMProcess.start()
+    @Test func headGetsTheHeadersOnlyAndConnectionCloseIsHonoured() async throws {
+        let crm = try await DemoCRMProcess.start()
         defer { crm.stop() }
         let connection = try RawHTTPConnection(port: crm.port)
         try connection.send("HEAD /company/1/dashboard HTTP/1.1\r\nHost: acme.s20.online\r\n\r\n")
@@ -134,8 +134,8 @@ struct DemoCRMCommandTests {
         #expect(connection.isClosedByPeer())
     }
 
-    @Test func aBadListenAddressIsAUsageError() throws {
-        let outcome = try ChildProcess.run([BuiltProducts.demoCRM, "--listen", "nonsense"], timeLimit: 60)
+    @Test func aBadListenAddressIsAUsageError() async throws {
+        let outcome = try await ChildProcess.run([BuiltProducts.demoCRM, "--listen", "nonsense"], timeLimit: 60)
         #expect(outcome.status != 0)
         #expect(outcome.stderr.contains("--listen must look like HOST:PORT"))
     }

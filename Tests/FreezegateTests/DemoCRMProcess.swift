@@ -10,9 +10,9 @@ struct DemoCRMProcess {
         let description: String
     }
 
-    static func start() throws -> DemoCRMProcess {
+    static func start() async throws -> DemoCRMProcess {
         let process = try BackgroundProcess.start([BuiltProducts.demoCRM, "--listen", "127.0.0.1:0"])
-        guard process.waitForOutput("listening on http://127.0.0.1:"),
+        guard try await process.waitForOutput("listening on http://127.0.0.1:"),
             let port = process.stdout.split(separator: ":").last.flatMap({
                 Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
             })

@@ -16,12 +16,12 @@ struct DockerComposeTests {
             "docker-compose is not installed (apt-get install -y docker-compose); the compose file is not validated"
         )
     )
-    func theComposeFileIsValidAndWiresTheServices() throws {
+    func theComposeFileIsValidAndWiresTheServices() async throws {
         let tool = try #require(Self.tool)
         let file = BuiltProducts.repository + "/docker-compose.yml"
-        let quiet = try ChildProcess.run([tool, "-f", file, "config", "-q"], timeLimit: 60)
+        let quiet = try await ChildProcess.run([tool, "-f", file, "config", "-q"], timeLimit: 60)
         #expect(quiet.status == 0, "\(quiet)")
-        let resolved = try ChildProcess.run([tool, "-f", file, "config"], timeLimit: 60)
+        let resolved = try await ChildProcess.run([tool, "-f", file, "config"], timeLimit: 60)
         #expect(resolved.status == 0, "\(resolved)")
         for expected in [
             "postgres:", "migrate:", "demo-crm:", "gateway:", "pg_isready", "service_healthy",
@@ -31,7 +31,7 @@ struct DockerComposeTests {
         }
     }
 
-    @Test func theDockerfileBuildsLikeTheREADME() throws {
+    @Test func theDockerfileBuildsLikeTheREADME() async throws {
         let dockerfile = try String(contentsOfFile: BuiltProducts.repository + "/Dockerfile", encoding: .utf8)
         #expect(dockerfile.contains("swift build -c release"))
         #expect(dockerfile.contains("libpq-dev"))

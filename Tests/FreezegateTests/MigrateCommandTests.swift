@@ -7,20 +7,20 @@ import TestSupport
 struct MigrateCommandTests {
     @Test func migratesOnceAndTheSecondRunChangesNothing() async throws {
         let url = try await TestPostgres.shared.makeDatabase(prefix: "climig")
-        let first = try FreezegateCLI.run(["migrate", "--database-url", url])
+        let first = try await FreezegateCLI.run(["migrate", "--database-url", url])
         #expect(first.status == 0, "\(first)")
         #expect(first.stdout.contains("applied 0001_schema.sql"))
-        let second = try FreezegateCLI.run(["migrate"], environment: ["DATABASE_URL": url])
+        let second = try await FreezegateCLI.run(["migrate"], environment: ["DATABASE_URL": url])
         #expect(second.status == 0, "\(second)")
         #expect(!second.stdout.contains("applied 0"))
         #expect(second.stdout.contains("database is up to date"))
         // The migrated schema is usable by the ops CLI.
-        let list = try FreezegateCLI.tenant(["list", "--json"], url: url)
+        let list = try await FreezegateCLI.tenant(["list", "--json"], url: url)
         #expect(list.status == 0, "\(list)")
     }
 
-    @Test func anUnreachableDatabaseFailsWithoutHanging() throws {
-        let outcome = try FreezegateCLI.run(
+    @Test func anUnreachableDatabaseFailsWithoutHanging() async throws {
+        let outcome = try await FreezegateCLI.run(
             ["migrate", "--database-url", try FreezegateCLI.unreachableURL(), "--connect-timeout", "3"],
             timeLimit: 60
         )

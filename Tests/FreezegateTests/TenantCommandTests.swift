@@ -15,8 +15,8 @@ struct TenantCommandTests {
         try await TestPostgres.shared.makeMigratedDatabase(prefix: "cli")
     }
 
-    private func create(_ tenant: String, paidUntil: String, url: String) throws {
-        let outcome = try FreezegateCLI.tenant(
+    private func create(_ tenant: String, paidUntil: String, url: String) async throws {
+        let outcome = try await FreezegateCLI.tenant(
             ["create", tenant, "--owner-email", "director@\(tenant).example", "--paid-until", paidUntil, "--at", Self.newYear],
             url: url
         )
@@ -25,7 +25,7 @@ struct TenantCommandTests {
 
     @Test func createPrintsTheTenantForPeopleAndJSONForScripts() async throws {
         let url = try await database()
-        let created = try FreezegateCLI.tenant(
+        let created = try await FreezegateCLI.tenant(
             ["create", "acme", "--owner-email", "director@acme.example", "--paid-until", "2027-09-01Z", "--at", Self.newYear],
             url: url
         )
@@ -35,7 +35,7 @@ struct TenantCommandTests {
         #expect(created.stdout.contains("paid until    2027-09-01T00:00:00Z"))
         #expect(created.stdout.contains("owner e-mail  director@acme.example"))
 
-        let status = try FreezegateCLI.tenant(["status", "acme", "--json", "--at", Self.newYear], url: url)
+        let status = try await FreezegateCLI.tenant(["status", "acme", "--json", "--at", Self.newYear], url: url)
         #expect(status.status == 0, "\(status)")
         let object = try #require(try FreezegateCLI.json(status) as? [String: Any])
         let tenant = try #require(object["tenant"] as? [String: Any])
@@ -49,38 +49,38 @@ struct TenantCommandTests {
 
     @Test func listFiltersByStateAndFindsTenantsDueForDeletion() async throws {
         let url = try await database()
-        try create("acme", paidUntil: "2027-09-01Z", url: url)
-        try create("oldschool", paidUntil: "2026-06-01Z", url: url)
-        try create("lapsed", paidUntil: "2026-12-20Z", url: url)
+        try await create("acme", paidUntil: "2027-09-01Z", url: url)
+        try await create("oldschool", paidUntil: "2026-06-01Z", url: url)
+        try await create("lapsed", paidUntil: "2026-12-20Z", url: url)
 
-        let table = try FreezegateCLI.tenant(["list", "--at", Self.newYear], url: url)
+        let table = try await FreezegateCLI.tenant(["list", "--at", Self.newYear], url: url)
         #expect(table.status == 0, "\(table)")
         let lines = table.stdout.split(separator: "\n")
         #expect(lines.first?.hasPrefix("TENANT     STATE    FROZEN FROM") == true)
         #expect(lines.count == 4)
         #expect(lines[1].hasPrefix("acme       active   -"))
 
-        let expired = try FreezegateCLI.tenant(["list", "--state", "expired", "--json", "--at", Self.newYear], url: url)
+        let expired = try await FreezegateCLI.tenant(["list", "--state", "expired", "--json", "--at", Self.newYear], url: url)
         let rows = try #require(try FreezegateCLI.json(expired) as? [[String: Any]])
         #expect(rows.map { $0["tenant"] as? String } == ["lapsed", "oldschool"])
         #expect(rows.allSatisfy { Set($0.keys) == Self.statusKeys })
         #expect(rows[1]["delete_after"] as? String == "2026-07-01T00:00:00Z")
 
         // lapsed: delete_after = 2027-01-19, not yet due on New Year's Day.
-        let due = try FreezegateCLI.tenant(["list", "--due-for-deletion", "--json", "--at", Self.newYear], url: url)
+        let due = try await FreezegateCLI.tenant(["list", "--due-for-deletion", "--json", "--at", Self.newYear], url: url)
         let dueRows = try #require(try FreezegateCLI.json(due) as? [[String: Any]])
         #expect(dueRows.map { $0["tenant"] as? String } == ["oldschool"])
 
-        let empty = try FreezegateCLI.tenant(["list", "--state", "frozen", "--json", "--at", Self.newYear], url: url)
+        let empty = try await FreezegateCLI.tenant(["list", "--state", "frozen", "--json", "--at", Self.newYear], url: url)
         #expect(empty.stdout == "[]\n")
-        let badState = try FreezegateCLI.tenant(["list", "--state", "sleeping"], url: url)
+        let badState = try await FreezegateCLI.tenant(["list", "--state", "sleeping"], url: url)
         #expect(badState.status == 64)
     }
 
     @Test func aRuleViolationNamesTheRuleAndExitsTwo() async throws {
         let url = try await database()
-        try create("acme", paidUntil: "2027-09-01Z", url: url)
-        let tooShort = try FreezegateCLI.tenant(
+        try await create("acme", paidUntil: "2027-09-01Z", url: url)
+        let tooShort = try await FreezegateCLI.tenant(
             [
                 "freeze", "acme", "--from", "2027-06-01Z", "--until", "2027-06-20Z",
                 "--requested-by", "director@acme.example", "--at", Self.newYear,
@@ -92,7 +92,7 @@ struct TenantCommandTests {
         #expect(tooShort.stderr.contains("(SQLSTATE FG002)"))
         #expect(tooShort.stdout.isEmpty)
 
-        let notOwner = try FreezegateCLI.tenant(
+        let notOwner = try await FreezegateCLI.tenant(
             [
                 "freeze", "acme", "--from", "2027-06-01Z", "--until", "2027-07-15Z",
                 "--requested-by", "teacher@acme.example", "--at", Self.newYear, "--json",
@@ -107,15 +107,15 @@ struct TenantCommandTests {
         #expect((error["message"] as? String)?.hasPrefix("rule 1") == true)
 
         // Nothing changed.
-        let status = try FreezegateCLI.tenant(["status", "acme", "--json", "--at", Self.newYear], url: url)
+        let status = try await FreezegateCLI.tenant(["status", "acme", "--json", "--at", Self.newYear], url: url)
         let tenant = (try FreezegateCLI.json(status) as? [String: Any])?["tenant"] as? [String: Any]
         #expect((tenant?["freezes"] as? [Any])?.isEmpty == true)
     }
 
     @Test func freezeCancelUnfreezeAndForceThroughTheSQLFunctions() async throws {
         let url = try await database()
-        try create("school", paidUntil: "2027-09-01Z", url: url)
-        let frozen = try FreezegateCLI.tenant(
+        try await create("school", paidUntil: "2027-09-01Z", url: url)
+        let frozen = try await FreezegateCLI.tenant(
             [
                 "freeze", "school", "--from", "2027-06-01Z", "--until", "2027-08-30Z",
                 "--requested-by", "Director@School.example", "--at", Self.newYear, "--json",
@@ -129,20 +129,20 @@ struct TenantCommandTests {
         // The 90 frozen days inside the paid period move paid_until later by 90 days.
         #expect((report["tenant"] as? [String: Any])?["paid_until"] as? String == "2027-11-30T00:00:00Z")
 
-        let during = try FreezegateCLI.tenant(["status", "school", "--at", "2027-07-01Z"], url: url)
+        let during = try await FreezegateCLI.tenant(["status", "school", "--at", "2027-07-01Z"], url: url)
         #expect(during.stdout.contains("state         frozen"))
         #expect(during.stdout.contains("frozen until  2027-08-30T00:00:00Z"))
         #expect(during.stdout.contains("director@school.example") || during.stdout.contains("Director@School.example"))
 
-        let cancelled = try FreezegateCLI.tenant(["cancel", String(freezeID), "--at", Self.newYear], url: url)
+        let cancelled = try await FreezegateCLI.tenant(["cancel", String(freezeID), "--at", Self.newYear], url: url)
         #expect(cancelled.status == 0, "\(cancelled)")
         #expect(cancelled.stdout.contains("cancelled freeze \(freezeID) of school"))
         #expect(cancelled.stdout.contains("paid until    2027-09-01T00:00:00Z"))
-        let again = try FreezegateCLI.tenant(["cancel", String(freezeID), "--at", Self.newYear], url: url)
+        let again = try await FreezegateCLI.tenant(["cancel", String(freezeID), "--at", Self.newYear], url: url)
         #expect(again.status == 2)
         #expect(again.stderr.contains("FG012"))
 
-        let forced = try FreezegateCLI.tenant(
+        let forced = try await FreezegateCLI.tenant(
             [
                 "freeze", "school", "--force", "--reason", "ticket 4711: flood", "--from", "2027-02-01Z",
                 "--until", "2027-02-10Z", "--at", Self.newYear,
@@ -153,52 +153,52 @@ struct TenantCommandTests {
         #expect(forced.stdout.contains("force-froze school from 2027-02-01T00:00:00Z until 2027-02-10T00:00:00Z"))
         #expect(forced.stdout.contains("reason: ticket 4711: flood"))
 
-        let unfrozen = try FreezegateCLI.tenant(["unfreeze", "school", "--at", "2027-02-05Z"], url: url)
+        let unfrozen = try await FreezegateCLI.tenant(["unfreeze", "school", "--at", "2027-02-05Z"], url: url)
         #expect(unfrozen.status == 0, "\(unfrozen)")
         #expect(unfrozen.stdout.contains("state         active"))
-        let notFrozen = try FreezegateCLI.tenant(["unfreeze", "school", "--at", "2027-02-06Z"], url: url)
+        let notFrozen = try await FreezegateCLI.tenant(["unfreeze", "school", "--at", "2027-02-06Z"], url: url)
         #expect(notFrozen.status == 2)
         #expect(notFrozen.stderr.contains("FG013"))
     }
 
     @Test func payAndAddDomain() async throws {
         let url = try await database()
-        try create("acme", paidUntil: "2027-09-01Z", url: url)
-        let paid = try FreezegateCLI.tenant(["pay", "acme", "--days", "30", "--at", Self.newYear, "--json"], url: url)
+        try await create("acme", paidUntil: "2027-09-01Z", url: url)
+        let paid = try await FreezegateCLI.tenant(["pay", "acme", "--days", "30", "--at", Self.newYear, "--json"], url: url)
         #expect(paid.status == 0, "\(paid)")
         let tenant = (try FreezegateCLI.json(paid) as? [String: Any])?["tenant"] as? [String: Any]
         #expect(tenant?["paid_until"] as? String == "2027-10-01T00:00:00Z")
 
-        let domain = try FreezegateCLI.tenant(["add-domain", "acme", "CRM.Acme-School.example"], url: url)
+        let domain = try await FreezegateCLI.tenant(["add-domain", "acme", "CRM.Acme-School.example"], url: url)
         #expect(domain.status == 0, "\(domain)")
         #expect(domain.stdout.contains("domains       crm.acme-school.example"))
-        let taken = try FreezegateCLI.tenant(["add-domain", "acme", "crm.acme-school.example"], url: url)
+        let taken = try await FreezegateCLI.tenant(["add-domain", "acme", "crm.acme-school.example"], url: url)
         #expect(taken.status == 2)
         #expect(taken.stderr.contains("FG015"))
-        let badDays = try FreezegateCLI.tenant(["pay", "acme", "--days", "0"], url: url)
+        let badDays = try await FreezegateCLI.tenant(["pay", "acme", "--days", "0"], url: url)
         #expect(badDays.status == 2)
         #expect(badDays.stderr.contains("FG014"))
     }
 
     @Test func unknownTenantsAndFreezesExitThree() async throws {
         let url = try await database()
-        let status = try FreezegateCLI.tenant(["status", "nobody"], url: url)
+        let status = try await FreezegateCLI.tenant(["status", "nobody"], url: url)
         #expect(status.status == 3, "\(status)")
         #expect(status.stderr.contains("unknown tenant 'nobody'"))
-        let freeze = try FreezegateCLI.tenant(
+        let freeze = try await FreezegateCLI.tenant(
             ["freeze", "nobody", "--from", "2030-01-01Z", "--until", "2030-03-01Z", "--requested-by", "a@b.example"],
             url: url
         )
         #expect(freeze.status == 3)
         #expect(freeze.stderr.contains("FG010"))
         #expect(freeze.stderr.contains("hint: "))
-        let cancel = try FreezegateCLI.tenant(["cancel", "999999"], url: url)
+        let cancel = try await FreezegateCLI.tenant(["cancel", "999999"], url: url)
         #expect(cancel.status == 3)
         #expect(cancel.stderr.contains("FG011"))
     }
 
-    @Test func anUnreachableDatabaseExitsFourWithoutHanging() throws {
-        let outcome = try FreezegateCLI.run(
+    @Test func anUnreachableDatabaseExitsFourWithoutHanging() async throws {
+        let outcome = try await FreezegateCLI.run(
             ["tenant", "list", "--database-url", try FreezegateCLI.unreachableURL(), "--connect-timeout", "3"],
             timeLimit: 60
         )
@@ -209,21 +209,21 @@ struct TenantCommandTests {
 
     @Test func theDatabaseComesFromDATABASE_URLWhenTheFlagIsAbsent() async throws {
         let url = try await database()
-        let fromEnvironment = try FreezegateCLI.run(["tenant", "list", "--json"], environment: ["DATABASE_URL": url])
+        let fromEnvironment = try await FreezegateCLI.run(["tenant", "list", "--json"], environment: ["DATABASE_URL": url])
         #expect(fromEnvironment.status == 0, "\(fromEnvironment)")
         #expect(fromEnvironment.stdout == "[]\n")
-        let missing = try FreezegateCLI.run(["tenant", "list"])
+        let missing = try await FreezegateCLI.run(["tenant", "list"])
         #expect(missing.status == 64)
         #expect(missing.stderr.contains("missing --database-url"))
     }
 
-    @Test func usageErrorsOfFreeze() throws {
-        let noRequester = try FreezegateCLI.run(
+    @Test func usageErrorsOfFreeze() async throws {
+        let noRequester = try await FreezegateCLI.run(
             ["tenant", "freeze", "acme", "--from", "2030-01-01Z", "--until", "2030-03-01Z", "--database-url", "x"]
         )
         #expect(noRequester.status == 64)
         #expect(noRequester.stderr.contains("missing --requested-by"))
-        let forceWithoutReason = try FreezegateCLI.run(
+        let forceWithoutReason = try await FreezegateCLI.run(
             ["tenant", "freeze", "acme", "--force", "--from", "2030-01-01Z", "--until", "2030-03-01Z", "--database-url", "x"]
         )
         #expect(forceWithoutReason.status == 64)
@@ -232,7 +232,7 @@ struct TenantCommandTests {
 
     @Test func anUnparsableInstantIsReportedAsOtherError() async throws {
         let url = try await database()
-        let outcome = try FreezegateCLI.tenant(["list", "--at", "next tuesday-ish"], url: url)
+        let outcome = try await FreezegateCLI.tenant(["list", "--at", "next tuesday-ish"], url: url)
         #expect(outcome.status == 1, "\(outcome)")
         #expect(outcome.stderr.contains("next tuesday-ish"))
     }
