@@ -12,7 +12,12 @@ enum DemoAPI {
         else {
             return .json(#"{"error":"email and key are required"}"#, status: .badRequest)
         }
-        let token = tokenPrefix + String(email.utf8.reduce(UInt64(1469598103934665603)) { ($0 ^ UInt64($1)) &* 1099511628211 }, radix: 16)
+        let token =
+            tokenPrefix
+            + String(
+                email.utf8.reduce(UInt64(1_469_598_103_934_665_603)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 },
+                radix: 16
+            )
         return .json(DemoJSON.render(.object([("token", .string(token))])))
     }
 

@@ -91,7 +91,8 @@ enum DemoPages {
             title: "Клиенты",
             request: request,
             branch: branch,
-            content: "<table><tr><th>№</th><th>Клиент</th><th>Баланс</th></tr>\n\(rows.joined(separator: "\n"))\n</table>"
+            content:
+                "<table><tr><th>№</th><th>Клиент</th><th>Баланс</th></tr>\n\(rows.joined(separator: "\n"))\n</table>"
         )
     }
 
@@ -103,7 +104,8 @@ enum DemoPages {
             title: "Уроки",
             request: request,
             branch: branch,
-            content: "<table><tr><th>Время</th><th>Предмет</th><th>Педагог</th></tr>\n\(rows.joined(separator: "\n"))\n</table>"
+            content:
+                "<table><tr><th>Время</th><th>Предмет</th><th>Педагог</th></tr>\n\(rows.joined(separator: "\n"))\n</table>"
         )
     }
 

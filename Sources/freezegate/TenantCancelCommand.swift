@@ -19,7 +19,10 @@ struct TenantCancelCommand: AsyncParsableCommand {
                 "SELECT freezegate.cancel_freeze($1::bigint, coalesce($2::timestamptz, now()))",
                 [freezeID, instant.at]
             )
-            let owner = try await database.query("SELECT tenant FROM freezegate.freezes WHERE id = $1::bigint", [freezeID])
+            let owner = try await database.query(
+                "SELECT tenant FROM freezegate.freezes WHERE id = $1::bigint",
+                [freezeID]
+            )
             guard let tenant = try owner.first?.decode(String.self, column: 0) else {
                 throw TenantFailure(kind: .notFound, message: "unknown freeze \(freezeID)", sqlState: "FG011")
             }

@@ -48,7 +48,11 @@ struct TenantDetails: Sendable {
             text += "freezes       -\n"
         } else {
             text += "freezes\n"
-            text += TenantOutput.table(header: TenantFreezeRecord.tableHeader, rows: freezes.map(\.tableRow), indent: "  ")
+            text += TenantOutput.table(
+                header: TenantFreezeRecord.tableHeader,
+                rows: freezes.map(\.tableRow),
+                indent: "  "
+            )
         }
         return text
     }

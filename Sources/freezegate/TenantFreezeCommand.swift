@@ -75,7 +75,9 @@ struct TenantFreezeCommand: AsyncParsableCommand {
             let id = try rows.first?.decode(Int64.self, column: 0)
             let details = try await TenantDetails.fetch(database, tenant: tenant, at: instant.at)
             let freeze = details.freezes.first { $0.id == id }
-            let window = freeze.map { " from \(TenantOutput.instant($0.startsAt)) until \(TenantOutput.instant($0.endsAt))" } ?? ""
+            let window =
+                freeze.map { " from \(TenantOutput.instant($0.startsAt)) until \(TenantOutput.instant($0.endsAt))" }
+                ?? ""
             TenantOperationReport(
                 operation: force ? "force_freeze" : "request_freeze",
                 summary: "\(force ? "force-froze" : "froze") \(tenant)\(window) (freeze \(id.map(String.init) ?? "?"))",

@@ -26,7 +26,9 @@ enum TenantOutput {
             let padded = cells.enumerated().map { index, cell in
                 index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
             }
-            return indent + padded.joined(separator: "  ") + "\n"
+            var text = indent + padded.joined(separator: "  ")
+            while text.last == " " { text.removeLast() }
+            return text + "\n"
         }
         return ([line(header)] + rows.map(line)).joined()
     }

@@ -1,12 +1,16 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The demo CRM as a client sees it: pages per section, the tenant from Host, the JSON API with its
 /// token, webhooks, static files, the echo endpoint, keep-alive and request bodies.
 @Suite("freezegate-demo-crm", .timeLimit(.minutes(2)))
 struct DemoCRMCommandTests {
-    private func get(_ path: String, host: String = "acme.s20.online", on port: Int) throws -> RawHTTPConnection.Response {
+    private func get(
+        _ path: String,
+        host: String = "acme.s20.online",
+        on port: Int
+    ) throws -> RawHTTPConnection.Response {
         let connection = try RawHTTPConnection(port: port)
         try connection.send("GET \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n")
         return try connection.readResponse()

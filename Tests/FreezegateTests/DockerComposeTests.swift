@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// docker-compose.yml must stay valid: checked with Debian's `docker-compose config` when installed
 /// (`.ci/run` installs it; `apt-get install -y docker-compose`). No Docker engine is needed for this.

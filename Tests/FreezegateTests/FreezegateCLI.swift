@@ -3,12 +3,20 @@ import TestSupport
 
 /// Runs the built `freezegate` binary as an operator would, without DATABASE_URL from the test's environment.
 enum FreezegateCLI {
-    static func run(_ arguments: [String], environment: [String: String?] = [:], timeLimit: Double = 120) async throws
+    static func run(
+        _ arguments: [String],
+        environment: [String: String?] = [:],
+        timeLimit: Double = 120
+    ) async throws
         -> ProcessOutcome
     {
         var variables: [String: String?] = ["DATABASE_URL": nil]
         for (name, value) in environment { variables[name] = value }
-        return try await ChildProcess.run([BuiltProducts.freezegate] + arguments, environment: variables, timeLimit: timeLimit)
+        return try await ChildProcess.run(
+            [BuiltProducts.freezegate] + arguments,
+            environment: variables,
+            timeLimit: timeLimit
+        )
     }
 
     /// `freezegate tenant …` against `url`.

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `freezegate migrate` end to end: the built binary against a fresh database (CONTRACT.md §2).
 @Suite("freezegate migrate", .timeLimit(.minutes(3)))

@@ -89,7 +89,8 @@ final class RawHTTPConnection {
     private func readUntil(_ marker: [UInt8]) throws -> Int {
         while true {
             if buffered.count >= marker.count {
-                for start in 0...(buffered.count - marker.count) where Array(buffered[start..<start + marker.count]) == marker {
+                for start in 0...(buffered.count - marker.count)
+                where Array(buffered[start..<start + marker.count]) == marker {
                     return start
                 }
             }
@@ -100,7 +101,9 @@ final class RawHTTPConnection {
     private func fill() throws {
         var chunk = [UInt8](repeating: 0, count: 65536)
         let count = read(descriptor, &chunk, chunk.count)
-        guard count > 0 else { throw Failure(description: "connection closed or timed out (read \(count), errno \(errno))") }
+        guard count > 0 else {
+            throw Failure(description: "connection closed or timed out (read \(count), errno \(errno))")
+        }
         buffered.append(contentsOf: chunk[..<count])
     }
 }

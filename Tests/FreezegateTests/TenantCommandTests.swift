@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `freezegate tenant …` run as a subprocess against a migrated database; every instant is given with
 /// `--at`, so the rules are judged at fixed dates.
@@ -17,7 +17,10 @@ struct TenantCommandTests {
 
     private func create(_ tenant: String, paidUntil: String, url: String) async throws {
         let outcome = try await FreezegateCLI.tenant(
-            ["create", tenant, "--owner-email", "director@\(tenant).example", "--paid-until", paidUntil, "--at", Self.newYear],
+            [
+                "create", tenant, "--owner-email", "director@\(tenant).example", "--paid-until", paidUntil, "--at",
+                Self.newYear,
+            ],
             url: url
         )
         #expect(outcome.status == 0, "\(outcome)")
@@ -26,7 +29,10 @@ struct TenantCommandTests {
     @Test func createPrintsTheTenantForPeopleAndJSONForScripts() async throws {
         let url = try await database()
         let created = try await FreezegateCLI.tenant(
-            ["create", "acme", "--owner-email", "director@acme.example", "--paid-until", "2027-09-01Z", "--at", Self.newYear],
+            [
+                "create", "acme", "--owner-email", "director@acme.example", "--paid-until", "2027-09-01Z", "--at",
+                Self.newYear,
+            ],
             url: url
         )
         #expect(created.status == 0, "\(created)")
@@ -60,18 +66,27 @@ struct TenantCommandTests {
         #expect(lines.count == 4)
         #expect(lines[1].hasPrefix("acme       active   -"))
 
-        let expired = try await FreezegateCLI.tenant(["list", "--state", "expired", "--json", "--at", Self.newYear], url: url)
+        let expired = try await FreezegateCLI.tenant(
+            ["list", "--state", "expired", "--json", "--at", Self.newYear],
+            url: url
+        )
         let rows = try #require(try FreezegateCLI.json(expired) as? [[String: Any]])
         #expect(rows.map { $0["tenant"] as? String } == ["lapsed", "oldschool"])
         #expect(rows.allSatisfy { Set($0.keys) == Self.statusKeys })
         #expect(rows[1]["delete_after"] as? String == "2026-07-01T00:00:00Z")
 
         // lapsed: delete_after = 2027-01-19, not yet due on New Year's Day.
-        let due = try await FreezegateCLI.tenant(["list", "--due-for-deletion", "--json", "--at", Self.newYear], url: url)
+        let due = try await FreezegateCLI.tenant(
+            ["list", "--due-for-deletion", "--json", "--at", Self.newYear],
+            url: url
+        )
         let dueRows = try #require(try FreezegateCLI.json(due) as? [[String: Any]])
         #expect(dueRows.map { $0["tenant"] as? String } == ["oldschool"])
 
-        let empty = try await FreezegateCLI.tenant(["list", "--state", "frozen", "--json", "--at", Self.newYear], url: url)
+        let empty = try await FreezegateCLI.tenant(
+            ["list", "--state", "frozen", "--json", "--at", Self.newYear],
+            url: url
+        )
         #expect(empty.stdout == "[]\n")
         let badState = try await FreezegateCLI.tenant(["list", "--state", "sleeping"], url: url)
         #expect(badState.status == 64)
@@ -164,7 +179,10 @@ struct TenantCommandTests {
     @Test func payAndAddDomain() async throws {
         let url = try await database()
         try await create("acme", paidUntil: "2027-09-01Z", url: url)
-        let paid = try await FreezegateCLI.tenant(["pay", "acme", "--days", "30", "--at", Self.newYear, "--json"], url: url)
+        let paid = try await FreezegateCLI.tenant(
+            ["pay", "acme", "--days", "30", "--at", Self.newYear, "--json"],
+            url: url
+        )
         #expect(paid.status == 0, "\(paid)")
         let tenant = (try FreezegateCLI.json(paid) as? [String: Any])?["tenant"] as? [String: Any]
         #expect(tenant?["paid_until"] as? String == "2027-10-01T00:00:00Z")
@@ -209,7 +227,10 @@ struct TenantCommandTests {
 
     @Test func theDatabaseComesFromDATABASE_URLWhenTheFlagIsAbsent() async throws {
         let url = try await database()
-        let fromEnvironment = try await FreezegateCLI.run(["tenant", "list", "--json"], environment: ["DATABASE_URL": url])
+        let fromEnvironment = try await FreezegateCLI.run(
+            ["tenant", "list", "--json"],
+            environment: ["DATABASE_URL": url]
+        )
         #expect(fromEnvironment.status == 0, "\(fromEnvironment)")
         #expect(fromEnvironment.stdout == "[]\n")
         let missing = try await FreezegateCLI.run(["tenant", "list"])
@@ -224,7 +245,10 @@ struct TenantCommandTests {
         #expect(noRequester.status == 64)
         #expect(noRequester.stderr.contains("missing --requested-by"))
         let forceWithoutReason = try await FreezegateCLI.run(
-            ["tenant", "freeze", "acme", "--force", "--from", "2030-01-01Z", "--until", "2030-03-01Z", "--database-url", "x"]
+            [
+                "tenant", "freeze", "acme", "--force", "--from", "2030-01-01Z", "--until", "2030-03-01Z",
+                "--database-url", "x",
+            ]
         )
         #expect(forceWithoutReason.status == 64)
         #expect(forceWithoutReason.stderr.contains("--force needs --reason"))
