@@ -43,7 +43,12 @@ struct TenantStatus: Sendable {
     /// The status of one tenant; an unknown key fails with exit code 3.
     static func fetchOne(_ connection: PostgresConnection, tenant: String, at: String?) async throws -> TenantStatus {
         guard let status = try await fetch(connection, at: at, tenant: tenant).first else {
-            throw TenantFailure(kind: .notFound, message: "unknown tenant '\(tenant)'", sqlState: "FG010")
+            throw TenantFailure(
+                kind: .notFound,
+                message: "unknown tenant '\(tenant)'",
+                hint: "List the tenants with: freezegate tenant list",
+                sqlState: "FG010"
+            )
         }
         return status
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `scripts/demo.sh --smoke` end to end with the binaries of this build: cluster, migrate, seed, demo CRM
 /// (and, once `freezegate serve` exists, the gateway: frozen blocked, active forwarded), then a clean stop.
