@@ -39,6 +39,7 @@ COPY --from=build /staging/swift/ /usr/lib/swift/linux/
 COPY --from=build /staging/bin/ /usr/local/bin/
 # `freezegate migrate` looks for its migrations here (among other places).
 COPY --from=build /src/sql/ /usr/share/freezegate/sql/
+ENV LD_LIBRARY_PATH=/usr/lib/swift/linux
 USER freezegate
 EXPOSE 8080 9090 8081
 # Configuration through the environment: DATABASE_URL (libpq URI or key=value string).
