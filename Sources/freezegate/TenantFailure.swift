@@ -36,7 +36,7 @@ struct TenantFailure: Error {
         }
         if error.isConnectionError {
             let verb = error.kind == .connectionLost ? "lost the connection to" : "cannot connect to"
-            self.init(kind: .databaseUnreachable, message: "\(verb) the database: \(Self.firstLine(error.message))")
+            self.init(kind: .databaseUnreachable, message: "\(verb) the database: \(Self.oneLine(error.message))")
             return
         }
         let state = error.sqlState ?? ""
@@ -48,7 +48,7 @@ struct TenantFailure: Error {
         } else {
             kind = .other
         }
-        self.init(kind: kind, message: Self.firstLine(error.message), hint: error.hint, sqlState: error.sqlState)
+        self.init(kind: kind, message: Self.oneLine(error.message), hint: error.hint, sqlState: error.sqlState)
     }
 
     /// The lines written to stderr: the message (the SQL names the rule), its SQLSTATE, then the hint.
@@ -71,7 +71,8 @@ struct TenantFailure: Error {
         ]
     }
 
-    private static func firstLine(_ text: String) -> String {
+    /// Multi-line libpq messages (e.g. a refused connection) as one line.
+    private static func oneLine(_ text: String) -> String {
         text.trimmingCharacters(in: .whitespacesAndNewlines)
             .split(separator: "\n", omittingEmptySubsequences: true)
             .map { $0.trimmingCharacters(in: .whitespaces) }
