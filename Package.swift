@@ -102,6 +102,17 @@ let package = Package(
             ],
             path: "bench/Sources/LiveStateBench"
         ),
+        // A small stand-in for the CRM (AlfaCRM path layout) for the demo, docker-compose and end-to-end tests.
+        .executableTarget(
+            name: "freezegate-demo-crm",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Sources/DemoCRM"
+        ),
         // Test-only helpers: a throwaway PostgreSQL cluster, recording upstream servers, raw sockets.
         .target(
             name: "TestSupport",
@@ -143,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "FreezegateTests",
             dependencies: [
-                "freezegate", "TestSupport", "Postgres", "Gate", "TenantState", "Proxy",
+                "freezegate", "freezegate-demo-crm", "TestSupport", "Postgres", "Gate", "TenantState", "Proxy",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -6,7 +6,8 @@ struct FreezeGateCommand: AsyncParsableCommand {
         commandName: "freezegate",
         abstract: "A tenant-freeze gateway in front of a multi-tenant education CRM.",
         subcommands: [
-            ServeCommand.self, MigrateCommand.self, CheckConfigCommand.self, ClassifyCommand.self,
+            ServeCommand.self, MigrateCommand.self, TenantCommand.self, CheckConfigCommand.self,
+            ClassifyCommand.self,
         ]
     )
 }

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import Postgres
+
+/// An error of a `freezegate tenant` subcommand, with the exit code that tells scripts what went wrong.
+struct TenantFailure: Error {
+    /// What went wrong, as the exit code documents it.
+    enum Kind: Int32 {
+        case other = 1
+        case ruleViolation = 2
+        case notFound = 3
+        case databaseUnreachable = 4
+    }
+
+    var kind: Kind
+    var message: String
+    var hint: String?
+    var sqlState: String?
+
+    init(kind: Kind, message: String, hint: String? = nil, sqlState: String? = nil) {
+        self.kind = kind
+        self.message = message
+        self.hint = hint
+        self.sqlState = sqlState
+    }
+
+    /// Classifies any error: connection failures → 4, FG010/FG011 → 3, other `FG` SQLSTATEs → 2, else 1.
+    init(_ error: any Error) {
+        if let failure = error as? TenantFailure {
+            self = failure
+            return
+        }
+        guard let error = error as? PostgresError else {
+            self.init(kind: .other, message: "\(error)")
+            return
+        }
+        if error.isConnectionError {
+            let verb = error.kind == .connectionLost ? "lost the connection to" : "cannot connect to"
+            self.init(kind: .databaseUnreachable, message: "\(verb) the database: \(Self.oneLine(error.message))")
+            return
+        }
+        let state = error.sqlState ?? ""
+        let kind: Kind
+        if state == "FG010" || state == "FG011" {
+            kind = .notFound
+        } else if state.hasPrefix("FG") {
+            kind = .ruleViolation
+        } else {
+            kind = .other
+        }
+        self.init(kind: kind, message: Self.oneLine(error.message), hint: error.hint, sqlState: error.sqlState)
+    }
+
+    /// The lines written to stderr: the message (the SQL names the rule), its SQLSTATE, then the hint.
+    var humanText: String {
+        var text = "error: \(message)"
+        if let sqlState { text += " (SQLSTATE \(sqlState))" }
+        text += "\n"
+        if let hint, !hint.isEmpty { text += "hint: \(hint)\n" }
+        return text
+    }
+
+    var jsonObject: [String: Any] {
+        [
+            "error": [
+                "exit_code": Int(kind.rawValue),
+                "message": message,
+                "hint": hint as Any? ?? NSNull(),
+                "sqlstate": sqlState as Any? ?? NSNull(),
+            ] as [String: Any]
+        ]
+    }
+
+    /// Multi-line libpq messages (e.g. a refused connection) as one line.
+    private static func oneLine(_ text: String) -> String {
+        text.trimmingCharacters(in: .whitespacesAndNewlines)
+            .split(separator: "\n", omittingEmptySubsequences: true)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .joined(separator: " ")
+    }
+}
