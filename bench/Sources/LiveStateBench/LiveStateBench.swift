@@ -11,7 +11,16 @@ import TestSupport
 /// transactions the gateway causes in steady state.
 @main
 struct LiveStateBench {
-    static func main() async throws {
+    static func main() async {
+        do {
+            try await run()
+        } catch {
+            print("bench failed: \(error)")
+            exit(1)
+        }
+    }
+
+    static func run() async throws {
         let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
         let tenantCount = arguments.first ?? 100_000
         let toggles = arguments.dropFirst().first ?? 60
@@ -32,6 +41,7 @@ struct LiveStateBench {
 
         print("seeding \(tenantCount) tenants, \(tenantCount * 2) freezes, \(tenantCount / 4) domains ...")
         try await admin.execute(Self.seedSQL(tenantCount))
+        try await admin.execute("VACUUM ANALYZE")
         try await admin.query(
             "SELECT freezegate.create_tenant('toggle', 'owner@toggle.example', now() + interval '1 year')"
         )
@@ -121,6 +131,8 @@ struct LiveStateBench {
         // 4. Steady state: lookups only, no changes; count the database's transactions meanwhile.
         let transactionsSQL =
             "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()"
+        // Backends report their statistics about once a second: let the earlier changes' counts land.
+        try await Task.sleep(for: .seconds(2))
         try await admin.query("SELECT pg_stat_clear_snapshot()")
         let xactBefore = try await admin.query(transactionsSQL)[0].decode(Int64.self, column: 0)
         let lookups = 1_000_000
@@ -133,7 +145,7 @@ struct LiveStateBench {
             }
         }
         let lookupTime = ContinuousClock.now - lookupStarted
-        try await Task.sleep(for: .seconds(1))  // statistics are reported by backends with a delay
+        try await Task.sleep(for: .seconds(2))  // statistics are reported by backends with a delay
         try await admin.query("SELECT pg_stat_clear_snapshot()")
         let xactAfter = try await admin.query(transactionsSQL)[0].decode(Int64.self, column: 0)
         print("")
@@ -171,7 +183,6 @@ struct LiveStateBench {
                'owner' || i || '@school' || i || '.example', interval '45 days'
         FROM generate_series(1, \(tenants)) AS i;
         SET session_replication_role = origin;
-        VACUUM ANALYZE;
         """
     }
 
