@@ -76,7 +76,9 @@ struct LiveStateBench {
                 applyTimes.append(ContinuousClock.now - applyStarted)
                 precondition(applied.count == snapshot.count)
             }
-            print("one tenant applied to the snapshot: median \(Self.ms(Self.percentile(applyTimes, 0.5))) ms")
+            print(
+                "one tenant applied to the snapshot: median \(Self.microseconds(Self.percentile(applyTimes, 0.5))) µs"
+            )
         }
 
         // 2. Commit-to-effect latency over freeze/unfreeze toggles.
@@ -146,8 +148,10 @@ struct LiveStateBench {
         // 4. Steady state: lookups only, no changes; count the database's transactions meanwhile.
         let transactionsSQL =
             "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()"
-        // Backends report their statistics about once a second: let the earlier changes' counts land.
-        try await Task.sleep(for: .seconds(2))
+        // An idle backend reports its statistics within 10 s (PGSTAT_IDLE_INTERVAL): let the earlier
+        // changes' counts land first.
+        try await Task.sleep(for: .seconds(11))
+        let syncQueriesBefore = sync.cache.statistics.fullLoads + sync.cache.statistics.incrementalReloads
         try await admin.query("SELECT pg_stat_clear_snapshot()")
         let xactBefore = try await admin.query(transactionsSQL)[0].decode(Int64.self, column: 0)
         let lookups = 1_000_000
@@ -160,13 +164,16 @@ struct LiveStateBench {
             }
         }
         let lookupTime = ContinuousClock.now - lookupStarted
-        try await Task.sleep(for: .seconds(2))  // statistics are reported by backends with a delay
+        let syncQueries = sync.cache.statistics.fullLoads + sync.cache.statistics.incrementalReloads - syncQueriesBefore
+        let idleStarted = ContinuousClock.now
+        try await Task.sleep(for: .seconds(11))  // statistics are reported by idle backends within 10 s
+        let window = ContinuousClock.now - idleStarted + lookupTime
         try await admin.query("SELECT pg_stat_clear_snapshot()")
         let xactAfter = try await admin.query(transactionsSQL)[0].decode(Int64.self, column: 0)
         print("")
         print("## steady state")
         print(
-            "\(lookups) snapshot lookups + condition(at:) in \(Self.ms(lookupTime)) ms (\(frozenSeen) frozen); database transactions meanwhile (lookups, then 2 s idle): \(xactAfter - xactBefore - 2) (excluding the 2 statistics queries; an idle listener sends a heartbeat SELECT 1 every 5 s)"
+            "\(lookups) snapshot lookups + condition(at:) in \(Self.ms(lookupTime)) ms (\(frozenSeen) frozen); snapshot queries by the sync meanwhile: \(syncQueries); database transactions counted by pg_stat_database in the \(Self.ms(window)) ms window (lookups, then idle): \(xactAfter - xactBefore), including the bench's own statistics statements and the listener's idle heartbeat (one SELECT 1 per 5 s); backends flush these counters lazily"
         )
         print("statistics: \(sync.cache.statistics)")
 
@@ -215,6 +222,11 @@ struct LiveStateBench {
         guard !sorted.isEmpty else { return .zero }
         let rank = Int((fraction * Double(sorted.count)).rounded(.up)) - 1
         return sorted[min(sorted.count - 1, max(0, rank))]
+    }
+
+    static func microseconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        return String(format: "%.0f", Double(seconds) * 1e6 + Double(attoseconds) / 1e12)
     }
 
     static func ms(_ duration: Duration) -> String {
