@@ -7,7 +7,8 @@ import ServiceLifecycle
 ///
 /// One session is: the listener connects and `LISTEN`s (confirmed), then a second connection loads
 /// the full snapshot, then the cache is ready, then announced tenant keys are coalesced for a short
-/// window and reloaded in batches. Because `LISTEN` comes first, a change committed while the full
+/// window and reloaded in batches: the first change after a quiet spell is reloaded at once, and in a
+/// burst reloads start at most once per `coalescingWindow`, each taking every key announced meanwhile. Because `LISTEN` comes first, a change committed while the full
 /// load runs is announced to the listener and reloaded afterwards; it cannot fall between the two.
 /// Any failure (listener lost or heartbeat unanswered, query failed) ends the session; the next one
 /// starts after an exponential backoff with jitter, `LISTEN` first again, then a full resync, which
@@ -136,14 +137,21 @@ public final class TenantStateSync: Service, Sendable {
 
         let continuousClock = ContinuousClock()
         var nextResync = continuousClock.now.advanced(by: self.configuration.fullResyncInterval)
+        var lastReloadStarted: ContinuousClock.Instant?
         for await _ in inbox.wakeUps {
             if Task.isCancelled { return }
             if let failure = inbox.listenerFailure { throw failure }
             if inbox.pendingKeyCount > 0 {
-                if inbox.pendingKeyCount < self.configuration.maximumBatchSize {
-                    try await Task.sleep(for: self.configuration.coalescingWindow)
+                // The first change after a quiet spell is reloaded at once; in a burst, reloads start
+                // at most once per coalescing window, and the keys announced meanwhile share one query.
+                if let lastReloadStarted, inbox.pendingKeyCount < self.configuration.maximumBatchSize {
+                    let earliest = lastReloadStarted.advanced(by: self.configuration.coalescingWindow)
+                    if continuousClock.now < earliest {
+                        try await Task.sleep(until: earliest, clock: continuousClock)
+                    }
                 }
                 if let failure = inbox.listenerFailure { throw failure }
+                lastReloadStarted = continuousClock.now
                 try await self.reload(inbox.takeKeys(), connection)
             }
             if continuousClock.now >= nextResync {

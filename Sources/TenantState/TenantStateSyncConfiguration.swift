@@ -8,7 +8,8 @@ public struct TenantStateSyncConfiguration: Sendable {
     public var database: PostgresConfiguration
     /// The channel the SQL model announces changed tenant keys on.
     public var channel: String
-    /// How long to collect notifications after the first one before reloading their tenants in one query.
+    /// The least time between the starts of two reloads for notifications: the first change after a
+    /// quiet spell is reloaded at once; during a burst the keys announced within a window share one query.
     public var coalescingWindow: Duration
     /// The most tenant keys in one `snapshot_tenants(keys, at)` query; a pending set this large is
     /// reloaded at once, without waiting for the coalescing window.

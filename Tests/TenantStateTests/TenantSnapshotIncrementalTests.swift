@@ -48,6 +48,43 @@ import Testing
         }
     }
 
+    @Test func chainedChangesMatchApplyingAcrossOverlayFolds() {
+        var generator = SystemRandomNumberGenerator()
+        let keys = (0..<3000).map { "k\($0)" }
+        let domainPool = (0..<2000).map { "d\($0).example" }
+        var holders: [String: String] = [:]  // domain → key, unique as in SQL
+        func record(_ key: String, paid: Int) -> TenantRecord {
+            var domains: [String] = []
+            if Int.random(in: 0..<3, using: &generator) == 0,
+                let domain = domainPool.randomElement(using: &generator), holders[domain] == nil
+            {
+                holders[domain] = key
+                domains.append(domain)
+            }
+            return TenantRecord(key: key, paidUntil: self.paidUntil.addingTimeInterval(Double(paid)), domains: domains)
+        }
+        var reference = TenantSnapshot(records: keys.prefix(2000).map { record($0, paid: 0) }, loadedAt: self.loadedAt)
+        var incremental = reference
+        var folded = false
+        var previousOverlay = 0
+        for round in 1...12 {
+            let changed = Set((0..<700).compactMap { _ in keys.randomElement(using: &generator) })
+            for key in changed {
+                for domain in reference.record(forKey: key)?.domains ?? [] { holders[domain] = nil }
+            }
+            let removals = Set(changed.filter { _ in Int.random(in: 0..<4, using: &generator) == 0 })
+            let upserts = changed.subtracting(removals).map { record($0, paid: round) }
+            let at = self.loadedAt.addingTimeInterval(Double(round))
+            reference = reference.applying(upserts: upserts, removals: removals, loadedAt: at)
+            incremental = incremental.applyingIncrementally(upserts: upserts, removals: removals, loadedAt: at)
+            self.expectSame(reference, incremental, domains: domainPool)
+            self.expectSame(incremental, reference, domains: [])
+            if incremental.overlayCount < previousOverlay { folded = true }
+            previousOverlay = incremental.overlayCount
+        }
+        #expect(folded)
+    }
+
     @Test func removedTenantTakesItsDomainsAlong() {
         let original = TenantSnapshot(
             records: [TenantRecord(key: "acme", paidUntil: self.paidUntil, domains: ["crm.acme.example"])],

@@ -11,7 +11,16 @@ import TestSupport
 /// transactions the gateway causes in steady state.
 @main
 struct LiveStateBench {
-    static func main() async throws {
+    static func main() async {
+        do {
+            try await run()
+        } catch {
+            print("bench failed: \(error)")
+            exit(1)
+        }
+    }
+
+    static func run() async throws {
         let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
         let tenantCount = arguments.first ?? 100_000
         let toggles = arguments.dropFirst().first ?? 60
@@ -32,6 +41,7 @@ struct LiveStateBench {
 
         print("seeding \(tenantCount) tenants, \(tenantCount * 2) freezes, \(tenantCount / 4) domains ...")
         try await admin.execute(Self.seedSQL(tenantCount))
+        try await admin.execute("VACUUM ANALYZE")
         try await admin.query(
             "SELECT freezegate.create_tenant('toggle', 'owner@toggle.example', now() + interval '1 year')"
         )
@@ -57,10 +67,27 @@ struct LiveStateBench {
             "resident memory:             \(rssBefore / 1024) MiB before, \(rssAfter / 1024) MiB after, peak \(Self.memory("VmHWM") / 1024) MiB"
         )
 
+        // The cost of applying one changed tenant to the whole snapshot (copy-on-write of its tables).
+        if let snapshot = sync.cache.currentSnapshot(), let one = snapshot.record(forKey: "t1") {
+            var applyTimes: [Duration] = []
+            for _ in 0..<20 {
+                let applyStarted = ContinuousClock.now
+                let applied = snapshot.applyingIncrementally(upserts: [one], removals: [], loadedAt: Date())
+                applyTimes.append(ContinuousClock.now - applyStarted)
+                precondition(applied.count == snapshot.count)
+            }
+            print(
+                "one tenant applied to the snapshot: median \(Self.microseconds(Self.percentile(applyTimes, 0.5))) µs"
+            )
+        }
+
         // 2. Commit-to-effect latency over freeze/unfreeze toggles.
         var fromCommit: [Duration] = []
         var fromSend: [Duration] = []
         for toggle in 0..<toggles {
+            // Changes 100 ms apart, as ops make them: back to back they would meet the burst throttle
+            // (one reload start per coalescing window, 20 ms) and measure it instead.
+            try await Task.sleep(for: .milliseconds(100))
             let freeze = toggle % 2 == 0
             let sent = ContinuousClock.now
             if freeze {
@@ -121,6 +148,10 @@ struct LiveStateBench {
         // 4. Steady state: lookups only, no changes; count the database's transactions meanwhile.
         let transactionsSQL =
             "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()"
+        // An idle backend reports its statistics within 10 s (PGSTAT_IDLE_INTERVAL): let the earlier
+        // changes' counts land first.
+        try await Task.sleep(for: .seconds(11))
+        let syncQueriesBefore = sync.cache.statistics.fullLoads + sync.cache.statistics.incrementalReloads
         try await admin.query("SELECT pg_stat_clear_snapshot()")
         let xactBefore = try await admin.query(transactionsSQL)[0].decode(Int64.self, column: 0)
         let lookups = 1_000_000
@@ -133,13 +164,16 @@ struct LiveStateBench {
             }
         }
         let lookupTime = ContinuousClock.now - lookupStarted
-        try await Task.sleep(for: .seconds(1))  // statistics are reported by backends with a delay
+        let syncQueries = sync.cache.statistics.fullLoads + sync.cache.statistics.incrementalReloads - syncQueriesBefore
+        let idleStarted = ContinuousClock.now
+        try await Task.sleep(for: .seconds(11))  // statistics are reported by idle backends within 10 s
+        let window = ContinuousClock.now - idleStarted + lookupTime
         try await admin.query("SELECT pg_stat_clear_snapshot()")
         let xactAfter = try await admin.query(transactionsSQL)[0].decode(Int64.self, column: 0)
         print("")
         print("## steady state")
         print(
-            "\(lookups) snapshot lookups + condition(at:) in \(Self.ms(lookupTime)) ms (\(frozenSeen) frozen); database transactions meanwhile: \(xactAfter - xactBefore - 2) (excluding the 2 statistics queries)"
+            "\(lookups) snapshot lookups + condition(at:) in \(Self.ms(lookupTime)) ms (\(frozenSeen) frozen); snapshot queries by the sync meanwhile: \(syncQueries); database transactions counted by pg_stat_database in the \(Self.ms(window)) ms window (lookups, then idle): \(xactAfter - xactBefore), including the bench's own statistics statements and the listener's idle heartbeat (one SELECT 1 per 5 s); backends flush these counters lazily"
         )
         print("statistics: \(sync.cache.statistics)")
 
@@ -171,7 +205,6 @@ struct LiveStateBench {
                'owner' || i || '@school' || i || '.example', interval '45 days'
         FROM generate_series(1, \(tenants)) AS i;
         SET session_replication_role = origin;
-        VACUUM ANALYZE;
         """
     }
 
@@ -189,6 +222,11 @@ struct LiveStateBench {
         guard !sorted.isEmpty else { return .zero }
         let rank = Int((fraction * Double(sorted.count)).rounded(.up)) - 1
         return sorted[min(sorted.count - 1, max(0, rank))]
+    }
+
+    static func microseconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        return String(format: "%.0f", Double(seconds) * 1e6 + Double(attoseconds) / 1e12)
     }
 
     static func ms(_ duration: Duration) -> String {
