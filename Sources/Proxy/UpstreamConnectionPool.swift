@@ -1,6 +1,6 @@
+import Metrics
 import NIOCore
 import NIOHTTP1
-import Metrics
 import NIOPosix
 
 /// Keep-alive connections to the upstream for one event loop. Every client connection on that

@@ -2,7 +2,8 @@
 /// (`--print-config`); secrets are masked before they reach here.
 enum EffectiveConfiguration {
     static func yaml(_ entries: [ConfigurationEntry]) -> String {
-        var out = "# freezegate serve: effective configuration (precedence: flag > environment > config file > default)\n"
+        var out =
+            "# freezegate serve: effective configuration (precedence: flag > environment > config file > default)\n"
         for entry in entries {
             out += "\(entry.key): \(render(entry.value))  # \(entry.source)\n"
         }

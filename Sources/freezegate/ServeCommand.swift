@@ -33,7 +33,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("admin-listen"),
-        help: "Admin listener (/healthz, /readyz, /metrics), HOST:PORT (env FREEZEGATE_ADMIN_LISTEN; default 127.0.0.1:9090)."
+        help:
+            "Admin listener (/healthz, /readyz, /metrics), HOST:PORT (env FREEZEGATE_ADMIN_LISTEN; default 127.0.0.1:9090)."
     )
     var adminListen: String?
 
@@ -49,7 +50,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("trusted-proxy"), help: "CIDR of a proxy whose X-Forwarded-* are kept (repeatable).")
     var trustedProxies: [String] = []
 
-    @Option(name: .customLong("client-header-timeout"), help: "Seconds to receive a request head (408 after; default 10).")
+    @Option(
+        name: .customLong("client-header-timeout"),
+        help: "Seconds to receive a request head (408 after; default 10)."
+    )
     var clientHeaderTimeout: Double?
 
     @Option(
@@ -76,7 +80,10 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var upstreamIdleTimeout: Double?
 
-    @Option(name: .customLong("tunnel-idle-timeout"), help: "Seconds a silent WebSocket tunnel stays open (default 300).")
+    @Option(
+        name: .customLong("tunnel-idle-timeout"),
+        help: "Seconds a silent WebSocket tunnel stays open (default 300)."
+    )
     var tunnelIdleTimeout: Double?
 
     @Option(name: .customLong("drain-timeout"), help: "Seconds requests in flight may take after SIGTERM (default 20).")
@@ -127,7 +134,13 @@ struct ServeCommand: AsyncParsableCommand {
             return value
         }
         /// Flag, else environment variable, else default; records the entry.
-        func pick(_ key: String, flag: String, _ flagValue: String?, env: String, default fallback: String?)
+        func pick(
+            _ key: String,
+            flag: String,
+            _ flagValue: String?,
+            env: String,
+            default fallback: String?
+        )
             -> (value: String?, source: ConfigurationSource)
         {
             if let flagValue { return (flagValue, .flag(flag)) }
@@ -224,7 +237,8 @@ struct ServeCommand: AsyncParsableCommand {
             ? .flag("trusted-proxy") : (configPick.value != nil ? .configFile(configPick.value ?? "") : .builtIn)
         for text in trustedTexts {
             guard let block = CIDRBlock(text) else {
-                let origin = self.trustedProxies.isEmpty ? "\(Self.name(configPick.source)): trusted_proxies" : "--trusted-proxy"
+                let origin =
+                    self.trustedProxies.isEmpty ? "\(Self.name(configPick.source)): trusted_proxies" : "--trusted-proxy"
                 throw ValidationError("\(origin): '\(text)' is not a CIDR block")
             }
             trusted.append(block)

@@ -74,6 +74,19 @@ struct MetricsScrapeTests {
             #expect(!line.contains("/company"), "\(line)")
         }
         await open.close()
+
+        // A change in PostgreSQL arrives as a notification and is applied to the snapshot.
+        let applied = "freezegate_notifications_applied_total"
+        let appliedBefore = Self.value(applied, in: after)
+        try await harness.database.execute("SELECT freezegate.record_payment('acme', 30);")
+        try await harness.waitUntil("the notification is counted") {
+            stateMetrics.update(cache: harness.sync.cache, now: Date())
+            let text = prometheus.render()
+            return Self.value(applied, in: text) >= appliedBefore + 1
+                && Self.value("freezegate_notifications_received_total", in: text) >= 1
+        }
+        #expect(after.contains("freezegate_database_reconnects_total "))
+        #expect(after.contains("freezegate_database_connected "))
     }
 
     @Test func upstreamErrorsAreCountedByKind() async throws {

@@ -100,7 +100,9 @@ import Testing
 
     @Test func reloadedTemplatesAreUsed() throws {
         let fixture = try fixture(initial: Self.blocking)
-        let template = URL(fileURLWithPath: fixture.path).deletingLastPathComponent().appendingPathComponent("ru.mustache")
+        let template = URL(fileURLWithPath: fixture.path).deletingLastPathComponent().appendingPathComponent(
+            "ru.mustache"
+        )
         try "<p>first {{tenant}}</p>".write(to: template, atomically: true, encoding: .utf8)
         try fixture.write(Self.blocking + "template:\n  html_ru: ru.mustache\n")
         #expect((try? fixture.reloader.reload().get()) != nil)

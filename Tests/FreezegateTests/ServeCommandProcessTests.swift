@@ -26,7 +26,11 @@ struct ServeCommandProcessTests {
         )
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(!outcome.stdout.contains("hunter2"))
-        #expect(outcome.stdout.contains("database_url: \"host=/run/pg dbname=crm password=****\"  # environment DATABASE_URL"))
+        #expect(
+            outcome.stdout.contains(
+                "database_url: \"host=/run/pg dbname=crm password=****\"  # environment DATABASE_URL"
+            )
+        )
         #expect(outcome.stdout.contains("listen: \"127.0.0.1:18081\"  # flag --listen"))
         #expect(outcome.stdout.contains("admin_listen: \"127.0.0.1:9090\"  # default"))
         #expect(outcome.stdout.contains("base_domains: [\"file.example\"]  # config file \(profile)"))
@@ -58,7 +62,11 @@ struct ServeCommandProcessTests {
             environment: ["FREEZEGATE_CONFIG": "/nonexistent/profile.yaml"],
             named: "FREEZEGATE_CONFIG"
         ),
-        BadInput(arguments: Self.required, environment: ["FREEZEGATE_LOG_FORMAT": "xml"], named: "FREEZEGATE_LOG_FORMAT"),
+        BadInput(
+            arguments: Self.required,
+            environment: ["FREEZEGATE_LOG_FORMAT": "xml"],
+            named: "FREEZEGATE_LOG_FORMAT"
+        ),
         BadInput(arguments: Self.required + ["--log-format", "xml"], named: "--log-format"),
         BadInput(arguments: ["--database-url", "x"], named: "--upstream"),
         BadInput(arguments: ["--upstream", "http://127.0.0.1:8000"], named: "--database-url"),

@@ -21,7 +21,9 @@ import Testing
 
     /// A profile file with base domains and trusted proxies, in a fresh folder.
     func profileFile(_ yaml: String) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("serve-settings-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "serve-settings-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let path = folder.appendingPathComponent("profile.yaml").path
         try yaml.write(toFile: path, atomically: true, encoding: .utf8)
@@ -114,7 +116,10 @@ import Testing
         (["--upstream", "http://127.0.0.1:1"], ["FREEZEGATE_LOG_FORMAT": "xml"], "FREEZEGATE_LOG_FORMAT"),
         (["--upstream", "http://127.0.0.1:1", "--log-level", "loud"], [:], "--log-level"),
         (["--upstream", "http://127.0.0.1:1"], ["FREEZEGATE_BASE_DOMAINS": "bad domain"], "FREEZEGATE_BASE_DOMAINS"),
-        (["--upstream", "http://127.0.0.1:1"], ["FREEZEGATE_CONFIG": "/nonexistent/profile.yaml"], "FREEZEGATE_CONFIG"),
+        (
+            ["--upstream", "http://127.0.0.1:1"], ["FREEZEGATE_CONFIG": "/nonexistent/profile.yaml"],
+            "FREEZEGATE_CONFIG"
+        ),
     ])
     func aBadValueIsNamedByWhereItCameFrom(arguments: [String], environment: [String: String], named: String) throws {
         let error = #expect(throws: ValidationError.self) {

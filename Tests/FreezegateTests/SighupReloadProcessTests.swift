@@ -47,7 +47,11 @@ struct SighupReloadProcessTests {
         let address = try SocketAddress(ipAddress: "127.0.0.1", port: port)
         let admin = try SocketAddress(ipAddress: "127.0.0.1", port: adminPort)
         do {
-            func get(_ target: String, host: String = "school.s20.online", at address: SocketAddress) async throws -> Int? {
+            func get(
+                _ target: String,
+                host: String = "school.s20.online",
+                at address: SocketAddress
+            ) async throws -> Int? {
                 let request = "GET \(target) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n"
                 let exchange = try await RawHTTPConnection.exchange(request, with: address, group: group)
                 return exchange.responses.first?.status
@@ -98,7 +102,11 @@ struct SighupReloadProcessTests {
             let logLines = outcome.stderr.split(separator: "\n").compactMap {
                 try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
             }
-            #expect(logLines.contains { $0["message"] as? String == "profile reloaded" && $0["level"] as? String == "notice" })
+            #expect(
+                logLines.contains {
+                    $0["message"] as? String == "profile reloaded" && $0["level"] as? String == "notice"
+                }
+            )
             #expect(
                 logLines.contains {
                     $0["message"] as? String == "profile reload failed, keeping the previous profile"
