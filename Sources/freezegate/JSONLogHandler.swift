@@ -33,19 +33,36 @@ struct JSONLogHandler: LogHandler {
 
     /// A handler writing to standard output (the access log) or standard error (everything else).
     static func standardOutput(label: String) -> JSONLogHandler {
-        JSONLogHandler(label: label, sink: JSONLogHandler.writer(for: FileHandle.standardOutput))
+        JSONLogHandler(label: label, sink: JSONLogHandler.writer(for: STDOUT_FILENO))
     }
 
     static func standardError(label: String) -> JSONLogHandler {
-        JSONLogHandler(label: label, sink: JSONLogHandler.writer(for: FileHandle.standardError))
+        JSONLogHandler(label: label, sink: JSONLogHandler.writer(for: STDERR_FILENO))
     }
 
     private static let writeLock = Mutex(())
 
-    private static func writer(for handle: FileHandle) -> Sink {
+    /// Writes each line with `write(2)` under a process-wide lock, so lines of concurrent loggers
+    /// never interleave; a failed write (a closed pipe) drops the line instead of crashing.
+    private static func writer(for descriptor: Int32) -> Sink {
         { line in
-            // One write per line under a process-wide lock: lines of concurrent loggers never interleave.
-            JSONLogHandler.writeLock.withLock { _ in handle.write(Data(line.utf8)) }
+            let bytes = Array(line.utf8)
+            JSONLogHandler.writeLock.withLock { _ in
+                bytes.withUnsafeBytes { buffer in
+                    guard let base = buffer.baseAddress else { return }
+                    var offset = 0
+                    while offset < buffer.count {
+                        let written = write(descriptor, base + offset, buffer.count - offset)
+                        if written > 0 {
+                            offset += written
+                        } else if written < 0 && errno == EINTR {
+                            continue
+                        } else {
+                            return
+                        }
+                    }
+                }
+            }
         }
     }
 
