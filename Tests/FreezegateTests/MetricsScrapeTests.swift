@@ -43,7 +43,7 @@ struct MetricsScrapeTests {
             #expect(try await harness.send("/customer/1/schedule", host: "acme.s20.online")?.status == 200)
         }
         // A keep-alive client connection stays open while we scrape.
-        let open = try await RawHTTPConnection.connect(to: harness.proxyAddress, group: harness.group)
+        let open = try await TestSupport.RawHTTPConnection.connect(to: harness.proxyAddress, group: harness.group)
         try await open.send("GET /customer/1/x HTTP/1.1\r\nHost: acme.s20.online\r\n\r\n")
         #expect(await open.waitForResponses(1).first?.status == 200)
 
@@ -108,7 +108,7 @@ struct MetricsScrapeTests {
             logger: logger
         )
         let address = try await proxy.start()
-        let exchange = try await RawHTTPConnection.exchange(
+        let exchange = try await TestSupport.RawHTTPConnection.exchange(
             "GET / HTTP/1.1\r\nHost: acme.s20.online\r\nConnection: close\r\n\r\n",
             with: address,
             group: group

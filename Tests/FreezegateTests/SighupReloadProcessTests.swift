@@ -53,7 +53,7 @@ struct SighupReloadProcessTests {
                 at address: SocketAddress
             ) async throws -> Int? {
                 let request = "GET \(target) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n"
-                let exchange = try await RawHTTPConnection.exchange(request, with: address, group: group)
+                let exchange = try await TestSupport.RawHTTPConnection.exchange(request, with: address, group: group)
                 return exchange.responses.first?.status
             }
             try await gateway.waitUntil("the gateway is ready") {
@@ -62,7 +62,7 @@ struct SighupReloadProcessTests {
             #expect(try await get("/somewhere/else", at: address) == 403)
 
             // A keep-alive connection opened before the reload must survive it.
-            let kept = try await RawHTTPConnection.connect(to: address, group: group)
+            let kept = try await TestSupport.RawHTTPConnection.connect(to: address, group: group)
             try await kept.send("GET /somewhere/else HTTP/1.1\r\nHost: school.s20.online\r\n\r\n")
             #expect(await kept.waitForResponses(1).first?.status == 403)
 
