@@ -19,6 +19,10 @@ struct AccessLogRecord {
     func emit(to logger: Logger, metrics: ProxyMetrics) {
         let now = NIODeadline.now()
         metrics.record(tags: self.tags, status: self.status, outcome: self.outcome, duration: now - self.started)
+        metrics.recordUpstreamError(outcome: self.outcome)
+        if let upstreamStarted = self.upstreamStarted, let upstreamFinished = self.upstreamFinished {
+            metrics.recordUpstream(requestClass: self.tags.requestClass, duration: upstreamFinished - upstreamStarted)
+        }
         let totalMicros = (now - self.started).nanoseconds / 1000
         var metadata: Logger.Metadata = [
             "method": .string(self.method),

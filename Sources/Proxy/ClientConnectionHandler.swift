@@ -52,6 +52,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        self.environment.metrics.clientConnections.increment()
         self.idleTimer = DeadlineTimer(eventLoop: context.eventLoop) { [weak self] in self?.idleTimeoutExpired() }
         self.responseHeadTimer = DeadlineTimer(eventLoop: context.eventLoop) { [weak self] in
             self?.responseHeadTimeoutExpired()
@@ -60,6 +61,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        self.environment.metrics.clientConnections.decrement()
         self.cancelTimers()
         self.context = nil
     }

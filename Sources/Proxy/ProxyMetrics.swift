@@ -15,6 +15,36 @@ final class ProxyMetrics {
     private var durations: [Key: Timer] = [:]
     /// The most recent key's metrics: consecutive requests mostly share it, which spares hashing.
     private var last: (key: Key, counter: Counter, timer: Timer)?
+    /// Upstream latency (request sent → response complete) by request class.
+    private var upstreamDurations: [String: Timer] = [:]
+    /// Upstream failures by kind (`unreachable`, `timeout`, `failed`, `failed_mid_response`).
+    private var upstreamErrors: [String: Counter] = [:]
+    /// Client connections open now (all loops add to the same gauge).
+    let clientConnections = Meter(label: "freezegate_client_connections")
+
+    /// Records how long the upstream took to answer a request it completed.
+    func recordUpstream(requestClass: String, duration: TimeAmount) {
+        if let timer = self.upstreamDurations[requestClass] {
+            timer.recordNanoseconds(duration.nanoseconds)
+            return
+        }
+        let timer = Timer(label: "freezegate_upstream_duration_seconds", dimensions: [("class", requestClass)])
+        self.upstreamDurations[requestClass] = timer
+        timer.recordNanoseconds(duration.nanoseconds)
+    }
+
+    /// Counts an upstream failure; `outcome` is the access log's (`upstream_timeout`, …).
+    func recordUpstreamError(outcome: String) {
+        guard outcome.hasPrefix("upstream_") else { return }
+        let kind = String(outcome.dropFirst("upstream_".count))
+        if let counter = self.upstreamErrors[kind] {
+            counter.increment()
+            return
+        }
+        let counter = Counter(label: "freezegate_upstream_errors_total", dimensions: [("kind", kind)])
+        self.upstreamErrors[kind] = counter
+        counter.increment()
+    }
 
     /// Counts one finished request and records its total duration.
     func record(tags: DecisionTags, status: UInt, outcome: String, duration: TimeAmount) {

@@ -1,3 +1,4 @@
+import Metrics
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -23,6 +24,8 @@ final class UpstreamConnectionPool {
     private var waiters = CircularBuffer<(EventLoopPromise<Lease>, Scheduled<Void>?)>()
     private var isShutDown = false
     private var sweeper: Scheduled<Void>?
+    /// Upstream connections open now, pooled, leased or tunnelling (all loops add to one gauge).
+    private let openConnections = Meter(label: "freezegate_upstream_connections")
 
     /// Closes connections idle for longer than the idle timeout. One task per pool, not per
     /// release: releasing happens after every request.
@@ -200,7 +203,9 @@ final class UpstreamConnectionPool {
             let handler = try channel.pipeline.syncOperations.handler(type: UpstreamHandler.self)
             return UpstreamConnection(channel: channel, handler: handler)
         }.assumeIsolated().map { connection in
+            self.openConnections.increment()
             connection.channel.closeFuture.assumeIsolated().whenComplete { _ in
+                self.openConnections.decrement()
                 self.connectionClosed(connection)
             }
             return connection

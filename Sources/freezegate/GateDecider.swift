@@ -4,21 +4,40 @@ import NIOCore
 import Proxy
 import TenantState
 
-/// Adapts the pure `Gate` to the proxy's decision seam: the live snapshot and the clock are read once
-/// per request, at the moment its head is complete.
+/// Adapts the pure `Gate` to the proxy's decision seam: the current Gate (swappable by a SIGHUP
+/// reload), the live snapshot and the clock are read once per request, at the moment its head is
+/// complete.
 struct GateDecider: RequestDecider {
-    let gate: Gate
+    let store: GateStore
     let snapshot: @Sendable () -> TenantSnapshot?
     let clock: any WallClock
+    let answers: GateAnswerMetrics
+
+    init(
+        store: GateStore,
+        snapshot: @escaping @Sendable () -> TenantSnapshot?,
+        clock: any WallClock,
+        answers: GateAnswerMetrics = GateAnswerMetrics()
+    ) {
+        self.store = store
+        self.snapshot = snapshot
+        self.clock = clock
+        self.answers = answers
+    }
+
+    init(gate: Gate, snapshot: @escaping @Sendable () -> TenantSnapshot?, clock: any WallClock) {
+        self.init(store: GateStore(gate), snapshot: snapshot, clock: clock)
+    }
 
     func decide(_ request: InboundRequest) -> ProxyDecision {
-        let decision = gate.decide(head: request.head, snapshot: snapshot(), now: clock.now())
+        let decision = store.gate.decide(head: request.head, snapshot: snapshot(), now: clock.now())
         let summary = decision.summary
         let tags = DecisionTags(requestClass: summary.requestClass, decision: summary.decision, tenant: summary.tenant)
         switch decision {
         case .forward(let head, _):
             return .forward(head, tags)
         case .respond(let status, let headers, let body, let closeConnection, _):
+            answers.record(decision: summary.decision, reason: summary.reason)
             let response = GatewayResponse(
                 status: status,
                 headers: headers,

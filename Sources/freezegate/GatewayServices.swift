@@ -5,10 +5,12 @@ import Proxy
 import ServiceLifecycle
 import TenantState
 
-/// What `freezegate serve` runs besides the listeners: the Gate as the decision seam, the live tenant
-/// state (its PostgreSQL sync as a background service), readiness and metrics.
+/// What `freezegate serve` runs besides the listeners: the Gate as the decision seam (swappable
+/// through `gateStore` for SIGHUP reloads), the live tenant state (its PostgreSQL sync as a
+/// background service), readiness and metrics.
 struct GatewayServices {
     var decider: any RequestDecider
+    var gateStore: GateStore
     var readiness: @Sendable () -> Bool
     var metrics: @Sendable () -> String
     var backgroundServices: [any Service]
@@ -29,10 +31,11 @@ struct GatewayServices {
             logger: logger
         )
         let cache = sync.cache
-        let gate = Gate(profile: profile, baseDomains: baseDomains)
+        let store = GateStore(Gate(profile: profile, baseDomains: baseDomains))
         let stateMetrics = TenantStateMetrics()
         return GatewayServices(
-            decider: GateDecider(gate: gate, snapshot: { cache.currentSnapshot() }, clock: clock),
+            decider: GateDecider(store: store, snapshot: { cache.currentSnapshot() }, clock: clock),
+            gateStore: store,
             readiness: { cache.isReady },
             metrics: {
                 stateMetrics.update(cache: cache, now: clock.now())

@@ -8,187 +8,400 @@ import Proxy
 import ServiceLifecycle
 
 /// `freezegate serve`: runs the gateway until SIGTERM or SIGINT (CONTRACT §2).
+///
+/// Settings come from flags, then the environment (`FREEZEGATE_*`, `DATABASE_URL`), then the
+/// `--config` profile file, then the built-in defaults (docs/CONFIGURATION.md).
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Runs the gateway until SIGTERM or SIGINT, then drains and exits 0."
+        abstract: "Runs the gateway until SIGTERM or SIGINT, then drains and exits 0.",
+        discussion: """
+            Precedence: flags > environment (FREEZEGATE_LISTEN, FREEZEGATE_ADMIN_LISTEN, FREEZEGATE_UPSTREAM,
+            FREEZEGATE_BASE_DOMAINS, FREEZEGATE_CONFIG, FREEZEGATE_LOG_FORMAT, FREEZEGATE_LOG_LEVEL, DATABASE_URL)
+            > config file > defaults. SIGHUP reloads the profile from --config.
+            """
     )
 
     @Option(name: .customLong("database-url"), help: "libpq connection string or URL (default: $DATABASE_URL).")
     var databaseURL: String?
 
-    @Option(help: "The upstream CRM, http://HOST:PORT.")
-    var upstream: String
+    @Option(help: "The upstream CRM, http://HOST:PORT (env FREEZEGATE_UPSTREAM).")
+    var upstream: String?
 
-    @Option(help: "Where clients connect, HOST:PORT.")
-    var listen: String = "127.0.0.1:8080"
+    @Option(help: "Where clients connect, HOST:PORT (env FREEZEGATE_LISTEN; default 127.0.0.1:8080).")
+    var listen: String?
 
-    @Option(name: .customLong("admin-listen"), help: "Admin listener (/healthz, /readyz, /metrics), HOST:PORT.")
-    var adminListen: String = "127.0.0.1:9090"
+    @Option(
+        name: .customLong("admin-listen"),
+        help:
+            "Admin listener (/healthz, /readyz, /metrics), HOST:PORT (env FREEZEGATE_ADMIN_LISTEN; default 127.0.0.1:9090)."
+    )
+    var adminListen: String?
 
-    @Option(name: .customLong("base-domain"), help: "Tenant base domain (repeatable; default s20.online).")
+    @Option(
+        name: .customLong("base-domain"),
+        help: "Tenant base domain (repeatable; env FREEZEGATE_BASE_DOMAINS, comma-separated; default s20.online)."
+    )
     var baseDomains: [String] = []
 
-    @Option(help: "Routing profile and policy file; flags win over it.")
+    @Option(help: "Routing profile and policy file; flags win over it (env FREEZEGATE_CONFIG). Reloaded on SIGHUP.")
     var config: String?
 
     @Option(name: .customLong("trusted-proxy"), help: "CIDR of a proxy whose X-Forwarded-* are kept (repeatable).")
     var trustedProxies: [String] = []
 
-    @Option(name: .customLong("client-header-timeout"), help: "Seconds to receive a request head (408 after).")
-    var clientHeaderTimeout: Double = 10
+    @Option(
+        name: .customLong("client-header-timeout"),
+        help: "Seconds to receive a request head (408 after; default 10)."
+    )
+    var clientHeaderTimeout: Double?
 
-    @Option(name: .customLong("client-idle-timeout"), help: "Seconds an idle keep-alive client connection stays open.")
-    var clientIdleTimeout: Double = 75
+    @Option(
+        name: .customLong("client-idle-timeout"),
+        help: "Seconds an idle keep-alive client connection stays open (default 75)."
+    )
+    var clientIdleTimeout: Double?
 
-    @Option(name: .customLong("upstream-connect-timeout"), help: "Seconds to connect to the upstream (502 after).")
-    var upstreamConnectTimeout: Double = 5
+    @Option(
+        name: .customLong("upstream-connect-timeout"),
+        help: "Seconds to connect to the upstream (502 after; default 5)."
+    )
+    var upstreamConnectTimeout: Double?
 
     @Option(
         name: .customLong("upstream-response-timeout"),
-        help: "Seconds to the upstream's response head (504 after)."
+        help: "Seconds to the upstream's response head (504 after; default 60)."
     )
-    var upstreamResponseTimeout: Double = 60
+    var upstreamResponseTimeout: Double?
 
-    @Option(name: .customLong("upstream-idle-timeout"), help: "Seconds an idle pooled upstream connection stays open.")
-    var upstreamIdleTimeout: Double = 60
+    @Option(
+        name: .customLong("upstream-idle-timeout"),
+        help: "Seconds an idle pooled upstream connection stays open (default 60)."
+    )
+    var upstreamIdleTimeout: Double?
 
-    @Option(name: .customLong("tunnel-idle-timeout"), help: "Seconds a silent WebSocket tunnel stays open.")
-    var tunnelIdleTimeout: Double = 300
+    @Option(
+        name: .customLong("tunnel-idle-timeout"),
+        help: "Seconds a silent WebSocket tunnel stays open (default 300)."
+    )
+    var tunnelIdleTimeout: Double?
 
-    @Option(name: .customLong("drain-timeout"), help: "Seconds requests in flight may take after SIGTERM.")
-    var drainTimeout: Double = 20
+    @Option(name: .customLong("drain-timeout"), help: "Seconds requests in flight may take after SIGTERM (default 20).")
+    var drainTimeout: Double?
 
-    @Option(name: .customLong("max-request-line"), help: "Longest request line in bytes (414 above).")
-    var maxRequestLine: Int = 8 * 1024
+    @Option(name: .customLong("max-request-line"), help: "Longest request line in bytes (414 above; default 8192).")
+    var maxRequestLine: Int?
 
-    @Option(name: .customLong("max-header-bytes"), help: "Largest header section in bytes (431 above).")
-    var maxHeaderBytes: Int = 64 * 1024
+    @Option(name: .customLong("max-header-bytes"), help: "Largest header section in bytes (431 above; default 65536).")
+    var maxHeaderBytes: Int?
 
-    @Option(name: .customLong("max-header-count"), help: "Most header lines (431 above).")
-    var maxHeaderCount: Int = 100
+    @Option(name: .customLong("max-header-count"), help: "Most header lines (431 above; default 100).")
+    var maxHeaderCount: Int?
 
-    @Option(name: .customLong("max-upstream-connections"), help: "Most upstream connections per event loop.")
-    var maxUpstreamConnections: Int = 512
+    @Option(
+        name: .customLong("max-upstream-connections"),
+        help: "Most upstream connections per event loop (default 512)."
+    )
+    var maxUpstreamConnections: Int?
 
     @Option(help: "Event loop threads (default: one per core).")
     var threads: Int?
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel: String = "info"
+    @Option(
+        name: .customLong("log-level"),
+        help: "trace, debug, info, notice, warning, error or critical (env FREEZEGATE_LOG_LEVEL; default info)."
+    )
+    var logLevel: String?
 
-    func validate() throws {
-        _ = try self.settings()
-    }
+    @Option(
+        name: .customLong("log-format"),
+        help: "text (for a terminal) or json (JSON Lines) (env FREEZEGATE_LOG_FORMAT; default text)."
+    )
+    var logFormat: String?
 
-    /// Everything parsed and checked; any problem is a one-line `ValidationError` naming the flag.
-    func settings() throws -> ServeSettings {
-        func check(_ flag: String, _ body: () throws -> SocketAddress) throws -> SocketAddress {
-            do { return try body() } catch { throw ValidationError("--\(flag): \(error)") }
+    @Flag(
+        name: .customLong("print-config"),
+        help: "Print the effective configuration (password masked) with the source of each value, and exit."
+    )
+    var printConfig = false
+
+    /// Everything merged and checked; any problem is a one-line `ValidationError` naming the flag,
+    /// variable or file.
+    func settings(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServeSettings {
+        var entries: [ConfigurationEntry] = []
+        func fromEnvironment(_ name: String) -> String? {
+            guard let value = environment[name], !value.isEmpty else { return nil }
+            return value
         }
-        let upstream = try check("upstream") {
-            let (host, port) = try EndpointParser.upstreamURL(self.upstream)
+        /// Flag, else environment variable, else default; records the entry.
+        func pick(
+            _ key: String,
+            flag: String,
+            _ flagValue: String?,
+            env: String,
+            default fallback: String?
+        )
+            -> (value: String?, source: ConfigurationSource)
+        {
+            if let flagValue { return (flagValue, .flag(flag)) }
+            if let value = fromEnvironment(env) { return (value, .environment(env)) }
+            return (fallback, .builtIn)
+        }
+        func check(_ origin: ConfigurationSource, _ body: () throws -> SocketAddress) throws -> SocketAddress {
+            do { return try body() } catch { throw ValidationError("\(Self.name(origin)): \(error)") }
+        }
+
+        let upstreamPick = pick("upstream", flag: "upstream", self.upstream, env: "FREEZEGATE_UPSTREAM", default: nil)
+        guard let upstreamText = upstreamPick.value else {
+            throw ValidationError("missing --upstream (and FREEZEGATE_UPSTREAM is not set)")
+        }
+        let upstream = try check(upstreamPick.source) {
+            let (host, port) = try EndpointParser.upstreamURL(upstreamText)
             return try EndpointParser.resolve(host: host, port: port)
         }
-        let listen = try check("listen") {
-            let (host, port) = try EndpointParser.hostAndPort(self.listen)
+        let listenPick = pick(
+            "listen",
+            flag: "listen",
+            self.listen,
+            env: "FREEZEGATE_LISTEN",
+            default: ServeDefaults.listen
+        )
+        let listenText = listenPick.value ?? ServeDefaults.listen
+        let listen = try check(listenPick.source) {
+            let (host, port) = try EndpointParser.hostAndPort(listenText)
             return try EndpointParser.resolve(host: host, port: port)
         }
-        let admin = try check("admin-listen") {
-            let (host, port) = try EndpointParser.hostAndPort(self.adminListen)
+        let adminPick = pick(
+            "admin_listen",
+            flag: "admin-listen",
+            self.adminListen,
+            env: "FREEZEGATE_ADMIN_LISTEN",
+            default: ServeDefaults.adminListen
+        )
+        let adminText = adminPick.value ?? ServeDefaults.adminListen
+        let admin = try check(adminPick.source) {
+            let (host, port) = try EndpointParser.hostAndPort(adminText)
             return try EndpointParser.resolve(host: host, port: port)
         }
-        var trusted: [CIDRBlock] = []
-        for text in self.trustedProxies {
-            guard let block = CIDRBlock(text) else {
-                throw ValidationError("--trusted-proxy: '\(text)' is not a CIDR block")
-            }
-            trusted.append(block)
-        }
-        for domain in self.baseDomains {
-            let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
-            guard !domain.isEmpty, labels.allSatisfy({ !$0.isEmpty && $0.count <= 63 }),
-                domain.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") })
-            else { throw ValidationError("--base-domain: '\(domain)' is not a domain name") }
-        }
-        let databaseURL = try DatabaseURL.resolve(flag: self.databaseURL)
+
+        // The database: flag, else DATABASE_URL.
+        let databaseURL = try DatabaseURL.resolve(flag: self.databaseURL, environment: environment)
+        let databaseSource: ConfigurationSource =
+            (self.databaseURL?.isEmpty == false) ? .flag("database-url") : .environment("DATABASE_URL")
+
+        // The profile file: flag, else FREEZEGATE_CONFIG.
+        let configPick = pick("config", flag: "config", self.config, env: "FREEZEGATE_CONFIG", default: nil)
         var profile = RouteProfile.alfaCRM
-        if let config = self.config {
+        if let config = configPick.value {
+            let origin = Self.name(configPick.source)
             guard FileManager.default.isReadableFile(atPath: config) else {
-                throw ValidationError("--config: cannot read '\(config)'")
+                throw ValidationError("\(origin): cannot read '\(config)'")
             }
             do {
                 profile = try RouteProfile.load(contentsOfFile: config)
             } catch {
-                throw ValidationError("--config: \(error)")
+                throw ValidationError("\(origin): \(error)")
             }
         }
-        // Flags win over the profile, the profile over the built-in defaults.
-        let baseDomains = !self.baseDomains.isEmpty ? self.baseDomains : (profile.baseDomains ?? ["s20.online"])
-        if self.trustedProxies.isEmpty {
-            for text in profile.trustedProxies {
-                guard let block = CIDRBlock(text) else {
-                    throw ValidationError("--config: trusted_proxies: '\(text)' is not a CIDR block")
-                }
-                trusted.append(block)
-            }
+
+        // Base domains: flags, else FREEZEGATE_BASE_DOMAINS, else the profile, else the default.
+        var baseDomainsOverride: [String]?
+        let baseDomains: [String]
+        let baseDomainsSource: ConfigurationSource
+        if !self.baseDomains.isEmpty {
+            baseDomainsOverride = self.baseDomains
+            baseDomainsSource = .flag("base-domain")
+        } else if let text = fromEnvironment("FREEZEGATE_BASE_DOMAINS") {
+            baseDomainsOverride = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+            baseDomainsSource = .environment("FREEZEGATE_BASE_DOMAINS")
+        } else {
+            baseDomainsSource = profile.baseDomains == nil ? .builtIn : .configFile(configPick.value ?? "")
         }
-        func seconds(_ flag: String, _ value: Double) throws -> TimeAmount {
+        baseDomains = baseDomainsOverride ?? profile.baseDomains ?? ServeDefaults.baseDomains
+        if baseDomains.isEmpty {
+            throw ValidationError("\(Self.name(baseDomainsSource)): no base domain given")
+        }
+        for domain in baseDomains {
+            let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+            guard !domain.isEmpty, labels.allSatisfy({ !$0.isEmpty && $0.count <= 63 }),
+                domain.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") })
+            else { throw ValidationError("\(Self.name(baseDomainsSource)): '\(domain)' is not a domain name") }
+        }
+
+        // Trusted proxies: flags, else the profile.
+        var trusted: [CIDRBlock] = []
+        let trustedTexts = self.trustedProxies.isEmpty ? profile.trustedProxies : self.trustedProxies
+        let trustedSource: ConfigurationSource =
+            !self.trustedProxies.isEmpty
+            ? .flag("trusted-proxy") : (configPick.value != nil ? .configFile(configPick.value ?? "") : .builtIn)
+        for text in trustedTexts {
+            guard let block = CIDRBlock(text) else {
+                let origin =
+                    self.trustedProxies.isEmpty ? "\(Self.name(configPick.source)): trusted_proxies" : "--trusted-proxy"
+                throw ValidationError("\(origin): '\(text)' is not a CIDR block")
+            }
+            trusted.append(block)
+        }
+
+        // Logging.
+        let levelPick = pick(
+            "log_level",
+            flag: "log-level",
+            self.logLevel,
+            env: "FREEZEGATE_LOG_LEVEL",
+            default: ServeDefaults.logLevel
+        )
+        let levelText = levelPick.value ?? ServeDefaults.logLevel
+        guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
+            throw ValidationError("\(Self.name(levelPick.source)): '\(levelText)' is not a log level")
+        }
+        let formatPick = pick(
+            "log_format",
+            flag: "log-format",
+            self.logFormat,
+            env: "FREEZEGATE_LOG_FORMAT",
+            default: ServeDefaults.logFormat.rawValue
+        )
+        let formatText = formatPick.value ?? ServeDefaults.logFormat.rawValue
+        guard let format = LogFormat(rawValue: formatText.lowercased()) else {
+            throw ValidationError("\(Self.name(formatPick.source)): '\(formatText)' is not a log format (text or json)")
+        }
+
+        // Timeouts and limits: flags, else defaults.
+        func seconds(_ flag: String, _ value: Double?, _ fallback: Double) throws -> TimeAmount {
+            let value = value ?? fallback
             guard value.isFinite, value > 0, value <= 86_400 else {
                 throw ValidationError("--\(flag): must be a number of seconds between 0 and 86400")
             }
+            entries.append(
+                ConfigurationEntry(
+                    key: flag.replacingOccurrences(of: "-", with: "_"),
+                    value: .number(String(value)),
+                    source: self.sourceOfFlag(flag, given: valueGiven(flag))
+                )
+            )
             return .nanoseconds(Int64(value * 1_000_000_000))
         }
-        func positive(_ flag: String, _ value: Int) throws -> Int {
+        func positive(_ flag: String, _ value: Int?, _ fallback: Int) throws -> Int {
+            let value = value ?? fallback
             guard value > 0 else { throw ValidationError("--\(flag): must be positive") }
+            entries.append(
+                ConfigurationEntry(
+                    key: flag.replacingOccurrences(of: "-", with: "_"),
+                    value: .number(String(value)),
+                    source: self.sourceOfFlag(flag, given: valueGiven(flag))
+                )
+            )
             return value
         }
+        func valueGiven(_ flag: String) -> Bool {
+            switch flag {
+            case "client-header-timeout": return self.clientHeaderTimeout != nil
+            case "client-idle-timeout": return self.clientIdleTimeout != nil
+            case "upstream-connect-timeout": return self.upstreamConnectTimeout != nil
+            case "upstream-response-timeout": return self.upstreamResponseTimeout != nil
+            case "upstream-idle-timeout": return self.upstreamIdleTimeout != nil
+            case "tunnel-idle-timeout": return self.tunnelIdleTimeout != nil
+            case "drain-timeout": return self.drainTimeout != nil
+            case "max-request-line": return self.maxRequestLine != nil
+            case "max-header-bytes": return self.maxHeaderBytes != nil
+            case "max-header-count": return self.maxHeaderCount != nil
+            case "max-upstream-connections": return self.maxUpstreamConnections != nil
+            default: return false
+            }
+        }
+
+        entries += [
+            ConfigurationEntry(key: "listen", value: .string(listenText), source: listenPick.source),
+            ConfigurationEntry(key: "admin_listen", value: .string(adminText), source: adminPick.source),
+            ConfigurationEntry(key: "upstream", value: .string(upstreamText), source: upstreamPick.source),
+            ConfigurationEntry(
+                key: "database_url",
+                value: .string(SecretMasking.maskDatabaseURL(databaseURL)),
+                source: databaseSource
+            ),
+            ConfigurationEntry(
+                key: "config",
+                value: configPick.value.map { .string($0) } ?? .none,
+                source: configPick.source
+            ),
+            ConfigurationEntry(key: "base_domains", value: .list(baseDomains), source: baseDomainsSource),
+            ConfigurationEntry(key: "trusted_proxies", value: .list(trustedTexts), source: trustedSource),
+            ConfigurationEntry(key: "log_level", value: .string(level.rawValue), source: levelPick.source),
+            ConfigurationEntry(key: "log_format", value: .string(format.rawValue), source: formatPick.source),
+        ]
         let timeouts = ProxyTimeouts(
-            clientHeaderRead: try seconds("client-header-timeout", self.clientHeaderTimeout),
-            clientIdle: try seconds("client-idle-timeout", self.clientIdleTimeout),
-            upstreamConnect: try seconds("upstream-connect-timeout", self.upstreamConnectTimeout),
-            upstreamResponseHead: try seconds("upstream-response-timeout", self.upstreamResponseTimeout),
-            upstreamIdle: try seconds("upstream-idle-timeout", self.upstreamIdleTimeout),
-            tunnelIdle: try seconds("tunnel-idle-timeout", self.tunnelIdleTimeout),
-            drain: try seconds("drain-timeout", self.drainTimeout)
+            clientHeaderRead: try seconds("client-header-timeout", self.clientHeaderTimeout, 10),
+            clientIdle: try seconds("client-idle-timeout", self.clientIdleTimeout, 75),
+            upstreamConnect: try seconds("upstream-connect-timeout", self.upstreamConnectTimeout, 5),
+            upstreamResponseHead: try seconds("upstream-response-timeout", self.upstreamResponseTimeout, 60),
+            upstreamIdle: try seconds("upstream-idle-timeout", self.upstreamIdleTimeout, 60),
+            tunnelIdle: try seconds("tunnel-idle-timeout", self.tunnelIdleTimeout, 300),
+            drain: try seconds("drain-timeout", self.drainTimeout, 20)
         )
         let limits = RequestLimits(
-            maxRequestLineBytes: try positive("max-request-line", self.maxRequestLine),
-            maxHeaderBytes: try positive("max-header-bytes", self.maxHeaderBytes),
-            maxHeaderCount: try positive("max-header-count", self.maxHeaderCount)
+            maxRequestLineBytes: try positive("max-request-line", self.maxRequestLine, 8 * 1024),
+            maxHeaderBytes: try positive("max-header-bytes", self.maxHeaderBytes, 64 * 1024),
+            maxHeaderCount: try positive("max-header-count", self.maxHeaderCount, 100)
         )
+        let maxUpstream = try positive("max-upstream-connections", self.maxUpstreamConnections, 512)
         if let threads = self.threads, threads <= 0 { throw ValidationError("--threads: must be positive") }
-        guard let level = Logger.Level(rawValue: self.logLevel.lowercased()) else {
-            throw ValidationError("--log-level: '\(self.logLevel)' is not a log level")
-        }
+        entries.append(
+            ConfigurationEntry(
+                key: "threads",
+                value: .number(String(self.threads ?? System.coreCount)),
+                source: self.threads == nil ? .builtIn : .flag("threads")
+            )
+        )
         let configuration = ProxyConfiguration(
             listen: listen,
             upstream: upstream,
             timeouts: timeouts,
             limits: limits,
             headerPolicy: ForwardingHeaderPolicy(trustedProxies: trusted),
-            maxUpstreamConnectionsPerLoop: try positive("max-upstream-connections", self.maxUpstreamConnections)
+            maxUpstreamConnectionsPerLoop: maxUpstream
         )
         return ServeSettings(
             proxy: configuration,
             admin: admin,
             logLevel: level,
+            logFormat: format,
             databaseURL: databaseURL,
             profile: profile,
-            baseDomains: baseDomains
+            baseDomains: baseDomains,
+            configPath: configPick.value,
+            baseDomainsOverride: baseDomainsOverride,
+            entries: entries
         )
     }
 
-    func run() async throws {
-        let settings = try self.settings()
-        let (proxyConfiguration, adminAddress, level) = (settings.proxy, settings.admin, settings.logLevel)
-        LoggingSystem.bootstrap { label in
-            var handler =
-                label == "freezegate.access"
-                ? StreamLogHandler.standardOutput(label: label) : StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+    private func sourceOfFlag(_ flag: String, given: Bool) -> ConfigurationSource {
+        given ? .flag(flag) : .builtIn
+    }
+
+    /// How an error names the origin of a bad value: `--listen`, `FREEZEGATE_LISTEN`, the file.
+    private static func name(_ source: ConfigurationSource) -> String {
+        switch source {
+        case .flag(let flag): return "--\(flag)"
+        case .environment(let variable): return variable
+        case .configFile(let path): return path
+        case .builtIn: return "default"
         }
+    }
+
+    func run() async throws {
+        // Checked here rather than in `validate()` so that tests can parse flags independently of
+        // this process's environment; still before anything listens.
+        let settings = try self.settings()
+        if self.printConfig {
+            print(EffectiveConfiguration.yaml(settings.entries), terminator: "")
+            return
+        }
+        let (proxyConfiguration, adminAddress, level, format) = (
+            settings.proxy, settings.admin, settings.logLevel, settings.logFormat
+        )
+        LoggingSystem.bootstrap { label in format.makeHandler(label: label, level: level) }
         let logger = Logger(label: "freezegate")
         let accessLogger = Logger(label: "freezegate.access")
         let services = GatewayServices.build(
@@ -197,6 +410,22 @@ struct ServeCommand: AsyncParsableCommand {
             baseDomains: settings.baseDomains,
             logger: logger
         )
+        var reloadServices: [any Service] = []
+        if let path = settings.configPath {
+            let reloader = ProfileReloader(
+                path: path,
+                baseDomainsOverride: settings.baseDomainsOverride,
+                store: services.gateStore,
+                logger: logger
+            )
+            reloadServices.append(ReloadSignalService { reloader.reload() })
+        } else {
+            reloadServices.append(
+                ReloadSignalService {
+                    logger.warning("SIGHUP ignored: no --config file to reload (the built-in profile is in use)")
+                }
+            )
+        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: self.threads ?? System.coreCount)
         let proxy = ProxyServer(
             configuration: proxyConfiguration,
@@ -217,7 +446,7 @@ struct ServeCommand: AsyncParsableCommand {
             try await admin.start()
             let serviceGroup = ServiceGroup(
                 configuration: ServiceGroupConfiguration(
-                    services: services.backgroundServices.map {
+                    services: (services.backgroundServices + reloadServices).map {
                         ServiceGroupConfiguration.ServiceConfiguration(service: $0)
                     }
                         + [

@@ -17,6 +17,8 @@ final class TenantStateMetrics: Sendable {
     private let ready = Gauge(label: "freezegate_ready")
     private let databaseConnected = Gauge(label: "freezegate_database_connected")
     private let notifications = Counter(label: "freezegate_notifications_received_total")
+    private let notificationsApplied = Counter(label: "freezegate_notifications_applied_total")
+    private let periodicResyncs = Counter(label: "freezegate_snapshot_periodic_resyncs_total")
     private let incrementalReloads = Counter(label: "freezegate_snapshot_incremental_reloads_total")
     private let fullLoads = Counter(label: "freezegate_snapshot_full_loads_total")
     private let reconnects = Counter(label: "freezegate_database_reconnects_total")
@@ -53,6 +55,8 @@ final class TenantStateMetrics: Sendable {
             if delta > 0 { counter.increment(by: delta) }
         }
         grow(notifications, \.notificationsReceived)
+        grow(notificationsApplied, \.reloadedTenants)
+        grow(periodicResyncs, \.periodicResyncs)
         grow(incrementalReloads, \.incrementalReloads)
         grow(fullLoads, \.fullLoads)
         grow(reconnects, \.reconnects)

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+/// `freezegate serve` as operators run it: the built binary as a child process.
+@Suite("serve as a process", .timeLimit(.minutes(3)))
+struct ServeCommandProcessTests {
+    static let required = ["--upstream", "http://127.0.0.1:8000", "--database-url", "postgresql://gw:hunter2@db/crm"]
+
+    func temporaryFile(_ name: String, _ text: String) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("serve-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func printConfigShowsTheEffectiveValuesMaskedAndExitsWithoutListening() async throws {
+        let profile = try temporaryFile("profile.yaml", "base_domains:\n  - file.example\n")
+        let outcome = try await ServeProcess.run(
+            ["serve", "--print-config", "--upstream", "http://127.0.0.1:8000", "--listen", "127.0.0.1:18081"],
+            environment: [
+                "DATABASE_URL": "host=/run/pg dbname=crm password=hunter2",
+                "FREEZEGATE_CONFIG": profile,
+                "FREEZEGATE_LOG_FORMAT": "json",
+            ]
+        )
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(!outcome.stdout.contains("hunter2"))
+        #expect(
+            outcome.stdout.contains(
+                "database_url: \"host=/run/pg dbname=crm password=****\"  # environment DATABASE_URL"
+            )
+        )
+        #expect(outcome.stdout.contains("listen: \"127.0.0.1:18081\"  # flag --listen"))
+        #expect(outcome.stdout.contains("admin_listen: \"127.0.0.1:9090\"  # default"))
+        #expect(outcome.stdout.contains("base_domains: [\"file.example\"]  # config file \(profile)"))
+        #expect(outcome.stdout.contains("log_format: \"json\"  # environment FREEZEGATE_LOG_FORMAT"))
+        #expect(outcome.stdout.contains("config: \"\(profile)\"  # environment FREEZEGATE_CONFIG"))
+    }
+
+    @Test func printConfigMasksAURIPassword() async throws {
+        let outcome = try await ServeProcess.run(["serve", "--print-config"] + Self.required)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("database_url: \"postgresql://gw:****@db/crm\"  # flag --database-url"))
+        #expect(!outcome.stdout.contains("hunter2"))
+    }
+
+    struct BadInput: Sendable, CustomStringConvertible {
+        var arguments: [String]
+        var environment: [String: String] = [:]
+        /// What the first line of stderr must mention.
+        var named: String
+        var description: String { named }
+    }
+
+    static let badInputs: [BadInput] = [
+        BadInput(arguments: Self.required + ["--listen", "nowhere"], named: "--listen"),
+        BadInput(arguments: Self.required + ["--frobnicate"], named: "--frobnicate"),
+        BadInput(arguments: Self.required + ["--config", "/nonexistent/profile.yaml"], named: "cannot read"),
+        BadInput(
+            arguments: Self.required,
+            environment: ["FREEZEGATE_CONFIG": "/nonexistent/profile.yaml"],
+            named: "FREEZEGATE_CONFIG"
+        ),
+        BadInput(
+            arguments: Self.required,
+            environment: ["FREEZEGATE_LOG_FORMAT": "xml"],
+            named: "FREEZEGATE_LOG_FORMAT"
+        ),
+        BadInput(arguments: Self.required + ["--log-format", "xml"], named: "--log-format"),
+        BadInput(arguments: ["--database-url", "x"], named: "--upstream"),
+        BadInput(arguments: ["--upstream", "http://127.0.0.1:8000"], named: "--database-url"),
+    ]
+
+    @Test(arguments: badInputs)
+    func badInputFailsWithAFirstLineNamingTheProblem(input: BadInput) async throws {
+        let outcome = try await ServeProcess.run(["serve"] + input.arguments, environment: input.environment)
+        #expect(outcome.status != 0)
+        let firstLine = outcome.stderr.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(firstLine.contains(input.named), "stderr: \(outcome.stderr)")
+        #expect(outcome.stdout.isEmpty)
+    }
+
+    @Test func anInvalidProfileFailsNamingTheFileAndLine() async throws {
+        let profile = try temporaryFile("broken.yaml", "block_status: 403\nunknown: explode\n")
+        let outcome = try await ServeProcess.run(["serve", "--config", profile] + Self.required)
+        #expect(outcome.status != 0)
+        let firstLine = outcome.stderr.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(firstLine.contains("\(profile):2"), "stderr: \(outcome.stderr)")
+    }
+}
