@@ -83,6 +83,8 @@ final class ListenerWakeUp: Sendable {
         guard pipe(&fds) == 0 else {
             throw PostgresError(kind: .usage, message: "pipe() failed: errno \(errno)")
         }
+        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
         _ = fcntl(fds[0], F_SETFL, O_NONBLOCK)
         _ = fcntl(fds[1], F_SETFL, O_NONBLOCK)
         self.readDescriptor = fds[0]

@@ -27,6 +27,7 @@ public final class BackgroundProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_TRUNC, 0)
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_TRUNC, 0)
+        SpawnDescriptorHygiene.closeInheritedDescriptors(&actions)
         var variables = ProcessInfo.processInfo.environment
         for (name, value) in environment {
             variables[name] = value

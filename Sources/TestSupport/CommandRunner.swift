@@ -1,10 +1,13 @@
 import Foundation
+import NIOConcurrencyHelpers
 
 /// Runs a command to completion, capturing its output; for test set-up only (it blocks).
 ///
 /// Uses `posix_spawn` and `waitpid` directly: Foundation's `Process.waitUntilExit` was seen to hang
 /// on Linux once the child had already exited.
 public enum CommandRunner {
+    private static let spawnLock = NIOLock()
+
     public struct Failure: Error, CustomStringConvertible {
         public let command: [String]
         public let status: Int32
@@ -15,17 +18,31 @@ public enum CommandRunner {
     @discardableResult
     public static func run(_ arguments: [String]) throws -> String {
         var pipeDescriptors: [Int32] = [0, 0]
-        guard pipe(&pipeDescriptors) == 0 else { throw Failure(command: arguments, status: errno, output: "pipe") }
-        let (readEnd, writeEnd) = (pipeDescriptors[0], pipeDescriptors[1])
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, writeEnd, 1)
-        posix_spawn_file_actions_adddup2(&actions, writeEnd, 2)
-        posix_spawn_file_actions_addclose(&actions, readEnd)
-        posix_spawn_file_actions_addclose(&actions, writeEnd)
-        let pid = try spawn(arguments, actions: &actions)
+        // Commands are spawned from several threads at once, and a pipe end inherited by another child
+        // (say a postmaster that pg_ctl leaves running) would keep our read from ever seeing EOF. So
+        // the pipe is made close-on-exec, under the same lock as every spawn (no child is created in
+        // between); dup2 onto 1 and 2 in our own child clears the flag there.
+        let (readEnd, writeEnd, pid): (Int32, Int32, pid_t) = try spawnLock.withLock {
+            guard pipe(&pipeDescriptors) == 0 else {
+                throw Failure(command: arguments, status: errno, output: "pipe")
+            }
+            let (readEnd, writeEnd) = (pipeDescriptors[0], pipeDescriptors[1])
+            _ = fcntl(readEnd, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(writeEnd, F_SETFD, FD_CLOEXEC)
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_adddup2(&actions, writeEnd, 1)
+            posix_spawn_file_actions_adddup2(&actions, writeEnd, 2)
+            do {
+                return (readEnd, writeEnd, try spawn(arguments, actions: &actions))
+            } catch {
+                close(readEnd)
+                close(writeEnd)
+                throw error
+            }
+        }
         close(writeEnd)
         var output: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -53,11 +70,14 @@ public enum CommandRunner {
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         // `setsid -f` forks: the process we wait for exits at once, its child lives on unattached.
-        let pid = try spawn(["setsid", "-f"] + arguments, actions: &actions)
+        let pid = try spawnLock.withLock { try spawn(["setsid", "-f"] + arguments, actions: &actions) }
         _ = waitForExit(pid)
     }
 
     private static func spawn(_ arguments: [String], actions: inout posix_spawn_file_actions_t) throws -> pid_t {
+        // The child keeps only 0, 1 and 2: a test process holds hundreds of sockets, and a postmaster
+        // that inherited them would run out of descriptors ("insufficient file descriptors").
+        SpawnDescriptorHygiene.closeInheritedDescriptors(&actions)
         var pid: pid_t = 0
         let cArguments = arguments.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }

@@ -18,14 +18,29 @@ public final class PostgresTestCluster: Sendable {
     private let dataDirectory: String
     private let binaries: String
 
-    /// Creates and starts a new cluster (initdb + pg_ctl start), blocking for a few seconds.
-    public static func create() throws -> PostgresTestCluster {
+    /// Creates and starts a new cluster (initdb + pg_ctl start), which takes a few seconds; the work
+    /// runs off the cooperative thread pool.
+    public static func create() async throws -> PostgresTestCluster {
+        try await BlockingWork.run { try createBlocking() }
+    }
+
+    private static func createBlocking() throws -> PostgresTestCluster {
         let binaries = try locateBinaries()
         let directory = try makeDirectory()
-        let cluster = PostgresTestCluster(directory: directory, port: try FreePort.find(), binaries: binaries)
+        var cluster = PostgresTestCluster(directory: directory, port: try FreePort.find(), binaries: binaries)
         try cluster.initialise()
-        try cluster.start()
-        return cluster
+        // A port found free can be taken by another test before the server binds it: try another.
+        for attempt in 1... {
+            do {
+                try cluster.startBlocking()
+                return cluster
+            } catch let failure as CommandRunner.Failure
+                where attempt < 5 && (failure.output.contains("could not bind") || failure.output.contains("already in use"))
+            {
+                cluster = PostgresTestCluster(directory: directory, port: try FreePort.find(), binaries: binaries)
+            }
+        }
+        fatalError("unreachable")
     }
 
     private init(directory: String, port: Int, binaries: String) {
@@ -47,7 +62,22 @@ public final class PostgresTestCluster: Sendable {
         return "postgresql://\(user):\(encodedPassword)@127.0.0.1:\(port)/\(database)"
     }
 
-    public func start() throws {
+    /// Starts the server again after `stop()`, waiting until it accepts connections.
+    public func start() async throws {
+        try await BlockingWork.run { try self.startBlocking() }
+    }
+
+    private func startBlocking() throws {
+        do {
+            try startServer()
+        } catch let failure as CommandRunner.Failure {
+            let log = (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? ""
+            let tail = log.split(separator: "\n").suffix(15).joined(separator: "\n")
+            throw CommandRunner.Failure(command: failure.command, status: failure.status, output: failure.output + "\nserver.log:\n" + tail)
+        }
+    }
+
+    private func startServer() throws {
         try runAsServerUser([
             "\(binaries)/pg_ctl", "-D", dataDirectory, "-l", directory + "/server.log", "-w", "-t", "60",
             "-o",
@@ -57,8 +87,10 @@ public final class PostgresTestCluster: Sendable {
     }
 
     /// Stops the server (fast shutdown); `start()` brings it back with the same data.
-    public func stop() throws {
-        try runAsServerUser(["\(binaries)/pg_ctl", "-D", dataDirectory, "-w", "-t", "60", "-m", "fast", "stop"])
+    public func stop() async throws {
+        try await BlockingWork.run {
+            try self.runAsServerUser(["\(self.binaries)/pg_ctl", "-D", self.dataDirectory, "-w", "-t", "60", "-m", "fast", "stop"])
+        }
     }
 
     /// Stops the server and removes its directory.

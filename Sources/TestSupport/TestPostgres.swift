@@ -18,7 +18,7 @@ public actor TestPostgres {
         // The task is stored before the first await, so concurrent callers share one start-up.
         if let startedCluster { return try await startedCluster.value }
         let starting = Task.detached {
-            let cluster = try PostgresTestCluster.create()
+            let cluster = try await PostgresTestCluster.create()
             let admin = try await PostgresConnection.connect(cluster.connectionString())
             try await admin.execute(
                 "CREATE ROLE \(PostgresTestCluster.passwordRole) LOGIN PASSWORD '\(PostgresTestCluster.passwordRolePassword)'"

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The built `freezegate` binary run as a child process, with stdout and stderr captured to files
 /// and the environment controlled (no inherited `DATABASE_URL` / `FREEZEGATE_*`).
@@ -48,6 +49,7 @@ final class ServeProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        SpawnDescriptorHygiene.closeInheritedDescriptors(&actions)
         var variables = ProcessInfo.processInfo.environment.filter {
             $0.key != "DATABASE_URL" && !$0.key.hasPrefix("FREEZEGATE_")
         }

@@ -12,7 +12,7 @@ struct TenantStateSyncOutageTests {
         "server stopped: the last snapshot is served, loss and recovery logged once; restarted: resync, changes applied"
     )
     func serverStoppedAndRestarted() async throws {
-        let cluster = try PostgresTestCluster.create()
+        let cluster = try await PostgresTestCluster.create()
         defer { cluster.destroy() }
         var db = try await LiveStateDatabase.make(in: cluster)
         try await db.createTenant("acme")
@@ -27,7 +27,7 @@ struct TenantStateSyncOutageTests {
         let before = try #require(sync.cache.currentSnapshot())
 
         await db.close()
-        try cluster.stop()
+        try await cluster.stop()
         #expect(await eventually { sync.cache.statistics.connectionFailures >= 4 })
         #expect(!sync.cache.statistics.isConnected)
         // Still deciding from the last snapshot.
@@ -36,7 +36,7 @@ struct TenantStateSyncOutageTests {
         #expect(sync.condition(of: "acme") == .active)
         #expect(sync.cache.currentSnapshot()?.loadedAt ?? .distantPast >= before.loadedAt)
 
-        try cluster.start()
+        try await cluster.start()
         #expect(await eventually { sync.cache.statistics.reconnects == 1 })
         db = LiveStateDatabase(
             connectionString: db.connectionString,
@@ -55,12 +55,12 @@ struct TenantStateSyncOutageTests {
 
     @Test("no database at start: not ready while it is down, ready once it is up")
     func noDatabaseAtStart() async throws {
-        let cluster = try PostgresTestCluster.create()
+        let cluster = try await PostgresTestCluster.create()
         defer { cluster.destroy() }
         let db = try await LiveStateDatabase.make(in: cluster)
         try await db.createTenant("acme")
         await db.close()
-        try cluster.stop()
+        try await cluster.stop()
 
         let sync = RunningSync.start(db.configuration())
         defer { Task { await sync.stop() } }
@@ -68,7 +68,7 @@ struct TenantStateSyncOutageTests {
         #expect(!sync.cache.isReady)
         #expect(sync.cache.currentSnapshot() == nil)
 
-        try cluster.start()
+        try await cluster.start()
         #expect(await eventually { sync.cache.isReady })
         #expect(sync.cache.currentSnapshot()?.record(forKey: "acme") != nil)
         #expect(sync.cache.statistics.reconnects == 0)

@@ -28,7 +28,7 @@ struct LiveStateBench {
         logger.logLevel = .warning
 
         print("starting a throwaway PostgreSQL cluster ...")
-        let cluster = try PostgresTestCluster.create()
+        let cluster = try await PostgresTestCluster.create()
         defer { cluster.destroy() }
         let server = try await PostgresConnection.connect(cluster.connectionString())
         try await server.execute("CREATE DATABASE bench")
