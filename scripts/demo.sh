@@ -70,7 +70,10 @@ PG_STARTED=0
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
-    say "stopping"
+    # Stop everything whatever happens to our output: Ctrl-C also kills a `| tee` reader, and a
+    # message to a closed pipe must not end the cleanup before PostgreSQL is stopped.
+    set +e
+    say "stopping" 2>/dev/null
     local pid
     for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}"; do
@@ -84,6 +87,9 @@ cleanup() {
     exit "$status"
 }
 trap cleanup EXIT
+# A closed output pipe makes writes fail (and, with set -e, the script exit through cleanup) instead
+# of killing the script outright with everything left running.
+trap '' PIPE
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
