@@ -175,6 +175,7 @@ def sql(statement, marker):
         if line.strip() == marker:
             return sent, returned
 
+sql("SELECT 1", "__connected__")  # psql's start and connection are not part of "from sending"
 c = connection()
 status, _ = get(c)
 if status != 200:
