@@ -14,11 +14,12 @@
 #    keep-alive connection (python3 http.client). Toggles are 100-150 ms apart, so that each change is
 #    "the first after a quiet spell" for the sync (back-to-back changes measure its 20 ms burst throttle).
 # 2. Transactions per REQUESTS proxied requests in steady state: xact_commit + xact_rollback of the
-#    gateway's database in pg_stat_database, read before and after REQUESTS requests with no tenant
-#    change, minus a baseline (the same two reads with no requests between them). The reads run in
+#    gateway's database in pg_stat_database, read before and after REQUESTS requests spread evenly over
+#    WINDOW seconds (default 6, longer than the listener's 5 s heartbeat interval) with no tenant
+#    change, minus a baseline (the same two reads WINDOW seconds apart with no requests between them). The reads run in
 #    separate short psql sessions connected to database `postgres`, so they add no transaction to the
-#    measured database. Every statement the server executes is also logged (log_statement = all, with
-#    application_name), so the gateway's own statements in each window are counted exactly, by kind
+#    measured database. Every statement the server executes is also logged and timed (log_statement = all,
+#    log_min_duration_statement = 0, with application_name), so the gateway's own statements in each window are counted exactly, by kind
 #    (the listener's heartbeat `SELECT 1`, snapshot queries, anything else).
 #
 # Everything runs on 127.0.0.1 / a Unix socket, bounded in count and time, and is removed on exit:
