@@ -4,7 +4,8 @@ import Foundation
 public enum MigrationDirectory {
     /// Where to look, in order: an explicit path, `FREEZEGATE_SQL_DIR`, `./sql`, a `sql/` beside or
     /// above the executable (a checkout's `.build/release/freezegate`), then the install locations.
-    public static func candidates(explicit: String?, environment: [String: String], executablePath: String) -> [String] {
+    public static func candidates(explicit: String?, environment: [String: String], executablePath: String) -> [String]
+    {
         if let explicit { return [explicit] }
         var paths: [String] = []
         if let fromEnvironment = environment["FREEZEGATE_SQL_DIR"], !fromEnvironment.isEmpty {
@@ -23,9 +24,14 @@ public enum MigrationDirectory {
 
     /// The first candidate that holds at least one `NNNN_*.sql` file.
     public static func locate(explicit: String?) throws -> String {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments.first ?? ""
-        let paths = candidates(explicit: explicit, environment: ProcessInfo.processInfo.environment, executablePath: executable)
+        let paths = candidates(
+            explicit: explicit,
+            environment: ProcessInfo.processInfo.environment,
+            executablePath: executable
+        )
         for path in paths {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
             if names.contains(where: { MigrationFile.parse(fileName: $0, sql: "") != nil }) {

@@ -86,7 +86,9 @@ public struct Migrator: Sendable {
             try await connection.transaction { connection in
                 try await connection.execute(file.sql)
                 let elapsed = started.duration(to: clock.now)
-                let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+                let milliseconds = Int(
+                    elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+                )
                 try await connection.query(
                     "INSERT INTO \(Self.historyTable) (version, name, checksum, duration_ms) VALUES ($1, $2, $3, $4)",
                     [file.version, file.name, checksum, milliseconds]

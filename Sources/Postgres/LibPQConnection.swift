@@ -1,5 +1,5 @@
-import Foundation
 import CLibPQ
+import Foundation
 
 /// Owns one `PGconn`: connects, runs statements, and calls `PQfinish` exactly once.
 ///

@@ -28,7 +28,10 @@ public final class PostgresConnection: Sendable {
         threadPool.start()
         do {
             return try await threadPool.runIfActive {
-                PostgresConnection(connection: try LibPQConnection(configuration: configuration), threadPool: threadPool)
+                PostgresConnection(
+                    connection: try LibPQConnection(configuration: configuration),
+                    threadPool: threadPool
+                )
             }
         } catch {
             try? await threadPool.shutdownGracefully()

@@ -116,7 +116,7 @@ extension Date: PostgresDecodable {
 extension Array: PostgresDecodable where Element: PostgresDecodable {
     /// One-dimensional arrays; `[UInt8]` also decodes `bytea`.
     public static func decode(_ bytes: ArraySlice<UInt8>, as dataType: PostgresDataType) throws -> [Element] {
-        if dataType == .bytea, let raw = Array<UInt8>(bytes) as? [Element] {
+        if dataType == .bytea, let raw = [UInt8](bytes) as? [Element] {
             return raw
         }
         guard dataType.arrayElement != nil else {

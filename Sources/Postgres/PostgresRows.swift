@@ -27,7 +27,9 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
         columns.reserveCapacity(columnCount)
         for column in 0..<columnCount {
             let name = PQfname(result, Int32(column)).map { String(cString: $0) } ?? "?column?"
-            columns.append(PostgresColumn(name: name, dataType: PostgresDataType(rawValue: PQftype(result, Int32(column)))))
+            columns.append(
+                PostgresColumn(name: name, dataType: PostgresDataType(rawValue: PQftype(result, Int32(column))))
+            )
         }
         var bytes: [UInt8] = []
         var cells: [Range<Int>?] = []

@@ -26,7 +26,9 @@ enum ClusterCleanup {
     }
 
     static func spawnWatchdog(for cluster: PostgresTestCluster, stopCommand: [String]) throws {
-        let quoted = stopCommand.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        let quoted = stopCommand.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(
+            separator: " "
+        )
         let script = """
             while kill -0 \(getpid()) 2>/dev/null; do sleep 0.5; done
             \(quoted) >/dev/null 2>&1

@@ -83,7 +83,11 @@ public enum CommandRunner {
         defer { cArguments.forEach { free($0) } }
         let result = posix_spawnp(&pid, arguments[0], &actions, nil, cArguments, environ)
         guard result == 0 else {
-            throw Failure(command: arguments, status: result, output: "cannot start \(arguments[0]): \(String(cString: strerror(result)))")
+            throw Failure(
+                command: arguments,
+                status: result,
+                output: "cannot start \(arguments[0]): \(String(cString: strerror(result)))"
+            )
         }
         return pid
     }

@@ -35,7 +35,8 @@ public final class PostgresTestCluster: Sendable {
                 try cluster.startBlocking()
                 return cluster
             } catch let failure as CommandRunner.Failure
-                where attempt < 5 && (failure.output.contains("could not bind") || failure.output.contains("already in use"))
+                where attempt < 5
+                && (failure.output.contains("could not bind") || failure.output.contains("already in use"))
             {
                 cluster = PostgresTestCluster(directory: directory, port: try FreePort.find(), binaries: binaries)
             }
@@ -73,7 +74,11 @@ public final class PostgresTestCluster: Sendable {
         } catch let failure as CommandRunner.Failure {
             let log = (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? ""
             let tail = log.split(separator: "\n").suffix(15).joined(separator: "\n")
-            throw CommandRunner.Failure(command: failure.command, status: failure.status, output: failure.output + "\nserver.log:\n" + tail)
+            throw CommandRunner.Failure(
+                command: failure.command,
+                status: failure.status,
+                output: failure.output + "\nserver.log:\n" + tail
+            )
         }
     }
 
@@ -89,7 +94,9 @@ public final class PostgresTestCluster: Sendable {
     /// Stops the server (fast shutdown); `start()` brings it back with the same data.
     public func stop() async throws {
         try await BlockingWork.run {
-            try self.runAsServerUser(["\(self.binaries)/pg_ctl", "-D", self.dataDirectory, "-w", "-t", "60", "-m", "fast", "stop"])
+            try self.runAsServerUser([
+                "\(self.binaries)/pg_ctl", "-D", self.dataDirectory, "-w", "-t", "60", "-m", "fast", "stop",
+            ])
         }
     }
 
@@ -115,9 +122,12 @@ public final class PostgresTestCluster: Sendable {
             """
         try hba.write(toFile: dataDirectory + "/pg_hba.conf", atomically: false, encoding: .utf8)
         ClusterCleanup.register(self)
-        try ClusterCleanup.spawnWatchdog(for: self, stopCommand: serverUserPrefix + [
-            "\(binaries)/pg_ctl", "-D", dataDirectory, "-m", "immediate", "stop",
-        ])
+        try ClusterCleanup.spawnWatchdog(
+            for: self,
+            stopCommand: serverUserPrefix + [
+                "\(binaries)/pg_ctl", "-D", dataDirectory, "-m", "immediate", "stop",
+            ]
+        )
     }
 
     private var serverUserPrefix: [String] {
@@ -153,7 +163,9 @@ public final class PostgresTestCluster: Sendable {
         for version in versions where FileManager.default.isExecutableFile(atPath: "\(root)/\(version)/bin/initdb") {
             return "\(root)/\(version)/bin"
         }
-        if let bindir = try? CommandRunner.run(["pg_config", "--bindir"]).trimmingCharacters(in: .whitespacesAndNewlines),
+        if let bindir = try? CommandRunner.run(["pg_config", "--bindir"]).trimmingCharacters(
+            in: .whitespacesAndNewlines
+        ),
             FileManager.default.isExecutableFile(atPath: bindir + "/initdb")
         {
             return bindir
@@ -161,7 +173,8 @@ public final class PostgresTestCluster: Sendable {
         throw CommandRunner.Failure(
             command: ["initdb"],
             status: 127,
-            output: "PostgreSQL server binaries not found; install them (apt-get install -y postgresql) or set PG_BINDIR"
+            output:
+                "PostgreSQL server binaries not found; install them (apt-get install -y postgresql) or set PG_BINDIR"
         )
     }
 }

@@ -60,7 +60,11 @@ struct GatewayEndToEndTests {
         let harness = try await GatewayHarness.start()
         defer { Task { await harness.stop() } }
         let json = try #require(
-            try await harness.send("/company/3/users", host: "school.s20.online", headers: [("Accept", "application/json")])
+            try await harness.send(
+                "/company/3/users",
+                host: "school.s20.online",
+                headers: [("Accept", "application/json")]
+            )
         )
         #expect(json.status == 403)
         #expect(json.header("content-type")?.hasPrefix("application/json") == true)
@@ -111,7 +115,12 @@ struct GatewayEndToEndTests {
         let harness = try await GatewayHarness.start()
         defer { Task { await harness.stop() } }
         let response = try #require(
-            try await harness.send("/company/1/customers/create", method: "POST", host: "school.s20.online", body: "name=secret")
+            try await harness.send(
+                "/company/1/customers/create",
+                method: "POST",
+                host: "school.s20.online",
+                body: "name=secret"
+            )
         )
         #expect(response.status == 403)
         #expect(harness.upstream.requests.isEmpty)

@@ -47,7 +47,11 @@ import Testing
         let base = self.render("GET", "/company/1", host: "s20.online")
         #expect(base.contains("tenant:      none (forwarded untouched)"))
         #expect(base.contains("decision:    forward"))
-        #expect(self.render("GET", "/company/1", host: "a@b").contains("decision:    reject 400 (invalid_host: unparsable Host)"))
+        #expect(
+            self.render("GET", "/company/1", host: "a@b").contains(
+                "decision:    reject 400 (invalid_host: unparsable Host)"
+            )
+        )
     }
 
     @Test func pagePreview() {

@@ -1,13 +1,18 @@
 import Foundation
 import Migrator
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Migrator against a real cluster", .timeLimit(.minutes(2)))
 struct MigratorTests {
     private let good = [
-        MigrationFile(version: 1, name: "schema", fileName: "0001_schema.sql", sql: "CREATE SCHEMA IF NOT EXISTS freezegate;"),
+        MigrationFile(
+            version: 1,
+            name: "schema",
+            fileName: "0001_schema.sql",
+            sql: "CREATE SCHEMA IF NOT EXISTS freezegate;"
+        ),
         MigrationFile(
             version: 2,
             name: "things",
@@ -29,7 +34,9 @@ struct MigratorTests {
         #expect(second.applied.isEmpty)
         #expect(second.alreadyApplied.map(\.version) == [1, 2])
         #expect(try await history(connection) == [1, 2])
-        #expect(try await connection.query("SELECT count(*) FROM freezegate.things")[0].decode(Int.self, column: 0) == 1)
+        #expect(
+            try await connection.query("SELECT count(*) FROM freezegate.things")[0].decode(Int.self, column: 0) == 1
+        )
     }
 
     @Test func aFailingMigrationIsRolledBackAndNamed() async throws {
@@ -89,7 +96,9 @@ struct MigratorTests {
         #expect(reports.map(\.applied.count).sorted() == [0, 0, 3])
         let connection = try await PostgresConnection.connect(url)
         #expect(try await history(connection) == [1, 2, 3])
-        #expect(try await connection.query("SELECT count(*) FROM freezegate.things")[0].decode(Int.self, column: 0) == 2)
+        #expect(
+            try await connection.query("SELECT count(*) FROM freezegate.things")[0].decode(Int.self, column: 0) == 2
+        )
     }
 
     @Test func theRepositoryMigrationsApplyCleanlyTwice() async throws {

@@ -1,7 +1,7 @@
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 @Suite("PostgresConnection against a real cluster", .timeLimit(.minutes(2)))
 struct PostgresConnectionTests {
@@ -35,7 +35,11 @@ struct PostgresConnectionTests {
         let rows = try await connection.query(
             "SELECT ARRAY['2026-01-01T00:00:00Z'::timestamptz, '2026-07-01T12:00:00Z'] AS moments, ARRAY[1,2,3]::int8[] AS ids, '{}'::text[] AS empty"
         )
-        #expect(try rows[0].decode([Date].self, column: "moments").map(\.timeIntervalSince1970) == [1_767_225_600, 1_782_907_200])
+        #expect(
+            try rows[0].decode([Date].self, column: "moments").map(\.timeIntervalSince1970) == [
+                1_767_225_600, 1_782_907_200,
+            ]
+        )
         #expect(try rows[0].decode([Int64].self, column: "ids") == [1, 2, 3])
         #expect(try rows[0].decode([String].self, column: "empty") == [])
     }
@@ -120,14 +124,20 @@ struct PostgresConnectionTests {
         let good = try await PostgresConnection.connect(
             cluster.tcpURL(user: PostgresTestCluster.passwordRole, password: PostgresTestCluster.passwordRolePassword)
         )
-        #expect(try await good.query("SELECT current_user::text")[0].decode(String.self, column: 0) == PostgresTestCluster.passwordRole)
+        #expect(
+            try await good.query("SELECT current_user::text")[0].decode(String.self, column: 0)
+                == PostgresTestCluster.passwordRole
+        )
     }
 
     @Test func anUnreachableServerFailsWithinTheConnectTimeout() async throws {
         let port = try FreePort.find()
         let error = await #expect(throws: PostgresError.self) {
             try await PostgresConnection.connect(
-                PostgresConfiguration(connectionString: "postgresql://nobody@127.0.0.1:\(port)/x", connectTimeoutSeconds: 2)
+                PostgresConfiguration(
+                    connectionString: "postgresql://nobody@127.0.0.1:\(port)/x",
+                    connectTimeoutSeconds: 2
+                )
             )
         }
         #expect(error?.kind == .connectionFailed)
@@ -138,7 +148,9 @@ struct PostgresConnectionTests {
     @Test func applicationNameIsSetAndTheCallersOwnWins() async throws {
         let url = try await TestPostgres.shared.makeDatabase(prefix: "appname")
         let defaulted = try await PostgresConnection.connect(url, applicationName: "freezegate-test")
-        #expect(try await defaulted.query("SHOW application_name")[0].decode(String.self, column: 0) == "freezegate-test")
+        #expect(
+            try await defaulted.query("SHOW application_name")[0].decode(String.self, column: 0) == "freezegate-test"
+        )
         let explicit = try await PostgresConnection.connect(url + " application_name=ops-console")
         #expect(try await explicit.query("SHOW application_name")[0].decode(String.self, column: 0) == "ops-console")
     }

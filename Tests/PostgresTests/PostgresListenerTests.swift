@@ -1,12 +1,15 @@
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 @Suite("LISTEN/NOTIFY", .timeLimit(.minutes(2)))
 struct PostgresListenerTests {
     @Test func aBurstOfAThousandNotificationsArrivesInOrder() async throws {
         let url = try await TestPostgres.shared.makeDatabase(prefix: "listen")
-        let listener = try await PostgresListener.start(PostgresConfiguration(connectionString: url), channels: ["fg_test"])
+        let listener = try await PostgresListener.start(
+            PostgresConfiguration(connectionString: url),
+            channels: ["fg_test"]
+        )
         let sender = try await PostgresConnection.connect(url)
         for index in 0..<1000 {
             try await sender.query("SELECT pg_notify('fg_test', $1)", ["payload-\(index) ✓"])

@@ -54,7 +54,10 @@ struct DecisionSeamTests {
         func decide(_ request: InboundRequest) -> ProxyDecision {
             var headers = HTTPHeaders()
             headers.add(name: "Content-Length", value: "1234")
-            return .respond(GatewayResponse(status: .forbidden, headers: headers), DecisionTags(requestClass: "admin", decision: "block"))
+            return .respond(
+                GatewayResponse(status: .forbidden, headers: headers),
+                DecisionTags(requestClass: "admin", decision: "block")
+            )
         }
     }
 
