@@ -37,7 +37,9 @@ public final class BackgroundProcess: Sendable {
         let cArguments = arguments.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
         var pid: pid_t = 0
-        let result = posix_spawnp(&pid, arguments[0], &actions, nil, cArguments, cEnvironment)
+        let result = SpawnDescriptorHygiene.withCleanSignalAttributes { attributes in
+            posix_spawnp(&pid, arguments[0], &actions, attributes, cArguments, cEnvironment)
+        }
         guard result == 0 else {
             throw CommandRunner.Failure(
                 command: arguments,

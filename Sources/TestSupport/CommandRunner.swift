@@ -81,7 +81,9 @@ public enum CommandRunner {
         var pid: pid_t = 0
         let cArguments = arguments.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
-        let result = posix_spawnp(&pid, arguments[0], &actions, nil, cArguments, environ)
+        let result = SpawnDescriptorHygiene.withCleanSignalAttributes { attributes in
+            posix_spawnp(&pid, arguments[0], &actions, attributes, cArguments, environ)
+        }
         guard result == 0 else {
             throw Failure(
                 command: arguments,

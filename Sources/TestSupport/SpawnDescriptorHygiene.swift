@@ -21,4 +21,27 @@ public enum SpawnDescriptorHygiene {
     public static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
         _ = addCloseFrom?(&actions, 3)
     }
+
+    /// Spawn attributes that give the child a clean signal state: an empty signal mask (the spawning
+    /// thread's mask is inherited otherwise — test and NIO threads block signals) and default
+    /// handling of the signals a test process may ignore (NIO ignores SIGPIPE; ignored signals
+    /// survive exec), so that shells and servers started by tests behave as from a terminal.
+    public static func withCleanSignalAttributes<T>(
+        _ body: (UnsafePointer<posix_spawnattr_t>) throws -> T
+    ) rethrows -> T {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGQUIT, SIGUSR1, SIGUSR2] {
+            sigaddset(&defaults, signal)
+        }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        return try body(&attributes)
+    }
 }

@@ -4,7 +4,7 @@ import Testing
 
 /// `scripts/demo.sh --smoke` end to end with the binaries of this build: cluster, migrate, seed, demo CRM
 /// (and, once `freezegate serve` exists, the gateway: frozen blocked, active forwarded), then a clean stop.
-@Suite("scripts/demo.sh", .timeLimit(.minutes(3)))
+@Suite("scripts/demo.sh", .serialized, .timeLimit(.minutes(3)))
 struct DemoScriptTests {
     static let hasCurl = ["/usr/bin/curl", "/bin/curl", "/usr/local/bin/curl"].contains {
         FileManager.default.isExecutableFile(atPath: $0)
@@ -40,5 +40,49 @@ struct DemoScriptTests {
         // Nothing left running: no postmaster, nothing on the demo CRM's port.
         #expect(!FileManager.default.fileExists(atPath: runDirectory + "/pg/data/postmaster.pid"))
         #expect(throws: (any Error).self) { try BlockingHTTPConnection(port: crmPort) }
+    }
+
+    /// Ctrl-C in a terminal also ends a `| tee` reader, so the demo's "stopping" message goes to a
+    /// closed pipe; it must still stop everything (it used to die of SIGPIPE, PostgreSQL left running).
+    @Test(.enabled(if: hasCurl, "curl is not installed"))
+    func aClosedOutputPipeStillStopsEverything() async throws {
+        var template = Array("/tmp/freezegate-demo-test-XXXXXX".utf8CString)
+        let created = try #require(mkdtemp(&template))
+        let runDirectory = String(cString: created)
+        defer { try? FileManager.default.removeItem(atPath: runDirectory) }
+        chmod(runDirectory, 0o755)
+        let crmPort = try FreePort.find()
+        let httpPort = try FreePort.find()
+        // The demo writes into a reader that quits once the demo is up; then the demo is told to stop.
+        let script = """
+            out="$1"
+            "$0" > >(sed '/demo is running/q' > "$out") 2>&1 &
+            pid=$!
+            for _ in $(seq 1 600); do grep -q 'demo is running' "$out" 2>/dev/null && break; sleep 0.2; done
+            sleep 1
+            kill -TERM "$pid"
+            wait "$pid"
+            echo "demo exited $?"
+            cat "$out"
+            """
+        let outcome = try await ChildProcess.run(
+            ["bash", "-c", script, BuiltProducts.repository + "/scripts/demo.sh", runDirectory + "/out.txt"],
+            environment: [
+                "FREEZEGATE_DEMO_BIN": BuiltProducts.directory,
+                "FREEZEGATE_DEMO_RUN_DIR": runDirectory,
+                "FREEZEGATE_DEMO_PG_PORT": String(try FreePort.find()),
+                "FREEZEGATE_DEMO_CRM_PORT": String(crmPort),
+                "FREEZEGATE_DEMO_HTTP_PORT": String(httpPort),
+                "FREEZEGATE_DEMO_ADMIN_PORT": String(try FreePort.find()),
+                "DATABASE_URL": nil,
+            ],
+            timeLimit: 150
+        )
+        #expect(!outcome.timedOut, "\(outcome)")
+        #expect(outcome.stdout.contains("demo is running"), "\(outcome)")
+        #expect(outcome.stdout.contains("demo exited 143"), "\(outcome)")
+        #expect(!FileManager.default.fileExists(atPath: runDirectory + "/pg/data/postmaster.pid"))
+        #expect(throws: (any Error).self) { try BlockingHTTPConnection(port: crmPort) }
+        #expect(throws: (any Error).self) { try BlockingHTTPConnection(port: httpPort) }
     }
 }

@@ -61,7 +61,9 @@ final class ServeProcess: Sendable {
             cEnvironment.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, binary, &actions, nil, cArguments, cEnvironment)
+        let result = SpawnDescriptorHygiene.withCleanSignalAttributes { attributes in
+            posix_spawn(&pid, binary, &actions, attributes, cArguments, cEnvironment)
+        }
         guard result == 0 else {
             throw Failure(description: "cannot start \(binary): \(String(cString: strerror(result)))")
         }
