@@ -37,11 +37,10 @@ struct GatewayServices {
             decider: GateDecider(store: store, snapshot: { cache.currentSnapshot() }, clock: clock),
             gateStore: store,
             readiness: { cache.isReady },
-            metrics: {
-                stateMetrics.update(cache: cache, now: clock.now())
-                return prometheus.render()
-            },
-            backgroundServices: [sync]
+            metrics: { prometheus.render() },
+            backgroundServices: [
+                sync, TenantStateMetricsRefresher(metrics: stateMetrics, cache: cache, clock: clock),
+            ]
         )
     }
 }
