@@ -15,7 +15,7 @@ struct AccessLogRecord {
     var tags: DecisionTags = .gateway
     var outcome: String = "complete"
 
-    /// Emits one `info` line with the fields as metadata and updates the metrics.
+    /// Updates the metrics and emits one `info` line with the fields as metadata.
     func emit(to logger: Logger, metrics: ProxyMetrics) {
         let now = NIODeadline.now()
         metrics.record(tags: self.tags, status: self.status, outcome: self.outcome, duration: now - self.started)
@@ -23,6 +23,9 @@ struct AccessLogRecord {
         if let upstreamStarted = self.upstreamStarted, let upstreamFinished = self.upstreamFinished {
             metrics.recordUpstream(requestClass: self.tags.requestClass, duration: upstreamFinished - upstreamStarted)
         }
+        // The line is built only when the logger would emit it (`serve --log-level warning` drops
+        // it): its metadata dictionary costs a dozen allocations per request.
+        guard logger.logLevel <= .info else { return }
         let totalMicros = (now - self.started).nanoseconds / 1000
         var metadata: Logger.Metadata = [
             "method": .string(self.method),
