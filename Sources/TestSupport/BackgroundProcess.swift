@@ -127,9 +127,7 @@ public final class BackgroundProcess: Sendable {
     }
 
     private static func decode(_ status: Int32) -> Int32 {
-        // WIFEXITED / WEXITSTATUS, which Swift does not import.
-        if status & 0x7f == 0 { return (status >> 8) & 0xff }
-        return 128 + (status & 0x7f)
+        WaitStatus.exitCode(status)
     }
 
     private static func temporaryFile(_ name: String) throws -> String {

@@ -95,8 +95,7 @@ final class ServeProcess: Sendable {
             var status: Int32 = 0
             let waited = waitpid(pid, &status, WNOHANG)
             if waited == pid {
-                // WIFEXITED / WEXITSTATUS, which Swift does not import.
-                let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+                let code = WaitStatus.exitCode(status)
                 return Outcome(status: code, stdout: stdout, stderr: stderr)
             }
             if waited < 0 && errno != EINTR {
