@@ -69,7 +69,7 @@ public struct Gate: Sendable {
             var forwardHead = resolved.forwardHead
             forwardHead.headers = HeaderHygiene.clean(
                 forwardHead.headers,
-                removeMethodOverrides: classification.readingClasses.contains { $0.action == .block }
+                removeMethodOverrides: classification.anyReadingBlocked
             )
             let summary = GateSummary(
                 tenant: tenant,
@@ -80,7 +80,7 @@ public struct Gate: Sendable {
             return .forward(forwardHead, summary)
         case .block(let reason, let until, let licensingURL):
             let blockingClass =
-                classification.readingClasses.first { $0.action == .block } ?? classification.requestClass
+                classification.firstBlockedReading?.requestClass ?? classification.requestClass
             let response = BlockedResponse.blocked(
                 request: head,
                 status: reason == .stateUnknown ? 503 : self.profile.blockStatus,

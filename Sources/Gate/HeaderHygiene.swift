@@ -29,6 +29,7 @@ public enum HeaderHygiene {
             }
         }
         func removed(_ name: String) -> Bool {
+            guard Self.mayBeRemoved(name) else { return false }
             let lowered = name.lowercased()
             if lowered.contains("_") || routingOverrideHeaders.contains(lowered) { return true }
             if removeMethodOverrides && methodOverrideHeaders.contains(lowered) { return true }
@@ -39,5 +40,21 @@ public enum HeaderHygiene {
         }
         guard headers.contains(where: { removed($0.name) }) else { return headers }
         return HTTPHeaders(headers.filter { !removed($0.name) }.map { ($0.name, $0.value) })
+    }
+
+    /// A cheap pre-filter run on every header of every request: false only for names that none of
+    /// the rules above can remove (no `_`, and not starting like any listed name), so that
+    /// ordinary headers are never lower-cased into a new string.
+    static func mayBeRemoved(_ name: String) -> Bool {
+        let utf8 = name.utf8
+        guard let first = utf8.first else { return false }
+        if utf8.contains(UInt8(ascii: "_")) { return true }
+        switch first | 0x20 {
+        case UInt8(ascii: "x"): return true
+        case UInt8(ascii: "b"): return utf8.count == "base-url".utf8.count
+        case UInt8(ascii: "h"): return utf8.count == "http2-settings".utf8.count
+        case UInt8(ascii: "u"): return utf8.count == "upgrade".utf8.count
+        default: return false
+        }
     }
 }

@@ -12,6 +12,67 @@ public struct HostAuthority: Sendable, Hashable {
     /// `nil` when the value is not a valid authority: empty, with userinfo, spaces, controls,
     /// percent-escapes, an empty label, a bad port, or characters no host name has.
     public init?(parsing raw: String) {
+        if let plain = Self.plain(raw) {
+            self = plain
+            return
+        }
+        self.init(parsingThoroughly: raw)
+    }
+
+    private init(host: String, port: Int?) {
+        self.host = host
+        self.port = port
+    }
+
+    /// The common case in one pass without allocating more than the host: lower-case ASCII
+    /// labels and an optional port, which normalisation leaves as they are. `nil` sends
+    /// everything else (spaces, upper case, IDN, IPv6, a trailing dot, `_`, …) to the full parser.
+    static func plain(_ raw: String) -> HostAuthority? {
+        var raw = raw
+        return raw.withUTF8 { bytes -> HostAuthority? in
+            var index = 0
+            var labelLength = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: ".") {
+                    guard labelLength > 0 else { return nil }
+                    labelLength = 0
+                } else if byte == UInt8(ascii: ":") {
+                    break
+                } else if (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                    || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-")
+                {
+                    labelLength += 1
+                    guard labelLength <= 63 else { return nil }
+                } else {
+                    return nil
+                }
+                index += 1
+            }
+            let hostLength = index
+            guard labelLength > 0, hostLength <= 253 else { return nil }
+            var port: Int?
+            if index < bytes.count {
+                let digits = bytes.count - index - 1
+                guard digits <= 5 else { return nil }
+                if digits > 0 {
+                    var value = 0
+                    for position in (index + 1)..<bytes.count {
+                        let byte = bytes[position]
+                        guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                        value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                    }
+                    guard value <= 65535 else { return nil }
+                    port = value
+                }
+            }
+            let host = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<hostLength]), as: UTF8.self)
+            return HostAuthority(host: host, port: port)
+        }
+    }
+
+    /// `init(parsing:)` without the fast path (the reference the fast path is tested against).
+    init?(parsingThoroughly raw: String) {
         var text = Substring(raw)
         while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
         while let last = text.last, last == " " || last == "\t" { text.removeLast() }

@@ -16,10 +16,14 @@ public struct HostResolver: Sendable {
 
     /// The request's authority and the head to forward, or the reason it gets 400.
     public func resolve(_ head: HTTPRequestHead) -> Result<ResolvedRequest, HostRejection> {
-        let hosts = head.headers["Host"]
-        guard !hosts.isEmpty else { return .failure(.missingHost) }
-        guard hosts.count == 1 else { return .failure(.multipleHosts) }
-        guard let hostAuthority = HostAuthority(parsing: hosts[0]) else { return .failure(.invalidHost) }
+        // One pass over the fields without collecting them (this runs for every request).
+        var host: String?
+        for (name, value) in head.headers where name.utf8.count == 4 && name.lowercased() == "host" {
+            guard host == nil else { return .failure(.multipleHosts) }
+            host = value
+        }
+        guard let host else { return .failure(.missingHost) }
+        guard let hostAuthority = HostAuthority(parsing: host) else { return .failure(.invalidHost) }
 
         if head.method == .CONNECT { return .failure(.unsupportedTarget) }
         let uri = head.uri

@@ -9,10 +9,87 @@ import Foundation
 public enum TargetCanonicalizer {
     /// The canonical reading of `target` (origin-form: path and optional query) and its ambiguities.
     public static func canonicalize(_ target: String) -> CanonicalTarget {
+        if let plain = plainCanonical(target) { return plain }
+        return canonicalizeThoroughly(target)
+    }
+
+    /// `canonicalize` without the fast path (the reference the fast path is tested against).
+    static func canonicalizeThoroughly(_ target: String) -> CanonicalTarget {
         let bytes = Array(target.utf8)
         let query = queryPart(of: bytes)
         let reading = read(bytes, options: .canonical)
         return CanonicalTarget(reading: reading, ambiguities: ambiguities(of: bytes), query: query)
+    }
+
+    /// The canonical reading of a target that nothing can make ambiguous, computed in one pass
+    /// (most requests): a path of printable ASCII without `%`, a backslash, `;`, `#`, a leading `//`, a
+    /// dot-segment or a segment ending in `.`, and a query without controls. Such a path decodes to
+    /// itself, so its segments are the non-empty `/`-separated pieces, lower-cased. `nil` when the
+    /// target needs the full analysis.
+    static func plainCanonical(_ target: String) -> CanonicalTarget? {
+        var target = target
+        return target.withUTF8 { bytes -> CanonicalTarget? in
+            guard let first = bytes.first, first == UInt8(ascii: "/") else { return nil }
+            if bytes.count >= 2, bytes[1] == UInt8(ascii: "/") { return nil }
+            var segments: [String] = []
+            var segmentStart = 1
+            var index = 1
+            var queryStart: Int?
+            func closeSegment(at end: Int) -> Bool {
+                let length = end - segmentStart
+                guard length > 0 else { return true }
+                // "." and ".." are dot-segments; a trailing "." is read away by some servers.
+                if bytes[end - 1] == UInt8(ascii: ".") { return false }
+                segments.append(Self.loweredASCII(UnsafeBufferPointer(rebasing: bytes[segmentStart..<end])))
+                return true
+            }
+            while index < bytes.count {
+                let byte = bytes[index]
+                switch byte {
+                case UInt8(ascii: "/"):
+                    guard closeSegment(at: index) else { return nil }
+                    segmentStart = index + 1
+                case UInt8(ascii: "?"):
+                    queryStart = index + 1
+                case UInt8(ascii: "%"), UInt8(ascii: "\\"), UInt8(ascii: ";"), UInt8(ascii: "#"):
+                    return nil
+                case 0x21...0x7E:
+                    break
+                default:
+                    return nil
+                }
+                if queryStart != nil { break }
+                index += 1
+            }
+            guard closeSegment(at: index) else { return nil }
+            var query: String?
+            if let queryStart {
+                for position in queryStart..<bytes.count {
+                    let byte = bytes[position]
+                    if byte < 0x20 || byte == 0x7F { return nil }
+                    if byte == UInt8(ascii: "#") { return nil }
+                }
+                query = String(decoding: UnsafeBufferPointer(rebasing: bytes[queryStart...]), as: UTF8.self)
+            }
+            let trailingSlash = segmentStart == index
+            return CanonicalTarget(
+                reading: TargetReading(segments: segments, trailingSlash: trailingSlash),
+                ambiguities: [],
+                query: query
+            )
+        }
+    }
+
+    private static func loweredASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        guard bytes.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else {
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return String(unsafeUninitializedCapacity: bytes.count) { buffer in
+            for (position, byte) in bytes.enumerated() {
+                buffer[position] = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+            }
+            return bytes.count
+        }
     }
 
     /// Every distinct reading of `target`, the canonical one first. Bounded: the option

@@ -8,9 +8,17 @@ public struct TargetClassification: Sendable, Hashable {
     /// Whether the target has more than one plausible reading.
     public let isAmbiguous: Bool
     /// The classes of every reading, canonical first (only the canonical one when unambiguous).
-    public let readingClasses: [RequestClass]
+    public var readingClasses: [RequestClass] {
+        self.otherReadingClasses.isEmpty ? [self.requestClass] : self.otherReadingClasses
+    }
     /// The segments of every reading, parallel to `readingClasses`.
-    public let readingSegments: [[String]]
+    public var readingSegments: [[String]] {
+        self.otherReadingSegments.isEmpty ? [self.segments] : self.otherReadingSegments
+    }
+    /// The readings when there are more than the canonical one; empty (no allocation) for the
+    /// common unambiguous target, which is classified on every request.
+    private let otherReadingClasses: [RequestClass]
+    private let otherReadingSegments: [[String]]
 
     public init(
         requestClass: RequestClass,
@@ -22,19 +30,33 @@ public struct TargetClassification: Sendable, Hashable {
         self.requestClass = requestClass
         self.segments = segments
         self.isAmbiguous = isAmbiguous
-        if readingClasses.isEmpty || readingClasses.count != readingSegments.count {
-            self.readingClasses = readingClasses.isEmpty ? [requestClass] : readingClasses
-            self.readingSegments = Array(repeating: segments, count: self.readingClasses.count)
+        let onlyCanonical =
+            readingClasses.isEmpty || (readingClasses.count == 1 && readingClasses[0] == requestClass)
+        if onlyCanonical && (readingSegments.isEmpty || readingSegments == [segments]) {
+            self.otherReadingClasses = []
+            self.otherReadingSegments = []
+        } else if readingClasses.count != readingSegments.count {
+            self.otherReadingClasses = readingClasses.isEmpty ? [requestClass] : readingClasses
+            self.otherReadingSegments = Array(repeating: segments, count: self.otherReadingClasses.count)
         } else {
-            self.readingClasses = readingClasses
-            self.readingSegments = readingSegments
+            self.otherReadingClasses = readingClasses
+            self.otherReadingSegments = readingSegments
         }
+    }
+
+    /// Whether any reading's class is blocked while frozen.
+    public var anyReadingBlocked: Bool {
+        if self.otherReadingClasses.isEmpty { return self.requestClass.action == .block }
+        return self.otherReadingClasses.contains { $0.action == .block }
     }
 
     /// The first reading whose class is blocked while frozen, with its segments.
     public var firstBlockedReading: (requestClass: RequestClass, segments: [String])? {
-        guard let index = self.readingClasses.firstIndex(where: { $0.action == .block }) else { return nil }
-        return (self.readingClasses[index], self.readingSegments[index])
+        if self.otherReadingClasses.isEmpty {
+            return self.requestClass.action == .block ? (self.requestClass, self.segments) : nil
+        }
+        guard let index = self.otherReadingClasses.firstIndex(where: { $0.action == .block }) else { return nil }
+        return (self.otherReadingClasses[index], self.otherReadingSegments[index])
     }
 
     /// Classifies `target` with `profile`. The readings are only computed when `withReadings`

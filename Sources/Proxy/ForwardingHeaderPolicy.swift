@@ -57,12 +57,17 @@ public struct ForwardingHeaderPolicy: Sendable {
         return upgrades == ["websocket"]
     }
 
-    /// Whether `name` is one of the fixed hop-by-hop fields of RFC 9110 §7.6.1.
+    /// Whether `name` is one of the fixed hop-by-hop fields of RFC 9110 §7.6.1. Runs on every
+    /// header of every message: the length picks the one or two names worth comparing.
     static func isFixedHopByHop(_ name: String) -> Bool {
-        name.equalsIgnoringASCIICase("connection") || name.equalsIgnoringASCIICase("keep-alive")
-            || name.equalsIgnoringASCIICase("te") || name.equalsIgnoringASCIICase("trailer")
-            || name.equalsIgnoringASCIICase("transfer-encoding") || name.equalsIgnoringASCIICase("upgrade")
-            || name.equalsIgnoringASCIICase("proxy-connection")
+        switch name.utf8.count {
+        case 2: return name.equalsIgnoringASCIICase("te")
+        case 7: return name.equalsIgnoringASCIICase("trailer") || name.equalsIgnoringASCIICase("upgrade")
+        case 10: return name.equalsIgnoringASCIICase("connection") || name.equalsIgnoringASCIICase("keep-alive")
+        case 16: return name.equalsIgnoringASCIICase("proxy-connection")
+        case 17: return name.equalsIgnoringASCIICase("transfer-encoding")
+        default: return false
+        }
     }
 
     /// Removes hop-by-hop fields (and the fields `Connection` names) from `headers`.
@@ -70,13 +75,18 @@ public struct ForwardingHeaderPolicy: Sendable {
     static func removeHopByHop(_ headers: inout HTTPHeaders, keepUpgrade: Bool = false) {
         // Field names listed in Connection, beyond the fixed ones ("close" names no field).
         var named: [String] = []
-        for (name, value) in headers where name.equalsIgnoringASCIICase("connection") {
+        var anyFixed = false
+        for (name, value) in headers where isFixedHopByHop(name) {
+            anyFixed = true
+            guard name.equalsIgnoringASCIICase("connection") else { continue }
             for token in value.split(separator: ",") {
                 let token = String(token.trimmingASCIIWhitespace())
                 if token.isEmpty || token.equalsIgnoringASCIICase("close") || isFixedHopByHop(token) { continue }
                 named.append(token)
             }
         }
+        // Most messages carry no hop-by-hop field at all (or only `Connection: keep-alive`).
+        guard anyFixed else { return }
         func removes(_ name: String) -> Bool {
             if keepUpgrade && (name.equalsIgnoringASCIICase("connection") || name.equalsIgnoringASCIICase("upgrade")) {
                 return false
@@ -91,6 +101,45 @@ public struct ForwardingHeaderPolicy: Sendable {
         for name in doomed {
             headers.remove(name: name)
         }
+    }
+
+    /// `headers` in order without the hop-by-hop fields, the fields `Connection` names and those
+    /// `alsoDrop` matches, built in one pass into storage with room for `extra` more fields
+    /// (every forwarded message gets a few): one allocation instead of a copy per removal.
+    static func forwardedFields(
+        _ headers: HTTPHeaders,
+        keepUpgrade: Bool,
+        extra: Int,
+        alsoDrop: (String) -> Bool
+    ) -> HTTPHeaders {
+        // Field names listed in Connection, beyond the fixed ones ("close" names no field).
+        var named: [String] = []
+        for (name, value) in headers where name.utf8.count == 10 && name.equalsIgnoringASCIICase("connection") {
+            // Walked by index rather than `split` (no array for the usual `keep-alive`).
+            var rest = Substring(value)
+            while !rest.isEmpty {
+                let comma = rest.firstIndex(of: ",") ?? rest.endIndex
+                let name = String(rest[rest.startIndex..<comma].trimmingASCIIWhitespace())
+                rest = comma == rest.endIndex ? "" : rest[rest.index(after: comma)...]
+                if name.isEmpty || name.equalsIgnoringASCIICase("close") || isFixedHopByHop(name) {
+                    continue
+                }
+                named.append(name)
+            }
+        }
+        var result = HTTPHeaders()
+        result.reserveCapacity(headers.count + extra)
+        for (name, value) in headers {
+            if isFixedHopByHop(name) {
+                let upgradeField = name.equalsIgnoringASCIICase("connection") || name.equalsIgnoringASCIICase("upgrade")
+                guard keepUpgrade && upgradeField else { continue }
+            } else if !named.isEmpty && named.contains(where: { $0.equalsIgnoringASCIICase(name) }) {
+                continue
+            }
+            if alsoDrop(name) { continue }
+            result.add(name: name, value: value)
+        }
+        return result
     }
 
     /// The framing of a request as received (the validator guarantees it is unambiguous).
@@ -133,31 +182,31 @@ public struct ForwardingHeaderPolicy: Sendable {
         isTLS: Bool,
         webSocket: Bool
     ) -> HTTPRequestHead {
-        var headers = head.headers
         var uri = head.uri
+        var absoluteAuthority: String?
         // Absolute-form target → origin-form with the target's authority as Host (RFC 9112 §3.2.2).
         if let (authority, path) = Self.splitAbsoluteForm(uri) {
             uri = path
-            headers.replaceOrAdd(name: "Host", value: authority)
+            absoluteAuthority = authority
         }
-        Self.removeHopByHop(&headers)
-        headers.remove(name: "content-length")
         let trusted = client.trusted
-        let previousForwardedFor = trusted ? headers[canonicalForm: "x-forwarded-for"].joined(separator: ", ") : ""
-        let previousProto = trusted ? headers.first(name: "x-forwarded-proto") : nil
-        let previousHost = trusted ? headers.first(name: "x-forwarded-host") : nil
-        if !trusted {
-            if headers.contains(where: { Self.isClientForwardingField($0.name) }) {
-                var kept = HTTPHeaders()
-                for (name, value) in headers where !Self.isClientForwardingField(name) {
-                    kept.add(name: name, value: value)
-                }
-                headers = kept
+        let previousForwardedFor = trusted ? head.headers[canonicalForm: "x-forwarded-for"].joined(separator: ", ") : ""
+        let previousProto = trusted ? head.headers.first(name: "x-forwarded-proto") : nil
+        let previousHost = trusted ? head.headers.first(name: "x-forwarded-host") : nil
+        // Framing is the gateway's; forwarding fields are the gateway's unless a trusted proxy
+        // sent them (then they are re-added below, extended).
+        var headers = Self.forwardedFields(head.headers, keepUpgrade: false, extra: 7) { name in
+            if name.utf8.count == 14 && name.equalsIgnoringASCIICase("content-length") { return true }
+            if absoluteAuthority != nil && name.utf8.count == 4 && name.equalsIgnoringASCIICase("host") { return true }
+            if trusted {
+                return name.equalsIgnoringASCIICase("x-forwarded-for")
+                    || name.equalsIgnoringASCIICase("x-forwarded-proto")
+                    || name.equalsIgnoringASCIICase("x-forwarded-host")
             }
-        } else {
-            headers.remove(name: "x-forwarded-for")
-            headers.remove(name: "x-forwarded-proto")
-            headers.remove(name: "x-forwarded-host")
+            return Self.isClientForwardingField(name)
+        }
+        if let absoluteAuthority {
+            headers.add(name: "Host", value: absoluteAuthority)
         }
         if webSocket {
             headers.add(name: "Connection", value: "Upgrade")
@@ -197,23 +246,27 @@ public struct ForwardingHeaderPolicy: Sendable {
         closeClient: Bool,
         tunnel: Bool
     ) -> (HTTPResponseHead, MessageFraming) {
-        var headers = head.headers
         let code = head.status.code
         if tunnel {
-            Self.removeHopByHop(&headers, keepUpgrade: true)
+            var headers = Self.forwardedFields(head.headers, keepUpgrade: true, extra: 1) { _ in false }
             headers.add(name: "Via", value: self.viaValue(head.version))
             return (HTTPResponseHead(version: .http1_1, status: head.status, headers: headers), .none)
         }
         let bodyless = requestMethod == .HEAD || (100..<200).contains(code) || code == 204 || code == 304
-        let upstreamLength = headers.first(name: "content-length").flatMap { Int($0.trimmingASCIIWhitespace()) }
-        Self.removeHopByHop(&headers)
+        let upstreamLength = head.headers.first(name: "content-length").flatMap { Int($0.trimmingASCIIWhitespace()) }
+        let lengthFraming = upstreamLength != nil && !head.headers.contains(name: "transfer-encoding")
+        // Content-Length stays only where it frames the body sent to the client (or, bodyless, as
+        // the upstream declared it).
+        let dropLength = !bodyless && !lengthFraming
+        var headers = Self.forwardedFields(head.headers, keepUpgrade: false, extra: 3) { name in
+            dropLength && name.utf8.count == 14 && name.equalsIgnoringASCIICase("content-length")
+        }
         var framing: MessageFraming
         if bodyless {
             framing = .none
-        } else if let upstreamLength, !head.headers.contains(name: "transfer-encoding") {
+        } else if lengthFraming, let upstreamLength {
             framing = .length(upstreamLength)
         } else {
-            headers.remove(name: "content-length")
             if clientVersion == .http1_1 {
                 headers.add(name: "Transfer-Encoding", value: "chunked")
                 framing = .chunked

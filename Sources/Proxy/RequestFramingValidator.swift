@@ -410,17 +410,25 @@ public struct RequestFramingValidator: Sendable {
 
     /// `method SP request-target SP HTTP/1.x`; returns whether the version is HTTP/1.0.
     static func validateRequestLine(_ line: ArraySlice<UInt8>) -> Result<Bool, RequestRejection> {
-        let parts = line.split(separator: ASCII.space, maxSplits: 3, omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
+        // Exactly two spaces (found by index, not `split`: this runs for every request).
+        guard let firstSpace = line.firstIndex(of: ASCII.space),
+            let secondSpace = line[(firstSpace + 1)...].firstIndex(of: ASCII.space),
+            !line[(secondSpace + 1)...].contains(ASCII.space)
+        else {
             return .failure(RequestRejection(.badRequest, "malformed request line"))
         }
-        guard parts[0].allSatisfy(ASCII.isTokenByte) else {
+        let method = line[line.startIndex..<firstSpace]
+        let target = line[(firstSpace + 1)..<secondSpace]
+        let version = line[(secondSpace + 1)...]
+        guard !method.isEmpty, !target.isEmpty else {
+            return .failure(RequestRejection(.badRequest, "malformed request line"))
+        }
+        guard method.allSatisfy(ASCII.isTokenByte) else {
             return .failure(RequestRejection(.badRequest, "invalid method"))
         }
-        guard parts[1].allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+        guard target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             return .failure(RequestRejection(.badRequest, "invalid byte in request target"))
         }
-        let version = parts[2]
         if version.elementsEqual("HTTP/1.1".utf8) { return .success(false) }
         if version.elementsEqual("HTTP/1.0".utf8) { return .success(true) }
         if version.count == 8, version.starts(with: "HTTP/".utf8) {

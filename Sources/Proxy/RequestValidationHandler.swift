@@ -50,7 +50,9 @@ final class RequestValidationHandler: ChannelInboundHandler, RemovableChannelHan
             return
         }
         let outcome = buffer.withUnsafeReadableBytes { self.validator.consume($0) }
-        if outcome.headStarted {
+        // The event stops the idle clock while a head trickles in; a head that is complete in this
+        // read stops it itself when it arrives, so the common case fires no event.
+        if outcome.headStarted && (self.validator.isReadingHead || outcome.rejection != nil) {
             context.fireUserInboundEventTriggered(RequestHeadStarted())
         }
         if outcome.acceptedBytes > 0 {

@@ -52,4 +52,18 @@ import Testing
         #expect(cleaned["HTTP2-Settings"].isEmpty)
         #expect(cleaned["Host"] == ["acme.s20.online"])
     }
+
+    /// The pre-filter must let through every name a rule can remove, in any case.
+    @Test func preFilterNeverHidesARemovableName() {
+        let removable =
+            HeaderHygiene.routingOverrideHeaders.union(HeaderHygiene.methodOverrideHeaders)
+            .union(["http2-settings", "upgrade", "x_anything", "accept_language"])
+        for name in removable {
+            #expect(HeaderHygiene.mayBeRemoved(name), "\(name)")
+            #expect(HeaderHygiene.mayBeRemoved(name.uppercased()), "\(name)")
+        }
+        for name in ["Host", "Accept", "User-Agent", "Content-Type", "Cookie", "Authorization", "Base"] {
+            #expect(!HeaderHygiene.mayBeRemoved(name), "\(name)")
+        }
+    }
 }

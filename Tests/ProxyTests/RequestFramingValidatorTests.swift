@@ -80,11 +80,19 @@ struct RequestFramingValidatorTests {
         #expect(try RequestFramingValidator.validateRequestLine(ArraySlice("GET / HTTP/1.0".utf8)).get() == true)
         for bad in [
             "GET  / HTTP/1.1", "GET / HTTP/1.1 ", "GET /\u{7F} HTTP/1.1", "G(T / HTTP/1.1", "GET / http/1.1", "GET /",
+            " / HTTP/1.1", "GET  HTTP/1.1", "GET / HTTP/1.1 x", "GET", "", "GET / HTTP/2.0",
         ] {
             #expect(throws: RequestRejection.self, "\(bad)") {
                 try RequestFramingValidator.validateRequestLine(ArraySlice(bad.utf8)).get()
             }
         }
+    }
+
+    @Test func requestLineInsideALargerBuffer() throws {
+        // The validator passes slices of its head buffer: indices do not start at zero.
+        let head = Array("xxGET /a HTTP/1.0yy".utf8)
+        #expect(try RequestFramingValidator.validateRequestLine(head[2..<17]).get() == true)
+        #expect(throws: RequestRejection.self) { try RequestFramingValidator.validateRequestLine(head[2..<19]).get() }
     }
 
     @Test func headStartAndReadingFlags() {
