@@ -74,9 +74,13 @@ import Testing
 
     @Test func mergesHandlerAndCallMetadataAndHonoursTheLevel() throws {
         let lines = Mutex<[String]>([])
-        var handler = JSONLogHandler(label: "freezegate", now: { Date(timeIntervalSince1970: 60) }) { line in
-            lines.withLock { $0.append(line) }
-        }
+        var handler = JSONLogHandler(
+            label: "freezegate",
+            now: { Date(timeIntervalSince1970: 60) },
+            sink: { line in
+                lines.withLock { $0.append(line) }
+            }
+        )
         handler.logLevel = .notice
         var logger = Logger(label: "freezegate") { _ in handler }
         logger[metadataKey: "instance"] = "gw-1"

@@ -29,38 +29,48 @@ struct FailureTests {
     @Test func slowUpstreamGets504() async throws {
         var timeouts = ProxyTimeouts()
         timeouts.upstreamResponseHead = .milliseconds(300)
-        try await withProxy(timeouts: timeouts, behavior: { _ in .silent }) { harness in
-            let result = try await harness.exchange(Self.get)
-            #expect(result.responses.first?.status == 504)
-            #expect(result.closedByPeer)
-            // The upstream connection holding the unanswered request is closed, never reused.
-            #expect(await eventually { harness.upstream.openConnectionCount == 0 })
-        }
+        try await withProxy(
+            timeouts: timeouts,
+            behavior: { _ in .silent },
+            { harness in
+                let result = try await harness.exchange(Self.get)
+                #expect(result.responses.first?.status == 504)
+                #expect(result.closedByPeer)
+                // The upstream connection holding the unanswered request is closed, never reused.
+                #expect(await eventually { harness.upstream.openConnectionCount == 0 })
+            }
+        )
     }
 
     @Test func upstreamDyingMidResponseClosesTheClientWithoutCompletingTheBody() async throws {
-        try await withProxy(behavior: { _ in .dieMidResponse(contentLength: 1000, sendBytes: 100) }) { harness in
-            let connection = try await harness.connect()
-            try await connection.send(Self.get)
-            let closed = await connection.waitForClose()
-            #expect(closed)
-            let text = connection.text
-            #expect(text.hasPrefix("HTTP/1.1 200"))
-            // The head promised 1000 bytes and fewer arrived: no complete response was presented.
-            #expect(HTTPRawResponse.parseAll(connection.bytes).isEmpty)
-        }
+        try await withProxy(
+            behavior: { _ in .dieMidResponse(contentLength: 1000, sendBytes: 100) },
+            { harness in
+                let connection = try await harness.connect()
+                try await connection.send(Self.get)
+                let closed = await connection.waitForClose()
+                #expect(closed)
+                let text = connection.text
+                #expect(text.hasPrefix("HTTP/1.1 200"))
+                // The head promised 1000 bytes and fewer arrived: no complete response was presented.
+                #expect(HTTPRawResponse.parseAll(connection.bytes).isEmpty)
+            }
+        )
     }
 
     @Test func chunkedResponseCutShortIsNotPresentedAsComplete() async throws {
-        try await withProxy(behavior: { _ in
-            .raw("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n")
-        }) { harness in
-            let connection = try await harness.connect()
-            try await connection.send(Self.get)
-            #expect(await connection.waitForClose())
-            #expect(!connection.text.contains("0\r\n\r\n"))
-            #expect(HTTPRawResponse.parseAll(connection.bytes).isEmpty)
-        }
+        try await withProxy(
+            behavior: { _ in
+                .raw("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n")
+            },
+            { harness in
+                let connection = try await harness.connect()
+                try await connection.send(Self.get)
+                #expect(await connection.waitForClose())
+                #expect(!connection.text.contains("0\r\n\r\n"))
+                #expect(HTTPRawResponse.parseAll(connection.bytes).isEmpty)
+            }
+        )
     }
 
     @Test(arguments: [
@@ -72,28 +82,34 @@ struct FailureTests {
         "garbage\r\n\r\n",
     ])
     func brokenUpstreamFramingGets502(raw: String) async throws {
-        try await withProxy(behavior: { _ in .raw(raw) }) { harness in
-            let result = try await harness.exchange(Self.get)
-            if let first = result.responses.first {
-                #expect(first.status == 502, "got \(result.raw.prefix(200))")
-            } else {
-                // A response already started: the client connection is closed instead.
+        try await withProxy(
+            behavior: { _ in .raw(raw) },
+            { harness in
+                let result = try await harness.exchange(Self.get)
+                if let first = result.responses.first {
+                    #expect(first.status == 502, "got \(result.raw.prefix(200))")
+                } else {
+                    // A response already started: the client connection is closed instead.
+                    #expect(result.closedByPeer)
+                }
                 #expect(result.closedByPeer)
             }
-            #expect(result.closedByPeer)
-        }
+        )
     }
 
     @Test func clientDisconnectCancelsTheUpstreamRequest() async throws {
-        try await withProxy(behavior: { _ in .silent }) { harness in
-            let connection = try await harness.connect()
-            try await connection.send(Self.get)
-            #expect(await eventually { harness.upstream.requests.count == 1 })
-            #expect(harness.upstream.openConnectionCount == 1)
-            await connection.close()
-            // The upstream connection holding the abandoned request is closed, not pooled.
-            #expect(await eventually { harness.upstream.openConnectionCount == 0 })
-        }
+        try await withProxy(
+            behavior: { _ in .silent },
+            { harness in
+                let connection = try await harness.connect()
+                try await connection.send(Self.get)
+                #expect(await eventually { harness.upstream.requests.count == 1 })
+                #expect(harness.upstream.openConnectionCount == 1)
+                await connection.close()
+                // The upstream connection holding the abandoned request is closed, not pooled.
+                #expect(await eventually { harness.upstream.openConnectionCount == 0 })
+            }
+        )
     }
 
     @Test func deadPooledConnectionIsReplacedForAGet() async throws {
@@ -113,15 +129,18 @@ struct FailureTests {
     }
 
     @Test func postIsNeverReplayedAfterItsBytesWereSent() async throws {
-        try await withProxy(behavior: { head in
-            head.method == .POST ? .closeImmediately : .respond(.ok, HTTPHeaders(), "ok")
-        }) { harness in
-            let result = try await harness.exchange(
-                "POST /api/pay HTTP/1.1\r\nHost: a.s20.online\r\nContent-Length: 3\r\n\r\nabc"
-            )
-            #expect(result.responses.first?.status == 502)
-            #expect(harness.upstream.requests.filter { $0.head.method == .POST }.count == 1)
-        }
+        try await withProxy(
+            behavior: { head in
+                head.method == .POST ? .closeImmediately : .respond(.ok, HTTPHeaders(), "ok")
+            },
+            { harness in
+                let result = try await harness.exchange(
+                    "POST /api/pay HTTP/1.1\r\nHost: a.s20.online\r\nContent-Length: 3\r\n\r\nabc"
+                )
+                #expect(result.responses.first?.status == 502)
+                #expect(harness.upstream.requests.filter { $0.head.method == .POST }.count == 1)
+            }
+        )
     }
 
     @Test func headerReadTimeoutGets408() async throws {

@@ -50,24 +50,27 @@ struct HeaderForwardingTests {
     }
 
     @Test func responseHopByHopHeadersAreRemoved() async throws {
-        try await withProxy(behavior: { _ in
-            var headers = HTTPHeaders()
-            headers.add(name: "Connection", value: "X-Internal")
-            headers.add(name: "X-Internal", value: "secret")
-            headers.add(name: "Keep-Alive", value: "timeout=5")
-            headers.add(name: "X-Public", value: "yes")
-            return .respond(.created, headers, "made")
-        }) { harness in
-            let connection = try await harness.connect()
-            try await connection.send("GET / HTTP/1.1\r\nHost: a.s20.online\r\n\r\n")
-            let response = try #require(await connection.waitForResponses(1).first)
-            await connection.close()
-            #expect(response.status == 201)
-            #expect(response.header("x-internal") == nil)
-            #expect(response.header("keep-alive") == nil)
-            #expect(response.header("x-public") == "yes")
-            #expect(response.bodyText == "made")
-        }
+        try await withProxy(
+            behavior: { _ in
+                var headers = HTTPHeaders()
+                headers.add(name: "Connection", value: "X-Internal")
+                headers.add(name: "X-Internal", value: "secret")
+                headers.add(name: "Keep-Alive", value: "timeout=5")
+                headers.add(name: "X-Public", value: "yes")
+                return .respond(.created, headers, "made")
+            },
+            { harness in
+                let connection = try await harness.connect()
+                try await connection.send("GET / HTTP/1.1\r\nHost: a.s20.online\r\n\r\n")
+                let response = try #require(await connection.waitForResponses(1).first)
+                await connection.close()
+                #expect(response.status == 201)
+                #expect(response.header("x-internal") == nil)
+                #expect(response.header("keep-alive") == nil)
+                #expect(response.header("x-public") == "yes")
+                #expect(response.bodyText == "made")
+            }
+        )
     }
 
     @Test func absoluteFormTargetIsForwardedInOriginForm() async throws {
