@@ -6,6 +6,7 @@
 #
 #   bench/proxy-vs-nginx.sh            # ROUNDS=5 DURATION=10 by default
 #   ROUNDS=3 DURATION=5 bench/proxy-vs-nginx.sh
+#   BASELINE=/path/to/older/freezegate bench/proxy-vs-nginx.sh   # also measure an older build
 source "$(dirname "$0")/common.sh"
 
 ROUNDS=${ROUNDS:-5}
@@ -16,6 +17,9 @@ UPSTREAM_PORT=18190
 NGINX_PORT=18191
 GATE_PORT=18192
 GATE_ADMIN_PORT=18193
+BASELINE_PORT=18194
+BASELINE_ADMIN_PORT=18195
+BASELINE=${BASELINE:-}
 
 need nginx nginx
 need wrk wrk
@@ -63,9 +67,35 @@ http {
 }"
 wait_for_port $UPSTREAM_PORT
 wait_for_port $NGINX_PORT
+NGINX_PROXY_MASTER=${PIDS[1]}
 start_freezegate $GATE_PORT $GATE_ADMIN_PORT $UPSTREAM_PORT --threads "${FREEZEGATE_THREADS:-2}"
+GATE_PID=$FREEZEGATE_PID
+TARGETS=(freezegate nginx)
+if [ -n "$BASELINE" ]; then
+    CURRENT=$FREEZEGATE
+    FREEZEGATE=$BASELINE
+    start_freezegate $BASELINE_PORT $BASELINE_ADMIN_PORT $UPSTREAM_PORT --threads "${FREEZEGATE_THREADS:-2}"
+    BASELINE_PID=$FREEZEGATE_PID
+    FREEZEGATE=$CURRENT
+    TARGETS=(freezegate nginx baseline)
+fi
 
-run_wrk() { # run_wrk PORT SECONDS -> "rps p99_ms"
+# CPU time (user + system, clock ticks) of a target's proxy processes: the figure that machine
+# load disturbs least, unlike requests per second.
+pids_of() {
+    case $1 in
+        freezegate) echo "$GATE_PID" ;;
+        nginx) pgrep -P "$NGINX_PROXY_MASTER" | tr '\n' ' ' ;;
+        baseline) echo "$BASELINE_PID" ;;
+    esac
+}
+cpu_ticks() { # cpu_ticks PID... -> utime + stime of every thread
+    local pid total=0
+    for pid in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
+    echo "$total"
+}
+
+run_wrk() { # run_wrk PORT SECONDS -> "rps p99_ms requests"
     local out
     out=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${2}s" --latency -H "Host: acme.s20.online" \
         "http://127.0.0.1:$1/1k.bin")
@@ -75,30 +105,46 @@ run_wrk() { # run_wrk PORT SECONDS -> "rps p99_ms"
     local errors
     errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out")
     [ -n "$errors" ] && echo "  wrk reported: $errors" >&2
-    echo "$rps $p99"
+    echo "$rps $p99 $(awk '/requests in/ {print $1}' <<<"$out")"
+}
+
+port_of() {
+    case $1 in
+        freezegate) echo $GATE_PORT ;;
+        nginx) echo $NGINX_PORT ;;
+        baseline) echo $BASELINE_PORT ;;
+    esac
 }
 
 echo "warm-up" >&2
-run_wrk $GATE_PORT 2 >/dev/null
-run_wrk $NGINX_PORT 2 >/dev/null
+for target in "${TARGETS[@]}"; do run_wrk "$(port_of "$target")" 2 >/dev/null; done
 
-GATE_RPS=()
-GATE_P99=()
-NGINX_RPS=()
-NGINX_P99=()
-printf '%-6s %-11s %12s %10s\n' round target req/s p99_ms
+declare -A RPS P99 CPU
+TICK=$(getconf CLK_TCK)
+printf '%-6s %-11s %12s %10s %12s\n' round target req/s p99_ms cpu_us/req
 for round in $(seq 1 "$ROUNDS"); do
-    if (( round % 2 )); then order="freezegate nginx"; else order="nginx freezegate"; fi
-    for target in $order; do
-        if [ "$target" = freezegate ]; then port=$GATE_PORT; else port=$NGINX_PORT; fi
-        read -r rps p99 < <(run_wrk "$port" "$DURATION")
-        printf '%-6s %-11s %12s %10s\n' "$round" "$target" "$rps" "$p99"
-        if [ "$target" = freezegate ]; then GATE_RPS+=("$rps"); GATE_P99+=("$p99"); else NGINX_RPS+=("$rps"); NGINX_P99+=("$p99"); fi
+    # Rotate the order every round so that drift in the machine's load hits every target.
+    count=${#TARGETS[@]}
+    for index in $(seq 0 $((count - 1))); do
+        target=${TARGETS[$(((index + round - 1) % count))]}
+        # shellcheck disable=SC2046 # one argument per process id
+        before=$(cpu_ticks $(pids_of "$target"))
+        read -r rps p99 requests < <(run_wrk "$(port_of "$target")" "$DURATION")
+        # shellcheck disable=SC2046
+        after=$(cpu_ticks $(pids_of "$target"))
+        cpu=$(awk -v t="$((after - before))" -v hz="$TICK" -v n="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
+        printf '%-6s %-11s %12s %10s %12s\n' "$round" "$target" "$rps" "$p99" "$cpu"
+        RPS[$target]+="$rps "
+        P99[$target]+="$p99 "
+        CPU[$target]+="$cpu "
     done
 done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 echo
-printf 'median  freezegate  %12s req/s  p99 %s ms\n' "$(median "${GATE_RPS[@]}")" "$(median "${GATE_P99[@]}")"
-printf 'median  nginx       %12s req/s  p99 %s ms\n' "$(median "${NGINX_RPS[@]}")" "$(median "${NGINX_P99[@]}")"
+for target in "${TARGETS[@]}"; do
+    # shellcheck disable=SC2086 # word splitting of the collected figures is intended
+    printf 'median  %-11s %12s req/s  p99 %s ms  cpu %s us/request\n' "$target" "$(median ${RPS[$target]})" \
+        "$(median ${P99[$target]})" "$(median ${CPU[$target]})"
+done
 echo "machine: $(nproc) cores, $(awk '/model name/ {$1=$2=$3=""; print; exit}' /proc/cpuinfo | sed 's/^ *//'), $(uname -r)"
