@@ -88,6 +88,24 @@ struct JSONLogHandler: LogHandler {
         sink(Self.line(timestamp: now(), level: level, label: label, message: "\(message)", metadata: merged))
     }
 
+    /// swift-log's current entry point: the same line, plus the event's error (if it carries one
+    /// and the metadata has no `error` key of its own).
+    func log(event: LogEvent) {
+        var explicit = event.metadata ?? [:]
+        if let error = event.error, explicit["error"] == nil {
+            explicit["error"] = .string("\(error)")
+        }
+        self.log(
+            level: event.level,
+            message: event.message,
+            metadata: explicit,
+            source: event.source,
+            file: event.file,
+            function: event.function,
+            line: event.line
+        )
+    }
+
     /// The JSON line for one event (pure, for tests).
     static func line(
         timestamp: Date,

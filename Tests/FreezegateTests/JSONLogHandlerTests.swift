@@ -94,4 +94,30 @@ import Testing
         #expect(json["tenant_count"] as? String == "3")
         #expect(json["timestamp"] as? String == "1970-01-01T00:01:00.000Z")
     }
+
+    /// swift-log's event entry point writes the same line, with the event's error as `error`.
+    @Test func logEventCarriesItsError() throws {
+        struct Failure: Error, CustomStringConvertible { var description: String { "upstream refused" } }
+        let lines = Mutex<[String]>([])
+        let handler = JSONLogHandler(label: "freezegate", sink: { line in lines.withLock { $0.append(line) } })
+        handler.log(
+            event: LogEvent(
+                level: .error,
+                message: "reload failed",
+                error: Failure(),
+                metadata: ["config": .string("profile.yaml")],
+                source: "freezegate",
+                file: #fileID,
+                function: #function,
+                line: #line
+            )
+        )
+        let written = lines.withLock { $0 }
+        #expect(written.count == 1)
+        let json = try object(try #require(written.first))
+        #expect(json["message"] as? String == "reload failed")
+        #expect(json["level"] as? String == "error")
+        #expect(json["error"] as? String == "upstream refused")
+        #expect(json["config"] as? String == "profile.yaml")
+    }
 }
