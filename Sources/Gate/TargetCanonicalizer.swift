@@ -43,14 +43,14 @@ public enum TargetCanonicalizer {
                 segments.append(Self.loweredASCII(UnsafeBufferPointer(rebasing: bytes[segmentStart..<end])))
                 return true
             }
-            while index < bytes.count {
-                let byte = bytes[index]
-                switch byte {
+            path: while index < bytes.count {
+                switch bytes[index] {
                 case UInt8(ascii: "/"):
                     guard closeSegment(at: index) else { return nil }
                     segmentStart = index + 1
                 case UInt8(ascii: "?"):
                     queryStart = index + 1
+                    break path
                 case UInt8(ascii: "%"), UInt8(ascii: "\\"), UInt8(ascii: ";"), UInt8(ascii: "#"):
                     return nil
                 case 0x21...0x7E:
@@ -58,7 +58,6 @@ public enum TargetCanonicalizer {
                 default:
                     return nil
                 }
-                if queryStart != nil { break }
                 index += 1
             }
             guard closeSegment(at: index) else { return nil }

@@ -70,39 +70,6 @@ public struct ForwardingHeaderPolicy: Sendable {
         }
     }
 
-    /// Removes hop-by-hop fields (and the fields `Connection` names) from `headers`.
-    /// `keepUpgrade`: keep `Connection` and `Upgrade` (a tunnel's 101).
-    static func removeHopByHop(_ headers: inout HTTPHeaders, keepUpgrade: Bool = false) {
-        // Field names listed in Connection, beyond the fixed ones ("close" names no field).
-        var named: [String] = []
-        var anyFixed = false
-        for (name, value) in headers where isFixedHopByHop(name) {
-            anyFixed = true
-            guard name.equalsIgnoringASCIICase("connection") else { continue }
-            for token in value.split(separator: ",") {
-                let token = String(token.trimmingASCIIWhitespace())
-                if token.isEmpty || token.equalsIgnoringASCIICase("close") || isFixedHopByHop(token) { continue }
-                named.append(token)
-            }
-        }
-        // Most messages carry no hop-by-hop field at all (or only `Connection: keep-alive`).
-        guard anyFixed else { return }
-        func removes(_ name: String) -> Bool {
-            if keepUpgrade && (name.equalsIgnoringASCIICase("connection") || name.equalsIgnoringASCIICase("upgrade")) {
-                return false
-            }
-            if isFixedHopByHop(name) { return true }
-            return named.contains { $0.equalsIgnoringASCIICase(name) }
-        }
-        var doomed: [String] = []
-        for (name, _) in headers where removes(name) && !doomed.contains(where: { $0.equalsIgnoringASCIICase(name) }) {
-            doomed.append(name)
-        }
-        for name in doomed {
-            headers.remove(name: name)
-        }
-    }
-
     /// `headers` in order without the hop-by-hop fields, the fields `Connection` names and those
     /// `alsoDrop` matches, built in one pass into storage with room for `extra` more fields
     /// (every forwarded message gets a few): one allocation instead of a copy per removal.
@@ -114,7 +81,7 @@ public struct ForwardingHeaderPolicy: Sendable {
     ) -> HTTPHeaders {
         // Field names listed in Connection, beyond the fixed ones ("close" names no field).
         var named: [String] = []
-        for (name, value) in headers where name.utf8.count == 10 && name.equalsIgnoringASCIICase("connection") {
+        for (name, value) in headers where name.equalsIgnoringASCIICase("connection") {
             // Walked by index rather than `split` (no array for the usual `keep-alive`).
             var rest = Substring(value)
             while !rest.isEmpty {
@@ -196,8 +163,8 @@ public struct ForwardingHeaderPolicy: Sendable {
         // Framing is the gateway's; forwarding fields are the gateway's unless a trusted proxy
         // sent them (then they are re-added below, extended).
         var headers = Self.forwardedFields(head.headers, keepUpgrade: false, extra: 7) { name in
-            if name.utf8.count == 14 && name.equalsIgnoringASCIICase("content-length") { return true }
-            if absoluteAuthority != nil && name.utf8.count == 4 && name.equalsIgnoringASCIICase("host") { return true }
+            if name.equalsIgnoringASCIICase("content-length") { return true }
+            if absoluteAuthority != nil && name.equalsIgnoringASCIICase("host") { return true }
             if trusted {
                 return name.equalsIgnoringASCIICase("x-forwarded-for")
                     || name.equalsIgnoringASCIICase("x-forwarded-proto")
@@ -259,7 +226,7 @@ public struct ForwardingHeaderPolicy: Sendable {
         // the upstream declared it).
         let dropLength = !bodyless && !lengthFraming
         var headers = Self.forwardedFields(head.headers, keepUpgrade: false, extra: 3) { name in
-            dropLength && name.utf8.count == 14 && name.equalsIgnoringASCIICase("content-length")
+            dropLength && name.equalsIgnoringASCIICase("content-length")
         }
         var framing: MessageFraming
         if bodyless {
