@@ -34,9 +34,6 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var requestTrailers: HTTPHeaders?
     /// How the response to the client is framed (trailers only with chunked).
     private var responseFraming: MessageFraming = .none
-    /// The request was an upgrade in llhttp's sense: NIO's decoder stopped after it and must be
-    /// replaced if HTTP continues.
-    private var codecNeedsReset = false
     private var upstreamNeedsFlush = false
     private var record = AccessLogRecord()
     private var clientIdentity: ForwardingHeaderPolicy.ClientIdentity?
@@ -133,8 +130,6 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         let rejection: RequestRejection
         if let error = error as? RequestRejection {
             rejection = error
-        } else if error is HTTPParserError {
-            rejection = RequestRejection(.badRequest, "unparsable request")
         } else {
             self.environment.logger.debug("client connection error", metadata: ["error": "\(error)"])
             context.close(promise: nil)
@@ -170,9 +165,6 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         let framing = ForwardingHeaderPolicy.requestFraming(head)
         let hasBody = framing != .none && framing != .length(0)
         let keepAlive = head.isKeepAlive && head.method != .CONNECT
-        self.codecNeedsReset =
-            head.headers.contains(name: "upgrade")
-            && ForwardingHeaderPolicy.connectionTokens(head.headers).contains("upgrade")
 
         if head.method == .CONNECT {
             // NIO's encoder never sends a body after a CONNECT: answer with an empty one.
@@ -420,7 +412,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private func closeAfterWrites() {
         guard let context = self.context else { return }
         let loopBoundContext = context.loopBound
-        guard let first = try? context.pipeline.syncOperations.context(handlerType: RequestValidationHandler.self)
+        guard let first = try? context.pipeline.syncOperations.context(handlerType: RequestDecodingHandler.self)
         else {
             context.close(promise: nil)
             return
@@ -445,50 +437,15 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             return
         }
         self.armIdleTimer()
-        if self.codecNeedsReset {
-            self.codecNeedsReset = false
-            self.resetCodecAfterRefusedUpgrade()
-            return
-        }
         self.processPending()
-        self.resumeReading()
-    }
-
-    /// NIO's decoder stops for good after an upgrade request; when the upgrade did not happen,
-    /// swap in a fresh decoder/encoder pair and let the validator pass on what it held meanwhile.
-    private func resetCodecAfterRefusedUpgrade() {
-        guard let context = self.context else { return }
-        let pipeline = context.pipeline.syncOperations
-        do {
-            let validator = try pipeline.handler(type: RequestValidationHandler.self)
-            let encoder = try pipeline.context(handlerType: HTTPResponseEncoder.self)
-            let decoder = try pipeline.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)
-            let removed = context.eventLoop.makePromise(of: Void.self)
-            pipeline.removeHandler(context: encoder, promise: nil)
-            pipeline.removeHandler(context: decoder, promise: removed)
-            let limits = self.environment.configuration.limits
-            removed.futureResult.assumeIsolated().whenComplete { result in
-                guard case .success = result, let context = self.context else {
-                    self.context?.close(promise: nil)
-                    return
-                }
-                do {
-                    try ProxyServer.addHTTPCodec(
-                        context.pipeline.syncOperations,
-                        position: .after(validator),
-                        limits: limits
-                    )
-                } catch {
-                    context.close(promise: nil)
-                    return
-                }
-                validator.upgradeRefused()
-                self.processPending()
-                self.resumeReading()
-            }
-        } catch {
-            context.close(promise: nil)
+        // After an upgrade request that did not become a tunnel, the decoder held what the client
+        // sent next: HTTP continues with it.
+        if let decoder = try? self.context?.pipeline.syncOperations.handler(type: RequestDecodingHandler.self),
+            decoder.isAwaitingUpgradeOutcome
+        {
+            decoder.upgradeRefused()
         }
+        self.resumeReading()
     }
 
     private func processPending() {
@@ -711,7 +668,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             try clientPipeline.addHandler(clientGlue)
 
             // Bytes the client sent right after its upgrade request belong to the tunnel.
-            let early = try clientPipeline.handler(type: RequestValidationHandler.self).upgradeAccepted()
+            let early = try clientPipeline.handler(type: RequestDecodingHandler.self).upgradeAccepted()
             var removals: [EventLoopFuture<Void>] = []
             func remove(_ pipeline: ChannelPipeline.SynchronousOperations, _ handlerContext: ChannelHandlerContext) {
                 let promise = context.eventLoop.makePromise(of: Void.self)
@@ -724,12 +681,8 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 upstreamPipeline,
                 try upstreamPipeline.context(handlerType: ByteToMessageHandler<HTTPResponseDecoder>.self)
             )
-            remove(clientPipeline, try clientPipeline.context(handlerType: RequestValidationHandler.self))
+            remove(clientPipeline, try clientPipeline.context(handlerType: RequestDecodingHandler.self))
             remove(clientPipeline, try clientPipeline.context(handlerType: HTTPResponseEncoder.self))
-            remove(
-                clientPipeline,
-                try clientPipeline.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)
-            )
             let clientChannel = context.channel
             let upstreamChannel = connection.channel
             EventLoopFuture.andAllComplete(removals, on: context.eventLoop).assumeIsolated().whenComplete { _ in

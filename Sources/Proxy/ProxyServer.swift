@@ -136,38 +136,18 @@ public final class ProxyServer: Service, Sendable {
         _ pipeline: ChannelPipeline.SynchronousOperations,
         environment: ProxyEnvironment
     ) throws {
-        let limits = environment.configuration.limits
+        // The decoder comes first: a write from its context (``ClientConnectionHandler``'s close
+        // marker) goes straight to the socket, below the encoder.
         try pipeline.addHandler(
-            RequestValidationHandler(
-                limits: limits,
+            RequestDecodingHandler(
+                limits: environment.configuration.limits,
                 headerTimeout: environment.configuration.timeouts.clientHeaderRead
             )
         )
-        try Self.addHTTPCodec(pipeline, position: .last, limits: limits)
-        try pipeline.addHandler(ClientConnectionHandler(environment: environment))
-    }
-
-    /// NIO's request decoder and (paired) response encoder, framing headers left to us.
-    static func addHTTPCodec(
-        _ pipeline: ChannelPipeline.SynchronousOperations,
-        position: ChannelPipeline.SynchronousOperations.Position,
-        limits: RequestLimits
-    ) throws {
         var encoderConfiguration = HTTPResponseEncoder.Configuration()
         encoderConfiguration.automaticallySetFramingHeaders = false
-        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
-        let headLimit = limits.maxRequestLineBytes + limits.maxHeaderBytes + 1024
-        decoderLimits.maxHeaderListSize = max(decoderLimits.maxHeaderListSize, headLimit)
-        decoderLimits.maxHeaderFieldSize = max(decoderLimits.maxHeaderFieldSize, headLimit)
-        try pipeline.configureHTTPServerPipeline(
-            position: position,
-            withPipeliningAssistance: false,
-            withServerUpgrade: nil,
-            withErrorHandling: false,
-            withOutboundHeaderValidation: false,
-            withEncoderConfiguration: encoderConfiguration,
-            withDecoderLimitConfiguration: decoderLimits
-        )
+        try pipeline.addHandler(HTTPResponseEncoder(configuration: encoderConfiguration))
+        try pipeline.addHandler(ClientConnectionHandler(environment: environment))
     }
 
     public func run() async throws {

@@ -1,14 +1,24 @@
 import NIOHTTP1
 
-/// A strict RFC 9112 recogniser run over the raw request bytes in front of NIO's (lenient, llhttp
-/// based) decoder. It follows the message framing across pipelined requests (head, fixed-length or
-/// chunked body) and refuses anything ambiguous — obs-fold, bare CR/LF, whitespace before a colon,
-/// control bytes, Content-Length + Transfer-Encoding, bad or conflicting Content-Length, a transfer
-/// coding other than a single `chunked`, bad chunk sizes or extensions — so that the gateway and the
-/// upstream can never disagree about where a request ends.
+/// The strict RFC 9112 request parser of the client side. It follows the message framing across
+/// pipelined requests (head, fixed-length or chunked body) and refuses anything ambiguous —
+/// obs-fold, bare CR/LF, whitespace before a colon, control bytes, Content-Length +
+/// Transfer-Encoding, bad or conflicting Content-Length, a transfer coding other than a single
+/// `chunked`, bad chunk sizes or extensions — so that the gateway and the upstream can never
+/// disagree about where a request ends. What it accepts it also decodes (``Part``): every request
+/// byte is parsed once, by this parser (``RequestDecodingHandler``).
 ///
-/// A value type fed chunk by chunk; the channel handler passes on only the accepted prefix.
+/// A value type fed chunk by chunk.
 public struct RequestFramingValidator: Sendable {
+    /// A decoded piece of the request stream, reported in order by ``consume(_:onPart:)``.
+    public enum Part: Sendable, Equatable {
+        case head(HTTPRequestHead)
+        /// Body bytes (chunk framing removed): these indices of the bytes just fed.
+        case body(Range<Int>)
+        /// The message ended; the trailer fields of a chunked body, if it had any.
+        case end(HTTPHeaders?)
+    }
+
     /// The result of feeding one chunk of bytes.
     public struct Outcome: Sendable, Equatable {
         /// How many leading bytes of the chunk may be passed on to the decoder (after any bytes
@@ -55,6 +65,10 @@ public struct RequestFramingValidator: Sendable {
     private var lineEnds: [Int] = []
     private var pendingCR = false
     private var passthroughAfterMessage = false
+    /// Parts completed inside a byte step, reported by ``consume(_:onPart:)`` right after it.
+    private var readyHead: HTTPRequestHead?
+    private var readyEnd = false
+    private var readyTrailers: HTTPHeaders?
 
     public init(limits: RequestLimits = RequestLimits()) {
         self.limits = limits
@@ -75,6 +89,9 @@ public struct RequestFramingValidator: Sendable {
     /// True while an upgrade request waits for its answer (later bytes are held).
     public var isAwaitingUpgradeOutcome: Bool { self.state == .upgradePending }
 
+    /// True once the stream was rejected: nothing more is accepted.
+    public var isFailed: Bool { self.state == .failed }
+
     /// The upstream accepted the upgrade: everything from now on is tunnel bytes.
     public mutating func upgradeAccepted() {
         self.state = .passthrough
@@ -87,8 +104,14 @@ public struct RequestFramingValidator: Sendable {
         self.state = .betweenMessages
     }
 
-    /// Feeds bytes; returns how many may be forwarded and whether the stream was rejected.
+    /// Feeds bytes; returns how many were accepted and whether the stream was rejected.
     public mutating func consume(_ bytes: UnsafeRawBufferPointer) -> Outcome {
+        self.consume(bytes) { _ in }
+    }
+
+    /// Feeds bytes, reporting each decoded part as it completes; returns how many were accepted
+    /// and whether the stream was rejected (no part is reported for bytes after a rejection).
+    public mutating func consume(_ bytes: UnsafeRawBufferPointer, onPart: (Part) -> Void) -> Outcome {
         var outcome = Outcome(acceptedBytes: 0, heldFrom: nil, rejection: nil, headStarted: false)
         var index = 0
         let count = bytes.count
@@ -104,9 +127,11 @@ public struct RequestFramingValidator: Sendable {
                 return outcome
             case .fixedBody(let remaining):
                 let take = min(remaining, count - index)
+                onPart(.body(index..<(index + take)))
                 index += take
                 if take == remaining {
                     self.finishMessage()
+                    self.reportReadyParts(onPart)
                 } else {
                     self.state = .fixedBody(remaining: remaining - take)
                 }
@@ -114,21 +139,37 @@ public struct RequestFramingValidator: Sendable {
                 continue
             case .chunkData(let remaining):
                 let take = min(remaining, count - index)
+                onPart(.body(index..<(index + take)))
                 index += take
                 self.state = take == remaining ? .chunkDataCR : .chunkData(remaining: remaining - take)
                 outcome.acceptedBytes = index
                 continue
+            case .head where !self.pendingCR:
+                // The bytes of a line up to its CR (or a bare LF) in one go.
+                var end = index
+                while end < count, bytes[end] != ASCII.cr, bytes[end] != ASCII.lf { end += 1 }
+                if end > index {
+                    if let rejection = self.appendHeadBytes(UnsafeRawBufferPointer(rebasing: bytes[index..<end])) {
+                        self.state = .failed
+                        outcome.rejection = rejection
+                        return outcome
+                    }
+                    index = end
+                    continue
+                }
             default:
                 break
             }
             let byte = bytes[index]
             if let rejection = self.step(byte, headStarted: &outcome.headStarted) {
                 self.state = .failed
+                self.discardReadyParts()
                 outcome.rejection = rejection
                 return outcome
             }
             index += 1
             if !self.isReadingHead { outcome.acceptedBytes = index }
+            if self.readyHead != nil || self.readyEnd { self.reportReadyParts(onPart) }
         }
         if self.isReadingHead { outcome.heldFrom = outcome.acceptedBytes }
         return outcome
@@ -140,7 +181,26 @@ public struct RequestFramingValidator: Sendable {
     }
 
     private mutating func finishMessage() {
+        self.readyEnd = true
         self.state = self.passthroughAfterMessage ? .upgradePending : .betweenMessages
+    }
+
+    private mutating func reportReadyParts(_ onPart: (Part) -> Void) {
+        if let head = self.readyHead {
+            self.readyHead = nil
+            onPart(.head(head))
+        }
+        if self.readyEnd {
+            let trailers = self.readyTrailers
+            self.discardReadyParts()
+            onPart(.end(trailers))
+        }
+    }
+
+    private mutating func discardReadyParts() {
+        self.readyHead = nil
+        self.readyEnd = false
+        self.readyTrailers = nil
     }
 
     // MARK: - Byte steps
@@ -263,16 +323,22 @@ public struct RequestFramingValidator: Sendable {
         case ASCII.lf:
             return RequestRejection(.badRequest, "bare LF")
         default:
-            self.headBytes.append(byte)
-            if self.lineEnds.isEmpty {
-                if self.headBytes.count > self.limits.maxRequestLineBytes {
-                    return RequestRejection(.uriTooLong, "request line too long")
-                }
-            } else {
-                let fieldBytes = self.headBytes.count - self.lineEnds[0] + 2 * (self.lineEnds.count - 1)
-                if fieldBytes > self.limits.maxHeaderBytes {
-                    return RequestRejection(.requestHeaderFieldsTooLarge, "header section too large")
-                }
+            return withUnsafeBytes(of: byte) { self.appendHeadBytes($0) }
+        }
+        return nil
+    }
+
+    /// Appends bytes of a head line (no CR or LF among them), enforcing the size limits.
+    private mutating func appendHeadBytes(_ bytes: UnsafeRawBufferPointer) -> RequestRejection? {
+        self.headBytes.append(contentsOf: bytes)
+        if self.lineEnds.isEmpty {
+            if self.headBytes.count > self.limits.maxRequestLineBytes {
+                return RequestRejection(.uriTooLong, "request line too long")
+            }
+        } else {
+            let fieldBytes = self.headBytes.count - self.lineEnds[0] + 2 * (self.lineEnds.count - 1)
+            if fieldBytes > self.limits.maxHeaderBytes {
+                return RequestRejection(.requestHeaderFieldsTooLarge, "header section too large")
             }
         }
         return nil
@@ -284,6 +350,7 @@ public struct RequestFramingValidator: Sendable {
             self.pendingCR = false
             let lineStart = self.lineEnds.last ?? 0
             if self.headBytes.count == lineStart {
+                if !self.lineEnds.isEmpty { self.readyTrailers = self.trailerFields() }
                 self.finishMessage()
                 return nil
             }
@@ -330,13 +397,15 @@ public struct RequestFramingValidator: Sendable {
     }
 
     private mutating func parseHead() -> Result<Framing, RequestRejection> {
-        let requestLine = self.headBytes[0..<self.lineEnds[0]]
-        let isHTTP10: Bool
-        switch Self.validateRequestLine(requestLine) {
+        let requestLine: RequestLine
+        switch Self.validateRequestLine(self.headBytes[0..<self.lineEnds[0]]) {
         case .failure(let rejection): return .failure(rejection)
-        case .success(let value): isHTTP10 = value
+        case .success(let value): requestLine = value
         }
-        let isConnect = ASCII.equalsCaseInsensitive(requestLine.prefix(8), "connect ")
+        let isHTTP10 = requestLine.isHTTP10
+        let isConnect = ASCII.equalsCaseInsensitive(requestLine.method, "connect")
+        var fields: [(String, String)] = []
+        fields.reserveCapacity(self.lineEnds.count - 1)
 
         var contentLength: Int?
         var contentLengthLines = 0
@@ -356,6 +425,7 @@ public struct RequestFramingValidator: Sendable {
             }
             let name = line[line.startIndex..<colon]
             let value = Self.trimmed(line[(colon + 1)...])
+            fields.append(Self.field(name: name, value: value))
             if ASCII.equalsCaseInsensitive(name, "content-length") {
                 contentLengthLines += 1
                 guard contentLengthLines == 1 else {
@@ -394,6 +464,7 @@ public struct RequestFramingValidator: Sendable {
         if (hasUpgrade && connectionUpgrade) || isConnect {
             self.passthroughAfterMessage = true
         }
+        let framing: Framing
         if hasTransferEncoding {
             if isHTTP10 { return .failure(RequestRejection(.badRequest, "Transfer-Encoding in HTTP/1.0")) }
             if contentLengthLines > 0 {
@@ -402,14 +473,49 @@ public struct RequestFramingValidator: Sendable {
             guard transferCodings == ["chunked"] else {
                 return .failure(RequestRejection(.badRequest, "unsupported Transfer-Encoding"))
             }
-            return .success(.chunked)
+            framing = .chunked
+        } else if let contentLength {
+            framing = .length(contentLength)
+        } else {
+            framing = .none
         }
-        if let contentLength { return .success(.length(contentLength)) }
-        return .success(.none)
+        self.readyHead = HTTPRequestHead(
+            version: isHTTP10 ? .http1_0 : .http1_1,
+            method: HTTPMethod(rawValue: String(decoding: requestLine.method, as: UTF8.self)),
+            uri: String(decoding: requestLine.target, as: UTF8.self),
+            headers: HTTPHeaders(fields)
+        )
+        return .success(framing)
     }
 
-    /// `method SP request-target SP HTTP/1.x`; returns whether the version is HTTP/1.0.
-    static func validateRequestLine(_ line: ArraySlice<UInt8>) -> Result<Bool, RequestRejection> {
+    /// The trailer field lines held in `headBytes` (each validated) as headers.
+    private func trailerFields() -> HTTPHeaders {
+        var fields: [(String, String)] = []
+        var start = 0
+        for end in self.lineEnds {
+            let line = self.headBytes[start..<end]
+            start = end
+            guard let colon = line.firstIndex(of: ASCII.colon) else { continue }
+            fields.append(Self.field(name: line[line.startIndex..<colon], value: Self.trimmed(line[(colon + 1)...])))
+        }
+        return HTTPHeaders(fields)
+    }
+
+    /// A field as the decoder reports it: the name as received, the value without surrounding
+    /// whitespace (bytes that are not UTF-8 become U+FFFD, as in NIO's decoder).
+    private static func field(name: ArraySlice<UInt8>, value: ArraySlice<UInt8>) -> (String, String) {
+        (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
+    }
+
+    /// The parts of a valid request line.
+    struct RequestLine: Equatable {
+        var method: ArraySlice<UInt8>
+        var target: ArraySlice<UInt8>
+        var isHTTP10: Bool
+    }
+
+    /// `method SP request-target SP HTTP/1.x`.
+    static func validateRequestLine(_ line: ArraySlice<UInt8>) -> Result<RequestLine, RequestRejection> {
         // Exactly two spaces (found by index, not `split`: this runs for every request).
         guard let firstSpace = line.firstIndex(of: ASCII.space),
             let secondSpace = line[(firstSpace + 1)...].firstIndex(of: ASCII.space),
@@ -429,8 +535,12 @@ public struct RequestFramingValidator: Sendable {
         guard target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             return .failure(RequestRejection(.badRequest, "invalid byte in request target"))
         }
-        if version.elementsEqual("HTTP/1.1".utf8) { return .success(false) }
-        if version.elementsEqual("HTTP/1.0".utf8) { return .success(true) }
+        if version.elementsEqual("HTTP/1.1".utf8) {
+            return .success(RequestLine(method: method, target: target, isHTTP10: false))
+        }
+        if version.elementsEqual("HTTP/1.0".utf8) {
+            return .success(RequestLine(method: method, target: target, isHTTP10: true))
+        }
         if version.count == 8, version.starts(with: "HTTP/".utf8) {
             let bytes = Array(version)
             if ASCII.isDigit(bytes[5]) && bytes[6] == ASCII.dot && ASCII.isDigit(bytes[7]) {

@@ -76,8 +76,12 @@ struct RequestFramingValidatorTests {
     }
 
     @Test func requestLines() throws {
-        #expect(try RequestFramingValidator.validateRequestLine(ArraySlice("GET / HTTP/1.1".utf8)).get() == false)
-        #expect(try RequestFramingValidator.validateRequestLine(ArraySlice("GET / HTTP/1.0".utf8)).get() == true)
+        #expect(
+            try RequestFramingValidator.validateRequestLine(ArraySlice("GET / HTTP/1.1".utf8)).get().isHTTP10 == false
+        )
+        #expect(
+            try RequestFramingValidator.validateRequestLine(ArraySlice("GET / HTTP/1.0".utf8)).get().isHTTP10 == true
+        )
         for bad in [
             "GET  / HTTP/1.1", "GET / HTTP/1.1 ", "GET /\u{7F} HTTP/1.1", "G(T / HTTP/1.1", "GET / http/1.1", "GET /",
             " / HTTP/1.1", "GET  HTTP/1.1", "GET / HTTP/1.1 x", "GET", "", "GET / HTTP/2.0",
@@ -91,7 +95,7 @@ struct RequestFramingValidatorTests {
     @Test func requestLineInsideALargerBuffer() throws {
         // The validator passes slices of its head buffer: indices do not start at zero.
         let head = Array("xxGET /a HTTP/1.0yy".utf8)
-        #expect(try RequestFramingValidator.validateRequestLine(head[2..<17]).get() == true)
+        #expect(try RequestFramingValidator.validateRequestLine(head[2..<17]).get().isHTTP10 == true)
         #expect(throws: RequestRejection.self) { try RequestFramingValidator.validateRequestLine(head[2..<19]).get() }
     }
 
