@@ -19,6 +19,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private let environment: ProxyEnvironment
     private var machine = ExchangeStateMachine()
     private var context: ChannelHandlerContext?
+    /// The connection's request decoder (in front of this handler), asked after each exchange
+    /// whether it holds bytes behind an upgrade request.
+    private var decoder: RequestDecodingHandler?
     private var pending = CircularBuffer<PendingEvent>()
     private var readPending = false
     private var idleTimer: DeadlineTimer?
@@ -49,6 +52,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        self.decoder = try? context.pipeline.syncOperations.handler(type: RequestDecodingHandler.self)
         self.environment.metrics.clientConnections.increment()
         self.idleTimer = DeadlineTimer(eventLoop: context.eventLoop) { [weak self] in self?.idleTimeoutExpired() }
         self.responseHeadTimer = DeadlineTimer(eventLoop: context.eventLoop) { [weak self] in
@@ -61,6 +65,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.environment.metrics.clientConnections.decrement()
         self.cancelTimers()
         self.context = nil
+        self.decoder = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -440,9 +445,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.processPending()
         // After an upgrade request that did not become a tunnel, the decoder held what the client
         // sent next: HTTP continues with it.
-        if let decoder = try? self.context?.pipeline.syncOperations.handler(type: RequestDecodingHandler.self),
-            decoder.isAwaitingUpgradeOutcome
-        {
+        if let decoder = self.decoder, decoder.isAwaitingUpgradeOutcome {
             decoder.upgradeRefused()
         }
         self.resumeReading()
@@ -668,7 +671,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             try clientPipeline.addHandler(clientGlue)
 
             // Bytes the client sent right after its upgrade request belong to the tunnel.
-            let early = try clientPipeline.handler(type: RequestDecodingHandler.self).upgradeAccepted()
+            let early = self.decoder?.upgradeAccepted()
             var removals: [EventLoopFuture<Void>] = []
             func remove(_ pipeline: ChannelPipeline.SynchronousOperations, _ handlerContext: ChannelHandlerContext) {
                 let promise = context.eventLoop.makePromise(of: Void.self)
