@@ -21,11 +21,11 @@ public struct RequestFramingValidator: Sendable {
 
     /// The result of feeding one chunk of bytes.
     public struct Outcome: Sendable, Equatable {
-        /// How many leading bytes of the chunk may be passed on to the decoder (after any bytes
-        /// held from earlier chunks, when the head they began is now complete). Bytes of a head
-        /// are accepted only once the whole head validated.
+        /// How many leading bytes of the chunk belong to requests (or parts of them) that
+        /// validated; bytes of a head count only once the whole head validated.
         public var acceptedBytes: Int
-        /// Bytes from this index on belong to a head still incomplete: hold them back.
+        /// Bytes from this index on belong to a head still incomplete, or follow an upgrade
+        /// request whose outcome is pending (the decoding handler holds the latter).
         public var heldFrom: Int?
         /// Set when the stream is invalid; nothing after `acceptedBytes` may be passed on.
         public var rejection: RequestRejection?
