@@ -13,17 +13,18 @@ enum ASCII {
     static let equals: UInt8 = 0x3D
     static let backslash: UInt8 = 0x5C
 
-    private static let tokenTable: [Bool] = {
-        var table = [Bool](repeating: false, count: 256)
-        for byte in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(byte)] = true }
-        for byte in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(byte)] = true }
-        for byte in UInt8(ascii: "A")...UInt8(ascii: "Z") { table[Int(byte)] = true }
-        for byte in "!#$%&'*+-.^_`|~".utf8 { table[Int(byte)] = true }
-        return table
-    }()
+    /// `tchar` of RFC 9110 §5.6.2 (DIGIT, ALPHA and ``!#$%&'*+-.^_`|~``) as two bit masks over
+    /// bytes 0–63 and 64–127: constants, unlike a table, need no lazy initialisation check on
+    /// every byte of every field name.
+    private static let tokenMaskLow: UInt64 = 0x03ff_6cfa_0000_0000
+    private static let tokenMaskHigh: UInt64 = 0x57ff_ffff_c7ff_fffe
 
     /// `tchar` of RFC 9110 §5.6.2.
-    static func isTokenByte(_ byte: UInt8) -> Bool { tokenTable[Int(byte)] }
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        if byte < 64 { return tokenMaskLow & (1 << UInt64(byte)) != 0 }
+        if byte < 128 { return tokenMaskHigh & (1 << UInt64(byte - 64)) != 0 }
+        return false
+    }
 
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
@@ -43,6 +44,10 @@ enum ASCII {
         byte == tab || (byte >= 0x20 && byte != 0x7F)
     }
 
+    static func lowercased(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+    }
+
     static func hexValue(_ byte: UInt8) -> Int? {
         switch byte {
         case 0x30...0x39: return Int(byte - 0x30)
@@ -53,7 +58,7 @@ enum ASCII {
     }
 
     /// Compares raw bytes with a lower-case ASCII literal, ignoring case.
-    static func equalsCaseInsensitive(_ bytes: ArraySlice<UInt8>, _ lowercased: StaticString) -> Bool {
+    static func equalsCaseInsensitive<Bytes: Collection<UInt8>>(_ bytes: Bytes, _ lowercased: StaticString) -> Bool {
         guard bytes.count == lowercased.utf8CodeUnitCount else { return false }
         return lowercased.withUTF8Buffer { expected in
             var index = 0

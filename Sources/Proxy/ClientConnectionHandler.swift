@@ -8,8 +8,9 @@ import NIOHTTP1
 /// class performs its actions.
 final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = Never
+    /// Response bytes: there is no HTTP encoder on this side (``WireEncoding``).
+    typealias OutboundOut = ByteBuffer
 
     enum PendingEvent {
         case part(HTTPServerRequestPart)
@@ -30,11 +31,14 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     // The current exchange.
     private var exchangeID = 0
     private var clientHead: HTTPRequestHead?
-    private var upstreamHead: HTTPRequestHead?
+    /// The head to send upstream, as bytes (kept for a retry on a fresh connection).
+    private var upstreamHead: ByteBuffer?
     private var bufferedBody: [ByteBuffer] = []
     private var upstream: UpstreamConnection?
     private var webSocket = false
     private var requestTrailers: HTTPHeaders?
+    /// How the request's body is framed (upstream as received).
+    private var requestFraming: MessageFraming = .none
     /// How the response to the client is framed (trailers only with chunked).
     private var responseFraming: MessageFraming = .none
     private var upstreamNeedsFlush = false
@@ -168,6 +172,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.clientHead = head
         self.startRecord(method: head.method.rawValue, host: head.headers.first(name: "host") ?? "", target: head.uri)
         let framing = ForwardingHeaderPolicy.requestFraming(head)
+        self.requestFraming = framing
         let hasBody = framing != .none && framing != .length(0)
         let keepAlive = head.isKeepAlive && head.method != .CONNECT
 
@@ -184,13 +189,16 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         case .forward(let decided, let tags):
             self.record.tags = tags
             self.webSocket = ForwardingHeaderPolicy.isWebSocketUpgrade(head)
-            self.upstreamHead = self.policy.upstreamRequestHead(
+            var upstreamHead = context.channel.allocator.buffer(capacity: 512)
+            self.policy.writeUpstreamRequestHead(
                 decided,
                 framing: framing,
                 client: self.identity(context),
                 isTLS: false,
-                webSocket: self.webSocket
+                webSocket: self.webSocket,
+                into: &upstreamHead
             )
+            self.upstreamHead = upstreamHead
             let idempotent: Bool
             switch head.method {
             case .GET, .HEAD, .OPTIONS, .TRACE: idempotent = true
@@ -218,7 +226,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         case .buffer:
             self.bufferedBody.append(buffer)
         case .forward:
-            self.upstream?.handler.write(.body(.byteBuffer(buffer)), promise: nil)
+            self.upstream?.handler.writeBody(buffer)
             self.upstreamNeedsFlush = true
         case .discard:
             break
@@ -232,7 +240,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         case .buffer, .none:
             break
         case .forward:
-            self.upstream?.handler.write(.end(self.requestTrailers), promise: nil)
+            self.upstream?.handler.writeEnd(trailers: self.requestTrailers)
             self.upstream?.handler.flush()
             self.upstreamNeedsFlush = false
         case .exchangeComplete(let close):
@@ -298,15 +306,17 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             headers.add(name: "Connection", value: "keep-alive")
         }
         self.record.status = response.status.code
-        context.write(
-            Self.wrapOutboundOut(.head(HTTPResponseHead(version: version, status: response.status, headers: headers))),
-            promise: nil
+        var out = context.channel.allocator.buffer(capacity: 256)
+        WireEncoding.writeResponseHead(
+            HTTPResponseHead(version: version, status: response.status, headers: headers),
+            into: &out
         )
+        context.write(Self.wrapOutboundOut(out), promise: nil)
         if self.clientHead?.method != .HEAD, response.body.readableBytes > 0 {
             self.record.bytesOut += response.body.readableBytes
-            context.write(Self.wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+            context.write(Self.wrapOutboundOut(response.body), promise: nil)
         }
-        self.writeEnd()
+        context.flush()
     }
 
     private func writeError(_ status: HTTPResponseStatus) {
@@ -346,11 +356,16 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
                 connection.handler.delegate = self
                 connection.handler.setReadAllowed(context.channel.isWritable)
                 let headWritten = context.eventLoop.makePromise(of: Void.self)
-                connection.handler.write(.head(head), promise: headWritten)
+                connection.handler.writeHead(
+                    head,
+                    isHEAD: self.clientHead?.method == .HEAD,
+                    chunked: self.requestFraming == .chunked,
+                    promise: headWritten
+                )
                 for buffer in self.bufferedBody {
-                    connection.handler.write(.body(.byteBuffer(buffer)), promise: nil)
+                    connection.handler.writeBody(buffer)
                 }
-                if end { connection.handler.write(.end(self.requestTrailers), promise: nil) }
+                if end { connection.handler.writeEnd(trailers: self.requestTrailers) }
                 connection.handler.flush()
                 self.armResponseHeadTimer()
                 headWritten.futureResult.assumeIsolated().whenComplete { result in
@@ -407,23 +422,25 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     // MARK: - Exchange end
 
-    private func writeEnd(trailers: HTTPHeaders? = nil) {
-        self.context?.writeAndFlush(Self.wrapOutboundOut(.end(trailers)), promise: nil)
+    /// Ends a forwarded response's body in its framing and flushes.
+    private func writeEnd(trailers: ByteBuffer?) {
+        guard let context = self.context else { return }
+        if self.responseFraming == .chunked {
+            var out = context.channel.allocator.buffer(capacity: 5 + (trailers?.readableBytes ?? 0))
+            WireEncoding.writeLastChunk(trailers: trailers, into: &out)
+            context.write(Self.wrapOutboundOut(out), promise: nil)
+        }
+        context.flush()
     }
 
     /// Closes once everything written so far has reached the socket: an empty write is queued
-    /// behind the response bytes (from the first handler, below the HTTP encoder) and the close
-    /// follows its completion, so a slow reader still gets the whole last response.
+    /// behind the response bytes and the close follows its completion, so a slow reader still
+    /// gets the whole last response.
     private func closeAfterWrites() {
         guard let context = self.context else { return }
         let loopBoundContext = context.loopBound
-        guard let first = try? context.pipeline.syncOperations.context(handlerType: RequestDecodingHandler.self)
-        else {
-            context.close(promise: nil)
-            return
-        }
         let marker = context.eventLoop.makePromise(of: Void.self)
-        first.writeAndFlush(NIOAny(ByteBuffer()), promise: marker)
+        context.writeAndFlush(Self.wrapOutboundOut(ByteBuffer()), promise: marker)
         marker.futureResult.whenComplete { _ in loopBoundContext.value.close(promise: nil) }
     }
 
@@ -435,6 +452,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.bufferedBody.removeAll()
         self.webSocket = false
         self.requestTrailers = nil
+        self.requestFraming = .none
         self.responseFraming = .none
         if close {
             self.pending.removeAll()
@@ -549,14 +567,13 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 // MARK: - Upstream delegate
 
 extension ClientConnectionHandler: UpstreamResponseDelegate {
-    func upstreamReceived(_ part: HTTPClientResponsePart) {
+    func upstreamReceived(_ part: UpstreamResponseParser.Part) {
         guard let context = self.context, let clientHead = self.clientHead else { return }
         switch part {
         case .head(let head):
-            let code = head.status.code
+            let code = head.status
             if code == 101 {
-                let accepted = head.headers[canonicalForm: "upgrade"].map { $0.lowercased() } == ["websocket"]
-                if self.webSocket && accepted {
+                if self.webSocket && head.upgradeIsWebSocket {
                     self.beginTunnel(head)
                 } else {
                     self.record.outcome = "unexpected_101"
@@ -564,39 +581,53 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 }
                 return
             }
-            if (100..<200).contains(code) {
+            if head.isInformational {
                 if clientHead.version == .http1_1 {
-                    let (informational, _) = self.policy.clientResponseHead(
+                    var out = context.channel.allocator.buffer(capacity: head.bytes.readableBytes + 32)
+                    _ = self.policy.writeClientResponseHead(
                         head,
                         requestMethod: clientHead.method,
                         clientVersion: clientHead.version,
                         closeClient: false,
-                        tunnel: false
+                        tunnel: false,
+                        into: &out
                     )
-                    context.writeAndFlush(Self.wrapOutboundOut(.head(informational)), promise: nil)
+                    context.writeAndFlush(Self.wrapOutboundOut(out), promise: nil)
                 }
                 return
             }
             self.responseHeadTimer?.disarm()
             let closeClient = self.machine.closeAfterExchange || !self.machine.requestEnded
-            let (rewritten, framing) = self.policy.clientResponseHead(
+            var out = context.channel.allocator.buffer(capacity: head.bytes.readableBytes + 64)
+            let framing = self.policy.writeClientResponseHead(
                 head,
                 requestMethod: clientHead.method,
                 clientVersion: clientHead.version,
                 closeClient: closeClient,
-                tunnel: false
+                tunnel: false,
+                into: &out
             )
             self.machine.responseHeadReceived(
                 upstreamKeepAlive: head.isKeepAlive,
                 closeClientAfter: closeClient || framing == .untilClose
             )
-            self.record.status = code
+            self.record.status = UInt(code)
             self.responseFraming = framing
-            context.write(Self.wrapOutboundOut(.head(rewritten)), promise: nil)
+            context.write(Self.wrapOutboundOut(out), promise: nil)
         case .body(let buffer):
             if self.machine.state == .tunnelling { return }
             self.record.bytesOut += buffer.readableBytes
-            context.write(Self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            if self.responseFraming == .chunked {
+                var header = context.channel.allocator.buffer(capacity: 18)
+                WireEncoding.writeChunkHeader(size: buffer.readableBytes, into: &header)
+                context.write(Self.wrapOutboundOut(header), promise: nil)
+                context.write(Self.wrapOutboundOut(buffer), promise: nil)
+                var end = context.channel.allocator.buffer(capacity: 2)
+                WireEncoding.writeChunkEnd(into: &end)
+                context.write(Self.wrapOutboundOut(end), promise: nil)
+            } else {
+                context.write(Self.wrapOutboundOut(buffer), promise: nil)
+            }
         case .end(let trailers):
             if self.machine.state == .tunnelling {
                 self.completeTunnel()
@@ -606,10 +637,10 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             let action = self.machine.responseEnded()
             if let connection = self.upstream {
                 self.upstream = nil
-                // After a refused upgrade the upstream's parser may have stopped like NIO's: never reuse.
+                // After a refused upgrade the upstream may have stopped reading HTTP: never reuse.
                 self.environment.pool.release(connection, reusable: action.reuseUpstream && !self.webSocket)
             }
-            self.writeEnd(trailers: self.responseFraming == .chunked ? trailers : nil)
+            self.writeEnd(trailers: trailers)
             switch action.next {
             case .exchangeComplete(let close):
                 self.finishExchange(close: close)
@@ -632,26 +663,27 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         if let error {
             self.environment.logger.debug("upstream connection error", metadata: ["error": "\(error)"])
         }
-        let allowRetry = !(error is HTTPParserError)
+        let allowRetry = !(error is UpstreamResponseParser.Failure)
         self.upstreamFailure(bytesMayHaveReachedUpstream: true, status: .badGateway, allowRetry: allowRetry)
     }
 
     // MARK: - Tunnel
 
-    private func beginTunnel(_ head: HTTPResponseHead) {
+    private func beginTunnel(_ head: UpstreamResponseHead) {
         guard let context = self.context, let clientHead = self.clientHead else { return }
         self.responseHeadTimer?.disarm()
         self.machine.tunnelEstablished()
-        let (rewritten, _) = self.policy.clientResponseHead(
+        var out = context.channel.allocator.buffer(capacity: head.bytes.readableBytes + 32)
+        _ = self.policy.writeClientResponseHead(
             head,
             requestMethod: clientHead.method,
             clientVersion: clientHead.version,
             closeClient: false,
-            tunnel: true
+            tunnel: true,
+            into: &out
         )
         self.record.status = 101
-        context.write(Self.wrapOutboundOut(.head(rewritten)), promise: nil)
-        context.writeAndFlush(Self.wrapOutboundOut(.end(nil)), promise: nil)
+        context.writeAndFlush(Self.wrapOutboundOut(out), promise: nil)
     }
 
     /// After the upstream's 101 ended: swap both pipelines for a byte tunnel.
@@ -679,13 +711,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 removals.append(promise.futureResult)
             }
             remove(upstreamPipeline, try upstreamPipeline.context(handler: connection.handler))
-            remove(upstreamPipeline, try upstreamPipeline.context(handlerType: HTTPRequestEncoder.self))
-            remove(
-                upstreamPipeline,
-                try upstreamPipeline.context(handlerType: ByteToMessageHandler<HTTPResponseDecoder>.self)
-            )
             remove(clientPipeline, try clientPipeline.context(handlerType: RequestDecodingHandler.self))
-            remove(clientPipeline, try clientPipeline.context(handlerType: HTTPResponseEncoder.self))
             let clientChannel = context.channel
             let upstreamChannel = connection.channel
             EventLoopFuture.andAllComplete(removals, on: context.eventLoop).assumeIsolated().whenComplete { _ in

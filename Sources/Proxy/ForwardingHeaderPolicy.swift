@@ -70,19 +70,24 @@ public struct ForwardingHeaderPolicy: Sendable {
         }
     }
 
-    /// `headers` in order without the hop-by-hop fields, the fields `Connection` names and those
-    /// `alsoDrop` matches, built in one pass into storage with room for `extra` more fields
-    /// (every forwarded message gets a few): one allocation instead of a copy per removal.
-    static func forwardedFields(
-        _ headers: HTTPHeaders,
-        keepUpgrade: Bool,
-        extra: Int,
-        alsoDrop: (String) -> Bool
-    ) -> HTTPHeaders {
-        // Field names listed in Connection, beyond the fixed ones ("close" names no field).
+    /// The same test on raw bytes (``UpstreamResponseParser``).
+    static func isFixedHopByHop<Bytes: Collection<UInt8>>(_ name: Bytes) -> Bool {
+        switch name.count {
+        case 2: return ASCII.equalsCaseInsensitive(name, "te")
+        case 7: return ASCII.equalsCaseInsensitive(name, "trailer") || ASCII.equalsCaseInsensitive(name, "upgrade")
+        case 10:
+            return ASCII.equalsCaseInsensitive(name, "connection") || ASCII.equalsCaseInsensitive(name, "keep-alive")
+        case 16: return ASCII.equalsCaseInsensitive(name, "proxy-connection")
+        case 17: return ASCII.equalsCaseInsensitive(name, "transfer-encoding")
+        default: return false
+        }
+    }
+
+    /// The field names `Connection` lists beyond the fixed hop-by-hop ones ("close" names no
+    /// field). Walked by index rather than `split`: no array for the usual `keep-alive`.
+    static func connectionNamedFields(_ headers: HTTPHeaders) -> [String] {
         var named: [String] = []
         for (name, value) in headers where name.equalsIgnoringASCIICase("connection") {
-            // Walked by index rather than `split` (no array for the usual `keep-alive`).
             var rest = Substring(value)
             while !rest.isEmpty {
                 let comma = rest.firstIndex(of: ",") ?? rest.endIndex
@@ -94,19 +99,7 @@ public struct ForwardingHeaderPolicy: Sendable {
                 named.append(name)
             }
         }
-        var result = HTTPHeaders()
-        result.reserveCapacity(headers.count + extra)
-        for (name, value) in headers {
-            if isFixedHopByHop(name) {
-                let upgradeField = name.equalsIgnoringASCIICase("connection") || name.equalsIgnoringASCIICase("upgrade")
-                guard keepUpgrade && upgradeField else { continue }
-            } else if !named.isEmpty && named.contains(where: { $0.equalsIgnoringASCIICase(name) }) {
-                continue
-            }
-            if alsoDrop(name) { continue }
-            result.add(name: name, value: value)
-        }
-        return result
+        return named
     }
 
     /// The framing of a request as received (the validator guarantees it is unambiguous).
@@ -118,37 +111,24 @@ public struct ForwardingHeaderPolicy: Sendable {
         return .none
     }
 
-    /// The head to send upstream for a forwarded request.
+    /// Writes the head to send upstream for a forwarded request into `out`: the request line in
+    /// origin form and HTTP/1.1, the client's fields in order without the hop-by-hop ones, the
+    /// fields `Connection` names, the client's framing and (unless a trusted proxy sent them) its
+    /// forwarding fields; then the gateway's `Via`, `X-Forwarded-*` and framing.
     ///
     /// - Parameters:
     ///   - head: the decided head (the Gate may have rewritten it).
     ///   - framing: the body framing of the request as received.
-    ///   - client: the TCP peer.
+    ///   - client: the TCP peer, as identified once per connection.
     ///   - webSocket: keep `Upgrade: websocket` / `Connection: upgrade` for a tunnel.
-    public func upstreamRequestHead(
-        _ head: HTTPRequestHead,
-        framing: MessageFraming,
-        client: SocketAddress?,
-        isTLS: Bool,
-        webSocket: Bool
-    ) -> HTTPRequestHead {
-        self.upstreamRequestHead(
-            head,
-            framing: framing,
-            client: self.identify(client),
-            isTLS: isTLS,
-            webSocket: webSocket
-        )
-    }
-
-    /// As above, with the client identity computed once per connection.
-    public func upstreamRequestHead(
+    public func writeUpstreamRequestHead(
         _ head: HTTPRequestHead,
         framing: MessageFraming,
         client: ClientIdentity,
         isTLS: Bool,
-        webSocket: Bool
-    ) -> HTTPRequestHead {
+        webSocket: Bool,
+        into out: inout ByteBuffer
+    ) {
         var uri = head.uri
         var absoluteAuthority: String?
         // Absolute-form target → origin-form with the target's authority as Host (RFC 9112 §3.2.2).
@@ -157,100 +137,177 @@ public struct ForwardingHeaderPolicy: Sendable {
             absoluteAuthority = authority
         }
         let trusted = client.trusted
-        let previousForwardedFor = trusted ? head.headers[canonicalForm: "x-forwarded-for"].joined(separator: ", ") : ""
-        let previousProto = trusted ? head.headers.first(name: "x-forwarded-proto") : nil
-        let previousHost = trusted ? head.headers.first(name: "x-forwarded-host") : nil
-        // Framing is the gateway's; forwarding fields are the gateway's unless a trusted proxy
-        // sent them (then they are re-added below, extended).
-        var headers = Self.forwardedFields(head.headers, keepUpgrade: false, extra: 7) { name in
-            if name.equalsIgnoringASCIICase("content-length") { return true }
-            if absoluteAuthority != nil && name.equalsIgnoringASCIICase("host") { return true }
-            if trusted {
-                return name.equalsIgnoringASCIICase("x-forwarded-for")
-                    || name.equalsIgnoringASCIICase("x-forwarded-proto")
-                    || name.equalsIgnoringASCIICase("x-forwarded-host")
+        out.writeString(head.method.rawValue)
+        out.writeInteger(ASCII.space)
+        out.writeString(uri)
+        out.writeStaticString(" HTTP/1.1\r\n")
+
+        let named = Self.connectionNamedFields(head.headers)
+        var host = absoluteAuthority
+        var previousForwardedFor = ""
+        var previousProto: String?
+        var previousHost: String?
+        for (name, value) in head.headers {
+            if Self.isFixedHopByHop(name) { continue }
+            if !named.isEmpty && named.contains(where: { $0.equalsIgnoringASCIICase(name) }) { continue }
+            // Framing is the gateway's; forwarding fields are the gateway's unless a trusted proxy
+            // sent them (then they are re-added below, extended).
+            if name.equalsIgnoringASCIICase("content-length") { continue }
+            if name.equalsIgnoringASCIICase("host") {
+                if absoluteAuthority != nil { continue }
+                if host == nil { host = value }
+            } else if Self.isClientForwardingField(name) {
+                guard trusted else { continue }
+                if name.equalsIgnoringASCIICase("x-forwarded-for") {
+                    previousForwardedFor += previousForwardedFor.isEmpty ? value : ", " + value
+                    continue
+                } else if name.equalsIgnoringASCIICase("x-forwarded-proto") {
+                    if previousProto == nil { previousProto = value }
+                    continue
+                } else if name.equalsIgnoringASCIICase("x-forwarded-host") {
+                    if previousHost == nil { previousHost = value }
+                    continue
+                }
             }
-            return Self.isClientForwardingField(name)
+            Self.writeField(name, value, into: &out)
         }
         if let absoluteAuthority {
-            headers.add(name: "Host", value: absoluteAuthority)
+            Self.writeField("Host", absoluteAuthority, into: &out)
         }
         if webSocket {
-            headers.add(name: "Connection", value: "Upgrade")
-            headers.add(name: "Upgrade", value: head.headers.first(name: "upgrade") ?? "websocket")
+            out.writeStaticString("Connection: Upgrade\r\n")
+            Self.writeField("Upgrade", head.headers.first(name: "upgrade") ?? "websocket", into: &out)
         }
-        headers.add(name: "Via", value: self.viaValue(head.version))
-        let clientIP = client.ip
-        headers.add(
-            name: "X-Forwarded-For",
-            value: previousForwardedFor.isEmpty ? clientIP : "\(previousForwardedFor), \(clientIP)"
-        )
-        headers.add(name: "X-Forwarded-Proto", value: previousProto ?? (isTLS ? "https" : "http"))
-        if let host = previousHost ?? headers.first(name: "host") {
-            headers.add(name: "X-Forwarded-Host", value: host)
+        Self.writeField("Via", self.viaValue(head.version), into: &out)
+        out.writeStaticString("X-Forwarded-For: ")
+        if !previousForwardedFor.isEmpty {
+            out.writeString(previousForwardedFor)
+            out.writeStaticString(", ")
+        }
+        out.writeString(client.ip)
+        out.writeStaticString("\r\n")
+        Self.writeField("X-Forwarded-Proto", previousProto ?? (isTLS ? "https" : "http"), into: &out)
+        if let forwardedHost = previousHost ?? host {
+            Self.writeField("X-Forwarded-Host", forwardedHost, into: &out)
         }
         switch framing {
         case .none, .untilClose:
             break
         case .length(let length):
-            headers.add(name: "Content-Length", value: String(length))
+            Self.writeField("Content-Length", String(length), into: &out)
         case .chunked:
-            headers.add(name: "Transfer-Encoding", value: "chunked")
+            out.writeStaticString("Transfer-Encoding: chunked\r\n")
         }
-        return HTTPRequestHead(version: .http1_1, method: head.method, uri: uri, headers: headers)
+        out.writeStaticString("\r\n")
     }
 
-    /// The head to send the client for an upstream response, and the framing the gateway uses.
+    private static func writeField(_ name: String, _ value: String, into out: inout ByteBuffer) {
+        out.writeString(name)
+        out.writeStaticString(": ")
+        out.writeString(value)
+        out.writeStaticString("\r\n")
+    }
+
+    /// Writes the head to send the client for an upstream response into `out` and returns the
+    /// framing the gateway uses for its body. The upstream's field lines are copied as received,
+    /// minus the hop-by-hop ones; the gateway adds `Via`, its framing and `Connection`.
     ///
     /// - Parameters:
     ///   - requestMethod: the client's method (HEAD responses carry no body).
     ///   - clientVersion: the client's HTTP version (chunked only to HTTP/1.1 clients).
     ///   - closeClient: the gateway will close the client connection after this response.
-    public func clientResponseHead(
-        _ head: HTTPResponseHead,
+    ///   - tunnel: a `101` the gateway accepted: `Connection` and `Upgrade` stay.
+    func writeClientResponseHead(
+        _ head: UpstreamResponseHead,
         requestMethod: HTTPMethod,
         clientVersion: HTTPVersion,
         closeClient: Bool,
-        tunnel: Bool
-    ) -> (HTTPResponseHead, MessageFraming) {
-        let code = head.status.code
-        if tunnel {
-            var headers = Self.forwardedFields(head.headers, keepUpgrade: true, extra: 1) { _ in false }
-            headers.add(name: "Via", value: self.viaValue(head.version))
-            return (HTTPResponseHead(version: .http1_1, status: head.status, headers: headers), .none)
-        }
-        let bodyless = requestMethod == .HEAD || (100..<200).contains(code) || code == 204 || code == 304
-        let upstreamLength = head.headers.first(name: "content-length").flatMap { Int($0.trimmingASCIIWhitespace()) }
-        let lengthFraming = upstreamLength != nil && !head.headers.contains(name: "transfer-encoding")
+        tunnel: Bool,
+        into out: inout ByteBuffer
+    ) -> MessageFraming {
+        let code = head.status
+        let informational = (100..<200).contains(code)
+        let bodyless = requestMethod == .HEAD || informational || code == 204 || code == 304
+        let lengthFraming = head.contentLength != nil && head.transferCoding == .none
         // Content-Length stays only where it frames the body sent to the client (or, bodyless, as
         // the upstream declared it).
-        let dropLength = !bodyless && !lengthFraming
-        var headers = Self.forwardedFields(head.headers, keepUpgrade: false, extra: 3) { name in
-            dropLength && name.equalsIgnoringASCIICase("content-length")
-        }
-        var framing: MessageFraming
-        if bodyless {
+        let dropLength = !tunnel && !bodyless && !lengthFraming
+        let framing: MessageFraming
+        if tunnel || bodyless {
             framing = .none
-        } else if lengthFraming, let upstreamLength {
-            framing = .length(upstreamLength)
+        } else if lengthFraming, let length = head.contentLength {
+            framing = .length(length)
         } else {
-            if clientVersion == .http1_1 {
-                headers.add(name: "Transfer-Encoding", value: "chunked")
-                framing = .chunked
-            } else {
-                framing = .untilClose
+            framing = clientVersion == .http1_1 ? .chunked : .untilClose
+        }
+        let version = tunnel || informational ? HTTPVersion.http1_1 : clientVersion
+        out.writeStaticString(version == .http1_0 ? "HTTP/1.0 " : "HTTP/1.1 ")
+        head.bytes.withUnsafeReadableBytes { bytes in
+            out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[9..<12]))
+            out.writeInteger(ASCII.space)
+            out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[head.reason]))
+            out.writeStaticString("\r\n")
+            let named = head.connectionNamesFields ? Self.connectionNamedFields(head, bytes) : []
+            // Runs of kept lines are contiguous in the upstream's bytes: copied in one go.
+            var run: Range<Int>?
+            for field in head.fields {
+                let name = bytes[field.name]
+                var keep = true
+                if Self.isFixedHopByHop(name) {
+                    keep =
+                        tunnel
+                        && (ASCII.equalsCaseInsensitive(name, "connection")
+                            || ASCII.equalsCaseInsensitive(name, "upgrade"))
+                } else if dropLength && ASCII.equalsCaseInsensitive(name, "content-length") {
+                    keep = false
+                } else if !named.isEmpty {
+                    keep = !named.contains { $0.elementsEqual(name.lazy.map(ASCII.lowercased)) }
+                }
+                if keep {
+                    if let current = run, current.upperBound == field.line.lowerBound {
+                        run = current.lowerBound..<field.line.upperBound
+                    } else {
+                        if let current = run { out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[current])) }
+                        run = field.line
+                    }
+                }
+            }
+            if let current = run { out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[current])) }
+        }
+        if framing == .chunked {
+            out.writeStaticString("Transfer-Encoding: chunked\r\n")
+        }
+        out.writeStaticString("Via: ")
+        out.writeString(self.viaValue(head.version))
+        out.writeStaticString("\r\n")
+        if !informational && !tunnel {
+            if closeClient || framing == .untilClose {
+                out.writeStaticString("Connection: close\r\n")
+            } else if clientVersion == .http1_0 {
+                out.writeStaticString("Connection: keep-alive\r\n")
             }
         }
-        headers.add(name: "Via", value: self.viaValue(head.version))
-        if (100..<200).contains(code) {
-            return (HTTPResponseHead(version: .http1_1, status: head.status, headers: headers), .none)
+        out.writeStaticString("\r\n")
+        return framing
+    }
+
+    /// The lower-cased names a response's `Connection` fields list (beyond the fixed ones).
+    private static func connectionNamedFields(
+        _ head: UpstreamResponseHead,
+        _ bytes: UnsafeRawBufferPointer
+    ) -> [[UInt8]] {
+        var named: [[UInt8]] = []
+        for field in head.fields where ASCII.equalsCaseInsensitive(bytes[field.name], "connection") {
+            for token in bytes[field.value].split(separator: ASCII.comma) {
+                let trimmed = token.drop { $0 == ASCII.space || $0 == ASCII.tab }.reversed()
+                    .drop { $0 == ASCII.space || $0 == ASCII.tab }.reversed()
+                let name = trimmed.map(ASCII.lowercased)
+                if !name.isEmpty && !Self.isFixedHopByHop(name) && !ASCII.equalsCaseInsensitive(name, "close") {
+                    named.append(name)
+                }
+            }
         }
-        if closeClient || framing == .untilClose {
-            headers.add(name: "Connection", value: "close")
-        } else if clientVersion == .http1_0 {
-            headers.add(name: "Connection", value: "keep-alive")
-        }
-        return (HTTPResponseHead(version: clientVersion, status: head.status, headers: headers), framing)
+        return named
     }
 
     static func isClientForwardingField(_ name: String) -> Bool {

@@ -136,17 +136,13 @@ public final class ProxyServer: Service, Sendable {
         _ pipeline: ChannelPipeline.SynchronousOperations,
         environment: ProxyEnvironment
     ) throws {
-        // The decoder comes first: a write from its context (``ClientConnectionHandler``'s close
-        // marker) goes straight to the socket, below the encoder.
+        // No HTTP encoder: ``ClientConnectionHandler`` writes response bytes (``WireEncoding``).
         try pipeline.addHandler(
             RequestDecodingHandler(
                 limits: environment.configuration.limits,
                 headerTimeout: environment.configuration.timeouts.clientHeaderRead
             )
         )
-        var encoderConfiguration = HTTPResponseEncoder.Configuration()
-        encoderConfiguration.automaticallySetFramingHeaders = false
-        try pipeline.addHandler(HTTPResponseEncoder(configuration: encoderConfiguration))
         try pipeline.addHandler(ClientConnectionHandler(environment: environment))
     }
 

@@ -108,7 +108,7 @@ final class UpstreamConnectionPool {
         connection.handler.delegate = nil
         connection.handler.setReadAllowed(true)
         connection.requestCount += 1
-        if reusable && connection.channel.isActive && !self.isShutDown {
+        if reusable && connection.handler.isReusable && connection.channel.isActive && !self.isShutDown {
             if let (waiter, timeout) = self.waiters.popFirst() {
                 timeout?.cancel()
                 waiter.assumeIsolated().succeed(Lease(connection: connection, reused: true))
@@ -189,14 +189,8 @@ final class UpstreamConnectionPool {
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let encoder = HTTPRequestEncoder()
-                    let decoder = HTTPResponseDecoder(
-                        leftOverBytesStrategy: .forwardBytes,
-                        informationalResponseStrategy: .forward
-                    )
-                    try channel.pipeline.syncOperations.addHandlers([
-                        encoder, ByteToMessageHandler(decoder), UpstreamHandler(),
-                    ])
+                    // No HTTP codec: the UpstreamHandler writes request bytes and parses responses.
+                    try channel.pipeline.syncOperations.addHandler(UpstreamHandler())
                 }
             }
         return bootstrap.connect(to: self.address).flatMapThrowing { channel in

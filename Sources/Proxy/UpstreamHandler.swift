@@ -1,17 +1,32 @@
 import NIOCore
 import NIOHTTP1
 
-/// The last handler of an upstream connection: hands response parts to the client connection
-/// that leased it and reads only while that client can take more (backpressure).
+/// The only handler of an upstream connection: writes the requests the client side forwards
+/// (heads already as bytes, bodies framed here), parses what the upstream sends back
+/// (``UpstreamResponseParser``), hands the parts to the client connection that leased it and
+/// reads only while that client can take more (backpressure).
 final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundIn = HTTPClientRequestPart
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = Never
+    typealias OutboundOut = ByteBuffer
 
     weak var delegate: UpstreamResponseDelegate?
     private var context: ChannelHandlerContext?
     private var readAllowed = true
     private var readPending = false
+    private var parser = UpstreamResponseParser()
+    /// Bytes that came after an accepted `101` in the same read: the tunnel's first bytes,
+    /// passed on when this handler leaves the pipeline.
+    private var tunnelBytes: ByteBuffer?
+    /// The upstream sent bytes no request asked for: the connection is never reused.
+    private var outOfSync = false
+    /// The request being written has a chunked body.
+    private var requestChunked = false
+
+    /// Whether the connection may serve another request: the last response ended exactly where
+    /// its bytes did.
+    var isReusable: Bool { !self.outOfSync && self.parser.isIdle }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
@@ -19,6 +34,14 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+    }
+
+    func removeHandler(context: ChannelHandlerContext, removalToken: ChannelHandlerContext.RemovalToken) {
+        if let bytes = self.tunnelBytes {
+            self.tunnelBytes = nil
+            context.fireChannelRead(Self.wrapInboundOut(bytes))
+        }
+        context.leavePipeline(removalToken: removalToken)
     }
 
     /// Allows or holds reads from the upstream (the client side is not writable).
@@ -30,13 +53,42 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    /// Writes a request part from the client side (through this channel's encoder).
-    func write(_ part: HTTPClientRequestPart, promise: EventLoopPromise<Void>?) {
+    /// Writes a request head (its bytes, from
+    /// ``ForwardingHeaderPolicy/writeUpstreamRequestHead(_:framing:client:isTLS:webSocket:into:)``).
+    func writeHead(_ bytes: ByteBuffer, isHEAD: Bool, chunked: Bool, promise: EventLoopPromise<Void>?) {
         guard let context else {
             promise?.fail(ChannelError.ioOnClosedChannel)
             return
         }
-        context.write(Self.wrapOutboundOut(part), promise: promise)
+        self.parser.requestSent(isHEAD: isHEAD)
+        self.requestChunked = chunked
+        context.write(Self.wrapOutboundOut(bytes), promise: promise)
+    }
+
+    /// Writes request body bytes in the request's framing.
+    func writeBody(_ buffer: ByteBuffer) {
+        guard let context else { return }
+        if !self.requestChunked {
+            context.write(Self.wrapOutboundOut(buffer), promise: nil)
+            return
+        }
+        // An empty chunk would end the body.
+        guard buffer.readableBytes > 0 else { return }
+        var header = context.channel.allocator.buffer(capacity: 18)
+        WireEncoding.writeChunkHeader(size: buffer.readableBytes, into: &header)
+        context.write(Self.wrapOutboundOut(header), promise: nil)
+        context.write(Self.wrapOutboundOut(buffer), promise: nil)
+        var end = context.channel.allocator.buffer(capacity: 2)
+        WireEncoding.writeChunkEnd(into: &end)
+        context.write(Self.wrapOutboundOut(end), promise: nil)
+    }
+
+    /// Ends the request body (a chunked one with its last chunk and trailers).
+    func writeEnd(trailers: HTTPHeaders?) {
+        guard let context, self.requestChunked else { return }
+        var out = context.channel.allocator.buffer(capacity: 64)
+        WireEncoding.writeLastChunk(trailers: trailers, into: &out)
+        context.write(Self.wrapOutboundOut(out), promise: nil)
     }
 
     func flush() {
@@ -52,13 +104,46 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = Self.unwrapInboundIn(data)
-        guard let delegate = self.delegate else {
+        var buffer = Self.unwrapInboundIn(data)
+        if self.parser.isUpgraded {
+            self.holdTunnelBytes(&buffer)
+            return
+        }
+        guard self.delegate != nil, self.parser.isExpectingResponse else {
             // Data on an idle pooled connection: it is out of sync, never reuse it.
+            self.outOfSync = true
             context.close(promise: nil)
             return
         }
-        delegate.upstreamReceived(part)
+        while let delegate = self.delegate {
+            let part: UpstreamResponseParser.Part?
+            do {
+                part = try self.parser.next(&buffer)
+            } catch {
+                self.fail(error, context: context)
+                return
+            }
+            guard let part else { break }
+            if case .end = part, buffer.readableBytes > 0, !self.parser.isUpgraded {
+                // More bytes behind the end of the response, before any new request was sent.
+                self.outOfSync = true
+            }
+            delegate.upstreamReceived(part)
+        }
+        guard buffer.readableBytes > 0 else { return }
+        if self.parser.isUpgraded {
+            self.holdTunnelBytes(&buffer)
+        } else if self.outOfSync || self.delegate == nil {
+            context.close(promise: nil)
+        }
+    }
+
+    private func holdTunnelBytes(_ buffer: inout ByteBuffer) {
+        if self.tunnelBytes == nil {
+            self.tunnelBytes = buffer
+        } else {
+            self.tunnelBytes?.writeBuffer(&buffer)
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -72,6 +157,14 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if let delegate = self.delegate {
+            do {
+                // A body delimited by the close ends here.
+                if let part = try self.parser.inputEnded() { delegate.upstreamReceived(part) }
+            } catch {
+                self.fail(error, context: context)
+            }
+        }
         let delegate = self.delegate
         self.delegate = nil
         delegate?.upstreamClosed(error: nil)
@@ -79,6 +172,11 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        self.fail(error, context: context)
+    }
+
+    private func fail(_ error: Error, context: ChannelHandlerContext) {
+        self.outOfSync = true
         let delegate = self.delegate
         self.delegate = nil
         delegate?.upstreamClosed(error: error)

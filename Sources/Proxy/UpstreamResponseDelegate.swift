@@ -1,9 +1,7 @@
-import NIOHTTP1
-
 /// The side of a client connection that receives what its leased upstream connection reports.
 /// Called on the event loop both channels share.
 protocol UpstreamResponseDelegate: AnyObject {
-    func upstreamReceived(_ part: HTTPClientResponsePart)
+    func upstreamReceived(_ part: UpstreamResponseParser.Part)
     func upstreamReadComplete()
     func upstreamWritabilityChanged(isWritable: Bool)
     /// The upstream connection failed or closed while leased.

@@ -86,59 +86,107 @@ struct ForwardingHeaderPolicyTests {
         )
     }
 
-    @Test func responseFraming() {
-        let policy = ForwardingHeaderPolicy()
-        let sized = HTTPResponseHead(
-            version: .http1_1,
-            status: .ok,
-            headers: HTTPHeaders([("Content-Length", "5"), ("Keep-Alive", "x")])
+    /// Writes the client head for an upstream head given as text (without its empty line).
+    static func clientHead(
+        _ upstream: String,
+        method: HTTPMethod = .GET,
+        clientVersion: HTTPVersion = .http1_1,
+        closeClient: Bool = false,
+        tunnel: Bool = false
+    ) throws -> (String, MessageFraming) {
+        let head = try UpstreamResponseParser.parseHead(ByteBuffer(string: upstream))
+        var out = ByteBuffer()
+        let framing = ForwardingHeaderPolicy().writeClientResponseHead(
+            head,
+            requestMethod: method,
+            clientVersion: clientVersion,
+            closeClient: closeClient,
+            tunnel: tunnel,
+            into: &out
         )
-        let (out, framing) = policy.clientResponseHead(
-            sized,
-            requestMethod: .GET,
-            clientVersion: .http1_1,
-            closeClient: false,
-            tunnel: false
-        )
+        return (String(buffer: out), framing)
+    }
+
+    @Test func responseFraming() throws {
+        let sized = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nKeep-Alive: x\r\n"
+        let (out, framing) = try Self.clientHead(sized)
         #expect(framing == .length(5))
-        #expect(!out.headers.contains(name: "keep-alive"))
-        let unsized = HTTPResponseHead(
-            version: .http1_1,
-            status: .ok,
-            headers: HTTPHeaders([("Transfer-Encoding", "chunked")])
-        )
-        #expect(
-            policy.clientResponseHead(
-                unsized,
-                requestMethod: .GET,
-                clientVersion: .http1_1,
-                closeClient: false,
-                tunnel: false
-            ).1 == .chunked
-        )
-        let (old, oldFraming) = policy.clientResponseHead(
-            unsized,
-            requestMethod: .GET,
-            clientVersion: .http1_0,
-            closeClient: false,
-            tunnel: false
-        )
+        #expect(out == "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nVia: 1.1 freezegate\r\n\r\n")
+        let unsized = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-A: 1\r\n"
+        let (chunked, chunkedFraming) = try Self.clientHead(unsized)
+        #expect(chunkedFraming == .chunked)
+        #expect(chunked == "HTTP/1.1 200 OK\r\nX-A: 1\r\nTransfer-Encoding: chunked\r\nVia: 1.1 freezegate\r\n\r\n")
+        let (old, oldFraming) = try Self.clientHead(unsized, clientVersion: .http1_0)
         #expect(oldFraming == .untilClose)
-        #expect(old.headers["connection"] == ["close"])
+        #expect(old == "HTTP/1.0 200 OK\r\nX-A: 1\r\nVia: 1.1 freezegate\r\nConnection: close\r\n\r\n")
+        let (head, headFraming) = try Self.clientHead(sized, method: .HEAD, clientVersion: .http1_0)
+        #expect(headFraming == .none)
+        #expect(head == "HTTP/1.0 200 OK\r\nContent-Length: 5\r\nVia: 1.1 freezegate\r\nConnection: keep-alive\r\n\r\n")
+    }
+
+    @Test func responseFieldsNamedByConnectionAreDropped() throws {
+        let upstream =
+            "HTTP/1.0 404 Not Found\r\nX-A: 1\r\nconnection: X-Secret , keep-alive\r\nX-SECRET: s\r\n"
+            + "Proxy-Connection: y\r\nTE: z\r\nContent-Length: 3\r\nSet-Cookie: a\r\nSet-Cookie: b\r\n"
+        let (out, framing) = try Self.clientHead(upstream, closeClient: true)
+        #expect(framing == .length(3))
         #expect(
-            policy.clientResponseHead(
-                sized,
-                requestMethod: .HEAD,
-                clientVersion: .http1_1,
-                closeClient: false,
-                tunnel: false
-            ).1 == .none
+            out
+                == "HTTP/1.1 404 Not Found\r\nX-A: 1\r\nContent-Length: 3\r\nSet-Cookie: a\r\nSet-Cookie: b\r\n"
+                + "Via: 1.0 freezegate\r\nConnection: close\r\n\r\n"
         )
+    }
+
+    @Test func informationalAndTunnelHeads() throws {
+        let (continued, _) = try Self.clientHead("HTTP/1.1 100 Continue\r\n", clientVersion: .http1_1)
+        #expect(continued == "HTTP/1.1 100 Continue\r\nVia: 1.1 freezegate\r\n\r\n")
+        let upgrade =
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nKeep-Alive: 5\r\n"
+        let (tunnel, framing) = try Self.clientHead(upgrade, tunnel: true)
+        #expect(framing == .none)
+        #expect(
+            tunnel
+                == "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Via: 1.1 freezegate\r\n\r\n"
+        )
+        // No reason phrase: the space after the code is still written.
+        #expect(try Self.clientHead("HTTP/1.1 204\r\n").0 == "HTTP/1.1 204 \r\nVia: 1.1 freezegate\r\n\r\n")
     }
 
     @Test func absoluteForm() {
         #expect(ForwardingHeaderPolicy.splitAbsoluteForm("http://a.s20.online/x?y")! == ("a.s20.online", "/x?y"))
         #expect(ForwardingHeaderPolicy.splitAbsoluteForm("HTTPS://a:8443")! == ("a:8443", "/"))
         #expect(ForwardingHeaderPolicy.splitAbsoluteForm("/x") == nil)
+    }
+}
+
+extension ForwardingHeaderPolicy {
+    /// The head ``writeUpstreamRequestHead(_:framing:client:isTLS:webSocket:into:)`` writes, read
+    /// back by the gateway's own strict request parser (so the bytes are also valid HTTP).
+    func upstreamRequestHead(
+        _ head: HTTPRequestHead,
+        framing: MessageFraming,
+        client: SocketAddress?,
+        isTLS: Bool,
+        webSocket: Bool
+    ) -> HTTPRequestHead {
+        var out = ByteBuffer()
+        self.writeUpstreamRequestHead(
+            head,
+            framing: framing,
+            client: self.identify(client),
+            isTLS: isTLS,
+            webSocket: webSocket,
+            into: &out
+        )
+        var parser = RequestFramingValidator()
+        var parsed: HTTPRequestHead?
+        let outcome = out.withUnsafeReadableBytes { bytes in
+            parser.consume(bytes) { part in
+                if case .head(let head) = part { parsed = head }
+            }
+        }
+        #expect(outcome.rejection == nil, "\(String(buffer: out))")
+        return parsed ?? HTTPRequestHead(version: .http1_1, method: .GET, uri: "/invalid")
     }
 }

@@ -1,0 +1,499 @@
+import NIOCore
+import NIOHTTP1
+
+/// The strict parser of what an upstream connection sends back. It reads one response per
+/// request sent (plus any 1xx before it), keeps each head as its bytes
+/// (``UpstreamResponseHead``) and hands body bytes out as slices of the read buffer, so a
+/// response crosses the gateway without being decoded into `HTTPHeaders` and encoded again.
+///
+/// Anything that could make the gateway and the client disagree about where a response ends is
+/// a ``Failure`` (the client gets 502, or a closed connection once its response started):
+/// Content-Length with Transfer-Encoding, a bad or repeated Content-Length, obs-fold, bare CR or
+/// LF, whitespace before a colon, control bytes, a bad chunk size, a head over the size limit.
+/// A value type; the handler that owns it delivers the parts (``next(_:)`` never calls out, so a
+/// delivery may send the next request).
+struct UpstreamResponseParser {
+    enum Part {
+        case head(UpstreamResponseHead)
+        /// Body bytes with any chunk framing removed.
+        case body(ByteBuffer)
+        /// The response ended; the raw trailer field lines of a chunked body (each with its CRLF).
+        case end(trailers: ByteBuffer?)
+    }
+
+    struct Failure: Error, Equatable, CustomStringConvertible {
+        var reason: String
+        var description: String { "invalid upstream response: \(self.reason)" }
+    }
+
+    enum State: Equatable {
+        /// No request is waiting for its response.
+        case idle
+        case awaitingHead
+        case fixedBody(remaining: Int)
+        case chunkSize(value: Int, digits: Int)
+        /// Whitespace after the size: only more of it, an extension or the line end may follow.
+        case chunkSizeWhitespace(value: Int)
+        case chunkExtension(value: Int)
+        case chunkSizeLF(value: Int)
+        case chunkData(remaining: Int)
+        case chunkDataCR
+        case chunkDataLF
+        case trailers
+        /// No length: the body ends when the upstream closes.
+        case untilClose
+        /// After a `101`: the bytes are the tunnel's, not HTTP.
+        case upgraded
+        case failed
+    }
+
+    /// The largest head (or trailer section) accepted, like nginx's `proxy_buffer_size` check.
+    let maxHeadBytes: Int
+    private(set) var state: State = .idle
+    private var requestWasHEAD = false
+    /// An incomplete head (or trailer section) carried over from earlier reads.
+    private var carried: ByteBuffer?
+    /// Where the search for the end of the carried head resumes.
+    private var searchFrom = 0
+    private var pendingEnd = false
+    /// A 1xx head arrived for the current request: its response is under way.
+    private var interimReceived = false
+
+    init(maxHeadBytes: Int = 64 * 1024) {
+        self.maxHeadBytes = maxHeadBytes
+    }
+
+    var isIdle: Bool { self.state == .idle && self.carried == nil }
+    var isUpgraded: Bool { self.state == .upgraded }
+    var isExpectingResponse: Bool {
+        switch self.state {
+        case .idle, .upgraded, .failed: return false
+        default: return true
+        }
+    }
+
+    /// A request was written: its response comes next (a HEAD's has no body).
+    mutating func requestSent(isHEAD: Bool) {
+        guard self.state == .idle else { return }
+        self.requestWasHEAD = isHEAD
+        self.interimReceived = false
+        self.state = .awaitingHead
+    }
+
+    /// The next part the bytes complete, consuming them from `buffer`; nil when more bytes are
+    /// needed (then `buffer` is empty) or when no response is expected (the bytes stay).
+    mutating func next(_ buffer: inout ByteBuffer) throws -> Part? {
+        do {
+            return try self.step(&buffer)
+        } catch {
+            self.state = .failed
+            self.carried = nil
+            throw error
+        }
+    }
+
+    /// The upstream closed its side: ends a body that runs until close; a response cut short is
+    /// a ``Failure``. Nil when no response was under way.
+    mutating func inputEnded() throws -> Part? {
+        if self.pendingEnd {
+            // The response's last bytes arrived; only its end was not handed out yet.
+            self.pendingEnd = false
+            if self.state != .upgraded { self.state = .idle }
+            return .end(trailers: nil)
+        }
+        switch self.state {
+        case .untilClose:
+            self.state = .idle
+            return .end(trailers: nil)
+        case .idle, .upgraded, .failed:
+            return nil
+        case .awaitingHead where self.carried == nil && !self.interimReceived:
+            return nil
+        default:
+            self.state = .failed
+            throw Failure(reason: "the upstream closed the connection inside a response")
+        }
+    }
+
+    // MARK: - Steps
+
+    private mutating func step(_ buffer: inout ByteBuffer) throws -> Part? {
+        while true {
+            if self.pendingEnd {
+                self.pendingEnd = false
+                if self.state != .upgraded { self.state = .idle }
+                return .end(trailers: nil)
+            }
+            switch self.state {
+            case .idle, .upgraded, .failed:
+                return nil
+            case .awaitingHead:
+                guard let head = try self.takeHead(&buffer) else { return nil }
+                return .head(head)
+            case .fixedBody(let remaining):
+                let take = min(remaining, buffer.readableBytes)
+                guard take > 0, let slice = buffer.readSlice(length: take) else { return nil }
+                if take == remaining {
+                    self.pendingEnd = true
+                } else {
+                    self.state = .fixedBody(remaining: remaining - take)
+                }
+                return .body(slice)
+            case .untilClose:
+                guard buffer.readableBytes > 0, let slice = buffer.readSlice(length: buffer.readableBytes) else {
+                    return nil
+                }
+                return .body(slice)
+            case .chunkData(let remaining):
+                let take = min(remaining, buffer.readableBytes)
+                guard take > 0, let slice = buffer.readSlice(length: take) else { return nil }
+                self.state = take == remaining ? .chunkDataCR : .chunkData(remaining: remaining - take)
+                return .body(slice)
+            case .trailers:
+                guard let trailers = try self.takeTrailers(&buffer) else { return nil }
+                self.state = .idle
+                return .end(trailers: trailers.readableBytes > 0 ? trailers : nil)
+            case .chunkSize, .chunkSizeWhitespace, .chunkExtension, .chunkSizeLF, .chunkDataCR, .chunkDataLF:
+                guard let byte = buffer.readInteger(as: UInt8.self) else { return nil }
+                try self.chunkFramingByte(byte)
+            }
+        }
+    }
+
+    private mutating func chunkFramingByte(_ byte: UInt8) throws {
+        switch self.state {
+        case .chunkSize(let value, let digits):
+            if let digit = ASCII.hexValue(byte) {
+                guard digits < 15 else { throw Failure(reason: "chunk size too large") }
+                self.state = .chunkSize(value: value << 4 | digit, digits: digits + 1)
+            } else if digits > 0 && byte == ASCII.cr {
+                self.state = .chunkSizeLF(value: value)
+            } else if digits > 0 && byte == ASCII.semicolon {
+                self.state = .chunkExtension(value: value)
+            } else if digits > 0 && (byte == ASCII.space || byte == ASCII.tab) {
+                self.state = .chunkSizeWhitespace(value: value)
+            } else {
+                throw Failure(reason: "invalid chunk size")
+            }
+        case .chunkSizeWhitespace(let value):
+            if byte == ASCII.semicolon {
+                self.state = .chunkExtension(value: value)
+            } else if byte == ASCII.cr {
+                self.state = .chunkSizeLF(value: value)
+            } else if byte != ASCII.space && byte != ASCII.tab {
+                throw Failure(reason: "invalid chunk size")
+            }
+        case .chunkExtension(let value):
+            // Extensions carry nothing the gateway uses; they only must not hide a line break.
+            if byte == ASCII.cr {
+                self.state = .chunkSizeLF(value: value)
+            } else if !ASCII.isFieldValueByte(byte) {
+                throw Failure(reason: "invalid chunk extension")
+            }
+        case .chunkSizeLF(let value):
+            guard byte == ASCII.lf else { throw Failure(reason: "bare CR in chunk size line") }
+            self.state = value == 0 ? .trailers : .chunkData(remaining: value)
+        case .chunkDataCR:
+            guard byte == ASCII.cr else { throw Failure(reason: "chunk data longer than its size") }
+            self.state = .chunkDataLF
+        case .chunkDataLF:
+            guard byte == ASCII.lf else { throw Failure(reason: "bare CR after chunk data") }
+            self.state = .chunkSize(value: 0, digits: 0)
+        default:
+            preconditionFailure("not a chunk framing state")
+        }
+    }
+
+    // MARK: - Heads
+
+    /// Takes a complete head or trailer section from the carried bytes and `buffer` (without the
+    /// empty line that ends it), or carries what there is.
+    private mutating func takeBlock(_ buffer: inout ByteBuffer, allowEmpty: Bool) throws -> ByteBuffer? {
+        if var carried = self.carried {
+            self.carried = nil
+            carried.writeBuffer(&buffer)
+            buffer = carried
+        }
+        let found = buffer.withUnsafeReadableBytes {
+            Self.findBlockEnd($0, from: self.searchFrom, allowEmpty: allowEmpty)
+        }
+        guard let end = found.end else {
+            // The bound of a found head below, so that whether a head fits does not depend on how
+            // its bytes were split into reads.
+            if buffer.readableBytes > self.maxHeadBytes + 4 {
+                throw Failure(reason: "response head larger than \(self.maxHeadBytes) bytes")
+            }
+            self.searchFrom = found.resume
+            self.carried = buffer.readableBytes > 0 ? buffer : nil
+            buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
+            return nil
+        }
+        self.searchFrom = 0
+        guard end <= self.maxHeadBytes + 4 else {
+            throw Failure(reason: "response head larger than \(self.maxHeadBytes) bytes")
+        }
+        // The block must end in CRLF (a bare LF found the end); the caller gets it without that.
+        guard end >= 2, var block = buffer.readSlice(length: end),
+            block.getInteger(at: block.writerIndex - 2, as: UInt16.self) == 0x0D0A
+        else {
+            throw Failure(reason: "bare LF")
+        }
+        block.moveWriterIndex(to: block.writerIndex - 2)
+        return block
+    }
+
+    private mutating func takeHead(_ buffer: inout ByteBuffer) throws -> UpstreamResponseHead? {
+        guard let block = try self.takeBlock(&buffer, allowEmpty: false) else { return nil }
+        let head = try Self.parseHead(block)
+        if head.status == 101 {
+            self.state = .upgraded
+            self.pendingEnd = true
+            return head
+        }
+        if head.isInformational {
+            self.interimReceived = true
+            return head  // the final response follows
+        }
+        let bodyless = self.requestWasHEAD || head.status == 204 || head.status == 304
+        if bodyless {
+            self.pendingEnd = true
+        } else {
+            switch head.transferCoding {
+            case .chunked:
+                self.state = .chunkSize(value: 0, digits: 0)
+            case .other:
+                self.state = .untilClose
+            case .none:
+                if let length = head.contentLength {
+                    if length == 0 {
+                        self.pendingEnd = true
+                    } else {
+                        self.state = .fixedBody(remaining: length)
+                    }
+                } else {
+                    self.state = .untilClose
+                }
+            }
+        }
+        return head
+    }
+
+    private mutating func takeTrailers(_ buffer: inout ByteBuffer) throws -> ByteBuffer? {
+        guard let block = try self.takeBlock(&buffer, allowEmpty: true) else { return nil }
+        try block.withUnsafeReadableBytes { bytes in
+            var start = 0
+            while start < bytes.count {
+                let end = try Self.lineEnd(bytes, from: start)
+                _ = try Self.parseField(bytes, start: start, end: end)
+                start = end + 2
+            }
+        }
+        return block
+    }
+
+    /// The index just past the empty line ending a head, or nil with where to resume searching.
+    /// A bare LF also counts as a line end here, so that such a head is found and then refused.
+    static func findBlockEnd(
+        _ bytes: UnsafeRawBufferPointer,
+        from start: Int,
+        allowEmpty: Bool
+    ) -> (end: Int?, resume: Int) {
+        let count = bytes.count
+        if allowEmpty {
+            // A trailer section may be empty: the block is just its CRLF.
+            if start == 0, count >= 1, bytes[0] == ASCII.lf { return (1, 0) }
+            if start == 0, count >= 2, bytes[0] == ASCII.cr, bytes[1] == ASCII.lf { return (2, 0) }
+            if start == 0, count < 2 { return (nil, 0) }
+        }
+        var index = start
+        while index < count {
+            guard bytes[index] == ASCII.lf else {
+                index += 1
+                continue
+            }
+            let next = index + 1
+            guard next < count else { return (nil, index) }
+            if bytes[next] == ASCII.lf { return (next + 1, 0) }
+            if bytes[next] == ASCII.cr {
+                guard next + 1 < count else { return (nil, index) }
+                if bytes[next + 1] == ASCII.lf { return (next + 2, 0) }
+            }
+            index = next
+        }
+        return (nil, count)
+    }
+
+    /// The index of the CR ending the line that starts at `start` (a bare LF is a failure).
+    private static func lineEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) throws -> Int {
+        var index = start
+        while index < bytes.count, bytes[index] != ASCII.lf { index += 1 }
+        guard index < bytes.count, index > start, bytes[index - 1] == ASCII.cr else {
+            throw Failure(reason: "bare LF")
+        }
+        return index - 1
+    }
+
+    /// Parses a head: the status line and field lines, each ending in CRLF.
+    static func parseHead(_ block: ByteBuffer) throws -> UpstreamResponseHead {
+        try block.withUnsafeReadableBytes { bytes in
+            let statusEnd = try Self.lineEnd(bytes, from: 0)
+            let (version, status, reason) = try Self.parseStatusLine(bytes, end: statusEnd)
+            var head = UpstreamResponseHead(
+                bytes: block,
+                version: version,
+                status: status,
+                reason: reason,
+                fields: []
+            )
+            head.fields.reserveCapacity(16)
+            var transferEncodingSeen = false
+            var contentLengthSeen = false
+            var upgradeValues = 0
+            var start = statusEnd + 2
+            while start < bytes.count {
+                let end = try Self.lineEnd(bytes, from: start)
+                let field = try Self.parseField(bytes, start: start, end: end)
+                head.fields.append(field)
+                start = end + 2
+                let name = bytes[field.name]
+                let value = UnsafeRawBufferPointer(rebasing: bytes[field.value])
+                switch name.count {
+                case 14 where ASCII.equalsCaseInsensitive(name, "content-length"):
+                    guard !contentLengthSeen else { throw Failure(reason: "repeated Content-Length") }
+                    contentLengthSeen = true
+                    guard let length = Self.parseContentLength(value) else {
+                        throw Failure(reason: "invalid Content-Length")
+                    }
+                    head.contentLength = length
+                case 17 where ASCII.equalsCaseInsensitive(name, "transfer-encoding"):
+                    transferEncodingSeen = true
+                    // Only the last coding of the last line decides (RFC 9112 §6.3).
+                    var last: UnsafeRawBufferPointer.SubSequence?
+                    Self.forEachListElement(value) { last = $0 }
+                    if let last, ASCII.equalsCaseInsensitive(last, "chunked") {
+                        head.transferCoding = .chunked
+                    } else {
+                        head.transferCoding = .other
+                    }
+                case 10 where ASCII.equalsCaseInsensitive(name, "connection"):
+                    Self.forEachListElement(value) { token in
+                        if ASCII.equalsCaseInsensitive(token, "close") {
+                            head.connectionClose = true
+                        } else if ASCII.equalsCaseInsensitive(token, "keep-alive") {
+                            head.connectionKeepAlive = true
+                        } else if !ForwardingHeaderPolicy.isFixedHopByHop(token) {
+                            head.connectionNamesFields = true
+                        }
+                    }
+                case 7 where ASCII.equalsCaseInsensitive(name, "upgrade"):
+                    Self.forEachListElement(value) { token in
+                        upgradeValues += 1
+                        head.upgradeIsWebSocket = ASCII.equalsCaseInsensitive(token, "websocket")
+                    }
+                default:
+                    break
+                }
+            }
+            if upgradeValues != 1 { head.upgradeIsWebSocket = false }
+            if transferEncodingSeen && contentLengthSeen {
+                throw Failure(reason: "Content-Length with Transfer-Encoding")
+            }
+            return head
+        }
+    }
+
+    /// `HTTP/1.x SP 3DIGIT [SP reason-phrase]` (the space before an empty reason is optional, as
+    /// servers omit it).
+    private static func parseStatusLine(
+        _ bytes: UnsafeRawBufferPointer,
+        end: Int
+    ) throws -> (HTTPVersion, Int, Range<Int>) {
+        guard end >= 12, bytes[0..<5].elementsEqual("HTTP/".utf8), bytes[5] == UInt8(ascii: "1"),
+            bytes[6] == ASCII.dot, bytes[8] == ASCII.space
+        else {
+            throw Failure(reason: "malformed status line")
+        }
+        let version: HTTPVersion
+        switch bytes[7] {
+        case UInt8(ascii: "1"): version = .http1_1
+        case UInt8(ascii: "0"): version = .http1_0
+        default: throw Failure(reason: "unsupported HTTP version")
+        }
+        var status = 0
+        for index in 9..<12 {
+            guard ASCII.isDigit(bytes[index]) else { throw Failure(reason: "malformed status code") }
+            status = status * 10 + Int(bytes[index] - ASCII.zero)
+        }
+        guard status >= 100 else { throw Failure(reason: "malformed status code") }
+        if end == 12 { return (version, status, 12..<12) }
+        guard bytes[12] == ASCII.space else { throw Failure(reason: "malformed status code") }
+        for index in 13..<end where !ASCII.isFieldValueByte(bytes[index]) {
+            throw Failure(reason: "control byte in reason phrase")
+        }
+        return (version, status, 13..<end)
+    }
+
+    /// `field-name ":" OWS field-value OWS` between `start` and the CR at `end`.
+    private static func parseField(
+        _ bytes: UnsafeRawBufferPointer,
+        start: Int,
+        end: Int
+    ) throws -> UpstreamResponseHead.Field {
+        guard start < end else { throw Failure(reason: "empty field line") }
+        if bytes[start] == ASCII.space || bytes[start] == ASCII.tab {
+            throw Failure(reason: "obsolete line folding")
+        }
+        var colon = start
+        while colon < end, bytes[colon] != ASCII.colon {
+            let byte = bytes[colon]
+            guard ASCII.isTokenByte(byte) else {
+                if byte == ASCII.space || byte == ASCII.tab { throw Failure(reason: "whitespace before colon") }
+                throw Failure(reason: "invalid byte in field name")
+            }
+            colon += 1
+        }
+        guard colon < end else { throw Failure(reason: "field line without colon") }
+        guard colon > start else { throw Failure(reason: "empty field name") }
+        var valueStart = colon + 1
+        var valueEnd = end
+        for index in valueStart..<end where !ASCII.isFieldValueByte(bytes[index]) {
+            throw Failure(reason: "control byte in field value")
+        }
+        while valueStart < valueEnd, bytes[valueStart] == ASCII.space || bytes[valueStart] == ASCII.tab {
+            valueStart += 1
+        }
+        while valueEnd > valueStart, bytes[valueEnd - 1] == ASCII.space || bytes[valueEnd - 1] == ASCII.tab {
+            valueEnd -= 1
+        }
+        return UpstreamResponseHead.Field(name: start..<colon, value: valueStart..<valueEnd, line: start..<(end + 2))
+    }
+
+    /// `1*DIGIT` only.
+    private static func parseContentLength(_ value: UnsafeRawBufferPointer) -> Int? {
+        guard !value.isEmpty, value.count <= 18 else { return nil }
+        var result = 0
+        for byte in value {
+            guard ASCII.isDigit(byte) else { return nil }
+            result = result * 10 + Int(byte - ASCII.zero)
+        }
+        return result
+    }
+
+    /// Calls `body` with each non-empty element of a comma-separated list, trimmed.
+    private static func forEachListElement(
+        _ value: UnsafeRawBufferPointer,
+        _ body: (UnsafeRawBufferPointer.SubSequence) -> Void
+    ) {
+        var start = 0
+        while start <= value.count {
+            var end = start
+            while end < value.count, value[end] != ASCII.comma { end += 1 }
+            var first = start
+            var last = end
+            while first < last, value[first] == ASCII.space || value[first] == ASCII.tab { first += 1 }
+            while last > first, value[last - 1] == ASCII.space || value[last - 1] == ASCII.tab { last -= 1 }
+            if first < last { body(value[first..<last]) }
+            start = end + 1
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import NIOCore
+import NIOHTTP1
+
+/// How the gateway puts HTTP on the wire. Neither side's pipeline has an HTTP encoder: forwarded
+/// heads are written as bytes by ``ForwardingHeaderPolicy`` (request and response), the gateway's
+/// own response heads by ``writeResponseHead(_:into:)``, and bodies are framed here.
+enum WireEncoding {
+    /// `HTTP/x.y code reason`, the fields as given, the empty line.
+    static func writeResponseHead(_ head: HTTPResponseHead, into out: inout ByteBuffer) {
+        out.writeStaticString(head.version == .http1_0 ? "HTTP/1.0 " : "HTTP/1.1 ")
+        out.writeString(String(head.status.code))
+        out.writeInteger(ASCII.space)
+        out.writeString(head.status.reasonPhrase)
+        out.writeStaticString("\r\n")
+        for (name, value) in head.headers {
+            out.writeString(name)
+            out.writeStaticString(": ")
+            out.writeString(value)
+            out.writeStaticString("\r\n")
+        }
+        out.writeStaticString("\r\n")
+    }
+
+    /// The size line that precedes `size` bytes of chunk data.
+    static func writeChunkHeader(size: Int, into out: inout ByteBuffer) {
+        out.writeString(String(size, radix: 16))
+        out.writeStaticString("\r\n")
+    }
+
+    /// What follows the data of a chunk.
+    static func writeChunkEnd(into out: inout ByteBuffer) {
+        out.writeStaticString("\r\n")
+    }
+
+    /// The last chunk, the trailer field lines (each with its CRLF) and the empty line.
+    static func writeLastChunk(trailers: ByteBuffer?, into out: inout ByteBuffer) {
+        out.writeStaticString("0\r\n")
+        if var trailers { out.writeBuffer(&trailers) }
+        out.writeStaticString("\r\n")
+    }
+
+    /// The last chunk with trailer fields, as the request decoder reported them.
+    static func writeLastChunk(trailers: HTTPHeaders?, into out: inout ByteBuffer) {
+        out.writeStaticString("0\r\n")
+        for (name, value) in trailers ?? [:] {
+            out.writeString(name)
+            out.writeStaticString(": ")
+            out.writeString(value)
+            out.writeStaticString("\r\n")
+        }
+        out.writeStaticString("\r\n")
+    }
+}
