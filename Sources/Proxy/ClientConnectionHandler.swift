@@ -44,6 +44,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var upstreamNeedsFlush = false
     private var record = AccessLogRecord()
     private var clientIdentity: ForwardingHeaderPolicy.ClientIdentity?
+    /// The peer, read once per connection (the channel getter checks the calling thread).
+    private var remoteAddress: SocketAddress?
     private var recordOpen = false
 
     init(environment: ProxyEnvironment) {
@@ -56,6 +58,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        self.remoteAddress = context.channel.remoteAddress
         self.decoder = try? context.pipeline.syncOperations.handler(type: RequestDecodingHandler.self)
         self.environment.metrics.clientConnections.increment()
         self.idleTimer = DeadlineTimer(eventLoop: context.eventLoop) { [weak self] in self?.idleTimeoutExpired() }
@@ -184,7 +187,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             self.respondLocally(response, keepAlive: false, drainable: false)
             return
         }
-        let request = InboundRequest(head: head, remoteAddress: context.channel.remoteAddress, isTLS: false)
+        let request = InboundRequest(head: head, remoteAddress: self.remoteAddress, isTLS: false)
         switch self.environment.decider.decide(request) {
         case .forward(let decided, let tags):
             self.record.tags = tags
@@ -355,7 +358,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
                 self.upstream = connection
                 connection.handler.delegate = self
                 connection.handler.setReadAllowed(context.channel.isWritable)
-                let headWritten = context.eventLoop.makePromise(of: Void.self)
+                // The write's outcome is waited for only where it decides a retry.
+                let headWritten =
+                    self.machine.headWriteOutcomeMatters ? context.eventLoop.makePromise(of: Void.self) : nil
                 connection.handler.writeHead(
                     head,
                     isHEAD: self.clientHead?.method == .HEAD,
@@ -368,6 +373,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
                 if end { connection.handler.writeEnd(trailers: self.requestTrailers) }
                 connection.handler.flush()
                 self.armResponseHeadTimer()
+                guard let headWritten else {
+                    // A safe replay has no body to keep for a retry.
+                    self.resumeReading()
+                    return
+                }
                 headWritten.futureResult.assumeIsolated().whenComplete { result in
                     guard id == self.exchangeID, self.upstream === connection else { return }
                     switch result {
@@ -519,7 +529,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     private func identity(_ context: ChannelHandlerContext) -> ForwardingHeaderPolicy.ClientIdentity {
         if let identity = self.clientIdentity { return identity }
-        let identity = self.policy.identify(context.channel.remoteAddress)
+        let identity = self.policy.identify(self.remoteAddress)
         self.clientIdentity = identity
         return identity
     }

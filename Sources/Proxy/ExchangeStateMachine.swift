@@ -153,6 +153,20 @@ struct ExchangeStateMachine {
         self.requestBytesSent = true
     }
 
+    /// A failure may replay this request whatever reached the upstream: it is idempotent, has no
+    /// body, and its connection was reused (an idle keep-alive connection the upstream may have
+    /// closed meanwhile — the case retries exist for).
+    private var isSafeReplay: Bool {
+        self.upstreamWasReused && self.requestIsIdempotent && !self.requestHasBody
+    }
+
+    /// Whether the outcome of the head write changes anything: for a safe replay it does not
+    /// (a failed write and a failure after it are retried alike), so the handler need not wait
+    /// for it — no promise per request on the common path.
+    var headWriteOutcomeMatters: Bool {
+        !self.isSafeReplay
+    }
+
     enum UpstreamFailureAction: Equatable {
         /// Nothing reached the upstream (or a safe replay): try a fresh connection.
         case retry
@@ -181,8 +195,7 @@ struct ExchangeStateMachine {
             return .closeClient
         }
         let nothingSent = !bytesMayHaveReachedUpstream && !self.requestBytesSent
-        let safeReplay = self.upstreamWasReused && self.requestIsIdempotent && !self.requestHasBody
-        if self.state == .forwarding, self.upstreamAttempts < maxAttempts, nothingSent || safeReplay {
+        if self.state == .forwarding, self.upstreamAttempts < maxAttempts, nothingSent || self.isSafeReplay {
             self.state = .acquiring
             self.requestBytesSent = false
             return .retry

@@ -17,6 +17,23 @@ struct ExchangeStateMachineTests {
         #expect(machine.state == .idle)
     }
 
+    @Test(arguments: [
+        // (reused, idempotent, body, outcome matters)
+        (true, true, false, false), (false, true, false, true), (true, false, false, true), (true, true, true, true),
+    ])
+    func headWriteOutcomeMattersUnlessTheRequestIsASafeReplay(case: (Bool, Bool, Bool, Bool)) {
+        let (reused, idempotent, hasBody, matters) = `case`
+        var machine = ExchangeStateMachine()
+        _ = machine.forwardRequest(keepAlive: true, hasBody: hasBody, idempotent: idempotent)
+        _ = machine.requestEnd()
+        _ = machine.upstreamAttached(reused: reused)
+        #expect(machine.headWriteOutcomeMatters == matters)
+        // Where it does not matter, a failure is retried whether or not the bytes left.
+        if !matters {
+            #expect(machine.upstreamFailed(bytesMayHaveReachedUpstream: true) == .retry)
+        }
+    }
+
     @Test func bodyIsBufferedUntilUpstreamAttachesThenForwarded() {
         var machine = ExchangeStateMachine()
         _ = machine.forwardRequest(keepAlive: true, hasBody: true, idempotent: false)
