@@ -124,9 +124,15 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             guard let part else { break }
-            if case .end = part, buffer.readableBytes > 0, !self.parser.isUpgraded {
-                // More bytes behind the end of the response, before any new request was sent.
-                self.outOfSync = true
+            if case .end = part, buffer.readableBytes > 0 {
+                if self.parser.isUpgraded {
+                    // The tunnel's first bytes: held before the delivery, which removes this
+                    // handler (they are passed on as it leaves the pipeline).
+                    self.holdTunnelBytes(&buffer)
+                } else {
+                    // More bytes behind the end of the response, before any new request was sent.
+                    self.outOfSync = true
+                }
             }
             delegate.upstreamReceived(part)
         }
@@ -138,9 +144,11 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    /// Takes all of `buffer` for the tunnel.
     private func holdTunnelBytes(_ buffer: inout ByteBuffer) {
         if self.tunnelBytes == nil {
             self.tunnelBytes = buffer
+            buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
         } else {
             self.tunnelBytes?.writeBuffer(&buffer)
         }

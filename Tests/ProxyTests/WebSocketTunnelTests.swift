@@ -37,6 +37,26 @@ struct WebSocketTunnelTests {
         )
     }
 
+    @Test func bytesTheUpstreamSendsWithIts101ReachTheClient() async throws {
+        // The first frame arrives in the same read as the 101: the response parser must hand it
+        // to the tunnel, not drop it or parse it as HTTP.
+        let accept =
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+        try await withProxy(
+            behavior: { _ in .raw(accept + "first frame") },
+            { harness in
+                let connection = try await harness.connect()
+                try await connection.send(Self.upgrade)
+                let arrived = await connection.waitFor { bytes, _ in
+                    String(decoding: bytes, as: UTF8.self).hasSuffix("first frame")
+                }
+                #expect(arrived, "got \(connection.text)")
+                #expect(connection.text.hasPrefix("HTTP/1.1 101"))
+                await connection.close()
+            }
+        )
+    }
+
     @Test func refusedUpgradeIsPassedOn() async throws {
         try await withProxy(
             behavior: { _ in .respond(.badRequest, HTTPHeaders(), "no upgrade") },
