@@ -628,13 +628,9 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             if self.machine.state == .tunnelling { return }
             self.record.bytesOut += buffer.readableBytes
             if self.responseFraming == .chunked {
-                var header = context.channel.allocator.buffer(capacity: 18)
-                WireEncoding.writeChunkHeader(size: buffer.readableBytes, into: &header)
-                context.write(Self.wrapOutboundOut(header), promise: nil)
-                context.write(Self.wrapOutboundOut(buffer), promise: nil)
-                var end = context.channel.allocator.buffer(capacity: 2)
-                WireEncoding.writeChunkEnd(into: &end)
-                context.write(Self.wrapOutboundOut(end), promise: nil)
+                WireEncoding.writeChunk(buffer, allocator: context.channel.allocator) {
+                    context.write(Self.wrapOutboundOut($0), promise: nil)
+                }
             } else {
                 context.write(Self.wrapOutboundOut(buffer), promise: nil)
             }

@@ -72,15 +72,9 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.write(Self.wrapOutboundOut(buffer), promise: nil)
             return
         }
-        // An empty chunk would end the body.
-        guard buffer.readableBytes > 0 else { return }
-        var header = context.channel.allocator.buffer(capacity: 18)
-        WireEncoding.writeChunkHeader(size: buffer.readableBytes, into: &header)
-        context.write(Self.wrapOutboundOut(header), promise: nil)
-        context.write(Self.wrapOutboundOut(buffer), promise: nil)
-        var end = context.channel.allocator.buffer(capacity: 2)
-        WireEncoding.writeChunkEnd(into: &end)
-        context.write(Self.wrapOutboundOut(end), promise: nil)
+        WireEncoding.writeChunk(buffer, allocator: context.channel.allocator) {
+            context.write(Self.wrapOutboundOut($0), promise: nil)
+        }
     }
 
     /// Ends the request body (a chunked one with its last chunk and trailers).

@@ -21,15 +21,18 @@ enum WireEncoding {
         out.writeStaticString("\r\n")
     }
 
-    /// The size line that precedes `size` bytes of chunk data.
-    static func writeChunkHeader(size: Int, into out: inout ByteBuffer) {
-        out.writeString(String(size, radix: 16))
-        out.writeStaticString("\r\n")
-    }
-
-    /// What follows the data of a chunk.
-    static func writeChunkEnd(into out: inout ByteBuffer) {
-        out.writeStaticString("\r\n")
+    /// Passes `data` to `write` as one chunk: its size line, the data itself (not copied), CRLF.
+    /// Empty data writes nothing: an empty chunk would end the body.
+    static func writeChunk(_ data: ByteBuffer, allocator: ByteBufferAllocator, _ write: (ByteBuffer) -> Void) {
+        guard data.readableBytes > 0 else { return }
+        var sizeLine = allocator.buffer(capacity: 18)
+        sizeLine.writeString(String(data.readableBytes, radix: 16))
+        sizeLine.writeStaticString("\r\n")
+        write(sizeLine)
+        write(data)
+        var end = allocator.buffer(capacity: 2)
+        end.writeStaticString("\r\n")
+        write(end)
     }
 
     /// The last chunk, the trailer field lines (each with its CRLF) and the empty line.

@@ -151,6 +151,11 @@ import Testing
     /// A field line with random optional whitespace around the value; `framing` fields get spaces
     /// only, as llhttp does not skip a tab around `chunked` or `keep-alive` (RFC 9110 §5.6.1 allows
     /// HTAB, and the gateway's parser does).
+    /// `Content-Length` of `body`, sometimes with leading zeros.
+    static func contentLengthLine(_ body: String, random: inout SplitMix) -> String {
+        fieldLine("Content-Length", random.pick(["", "", "0"]) + "\(body.utf8.count)", framing: true, random: &random)
+    }
+
     static func fieldLine(_ name: String, _ value: String, framing: Bool = false, random: inout SplitMix) -> String {
         let pick = { (random: inout SplitMix) in
             framing ? String(repeating: " ", count: random.next(in: 0...2)) : random.pick(whitespace)
@@ -232,14 +237,7 @@ import Testing
                 switch (status, random.next(in: 0...2)) {
                 case (204, _), (_, 0): break
                 case (_, 1):
-                    insert(
-                        fieldLine(
-                            "Content-Length",
-                            random.pick(["", "", "0"]) + "\(body.utf8.count)",
-                            framing: true,
-                            random: &random
-                        )
-                    )
+                    insert(Self.contentLengthLine(body, random: &random))
                 default: insert(fieldLine("Transfer-Encoding", "chunked", framing: true, random: &random))
                 }
                 text += Array((statusLine + fields.joined() + "\r\n").utf8)
@@ -272,14 +270,7 @@ import Testing
                 }
                 text += Array("\r\n".utf8)
             case 1:
-                insert(
-                    fieldLine(
-                        "Content-Length",
-                        random.pick(["", "", "0"]) + "\(body.utf8.count)",
-                        framing: true,
-                        random: &random
-                    )
-                )
+                insert(Self.contentLengthLine(body, random: &random))
                 text += Array((statusLine + fields.joined() + "\r\n" + body).utf8)
             case 2:
                 // No length at all: the body ends when the upstream closes.
