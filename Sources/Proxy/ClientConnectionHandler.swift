@@ -6,7 +6,7 @@ import NIOHTTP1
 /// asks the ``RequestDecider``, then either forwards through a pooled upstream connection with
 /// backpressure both ways or answers locally. All rules live in ``ExchangeStateMachine``; this
 /// class performs its actions.
-final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
+final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler, RequestDecodingReceiver {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = Never
     /// Response bytes: there is no HTTP encoder on this side (``WireEncoding``).
@@ -60,6 +60,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.context = context
         self.remoteAddress = context.channel.remoteAddress
         self.decoder = try? context.pipeline.syncOperations.handler(type: RequestDecodingHandler.self)
+        self.decoder?.receiver = self
         self.environment.metrics.clientConnections.increment()
         self.idleTimer = DeadlineTimer(eventLoop: context.eventLoop) { [weak self] in self?.idleTimeoutExpired() }
         self.responseHeadTimer = DeadlineTimer(eventLoop: context.eventLoop) { [weak self] in
@@ -72,11 +73,15 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.environment.metrics.clientConnections.decrement()
         self.cancelTimers()
         self.context = nil
+        self.decoder?.receiver = nil
         self.decoder = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = Self.unwrapInboundIn(data)
+        self.requestPartDecoded(Self.unwrapInboundIn(data))
+    }
+
+    func requestPartDecoded(_ part: HTTPServerRequestPart) {
         if self.machine.state == .closed { return }
         if !self.pending.isEmpty {
             self.pending.append(.part(part))
@@ -128,7 +133,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         switch event {
         case is RequestHeadStarted:
-            self.idleTimer?.disarm()
+            self.requestHeadStarted()
         case is ChannelShouldQuiesceEvent:
             if self.machine.quiesce() {
                 self.closeAfterWrites()
@@ -138,15 +143,20 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
     }
 
+    func requestHeadStarted() {
+        self.idleTimer?.disarm()
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        let rejection: RequestRejection
-        if let error = error as? RequestRejection {
-            rejection = error
-        } else {
+        guard let rejection = error as? RequestRejection else {
             self.environment.logger.debug("client connection error", metadata: ["error": "\(error)"])
             context.close(promise: nil)
             return
         }
+        self.requestRejected(rejection)
+    }
+
+    func requestRejected(_ rejection: RequestRejection) {
         if self.machine.state == .closed { return }
         if !self.pending.isEmpty || (self.machine.state != .idle && self.machine.requestEnded) {
             self.pending.append(.rejection(rejection))

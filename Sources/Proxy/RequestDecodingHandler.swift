@@ -28,6 +28,9 @@ final class RequestDecodingHandler: ChannelInboundHandler, RemovableChannelHandl
     /// delivery runs (``upgradeRefused()``); new deliveries then queue behind the current ones.
     private var deliveries = CircularBuffer<Delivery>(initialCapacity: 4)
     private var isDelivering = false
+    /// Takes the deliveries directly when set (``ClientConnectionHandler``); otherwise they are
+    /// fired down the pipeline.
+    weak var receiver: RequestDecodingReceiver?
 
     init(limits: RequestLimits, headerTimeout: TimeAmount) {
         self.validator = RequestFramingValidator(limits: limits)
@@ -117,6 +120,14 @@ final class RequestDecodingHandler: ChannelInboundHandler, RemovableChannelHandl
         self.isDelivering = true
         defer { self.isDelivering = false }
         while let delivery = self.deliveries.popFirst() {
+            if let receiver = self.receiver {
+                switch delivery {
+                case .part(let part): receiver.requestPartDecoded(part)
+                case .headStarted: receiver.requestHeadStarted()
+                case .rejection(let rejection): receiver.requestRejected(rejection)
+                }
+                continue
+            }
             switch delivery {
             case .part(let part):
                 context.fireChannelRead(Self.wrapInboundOut(part))
@@ -155,7 +166,8 @@ final class RequestDecodingHandler: ChannelInboundHandler, RemovableChannelHandl
                 self.headerTimer = nil
                 guard self.validator.isReadingHead else { return }
                 self.validator.fail()
-                loopBoundContext.value.fireErrorCaught(RequestRejection(.requestTimeout, "request header timeout"))
+                self.deliveries.append(.rejection(RequestRejection(.requestTimeout, "request header timeout")))
+                self.deliver(context: loopBoundContext.value)
             }
         } else if let timer = self.headerTimer {
             timer.cancel()

@@ -75,8 +75,50 @@ final class EventRecorder: ChannelInboundHandler {
     }
 }
 
+extension EventRecorder: RequestDecodingReceiver {
+    func requestPartDecoded(_ part: HTTPServerRequestPart) {
+        self.parts.append(part)
+        self.onPart?(part)
+    }
+
+    func requestHeadStarted() {
+        self.headStarts += 1
+    }
+
+    func requestRejected(_ rejection: RequestRejection) {
+        self.errors.append(rejection)
+    }
+}
+
 @Suite("RequestDecodingHandler")
 struct RequestDecodingHandlerTests {
+    @Test func aReceiverTakesTheDeliveriesInsteadOfThePipeline() throws {
+        let reads = [
+            "GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHo",
+            "st: a\r\n\r\nGET /3 HTTP/1.1\r\nHost: a\r\nContent-Length: x\r\n\r\n",
+        ]
+        // What the pipeline gets without a receiver…
+        let (plain, fired) = try self.makeChannel()
+        for read in reads { try plain.writeInbound(ByteBuffer(string: read)) }
+        _ = try? plain.finish()
+        // …a receiver gets instead, and the pipeline nothing.
+        let channel = EmbeddedChannel()
+        let decoder = RequestDecodingHandler(limits: RequestLimits(), headerTimeout: .seconds(10))
+        try channel.pipeline.syncOperations.addHandler(decoder)
+        let downstream = EventRecorder()
+        try channel.pipeline.syncOperations.addHandler(downstream)
+        let receiver = EventRecorder()
+        decoder.receiver = receiver
+        for read in reads { try channel.writeInbound(ByteBuffer(string: read)) }
+        #expect(receiver.summary == ["HEAD GET /1", "END", "HEAD GET /2", "END"])
+        #expect(receiver.summary == fired.summary)
+        #expect(receiver.headStarts == fired.headStarts)
+        #expect(receiver.errors == fired.errors)
+        #expect(receiver.errors.map(\.status.code) == [400])
+        #expect(downstream.parts.isEmpty && downstream.headStarts == 0 && downstream.errors.isEmpty)
+        _ = try? channel.finish()
+    }
+
     func makeChannel(headerTimeout: TimeAmount = .seconds(10)) throws -> (EmbeddedChannel, EventRecorder) {
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandler(

@@ -1,0 +1,11 @@
+import NIOHTTP1
+
+/// What ``RequestDecodingHandler`` decodes, handed straight to the handler behind it on the same
+/// connection. Each request otherwise costs two pipeline reads and a user event, each boxed in
+/// `NIOAny`/`Any` and cast back; without a receiver the decoder fires those pipeline events.
+protocol RequestDecodingReceiver: AnyObject {
+    func requestPartDecoded(_ part: HTTPServerRequestPart)
+    /// The first byte of a request head arrived.
+    func requestHeadStarted()
+    func requestRejected(_ rejection: RequestRejection)
+}
