@@ -42,6 +42,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// How the response to the client is framed (trailers only with chunked).
     private var responseFraming: MessageFraming = .none
     private var upstreamNeedsFlush = false
+    /// Forwarded response bytes were written to the client and not flushed yet.
+    private var clientNeedsFlush = false
     private var record = AccessLogRecord()
     private var clientIdentity: ForwardingHeaderPolicy.ClientIdentity?
     /// The peer, read once per connection (the channel getter checks the calling thread).
@@ -450,6 +452,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             WireEncoding.writeLastChunk(trailers: trailers, into: &out)
             context.write(Self.wrapOutboundOut(out), promise: nil)
         }
+        self.clientNeedsFlush = false
         context.flush()
     }
 
@@ -634,9 +637,11 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             self.record.status = UInt(code)
             self.responseFraming = framing
             context.write(Self.wrapOutboundOut(out), promise: nil)
+            self.clientNeedsFlush = true
         case .body(let buffer):
             if self.machine.state == .tunnelling { return }
             self.record.bytesOut += buffer.readableBytes
+            self.clientNeedsFlush = true
             if self.responseFraming == .chunked {
                 WireEncoding.writeChunk(buffer, allocator: context.channel.allocator) {
                     context.write(Self.wrapOutboundOut($0), promise: nil)
@@ -667,6 +672,9 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
     }
 
     func upstreamReadComplete() {
+        // A response that ended in this read was flushed with its end.
+        guard self.clientNeedsFlush else { return }
+        self.clientNeedsFlush = false
         self.context?.flush()
     }
 
