@@ -44,6 +44,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var upstreamNeedsFlush = false
     /// Forwarded response bytes were written to the client and not flushed yet.
     private var clientNeedsFlush = false
+    /// The head of a small fixed-length response, held until its body is appended: head and
+    /// body leave in one buffer (one pipeline write, one `write` instead of a two-part `writev`).
+    private var heldResponse: ByteBuffer?
+    /// Bodies up to this size travel in the head's buffer (copied once, like nginx's buffers).
+    private static let maxBodyCopiedWithHead = 8 * 1024
     private var record = AccessLogRecord()
     private var clientIdentity: ForwardingHeaderPolicy.ClientIdentity?
     /// The peer, read once per connection (the channel getter checks the calling thread).
@@ -447,6 +452,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// Ends a forwarded response's body in its framing and flushes.
     private func writeEnd(trailers: ByteBuffer?) {
         guard let context = self.context else { return }
+        self.writeHeldResponse()
         if self.responseFraming == .chunked {
             var out = context.channel.allocator.buffer(capacity: 5 + (trailers?.readableBytes ?? 0))
             WireEncoding.writeLastChunk(trailers: trailers, into: &out)
@@ -477,6 +483,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.requestTrailers = nil
         self.requestFraming = .none
         self.responseFraming = .none
+        self.heldResponse = nil
         if close {
             self.pending.removeAll()
             self.closeAfterWrites()
@@ -621,7 +628,10 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             }
             self.responseHeadTimer?.disarm()
             let closeClient = self.machine.closeAfterExchange || !self.machine.requestEnded
-            var out = context.channel.allocator.buffer(capacity: head.bytes.readableBytes + 64)
+            let smallBody = head.contentLength.map { $0 <= Self.maxBodyCopiedWithHead } ?? false
+            var out = context.channel.allocator.buffer(
+                capacity: head.bytes.readableBytes + 64 + (smallBody ? head.contentLength ?? 0 : 0)
+            )
             let framing = self.policy.writeClientResponseHead(
                 head,
                 requestMethod: clientHead.method,
@@ -636,13 +646,19 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             )
             self.record.status = UInt(code)
             self.responseFraming = framing
-            context.write(Self.wrapOutboundOut(out), promise: nil)
+            if smallBody, case .length(let length) = framing, length > 0 {
+                self.heldResponse = out
+            } else {
+                context.write(Self.wrapOutboundOut(out), promise: nil)
+            }
             self.clientNeedsFlush = true
-        case .body(let buffer):
+        case .body(var buffer):
             if self.machine.state == .tunnelling { return }
             self.record.bytesOut += buffer.readableBytes
             self.clientNeedsFlush = true
-            if self.responseFraming == .chunked {
+            if self.heldResponse != nil {
+                self.heldResponse?.writeBuffer(&buffer)
+            } else if self.responseFraming == .chunked {
                 WireEncoding.writeChunk(buffer, allocator: context.channel.allocator) {
                     context.write(Self.wrapOutboundOut($0), promise: nil)
                 }
@@ -675,7 +691,15 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         // A response that ended in this read was flushed with its end.
         guard self.clientNeedsFlush else { return }
         self.clientNeedsFlush = false
+        self.writeHeldResponse()
         self.context?.flush()
+    }
+
+    /// Writes the held head (and the body bytes appended so far).
+    private func writeHeldResponse() {
+        guard let held = self.heldResponse else { return }
+        self.heldResponse = nil
+        self.context?.write(Self.wrapOutboundOut(held), promise: nil)
     }
 
     func upstreamWritabilityChanged(isWritable: Bool) {

@@ -128,6 +128,19 @@ final class RecordingUpstreamHandler: ChannelInboundHandler, RemovableChannelHan
             context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(50)) {
                 loopBoundContext.value.close(promise: nil)
             }
+        case .headThenBody(let body, let delay):
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Length", value: String(body.utf8.count))
+            context.writeAndFlush(
+                Self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))),
+                promise: nil
+            )
+            let loopBoundContext = context.loopBound
+            context.eventLoop.assumeIsolated().scheduleTask(in: delay) {
+                let context = loopBoundContext.value
+                context.write(Self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
+                context.writeAndFlush(Self.wrapOutboundOut(.end(nil)), promise: nil)
+            }
         case .raw(let text):
             self.writeRaw(context: context, ByteBuffer(string: text))
             let loopBoundContext = context.loopBound

@@ -15,6 +15,8 @@ public enum UpstreamBehavior: Sendable {
     case delayed(TimeAmount, HTTPResponseStatus, String)
     /// Sends a head promising `contentLength` bytes, then `sendBytes` of them, then closes.
     case dieMidResponse(contentLength: Int, sendBytes: Int)
+    /// Sends the head of a 200 with this body's `Content-Length` at once, the body after `delay`.
+    case headThenBody(String, delay: TimeAmount)
     /// Writes these raw bytes (broken framing, …) and closes.
     case raw(String)
     /// Answers `101 Switching Protocols` (Upgrade: websocket) and then echoes every byte.
