@@ -28,7 +28,7 @@ public final class ProxyServer: Service, Sendable {
     private let drained: EventLoopPromise<Void>
 
     /// - Parameters:
-    ///   - decider: the decision seam (``ForwardAllDecider`` until the Gate is wired).
+    ///   - decider: the decision seam (`GateDecider` in `serve`; ``ForwardAllDecider`` forwards all).
     ///   - group: event loops to serve on (one per core in production).
     public init(
         configuration: ProxyConfiguration,
