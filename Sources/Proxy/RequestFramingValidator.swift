@@ -550,28 +550,11 @@ public struct RequestFramingValidator: Sendable {
         return .failure(RequestRejection(.badRequest, "malformed HTTP version"))
     }
 
-    /// `field-name ":" OWS field-value OWS` with no obs-fold, no whitespace before the colon and
-    /// no control bytes.
+    /// A valid field line (``FieldLineSyntax``), or the 400 that refuses it.
     static func validateFieldLine(_ line: ArraySlice<UInt8>) -> RequestRejection? {
-        guard let first = line.first else { return RequestRejection(.badRequest, "empty field line") }
-        if first == ASCII.space || first == ASCII.tab {
-            return RequestRejection(.badRequest, "obsolete line folding")
-        }
-        guard let colon = line.firstIndex(of: ASCII.colon) else {
-            return RequestRejection(.badRequest, "field line without colon")
-        }
-        let name = line[line.startIndex..<colon]
-        guard !name.isEmpty else { return RequestRejection(.badRequest, "empty field name") }
-        for byte in name where !ASCII.isTokenByte(byte) {
-            if byte == ASCII.space || byte == ASCII.tab {
-                return RequestRejection(.badRequest, "whitespace before colon")
-            }
-            return RequestRejection(.badRequest, "invalid byte in field name")
-        }
-        for byte in line[(colon + 1)...] where !ASCII.isFieldValueByte(byte) {
-            return RequestRejection(.badRequest, "control byte in field value")
-        }
-        return nil
+        let result = line.withUnsafeBytes { FieldLineSyntax.parse($0, start: 0, end: $0.count) }
+        guard case .failure(let problem) = result else { return nil }
+        return RequestRejection(.badRequest, problem.reason)
     }
 
     /// `1*DIGIT` only: no sign, no hex, no list, no empty value.

@@ -433,39 +433,18 @@ struct UpstreamResponseParser {
         return (version, status, 13..<end)
     }
 
-    /// `field-name ":" OWS field-value OWS` between `start` and the CR at `end`.
+    /// The field line between `start` and the CR at `end`.
     private static func parseField(
         _ bytes: UnsafeRawBufferPointer,
         start: Int,
         end: Int
     ) throws -> UpstreamResponseHead.Field {
-        guard start < end else { throw Failure(reason: "empty field line") }
-        if bytes[start] == ASCII.space || bytes[start] == ASCII.tab {
-            throw Failure(reason: "obsolete line folding")
+        switch FieldLineSyntax.parse(bytes, start: start, end: end) {
+        case .failure(let problem):
+            throw Failure(reason: problem.reason)
+        case .success(let parts):
+            return UpstreamResponseHead.Field(name: parts.name, value: parts.value, line: start..<(end + 2))
         }
-        var colon = start
-        while colon < end, bytes[colon] != ASCII.colon {
-            let byte = bytes[colon]
-            guard ASCII.isTokenByte(byte) else {
-                if byte == ASCII.space || byte == ASCII.tab { throw Failure(reason: "whitespace before colon") }
-                throw Failure(reason: "invalid byte in field name")
-            }
-            colon += 1
-        }
-        guard colon < end else { throw Failure(reason: "field line without colon") }
-        guard colon > start else { throw Failure(reason: "empty field name") }
-        var valueStart = colon + 1
-        var valueEnd = end
-        for index in valueStart..<end where !ASCII.isFieldValueByte(bytes[index]) {
-            throw Failure(reason: "control byte in field value")
-        }
-        while valueStart < valueEnd, bytes[valueStart] == ASCII.space || bytes[valueStart] == ASCII.tab {
-            valueStart += 1
-        }
-        while valueEnd > valueStart, bytes[valueEnd - 1] == ASCII.space || bytes[valueEnd - 1] == ASCII.tab {
-            valueEnd -= 1
-        }
-        return UpstreamResponseHead.Field(name: start..<colon, value: valueStart..<valueEnd, line: start..<(end + 2))
     }
 
     /// `1*DIGIT` only.

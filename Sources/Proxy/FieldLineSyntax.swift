@@ -1,0 +1,47 @@
+/// The syntax of one field line (RFC 9112 §5), shared by the request and the response parsers:
+/// `field-name ":" OWS field-value OWS` with no obs-fold, no whitespace before the colon and no
+/// control bytes.
+enum FieldLineSyntax {
+    /// Where the name and the value are.
+    struct Parts: Equatable {
+        var name: Range<Int>
+        /// Without surrounding whitespace.
+        var value: Range<Int>
+    }
+
+    /// The parts of the line `bytes[start..<end]` (without its CRLF), or why it is invalid.
+    static func parse(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> Result<Parts, Problem> {
+        guard start < end else { return .failure(Problem("empty field line")) }
+        if bytes[start] == ASCII.space || bytes[start] == ASCII.tab {
+            return .failure(Problem("obsolete line folding"))
+        }
+        var colon = start
+        while colon < end, bytes[colon] != ASCII.colon { colon += 1 }
+        guard colon < end else { return .failure(Problem("field line without colon")) }
+        guard colon > start else { return .failure(Problem("empty field name")) }
+        for index in start..<colon where !ASCII.isTokenByte(bytes[index]) {
+            if bytes[index] == ASCII.space || bytes[index] == ASCII.tab {
+                return .failure(Problem("whitespace before colon"))
+            }
+            return .failure(Problem("invalid byte in field name"))
+        }
+        var valueStart = colon + 1
+        var valueEnd = end
+        for index in valueStart..<end where !ASCII.isFieldValueByte(bytes[index]) {
+            return .failure(Problem("control byte in field value"))
+        }
+        while valueStart < valueEnd, bytes[valueStart] == ASCII.space || bytes[valueStart] == ASCII.tab {
+            valueStart += 1
+        }
+        while valueEnd > valueStart, bytes[valueEnd - 1] == ASCII.space || bytes[valueEnd - 1] == ASCII.tab {
+            valueEnd -= 1
+        }
+        return .success(Parts(name: start..<colon, value: valueStart..<valueEnd))
+    }
+
+    /// Why a field line is invalid, in the words of the 400/502 reasons.
+    struct Problem: Error, Equatable {
+        var reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+}

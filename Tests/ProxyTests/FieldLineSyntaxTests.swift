@@ -1,0 +1,28 @@
+import Testing
+
+@testable import Proxy
+
+@Suite("FieldLineSyntax")
+struct FieldLineSyntaxTests {
+    static func parse(_ line: String) -> Result<FieldLineSyntax.Parts, FieldLineSyntax.Problem> {
+        Array(line.utf8).withUnsafeBytes { FieldLineSyntax.parse($0, start: 0, end: $0.count) }
+    }
+
+    @Test(arguments: [
+        ("X-A: b c\t", 0..<3, 5..<8), ("X-A:", 0..<3, 4..<4), ("k:v", 0..<1, 2..<3), ("k: \t v \t", 0..<1, 5..<6),
+    ])
+    func validLines(line: String, name: Range<Int>, value: Range<Int>) throws {
+        let parts = try Self.parse(line).get()
+        #expect(parts == FieldLineSyntax.Parts(name: name, value: value))
+    }
+
+    @Test(arguments: [
+        ("", "empty field line"), (" X-A: b", "obsolete line folding"), ("\tX-A: b", "obsolete line folding"),
+        ("X-A b", "field line without colon"), (": b", "empty field name"), ("X-A : b", "whitespace before colon"),
+        ("X(A): b", "invalid byte in field name"), ("X-A: a\u{0}b", "control byte in field value"),
+        ("X-A: a\rb", "control byte in field value"), ("X-A: a\u{7F}", "control byte in field value"),
+    ])
+    func invalidLines(line: String, reason: String) {
+        #expect(Self.parse(line) == .failure(FieldLineSyntax.Problem(reason)))
+    }
+}
