@@ -80,6 +80,11 @@ struct FailureTests {
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
         "HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n",
         "garbage\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nX-A: a\r\n b\r\nContent-Length: 0\r\n\r\n",
+        "HTTP/1.1 200 OK\nContent-Length: 0\n\n",
+        "HTTP/1.1 200 OK\r\nX-A : a\r\nContent-Length: 0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nX-A: a\rb\r\nContent-Length: 0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nX-Big: " + String(repeating: "a", count: 70_000) + "\r\nContent-Length: 0\r\n\r\n",
     ])
     func brokenUpstreamFramingGets502(raw: String) async throws {
         try await withProxy(
@@ -93,6 +98,26 @@ struct FailureTests {
                     #expect(result.closedByPeer)
                 }
                 #expect(result.closedByPeer)
+            }
+        )
+    }
+
+    @Test func upstreamSendingMoreThanItsResponseIsNotReused() async throws {
+        // Content-Length says 2, the upstream sends 7: the 5 extra bytes would be read as the next
+        // response, so the connection is dropped instead of pooled.
+        try await withProxy(
+            threads: 1,
+            behavior: { _ in .respond(.ok, HTTPHeaders([("Content-Length", "2")]), "okEXTRA") },
+            { harness in
+                // Pipelined: the second request is forwarded while the first response's bytes are
+                // still being read, the moment a pooled connection would be handed out again.
+                let connection = try await harness.connect()
+                try await connection.send(Self.get + Self.get)
+                let responses = await connection.waitForResponses(2)
+                await connection.close()
+                #expect(responses.map(\.status) == [200, 200])
+                #expect(responses.map(\.bodyText) == ["ok", "ok"])
+                #expect(harness.upstream.connectionCount == 2)
             }
         )
     }
