@@ -419,12 +419,12 @@ public struct RequestFramingValidator: Sendable {
         for end in self.lineEnds.dropFirst() {
             let line = self.headBytes[start..<end]
             start = end
-            if let rejection = Self.validateFieldLine(line) { return .failure(rejection) }
-            guard let colon = line.firstIndex(of: ASCII.colon) else {
-                return .failure(RequestRejection(.badRequest, "field line without colon"))
+            let name: ArraySlice<UInt8>
+            let value: ArraySlice<UInt8>
+            switch Self.fieldParts(line) {
+            case .failure(let rejection): return .failure(rejection)
+            case .success(let parts): (name, value) = parts
             }
-            let name = line[line.startIndex..<colon]
-            let value = Self.trimmed(line[(colon + 1)...])
             fields.append(Self.field(name: name, value: value))
             if ASCII.equalsCaseInsensitive(name, "content-length") {
                 contentLengthLines += 1
@@ -495,8 +495,8 @@ public struct RequestFramingValidator: Sendable {
         for end in self.lineEnds {
             let line = self.headBytes[start..<end]
             start = end
-            guard let colon = line.firstIndex(of: ASCII.colon) else { continue }
-            fields.append(Self.field(name: line[line.startIndex..<colon], value: Self.trimmed(line[(colon + 1)...])))
+            guard case .success(let parts) = Self.fieldParts(line) else { continue }
+            fields.append(Self.field(name: parts.name, value: parts.value))
         }
         return HTTPHeaders(fields)
     }
@@ -550,11 +550,29 @@ public struct RequestFramingValidator: Sendable {
         return .failure(RequestRejection(.badRequest, "malformed HTTP version"))
     }
 
-    /// A valid field line (``FieldLineSyntax``), or the 400 that refuses it.
+    /// The name and the value (without surrounding whitespace) of a valid field line
+    /// (``FieldLineSyntax``), or the 400 that refuses it.
+    static func fieldParts(
+        _ line: ArraySlice<UInt8>
+    ) -> Result<(name: ArraySlice<UInt8>, value: ArraySlice<UInt8>), RequestRejection> {
+        switch line.withUnsafeBytes({ FieldLineSyntax.parse($0, start: 0, end: $0.count) }) {
+        case .failure(let problem):
+            return .failure(RequestRejection(.badRequest, problem.reason))
+        case .success(let parts):
+            let base = line.startIndex
+            return .success(
+                (
+                    line[(base + parts.name.lowerBound)..<(base + parts.name.upperBound)],
+                    line[(base + parts.value.lowerBound)..<(base + parts.value.upperBound)]
+                )
+            )
+        }
+    }
+
+    /// A valid field line, or the 400 that refuses it.
     static func validateFieldLine(_ line: ArraySlice<UInt8>) -> RequestRejection? {
-        let result = line.withUnsafeBytes { FieldLineSyntax.parse($0, start: 0, end: $0.count) }
-        guard case .failure(let problem) = result else { return nil }
-        return RequestRejection(.badRequest, problem.reason)
+        guard case .failure(let rejection) = Self.fieldParts(line) else { return nil }
+        return rejection
     }
 
     /// `1*DIGIT` only: no sign, no hex, no list, no empty value.
