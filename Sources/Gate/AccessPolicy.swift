@@ -11,7 +11,9 @@ public struct AccessPolicy: Sendable {
 
     /// Active and unknown tenants are forwarded; frozen and expired ones get their class's
     /// action; an ambiguous target of a frozen or expired tenant is blocked when any reading is a
-    /// blocked class and refused (400) otherwise; with no snapshot, `when_state_unknown` decides.
+    /// blocked class, forwarded when every reading was classified and none is, and refused (400)
+    /// only when it has more readings than the gate tries; with no snapshot,
+    /// `when_state_unknown` decides.
     public func decide(_ lookup: TenantLookup, _ classification: TargetClassification) -> AccessDecision {
         switch lookup {
         case .unknownTenant, .condition(.active):
@@ -30,7 +32,11 @@ public struct AccessPolicy: Sendable {
     {
         let blocking: (requestClass: RequestClass, segments: [String])
         if classification.isAmbiguous {
-            guard let blocked = classification.firstBlockedReading else { return .reject(status: 400) }
+            // Every refusal has a reason that can be shown: a reading of a blocked class, or a
+            // target with more readings than the gate reads (which it cannot vouch for).
+            guard let blocked = classification.firstBlockedReading else {
+                return classification.readingsComplete ? .forward : .reject(status: 400)
+            }
             blocking = blocked
         } else {
             guard classification.requestClass.action == .block else { return .forward }

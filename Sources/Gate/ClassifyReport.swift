@@ -120,9 +120,10 @@ public enum ClassifyReport {
         host: String?,
         headers extra: [(String, String)]
     ) -> HTTPRequestHead {
+        // Values as the proxy's parser would hand them over for these UTF-8 bytes.
         var headers = HTTPHeaders()
-        headers.add(name: "Host", value: host ?? self.authority(of: url) ?? "localhost")
-        headers.add(contentsOf: extra)
+        headers.add(name: "Host", value: FieldValueText.wireForm(of: host ?? self.authority(of: url) ?? "localhost"))
+        headers.add(contentsOf: extra.map { ($0.0, FieldValueText.wireForm(of: $0.1)) })
         return HTTPRequestHead(
             version: .http1_1,
             method: HTTPMethod(rawValue: method.uppercased()),

@@ -110,7 +110,7 @@ public struct Gate: Sendable {
                 tenant: tenant,
                 requestClass: classification.requestClass.name,
                 reason: "ambiguous_target",
-                detail: "ambiguous request target"
+                detail: "ambiguous request target: more readings than the gateway checks"
             )
         }
     }

@@ -3,14 +3,21 @@ import NIOHTTP1
 
 /// Removes request headers that upstream frameworks read as routing overrides (CONTRACT §4): a
 /// frozen tenant's request for `/` with `X-Original-URL: /company/1` must not reach the admin UI.
+/// docs/ROUTING-OVERRIDES.md lists every name with the software that reads it.
 public enum HeaderHygiene {
-    /// Headers that Symfony, Zend/Laminas, IIS URL Rewrite, Spring, Express, Envoy and others
-    /// read as the "real" URL, path, prefix or host of the request (lower-cased).
+    /// Headers that frameworks, servers and proxies read as the "real" URL, path, prefix or host
+    /// of the request (lower-cased). Not only `X-` names: PHP exposes every header as
+    /// `$_SERVER['HTTP_…']`, and code that reads `HTTP_REQUEST_URI` or `HTTP_FORWARDED_HOST` for
+    /// the real thing exists.
     public static let routingOverrideHeaders: Set<String> = [
-        "x-original-url", "x-rewrite-url", "x-override-url", "x-original-uri", "x-rewrite-uri", "x-original-path",
-        "x-forwarded-prefix", "x-forwarded-path", "x-forwarded-uri", "x-forwarded-url", "x-forwarded-server",
-        "x-forwarded-script-name", "x-script-name", "x-envoy-original-path", "x-request-uri", "x-proxy-url",
-        "x-original-host", "x-host", "x-http-host-override", "x-forwarded-base", "base-url",
+        // The URL or path.
+        "x-original-url", "x-original-uri", "x-rewrite-url", "x-rewrite-uri", "x-override-url", "x-original-path",
+        "request-uri", "x-request-uri", "x-http-path-override", "x-envoy-original-path", "x-proxy-url",
+        "x-forwarded-path", "x-forwarded-uri", "x-forwarded-url",
+        // The prefix or script name the application is mounted under.
+        "x-forwarded-prefix", "x-forwarded-script-name", "x-script-name", "x-forwarded-base", "base-url",
+        // The host.
+        "x-host", "x-http-host-override", "x-original-host", "x-forwarded-server", "forwarded-host", "proxy-host",
     ]
 
     /// Headers that change the method a framework dispatches on.
@@ -18,10 +25,13 @@ public enum HeaderHygiene {
         "x-http-method-override", "x-http-method", "x-method-override",
     ]
 
+    /// Names the rules of ``clean(_:removeMethodOverrides:)`` can remove besides the two sets.
+    static let otherRemovableHeaders: Set<String> = ["http2-settings", "upgrade"]
+
     /// `headers` without routing overrides, names containing `_` (which CGI-style servers turn
     /// into the same variable as the `-` spelling), an `h2c` upgrade (after which requests would
-    /// bypass the gate) and any `HTTP2-Settings`, and, when `removeMethodOverrides`, method overrides. Unchanged headers
-    /// keep their order and spelling.
+    /// bypass the gate) and any `HTTP2-Settings`, and, when `removeMethodOverrides`, method
+    /// overrides. Unchanged headers keep their order and spelling.
     public static func clean(_ headers: HTTPHeaders, removeMethodOverrides: Bool) -> HTTPHeaders {
         let upgradesToH2C = headers["Upgrade"].contains { value in
             value.split(separator: ",").contains {
@@ -42,19 +52,30 @@ public enum HeaderHygiene {
         return HTTPHeaders(headers.filter { !removed($0.name) }.map { ($0.name, $0.value) })
     }
 
+    /// For each first letter `a`…`z`, a bit per name length (1…63) that some removable name
+    /// has: built from the lists above, so a name added there can never be skipped below.
+    static let firstLetterLengths: [UInt64] = {
+        var table = [UInt64](repeating: 0, count: 26)
+        for name in routingOverrideHeaders.union(methodOverrideHeaders).union(otherRemovableHeaders) {
+            let utf8 = Array(name.utf8)
+            guard let first = utf8.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z"), utf8.count < 64
+            else { preconditionFailure("removable header names are lower-case ASCII, under 64 bytes: \(name)") }
+            table[Int(first - UInt8(ascii: "a"))] |= 1 << UInt64(utf8.count)
+        }
+        return table
+    }()
+
     /// A cheap pre-filter run on every header of every request: false only for names that none of
-    /// the rules above can remove (no `_`, and not starting like any listed name), so that
-    /// ordinary headers are never lower-cased into a new string.
+    /// the rules above can remove (no `_`, and no listed name with the same first letter and
+    /// length), so that ordinary headers are never lower-cased into a new string.
     static func mayBeRemoved(_ name: String) -> Bool {
         let utf8 = name.utf8
         guard let first = utf8.first else { return false }
         if utf8.contains(UInt8(ascii: "_")) { return true }
-        switch first | 0x20 {
-        case UInt8(ascii: "x"): return true
-        case UInt8(ascii: "b"): return utf8.count == "base-url".utf8.count
-        case UInt8(ascii: "h"): return utf8.count == "http2-settings".utf8.count
-        case UInt8(ascii: "u"): return utf8.count == "upgrade".utf8.count
-        default: return false
-        }
+        let letter = first | 0x20
+        guard letter >= UInt8(ascii: "a"), letter <= UInt8(ascii: "z") else { return false }
+        let length = utf8.count
+        guard length < 64 else { return false }
+        return Self.firstLetterLengths[Int(letter - UInt8(ascii: "a"))] & (1 << UInt64(length)) != 0
     }
 }

@@ -23,7 +23,9 @@ public struct HostResolver: Sendable {
             host = value
         }
         guard let host else { return .failure(.missingHost) }
-        guard let hostAuthority = HostAuthority(parsing: host) else { return .failure(.invalidHost) }
+        guard let hostAuthority = HostAuthority(parsing: FieldValueText.utf8Reading(of: host)) else {
+            return .failure(.invalidHost)
+        }
 
         if head.method == .CONNECT { return .failure(.unsupportedTarget) }
         let uri = head.uri
@@ -39,7 +41,8 @@ public struct HostResolver: Sendable {
         guard let targetAuthority = HostAuthority(parsing: absolute.authority) else { return .failure(.invalidHost) }
         var forwardHead = head
         forwardHead.uri = absolute.originForm
-        forwardHead.headers.replaceOrAdd(name: "Host", value: absolute.authority)
+        // Header values are in wire form (``FieldValueText``); the target is UTF-8 text.
+        forwardHead.headers.replaceOrAdd(name: "Host", value: FieldValueText.wireForm(of: absolute.authority))
         return .success(
             ResolvedRequest(authority: targetAuthority, originTarget: absolute.originForm, forwardHead: forwardHead)
         )

@@ -105,21 +105,28 @@ public enum TargetCanonicalizer {
         return results
     }
 
-    /// Calls `body` with each distinct reading, canonical first, until it returns false.
-    public static func forEachReading(of target: String, _ body: (TargetReading) -> Bool) {
+    /// Calls `body` with each distinct reading, canonical first, until it returns false. Returns
+    /// whether every modelled reading was produced: false when `body` stopped early or when the
+    /// target has more option combinations than are tried (the bound above), so that a caller
+    /// that forwards only when no reading is blocked refuses a target it could not read in full.
+    @discardableResult
+    public static func forEachReading(of target: String, _ body: (TargetReading) -> Bool) -> Bool {
         let bytes = Array(target.utf8)
         let found = ambiguities(of: bytes)
         var cache = SegmentCache()
         let canonical = read(bytes, options: .canonical, cache: &cache)
-        guard body(canonical), !found.isEmpty else { return }
+        guard body(canonical) else { return false }
+        guard !found.isEmpty else { return true }
         var seen: Set<[String]> = [canonical.segments]
         let limit = max(8, min(256, 16384 / max(64, bytes.count)))
-        for options in optionCombinations(for: found, bytes: bytes).prefix(limit) {
+        let (combinations, exhaustive) = optionCombinations(for: found, bytes: bytes)
+        for options in combinations.prefix(limit) {
             let reading = read(bytes, options: options, cache: &cache)
             if seen.insert(reading.segments).inserted {
-                guard body(reading) else { return }
+                guard body(reading) else { return false }
             }
         }
+        return exhaustive && combinations.count <= limit
     }
 
     // MARK: - Ambiguity detection
@@ -191,7 +198,7 @@ public enum TargetCanonicalizer {
             if text.text.unicodeScalars.contains(where: { invisibleScalars.contains($0.value) }) {
                 found.insert(.invisibleCharacter)
             }
-            if text.text.precomposedStringWithCompatibilityMapping != text.text {
+            if compatibilityFoldMayReroute(text.text) {
                 found.insert(.compatibilityForm)
             }
         }
@@ -204,6 +211,31 @@ public enum TargetCanonicalizer {
         }
     }
 
+    /// Whether folding `segment` under NFKC (as some normalisers do) could change how it routes.
+    /// Routes are matched on whole segments against ASCII patterns, so a fold matters only when
+    /// it changes the path's structure (a separator, dot, escape, `;`, `?` or `#` appears or
+    /// goes) or turns a piece into a different all-ASCII one that a pattern could name (full-width
+    /// `ｃｏｍｐａｎｙ`, `ﬁles`). Ordinary text that folds — `счёт №1.pdf`, `™`, `½`, `²` inside
+    /// a word of other letters — does neither and stays unambiguous.
+    static func compatibilityFoldMayReroute(_ segment: String) -> Bool {
+        let folded = segment.precomposedStringWithCompatibilityMapping
+        guard folded != segment else { return false }
+        let structural: Set<Unicode.Scalar> = ["/", "\\", ".", "%", ";", "?", "#"]
+        func structure(_ text: String) -> [Unicode.Scalar] { text.unicodeScalars.filter { structural.contains($0) } }
+        guard structure(folded) == structure(segment) else { return true }
+        let separators: Set<Unicode.Scalar> = ["/", "\\", ";"]
+        func pieces(_ text: String) -> [Substring] {
+            text.split(omittingEmptySubsequences: false) { $0.unicodeScalars.contains { separators.contains($0) } }
+        }
+        let before = pieces(segment)
+        let after = pieces(folded)
+        guard before.count == after.count else { return true }
+        for (original, piece) in zip(before, after) where piece != original {
+            if piece.utf8.allSatisfy({ $0 < 0x80 }) { return true }
+        }
+        return false
+    }
+
     /// Zero-width and other default-ignorable characters that some normalisers delete.
     static let invisibleScalars: Set<UInt32> = [
         0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B, 0x180C, 0x180D, 0x180E,
@@ -213,7 +245,13 @@ public enum TargetCanonicalizer {
 
     // MARK: - Option combinations
 
-    private static func optionCombinations(for found: Set<TargetAmbiguity>, bytes: [UInt8]) -> [TargetReadingOptions] {
+    /// The option combinations to read the target with, and whether they are all combinations of
+    /// the dimensions its ambiguities open (false when some dimensions were only tried all-off and
+    /// all-on).
+    private static func optionCombinations(
+        for found: Set<TargetAmbiguity>,
+        bytes: [UInt8]
+    ) -> (combinations: [TargetReadingOptions], exhaustive: Bool) {
         typealias Mutation = (inout TargetReadingOptions) -> Void
         var dimensions: [[Mutation]] = []
         func toggle(_ keyPath: WritableKeyPath<TargetReadingOptions, Bool>) {
@@ -272,7 +310,8 @@ public enum TargetCanonicalizer {
                 combinations.append(options)
             }
         }
-        return combinations
+        // All-off and all-on cover a single two-valued leftover dimension, and nothing more.
+        return (combinations, rest.isEmpty || (rest.count == 1 && rest[0].count == 2))
     }
 
     // MARK: - Reading

@@ -7,6 +7,9 @@ public struct TargetClassification: Sendable, Hashable {
     public let segments: [String]
     /// Whether the target has more than one plausible reading.
     public let isAmbiguous: Bool
+    /// Whether every modelled reading of an ambiguous target was classified (false when the
+    /// readings stopped at a blocked one, or the target has more readings than are tried).
+    public let readingsComplete: Bool
     /// The classes of every reading, canonical first (only the canonical one when unambiguous).
     public var readingClasses: [RequestClass] {
         self.otherReadingClasses.isEmpty ? [self.requestClass] : self.otherReadingClasses
@@ -25,11 +28,13 @@ public struct TargetClassification: Sendable, Hashable {
         segments: [String],
         isAmbiguous: Bool,
         readingClasses: [RequestClass],
-        readingSegments: [[String]] = []
+        readingSegments: [[String]] = [],
+        readingsComplete: Bool = true
     ) {
         self.requestClass = requestClass
         self.segments = segments
         self.isAmbiguous = isAmbiguous
+        self.readingsComplete = readingsComplete
         let onlyCanonical =
             readingClasses.isEmpty || (readingClasses.count == 1 && readingClasses[0] == requestClass)
         if onlyCanonical && (readingSegments.isEmpty || readingSegments == [segments]) {
@@ -88,7 +93,7 @@ public struct TargetClassification: Sendable, Hashable {
         }
         var classes: [RequestClass] = []
         var segments: [[String]] = []
-        TargetCanonicalizer.forEachReading(of: target) { reading in
+        let complete = TargetCanonicalizer.forEachReading(of: target) { reading in
             let readingClass = profile.classify(reading.segments)
             classes.append(readingClass)
             segments.append(reading.segments)
@@ -99,7 +104,8 @@ public struct TargetClassification: Sendable, Hashable {
             segments: canonical.segments,
             isAmbiguous: true,
             readingClasses: classes,
-            readingSegments: segments
+            readingSegments: segments,
+            readingsComplete: complete
         )
     }
 }

@@ -143,7 +143,7 @@ public struct ForwardingHeaderPolicy: Sendable {
         out.writeStaticString(" HTTP/1.1\r\n")
 
         let named = Self.connectionNamedFields(head.headers)
-        var host = absoluteAuthority
+        var host: String?
         var previousForwardedFor = ""
         var previousProto: String?
         var previousHost: String?
@@ -172,16 +172,22 @@ public struct ForwardingHeaderPolicy: Sendable {
             Self.writeField(name, value, into: &out)
         }
         if let absoluteAuthority {
-            Self.writeField("Host", absoluteAuthority, into: &out)
+            // Part of the target, which is UTF-8 text, not a field value in wire form.
+            out.writeStaticString("Host: ")
+            out.writeString(absoluteAuthority)
+            out.writeStaticString("\r\n")
         }
         if webSocket {
             out.writeStaticString("Connection: Upgrade\r\n")
             Self.writeField("Upgrade", head.headers.first(name: "upgrade") ?? "websocket", into: &out)
         }
-        Self.writeField("Via", self.viaValue(head.version), into: &out)
+        // The gateway's own text (configuration), not a value read off the wire.
+        out.writeStaticString("Via: ")
+        out.writeString(self.viaValue(head.version))
+        out.writeStaticString("\r\n")
         out.writeStaticString("X-Forwarded-For: ")
         if !previousForwardedFor.isEmpty {
-            out.writeString(previousForwardedFor)
+            FieldValueEncoding.write(previousForwardedFor, into: &out)
             out.writeStaticString(", ")
         }
         out.writeString(client.ip)
@@ -189,6 +195,10 @@ public struct ForwardingHeaderPolicy: Sendable {
         Self.writeField("X-Forwarded-Proto", previousProto ?? (isTLS ? "https" : "http"), into: &out)
         if let forwardedHost = previousHost ?? host {
             Self.writeField("X-Forwarded-Host", forwardedHost, into: &out)
+        } else if let absoluteAuthority {
+            out.writeStaticString("X-Forwarded-Host: ")
+            out.writeString(absoluteAuthority)
+            out.writeStaticString("\r\n")
         }
         switch framing {
         case .none, .untilClose:
@@ -201,10 +211,11 @@ public struct ForwardingHeaderPolicy: Sendable {
         out.writeStaticString("\r\n")
     }
 
+    /// A field line; the value as the request parser read it (``FieldValueEncoding``).
     private static func writeField(_ name: String, _ value: String, into out: inout ByteBuffer) {
         out.writeString(name)
         out.writeStaticString(": ")
-        out.writeString(value)
+        FieldValueEncoding.write(value, into: &out)
         out.writeStaticString("\r\n")
     }
 

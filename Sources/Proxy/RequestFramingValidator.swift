@@ -482,7 +482,7 @@ public struct RequestFramingValidator: Sendable {
         self.readyHead = HTTPRequestHead(
             version: isHTTP10 ? .http1_0 : .http1_1,
             method: HTTPMethod(rawValue: String(decoding: requestLine.method, as: UTF8.self)),
-            uri: String(decoding: requestLine.target, as: UTF8.self),
+            uri: Self.targetText(requestLine.target),
             headers: HTTPHeaders(fields)
         )
         return .success(framing)
@@ -501,10 +501,34 @@ public struct RequestFramingValidator: Sendable {
         return HTTPHeaders(fields)
     }
 
-    /// A field as the decoder reports it: the name as received, the value without surrounding
-    /// whitespace (bytes that are not UTF-8 become U+FFFD, as in NIO's decoder).
+    /// A field as the decoder reports it: the name as received (a token: ASCII), the value
+    /// without surrounding whitespace, one scalar per byte (``FieldValueEncoding``) so that the
+    /// writers put back exactly the bytes that arrived.
     private static func field(name: ArraySlice<UInt8>, value: ArraySlice<UInt8>) -> (String, String) {
-        (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
+        (String(decoding: name, as: UTF8.self), FieldValueEncoding.decode(value))
+    }
+
+    /// The target as the decided head carries it. ASCII and valid UTF-8 stay as received (a
+    /// `String` holds them exactly, so they are forwarded byte for byte, and the Gate reads raw
+    /// UTF-8 by its decoded meaning). A target that is not UTF-8 cannot be held by a `String`: its
+    /// bytes above 0x7F are percent-encoded, which every URL decoder reads as the same bytes and
+    /// the Gate treats as the ambiguous invalid UTF-8 it is.
+    static func targetText(_ target: ArraySlice<UInt8>) -> String {
+        guard target.contains(where: { $0 >= 0x80 }) else { return String(decoding: target, as: UTF8.self) }
+        if let text = String(validating: target, as: UTF8.self) { return text }
+        let hexDigits = Array("0123456789ABCDEF".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(target.count * 3)
+        for byte in target {
+            if byte >= 0x80 {
+                bytes.append(UInt8(ascii: "%"))
+                bytes.append(hexDigits[Int(byte >> 4)])
+                bytes.append(hexDigits[Int(byte & 0x0F)])
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The parts of a valid request line.
@@ -532,7 +556,9 @@ public struct RequestFramingValidator: Sendable {
         guard method.allSatisfy(ASCII.isTokenByte) else {
             return .failure(RequestRejection(.badRequest, "invalid method"))
         }
-        guard target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+        // Bytes above 0x7F are accepted, as nginx and HAProxy do: clients send file names such as
+        // `/customer/1/files/отчёт.pdf` without percent-encoding them.
+        guard target.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else {
             return .failure(RequestRejection(.badRequest, "invalid byte in request target"))
         }
         if version.elementsEqual("HTTP/1.1".utf8) {

@@ -42,13 +42,14 @@ enum WireEncoding {
         out.writeStaticString("\r\n")
     }
 
-    /// The last chunk with trailer fields, as the request decoder reported them.
+    /// The last chunk with trailer fields, as the request decoder reported them (values byte for
+    /// byte: ``FieldValueEncoding``).
     static func writeLastChunk(trailers: HTTPHeaders?, into out: inout ByteBuffer) {
         out.writeStaticString("0\r\n")
         for (name, value) in trailers ?? [:] {
             out.writeString(name)
             out.writeStaticString(": ")
-            out.writeString(value)
+            FieldValueEncoding.write(value, into: &out)
             out.writeStaticString("\r\n")
         }
         out.writeStaticString("\r\n")

@@ -6,12 +6,14 @@
 /// (Spring/Java normalisers); zero-width and soft hyphen; NUL truncation; fragments and encoded
 /// `?`; RFC 3986 §5.2.4 dot-segment edge cases; `//host` network-path confusion.
 ///
-/// `.block`: the answer is the blocked response (some reading is admin/teacher/unknown).
-/// `.reject`: 400 (ambiguous, but no reading is a blocked class).
-/// Nothing in this corpus may ever be forwarded.
+/// `.block`: the answer is the blocked response (some reading is admin/teacher/unknown); no byte
+/// of it may reach the upstream.
+/// `.forward`: ambiguous, but every reading is a class a frozen tenant keeps (client, API,
+/// webhook, licensing, public): forwarded untouched, since a refusal must be explainable by a
+/// reading of a blocked class (`;jsessionid=`, `%20`, `./` and their like are ordinary requests).
 public enum CorpusExpectation: String, Sendable {
     case block
-    case reject
+    case forward
 }
 
 public struct AttackCase: Sendable, CustomStringConvertible {
@@ -212,36 +214,36 @@ public let attackCorpus: [AttackCase] = [
     AttackCase(target: "/company%/1", expected: .block, technique: "lone percent"),
 
     // Ambiguous targets whose every reading is a forwarded class: 400, not forwarded either.
-    AttackCase(target: "/customer/a%2fb", expected: .reject, technique: "encoded slash in client"),
-    AttackCase(target: "/customer/x;jsessionid=1", expected: .reject, technique: "parameter in client"),
+    AttackCase(target: "/customer/a%2fb", expected: .forward, technique: "encoded slash in client"),
+    AttackCase(target: "/customer/x;jsessionid=1", expected: .forward, technique: "parameter in client"),
     AttackCase(target: "/customer\\x", expected: .block, technique: "backslash joins client to an unknown segment"),
-    AttackCase(target: "/customer/x\\y", expected: .reject, technique: "backslash in client"),
-    AttackCase(target: "/customer/%zz", expected: .reject, technique: "invalid escape in client"),
-    AttackCase(target: "/customer/100%", expected: .reject, technique: "truncated escape in client"),
-    AttackCase(target: "/customer/%252f", expected: .reject, technique: "double encoding in client"),
-    AttackCase(target: "/customer/%c0%ae", expected: .reject, technique: "overlong dot in client"),
-    AttackCase(target: "/customer/ｘ", expected: .reject, technique: "full-width letter in client"),
-    AttackCase(target: "/customer/x\u{200B}", expected: .reject, technique: "zero-width in client"),
-    AttackCase(target: "/customer/x%00", expected: .reject, technique: "NUL in client"),
+    AttackCase(target: "/customer/x\\y", expected: .forward, technique: "backslash in client"),
+    AttackCase(target: "/customer/%zz", expected: .forward, technique: "invalid escape in client"),
+    AttackCase(target: "/customer/100%", expected: .forward, technique: "truncated escape in client"),
+    AttackCase(target: "/customer/%252f", expected: .forward, technique: "double encoding in client"),
+    AttackCase(target: "/customer/%c0%ae", expected: .forward, technique: "overlong dot in client"),
+    AttackCase(target: "/customer/ｘ", expected: .forward, technique: "full-width letter in client"),
+    AttackCase(target: "/customer/x\u{200B}", expected: .forward, technique: "zero-width in client"),
+    AttackCase(target: "/customer/x%00", expected: .forward, technique: "NUL in client"),
     AttackCase(target: "/customer#frag", expected: .block, technique: "fragment read as path: unknown segment"),
-    AttackCase(target: "/customer/x#frag", expected: .reject, technique: "fragment on client"),
-    AttackCase(target: "/customer/./x", expected: .reject, technique: "dot segment in client"),
-    AttackCase(target: "/customer/../api/x", expected: .reject, technique: "traversal between forwarded classes"),
+    AttackCase(target: "/customer/x#frag", expected: .forward, technique: "fragment on client"),
+    AttackCase(target: "/customer/./x", expected: .forward, technique: "dot segment in client"),
+    AttackCase(target: "/customer/../api/x", expected: .forward, technique: "traversal between forwarded classes"),
     AttackCase(
         target: "/api/%2e%2e/customer",
-        expected: .reject,
+        expected: .forward,
         technique: "encoded traversal between forwarded classes"
     ),
-    AttackCase(target: "/company/1/licensing/./pay", expected: .reject, technique: "dot segment in licensing"),
+    AttackCase(target: "/company/1/licensing/./pay", expected: .forward, technique: "dot segment in licensing"),
     AttackCase(
         target: "/company/1/licensing;x",
         expected: .block,
         technique: "parameter makes licensing an admin path"
     ),
-    AttackCase(target: "/company/1/licensing/pay;x", expected: .reject, technique: "parameter inside licensing"),
-    AttackCase(target: "/v2api/%u0041", expected: .reject, technique: "%u escape in API"),
+    AttackCase(target: "/company/1/licensing/pay;x", expected: .forward, technique: "parameter inside licensing"),
+    AttackCase(target: "/v2api/%u0041", expected: .forward, technique: "%u escape in API"),
     AttackCase(target: "/login%20", expected: .block, technique: "trailing space: unknown unless trimmed"),
-    AttackCase(target: "/customer/x%20", expected: .reject, technique: "trailing space in client"),
+    AttackCase(target: "/customer/x%20", expected: .forward, technique: "trailing space in client"),
 ]
 
 /// Header-borne routing overrides (X-Original-URL and friends, underscore spellings that CGI
@@ -268,6 +270,14 @@ public let headerAttackCorpus: [(name: String, value: String)] = [
     ("X-Host", "beta.s20.online"),
     ("X-HTTP-Host-Override", "beta.s20.online"),
     ("Base-Url", "/company"),
+    ("Request-Uri", "/company/1/users"),
+    ("X-HTTP-Path-Override", "/company/1/users"),
+    ("X-Original-Url", "/company/1/users"),
+    ("X-Rewrite-Url", "/teacher"),
+    ("X-Forwarded-Base", "/company"),
+    ("Forwarded-Host", "beta.s20.online"),
+    ("Proxy-Host", "beta.s20.online"),
+    ("REQUEST-URI", "/company/1/users"),
     ("X_Original_URL", "/company/1/users"),
     ("x_rewrite_url", "/company/1/users"),
     ("X-Original_URL", "/company/1/users"),

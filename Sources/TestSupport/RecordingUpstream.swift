@@ -11,6 +11,8 @@ public final class RecordingUpstream: Sendable {
         var requests: [RecordedRequest] = []
         var connections = 0
         var channels: [Channel] = []
+        /// Every byte each connection received, before any HTTP decoding.
+        var received: [[UInt8]] = []
     }
 
     private let group: any EventLoopGroup
@@ -39,8 +41,14 @@ public final class RecordingUpstream: Sendable {
                     let index = record.withLockedValue { state in
                         state.connections += 1
                         state.channels.append(channel)
+                        state.received.append([])
                         return state.connections - 1
                     }
+                    try channel.pipeline.syncOperations.addHandler(
+                        ReceivedBytesRecorder { bytes in
+                            record.withLockedValue { $0.received[index].append(contentsOf: bytes) }
+                        }
+                    )
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(
                         RecordingUpstreamHandler(connectionIndex: index, record: record, behavior: behavior)
@@ -61,6 +69,11 @@ public final class RecordingUpstream: Sendable {
     /// Completed requests only.
     public var completeRequests: [RecordedRequest] {
         self.requests.filter(\.complete)
+    }
+
+    /// The bytes each connection received so far, exactly as they arrived (in accept order).
+    public var receivedBytes: [[UInt8]] {
+        self.record.withLockedValue { $0.received }
     }
 
     /// TCP connections accepted so far.

@@ -147,6 +147,8 @@ final class RecordingUpstreamHandler: ChannelInboundHandler, RemovableChannelHan
             context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(50)) {
                 loopBoundContext.value.close(promise: nil)
             }
+        case .rawBytes(let bytes):
+            self.writeRaw(context: context, ByteBuffer(bytes: bytes))
         case .webSocketEcho:
             let accept = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
             self.writeRaw(context: context, ByteBuffer(string: accept))

@@ -19,6 +19,9 @@ public enum UpstreamBehavior: Sendable {
     case headThenBody(String, delay: TimeAmount)
     /// Writes these raw bytes (broken framing, …) and closes.
     case raw(String)
+    /// Writes these bytes as they are (a response with non-UTF-8 bytes in a field value, …) and
+    /// keeps the connection open.
+    case rawBytes([UInt8])
     /// Answers `101 Switching Protocols` (Upgrade: websocket) and then echoes every byte.
     case webSocketEcho
     /// Never answers.

@@ -66,8 +66,20 @@ import Testing
         )
     }
 
+    /// The one refusal without a blocked reading: a target with more readings than the gate
+    /// tries, since an untried one could be blocked.
+    @Test func aTargetWithMoreReadingsThanTriedIsRefused() {
+        let target = "/customer/a%252f;b\\c%2fｘ\u{200B}%ff%00%3f%u0041/x%20"
+        let classification = self.classification(target)
+        #expect(!classification.readingsComplete)
+        #expect(classification.firstBlockedReading == nil)
+        #expect(self.policy.decide(self.frozen, classification) == .reject(status: 400))
+        #expect(self.policy.decide(.condition(.active), classification) == .forward)
+    }
+
     @Test func ambiguousTargets() {
-        #expect(self.policy.decide(self.frozen, self.classification("/customer/a%2fb")) == .reject(status: 400))
+        // Every reading is a client path: nothing a refusal could point to.
+        #expect(self.policy.decide(self.frozen, self.classification("/customer/a%2fb")) == .forward)
         #expect(self.policy.decide(.condition(.active), self.classification("/customer/a%2fb")) == .forward)
         guard case .block = self.policy.decide(self.frozen, self.classification("/customer/..;/company/1")) else {
             Issue.record("..;/ not blocked")

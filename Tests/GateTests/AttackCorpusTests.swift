@@ -14,18 +14,23 @@ import Testing
             snapshot: fixtureSnapshot(),
             now: fixtureNow
         )
-        let forwarded = decision.isForward
-        #expect(!forwarded, "\(attack)")
         switch attack.expected {
         case .block:
+            #expect(!decision.isForward, "\(attack)")
             #expect(decision.responseStatus == .forbidden, "\(attack)")
             #expect(decision.summary.decision == "block", "\(attack)")
             #expect(decision.summary.reason == "tenant_frozen", "\(attack)")
-        case .reject:
-            #expect(decision.responseStatus == .badRequest, "\(attack)")
-            #expect(decision.summary.decision == "reject", "\(attack)")
-            let closes = decision.closesConnection
-            #expect(closes, "\(attack)")
+        case .forward:
+            #expect(decision.forwardedHead?.uri == attack.target, "\(attack)")
+            // Forwarded only because every reading was classified and none is blocked.
+            let classification = TargetClassification.classify(
+                target: attack.target,
+                profile: .alfaCRM,
+                withReadings: true,
+                allReadings: true
+            )
+            #expect(classification.readingsComplete, "\(attack)")
+            #expect(!classification.anyReadingBlocked, "\(attack)")
         }
     }
 
@@ -36,10 +41,12 @@ import Testing
             snapshot: fixtureSnapshot(),
             now: fixtureNow
         )
-        let forwarded = decision.isForward
-        #expect(!forwarded, "\(attack)")
-        if attack.expected == .block {
+        switch attack.expected {
+        case .block:
+            #expect(!decision.isForward, "\(attack)")
             #expect(decision.summary.reason == "license_expired", "\(attack)")
+        case .forward:
+            #expect(decision.forwardedHead?.uri == attack.target, "\(attack)")
         }
     }
 

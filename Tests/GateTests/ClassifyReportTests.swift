@@ -32,10 +32,15 @@ import Testing
         #expect(text.contains("no snapshot: forward"))
     }
 
-    @Test func ambiguousClientIsRefusedWhenFrozen() {
+    @Test func ambiguousClientIsForwardedWhenFrozen() {
         let text = self.render("GET", "/customer/a%2fb", host: "acme.s20.online")
-        #expect(text.contains("if frozen:   reject 400 (ambiguous_target)"))
+        #expect(text.contains("if frozen:   forward"))
         #expect(text.contains("if active:   forward"))
+    }
+
+    @Test func aTargetWithTooManyReadingsIsRefusedWhenFrozen() {
+        let text = self.render("GET", "/customer/a%252f;b\\c%2fｘ\u{200B}%ff%00%3f%u0041/x%20", host: "acme.s20.online")
+        #expect(text.contains("if frozen:   reject 400 (ambiguous_target)"))
     }
 
     @Test func customDomainAndNonTenants() {

@@ -21,9 +21,10 @@ func requestHead(
 )
     -> HTTPRequestHead
 {
+    // Values in the wire form the proxy's parser hands over (``FieldValueText``) for UTF-8 text.
     var fields: [(String, String)] = []
-    if let host { fields.append(("Host", host)) }
-    fields.append(contentsOf: headers)
+    if let host { fields.append(("Host", FieldValueText.wireForm(of: host))) }
+    fields.append(contentsOf: headers.map { ($0.0, FieldValueText.wireForm(of: $0.1)) })
     return HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: HTTPHeaders(fields))
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import NIOHTTP1
 import Testing
 
@@ -65,5 +66,35 @@ import Testing
         for name in ["Host", "Accept", "User-Agent", "Content-Type", "Cookie", "Authorization", "Base"] {
             #expect(!HeaderHygiene.mayBeRemoved(name), "\(name)")
         }
+    }
+}
+
+@Suite struct RoutingOverrideListTests {
+    /// The names the product documentation lists (the first column of its table).
+    static func documentedNames() throws -> Set<String> {
+        let page = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/ROUTING-OVERRIDES.md")
+        let text = try String(contentsOf: page, encoding: .utf8)
+        var names: Set<String> = []
+        for line in text.split(separator: "\n") where line.hasPrefix("| `") {
+            let cell = line.dropFirst(3).prefix { $0 != "`" }
+            names.insert(cell.lowercased())
+        }
+        return names
+    }
+
+    @Test func theDocumentationListsExactlyTheRemovedNames() throws {
+        #expect(try Self.documentedNames() == HeaderHygiene.routingOverrideHeaders)
+    }
+
+    @Test(arguments: [
+        "Request-Uri", "X-Request-Uri", "X-HTTP-Path-Override", "X-Original-URI", "X-Original-Url", "X-Rewrite-Url",
+        "X-Forwarded-Path", "X-Forwarded-Prefix", "X-Forwarded-Uri", "Base-Url", "X-Proxy-Url", "Forwarded-Host",
+        "Proxy-Host", "X-Host", "X-Forwarded-Server", "X-HTTP-Host-Override",
+    ])
+    func everyRequiredNameIsRemoved(name: String) {
+        let headers = HTTPHeaders([("Host", "acme.s20.online"), (name, "/company/1"), ("Accept", "*/*")])
+        #expect(HeaderHygiene.clean(headers, removeMethodOverrides: false).map(\.name) == ["Host", "Accept"])
     }
 }

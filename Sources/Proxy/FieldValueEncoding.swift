@@ -1,0 +1,35 @@
+import NIOCore
+
+/// Field values cross the gateway as `String`s (NIO's `HTTPHeaders`) but must leave exactly as
+/// they arrived: RFC 9110 §5.5 allows obs-text (bytes 0x80–0xFF) in a value, and such bytes are
+/// often not UTF-8 (cookies, file names from old clients). A UTF-8 reading would turn them into
+/// U+FFFD for good. So the request parser maps each byte to the scalar with the same number
+/// (ISO-8859-1, the WHATWG "isomorphic decode") and the writers map each scalar back to its byte.
+/// ASCII, nearly every value, reads the same either way and takes the fast path.
+enum FieldValueEncoding {
+    /// The value's bytes, one scalar per byte.
+    static func decode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
+        if !bytes.contains(where: { $0 >= 0x80 }) {
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        var scalars = String.UnicodeScalarView()
+        for byte in bytes { scalars.append(Unicode.Scalar(byte)) }
+        return String(scalars)
+    }
+
+    /// Writes `value` as the bytes ``decode(_:)`` read it from. A scalar above U+00FF cannot come
+    /// from the wire (only from text the gateway composed itself) and is written as UTF-8.
+    static func write(_ value: String, into out: inout ByteBuffer) {
+        if !value.utf8.contains(where: { $0 >= 0x80 }) {
+            out.writeString(value)
+            return
+        }
+        for scalar in value.unicodeScalars {
+            if scalar.value <= 0xFF {
+                out.writeInteger(UInt8(truncatingIfNeeded: scalar.value))
+            } else {
+                out.writeString(String(scalar))
+            }
+        }
+    }
+}
