@@ -25,7 +25,8 @@ struct BlockedPageRenderer: Sendable {
         host: String,
         until: Date?,
         licensingURL: String?,
-        english: Bool
+        english: Bool,
+        requestID: String? = nil
     ) -> String {
         var context: [String: Any] = [
             "frozen": reason == .tenantFrozen,
@@ -45,6 +46,8 @@ struct BlockedPageRenderer: Sendable {
             context["untilISO"] = Self.iso8601(until)
         }
         if let licensingURL { context["licensingURL"] = licensingURL }
+        // Support finds a school's complaint in the access log by it.
+        if let requestID, !requestID.isEmpty { context["requestID"] = requestID }
         return (english ? self.english : self.russian).render(context)
     }
 

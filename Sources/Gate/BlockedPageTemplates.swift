@@ -47,7 +47,7 @@ public struct BlockedPageTemplates: Sendable, Hashable {
         {{#licensingURL}}
         <p><a class="button" href="{{licensingURL}}">Перейти в раздел «Лицензирование»</a></p>
         {{/licensingURL}}
-        <p class="tenant">{{host}}</p>
+        <p class="tenant">{{host}}{{#requestID}} · запрос {{requestID}}{{/requestID}}</p>
         </main>
         </body>
         </html>
@@ -90,7 +90,7 @@ public struct BlockedPageTemplates: Sendable, Hashable {
         {{#licensingURL}}
         <p><a class="button" href="{{licensingURL}}">Go to Licensing</a></p>
         {{/licensingURL}}
-        <p class="tenant">{{host}}</p>
+        <p class="tenant">{{host}}{{#requestID}} · request {{requestID}}{{/requestID}}</p>
         </main>
         </body>
         </html>

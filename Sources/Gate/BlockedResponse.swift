@@ -17,7 +17,8 @@ public struct BlockedResponse: Sendable {
         host: String,
         until: Date?,
         licensingURL: String?,
-        renderer: BlockedPageRenderer
+        renderer: BlockedPageRenderer,
+        requestID: String? = nil
     ) -> BlockedResponse {
         let contentType: String
         let text: String
@@ -33,7 +34,8 @@ public struct BlockedResponse: Sendable {
                 host: host,
                 until: until,
                 licensingURL: licensingURL,
-                english: english
+                english: english,
+                requestID: requestID
             )
         }
         let body = Array(text.utf8)

@@ -18,8 +18,14 @@ public struct Gate: Sendable {
         self.renderer = BlockedPageRenderer(templates: profile.templates)
     }
 
-    /// Decides what to do with a request whose head has been read, at instant `now`.
-    public func decide(head: HTTPRequestHead, snapshot: TenantSnapshot?, now: Date) -> GateDecision {
+    /// Decides what to do with a request whose head has been read, at instant `now`. `requestID`
+    /// (the exchange's `X-Request-Id`) is shown in the footer of a blocked HTML page.
+    public func decide(
+        head: HTTPRequestHead,
+        snapshot: TenantSnapshot?,
+        now: Date,
+        requestID: String? = nil
+    ) -> GateDecision {
         let resolved: ResolvedRequest
         switch self.hostResolver.resolve(head) {
         case .failure(let rejection):
@@ -89,7 +95,8 @@ public struct Gate: Sendable {
                 host: resolved.authority.host,
                 until: until,
                 licensingURL: licensingURL,
-                renderer: self.renderer
+                renderer: self.renderer,
+                requestID: requestID
             )
             let summary = GateSummary(
                 tenant: tenant,

@@ -50,6 +50,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// Bodies up to this size travel in the head's buffer (copied once, like nginx's buffers).
     private static let maxBodyCopiedWithHead = 8 * 1024
     private var record = AccessLogRecord()
+    /// Request IDs of this connection's exchanges (seeded once per connection).
+    private var requestIDs = RequestIDGenerator()
+    private let emptyHead = HTTPRequestHead(version: .http1_1, method: .GET, uri: "-")
     private var clientIdentity: ForwardingHeaderPolicy.ClientIdentity?
     /// The peer, read once per connection (the channel getter checks the calling thread).
     private var remoteAddress: SocketAddress?
@@ -190,7 +193,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.idleTimer?.disarm()
         self.exchangeID &+= 1
         self.clientHead = head
-        self.startRecord(method: head.method.rawValue, host: head.headers.first(name: "host") ?? "", target: head.uri)
+        let client = self.identity(context)
+        self.startRecord(head, client: client)
         let framing = ForwardingHeaderPolicy.requestFraming(head)
         self.requestFraming = framing
         let hasBody = framing != .none && framing != .length(0)
@@ -204,7 +208,12 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             self.respondLocally(response, keepAlive: false, drainable: false)
             return
         }
-        let request = InboundRequest(head: head, remoteAddress: self.remoteAddress, isTLS: false)
+        let request = InboundRequest(
+            head: head,
+            remoteAddress: self.remoteAddress,
+            isTLS: false,
+            requestID: self.record.requestID
+        )
         switch self.environment.decider.decide(request) {
         case .forward(let decided, let tags):
             self.record.tags = tags
@@ -213,9 +222,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             self.policy.writeUpstreamRequestHead(
                 decided,
                 framing: framing,
-                client: self.identity(context),
+                client: client,
                 isTLS: false,
                 webSocket: self.webSocket,
+                requestID: self.record.requestID,
                 into: &upstreamHead
             )
             self.upstreamHead = upstreamHead
@@ -272,7 +282,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private func processRejection(_ rejection: RequestRejection) {
         if self.machine.state == .idle {
             self.exchangeID &+= 1
-            self.startRecord(method: "-", host: "-", target: "-")
+            self.startRecord(nil, client: nil)
         }
         self.record.outcome = "rejected: \(rejection.reason)"
         switch self.machine.requestRejected() {
@@ -319,6 +329,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         headers.remove(name: "transfer-encoding")
         headers.remove(name: "connection")
         headers.add(name: "Content-Length", value: String(contentLength))
+        headers.replaceOrAdd(name: "X-Request-Id", value: self.record.requestID)
         let version = self.clientHead?.version ?? .http1_1
         if close {
             headers.add(name: "Connection", value: "close")
@@ -581,16 +592,45 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.responseHeadTimer?.cancel()
     }
 
-    private func startRecord(method: String, host: String, target: String) {
+    /// Opens the exchange's record: the request's fields for the access log, and its request ID
+    /// (a trusted proxy's `X-Request-Id`, else a new one). `head` is nil for a request refused
+    /// before its head was complete.
+    private func startRecord(_ head: HTTPRequestHead?, client: ForwardingHeaderPolicy.ClientIdentity?) {
         if self.recordOpen { self.emitRecord() }
-        self.record = AccessLogRecord(method: method, host: host, target: target, started: .now())
+        var record = AccessLogRecord(started: .now())
+        if let head {
+            record.method = head.method.rawValue
+            record.target = head.uri
+            record.version = head.version
+            for (name, value) in head.headers {
+                switch name.utf8.count {
+                case 4 where name.equalsIgnoringASCIICase("host"): record.host = value
+                case 7 where name.equalsIgnoringASCIICase("referer"): record.referer = value
+                case 10 where name.equalsIgnoringASCIICase("user-agent"): record.userAgent = value
+                case 12 where name.equalsIgnoringASCIICase("x-request-id"):
+                    if client?.trusted == true, RequestIDGenerator.isAcceptable(value) { record.requestID = value }
+                default: break
+                }
+            }
+        } else {
+            record.method = "-"
+            record.target = "-"
+        }
+        if let client {
+            record.clientAddress =
+                client.trusted ? self.policy.clientAddress(head ?? self.emptyHead, client: client) : client.ip
+        } else {
+            record.clientAddress = self.remoteAddress?.ipAddress ?? "-"
+        }
+        if record.requestID == "-" { record.requestID = self.requestIDs.next() }
+        self.record = record
         self.recordOpen = true
     }
 
     private func emitRecord() {
         guard self.recordOpen else { return }
         self.recordOpen = false
-        self.record.emit(to: self.environment.accessLogger, metrics: self.environment.metrics)
+        self.record.emit(to: self.environment.accessLog, metrics: self.environment.metrics)
     }
 }
 
@@ -620,6 +660,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                         clientVersion: clientHead.version,
                         closeClient: false,
                         tunnel: false,
+                        requestID: nil,
                         into: &out
                     )
                     context.writeAndFlush(Self.wrapOutboundOut(out), promise: nil)
@@ -638,6 +679,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 clientVersion: clientHead.version,
                 closeClient: closeClient,
                 tunnel: false,
+                requestID: self.record.requestID,
                 into: &out
             )
             self.machine.responseHeadReceived(

@@ -121,12 +121,15 @@ public struct ForwardingHeaderPolicy: Sendable {
     ///   - framing: the body framing of the request as received.
     ///   - client: the TCP peer, as identified once per connection.
     ///   - webSocket: keep `Upgrade: websocket` / `Connection: upgrade` for a tunnel.
+    ///   - requestID: the exchange's `X-Request-Id`, replacing any the client sent (a trusted
+    ///     proxy's is what the caller passes in).
     public func writeUpstreamRequestHead(
         _ head: HTTPRequestHead,
         framing: MessageFraming,
         client: ClientIdentity,
         isTLS: Bool,
         webSocket: Bool,
+        requestID: String? = nil,
         into out: inout ByteBuffer
     ) {
         var uri = head.uri
@@ -153,6 +156,7 @@ public struct ForwardingHeaderPolicy: Sendable {
             // Framing is the gateway's; forwarding fields are the gateway's unless a trusted proxy
             // sent them (then they are re-added below, extended).
             if name.equalsIgnoringASCIICase("content-length") { continue }
+            if requestID != nil && name.utf8.count == 12 && name.equalsIgnoringASCIICase("x-request-id") { continue }
             if name.equalsIgnoringASCIICase("host") {
                 if absoluteAuthority != nil { continue }
                 if host == nil { host = value }
@@ -193,6 +197,11 @@ public struct ForwardingHeaderPolicy: Sendable {
         out.writeString(client.ip)
         out.writeStaticString("\r\n")
         Self.writeField("X-Forwarded-Proto", previousProto ?? (isTLS ? "https" : "http"), into: &out)
+        if let requestID {
+            out.writeStaticString("X-Request-Id: ")
+            out.writeString(requestID)
+            out.writeStaticString("\r\n")
+        }
         if let forwardedHost = previousHost ?? host {
             Self.writeField("X-Forwarded-Host", forwardedHost, into: &out)
         } else if let absoluteAuthority {
@@ -228,12 +237,15 @@ public struct ForwardingHeaderPolicy: Sendable {
     ///   - clientVersion: the client's HTTP version (chunked only to HTTP/1.1 clients).
     ///   - closeClient: the gateway will close the client connection after this response.
     ///   - tunnel: a `101` the gateway accepted: `Connection` and `Upgrade` stay.
+    ///   - requestID: the exchange's `X-Request-Id`, in place of any the upstream sent (not on a
+    ///     1xx interim response).
     func writeClientResponseHead(
         _ head: UpstreamResponseHead,
         requestMethod: HTTPMethod,
         clientVersion: HTTPVersion,
         closeClient: Bool,
         tunnel: Bool,
+        requestID: String? = nil,
         into out: inout ByteBuffer
     ) -> MessageFraming {
         let code = head.status
@@ -252,6 +264,7 @@ public struct ForwardingHeaderPolicy: Sendable {
             framing = clientVersion == .http1_1 ? .chunked : .untilClose
         }
         let version = tunnel || informational ? HTTPVersion.http1_1 : clientVersion
+        let replacedID = informational ? nil : requestID
         out.writeStaticString(version == .http1_0 ? "HTTP/1.0 " : "HTTP/1.1 ")
         head.bytes.withUnsafeReadableBytes { bytes in
             out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[9..<12]))
@@ -270,6 +283,8 @@ public struct ForwardingHeaderPolicy: Sendable {
                         && (ASCII.equalsCaseInsensitive(name, "connection")
                             || ASCII.equalsCaseInsensitive(name, "upgrade"))
                 } else if dropLength && ASCII.equalsCaseInsensitive(name, "content-length") {
+                    keep = false
+                } else if replacedID != nil && ASCII.equalsCaseInsensitive(name, "x-request-id") {
                     keep = false
                 } else if !named.isEmpty {
                     keep = !named.contains { $0.elementsEqual(name.lazy.map(ASCII.lowercased)) }
@@ -291,6 +306,11 @@ public struct ForwardingHeaderPolicy: Sendable {
         out.writeStaticString("Via: ")
         out.writeString(self.viaValue(head.version))
         out.writeStaticString("\r\n")
+        if let replacedID {
+            out.writeStaticString("X-Request-Id: ")
+            out.writeString(replacedID)
+            out.writeStaticString("\r\n")
+        }
         if !informational && !tunnel {
             if closeClient || framing == .untilClose {
                 out.writeStaticString("Connection: close\r\n")
@@ -319,6 +339,24 @@ public struct ForwardingHeaderPolicy: Sendable {
             }
         }
         return named
+    }
+
+    /// The client's address for the access log: the TCP peer, or, when the peer is a trusted
+    /// proxy, the last `X-Forwarded-For` address that is not itself a trusted proxy (the first one
+    /// when all are), as nginx's `real_ip_recursive on` reads it.
+    public func clientAddress(_ head: HTTPRequestHead, client: ClientIdentity) -> String {
+        guard client.trusted else { return client.ip }
+        var addresses: [Substring] = []
+        for value in head.headers[canonicalForm: "x-forwarded-for"] {
+            addresses.append(contentsOf: value.split(separator: ",").map { $0.trimmingASCIIWhitespace() })
+        }
+        guard let first = addresses.first(where: { !$0.isEmpty }) else { return client.ip }
+        for address in addresses.reversed() where !address.isEmpty {
+            guard let parsed = try? SocketAddress(ipAddress: String(address), port: 0), self.isTrusted(parsed) else {
+                return String(address)
+            }
+        }
+        return String(first)
     }
 
     static func isClientForwardingField(_ name: String) -> Bool {

@@ -10,10 +10,13 @@ public struct InboundRequest: Sendable {
     public var remoteAddress: SocketAddress?
     /// Whether the client connection is TLS (the gateway itself speaks plain HTTP today).
     public var isTLS: Bool
+    /// The exchange's `X-Request-Id` (generated, or a trusted proxy's), for the blocked page.
+    public var requestID: String
 
-    public init(head: HTTPRequestHead, remoteAddress: SocketAddress?, isTLS: Bool) {
+    public init(head: HTTPRequestHead, remoteAddress: SocketAddress?, isTLS: Bool, requestID: String = "") {
         self.head = head
         self.remoteAddress = remoteAddress
         self.isTLS = isTLS
+        self.requestID = requestID
     }
 }

@@ -8,5 +8,6 @@ struct ProxyEnvironment {
     let pool: UpstreamConnectionPool
     let metrics: ProxyMetrics
     let logger: Logger
-    let accessLogger: Logger
+    /// This event loop's access log buffer; nil when the access log is off.
+    let accessLog: AccessLogLoopBuffer?
 }

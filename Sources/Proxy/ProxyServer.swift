@@ -15,6 +15,7 @@ public final class ProxyServer: Service, Sendable {
         var quiesce: ServerQuiescingHelper?
         var pools: [ObjectIdentifier: NIOLoopBound<UpstreamConnectionPool>] = [:]
         var metrics: [ObjectIdentifier: NIOLoopBound<ProxyMetrics>] = [:]
+        var accessLogBuffers: [NIOLoopBound<AccessLogLoopBuffer>] = []
         var children: [ObjectIdentifier: Channel] = [:]
         var shutdownStarted = false
     }
@@ -23,7 +24,7 @@ public final class ProxyServer: Service, Sendable {
     private let decider: any RequestDecider
     private let group: any EventLoopGroup
     private let logger: Logger
-    private let accessLogger: Logger
+    private let accessLog: AccessLogSink?
     private let state = NIOLockedValueBox(State())
     private let drained: EventLoopPromise<Void>
 
@@ -35,13 +36,13 @@ public final class ProxyServer: Service, Sendable {
         decider: any RequestDecider,
         group: any EventLoopGroup,
         logger: Logger,
-        accessLogger: Logger? = nil
+        accessLog: AccessLogSink? = nil
     ) {
         self.configuration = configuration
         self.decider = decider
         self.group = group
         self.logger = logger
-        self.accessLogger = accessLogger ?? logger
+        self.accessLog = accessLog
         self.drained = group.any().makePromise(of: Void.self)
     }
 
@@ -58,6 +59,7 @@ public final class ProxyServer: Service, Sendable {
         }
         var createdPools: [ObjectIdentifier: NIOLoopBound<UpstreamConnectionPool>] = [:]
         var createdMetrics: [ObjectIdentifier: NIOLoopBound<ProxyMetrics>] = [:]
+        var createdAccessLogs: [ObjectIdentifier: NIOLoopBound<AccessLogLoopBuffer>] = [:]
         for loop in self.group.makeIterator() {
             let address = self.configuration.upstream
             let poolConfiguration = self.configuration.poolConfiguration
@@ -71,18 +73,24 @@ public final class ProxyServer: Service, Sendable {
             createdMetrics[ObjectIdentifier(loop)] = try await loop.submit {
                 NIOLoopBound(ProxyMetrics(), eventLoop: loop)
             }.get()
+            if let sink = self.accessLog {
+                createdAccessLogs[ObjectIdentifier(loop)] = try await loop.submit {
+                    NIOLoopBound(AccessLogLoopBuffer(sink: sink, eventLoop: loop), eventLoop: loop)
+                }.get()
+            }
         }
         let pools = createdPools
         let loopMetrics = createdMetrics
+        let loopAccessLogs = createdAccessLogs
         let quiesce = ServerQuiescingHelper(group: self.group)
         self.state.withLockedValue {
             $0.pools = pools
             $0.quiesce = quiesce
+            $0.accessLogBuffers = Array(loopAccessLogs.values)
         }
         let configuration = self.configuration
         let decider = self.decider
         let logger = self.logger
-        let accessLogger = self.accessLogger
         let stateBox = self.state
         let bootstrap = ServerBootstrap(group: self.group)
             .serverChannelOption(.backlog, value: 1024)
@@ -115,7 +123,7 @@ public final class ProxyServer: Service, Sendable {
                             pool: pool,
                             metrics: metrics,
                             logger: logger,
-                            accessLogger: accessLogger
+                            accessLog: loopAccessLogs[ObjectIdentifier(channel.eventLoop)]?.value
                         )
                     )
                 }
@@ -203,12 +211,17 @@ public final class ProxyServer: Service, Sendable {
             for child in children { child.close(promise: nil) }
         }
         let pools = self.state.withLockedValue { Array($0.pools.values) }
+        let accessLogs = self.state.withLockedValue { $0.accessLogBuffers }
         let drained = self.drained
         everythingClosed.futureResult.whenComplete { _ in
             forceClose.cancel()
             var shutdowns: [EventLoopFuture<Void>] = []
             for pool in pools {
                 shutdowns.append(pool.eventLoop.flatSubmit { pool.value.shutdown() })
+            }
+            // Every connection is closed, so every line is in its loop's buffer: hand them over.
+            for buffer in accessLogs {
+                shutdowns.append(buffer.eventLoop.submit { buffer.value.stop() })
             }
             EventLoopFuture.andAllComplete(shutdowns, on: drained.futureResult.eventLoop).cascade(to: drained)
         }

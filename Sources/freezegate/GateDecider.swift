@@ -30,7 +30,12 @@ struct GateDecider: RequestDecider {
     }
 
     func decide(_ request: InboundRequest) -> ProxyDecision {
-        let decision = store.gate.decide(head: request.head, snapshot: snapshot(), now: clock.now())
+        let decision = store.gate.decide(
+            head: request.head,
+            snapshot: snapshot(),
+            now: clock.now(),
+            requestID: request.requestID
+        )
         let summary = decision.summary
         let tags = DecisionTags(requestClass: summary.requestClass, decision: summary.decision, tenant: summary.tenant)
         switch decision {

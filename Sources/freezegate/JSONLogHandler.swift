@@ -31,11 +31,7 @@ struct JSONLogHandler: LogHandler {
         self.sink = sink
     }
 
-    /// A handler writing to standard output (the access log) or standard error (everything else).
-    static func standardOutput(label: String) -> JSONLogHandler {
-        JSONLogHandler(label: label, sink: JSONLogHandler.writer(for: STDOUT_FILENO))
-    }
-
+    /// A handler writing to standard error (standard output is the access log's).
     static func standardError(label: String) -> JSONLogHandler {
         JSONLogHandler(label: label, sink: JSONLogHandler.writer(for: STDERR_FILENO))
     }

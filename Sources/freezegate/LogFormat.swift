@@ -5,21 +5,16 @@ enum LogFormat: String, CaseIterable, Sendable {
     case text
     case json
 
-    /// The handler for a logger label: the access log (`freezegate.access`) goes to stdout, the rest
-    /// to stderr, in both formats.
+    /// The handler for a logger label: standard error, in both formats (standard output belongs
+    /// to the access log, which has writers and formats of its own: `AccessLogSink`).
     func makeHandler(label: String, level: Logger.Level) -> any LogHandler {
-        let toStandardOutput = label == "freezegate.access"
         switch self {
         case .text:
-            var handler =
-                toStandardOutput
-                ? StreamLogHandler.standardOutput(label: label) : StreamLogHandler.standardError(label: label)
+            var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         case .json:
-            var handler =
-                toStandardOutput
-                ? JSONLogHandler.standardOutput(label: label) : JSONLogHandler.standardError(label: label)
+            var handler = JSONLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }

@@ -2,23 +2,26 @@ import Dispatch
 import Foundation
 import ServiceLifecycle
 
-/// Calls a reload action on every SIGHUP, until graceful shutdown.
+/// Calls a reload action on every SIGHUP (the profile) or SIGUSR1 (the access log file), until
+/// graceful shutdown.
 ///
-/// SIGHUP's default action (terminate) is replaced by `SIG_IGN` at construction, before anything
-/// listens, so an early or repeated SIGHUP never kills the gateway; a dispatch signal source then
-/// delivers it on its own queue (never on an event loop).
+/// The signal's default action (terminate) is replaced by `SIG_IGN` at construction, before
+/// anything listens, so an early or repeated signal never kills the gateway; a dispatch signal
+/// source then delivers it on its own queue (never on an event loop).
 struct ReloadSignalService: Service {
+    let signalNumber: Int32
     let action: @Sendable () -> Void
 
-    init(action: @escaping @Sendable () -> Void) {
-        signal(SIGHUP, SIG_IGN)
+    init(signal signalNumber: Int32 = SIGHUP, action: @escaping @Sendable () -> Void) {
+        signal(signalNumber, SIG_IGN)
+        self.signalNumber = signalNumber
         self.action = action
     }
 
     func run() async throws {
         let source = DispatchSource.makeSignalSource(
-            signal: SIGHUP,
-            queue: DispatchQueue(label: "freezegate.sighup")
+            signal: self.signalNumber,
+            queue: DispatchQueue(label: "freezegate.signal.\(self.signalNumber)")
         )
         let action = self.action
         source.setEventHandler { action() }

@@ -17,8 +17,9 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Runs the gateway until SIGTERM or SIGINT, then drains and exits 0.",
         discussion: """
             Precedence: flags > environment (FREEZEGATE_LISTEN, FREEZEGATE_ADMIN_LISTEN, FREEZEGATE_UPSTREAM,
-            FREEZEGATE_BASE_DOMAINS, FREEZEGATE_CONFIG, FREEZEGATE_LOG_FORMAT, FREEZEGATE_LOG_LEVEL, DATABASE_URL)
-            > config file > defaults. SIGHUP reloads the profile from --config.
+            FREEZEGATE_BASE_DOMAINS, FREEZEGATE_CONFIG, FREEZEGATE_LOG_FORMAT, FREEZEGATE_LOG_LEVEL,
+            FREEZEGATE_ACCESS_LOG, FREEZEGATE_ACCESS_LOG_FORMAT, DATABASE_URL) > config file > defaults.
+            SIGHUP reloads the profile from --config; SIGUSR1 reopens the --access-log file.
             """
     )
 
@@ -118,6 +119,20 @@ struct ServeCommand: AsyncParsableCommand {
         help: "text (for a terminal) or json (JSON Lines) (env FREEZEGATE_LOG_FORMAT; default text)."
     )
     var logFormat: String?
+
+    @Option(
+        name: .customLong("access-log"),
+        help:
+            "FILE, - (standard output) or off (env FREEZEGATE_ACCESS_LOG; default -). SIGUSR1 reopens FILE (logrotate)."
+    )
+    var accessLog: String?
+
+    @Option(
+        name: .customLong("access-log-format"),
+        help:
+            "combined (nginx's combined, FreezeGate's fields appended) or json (env FREEZEGATE_ACCESS_LOG_FORMAT; default combined)."
+    )
+    var accessLogFormat: String?
 
     @Flag(
         name: .customLong("print-config"),
@@ -268,6 +283,33 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("\(Self.name(formatPick.source)): '\(formatText)' is not a log format (text or json)")
         }
 
+        // The access log.
+        let accessLogPick = pick(
+            "access_log",
+            flag: "access-log",
+            self.accessLog,
+            env: "FREEZEGATE_ACCESS_LOG",
+            default: ServeDefaults.accessLog
+        )
+        let accessLogText = accessLogPick.value ?? ServeDefaults.accessLog
+        guard !accessLogText.isEmpty else {
+            throw ValidationError("\(Self.name(accessLogPick.source)): empty; give a file, - or off")
+        }
+        let accessLogDestination = AccessLogDestination(parsing: accessLogText)
+        let accessFormatPick = pick(
+            "access_log_format",
+            flag: "access-log-format",
+            self.accessLogFormat,
+            env: "FREEZEGATE_ACCESS_LOG_FORMAT",
+            default: ServeDefaults.accessLogFormat.rawValue
+        )
+        let accessFormatText = accessFormatPick.value ?? ServeDefaults.accessLogFormat.rawValue
+        guard let accessLogFormat = AccessLogFormat(rawValue: accessFormatText.lowercased()) else {
+            throw ValidationError(
+                "\(Self.name(accessFormatPick.source)): '\(accessFormatText)' is not an access log format (combined or json)"
+            )
+        }
+
         // Timeouts and limits: flags, else defaults.
         func seconds(_ flag: String, _ value: Double?, _ fallback: Double) throws -> TimeAmount {
             let value = value ?? fallback
@@ -330,6 +372,12 @@ struct ServeCommand: AsyncParsableCommand {
             ConfigurationEntry(key: "trusted_proxies", value: .list(trustedTexts), source: trustedSource),
             ConfigurationEntry(key: "log_level", value: .string(level.rawValue), source: levelPick.source),
             ConfigurationEntry(key: "log_format", value: .string(format.rawValue), source: formatPick.source),
+            ConfigurationEntry(key: "access_log", value: .string(accessLogText), source: accessLogPick.source),
+            ConfigurationEntry(
+                key: "access_log_format",
+                value: .string(accessLogFormat.rawValue),
+                source: accessFormatPick.source
+            ),
         ]
         let timeouts = ProxyTimeouts(
             clientHeaderRead: try seconds("client-header-timeout", self.clientHeaderTimeout, 10),
@@ -367,6 +415,8 @@ struct ServeCommand: AsyncParsableCommand {
             admin: admin,
             logLevel: level,
             logFormat: format,
+            accessLog: accessLogDestination,
+            accessLogFormat: accessLogFormat,
             databaseURL: databaseURL,
             profile: profile,
             baseDomains: baseDomains,
@@ -403,7 +453,20 @@ struct ServeCommand: AsyncParsableCommand {
         )
         LoggingSystem.bootstrap { label in format.makeHandler(label: label, level: level) }
         let logger = Logger(label: "freezegate")
-        let accessLogger = Logger(label: "freezegate.access")
+        // A closed standard output (the access log's default) must fail a write, not kill us.
+        signal(SIGPIPE, SIG_IGN)
+        var accessLog: AccessLogSink?
+        if settings.accessLog != .off {
+            do {
+                accessLog = try AccessLogSink(
+                    destination: settings.accessLog,
+                    format: settings.accessLogFormat,
+                    logger: logger
+                )
+            } catch {
+                throw ValidationError("--access-log: \(error)")
+            }
+        }
         let services = GatewayServices.build(
             databaseURL: settings.databaseURL,
             profile: settings.profile,
@@ -426,13 +489,16 @@ struct ServeCommand: AsyncParsableCommand {
                 }
             )
         }
+        if let accessLog, case .file = accessLog.destination {
+            reloadServices.append(ReloadSignalService(signal: SIGUSR1) { accessLog.reopen() })
+        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: self.threads ?? System.coreCount)
         let proxy = ProxyServer(
             configuration: proxyConfiguration,
             decider: services.decider,
             group: group,
             logger: logger,
-            accessLogger: accessLogger
+            accessLog: accessLog
         )
         let admin = AdminServer(
             address: adminAddress,
@@ -461,9 +527,11 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             await proxy.shutdown(drain: .zero)
             admin.stop()
+            await accessLog?.close()
             try? await group.shutdownGracefully()
             throw error
         }
+        await accessLog?.close()
         try? await group.shutdownGracefully()
     }
 }

@@ -9,6 +9,8 @@ struct ServeSettings {
     var admin: SocketAddress
     var logLevel: Logger.Level
     var logFormat: LogFormat
+    var accessLog: AccessLogDestination
+    var accessLogFormat: AccessLogFormat
     var databaseURL: String
     var profile: RouteProfile
     var baseDomains: [String]

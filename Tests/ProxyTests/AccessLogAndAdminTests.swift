@@ -1,11 +1,13 @@
+import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import Proxy
 import TestSupport
 import Testing
+
+@testable import Proxy
 
 /// Keeps every log record (for assertions on the access log line).
 struct CapturingLogHandler: LogHandler {
@@ -25,44 +27,174 @@ struct CapturingLogHandler: LogHandler {
 
 @Suite("Access log and admin listener")
 struct AccessLogAndAdminTests {
-    @Test func oneAccessLineWithTheRequestFields() async throws {
-        let records = NIOLockedValueBox<[(message: String, metadata: Logger.Metadata)]>([])
-        let accessLogger = Logger(label: "access") { _ in CapturingLogHandler(records: records) }
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    /// A proxy whose access log goes to a file in a fresh directory; `body` gets the proxy's
+    /// address; the file's lines are returned once the proxy has stopped and the log is closed.
+    static func withLoggingProxy(
+        format: AccessLogFormat = .combined,
+        trustedProxies: [CIDRBlock] = [],
+        _ body: (SocketAddress, MultiThreadedEventLoopGroup, RecordingUpstream) async throws -> Void
+    ) async throws -> [String] {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/access.log"
+        let sink = try AccessLogSink(destination: .file(path), format: format, logger: ProxyHarness.logger)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let upstream = RecordingUpstream(group: group, behavior: { _ in .summarize })
         let upstreamAddress = try await upstream.start()
         let proxy = ProxyServer(
             configuration: ProxyConfiguration(
                 listen: try SocketAddress(ipAddress: "127.0.0.1", port: 0),
-                upstream: upstreamAddress
+                upstream: upstreamAddress,
+                headerPolicy: ForwardingHeaderPolicy(trustedProxies: trustedProxies)
             ),
             decider: ForwardAllDecider(),
             group: group,
             logger: ProxyHarness.logger,
-            accessLogger: accessLogger
+            accessLog: sink
         )
         let address = try await proxy.start()
-        let result = try await RawHTTPConnection.exchange(
-            "POST /api/x?y=1 HTTP/1.1\r\nHost: acme.s20.online\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbody",
-            with: address,
-            group: group
-        )
-        #expect(result.responses.first?.status == 200)
-        #expect(await eventually { records.withLockedValue { $0.count } == 1 })
-        let line = try #require(records.withLockedValue { $0.first })
-        #expect(line.message == "access")
-        #expect(line.metadata["method"] == "POST")
-        #expect(line.metadata["host"] == "acme.s20.online")
-        #expect(line.metadata["target"] == "/api/x?y=1")
-        #expect(line.metadata["status"]?.description == "200")
-        #expect(line.metadata["bytes_in"]?.description == "4")
-        #expect(line.metadata["class"] == "unclassified")
-        #expect(line.metadata["decision"] == "forward")
-        #expect(line.metadata["upstream_us"] != nil)
-        #expect(line.metadata["total_us"] != nil)
+        do {
+            try await body(address, group, upstream)
+        } catch {
+            await proxy.shutdown(drain: .milliseconds(100))
+            await upstream.stop()
+            try await group.shutdownGracefully()
+            throw error
+        }
         await proxy.shutdown(drain: .milliseconds(100))
+        await sink.close()
         await upstream.stop()
         try await group.shutdownGracefully()
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return text.split(separator: "\n").map(String.init)
+    }
+
+    @Test func oneCombinedLineWithTheRequestFields() async throws {
+        let lines = try await Self.withLoggingProxy { address, group, _ in
+            let result = try await RawHTTPConnection.exchange(
+                "POST /api/x?y=1 HTTP/1.1\r\nHost: acme.s20.online\r\nContent-Length: 4\r\n"
+                    + "Referer: https://acme.s20.online/\r\nUser-Agent: curl/7.88 \"quoted\"\r\nConnection: close\r\n\r\nbody",
+                with: address,
+                group: group
+            )
+            #expect(result.responses.first?.status == 200)
+        }
+        #expect(lines.count == 1)
+        let line = try #require(lines.first)
+        // nginx's combined, byte for byte in its layout, then FreezeGate's fields.
+        let combined = try #require(
+            try Regex(
+                #"^127\.0\.0\.1 - - \[\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} \+0000\] "POST /api/x\?y=1 HTTP/1\.1" 200 \d+ "https://acme\.s20\.online/" "curl/7\.88 \\x22quoted\\x22" rid=[0-9a-f]{32} host=acme\.s20\.online tenant=- class=unclassified decision=forward outcome=complete upstream_time=\d+\.\d{3} request_time=\d+\.\d{3}$"#
+            ).wholeMatch(in: line),
+            "\(line)"
+        )
+        _ = combined
+    }
+
+    @Test func jsonLinesParseAndCarryTheRequestID() async throws {
+        let lines = try await Self.withLoggingProxy(format: .json) { address, group, _ in
+            let result = try await RawHTTPConnection.exchange(
+                "GET /customer/1/files/report.pdf HTTP/1.1\r\nHost: acme.s20.online\r\n"
+                    + "User-Agent: Школа/1.0\r\nConnection: close\r\n\r\n",
+                with: address,
+                group: group
+            )
+            let id = try #require(result.responses.first?.header("x-request-id"))
+            #expect(id.count == 32)
+        }
+        let line = try #require(lines.first)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["target"] as? String == "/customer/1/files/report.pdf")
+        #expect(object["user_agent"] as? String == "Школа/1.0")
+        #expect(object["referer"] is NSNull)
+        #expect(object["status"] as? Int == 200)
+        #expect(object["decision"] as? String == "forward")
+        #expect((object["request_id"] as? String)?.count == 32)
+        #expect(object["time"] is String)
+        #expect(object["request_time"] is Double || object["request_time"] is Int)
+    }
+
+    @Test func requestIDIsForwardedReturnedAndOnlyATrustedProxysIsKept() async throws {
+        let trusted = try #require(CIDRBlock("127.0.0.0/8"))
+        // Untrusted client: its X-Request-Id is replaced.
+        _ = try await Self.withLoggingProxy { address, group, upstream in
+            let result = try await RawHTTPConnection.exchange(
+                "GET / HTTP/1.1\r\nHost: a.s20.online\r\nX-Request-Id: forged\r\nConnection: close\r\n\r\n",
+                with: address,
+                group: group
+            )
+            let id = try #require(result.responses.first?.header("x-request-id"))
+            #expect(id != "forged")
+            #expect(upstream.requests.first?.head.headers["x-request-id"] == [id])
+        }
+        // A trusted proxy's is kept, and the client address is the one it reports.
+        let lines = try await Self.withLoggingProxy(trustedProxies: [trusted]) { address, group, upstream in
+            let result = try await RawHTTPConnection.exchange(
+                "GET / HTTP/1.1\r\nHost: a.s20.online\r\nX-Request-Id: edge-1234\r\n"
+                    + "X-Forwarded-For: 203.0.113.7\r\nConnection: close\r\n\r\n",
+                with: address,
+                group: group
+            )
+            #expect(result.responses.first?.header("x-request-id") == "edge-1234")
+            #expect(upstream.requests.first?.head.headers["x-request-id"] == ["edge-1234"])
+        }
+        #expect(lines.first?.hasPrefix("203.0.113.7 - - [") == true)
+        #expect(lines.first?.contains(" rid=edge-1234 ") == true)
+    }
+
+    @Test func gatewayAnswersCarryARequestIDAndAreLogged() async throws {
+        let lines = try await Self.withLoggingProxy { address, group, _ in
+            let result = try await RawHTTPConnection.exchange(
+                "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+                with: address,
+                group: group
+            )
+            #expect(result.responses.first?.status == 400)
+            #expect(result.responses.first?.header("x-request-id")?.count == 32)
+        }
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains("\"- - HTTP/1.1\" 400 ") == true)
+    }
+
+    @Test func reopenWritesToTheNewFile() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/access.log"
+        let sink = try AccessLogSink(destination: .file(path), format: .combined, logger: ProxyHarness.logger)
+        sink.submit(Array("first\n".utf8), lines: 1)
+        // logrotate: the old file is moved away, then the gateway reopens.
+        #expect(await eventually { (try? String(contentsOfFile: path, encoding: .utf8)) == "first\n" })
+        try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
+        sink.reopen()
+        sink.submit(Array("second\n".utf8), lines: 1)
+        await sink.close()
+        #expect(try String(contentsOfFile: path + ".1", encoding: .utf8) == "first\n")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "second\n")
+    }
+
+    @Test func aWriterThatFallsBehindDropsAndCountsInsteadOfGrowing() async throws {
+        let directory = try TemporaryDirectory()
+        let sink = try AccessLogSink(
+            destination: .file(directory.path + "/access.log"),
+            format: .combined,
+            maxQueuedBytes: 10,
+            logger: ProxyHarness.logger
+        )
+        sink.submit(Array(repeating: UInt8(ascii: "x"), count: 11), lines: 3)
+        #expect(sink.droppedLines == 3)
+        await sink.close()
+        sink.submit(Array("late\n".utf8), lines: 1)
+        #expect(sink.droppedLines == 4)
+    }
+
+    @Test func anUnopenableFileIsAClearError() throws {
+        #expect {
+            _ = try AccessLogSink(
+                destination: .file("/nonexistent-directory/access.log"),
+                format: .combined,
+                logger: ProxyHarness.logger
+            )
+        } throws: { error in
+            "\(error)" == "cannot open access log '/nonexistent-directory/access.log': No such file or directory"
+        }
     }
 
     @Test func adminEndpointsOverTCP() async throws {

@@ -1,0 +1,264 @@
+import NIOCore
+
+/// Formats one access log line straight into bytes: no per-line dictionaries, date formatters or
+/// string interpolation. Pure (the time comes in through the clock).
+enum AccessLogLine {
+    /// Appends `record`'s line (with its newline) in `format`.
+    ///
+    /// `combined`: `client - - [time] "method target version" status bytes "referer" "user agent"`
+    /// exactly like nginx's `combined` (same escaping: `"`, `\`, controls and bytes above 0x7E as
+    /// `\xHH`), then ` rid=… host=… tenant=… class=… decision=… outcome=… upstream_time=…
+    /// request_time=…` (times in seconds with milliseconds, `-` when there is none).
+    static func append(
+        _ record: AccessLogRecord,
+        format: AccessLogFormat,
+        clock: AccessLogClock,
+        milliseconds: Int,
+        totalTime: TimeAmount,
+        upstreamTime: TimeAmount?,
+        into out: inout [UInt8]
+    ) {
+        switch format {
+        case .combined:
+            Self.appendCombined(record, clock: clock, totalTime: totalTime, upstreamTime: upstreamTime, into: &out)
+        case .json:
+            Self.appendJSON(
+                record,
+                clock: clock,
+                milliseconds: milliseconds,
+                totalTime: totalTime,
+                upstreamTime: upstreamTime,
+                into: &out
+            )
+        }
+    }
+
+    private static func appendCombined(
+        _ record: AccessLogRecord,
+        clock: AccessLogClock,
+        totalTime: TimeAmount,
+        upstreamTime: TimeAmount?,
+        into out: inout [UInt8]
+    ) {
+        Self.appendEscaped(record.clientAddress.utf8, into: &out)
+        Self.append(" - - [", into: &out)
+        out.append(contentsOf: clock.combined)
+        Self.append("] \"", into: &out)
+        Self.appendEscaped(record.method.utf8, into: &out)
+        out.append(UInt8(ascii: " "))
+        Self.appendEscaped(record.target.utf8, into: &out)
+        Self.append(record.version == .http1_0 ? " HTTP/1.0\" " : " HTTP/1.1\" ", into: &out)
+        Self.appendDecimal(Int(record.status), into: &out)
+        out.append(UInt8(ascii: " "))
+        Self.appendDecimal(record.bytesOut, into: &out)
+        Self.append(" \"", into: &out)
+        Self.appendWireValue(record.referer, into: &out)
+        Self.append("\" \"", into: &out)
+        Self.appendWireValue(record.userAgent, into: &out)
+        Self.append("\" rid=", into: &out)
+        Self.appendEscaped(record.requestID.utf8, into: &out)
+        Self.append(" host=", into: &out)
+        Self.appendWireValue(record.host, into: &out)
+        Self.append(" tenant=", into: &out)
+        Self.appendEscaped((record.tags.tenant ?? "-").utf8, into: &out)
+        Self.append(" class=", into: &out)
+        Self.appendEscaped(record.tags.requestClass.utf8, into: &out)
+        Self.append(" decision=", into: &out)
+        Self.appendEscaped(record.tags.decision.utf8, into: &out)
+        Self.append(" outcome=", into: &out)
+        Self.appendEscaped(record.outcome.utf8, into: &out, spaceToo: true)
+        Self.append(" upstream_time=", into: &out)
+        if let upstreamTime {
+            Self.appendSeconds(upstreamTime, into: &out)
+        } else {
+            out.append(UInt8(ascii: "-"))
+        }
+        Self.append(" request_time=", into: &out)
+        Self.appendSeconds(totalTime, into: &out)
+        out.append(UInt8(ascii: "\n"))
+    }
+
+    private static func appendJSON(
+        _ record: AccessLogRecord,
+        clock: AccessLogClock,
+        milliseconds: Int,
+        totalTime: TimeAmount,
+        upstreamTime: TimeAmount?,
+        into out: inout [UInt8]
+    ) {
+        Self.append("{\"time\":\"", into: &out)
+        out.append(contentsOf: clock.iso8601Seconds)
+        out.append(UInt8(ascii: "."))
+        out.append(UInt8(ascii: "0") + UInt8(milliseconds / 100))
+        out.append(UInt8(ascii: "0") + UInt8(milliseconds / 10 % 10))
+        out.append(UInt8(ascii: "0") + UInt8(milliseconds % 10))
+        Self.append("Z\",\"client\":", into: &out)
+        Self.appendJSONString(Array(record.clientAddress.utf8), into: &out)
+        Self.append(",\"method\":", into: &out)
+        Self.appendJSONString(Array(record.method.utf8), into: &out)
+        Self.append(",\"target\":", into: &out)
+        Self.appendJSONString(Array(record.target.utf8), into: &out)
+        Self.append(
+            record.version == .http1_0 ? ",\"protocol\":\"HTTP/1.0\"" : ",\"protocol\":\"HTTP/1.1\"",
+            into: &out
+        )
+        Self.append(",\"status\":", into: &out)
+        Self.appendDecimal(Int(record.status), into: &out)
+        Self.append(",\"bytes_sent\":", into: &out)
+        Self.appendDecimal(record.bytesOut, into: &out)
+        Self.append(",\"bytes_received\":", into: &out)
+        Self.appendDecimal(record.bytesIn, into: &out)
+        Self.append(",\"referer\":", into: &out)
+        Self.appendJSONWireValue(record.referer, into: &out)
+        Self.append(",\"user_agent\":", into: &out)
+        Self.appendJSONWireValue(record.userAgent, into: &out)
+        Self.append(",\"request_id\":", into: &out)
+        Self.appendJSONString(Array(record.requestID.utf8), into: &out)
+        Self.append(",\"host\":", into: &out)
+        Self.appendJSONWireValue(record.host, into: &out)
+        Self.append(",\"tenant\":", into: &out)
+        if let tenant = record.tags.tenant {
+            Self.appendJSONString(Array(tenant.utf8), into: &out)
+        } else {
+            Self.append("null", into: &out)
+        }
+        Self.append(",\"class\":", into: &out)
+        Self.appendJSONString(Array(record.tags.requestClass.utf8), into: &out)
+        Self.append(",\"decision\":", into: &out)
+        Self.appendJSONString(Array(record.tags.decision.utf8), into: &out)
+        Self.append(",\"outcome\":", into: &out)
+        Self.appendJSONString(Array(record.outcome.utf8), into: &out)
+        Self.append(",\"upstream_time\":", into: &out)
+        if let upstreamTime {
+            Self.appendSeconds(upstreamTime, into: &out)
+        } else {
+            Self.append("null", into: &out)
+        }
+        Self.append(",\"request_time\":", into: &out)
+        Self.appendSeconds(totalTime, into: &out)
+        Self.append("}\n", into: &out)
+    }
+
+    // MARK: - Pieces
+
+    private static func append(_ text: StaticString, into out: inout [UInt8]) {
+        text.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+
+    /// nginx's access log escaping: `"` and `\`, controls, DEL and bytes above 0x7F as `\xHH`
+    /// (and, for free text inside a `key=value` field, spaces too). An empty value is `-`.
+    static func appendEscaped<Bytes: Sequence<UInt8>>(_ bytes: Bytes, into out: inout [UInt8], spaceToo: Bool = false) {
+        let start = out.count
+        for byte in bytes {
+            if byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+                || (spaceToo && byte == UInt8(ascii: " "))
+            {
+                out.append(UInt8(ascii: "\\"))
+                out.append(UInt8(ascii: "x"))
+                out.append(Self.hexDigits[Int(byte >> 4)])
+                out.append(Self.hexDigits[Int(byte & 0x0F)])
+            } else {
+                out.append(byte)
+            }
+        }
+        if out.count == start { out.append(UInt8(ascii: "-")) }
+    }
+
+    /// A field value in wire form: its bytes, escaped.
+    private static func appendWireValue(_ value: String, into out: inout [UInt8]) {
+        Self.appendEscaped(Self.wireBytes(value), into: &out)
+    }
+
+    /// The bytes a wire-form value stands for (one per scalar).
+    static func wireBytes(_ value: String) -> [UInt8] {
+        if !value.utf8.contains(where: { $0 >= 0x80 }) { return Array(value.utf8) }
+        var bytes: [UInt8] = []
+        for scalar in value.unicodeScalars {
+            if scalar.value <= 0xFF {
+                bytes.append(UInt8(truncatingIfNeeded: scalar.value))
+            } else {
+                bytes.append(contentsOf: String(scalar).utf8)
+            }
+        }
+        return bytes
+    }
+
+    /// A wire-form value as a JSON string: its bytes as UTF-8 when they are UTF-8, else each byte
+    /// above 0x7F as the Latin-1 character of that number (`\u00HH`); `null` when absent.
+    private static func appendJSONWireValue(_ value: String, into out: inout [UInt8]) {
+        if value.isEmpty {
+            Self.append("null", into: &out)
+            return
+        }
+        Self.appendJSONString(Self.wireBytes(value), into: &out)
+    }
+
+    /// `bytes` as a JSON string: valid UTF-8 as it is, escaped where JSON needs it; bytes that
+    /// are not UTF-8 as `\u00HH`.
+    static func appendJSONString(_ bytes: [UInt8], into out: inout [UInt8]) {
+        let valid = String(validating: bytes, as: UTF8.self) != nil
+        out.append(UInt8(ascii: "\""))
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\""): Self.append("\\\"", into: &out)
+            case UInt8(ascii: "\\"): Self.append("\\\\", into: &out)
+            case UInt8(ascii: "\n"): Self.append("\\n", into: &out)
+            case UInt8(ascii: "\r"): Self.append("\\r", into: &out)
+            case UInt8(ascii: "\t"): Self.append("\\t", into: &out)
+            case 0..<0x20, 0x7F:
+                Self.appendUnicodeEscape(byte, into: &out)
+            case 0x80...:
+                if valid { out.append(byte) } else { Self.appendUnicodeEscape(byte, into: &out) }
+            default:
+                out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendUnicodeEscape(_ byte: UInt8, into out: inout [UInt8]) {
+        Self.append("\\u00", into: &out)
+        out.append(Self.hexDigits[Int(byte >> 4)])
+        out.append(Self.hexDigits[Int(byte & 0x0F)])
+    }
+
+    static func appendDecimal(_ value: Int, into out: inout [UInt8]) {
+        guard value > 0 else {
+            if value == 0 {
+                out.append(UInt8(ascii: "0"))
+            } else {
+                out.append(contentsOf: String(value).utf8)
+            }
+            return
+        }
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while rest > 0 {
+                buffer[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            }
+            for index in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[index]) }
+        }
+    }
+
+    /// Seconds with milliseconds, like nginx's `$request_time` (`0.004`).
+    static func appendSeconds(_ time: TimeAmount, into out: inout [UInt8]) {
+        let milliseconds = max(0, Int((time.nanoseconds + 500_000) / 1_000_000))
+        Self.appendDecimal(milliseconds / 1000, into: &out)
+        out.append(UInt8(ascii: "."))
+        let fraction = milliseconds % 1000
+        out.append(UInt8(ascii: "0") + UInt8(fraction / 100))
+        out.append(UInt8(ascii: "0") + UInt8(fraction / 10 % 10))
+        out.append(UInt8(ascii: "0") + UInt8(fraction % 10))
+    }
+}

@@ -1,0 +1,81 @@
+import NIOCore
+import NIOHTTP1
+import Testing
+
+@testable import Proxy
+
+@Suite struct AccessLogLineTests {
+    static func clock(_ seconds: Int) -> AccessLogClock {
+        var clock = AccessLogClock()
+        clock.update(secondsSinceEpoch: seconds)
+        return clock
+    }
+
+    static func line(_ record: AccessLogRecord, _ format: AccessLogFormat, upstream: TimeAmount? = nil) -> String {
+        var out: [UInt8] = []
+        AccessLogLine.append(
+            record,
+            format: format,
+            clock: Self.clock(1_796_330_142),
+            milliseconds: 7,
+            totalTime: .microseconds(3_456),
+            upstreamTime: upstream,
+            into: &out
+        )
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    @Test(arguments: [
+        (0, 1970, 1, 1), (951_782_400, 2000, 2, 29), (1_796_330_142, 2026, 12, 3), (4_107_542_400, 2100, 3, 1),
+        (-86_400, 1969, 12, 31),
+    ])
+    func civilDates(seconds: Int, year: Int, month: Int, day: Int) {
+        let civil = AccessLogClock.civil(daysSinceEpoch: seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+        #expect(civil.year == year && civil.month == month && civil.day == day)
+    }
+
+    @Test func combinedIsNginxsLayoutWithOurFieldsAfter() {
+        var record = AccessLogRecord()
+        record.clientAddress = "203.0.113.7"
+        record.method = "GET"
+        record.target = "/customer/1/files/отчёт.pdf"
+        record.status = 200
+        record.bytesOut = 1024
+        record.referer = ""
+        record.userAgent = FieldValueEncoding.decode(Array("Mozilla \"x\" \\ é".utf8))
+        record.requestID = "0123456789abcdef0123456789abcdef"
+        record.host = "acme.s20.online"
+        record.tags = DecisionTags(requestClass: "client", decision: "forward", tenant: "acme")
+        record.outcome = "rejected: bad thing"
+        #expect(
+            Self.line(record, .combined, upstream: .microseconds(2_500))
+                == #"203.0.113.7 - - [03/Dec/2026:20:35:42 +0000] "GET /customer/1/files/\xD0\xBE\xD1\x82\xD1\x87\xD1\x91\xD1\x82.pdf HTTP/1.1" 200 1024 "-" "Mozilla \x22x\x22 \x5C \xC3\xA9" rid=0123456789abcdef0123456789abcdef host=acme.s20.online tenant=acme class=client decision=forward outcome=rejected:\x20bad\x20thing upstream_time=0.003 request_time=0.003"#
+                + "\n"
+        )
+    }
+
+    @Test func jsonKeepsUTF8AndEscapesWhatIsNot() {
+        var record = AccessLogRecord()
+        record.method = "GET"
+        record.target = "/a\"b"
+        record.status = 403
+        record.userAgent = FieldValueEncoding.decode([0x41, 0xE9, 0x0A])
+        record.referer = FieldValueEncoding.decode(Array("https://школа.рф/".utf8))
+        #expect(
+            Self.line(record, .json)
+                == #"{"time":"2026-12-03T20:35:42.007Z","client":"-","method":"GET","target":"/a\"b","protocol":"HTTP/1.1","status":403,"bytes_sent":0,"bytes_received":0,"referer":"https://школа.рф/","user_agent":"A\u00E9\n","request_id":"-","host":null,"tenant":null,"class":"none","decision":"gateway","outcome":"complete","upstream_time":null,"request_time":0.003}"#
+                + "\n"
+        )
+    }
+
+    @Test func decimalsAndSeconds() {
+        for value in [0, 7, 10, 999, 123_456_789, Int(Int32.max)] {
+            var out: [UInt8] = []
+            AccessLogLine.appendDecimal(value, into: &out)
+            #expect(String(decoding: out, as: UTF8.self) == String(value))
+        }
+        var out: [UInt8] = []
+        AccessLogLine.appendSeconds(.milliseconds(61_005), into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "61.005")
+    }
+}
