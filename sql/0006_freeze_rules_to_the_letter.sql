@@ -55,3 +55,135 @@ BEGIN
 END
 $$;
 
+-- ---------------------------------------------------------------------------------------------
+-- Paid days left (rule 4): the paid time from `at` to the end of the paid period during which the
+-- tenant is not frozen. paid_until already includes the days credited to freezes (running and
+-- planned ones); those days are not paid days left, they are frozen days. Computed here only.
+-- ---------------------------------------------------------------------------------------------
+CREATE FUNCTION freezegate._paid_time_left(tenant_key text, paid_from timestamptz, paid_until timestamptz,
+                                           at timestamptz)
+    RETURNS interval
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+    SET TimeZone = 'UTC'
+AS $$
+    -- The window counted: [greatest(at, paid_from), paid_until). A freeze credited with c covers
+    -- the last c of its effective window, [effective_end - c, effective_end), which lies inside
+    -- the paid period; only its part after the window's start is subtracted.
+    SELECT greatest(
+        _paid_time_left.paid_until - w.from_instant
+            - coalesce(sum(greatest(
+                coalesce(f.ended_at, f.ends_at) - greatest(coalesce(f.ended_at, f.ends_at) - f.credited, w.from_instant),
+                interval '0')), interval '0'),
+        interval '0')
+    FROM (SELECT greatest(_paid_time_left.at, coalesce(_paid_time_left.paid_from, _paid_time_left.at)) AS from_instant) AS w
+    LEFT JOIN freezegate.freezes AS f
+      ON f.tenant = tenant_key AND f.cancelled_at IS NULL AND f.credited > interval '0'
+     AND coalesce(f.ended_at, f.ends_at) > w.from_instant
+    GROUP BY w.from_instant
+$$;
+
+COMMENT ON FUNCTION freezegate._paid_time_left(text, timestamptz, timestamptz, timestamptz) IS
+    'Rule 4''s paid days left at `at`: paid time from at to paid_until, without the days credited to freezes.';
+
+-- Rule 4 judges the paid days left (freezegate._paid_time_left), not paid_until - at.
+CREATE OR REPLACE FUNCTION freezegate.request_freeze(tenant text, starts_at timestamptz, ends_at timestamptz,
+                                          requested_by text, pay_one_month boolean DEFAULT false,
+                                          at timestamptz DEFAULT now())
+    RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    SET TimeZone = 'UTC'
+AS $$
+#variable_conflict use_column
+DECLARE
+    previous_operation text := freezegate._begin_operation('request_freeze');
+    tenant_key text := request_freeze.tenant;
+    freeze_start timestamptz := request_freeze.starts_at;
+    freeze_end timestamptz := request_freeze.ends_at;
+    requester text := request_freeze.requested_by;
+    with_month boolean := coalesce(request_freeze.pay_one_month, false);
+    judged_at timestamptz := request_freeze.at;
+    t freezegate.tenants;
+    active boolean;
+    paid_left interval;
+    period_start timestamptz;
+    base_end timestamptz;
+    month_start timestamptz;
+    new_id bigint;
+BEGIN
+    PERFORM freezegate._require_instant(judged_at, 'at');
+    PERFORM freezegate._require_instant(freeze_start, 'starts_at');
+    PERFORM freezegate._require_instant(freeze_end, 'ends_at');
+    IF requester IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'FG014', MESSAGE = 'invalid argument: requested_by must be given';
+    END IF;
+    t := freezegate._lock_tenant(tenant_key);
+
+    -- Rule 1: requested from the main administrator's e-mail.
+    IF lower(requester) <> lower(t.owner_email) THEN
+        RAISE EXCEPTION USING ERRCODE = 'FG001',
+            MESSAGE = format('rule 1: a freeze must be requested from the main administrator''s e-mail; %s is not the owner e-mail of tenant %s',
+                quote_literal(requester), tenant_key),
+            HINT = 'Compare with: SELECT owner_email FROM freezegate.tenants WHERE key = ''' || tenant_key || ''';';
+    END IF;
+
+    -- Rule 2: at least 30 days.
+    IF freeze_end - freeze_start < interval '30 days' THEN
+        RAISE EXCEPTION USING ERRCODE = 'FG002',
+            MESSAGE = format('rule 2: a freeze must last at least 30 days; requested %s',
+                freezegate._duration_text(freeze_end - freeze_start)),
+            HINT = format('The earliest end for this start is %s.', freezegate._instant_text(freeze_start + interval '30 days'));
+    END IF;
+
+    -- Rule 6: not in the past, no overlap.
+    PERFORM freezegate._check_rule_6(tenant_key, freeze_start, freeze_end, judged_at);
+
+    -- Rule 3: at most 90 days per calendar year.
+    PERFORM freezegate._check_rule_3(tenant_key, freeze_start, freeze_end);
+
+    -- Rules 4 and 5: the subscription.
+    active := t.paid_until > judged_at;
+    IF active THEN
+        paid_left := freezegate._paid_time_left(tenant_key, t.paid_from, t.paid_until, judged_at);
+        IF paid_left < interval '30 days' AND freeze_start < t.paid_until THEN
+            RAISE EXCEPTION USING ERRCODE = 'FG004',
+                MESSAGE = format('rule 4: with %s of paid time left (fewer than 30 days) a freeze cannot start before the subscription ends at %s; requested start %s',
+                    freezegate._duration_text(paid_left), freezegate._instant_text(t.paid_until),
+                    freezegate._instant_text(freeze_start)),
+                HINT = format('Start the freeze at or after %s, or record a payment first.', freezegate._instant_text(t.paid_until));
+        END IF;
+    ELSIF NOT with_month THEN
+        RAISE EXCEPTION USING ERRCODE = 'FG005',
+            MESSAGE = format('rule 5: tenant %s has no active subscription (paid until %s); a freeze is accepted only together with the payment of one month',
+                tenant_key, freezegate._instant_text(t.paid_until)),
+            HINT = 'Call request_freeze(..., pay_one_month => true): the month starts running when the freeze ends.';
+    END IF;
+
+    period_start := t.paid_from;
+    base_end := freezegate._paid_base_end(tenant_key, t.paid_from, t.paid_until);
+    IF with_month THEN
+        IF active THEN
+            -- Paying a month while active: the month is appended like record_payment(30).
+            base_end := base_end + interval '30 days';
+            month_start := NULL;
+        ELSE
+            -- Rule 5: the paid month starts running when the freeze ends.
+            period_start := freeze_end;
+            base_end := freeze_end + interval '30 days';
+            month_start := freeze_end;
+        END IF;
+    END IF;
+
+    INSERT INTO freezegate.freezes (tenant, starts_at, ends_at, requested_by, kind, paid_month, created_at)
+    VALUES (tenant_key, freeze_start, freeze_end, requester, 'request', with_month, judged_at)
+    RETURNING id INTO new_id;
+    IF with_month THEN
+        INSERT INTO freezegate.payments (tenant, days, starts_at, kind, freeze_id, created_at)
+        VALUES (tenant_key, 30, month_start, 'freeze_month', new_id, judged_at);
+    END IF;
+    PERFORM freezegate._settle_paid_period(tenant_key, period_start, base_end);
+    PERFORM freezegate._end_operation(previous_operation);
+    RETURN new_id;
+END
+$$;

@@ -148,6 +148,36 @@ struct FreezeRuleTests {
         #expect(try await db.paidUntil("short") == shortEnd)
     }
 
+    @Test("rule 4: the days credited to a planned freeze are not paid days left")
+    func plannedFreezeDaysAreNotPaidDaysLeft() async throws {
+        let db = try await SQLScenario.start()
+        // 40 paid days left; a 30-day freeze from Jan 16 moves paid_until from Feb 10 to Mar 12.
+        try await db.createTenant("acme", owner: "o@acme.example", paidUntil: instant(jan1, days: 40), at: jan1)
+        try await db.requestFreeze(
+            "acme",
+            from: "2031-01-16T00:00:00Z",
+            to: "2031-02-15T00:00:00Z",
+            by: "o@acme.example",
+            at: jan1
+        )
+        #expect(try await db.paidUntil("acme") == "2031-03-12T00:00:00Z")
+        // 14 days later 26 days are paid (1 before the freeze, 25 after it), although paid_until is 56 days away.
+        let before = try await db.dump()
+        let message = try await db.expectFailure(
+            "FG004",
+            "SELECT freezegate.request_freeze('acme', '2031-02-15Z', '2031-03-17Z', 'o@acme.example', false, '2031-01-15Z')"
+        )
+        #expect(message.hasPrefix("rule 4: with 26 days of paid time left"))
+        #expect(try await db.dump() == before)
+        try await db.requestFreeze(
+            "acme",
+            from: "2031-03-12T00:00:00Z",
+            to: "2031-04-11T00:00:00Z",
+            by: "o@acme.example",
+            at: "2031-01-15T00:00:00Z"
+        )
+    }
+
     @Test("rule 4: paid_until = at is not active, so rule 5 applies")
     func paidUntilEqualsAtIsNotActive() async throws {
         let db = try await SQLScenario.start()
