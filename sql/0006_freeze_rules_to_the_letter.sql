@@ -187,3 +187,30 @@ BEGIN
     RETURN new_id;
 END
 $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Every isolation level: every function that works on a tenant locks its row and WRITES it,
+-- without changing a value (paid_until = paid_until). The write makes a new row version, so a
+-- concurrent transaction that reaches the same tenant with a snapshot older than our commit
+-- fails with a serialization failure (40001) under REPEATABLE READ and SERIALIZABLE, instead of
+-- judging the rules (e.g. rule 3's 90 days) without our freeze; under READ COMMITTED it waits and
+-- then reads our freeze, as before. An UPDATE that changes nothing is neither written to the
+-- audit log nor announced (the triggers of 0003 compare OLD and NEW).
+-- ---------------------------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION freezegate._lock_tenant(key text) RETURNS freezegate.tenants
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    locked freezegate.tenants;
+BEGIN
+    SELECT * INTO locked FROM freezegate.tenants AS t WHERE t.key = _lock_tenant.key FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'FG010',
+            MESSAGE = format('unknown tenant %s', coalesce(quote_literal(_lock_tenant.key), 'NULL')),
+            HINT = 'Tenant keys are lower-case DNS labels; list them with: SELECT key FROM freezegate.tenants;';
+    END IF;
+    UPDATE freezegate.tenants AS t SET paid_until = t.paid_until WHERE t.key = _lock_tenant.key;
+    RETURN locked;
+END
+$$;
