@@ -214,3 +214,52 @@ BEGIN
     RETURN locked;
 END
 $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- tenant_status_at takes `at timestamptz DEFAULT now()` like every other function, and a NULL or
+-- infinite instant raises FG014 instead of reporting every tenant as expired. Same signature and
+-- result as 0005's, so the view tenant_status keeps working.
+-- ---------------------------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION freezegate.tenant_status_at(at timestamptz DEFAULT now())
+    RETURNS TABLE (tenant text, state text, frozen_from timestamptz, frozen_until timestamptz,
+                   paid_until timestamptz, delete_after timestamptz)
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+    SET TimeZone = 'UTC'
+AS $$
+#variable_conflict use_column
+DECLARE
+    judged_at timestamptz := tenant_status_at.at;
+BEGIN
+    PERFORM freezegate._require_instant(judged_at, 'at');
+    RETURN QUERY
+    SELECT t.key::text,
+           s.state,
+           running.starts_at,
+           running.effective_end,
+           t.paid_until,
+           CASE WHEN s.state = 'expired'
+                THEN greatest(t.paid_until, last_freeze.effective_end) + interval '30 days' END
+    FROM freezegate.tenants AS t
+    LEFT JOIN LATERAL (
+        SELECT f.starts_at, coalesce(f.ended_at, f.ends_at) AS effective_end
+        FROM freezegate.freezes AS f
+        WHERE f.tenant = t.key AND f.cancelled_at IS NULL
+          AND f.starts_at <= judged_at AND judged_at < coalesce(f.ended_at, f.ends_at)
+        ORDER BY f.starts_at
+        LIMIT 1
+    ) AS running ON true
+    LEFT JOIN LATERAL (
+        SELECT max(coalesce(f.ended_at, f.ends_at)) AS effective_end
+        FROM freezegate.freezes AS f
+        WHERE f.tenant = t.key AND f.cancelled_at IS NULL
+    ) AS last_freeze ON true
+    CROSS JOIN LATERAL (
+        SELECT CASE
+            WHEN running.starts_at IS NOT NULL THEN 'frozen'
+            WHEN (t.paid_from IS NULL OR t.paid_from <= judged_at) AND judged_at < t.paid_until THEN 'active'
+            ELSE 'expired'
+        END AS state
+    ) AS s;
+END
+$$;
