@@ -86,7 +86,36 @@ $$;
 COMMENT ON FUNCTION freezegate._paid_time_left(text, timestamptz, timestamptz, timestamptz) IS
     'Rule 4''s paid days left at `at`: paid time from at to paid_until, without the days credited to freezes.';
 
--- Rule 4 judges the paid days left (freezegate._paid_time_left), not paid_until - at.
+-- ---------------------------------------------------------------------------------------------
+-- Rule 1 compares e-mails case-insensitively whatever the database's locale: lower() follows the
+-- database's LC_CTYPE, and with LC_CTYPE=C it lower-cases ASCII only ('Ärzte' <> 'ärzte').
+-- ICU's root locale ("und-x-icu", created by initdb when PostgreSQL is built with ICU, as
+-- Debian's and the official images are) lower-cases every script the same way everywhere.
+-- ---------------------------------------------------------------------------------------------
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_collation WHERE collname = 'und-x-icu') THEN
+        RAISE EXCEPTION 'FreezeGate needs PostgreSQL built with ICU (collation "und-x-icu" is missing): rule 1 compares e-mails with it';
+    END IF;
+END
+$$;
+
+-- Whether two e-mail addresses are the same, ignoring case (rule 1). In a SQL_ASCII database the
+-- bytes have no character set, ICU cannot read them, and only ASCII letters are folded.
+CREATE FUNCTION freezegate._same_email(a text, b text) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF pg_catalog.getdatabaseencoding() = 'SQL_ASCII' THEN
+        RETURN lower(a COLLATE "C") = lower(b COLLATE "C");
+    END IF;
+    RETURN lower(a COLLATE "und-x-icu") = lower(b COLLATE "und-x-icu");
+END
+$$;
+
+-- Rule 4 judges the paid days left (freezegate._paid_time_left), not paid_until - at; rule 1 uses
+-- freezegate._same_email.
 CREATE OR REPLACE FUNCTION freezegate.request_freeze(tenant text, starts_at timestamptz, ends_at timestamptz,
                                           requested_by text, pay_one_month boolean DEFAULT false,
                                           at timestamptz DEFAULT now())
@@ -121,7 +150,7 @@ BEGIN
     t := freezegate._lock_tenant(tenant_key);
 
     -- Rule 1: requested from the main administrator's e-mail.
-    IF lower(requester) <> lower(t.owner_email) THEN
+    IF NOT freezegate._same_email(requester, t.owner_email) THEN
         RAISE EXCEPTION USING ERRCODE = 'FG001',
             MESSAGE = format('rule 1: a freeze must be requested from the main administrator''s e-mail; %s is not the owner e-mail of tenant %s',
                 quote_literal(requester), tenant_key),

@@ -30,6 +30,33 @@ struct FreezeRuleTests {
         )
     }
 
+    @Test("rule 1: non-ASCII e-mails match case-insensitively in a database whose LC_CTYPE is C")
+    func ownerEmailWhateverTheLocale() async throws {
+        let db = try await SQLScenario.start()
+        // The test cluster is initialised with --locale=C, where lower() folds ASCII letters only.
+        #expect(try await db.text("SELECT current_setting('lc_ctype')") == "C")
+        try await db.createTenant("arzt", owner: "Ärzte@schule.de", paidUntil: "2031-12-31T00:00:00Z", at: jan1)
+        try await db.requestFreeze(
+            "arzt",
+            from: "2031-03-01T00:00:00Z",
+            to: "2031-04-01T00:00:00Z",
+            by: "ärzte@schule.de",
+            at: jan1
+        )
+        try await db.createTenant("shkola", owner: "Директор@Школа.рф", paidUntil: "2031-12-31T00:00:00Z", at: jan1)
+        try await db.requestFreeze(
+            "shkola",
+            from: "2031-03-01T00:00:00Z",
+            to: "2031-04-01T00:00:00Z",
+            by: "ДИРЕКТОР@школа.РФ",
+            at: jan1
+        )
+        try await db.expectFailure(
+            "FG001",
+            "SELECT freezegate.request_freeze('arzt', '2031-06-01Z', '2031-07-01Z', 'arzte@schule.de', false, '2031-01-01Z')"
+        )
+    }
+
     @Test("rule 2: exactly 30 days pass, 30 days minus one second fail")
     func thirtyDays() async throws {
         let db = try await SQLScenario.start()
