@@ -292,3 +292,129 @@ BEGIN
     ) AS s;
 END
 $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Direct DML on freezes keeps paid time consistent: deleting a freeze or setting its
+-- cancelled_at by hand gives back its credit and re-settles the paid period exactly as
+-- cancel_freeze does (both call _settle_released_freeze). The functions settle their own
+-- changes: while one runs (freezegate.operation set) the triggers do nothing, and they fire only
+-- for the columns below, never for the credit updates of _settle_paid_period.
+-- ---------------------------------------------------------------------------------------------
+
+-- Re-settles the tenant's paid period after `released` (the freeze's row before it was cancelled
+-- or deleted; the tenant's row is locked) stopped counting, judged at `at`: its credit leaves
+-- paid_until; if the paid period was to start when it ends (rule 5's month), it starts at `at`
+-- instead -- or at the freeze's start if that is earlier (a freeze that ran is charged from its
+-- start, as after an early unfreeze).
+CREATE FUNCTION freezegate._settle_released_freeze(released freezegate.freezes, at timestamptz)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    SET TimeZone = 'UTC'
+AS $$
+#variable_conflict use_variable
+DECLARE
+    t freezegate.tenants;
+    released_end timestamptz := coalesce(released.ended_at, released.ends_at);
+    period_start timestamptz;
+    base_end timestamptz;
+BEGIN
+    SELECT * INTO t FROM freezegate.tenants AS tn WHERE tn.key = released.tenant;
+    IF NOT FOUND OR released.cancelled_at IS NOT NULL THEN
+        RETURN;  -- the tenant went with it (ON DELETE CASCADE), or the freeze counted for nothing
+    END IF;
+    period_start := t.paid_from;
+    -- _paid_base_end no longer sees the released freeze; paid_until still holds its credit.
+    base_end := freezegate._paid_base_end(t.key, t.paid_from, t.paid_until);
+    IF t.paid_from IS NULL OR released_end > t.paid_from THEN
+        base_end := base_end - released.credited;
+    END IF;
+    IF period_start = released_end AND period_start > at THEN
+        period_start := least(at, released.starts_at);
+        base_end := base_end - (released_end - period_start);
+    END IF;
+    PERFORM freezegate._settle_paid_period(t.key, period_start, base_end);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION freezegate.cancel_freeze(freeze_id bigint, at timestamptz DEFAULT now())
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    SET TimeZone = 'UTC'
+AS $$
+#variable_conflict use_column
+DECLARE
+    previous_operation text := freezegate._begin_operation('cancel_freeze');
+    target_id bigint := cancel_freeze.freeze_id;
+    judged_at timestamptz := cancel_freeze.at;
+    tenant_key text;
+    t freezegate.tenants;
+    target freezegate.freezes;
+    period_start timestamptz;
+    base_end timestamptz;
+BEGIN
+    PERFORM freezegate._require_instant(judged_at, 'at');
+    SELECT f.tenant INTO tenant_key FROM freezegate.freezes AS f WHERE f.id = target_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'FG011',
+            MESSAGE = format('unknown freeze %s', coalesce(target_id::text, 'NULL')),
+            HINT = 'List the freezes with: SELECT * FROM freezegate.freezes WHERE tenant = ''...'';';
+    END IF;
+    t := freezegate._lock_tenant(tenant_key);
+    SELECT * INTO target FROM freezegate.freezes AS f WHERE f.id = target_id;
+    IF target.cancelled_at IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'FG012',
+            MESSAGE = format('freeze %s of tenant %s was already cancelled at %s', target_id, tenant_key,
+                freezegate._instant_text(target.cancelled_at));
+    END IF;
+    IF target.starts_at <= judged_at THEN
+        RAISE EXCEPTION USING ERRCODE = 'FG012',
+            MESSAGE = format('freeze %s of tenant %s has already started (at %s); only a freeze that has not started can be cancelled',
+                target_id, tenant_key, freezegate._instant_text(target.starts_at)),
+            HINT = 'End a running freeze with freezegate.unfreeze(tenant).';
+    END IF;
+    UPDATE freezegate.freezes AS f SET cancelled_at = judged_at, credited = interval '0' WHERE f.id = target_id;
+    PERFORM freezegate._settle_released_freeze(target, judged_at);
+    PERFORM freezegate._end_operation(previous_operation);
+END
+$$;
+
+-- BEFORE UPDATE OF cancelled_at: a freeze cancelled by hand keeps nothing (credited = 0, in the
+-- same row version, as cancel_freeze writes it).
+CREATE FUNCTION freezegate.freezes_cancelled_keeps_nothing() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NEW.cancelled_at IS NOT NULL AND OLD.cancelled_at IS NULL THEN
+        NEW.credited := interval '0';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+-- AFTER DELETE / UPDATE OF cancelled_at, for direct DML only: re-settles like cancel_freeze(now()).
+CREATE FUNCTION freezegate.freezes_settle_after_dml() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF coalesce(current_setting('freezegate.operation', true), '') <> '' THEN
+        RETURN NULL;  -- a function is running: it settles its own changes
+    END IF;
+    IF TG_OP = 'UPDATE' AND NOT (OLD.cancelled_at IS NULL AND NEW.cancelled_at IS NOT NULL) THEN
+        RETURN NULL;  -- not a cancellation
+    END IF;
+    PERFORM 1 FROM freezegate.tenants AS t WHERE t.key = OLD.tenant FOR UPDATE;
+    PERFORM freezegate._settle_released_freeze(OLD, now());
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER freezes_cancelled_keeps_nothing BEFORE UPDATE OF cancelled_at ON freezegate.freezes
+    FOR EACH ROW EXECUTE FUNCTION freezegate.freezes_cancelled_keeps_nothing();
+CREATE TRIGGER freezes_settle_after_delete AFTER DELETE ON freezegate.freezes
+    FOR EACH ROW EXECUTE FUNCTION freezegate.freezes_settle_after_dml();
+CREATE TRIGGER freezes_settle_after_cancel AFTER UPDATE OF cancelled_at ON freezegate.freezes
+    FOR EACH ROW EXECUTE FUNCTION freezegate.freezes_settle_after_dml();
