@@ -5,6 +5,28 @@
 -- 0005; see sql/README.md for the model.
 
 -- ---------------------------------------------------------------------------------------------
+-- Bad arguments get named errors (FG014), never a raw PostgreSQL error: every instant lies in
+-- years 1 to 9999, and no payment or credit may move paid_until past 9999-12-31 23:59:59Z
+-- (PostgreSQL's own limit is year 294276; a payment of 2^31 days overflowed it with 22008).
+-- ---------------------------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION freezegate._require_instant(value timestamptz, name text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF value IS NULL OR NOT isfinite(value) THEN
+        RAISE EXCEPTION USING ERRCODE = 'FG014',
+            MESSAGE = format('invalid argument: %s must be a finite timestamptz, got %s', name, coalesce(value::text, 'NULL'));
+    END IF;
+    IF value < timestamptz '0001-01-01 00:00:00Z' OR value >= timestamptz '10000-01-01 00:00:00Z' THEN
+        RAISE EXCEPTION USING ERRCODE = 'FG014',
+            MESSAGE = format('invalid argument: %s %s is outside the supported range 0001-01-01 00:00:00Z to 9999-12-31 23:59:59Z',
+                name, value AT TIME ZONE 'UTC');
+    END IF;
+END
+$$;
+
+-- ---------------------------------------------------------------------------------------------
 -- Early unfreeze: "if an unfreeze is needed earlier than one month, the period is paid from the
 -- start of the freeze". A freeze ended before 30 days keeps no paid time (0004 already); and when
 -- the paid period was to start at its end (rule 5's month), that period now starts at the
@@ -146,6 +168,12 @@ BEGIN
     PERFORM freezegate._require_instant(freeze_end, 'ends_at');
     IF requester IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'FG014', MESSAGE = 'invalid argument: requested_by must be given';
+    END IF;
+    IF freeze_end < freeze_start THEN
+        RAISE EXCEPTION USING ERRCODE = 'FG014',
+            MESSAGE = format('invalid argument: ends_at %s is before starts_at %s',
+                freezegate._instant_text(freeze_end), freezegate._instant_text(freeze_start)),
+            HINT = 'Swap them: the freeze runs from --from (starts_at) to --until (ends_at).';
     END IF;
     t := freezegate._lock_tenant(tenant_key);
 
@@ -418,3 +446,103 @@ CREATE TRIGGER freezes_settle_after_delete AFTER DELETE ON freezegate.freezes
     FOR EACH ROW EXECUTE FUNCTION freezegate.freezes_settle_after_dml();
 CREATE TRIGGER freezes_settle_after_cancel AFTER UPDATE OF cancelled_at ON freezegate.freezes
     FOR EACH ROW EXECUTE FUNCTION freezegate.freezes_settle_after_dml();
+
+-- Payments and credits stop at the latest instant supported (see _require_instant above).
+CREATE OR REPLACE FUNCTION freezegate._settle_paid_period(tenant_key text, paid_from timestamptz, base_end timestamptz)
+    RETURNS timestamptz
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    SET TimeZone = 'UTC'
+AS $$
+#variable_conflict use_variable
+DECLARE
+    period_start timestamptz := paid_from;
+    paid_end timestamptz := base_end;
+    credit interval;
+    f record;
+BEGIN
+    FOR f IN
+        SELECT fz.id, fz.starts_at, fz.ended_at, coalesce(fz.ended_at, fz.ends_at) AS effective_end, fz.credited
+        FROM freezegate.freezes AS fz
+        WHERE fz.tenant = tenant_key AND fz.cancelled_at IS NULL
+          AND (period_start IS NULL OR coalesce(fz.ended_at, fz.ends_at) > period_start)
+        ORDER BY fz.starts_at
+    LOOP
+        IF freezegate._keeps_paid_time(f.starts_at, f.ended_at) AND f.starts_at < paid_end THEN
+            credit := f.effective_end - greatest(f.starts_at, period_start);
+        ELSE
+            credit := interval '0';
+        END IF;
+        paid_end := paid_end + credit;
+        IF credit <> f.credited THEN
+            UPDATE freezegate.freezes AS fz SET credited = credit WHERE fz.id = f.id;
+        END IF;
+    END LOOP;
+    IF paid_end >= timestamptz '10000-01-01 00:00:00Z' THEN
+        RAISE EXCEPTION USING ERRCODE = 'FG014',
+            MESSAGE = format('invalid argument: the paid period of tenant %s would end at %s, after the latest instant supported, 9999-12-31 23:59:59Z',
+                tenant_key, paid_end AT TIME ZONE 'UTC');
+    END IF;
+    UPDATE freezegate.tenants AS t
+    SET paid_from = period_start, paid_until = paid_end
+    WHERE t.key = tenant_key
+      AND (t.paid_from IS DISTINCT FROM period_start OR t.paid_until IS DISTINCT FROM paid_end);
+    RETURN paid_end;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION freezegate.record_payment(tenant text, days integer, at timestamptz DEFAULT now())
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    SET TimeZone = 'UTC'
+AS $$
+#variable_conflict use_column
+DECLARE
+    previous_operation text := freezegate._begin_operation('record_payment');
+    tenant_key text := record_payment.tenant;
+    paid_days integer := record_payment.days;
+    judged_at timestamptz := record_payment.at;
+    t freezegate.tenants;
+    running freezegate.freezes;
+    period_start timestamptz;
+    base_end timestamptz;
+    payment_start timestamptz;
+BEGIN
+    PERFORM freezegate._require_instant(judged_at, 'at');
+    t := freezegate._lock_tenant(tenant_key);
+    IF paid_days IS NULL OR paid_days <= 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'FG014',
+            MESSAGE = format('invalid argument: days must be a positive number of days, got %s', coalesce(paid_days::text, 'NULL'));
+    END IF;
+    IF t.paid_until > judged_at THEN
+        base_end := freezegate._paid_base_end(tenant_key, t.paid_from, t.paid_until);
+    ELSE
+        running := freezegate._running_freeze(tenant_key, judged_at);
+        base_end := coalesce(coalesce(running.ended_at, running.ends_at), judged_at);
+    END IF;
+    -- The days must fit before the latest instant supported (checked before adding them).
+    IF paid_days >= ceil(extract(epoch FROM timestamptz '10000-01-01 00:00:00Z' - base_end) / 86400) THEN
+        RAISE EXCEPTION USING ERRCODE = 'FG014',
+            MESSAGE = format('invalid argument: %s days paid from %s would end after the latest instant supported, 9999-12-31 23:59:59Z; at most %s days',
+                paid_days, freezegate._instant_text(base_end),
+                greatest(ceil(extract(epoch FROM timestamptz '10000-01-01 00:00:00Z' - base_end) / 86400) - 1, 0)::bigint);
+    END IF;
+    IF t.paid_until > judged_at THEN
+        -- Paid time is left (running, or scheduled after a rule-5 freeze): the days are appended.
+        period_start := t.paid_from;
+        base_end := freezegate._paid_base_end(tenant_key, t.paid_from, t.paid_until) + paid_days * interval '1 day';
+        payment_start := NULL;
+    ELSE
+        -- The paid period is over: a new one starts now, or when the freeze running now ends.
+        running := freezegate._running_freeze(tenant_key, judged_at);
+        period_start := coalesce(coalesce(running.ended_at, running.ends_at), judged_at);
+        base_end := period_start + paid_days * interval '1 day';
+        payment_start := period_start;
+    END IF;
+    INSERT INTO freezegate.payments (tenant, days, starts_at, kind, created_at)
+    VALUES (tenant_key, paid_days, payment_start, 'payment', judged_at);
+    PERFORM freezegate._settle_paid_period(tenant_key, period_start, base_end);
+    PERFORM freezegate._end_operation(previous_operation);
+END
+$$;

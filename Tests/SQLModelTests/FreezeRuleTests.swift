@@ -72,6 +72,28 @@ struct FreezeRuleTests {
         #expect(message == "rule 2: a freeze must last at least 30 days; requested 29 days 23:59:59")
     }
 
+    @Test("bad arguments get named errors: an end before the start, a payment past the latest instant")
+    func badArgumentsAreNamed() async throws {
+        let db = try await SQLScenario.start()
+        try await db.createTenant("acme", owner: "o@acme.example", paidUntil: "2031-12-01T00:00:00Z", at: jan1)
+        let before = try await db.dump()
+        let reversed = try await db.expectFailure(
+            "FG014",
+            "SELECT freezegate.request_freeze('acme', '2031-06-01Z', '2031-05-01Z', 'o@acme.example', false, '2031-01-01Z')"
+        )
+        #expect(reversed == "invalid argument: ends_at 2031-05-01 00:00:00Z is before starts_at 2031-06-01 00:00:00Z")
+        let huge = try await db.expectFailure(
+            "FG014",
+            "SELECT freezegate.record_payment('acme', 2147483647, '2031-01-01Z')"
+        )
+        #expect(huge.contains("9999-12-31 23:59:59Z"))
+        try await db.expectFailure(
+            "FG014",
+            "SELECT freezegate.force_freeze('acme', '2031-06-01Z', '294276-12-31Z', 'flood', '2031-01-01Z')"
+        )
+        #expect(try await db.dump() == before)
+    }
+
     @Test("rule 3: exactly 90 days in a year pass, one second more fails")
     func ninetyDaysPerYear() async throws {
         let db = try await SQLScenario.start()
