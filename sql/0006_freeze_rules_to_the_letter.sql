@@ -55,7 +55,8 @@ BEGIN
     IF running.id IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'FG013',
             MESSAGE = format('tenant %s has no freeze running at %s', tenant_key, freezegate._instant_text(judged_at)),
-            HINT = 'A freeze that has not started yet is removed with freezegate.cancel_freeze(freeze_id).';
+            HINT = format('A freeze that has not started is cancelled with: freezegate tenant cancel FREEZE-ID, ids from: freezegate tenant status %s (SQL: SELECT freezegate.cancel_freeze(id);).',
+                tenant_key);
     END IF;
     planned_end := coalesce(running.ended_at, running.ends_at);
     period_start := t.paid_from;
@@ -182,7 +183,8 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'FG001',
             MESSAGE = format('rule 1: a freeze must be requested from the main administrator''s e-mail; %s is not the owner e-mail of tenant %s',
                 quote_literal(requester), tenant_key),
-            HINT = 'Compare with: SELECT owner_email FROM freezegate.tenants WHERE key = ''' || tenant_key || ''';';
+            HINT = format('The owner e-mail is shown by: freezegate tenant status %s (SQL: SELECT owner_email FROM freezegate.tenants WHERE key = %L;); pass it as --requested-by.',
+                tenant_key, tenant_key);
     END IF;
 
     -- Rule 2: at least 30 days.
@@ -190,7 +192,9 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'FG002',
             MESSAGE = format('rule 2: a freeze must last at least 30 days; requested %s',
                 freezegate._duration_text(freeze_end - freeze_start)),
-            HINT = format('The earliest end for this start is %s.', freezegate._instant_text(freeze_start + interval '30 days'));
+            HINT = format('The earliest end for this start is %s: freezegate tenant freeze %s --from %s --until %s ... (SQL: ends_at => %L).',
+                freezegate._instant_text(freeze_start + interval '30 days'), tenant_key, freezegate._instant_text(freeze_start),
+                freezegate._instant_text(freeze_start + interval '30 days'), freezegate._instant_text(freeze_start + interval '30 days'));
     END IF;
 
     -- Rule 6: not in the past, no overlap.
@@ -208,13 +212,15 @@ BEGIN
                 MESSAGE = format('rule 4: with %s of paid time left (fewer than 30 days) a freeze cannot start before the subscription ends at %s; requested start %s',
                     freezegate._duration_text(paid_left), freezegate._instant_text(t.paid_until),
                     freezegate._instant_text(freeze_start)),
-                HINT = format('Start the freeze at or after %s, or record a payment first.', freezegate._instant_text(t.paid_until));
+                HINT = format('Start the freeze at or after %s (freezegate tenant freeze %s --from %s ...), or record a payment first: freezegate tenant pay %s --days 30 (SQL: SELECT freezegate.record_payment(%L, 30);).',
+                    freezegate._instant_text(t.paid_until), tenant_key, freezegate._instant_text(t.paid_until), tenant_key, tenant_key);
         END IF;
     ELSIF NOT with_month THEN
         RAISE EXCEPTION USING ERRCODE = 'FG005',
             MESSAGE = format('rule 5: tenant %s has no active subscription (paid until %s); a freeze is accepted only together with the payment of one month',
                 tenant_key, freezegate._instant_text(t.paid_until)),
-            HINT = 'Call request_freeze(..., pay_one_month => true): the month starts running when the freeze ends.';
+            HINT = format('Pay one month with the freeze: freezegate tenant freeze %s ... --pay-one-month (SQL: request_freeze(..., pay_one_month => true)); the month starts running when the freeze ends.',
+                tenant_key);
     END IF;
 
     period_start := t.paid_from;
@@ -265,7 +271,7 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'FG010',
             MESSAGE = format('unknown tenant %s', coalesce(quote_literal(_lock_tenant.key), 'NULL')),
-            HINT = 'Tenant keys are lower-case DNS labels; list them with: SELECT key FROM freezegate.tenants;';
+            HINT = 'Tenant keys are lower-case DNS labels; list them with: freezegate tenant list (SQL: SELECT key FROM freezegate.tenants;).';
     END IF;
     UPDATE freezegate.tenants AS t SET paid_until = t.paid_until WHERE t.key = _lock_tenant.key;
     RETURN locked;
@@ -387,7 +393,7 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'FG011',
             MESSAGE = format('unknown freeze %s', coalesce(target_id::text, 'NULL')),
-            HINT = 'List the freezes with: SELECT * FROM freezegate.freezes WHERE tenant = ''...'';';
+            HINT = 'A tenant''s freezes and their ids: freezegate tenant status TENANT (SQL: SELECT * FROM freezegate.freezes WHERE tenant = ''...'';).';
     END IF;
     t := freezegate._lock_tenant(tenant_key);
     SELECT * INTO target FROM freezegate.freezes AS f WHERE f.id = target_id;
@@ -400,7 +406,7 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'FG012',
             MESSAGE = format('freeze %s of tenant %s has already started (at %s); only a freeze that has not started can be cancelled',
                 target_id, tenant_key, freezegate._instant_text(target.starts_at)),
-            HINT = 'End a running freeze with freezegate.unfreeze(tenant).';
+            HINT = format('End a running freeze with: freezegate tenant unfreeze %s (SQL: SELECT freezegate.unfreeze(%L);).', tenant_key, tenant_key);
     END IF;
     UPDATE freezegate.freezes AS f SET cancelled_at = judged_at, credited = interval '0' WHERE f.id = target_id;
     PERFORM freezegate._settle_released_freeze(target, judged_at);
@@ -544,5 +550,79 @@ BEGIN
     VALUES (tenant_key, paid_days, payment_start, 'payment', judged_at);
     PERFORM freezegate._settle_paid_period(tenant_key, period_start, base_end);
     PERFORM freezegate._end_operation(previous_operation);
+END
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Every rule's hint names the `freezegate tenant` command that helps, with the SQL as a second
+-- option (the hints of request_freeze, unfreeze, cancel_freeze and _lock_tenant above too).
+-- ---------------------------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION freezegate._check_rule_6(tenant_key text, starts_at timestamptz, ends_at timestamptz, at timestamptz)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+    other record;
+BEGIN
+    IF starts_at < at THEN
+        RAISE EXCEPTION USING ERRCODE = 'FG007',
+            MESSAGE = format('rule 6: a freeze cannot start in the past; starts_at %s is %s before %s',
+                freezegate._instant_text(starts_at), freezegate._duration_text(at - starts_at),
+                freezegate._instant_text(at)),
+            HINT = format('Choose a start at or after %s: freezegate tenant freeze %s --from %s ... (SQL: starts_at => %L).',
+                freezegate._instant_text(at), tenant_key, freezegate._instant_text(at), freezegate._instant_text(at));
+    END IF;
+    SELECT f.id, f.starts_at, coalesce(f.ended_at, f.ends_at) AS effective_end INTO other
+    FROM freezegate.freezes AS f
+    WHERE f.tenant = tenant_key AND f.cancelled_at IS NULL
+      AND tstzrange(f.starts_at, coalesce(f.ended_at, f.ends_at)) && tstzrange(starts_at, ends_at)
+    ORDER BY f.starts_at
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'FG006',
+            MESSAGE = format('rule 6: freezes of one tenant never overlap; [%s, %s) overlaps freeze %s [%s, %s) of tenant %s',
+                freezegate._instant_text(starts_at), freezegate._instant_text(ends_at), other.id,
+                freezegate._instant_text(other.starts_at), freezegate._instant_text(other.effective_end), tenant_key),
+            HINT = format('Cancel freeze %s with: freezegate tenant cancel %s (SQL: SELECT freezegate.cancel_freeze(%s);), or choose a window from %s on.',
+                other.id, other.id, other.id, freezegate._instant_text(other.effective_end));
+    END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION freezegate._check_rule_3(tenant_key text, starts_at timestamptz, ends_at timestamptz)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    SET TimeZone = 'UTC'
+AS $$
+#variable_conflict use_variable
+DECLARE
+    year_start timestamptz;
+    year_end timestamptz;
+    requested interval;
+    already interval;
+BEGIN
+    FOR year_start IN
+        SELECT generate_series(date_trunc('year', starts_at), ends_at - interval '1 microsecond', interval '1 year')
+    LOOP
+        year_end := year_start + interval '1 year';
+        requested := least(ends_at, year_end) - greatest(starts_at, year_start);
+        SELECT coalesce(sum(least(coalesce(f.ended_at, f.ends_at), year_end) - greatest(f.starts_at, year_start)), interval '0')
+        INTO already
+        FROM freezegate.freezes AS f
+        WHERE f.tenant = tenant_key AND f.cancelled_at IS NULL
+          AND f.starts_at < year_end AND coalesce(f.ended_at, f.ends_at) > year_start;
+        IF already + requested > interval '90 days' THEN
+            RAISE EXCEPTION USING ERRCODE = 'FG003',
+                MESSAGE = format('rule 3: freezes may cover at most 90 days in calendar year %s; already %s, requested %s in that year, total %s',
+                    to_char(year_start, 'YYYY'), freezegate._duration_text(already),
+                    freezegate._duration_text(requested), freezegate._duration_text(already + requested)),
+                HINT = format('At most %s more can be frozen in %s; the freezes: freezegate tenant status %s (SQL: SELECT * FROM freezegate.freezes WHERE tenant = %L AND cancelled_at IS NULL;).',
+                    freezegate._duration_text(greatest(interval '90 days' - already, interval '0')), to_char(year_start, 'YYYY'),
+                    tenant_key, tenant_key);
+        END IF;
+    END LOOP;
 END
 $$;

@@ -1,3 +1,4 @@
+import Postgres
 import Testing
 
 /// Rules 1-6 of CONTRACT.md section 7 at their edges, travelling in time through `at`.
@@ -92,6 +93,25 @@ struct FreezeRuleTests {
             "SELECT freezegate.force_freeze('acme', '2031-06-01Z', '294276-12-31Z', 'flood', '2031-01-01Z')"
         )
         #expect(try await db.dump() == before)
+    }
+
+    @Test("a rule's hint names the freezegate tenant command that helps, then the SQL")
+    func hintsNameTheCommand() async throws {
+        let db = try await SQLScenario.start()
+        try await db.createTenant("late", owner: "o@late.example", paidUntil: "2030-12-01T00:00:00Z", at: jan1)
+        do {
+            try await db.query(
+                "SELECT freezegate.request_freeze('late', '2031-04-01Z', '2031-05-01Z', 'o@late.example', false, '2031-01-01Z')"
+            )
+            Issue.record("rule 5 did not refuse the request")
+        } catch let error as PostgresError {
+            #expect(error.sqlState == "FG005")
+            #expect(error.message.hasPrefix("rule 5:"))
+            #expect(
+                error.hint
+                    == "Pay one month with the freeze: freezegate tenant freeze late ... --pay-one-month (SQL: request_freeze(..., pay_one_month => true)); the month starts running when the freeze ends."
+            )
+        }
     }
 
     @Test("rule 3: exactly 90 days in a year pass, one second more fails")
