@@ -110,4 +110,37 @@ struct ChangeTrackingTests {
             ]
         )
     }
+
+    @Test("deleting or cancelling a planned freeze by hand gives back its credit like cancel_freeze")
+    func directDMLOnFreezesKeepsPaidTimeConsistent() async throws {
+        let db = try await SQLScenario.start()
+        let jan1 = "2031-01-01T00:00:00Z"
+        for tenant in ["byfunction", "bydelete", "byupdate"] {
+            try await db.createTenant(tenant, owner: "o@\(tenant).example", paidUntil: "2031-12-01T00:00:00Z", at: jan1)
+            try await db.requestFreeze(
+                tenant,
+                from: "2031-06-01T00:00:00Z",
+                to: "2031-07-16T00:00:00Z",
+                by: "o@\(tenant).example",
+                at: jan1
+            )
+            #expect(try await db.paidUntil(tenant) == "2032-01-15T00:00:00Z")
+        }
+        try await db.query(
+            "SELECT freezegate.cancel_freeze(id) FROM freezegate.freezes WHERE tenant = 'byfunction'"
+        )
+        try await db.query("DELETE FROM freezegate.freezes WHERE tenant = 'bydelete'")
+        try await db.query("UPDATE freezegate.freezes SET cancelled_at = now() WHERE tenant = 'byupdate'")
+        for tenant in ["byfunction", "bydelete", "byupdate"] {
+            #expect(try await db.paidUntil(tenant) == "2031-12-01T00:00:00Z", "\(tenant)")
+        }
+        #expect(
+            try await db.text("SELECT credited::text FROM freezegate.freezes WHERE tenant = 'byupdate'") == "00:00:00"
+        )
+        #expect(
+            try await db.text(
+                "SELECT string_agg(operation || ' ' || table_name, ', ' ORDER BY id) FROM freezegate.audit_log WHERE tenant = 'bydelete' AND operation <> 'request_freeze' AND operation <> 'create_tenant'"
+            ) == "DELETE freezes, UPDATE tenants"
+        )
+    }
 }

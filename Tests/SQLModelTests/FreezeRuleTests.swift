@@ -1,3 +1,4 @@
+import Postgres
 import Testing
 
 /// Rules 1-6 of CONTRACT.md section 7 at their edges, travelling in time through `at`.
@@ -30,6 +31,33 @@ struct FreezeRuleTests {
         )
     }
 
+    @Test("rule 1: non-ASCII e-mails match case-insensitively in a database whose LC_CTYPE is C")
+    func ownerEmailWhateverTheLocale() async throws {
+        let db = try await SQLScenario.start()
+        // The test cluster is initialised with --locale=C, where lower() folds ASCII letters only.
+        #expect(try await db.text("SELECT current_setting('lc_ctype')") == "C")
+        try await db.createTenant("arzt", owner: "Ärzte@schule.de", paidUntil: "2031-12-31T00:00:00Z", at: jan1)
+        try await db.requestFreeze(
+            "arzt",
+            from: "2031-03-01T00:00:00Z",
+            to: "2031-04-01T00:00:00Z",
+            by: "ärzte@schule.de",
+            at: jan1
+        )
+        try await db.createTenant("shkola", owner: "Директор@Школа.рф", paidUntil: "2031-12-31T00:00:00Z", at: jan1)
+        try await db.requestFreeze(
+            "shkola",
+            from: "2031-03-01T00:00:00Z",
+            to: "2031-04-01T00:00:00Z",
+            by: "ДИРЕКТОР@школа.РФ",
+            at: jan1
+        )
+        try await db.expectFailure(
+            "FG001",
+            "SELECT freezegate.request_freeze('arzt', '2031-06-01Z', '2031-07-01Z', 'arzte@schule.de', false, '2031-01-01Z')"
+        )
+    }
+
     @Test("rule 2: exactly 30 days pass, 30 days minus one second fail")
     func thirtyDays() async throws {
         let db = try await SQLScenario.start()
@@ -43,6 +71,47 @@ struct FreezeRuleTests {
             [start2, instant(start2, days: 30, seconds: -1), jan1]
         )
         #expect(message == "rule 2: a freeze must last at least 30 days; requested 29 days 23:59:59")
+    }
+
+    @Test("bad arguments get named errors: an end before the start, a payment past the latest instant")
+    func badArgumentsAreNamed() async throws {
+        let db = try await SQLScenario.start()
+        try await db.createTenant("acme", owner: "o@acme.example", paidUntil: "2031-12-01T00:00:00Z", at: jan1)
+        let before = try await db.dump()
+        let reversed = try await db.expectFailure(
+            "FG014",
+            "SELECT freezegate.request_freeze('acme', '2031-06-01Z', '2031-05-01Z', 'o@acme.example', false, '2031-01-01Z')"
+        )
+        #expect(reversed == "invalid argument: ends_at 2031-05-01 00:00:00Z is before starts_at 2031-06-01 00:00:00Z")
+        let huge = try await db.expectFailure(
+            "FG014",
+            "SELECT freezegate.record_payment('acme', 2147483647, '2031-01-01Z')"
+        )
+        #expect(huge.contains("9999-12-31 23:59:59Z"))
+        try await db.expectFailure(
+            "FG014",
+            "SELECT freezegate.force_freeze('acme', '2031-06-01Z', '294276-12-31Z', 'flood', '2031-01-01Z')"
+        )
+        #expect(try await db.dump() == before)
+    }
+
+    @Test("a rule's hint names the freezegate tenant command that helps, then the SQL")
+    func hintsNameTheCommand() async throws {
+        let db = try await SQLScenario.start()
+        try await db.createTenant("late", owner: "o@late.example", paidUntil: "2030-12-01T00:00:00Z", at: jan1)
+        do {
+            try await db.query(
+                "SELECT freezegate.request_freeze('late', '2031-04-01Z', '2031-05-01Z', 'o@late.example', false, '2031-01-01Z')"
+            )
+            Issue.record("rule 5 did not refuse the request")
+        } catch let error as PostgresError {
+            #expect(error.sqlState == "FG005")
+            #expect(error.message.hasPrefix("rule 5:"))
+            #expect(
+                error.hint
+                    == "Pay one month with the freeze: freezegate tenant freeze late ... --pay-one-month (SQL: request_freeze(..., pay_one_month => true)); the month starts running when the freeze ends."
+            )
+        }
     }
 
     @Test("rule 3: exactly 90 days in a year pass, one second more fails")
@@ -146,6 +215,36 @@ struct FreezeRuleTests {
         // from the end of the subscription on, it may start
         try await db.requestFreeze("short", from: shortEnd, to: instant(now, days: 60), by: "o@short.example", at: now)
         #expect(try await db.paidUntil("short") == shortEnd)
+    }
+
+    @Test("rule 4: the days credited to a planned freeze are not paid days left")
+    func plannedFreezeDaysAreNotPaidDaysLeft() async throws {
+        let db = try await SQLScenario.start()
+        // 40 paid days left; a 30-day freeze from Jan 16 moves paid_until from Feb 10 to Mar 12.
+        try await db.createTenant("acme", owner: "o@acme.example", paidUntil: instant(jan1, days: 40), at: jan1)
+        try await db.requestFreeze(
+            "acme",
+            from: "2031-01-16T00:00:00Z",
+            to: "2031-02-15T00:00:00Z",
+            by: "o@acme.example",
+            at: jan1
+        )
+        #expect(try await db.paidUntil("acme") == "2031-03-12T00:00:00Z")
+        // 14 days later 26 days are paid (1 before the freeze, 25 after it), although paid_until is 56 days away.
+        let before = try await db.dump()
+        let message = try await db.expectFailure(
+            "FG004",
+            "SELECT freezegate.request_freeze('acme', '2031-02-15Z', '2031-03-17Z', 'o@acme.example', false, '2031-01-15Z')"
+        )
+        #expect(message.hasPrefix("rule 4: with 26 days of paid time left"))
+        #expect(try await db.dump() == before)
+        try await db.requestFreeze(
+            "acme",
+            from: "2031-03-12T00:00:00Z",
+            to: "2031-04-11T00:00:00Z",
+            by: "o@acme.example",
+            at: "2031-01-15T00:00:00Z"
+        )
     }
 
     @Test("rule 4: paid_until = at is not active, so rule 5 applies")

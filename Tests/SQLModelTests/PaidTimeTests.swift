@@ -79,7 +79,7 @@ struct PaidTimeTests {
         try await db.expectFailure("FG013", "SELECT freezegate.unfreeze('forty', '2031-07-20Z')")
     }
 
-    @Test("rule 5's month starts at an early unfreeze")
+    @Test("an unfreeze before 30 days charges rule 5's month from the freeze's start")
     func paidMonthAfterEarlyUnfreeze() async throws {
         let db = try await SQLScenario.start()
         try await db.createTenant(
@@ -97,9 +97,33 @@ struct PaidTimeTests {
             at: jan1
         )
         try await db.unfreeze("early", at: "2031-02-11T00:00:00Z")
-        #expect(try await db.paidFrom("early") == "2031-02-11T00:00:00Z")
-        #expect(try await db.paidUntil("early") == "2031-03-13T00:00:00Z")
+        // The 10 frozen days are charged: the month runs from Feb 1, not from the unfreeze.
+        #expect(try await db.paidFrom("early") == "2031-02-01T00:00:00Z")
+        #expect(try await db.paidUntil("early") == "2031-03-03T00:00:00Z")
         #expect(try await db.state("early", at: "2031-02-11T00:00:00Z") == "active")
+        #expect(try await db.state("early", at: "2031-03-03T00:00:00Z") == "expired")
+    }
+
+    @Test("an unfreeze at 30 days or later starts rule 5's month at the unfreeze")
+    func paidMonthAfterUnfreezeAfterThirtyDays() async throws {
+        let db = try await SQLScenario.start()
+        try await db.createTenant(
+            "long",
+            owner: "o@long.example",
+            paidUntil: "2030-12-01T00:00:00Z",
+            at: "2030-01-01T00:00:00Z"
+        )
+        try await db.requestFreeze(
+            "long",
+            from: "2031-02-01T00:00:00Z",
+            to: "2031-04-15T00:00:00Z",
+            by: "o@long.example",
+            payOneMonth: true,
+            at: jan1
+        )
+        try await db.unfreeze("long", at: "2031-03-03T00:00:00Z")
+        #expect(try await db.paidFrom("long") == "2031-03-03T00:00:00Z")
+        #expect(try await db.paidUntil("long") == "2031-04-02T00:00:00Z")
     }
 
     @Test("force_freeze skips rules 1-5 but not rule 6")

@@ -32,12 +32,13 @@ SELECT fg_test.expect_eq((SELECT row(paid_from, paid_until)::text FROM freezegat
     row(timestamptz '2031-03-15Z', timestamptz '2031-04-24Z')::text, 'payment appended to the scheduled month');
 SELECT fg_test.expect_eq(fg_test.state_of('late', '2031-01-25Z'), 'expired', 'still expired until the freeze');
 
--- Unfreezing a rule-5 freeze early starts the month at the unfreeze.
+-- Unfreezing a rule-5 freeze before 30 days charges it from its start: the month runs from there
+-- (more in 17_early_unfreeze_paid_month.sql).
 SELECT freezegate.create_tenant('early', 'o@early.example', '2030-12-01Z', '2030-01-01Z');
 SELECT freezegate.request_freeze('early', '2031-02-01Z', '2031-03-15Z', 'o@early.example', true, :at);
 SELECT freezegate.unfreeze('early', '2031-02-11Z');
 SELECT fg_test.expect_eq((SELECT row(paid_from, paid_until)::text FROM freezegate.tenants WHERE key = 'early'),
-    row(timestamptz '2031-02-11Z', timestamptz '2031-02-11Z' + interval '30 days')::text, 'month starts at the unfreeze');
+    row(timestamptz '2031-02-01Z', timestamptz '2031-02-01Z' + interval '30 days')::text, 'month runs from the freeze''s start');
 SELECT fg_test.expect_eq(fg_test.state_of('early', '2031-02-11Z'), 'active', 'active after the unfreeze');
 
 -- pay_one_month while active: the month is appended (like record_payment(30)), and the freeze

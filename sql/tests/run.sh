@@ -9,7 +9,9 @@
 # Starts a throwaway PostgreSQL cluster (as user postgres when run as root) on a Unix socket in a
 # temporary directory and removes it afterwards. Migrations and tests run as the ordinary role fg_app,
 # owner of the test databases (and member of fg_ops, a role with only the privileges granted to it). PG_BIN overrides /usr/lib/postgresql/15/bin.
-# A test file may declare lines "-- expect-output: <extended regex>" that its psql output must match.
+# A test file may declare lines "-- expect-output: <extended regex>" that its psql output must match,
+# and one line "-- create-database-with: <CREATE DATABASE options>" (e.g. TEMPLATE template0
+# LOCALE 'C') for its database.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -54,7 +56,8 @@ for test in "$here"/[0-9]*.sql "$here"/[0-9]*.sh; do
         [ $match = yes ] || continue
     fi
     n=$((n + 1)); db="t$n"
-    "${psql_cmd[@]}" -U postgres -d postgres -c "CREATE DATABASE $db OWNER fg_app" >/dev/null
+    options=$(sed -n 's/^-- create-database-with: //p' "$test" | head -1)
+    "${psql_cmd[@]}" -U postgres -d postgres -c "CREATE DATABASE $db OWNER fg_app $options" >/dev/null
     migrate "$db"
     out="$cluster/$name.out"
     ok=yes
