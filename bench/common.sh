@@ -28,7 +28,11 @@ need() { # need COMMAND DEBIAN-PACKAGE
             chmod +x /usr/sbin/policy-rc.d
             policy_added=1
         fi
-        apt-get update -qq >/dev/null
+        # One package index update per run, however many packages are missing.
+        if [ -z "${APT_UPDATED:-}" ]; then
+            apt-get update -qq >/dev/null
+            APT_UPDATED=1
+        fi
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
         if [ -n "$policy_added" ]; then rm -f /usr/sbin/policy-rc.d; fi
     fi
@@ -57,7 +61,8 @@ CONF
 }
 
 build_freezegate() {
-    (cd "$REPO" && swift build -c release --product freezegate >&2)
+    # niced: the build may share the machine with other work; the measurement starts after it.
+    (cd "$REPO" && nice -n 10 swift build -c release --product freezegate >&2)
     FREEZEGATE="$REPO/.build/release/freezegate"
 }
 

@@ -1,37 +1,147 @@
 #!/usr/bin/env bash
-# FreezeGate (release build) against nginx 1.22 as a reverse proxy (2 workers, keep-alive
-# upstream), both in front of the same upstream (nginx serving a static 1 KiB file), measured
-# with wrk: 1 KiB GET over 64 keep-alive connections, alternating A/B rounds.
-# Only 127.0.0.1 is used; the run is bounded (ROUNDS x 2 x DURATION seconds plus warm-up).
+# FreezeGate (release build) as users run it, against nginx 1.22 and HAProxy 2.6 as reverse
+# proxies in front of the same upstream, measured with wrk in alternating rounds.
 #
-#   bench/proxy-vs-nginx.sh            # ROUNDS=5 DURATION=10 by default
-#   ROUNDS=3 DURATION=5 bench/proxy-vs-nginx.sh
-#   BASELINE=/path/to/older/freezegate bench/proxy-vs-nginx.sh   # also measure an older build
+# What runs (all on 127.0.0.1; PostgreSQL on a Unix socket only):
+#   - PostgreSQL (a throwaway cluster, as user postgres when run as root), migrated with
+#     `freezegate migrate`, seeded with TENANTS tenants (default 10,000) of which every tenth is
+#     frozen (1,000): the gateway loads a real snapshot and every request is looked up in it;
+#   - the upstream: nginx, 2 workers, access_log off, serving a static 1 KiB file for
+#     /customer/1/file.bin (a forwarded class of the default profile);
+#   - FreezeGate `serve` in its default configuration: only the database, the upstream, the
+#     listen and admin addresses and, when the build has `--access-log`, the access log's path;
+#   - nginx (2 workers, HTTP/1.1 upstream keep-alive pool) and HAProxy (nbthread 2, mode http,
+#     server keep-alive) as peers.
+# Two modes: logs-on (FreezeGate's access log to a file, nginx `access_log FILE combined`,
+# HAProxy `option httplog` to a Unix datagram syslog socket read by socat into a file) and
+# logs-off (no access log anywhere). Each mode runs ROUNDS rounds; within a round every target
+# gets one wrk run (`-t2 -c64 --latency`, 1 KiB GET as Host: t00042.s20.online, an active
+# tenant), in an order that rotates every round. Per run: req/s, p99 and CPU µs per request of
+# the proxy (utime + stime of all its processes and threads from /proc, e.g. nginx's master and
+# workers). Then a short run against a frozen tenant's admin path (FreezeGate's blocked page),
+# and per mode a table of medians with each proxy as % of nginx.
+#
+#   bench/proxy-vs-nginx.sh                                  # MODE=both ROUNDS=5 DURATION=5
+#   MODE=logs-off ROUNDS=3 bench/proxy-vs-nginx.sh
+#   BASELINE=/path/to/older/freezegate bench/proxy-vs-nginx.sh   # also an older build, same rounds
+#
+# Environment: MODE (logs-on | logs-off | both), ROUNDS (5), DURATION (seconds per run, 5),
+# CONNECTIONS (64), WRK_THREADS (2), TENANTS (10000), FROZEN_ROUND (1; 0 skips the blocked-page
+# run), BASELINE, PG_BIN (/usr/lib/postgresql/15/bin). Runs as root on Debian 12 (installs nginx,
+# haproxy, wrk, socat, curl when missing) or as a user who has them.
 source "$(dirname "$0")/common.sh"
 
+START_SECONDS=$(date +%s)
+MODE=${MODE:-both}
 ROUNDS=${ROUNDS:-5}
-DURATION=${DURATION:-10}
+DURATION=${DURATION:-5}
 CONNECTIONS=${CONNECTIONS:-64}
 WRK_THREADS=${WRK_THREADS:-2}
+TENANTS=${TENANTS:-10000}
+FROZEN_ROUND=${FROZEN_ROUND:-1}
+BASELINE=${BASELINE:-}
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 UPSTREAM_PORT=18190
 NGINX_PORT=18191
 GATE_PORT=18192
 GATE_ADMIN_PORT=18193
 BASELINE_PORT=18194
 BASELINE_ADMIN_PORT=18195
-BASELINE=${BASELINE:-}
+HAPROXY_PORT=18196
+PG_PORT=$((20000 + RANDOM % 20000)) # names the Unix socket only; no TCP listener
+ACTIVE_HOST=t00042.s20.online       # active: forwarded
+FROZEN_HOST=t00040.s20.online       # every tenth tenant is frozen
+FORWARDED_PATH=/customer/1/file.bin # class "client": forwarded
+BLOCKED_PATH=/company/1/x           # class "admin": blocked for a frozen tenant
+
+case $MODE in
+    both) MODES=(logs-on logs-off) ;;
+    logs-on | logs-off) MODES=("$MODE") ;;
+    *) echo "MODE must be logs-on, logs-off or both, not '$MODE'" >&2; exit 2 ;;
+esac
+[ -n "$BASELINE" ] && [ ! -x "$BASELINE" ] && { echo "BASELINE=$BASELINE is not an executable" >&2; exit 2; }
+[ -x "$PG_BIN/initdb" ] || { echo "no PostgreSQL server binaries in $PG_BIN (set PG_BIN)" >&2; exit 2; }
+
+# "Default configuration" means nothing from the environment either.
+# shellcheck disable=SC2046 # one name per variable
+unset DATABASE_URL $(compgen -e | grep '^FREEZEGATE_' || true)
+
+# Processes of the current mode (gateways, nginx peer, HAProxy, its log sink): stopped and
+# reaped at the end of each mode, so the next mode's configuration can take the same ports.
+MODE_PIDS=()
+PG_STARTED=""
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+stop_mode() {
+    local pid
+    for pid in "${MODE_PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+    for pid in "${MODE_PIDS[@]:-}"; do [ -n "$pid" ] && wait "$pid" 2>/dev/null || true; done
+    MODE_PIDS=()
+}
+
+finish() {
+    local status=$?
+    trap - EXIT
+    set +e
+    stop_mode
+    # PostgreSQL first: its directory is inside $WORK, which common.sh's cleanup removes.
+    [ -n "$PG_STARTED" ] && as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg/data" -m immediate stop >/dev/null 2>&1
+    cleanup
+    echo "total runtime: $(($(date +%s) - START_SECONDS)) s" >&2
+    exit "$status"
+}
+trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 need nginx nginx
+need haproxy haproxy
 need wrk wrk
+need socat socat
+need curl curl
 build_freezegate
 
-mkdir -p "$WORK/www"
-head -c 1024 /dev/urandom > "$WORK/www/1k.bin"
-chmod -R a+rX "$WORK/www"
+# Bounded: per mode, 2 s of warm-up and ROUNDS x DURATION per target, one blocked-page run per
+# gateway; plus building, seeding and starting (about half a minute once built).
+TARGET_COUNT=3
+[ -n "$BASELINE" ] && TARGET_COUNT=4
+LOAD_SECONDS=$(( ${#MODES[@]} * (TARGET_COUNT * (2 + ROUNDS * DURATION) + (TARGET_COUNT - 2) * DURATION * FROZEN_ROUND) ))
+echo "modes: ${MODES[*]}; $ROUNDS rounds x $DURATION s per target: about $LOAD_SECONDS s of load" >&2
 
+# ---- PostgreSQL with the tenants -----------------------------------------------------------------
+mkdir -p "$WORK/pg"
+[ "$(id -u)" = 0 ] && chown postgres "$WORK/pg"
+as_pg "$PG_BIN/initdb" -D "$WORK/pg/data" -U postgres -A trust -E UTF8 --locale=C --no-sync >/dev/null
+PG_STARTED=1
+as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/server.log" -w -t 60 \
+    -o "-k $WORK/pg -p $PG_PORT -c listen_addresses=''" start >/dev/null
+DATABASE_URL_BENCH="postgresql:///freezegate_bench?host=$WORK/pg&port=$PG_PORT&user=postgres"
+psql -X -q -v ON_ERROR_STOP=1 "postgresql:///postgres?host=$WORK/pg&port=$PG_PORT&user=postgres" \
+    -c 'CREATE DATABASE freezegate_bench'
+"$FREEZEGATE" migrate --database-url "$DATABASE_URL_BENCH" > "$WORK/migrate.log" 2>&1 \
+    || { cat "$WORK/migrate.log" >&2; exit 1; }
+echo "seeding $TENANTS tenants, $((TENANTS / 10)) of them frozen ..." >&2
+# Through the SQL functions, as operators create and freeze tenants (bench/snapshot-query.sh
+# bypasses them for 100,000 tenants; 10,000 take a few seconds this way). Keys t00001, t00002, …
+psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL_BENCH" >/dev/null <<SQL
+SELECT count(*) FROM (
+    SELECT freezegate.create_tenant('t' || lpad(i::text, 5, '0'), 'owner' || i || '@school' || i || '.example',
+                                    now() + interval '365 days')
+    FROM generate_series(1, $TENANTS) AS i) AS created;
+SELECT count(*) FROM (
+    SELECT freezegate.force_freeze('t' || lpad(i::text, 5, '0'), now(), now() + interval '60 days',
+                                   'benchmark: a frozen tenant')
+    FROM generate_series(10, $TENANTS, 10) AS i) AS frozen;
+VACUUM ANALYZE;
+SQL
+
+# ---- the upstream --------------------------------------------------------------------------------
+mkdir -p "$WORK/www/customer/1"
+head -c 1024 /dev/urandom > "$WORK/www$FORWARDED_PATH"
+chmod -R a+rX "$WORK/www"
 start_nginx upstream "
 user root;
-worker_processes 1;
+worker_processes 2;
 events { worker_connections 4096; }
 http {
     access_log off;
@@ -41,12 +151,80 @@ http {
         root $WORK/www;
     }
 }"
-start_nginx proxy "
+wait_for_port $UPSTREAM_PORT
+
+# ---- the proxies of one mode ---------------------------------------------------------------------
+start_gateway() { # start_gateway NAME BINARY PORT ADMIN-PORT MODE -> GATEWAY_PID, GATEWAY_LOG_NOTE
+    local name=$1 binary=$2 port=$3 admin=$4 mode=$5 flags=()
+    local out="$WORK/$name.out"
+    if "$binary" serve --help 2>&1 | grep -q -- '--access-log'; then
+        if [ "$mode" = logs-on ]; then
+            flags=(--access-log "$WORK/$name-access.log")
+            GATEWAY_LOG_NOTE="--access-log $name-access.log"
+        else
+            flags=(--access-log off)
+            GATEWAY_LOG_NOTE="--access-log off"
+        fi
+    else
+        # This build has no --access-log: its access log is an info line per request on stdout.
+        if [ "$mode" = logs-on ]; then
+            out="$WORK/$name-access.log"
+            GATEWAY_LOG_NOTE="no --access-log in this build: access log = info lines on stdout, redirected to a file"
+        else
+            flags=(--log-level warning)
+            GATEWAY_LOG_NOTE="no --access-log in this build: --log-level warning drops the access log"
+        fi
+    fi
+    "$binary" serve --database-url "$DATABASE_URL_BENCH" --upstream "http://127.0.0.1:$UPSTREAM_PORT" \
+        --listen "127.0.0.1:$port" --admin-listen "127.0.0.1:$admin" "${flags[@]}" \
+        > "$out" 2> "$WORK/$name.err" &
+    GATEWAY_PID=$!
+    MODE_PIDS+=("$GATEWAY_PID")
+    # Ready = the tenant snapshot is loaded (/readyz 200); before that the gateway forwards
+    # every request as "state unknown" and would be measured without look-ups.
+    local _
+    for _ in $(seq 1 600); do
+        curl -fs -o /dev/null "http://127.0.0.1:$admin/readyz" && break
+        kill -0 "$GATEWAY_PID" 2>/dev/null || { echo "$name exited:" >&2; tail -5 "$WORK/$name.err" >&2; exit 1; }
+        sleep 0.1
+    done
+    curl -fs -o /dev/null "http://127.0.0.1:$admin/readyz" || { echo "$name: no snapshot after 60 s" >&2; exit 1; }
+    # The tenant gauges are refreshed every 5 s off the event loops: wait for the first refresh.
+    local metrics="" loaded="" frozen=""
+    for _ in $(seq 1 60); do
+        metrics=$(curl -fs "http://127.0.0.1:$admin/metrics" || true)
+        loaded=$(awk '/^freezegate_tenants_loaded / {print $2 + 0}' <<<"$metrics")
+        frozen=$(awk '/^freezegate_tenants\{state="frozen"\}/ {print $2 + 0}' <<<"$metrics")
+        [ "${loaded:-0}" != 0 ] && [ "${frozen:-0}" != 0 ] && break
+        sleep 0.2
+    done
+    echo "  $name: ready, snapshot of ${loaded:-?} tenants (${frozen:-?} frozen); $GATEWAY_LOG_NOTE" >&2
+}
+
+start_peers() { # start_peers MODE: the nginx peer, HAProxy and (logs-on) its syslog sink
+    local mode=$1 nginx_log="access_log off;" haproxy_global="" haproxy_defaults=""
+    if [ "$mode" = logs-on ]; then
+        nginx_log="access_log $WORK/nginx-$mode/logs/access.log combined;"
+        # HAProxy logs only through syslog; the closest to a file is a Unix datagram socket read
+        # by a minimal sink (socat) that appends every message to a file. The sink's CPU is
+        # reported separately: in production it is the syslog daemon's, not HAProxy's.
+        socat -u "UNIX-RECV:$WORK/haproxy-log.sock" "CREATE:$WORK/haproxy-access.log" &
+        SINK_PID=$!
+        MODE_PIDS+=("$SINK_PID")
+        local _
+        for _ in $(seq 1 50); do [ -S "$WORK/haproxy-log.sock" ] && break; sleep 0.1; done
+        haproxy_global="log $WORK/haproxy-log.sock len 4096 local0 info"
+        haproxy_defaults="log global
+    option httplog"
+    else
+        SINK_PID=""
+    fi
+    start_nginx "nginx-$mode" "
 user root;
 worker_processes 2;
 events { worker_connections 4096; }
 http {
-    access_log off;
+    $nginx_log
     keepalive_requests 1000000;
     upstream crm {
         server 127.0.0.1:$UPSTREAM_PORT;
@@ -65,86 +243,204 @@ http {
         }
     }
 }"
-wait_for_port $UPSTREAM_PORT
-wait_for_port $NGINX_PORT
-NGINX_PROXY_MASTER=${PIDS[1]}
-start_freezegate $GATE_PORT $GATE_ADMIN_PORT $UPSTREAM_PORT --threads "${FREEZEGATE_THREADS:-2}"
-GATE_PID=$FREEZEGATE_PID
-TARGETS=(freezegate nginx)
-if [ -n "$BASELINE" ]; then
-    CURRENT=$FREEZEGATE
-    FREEZEGATE=$BASELINE
-    start_freezegate $BASELINE_PORT $BASELINE_ADMIN_PORT $UPSTREAM_PORT --threads "${FREEZEGATE_THREADS:-2}"
-    BASELINE_PID=$FREEZEGATE_PID
-    FREEZEGATE=$CURRENT
-    TARGETS=(freezegate nginx baseline)
-fi
-
-# CPU time (user + system, clock ticks) of a target's proxy processes: the figure that machine
-# load disturbs least, unlike requests per second.
-pids_of() {
-    case $1 in
-        freezegate) echo "$GATE_PID" ;;
-        nginx) pgrep -P "$NGINX_PROXY_MASTER" | tr '\n' ' ' ;;
-        baseline) echo "$BASELINE_PID" ;;
-    esac
+    # start_nginx registers the master for the final cleanup; this mode stops it itself.
+    NGINX_MASTER=${PIDS[-1]}
+    unset 'PIDS[-1]'
+    MODE_PIDS+=("$NGINX_MASTER")
+    cat > "$WORK/haproxy-$mode.cfg" <<CFG
+global
+    nbthread 2
+    maxconn 4096
+    $haproxy_global
+defaults
+    mode http
+    $haproxy_defaults
+    option http-keep-alive
+    option forwardfor
+    timeout connect 5s
+    timeout client 75s
+    timeout server 60s
+    timeout http-keep-alive 75s
+frontend gateway
+    bind 127.0.0.1:$HAPROXY_PORT
+    http-request set-header X-Forwarded-Proto http
+    http-request set-header X-Forwarded-Host %[req.hdr(host)]
+    default_backend crm
+backend crm
+    server upstream 127.0.0.1:$UPSTREAM_PORT
+CFG
+    # -db: foreground, one process (its threads are in its /proc stat).
+    haproxy -db -f "$WORK/haproxy-$mode.cfg" > "$WORK/haproxy-$mode.out" 2>&1 &
+    HAPROXY_PID=$!
+    MODE_PIDS+=("$HAPROXY_PID")
+    wait_for_port $NGINX_PORT
+    wait_for_port $HAPROXY_PORT
 }
-cpu_ticks() { # cpu_ticks PID... -> utime + stime of every thread
+
+# ---- measuring -----------------------------------------------------------------------------------
+tree_pids() { # tree_pids PID -> the PID and all its descendants
+    local child
+    echo "$1"
+    for child in $(pgrep -P "$1" || true); do tree_pids "$child"; done
+}
+cpu_ticks() { # cpu_ticks PID -> utime + stime (clock ticks) of the process tree, every thread included
     local pid total=0
-    for pid in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
+    for pid in $(tree_pids "$1"); do
+        # Fields 14 and 15 of stat, counted after the ") " that ends the command name (which may
+        # contain spaces); a process that ended meanwhile counts nothing.
+        total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{print $12 + $13} END {if (!NR) print 0}')))
+    done
     echo "$total"
 }
-
-run_wrk() { # run_wrk PORT SECONDS -> "rps p99_ms requests"
-    local out
-    out=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${2}s" --latency -H "Host: acme.s20.online" \
-        "http://127.0.0.1:$1/1k.bin")
-    local rps p99
-    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-    p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}' <<<"$out")
-    local errors
-    errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out")
-    [ -n "$errors" ] && echo "  wrk reported: $errors" >&2
-    echo "$rps $p99 $(awk '/requests in/ {print $1}' <<<"$out")"
+pid_of() {
+    case $1 in
+        freezegate) echo "$GATE_PID" ;;
+        baseline) echo "$BASELINE_PID" ;;
+        nginx) echo "$NGINX_MASTER" ;;
+        haproxy) echo "$HAPROXY_PID" ;;
+    esac
 }
-
 port_of() {
     case $1 in
         freezegate) echo $GATE_PORT ;;
-        nginx) echo $NGINX_PORT ;;
         baseline) echo $BASELINE_PORT ;;
+        nginx) echo $NGINX_PORT ;;
+        haproxy) echo $HAPROXY_PORT ;;
     esac
 }
 
-echo "warm-up" >&2
-for target in "${TARGETS[@]}"; do run_wrk "$(port_of "$target")" 2 >/dev/null; done
+run_wrk() { # run_wrk PORT SECONDS HOST PATH -> W_RPS, W_P99 (ms), W_REQUESTS, W_NON2XX
+    local out
+    out=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${2}s" --latency -H "Host: $3" "http://127.0.0.1:$1$4")
+    W_RPS=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+    W_P99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}' <<<"$out")
+    W_REQUESTS=$(awk '/requests in/ {print $1}' <<<"$out")
+    W_NON2XX=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+    W_NON2XX=${W_NON2XX:-0}
+    if grep -q 'Socket errors' <<<"$out"; then echo "  wrk: $(grep 'Socket errors' <<<"$out")" >&2; fi
+    [ "${W_REQUESTS:-0}" -gt 0 ] || { echo "wrk got no answers from port $1:" >&2; echo "$out" >&2; exit 1; }
+}
 
-declare -A RPS P99 CPU
-TICK=$(getconf CLK_TCK)
-printf '%-6s %-11s %12s %10s %12s\n' round target req/s p99_ms cpu_us/req
-for round in $(seq 1 "$ROUNDS"); do
-    # Rotate the order every round so that drift in the machine's load hits every target.
-    count=${#TARGETS[@]}
-    for index in $(seq 0 $((count - 1))); do
-        target=${TARGETS[$(((index + round - 1) % count))]}
-        # shellcheck disable=SC2046 # one argument per process id
-        before=$(cpu_ticks $(pids_of "$target"))
-        read -r rps p99 requests < <(run_wrk "$(port_of "$target")" "$DURATION")
-        # shellcheck disable=SC2046
-        after=$(cpu_ticks $(pids_of "$target"))
-        cpu=$(awk -v t="$((after - before))" -v hz="$TICK" -v n="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
-        printf '%-6s %-11s %12s %10s %12s\n' "$round" "$target" "$rps" "$p99" "$cpu"
-        RPS[$target]+="$rps "
-        P99[$target]+="$p99 "
-        CPU[$target]+="$cpu "
-    done
-done
+measure() { # measure TARGET HOST PATH -> W_* of run_wrk, M_CPU and M_SINK (CPU µs per request)
+    local pid sink_before=0 sink_after=0 before after
+    pid=$(pid_of "$1")
+    kill -0 "$pid" 2>/dev/null || { echo "$1 (pid $pid) is not running" >&2; exit 1; }
+    before=$(cpu_ticks "$pid")
+    if [ "$1" = haproxy ] && [ -n "$SINK_PID" ]; then sink_before=$(cpu_ticks "$SINK_PID"); fi
+    run_wrk "$(port_of "$1")" "$DURATION" "$2" "$3"
+    after=$(cpu_ticks "$pid")
+    if [ "$1" = haproxy ] && [ -n "$SINK_PID" ]; then sink_after=$(cpu_ticks "$SINK_PID"); fi
+    M_CPU=$(awk -v t="$((after - before))" -v hz="$TICK" -v n="$W_REQUESTS" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
+    M_SINK=$(awk -v t="$((sink_after - sink_before))" -v hz="$TICK" -v n="$W_REQUESTS" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
+}
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-echo
-for target in "${TARGETS[@]}"; do
+
+check_target() { # check_target TARGET: one request must come back 200 with the 1 KiB file
+    local got
+    got=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' -H "Host: $ACTIVE_HOST" \
+        "http://127.0.0.1:$(port_of "$1")$FORWARDED_PATH")
+    [ "$got" = "200 1024" ] || { echo "$1: $ACTIVE_HOST$FORWARDED_PATH answered '$got', not '200 1024'" >&2; exit 1; }
+}
+
+TICK=$(getconf CLK_TCK)
+declare -A SUMMARY
+run_mode() { # run_mode MODE
+    local mode=$1 target round index count
+    echo >&2
+    echo "== $mode: starting the proxies" >&2
+    start_gateway freezegate "$FREEZEGATE" $GATE_PORT $GATE_ADMIN_PORT "$mode"
+    GATE_PID=$GATEWAY_PID
+    local gate_note=$GATEWAY_LOG_NOTE baseline_note=""
+    TARGETS=(freezegate nginx haproxy)
+    if [ -n "$BASELINE" ]; then
+        start_gateway baseline "$BASELINE" $BASELINE_PORT $BASELINE_ADMIN_PORT "$mode"
+        BASELINE_PID=$GATEWAY_PID
+        baseline_note=$GATEWAY_LOG_NOTE
+        TARGETS+=(baseline)
+    fi
+    start_peers "$mode"
+    for target in "${TARGETS[@]}"; do check_target "$target"; done
+    echo "warm-up" >&2
+    for target in "${TARGETS[@]}"; do run_wrk "$(port_of "$target")" 2 "$ACTIVE_HOST" "$FORWARDED_PATH"; done
+
+    local -A RPS P99 CPU
+    local SINK=""
+    echo
+    echo "## $mode — Host: $ACTIVE_HOST, GET $FORWARDED_PATH (1 KiB), wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s"
+    echo "freezegate: $gate_note"
+    [ -n "$BASELINE" ] && echo "baseline ($BASELINE): $baseline_note"
+    if [ "$mode" = logs-on ]; then
+        echo "nginx: access_log FILE combined; haproxy: option httplog to a Unix syslog socket (socat sink to a file)"
+    else
+        echo "nginx: access_log off; haproxy: no log"
+    fi
+    printf '%-6s %-11s %12s %10s %12s\n' round target req/s p99_ms cpu_us/req
+    for round in $(seq 1 "$ROUNDS"); do
+        # Rotate the order every round so that drift in the machine's load hits every target.
+        count=${#TARGETS[@]}
+        for index in $(seq 0 $((count - 1))); do
+            target=${TARGETS[$(((index + round - 1) % count))]}
+            measure "$target" "$ACTIVE_HOST" "$FORWARDED_PATH"
+            [ "$W_NON2XX" != 0 ] && echo "  $target: $W_NON2XX non-2xx responses" >&2
+            printf '%-6s %-11s %12s %10s %12s\n' "$round" "$target" "$W_RPS" "$W_P99" "$M_CPU"
+            RPS[$target]+="$W_RPS "
+            P99[$target]+="$W_P99 "
+            CPU[$target]+="$M_CPU "
+            if [ "$target" = haproxy ]; then SINK+="$M_SINK "; fi
+        done
+    done
+
+    echo
+    printf '%-11s %12s %10s %12s %14s %14s\n' "median" req/s p99_ms cpu_us/req "req/s % nginx" "cpu % nginx"
+    local nginx_rps nginx_cpu m_rps m_p99 m_cpu
     # shellcheck disable=SC2086 # word splitting of the collected figures is intended
-    printf 'median  %-11s %12s req/s  p99 %s ms  cpu %s us/request\n' "$target" "$(median ${RPS[$target]})" \
-        "$(median ${P99[$target]})" "$(median ${CPU[$target]})"
-done
-echo "machine: $(nproc) cores, $(awk '/model name/ {$1=$2=$3=""; print; exit}' /proc/cpuinfo | sed 's/^ *//'), $(uname -r)"
+    nginx_rps=$(median ${RPS[nginx]})
+    # shellcheck disable=SC2086
+    nginx_cpu=$(median ${CPU[nginx]})
+    for target in "${TARGETS[@]}"; do
+        # shellcheck disable=SC2086
+        m_rps=$(median ${RPS[$target]})
+        # shellcheck disable=SC2086
+        m_p99=$(median ${P99[$target]})
+        # shellcheck disable=SC2086
+        m_cpu=$(median ${CPU[$target]})
+        printf '%-11s %12s %10s %12s %14s %14s\n' "$target" "$m_rps" "$m_p99" "$m_cpu" \
+            "$(awk -v a="$m_rps" -v b="$nginx_rps" 'BEGIN {printf "%.0f %%", 100 * a / b}')" \
+            "$(awk -v a="$m_cpu" -v b="$nginx_cpu" 'BEGIN {printf "%.0f %%", 100 * a / b}')"
+        if [ "$target" = freezegate ]; then
+            SUMMARY[$mode]=$(awk -v a="$m_rps" -v b="$nginx_rps" -v c="$m_cpu" -v d="$nginx_cpu" \
+                'BEGIN {printf "FreezeGate %.0f req/s = %.0f %% of nginx (%.0f); CPU %.1f against %.1f us per request = %.0f %% of nginx", a, 100 * a / b, b, c, d, 100 * c / d}')
+        fi
+    done
+    if [ "$mode" = logs-on ]; then
+        # shellcheck disable=SC2086
+        echo "haproxy's syslog sink (socat, not in haproxy's figures): $(median $SINK) us CPU per request"
+        # The logs must really have been written: one line per request.
+        local file lines
+        for file in freezegate-access.log ${BASELINE:+baseline-access.log} "nginx-$mode/logs/access.log" haproxy-access.log; do
+            lines=$(wc -l < "$WORK/$file" 2>/dev/null || echo missing)
+            echo "access log $file (warm-up and rounds): $lines lines, $(du -h "$WORK/$file" 2>/dev/null | cut -f1)"
+        done
+    fi
+
+    if [ "$FROZEN_ROUND" = 1 ]; then
+        # The blocked page of a frozen tenant: FreezeGate answers itself, no upstream request.
+        local status
+        status=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' -H 'Accept:' -H "Host: $FROZEN_HOST" \
+            "http://127.0.0.1:$GATE_PORT$BLOCKED_PATH")
+        echo
+        echo "blocked page — Host: $FROZEN_HOST, GET $BLOCKED_PATH (answer: status and bytes $status)"
+        for target in freezegate ${BASELINE:+baseline}; do
+            measure "$target" "$FROZEN_HOST" "$BLOCKED_PATH"
+            printf '%-11s %12s req/s  p99 %s ms  cpu %s us/request  (%s non-2xx)\n' "$target" "$W_RPS" "$W_P99" "$M_CPU" "$W_NON2XX"
+        done
+    fi
+    stop_mode
+}
+
+for mode in "${MODES[@]}"; do run_mode "$mode"; done
+echo
+for mode in "${MODES[@]}"; do echo "$mode: ${SUMMARY[$mode]}"; done
+echo "machine: $(nproc) cores, $(awk '/model name/ {$1=$2=$3=""; print; exit}' /proc/cpuinfo | sed 's/^ *//'), $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "versions: nginx $(nginx -v 2>&1 | sed 's/.*\///'), $(haproxy -v | awk 'NR == 1 {print "haproxy " $3}'), $(wrk -v 2>&1 | awk 'NR == 1 {print $1, $2}'), PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}')"
