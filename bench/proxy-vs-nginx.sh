@@ -157,7 +157,11 @@ wait_for_port $UPSTREAM_PORT
 start_gateway() { # start_gateway NAME BINARY PORT ADMIN-PORT MODE -> GATEWAY_PID, GATEWAY_LOG_NOTE
     local name=$1 binary=$2 port=$3 admin=$4 mode=$5 flags=()
     local out="$WORK/$name.out"
-    if "$binary" serve --help 2>&1 | grep -q -- '--access-log'; then
+    # The help is read whole first: `grep -q` would stop reading early and, under pipefail, the
+    # SIGPIPE of the writer would make the test fail at random.
+    local help
+    help=$("$binary" serve --help 2>&1 || true)
+    if grep -q -- '--access-log' <<<"$help"; then
         if [ "$mode" = logs-on ]; then
             flags=(--access-log "$WORK/$name-access.log")
             GATEWAY_LOG_NOTE="--access-log $name-access.log"
