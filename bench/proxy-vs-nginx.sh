@@ -24,6 +24,7 @@
 #   bench/proxy-vs-nginx.sh                                  # MODE=both ROUNDS=5 DURATION=5
 #   MODE=logs-off ROUNDS=3 bench/proxy-vs-nginx.sh
 #   BASELINE=/path/to/older/freezegate bench/proxy-vs-nginx.sh   # also an older build, same rounds
+#   PERF=/tmp/profile bench/proxy-vs-nginx.sh    # also a perf profile of FreezeGate per mode
 #
 # Environment: MODE (logs-on | logs-off | both), ROUNDS (5), DURATION (seconds per run, 5),
 # CONNECTIONS (64), WRK_THREADS (2), TENANTS (10000), FROZEN_ROUND (1; 0 skips the blocked-page
@@ -394,6 +395,21 @@ run_mode() { # run_mode MODE
             if [ "$target" = haproxy ]; then SINK+="$M_SINK "; fi
         done
     done
+
+    if [ -n "${PERF:-}" ]; then
+        # A flat profile of FreezeGate under the same load (one more run): where its time goes,
+        # by binary (kernel, libswiftCore, FreezeGate's own code…) and by symbol.
+        mkdir -p "$PERF"
+        perf record -q -F 1999 -p "$GATE_PID" -o "$PERF/freezegate-$mode.data" -- sleep "$DURATION" 2>/dev/null &
+        local perf_pid=$!
+        run_wrk $GATE_PORT "$DURATION" "$ACTIVE_HOST" "$FORWARDED_PATH"
+        wait "$perf_pid" || true
+        perf report -q -i "$PERF/freezegate-$mode.data" --no-children --sort dso --percent-limit 0.5 \
+            > "$PERF/freezegate-$mode.dso.txt" 2>/dev/null || true
+        perf report -q -i "$PERF/freezegate-$mode.data" --no-children --sort dso,sym --percent-limit 0.3 \
+            > "$PERF/freezegate-$mode.sym.txt" 2>/dev/null || true
+        echo "profile: $PERF/freezegate-$mode.{dso,sym}.txt ($W_RPS req/s while recording)"
+    fi
 
     echo
     printf '%-11s %12s %10s %12s %14s %14s\n' "median" req/s p99_ms cpu_us/req "req/s % nginx" "cpu % nginx"
