@@ -53,6 +53,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// Request IDs of this connection's exchanges (seeded once per connection).
     private var requestIDs = RequestIDGenerator()
     private let emptyHead = HTTPRequestHead(version: .http1_1, method: .GET, uri: "-")
+    /// Computed once per connection (it depends on the listener only).
+    private lazy var strictTransportSecurity: String? = self.environment.strictTransportSecurity
     private var clientIdentity: ForwardingHeaderPolicy.ClientIdentity?
     /// The peer, read once per connection (the channel getter checks the calling thread).
     private var remoteAddress: SocketAddress?
@@ -211,7 +213,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         let request = InboundRequest(
             head: head,
             remoteAddress: self.remoteAddress,
-            isTLS: false,
+            isTLS: self.environment.isTLS,
             requestID: self.record.requestID
         )
         switch self.environment.decider.decide(request) {
@@ -223,7 +225,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
                 decided,
                 framing: framing,
                 client: client,
-                isTLS: false,
+                isTLS: self.environment.isTLS,
                 webSocket: self.webSocket,
                 requestID: self.record.requestID,
                 into: &upstreamHead
@@ -330,6 +332,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         headers.remove(name: "connection")
         headers.add(name: "Content-Length", value: String(contentLength))
         headers.replaceOrAdd(name: "X-Request-Id", value: self.record.requestID)
+        if let strictTransportSecurity = self.strictTransportSecurity {
+            headers.replaceOrAdd(name: "Strict-Transport-Security", value: strictTransportSecurity)
+        }
         let version = self.clientHead?.version ?? .http1_1
         if close {
             headers.add(name: "Connection", value: "close")
@@ -680,6 +685,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 closeClient: closeClient,
                 tunnel: false,
                 requestID: self.record.requestID,
+                strictTransportSecurity: self.strictTransportSecurity,
                 into: &out
             )
             self.machine.responseHeadReceived(

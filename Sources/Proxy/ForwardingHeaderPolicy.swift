@@ -246,6 +246,7 @@ public struct ForwardingHeaderPolicy: Sendable {
         closeClient: Bool,
         tunnel: Bool,
         requestID: String? = nil,
+        strictTransportSecurity: String? = nil,
         into out: inout ByteBuffer
     ) -> MessageFraming {
         let code = head.status
@@ -265,6 +266,7 @@ public struct ForwardingHeaderPolicy: Sendable {
         }
         let version = tunnel || informational ? HTTPVersion.http1_1 : clientVersion
         let replacedID = informational ? nil : requestID
+        let replacedSTS = informational ? nil : strictTransportSecurity
         out.writeStaticString(version == .http1_0 ? "HTTP/1.0 " : "HTTP/1.1 ")
         head.bytes.withUnsafeReadableBytes { bytes in
             out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[9..<12]))
@@ -285,6 +287,8 @@ public struct ForwardingHeaderPolicy: Sendable {
                 } else if dropLength && ASCII.equalsCaseInsensitive(name, "content-length") {
                     keep = false
                 } else if replacedID != nil && ASCII.equalsCaseInsensitive(name, "x-request-id") {
+                    keep = false
+                } else if replacedSTS != nil && ASCII.equalsCaseInsensitive(name, "strict-transport-security") {
                     keep = false
                 } else if !named.isEmpty {
                     keep = !named.contains { $0.elementsEqual(name.lazy.map(ASCII.lowercased)) }
@@ -309,6 +313,11 @@ public struct ForwardingHeaderPolicy: Sendable {
         if let replacedID {
             out.writeStaticString("X-Request-Id: ")
             out.writeString(replacedID)
+            out.writeStaticString("\r\n")
+        }
+        if let replacedSTS {
+            out.writeStaticString("Strict-Transport-Security: ")
+            out.writeString(replacedSTS)
             out.writeStaticString("\r\n")
         }
         if !informational && !tunnel {

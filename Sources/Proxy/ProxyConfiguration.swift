@@ -2,8 +2,11 @@ import NIOCore
 
 /// Everything the proxy needs to run, built by `freezegate serve` (or tests).
 public struct ProxyConfiguration: Sendable {
-    /// Where clients connect (`127.0.0.1:0` picks a free port; see ``ProxyServer/localAddress``).
-    public var listen: SocketAddress
+    /// Where clients connect over plain HTTP (`127.0.0.1:0` picks a free port; see
+    /// ``ProxyServer/localAddress``); nil runs the HTTPS listener alone.
+    public var listen: SocketAddress?
+    /// The HTTPS listener, if any.
+    public var tls: TLSListenerConfiguration?
     /// The upstream origin (resolved once at start-up).
     public var upstream: SocketAddress
     public var timeouts: ProxyTimeouts
@@ -13,7 +16,8 @@ public struct ProxyConfiguration: Sendable {
     public var maxUpstreamConnectionsPerLoop: Int
 
     public init(
-        listen: SocketAddress,
+        listen: SocketAddress?,
+        tls: TLSListenerConfiguration? = nil,
         upstream: SocketAddress,
         timeouts: ProxyTimeouts = ProxyTimeouts(),
         limits: RequestLimits = RequestLimits(),
@@ -21,6 +25,7 @@ public struct ProxyConfiguration: Sendable {
         maxUpstreamConnectionsPerLoop: Int = 512
     ) {
         self.listen = listen
+        self.tls = tls
         self.upstream = upstream
         self.timeouts = timeouts
         self.limits = limits

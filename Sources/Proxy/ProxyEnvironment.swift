@@ -10,4 +10,12 @@ struct ProxyEnvironment {
     let logger: Logger
     /// This event loop's access log buffer; nil when the access log is off.
     let accessLog: AccessLogLoopBuffer?
+    /// The connection arrived on the HTTPS listener.
+    var isTLS = false
+
+    /// `Strict-Transport-Security` for responses on this connection (TLS with `--hsts-max-age`).
+    var strictTransportSecurity: String? {
+        guard self.isTLS, let maxAge = self.configuration.tls?.hstsMaxAge else { return nil }
+        return "max-age=\(maxAge)"
+    }
 }

@@ -4,6 +4,7 @@ import NIOCore
 import NIOExtras
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 
 /// The gateway's HTTP/1.1 listener as a swift-service-lifecycle `Service`: one upstream pool per
@@ -11,7 +12,11 @@ import ServiceLifecycle
 /// accepting, lets requests in flight finish for up to the drain time, then closes the rest.
 public final class ProxyServer: Service, Sendable {
     private struct State {
+        /// The plain listener's channel, if any.
         var serverChannel: Channel?
+        /// The HTTPS listener's channel, if any.
+        var tlsServerChannel: Channel?
+        var started = false
         var quiesce: ServerQuiescingHelper?
         var pools: [ObjectIdentifier: NIOLoopBound<UpstreamConnectionPool>] = [:]
         var metrics: [ObjectIdentifier: NIOLoopBound<ProxyMetrics>] = [:]
@@ -46,15 +51,25 @@ public final class ProxyServer: Service, Sendable {
         self.drained = group.any().makePromise(of: Void.self)
     }
 
-    /// The address actually bound (useful with port 0), once started.
+    /// The address the plain listener actually bound (useful with port 0), once started.
     public var localAddress: SocketAddress? {
         self.state.withLockedValue { $0.serverChannel?.localAddress }
     }
 
-    /// Binds the listener (idempotent). `run()` calls it; tests call it to learn the port first.
+    /// The address the HTTPS listener actually bound, once started.
+    public var tlsLocalAddress: SocketAddress? {
+        self.state.withLockedValue { $0.tlsServerChannel?.localAddress }
+    }
+
+    private var listenerChannels: [Channel] {
+        self.state.withLockedValue { [$0.serverChannel, $0.tlsServerChannel].compactMap { $0 } }
+    }
+
+    /// Binds the listeners (idempotent). `run()` calls it; tests call it to learn the port first.
+    /// Returns the plain listener's address, or the HTTPS one's when it runs alone.
     @discardableResult
     public func start() async throws -> SocketAddress {
-        if let channel = self.state.withLockedValue({ $0.serverChannel }), let address = channel.localAddress {
+        if self.state.withLockedValue({ $0.started }), let address = self.localAddress ?? self.tlsLocalAddress {
             return address
         }
         var createdPools: [ObjectIdentifier: NIOLoopBound<UpstreamConnectionPool>] = [:]
@@ -92,52 +107,89 @@ public final class ProxyServer: Service, Sendable {
         let decider = self.decider
         let logger = self.logger
         let stateBox = self.state
-        let bootstrap = ServerBootstrap(group: self.group)
-            .serverChannelOption(.backlog, value: 1024)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .serverChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
-                }
-            }
-            .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.maxMessagesPerRead, value: 4)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    guard let pool = pools[ObjectIdentifier(channel.eventLoop)]?.value,
-                        let metrics = loopMetrics[ObjectIdentifier(channel.eventLoop)]?.value
-                    else {
-                        throw ChannelError.ioOnClosedChannel
-                    }
-                    let id = ObjectIdentifier(channel)
-                    stateBox.withLockedValue { $0.children[id] = channel }
-                    channel.closeFuture.whenComplete { _ in
-                        _ = stateBox.withLockedValue { $0.children.removeValue(forKey: id) }
-                    }
-                    try Self.configureClientPipeline(
-                        channel.pipeline.syncOperations,
-                        environment: ProxyEnvironment(
-                            configuration: configuration,
-                            decider: decider,
-                            pool: pool,
-                            metrics: metrics,
-                            logger: logger,
-                            accessLog: loopAccessLogs[ObjectIdentifier(channel.eventLoop)]?.value
+        let tlsContext = self.configuration.tls?.context.sslContext
+        func bootstrap(tls: Bool) -> ServerBootstrap {
+            ServerBootstrap(group: self.group)
+                .serverChannelOption(.backlog, value: 1024)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .serverChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            quiesce.makeServerChannelHandler(channel: channel)
                         )
-                    )
+                    }
                 }
+                .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.maxMessagesPerRead, value: 4)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        guard let pool = pools[ObjectIdentifier(channel.eventLoop)]?.value,
+                            let metrics = loopMetrics[ObjectIdentifier(channel.eventLoop)]?.value
+                        else {
+                            throw ChannelError.ioOnClosedChannel
+                        }
+                        let id = ObjectIdentifier(channel)
+                        stateBox.withLockedValue { $0.children[id] = channel }
+                        channel.closeFuture.whenComplete { _ in
+                            _ = stateBox.withLockedValue { $0.children.removeValue(forKey: id) }
+                        }
+                        if tls, let tlsContext {
+                            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
+                        }
+                        try Self.configureClientPipeline(
+                            channel.pipeline.syncOperations,
+                            environment: ProxyEnvironment(
+                                configuration: configuration,
+                                decider: decider,
+                                pool: pool,
+                                metrics: metrics,
+                                logger: logger,
+                                accessLog: loopAccessLogs[ObjectIdentifier(channel.eventLoop)]?.value,
+                                isTLS: tls
+                            )
+                        )
+                    }
+                }
+        }
+        var bound: [Channel] = []
+        do {
+            if let listen = self.configuration.listen {
+                let channel = try await bootstrap(tls: false).bind(to: listen).get()
+                bound.append(channel)
+                self.state.withLockedValue { $0.serverChannel = channel }
+                self.logger.info(
+                    "proxy listening",
+                    metadata: [
+                        "address": "\(channel.localAddress.map { "\($0)" } ?? "?")",
+                        "upstream": "\(self.configuration.upstream)",
+                    ]
+                )
             }
-        let channel = try await bootstrap.bind(to: self.configuration.listen).get()
-        self.state.withLockedValue { $0.serverChannel = channel }
-        self.logger.info(
-            "proxy listening",
-            metadata: [
-                "address": "\(channel.localAddress.map { "\($0)" } ?? "?")",
-                "upstream": "\(self.configuration.upstream)",
-            ]
-        )
-        return channel.localAddress ?? self.configuration.listen
+            if let tls = self.configuration.tls {
+                let channel = try await bootstrap(tls: true).bind(to: tls.address).get()
+                bound.append(channel)
+                self.state.withLockedValue { $0.tlsServerChannel = channel }
+                self.logger.info(
+                    "proxy listening (TLS)",
+                    metadata: [
+                        "address": "\(channel.localAddress.map { "\($0)" } ?? "?")",
+                        "certificates": "\(tls.context.certificates.certificates.count)",
+                    ]
+                )
+            }
+        } catch {
+            // Nothing listens when one listener cannot bind.
+            for channel in bound { try? await channel.close() }
+            self.state.withLockedValue {
+                $0.serverChannel = nil
+                $0.tlsServerChannel = nil
+            }
+            throw error
+        }
+        self.state.withLockedValue { $0.started = true }
+        guard let address = self.localAddress ?? self.tlsLocalAddress else { throw ChannelError.unknownLocalAddress }
+        return address
     }
 
     static func configureClientPipeline(
@@ -165,7 +217,7 @@ public final class ProxyServer: Service, Sendable {
         } onCancel: {
             self.initiateShutdown(drain: .zero)
         }
-        try? await self.state.withLockedValue({ $0.serverChannel })?.closeFuture.get()
+        for channel in self.listenerChannels { try? await channel.closeFuture.get() }
         self.releaseQuiescingHelper()
         self.logger.info("proxy stopped")
     }
@@ -175,7 +227,7 @@ public final class ProxyServer: Service, Sendable {
     public func shutdown(drain: TimeAmount? = nil) async {
         self.initiateShutdown(drain: drain)
         try? await self.drained.futureResult.get()
-        try? await self.state.withLockedValue({ $0.serverChannel })?.closeFuture.get()
+        for channel in self.listenerChannels { try? await channel.closeFuture.get() }
         self.releaseQuiescingHelper()
     }
 
@@ -198,7 +250,7 @@ public final class ProxyServer: Service, Sendable {
             return state.quiesce
         }
         guard let quiesce else {
-            if self.state.withLockedValue({ $0.serverChannel == nil }) { self.drained.succeed() }
+            if self.listenerChannels.isEmpty { self.drained.succeed() }
             return
         }
         self.logger.info("proxy draining")

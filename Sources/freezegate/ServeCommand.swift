@@ -52,6 +52,38 @@ struct ServeCommand: AsyncParsableCommand {
     var trustedProxies: [String] = []
 
     @Option(
+        name: .customLong("tls-listen"),
+        help:
+            "HTTPS listener, HOST:PORT (env FREEZEGATE_TLS_LISTEN). Without --listen (or FREEZEGATE_LISTEN) only this listener runs."
+    )
+    var tlsListen: String?
+
+    @Option(
+        name: .customLong("tls-cert"),
+        help:
+            "PEM certificate, its chain may follow (repeatable, paired in order with --tls-key; env FREEZEGATE_TLS_CERT, comma-separated)."
+    )
+    var tlsCertificates: [String] = []
+
+    @Option(
+        name: .customLong("tls-key"),
+        help: "PEM private key of the --tls-cert at the same position (env FREEZEGATE_TLS_KEY, comma-separated)."
+    )
+    var tlsKeys: [String] = []
+
+    @Option(
+        name: .customLong("tls-cert-dir"),
+        help: "Directory of NAME.pem (chain and key) or NAME.crt + NAME.key files (env FREEZEGATE_TLS_CERT_DIR)."
+    )
+    var tlsCertificateDirectory: String?
+
+    @Option(
+        name: .customLong("hsts-max-age"),
+        help: "Seconds of Strict-Transport-Security on responses over TLS (env FREEZEGATE_HSTS_MAX_AGE; default: none)."
+    )
+    var hstsMaxAge: Int?
+
+    @Option(
         name: .customLong("client-header-timeout"),
         help: "Seconds to receive a request head (408 after; default 10)."
     )
@@ -174,17 +206,71 @@ struct ServeCommand: AsyncParsableCommand {
             let (host, port) = try EndpointParser.upstreamURL(upstreamText)
             return try EndpointParser.resolve(host: host, port: port)
         }
+        // The HTTPS listener, and the plain one (its default only when no HTTPS listener is asked
+        // for without it: `--tls-listen` alone runs the HTTPS listener alone).
+        let tlsListenPick = pick(
+            "tls_listen",
+            flag: "tls-listen",
+            self.tlsListen,
+            env: "FREEZEGATE_TLS_LISTEN",
+            default: nil
+        )
         let listenPick = pick(
             "listen",
             flag: "listen",
             self.listen,
             env: "FREEZEGATE_LISTEN",
-            default: ServeDefaults.listen
+            default: tlsListenPick.value == nil ? ServeDefaults.listen : nil
         )
-        let listenText = listenPick.value ?? ServeDefaults.listen
-        let listen = try check(listenPick.source) {
-            let (host, port) = try EndpointParser.hostAndPort(listenText)
-            return try EndpointParser.resolve(host: host, port: port)
+        let listenText = listenPick.value
+        let listen = try listenText.map { text in
+            try check(listenPick.source) {
+                let (host, port) = try EndpointParser.hostAndPort(text)
+                return try EndpointParser.resolve(host: host, port: port)
+            }
+        }
+        var tls: TLSListenerConfiguration?
+        var tlsSources = TLSCertificateSources(pairs: [], directory: nil)
+        let certificateFiles =
+            !self.tlsCertificates.isEmpty ? self.tlsCertificates : Self.list(fromEnvironment("FREEZEGATE_TLS_CERT"))
+        let keyFiles = !self.tlsKeys.isEmpty ? self.tlsKeys : Self.list(fromEnvironment("FREEZEGATE_TLS_KEY"))
+        let certificateDirectory = self.tlsCertificateDirectory ?? fromEnvironment("FREEZEGATE_TLS_CERT_DIR")
+        var hstsMaxAge = self.hstsMaxAge
+        if hstsMaxAge == nil, let text = fromEnvironment("FREEZEGATE_HSTS_MAX_AGE") {
+            guard let value = Int(text) else {
+                throw ValidationError("FREEZEGATE_HSTS_MAX_AGE: '\(text)' is not a number")
+            }
+            hstsMaxAge = value
+        }
+        if let hstsMaxAge, hstsMaxAge < 0 { throw ValidationError("--hsts-max-age: must not be negative") }
+        if let tlsListenText = tlsListenPick.value {
+            let address = try check(tlsListenPick.source) {
+                let (host, port) = try EndpointParser.hostAndPort(tlsListenText)
+                return try EndpointParser.resolve(host: host, port: port)
+            }
+            guard certificateFiles.count == keyFiles.count else {
+                throw ValidationError(
+                    "--tls-cert and --tls-key come in pairs: \(certificateFiles.count) certificate(s), \(keyFiles.count) key(s)"
+                )
+            }
+            tlsSources = TLSCertificateSources(
+                pairs: Array(zip(certificateFiles, keyFiles)).map { (certificate: $0.0, key: $0.1) },
+                directory: certificateDirectory
+            )
+            do {
+                let certificates = try tlsSources.load()
+                tls = TLSListenerConfiguration(
+                    address: address,
+                    context: try TLSServerContext(certificates: certificates),
+                    hstsMaxAge: hstsMaxAge
+                )
+            } catch let error as TLSCertificateError {
+                throw ValidationError("\(error)")
+            } catch {
+                throw ValidationError("--tls-listen: the TLS context cannot be built: \(error)")
+            }
+        } else if !certificateFiles.isEmpty || !keyFiles.isEmpty || certificateDirectory != nil {
+            throw ValidationError("--tls-cert, --tls-key and --tls-cert-dir need --tls-listen")
         }
         let adminPick = pick(
             "admin_listen",
@@ -355,7 +441,43 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         entries += [
-            ConfigurationEntry(key: "listen", value: .string(listenText), source: listenPick.source),
+            ConfigurationEntry(
+                key: "listen",
+                value: listenText.map { .string($0) } ?? .none,
+                source: listenPick.source
+            ),
+            ConfigurationEntry(
+                key: "tls_listen",
+                value: tlsListenPick.value.map { .string($0) } ?? .none,
+                source: tlsListenPick.source
+            ),
+            ConfigurationEntry(
+                key: "tls_cert",
+                value: .list(certificateFiles),
+                source: !self.tlsCertificates.isEmpty
+                    ? .flag("tls-cert")
+                    : (fromEnvironment("FREEZEGATE_TLS_CERT") != nil ? .environment("FREEZEGATE_TLS_CERT") : .builtIn)
+            ),
+            ConfigurationEntry(
+                key: "tls_key",
+                value: .list(keyFiles),
+                source: !self.tlsKeys.isEmpty
+                    ? .flag("tls-key")
+                    : (fromEnvironment("FREEZEGATE_TLS_KEY") != nil ? .environment("FREEZEGATE_TLS_KEY") : .builtIn)
+            ),
+            ConfigurationEntry(
+                key: "tls_cert_dir",
+                value: certificateDirectory.map { .string($0) } ?? .none,
+                source: self.tlsCertificateDirectory != nil
+                    ? .flag("tls-cert-dir")
+                    : (certificateDirectory != nil ? .environment("FREEZEGATE_TLS_CERT_DIR") : .builtIn)
+            ),
+            ConfigurationEntry(
+                key: "hsts_max_age",
+                value: hstsMaxAge.map { .number(String($0)) } ?? .none,
+                source: self.hstsMaxAge != nil
+                    ? .flag("hsts-max-age") : (hstsMaxAge != nil ? .environment("FREEZEGATE_HSTS_MAX_AGE") : .builtIn)
+            ),
             ConfigurationEntry(key: "admin_listen", value: .string(adminText), source: adminPick.source),
             ConfigurationEntry(key: "upstream", value: .string(upstreamText), source: upstreamPick.source),
             ConfigurationEntry(
@@ -404,6 +526,7 @@ struct ServeCommand: AsyncParsableCommand {
         )
         let configuration = ProxyConfiguration(
             listen: listen,
+            tls: tls,
             upstream: upstream,
             timeouts: timeouts,
             limits: limits,
@@ -417,6 +540,7 @@ struct ServeCommand: AsyncParsableCommand {
             logFormat: format,
             accessLog: accessLogDestination,
             accessLogFormat: accessLogFormat,
+            tlsSources: tlsSources,
             databaseURL: databaseURL,
             profile: profile,
             baseDomains: baseDomains,
@@ -424,6 +548,11 @@ struct ServeCommand: AsyncParsableCommand {
             baseDomainsOverride: baseDomainsOverride,
             entries: entries
         )
+    }
+
+    /// A comma-separated environment value as a list (nil or empty: none).
+    private static func list(_ text: String?) -> [String] {
+        (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     private func sourceOfFlag(_ flag: String, given: Bool) -> ConfigurationSource {
@@ -474,21 +603,27 @@ struct ServeCommand: AsyncParsableCommand {
             logger: logger
         )
         var reloadServices: [any Service] = []
-        if let path = settings.configPath {
-            let reloader = ProfileReloader(
+        // SIGHUP reloads the profile and the certificates together.
+        let profileReloader = settings.configPath.map { path in
+            ProfileReloader(
                 path: path,
                 baseDomainsOverride: settings.baseDomainsOverride,
                 store: services.gateStore,
                 logger: logger
             )
-            reloadServices.append(ReloadSignalService { reloader.reload() })
-        } else {
-            reloadServices.append(
-                ReloadSignalService {
+        }
+        let certificateReloader = settings.proxy.tls.map { tls in
+            CertificateReloader(sources: settings.tlsSources, context: tls.context, logger: logger)
+        }
+        reloadServices.append(
+            ReloadSignalService {
+                if profileReloader == nil && certificateReloader == nil {
                     logger.warning("SIGHUP ignored: no --config file to reload (the built-in profile is in use)")
                 }
-            )
-        }
+                profileReloader?.reload()
+                certificateReloader?.reload()
+            }
+        )
         if let accessLog, case .file = accessLog.destination {
             reloadServices.append(ReloadSignalService(signal: SIGUSR1) { accessLog.reopen() })
         }

@@ -11,6 +11,8 @@ struct ServeSettings {
     var logFormat: LogFormat
     var accessLog: AccessLogDestination
     var accessLogFormat: AccessLogFormat
+    /// Where the HTTPS listener's certificates come from (read again on SIGHUP); empty without it.
+    var tlsSources: TLSCertificateSources
     var databaseURL: String
     var profile: RouteProfile
     var baseDomains: [String]

@@ -1,0 +1,231 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Postgres
+import TestSupport
+import Testing
+
+/// The HTTPS listener as clients use it: `curl` and `openssl s_client` against the built binary,
+/// certificates from a certificate authority made for the test.
+@Suite("TLS listener", .serialized)
+struct TLSListenerProcessTests {
+    /// A folder with a CA, a wildcard certificate for the base domain (the first pair: the default)
+    /// and one for a school's own domain.
+    struct Certificates {
+        let folder: TemporaryDirectory
+        let authority: TestCertificateAuthority
+        var caFile: String { self.folder.path + "/ca.pem" }
+        var wildcard: (String, String) { (self.folder.path + "/wild.crt", self.folder.path + "/wild.key") }
+        var custom: (String, String) { (self.folder.path + "/acme.crt", self.folder.path + "/acme.key") }
+
+        init() throws {
+            self.folder = try TemporaryDirectory()
+            self.authority = try TestCertificateAuthority()
+            try TestCertificateAuthority.write(self.authority.certificatePEM, to: self.caFile)
+            try self.issue(["*.s20.online", "s20.online"], to: self.wildcard)
+            try self.issue(["crm.acme-school.com"], to: self.custom)
+        }
+
+        func issue(_ names: [String], to files: (String, String), notValidAfter: Date? = nil) throws {
+            let issued =
+                try notValidAfter.map { try self.authority.issue(dnsNames: names, notValidAfter: $0) }
+                ?? self.authority.issue(dnsNames: names)
+            try TestCertificateAuthority.write(issued.certificatePEM, to: files.0)
+            try TestCertificateAuthority.write(issued.keyPEM, to: files.1)
+        }
+    }
+
+    /// A running gateway with only the HTTPS listener, a real database (a frozen `school`) and a
+    /// recording upstream.
+    struct Gateway {
+        let process: ServeProcess
+        let port: Int
+        let upstream: RecordingUpstream
+        let group: MultiThreadedEventLoopGroup
+
+        static func start(_ certificates: Certificates, extra: [String] = []) async throws -> Gateway {
+            let databaseURL = try await TestPostgres.shared.makeMigratedDatabase(prefix: "tls")
+            let database = try await PostgresConnection.connect(databaseURL)
+            try await database.execute(
+                """
+                SELECT freezegate.create_tenant('school', 'boss@school.example', now() + interval '200 days');
+                SELECT freezegate.force_freeze('school', now(), now() + interval '40 days', 'tls test');
+                """
+            )
+            await database.close()
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            let upstream = RecordingUpstream(group: group) { head in
+                .respond(.ok, HTTPHeaders([("Content-Type", "text/plain")]), "upstream:\(head.uri)")
+            }
+            let upstreamAddress = try await upstream.start()
+            let (port, adminPort) = (try FreePort.find(), try FreePort.find())
+            let process = try ServeProcess.start(
+                [
+                    "serve", "--upstream", "http://127.0.0.1:\(upstreamAddress.port ?? 0)",
+                    "--tls-listen", "127.0.0.1:\(port)", "--admin-listen", "127.0.0.1:\(adminPort)",
+                    "--tls-cert", certificates.wildcard.0, "--tls-key", certificates.wildcard.1,
+                    "--tls-cert", certificates.custom.0, "--tls-key", certificates.custom.1,
+                    "--threads", "1", "--drain-timeout", "1", "--access-log", "off",
+                ] + extra,
+                environment: ["DATABASE_URL": databaseURL]
+            )
+            let gateway = Gateway(process: process, port: port, upstream: upstream, group: group)
+            try await process.waitUntil("the gateway is ready") {
+                let status = try? await BlockingWork.run {
+                    try CommandRunner.run([
+                        "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(adminPort)/readyz",
+                    ])
+                }
+                return status == "200"
+            }
+            return gateway
+        }
+
+        func stop() async throws {
+            self.process.send(SIGTERM)
+            _ = try await self.process.waitForExit()
+            self.process.removeOutputFiles()
+            await self.upstream.stop()
+            try await self.group.shutdownGracefully()
+        }
+
+        /// `curl` over HTTPS to `host` (resolved to the listener), trusting the test CA.
+        func curl(
+            _ certificates: Certificates,
+            host: String,
+            path: String,
+            headers: [String] = []
+        ) async throws -> String {
+            let arguments =
+                [
+                    "curl", "-s", "-i", "--http1.1", "--cacert", certificates.caFile, "--resolve",
+                    "\(host):\(self.port):127.0.0.1",
+                ] + headers.flatMap { ["-H", $0] } + ["https://\(host):\(self.port)\(path)"]
+            return try await BlockingWork.run { try CommandRunner.run(arguments) }
+        }
+
+        /// `openssl s_client` with `options`; its output, whether the handshake worked or not.
+        func sClient(_ options: [String]) async throws -> String {
+            let arguments = ["openssl", "s_client", "-connect", "127.0.0.1:\(self.port)"] + options
+            return try await BlockingWork.run {
+                do {
+                    return try CommandRunner.run(arguments)
+                } catch let failure as CommandRunner.Failure {
+                    return failure.output
+                }
+            }
+        }
+    }
+
+    @Test func httpsForwardsAndBlocksWithTheRightCertificateForEachName() async throws {
+        let certificates = try Certificates()
+        let gateway = try await Gateway.start(certificates, extra: ["--hsts-max-age", "31536000"])
+        do {
+            // The wildcard serves the base domain; the blocked page is answered over TLS.
+            let blocked = try await gateway.curl(certificates, host: "school.s20.online", path: "/company/1/dashboard")
+            #expect(blocked.hasPrefix("HTTP/1.1 403"), "\(blocked)")
+            #expect(blocked.lowercased().contains("strict-transport-security: max-age=31536000"))
+            #expect(blocked.lowercased().contains("x-request-id: "))
+            let forwarded = try await gateway.curl(
+                certificates,
+                host: "school.s20.online",
+                path: "/customer/1/schedule"
+            )
+            #expect(forwarded.hasPrefix("HTTP/1.1 200"), "\(forwarded)")
+            #expect(forwarded.contains("upstream:/customer/1/schedule"))
+            let seen = try #require(gateway.upstream.requests.last)
+            #expect(seen.head.headers["x-forwarded-proto"] == ["https"])
+            // A school's own domain gets its own certificate (curl verifies the name).
+            let custom = try await gateway.curl(certificates, host: "crm.acme-school.com", path: "/customer/1")
+            #expect(custom.hasPrefix("HTTP/1.1 200"), "\(custom)")
+
+            // What each client is shown, by SNI.
+            let exact = try await gateway.sClient(["-servername", "crm.acme-school.com"])
+            #expect(exact.contains("CN = crm.acme-school.com") || exact.contains("CN=crm.acme-school.com"), "\(exact)")
+            let unknown = try await gateway.sClient(["-servername", "unknown.example"])
+            #expect(unknown.contains("CN = *.s20.online") || unknown.contains("CN=*.s20.online"), "\(unknown)")
+            let noName = try await gateway.sClient(["-noservername"])
+            #expect(noName.contains("CN = *.s20.online") || noName.contains("CN=*.s20.online"), "\(noName)")
+            // ALPN http/1.1; TLS 1.1 refused; TLS 1.3 and 1.2 spoken.
+            let alpn = try await gateway.sClient(["-servername", "school.s20.online", "-alpn", "h2,http/1.1"])
+            #expect(alpn.contains("ALPN protocol: http/1.1"), "\(alpn)")
+            let old = try await gateway.sClient(["-servername", "school.s20.online", "-tls1_1"])
+            #expect(!old.contains("Cipher is ECDHE") && !old.contains("New, TLSv1.1"), "\(old)")
+            let tls12 = try await gateway.sClient(["-servername", "school.s20.online", "-tls1_2"])
+            #expect(tls12.contains("New, TLSv1.2"), "\(tls12)")
+            let tls13 = try await gateway.sClient(["-servername", "school.s20.online", "-tls1_3"])
+            #expect(tls13.contains("New, TLSv1.3"), "\(tls13)")
+        } catch {
+            try await gateway.stop()
+            throw error
+        }
+        try await gateway.stop()
+    }
+
+    @Test func sighupSwapsACertificateAndABrokenOneKeepsTheOldSet() async throws {
+        let certificates = try Certificates()
+        let gateway = try await Gateway.start(certificates)
+        do {
+            let before = try await gateway.sClient(["-servername", "crm.acme-school.com"])
+            #expect(before.contains("crm.acme-school.com"))
+            // The school's certificate now also names a second domain.
+            try certificates.issue(["crm.acme-school.com", "new.acme-school.com"], to: certificates.custom)
+            gateway.process.send(SIGHUP)
+            try await gateway.process.waitUntil("the new certificate is served") {
+                let reply = try await gateway.curl(certificates, host: "new.acme-school.com", path: "/customer/1")
+                return reply.hasPrefix("HTTP/1.1 200")
+            }
+            // A key that does not match: the whole old set stays, and the log says why.
+            try TestCertificateAuthority.write(
+                try certificates.authority.issue(dnsNames: ["other.example"]).keyPEM,
+                to: certificates.custom.1
+            )
+            gateway.process.send(SIGHUP)
+            try await gateway.process.waitUntil("the failed reload is logged") {
+                gateway.process.stderr.contains("certificate reload failed")
+            }
+            #expect(gateway.process.stderr.contains("does not match the certificate"))
+            let after = try await gateway.curl(certificates, host: "new.acme-school.com", path: "/customer/1")
+            #expect(after.hasPrefix("HTTP/1.1 200"), "\(after)")
+        } catch {
+            try await gateway.stop()
+            throw error
+        }
+        try await gateway.stop()
+    }
+
+    @Test func badCertificatesStopTheStartWithOneLineNamingTheFile() async throws {
+        let certificates = try Certificates()
+        let wrongKey = certificates.folder.path + "/wrong.key"
+        try TestCertificateAuthority.write(
+            try certificates.authority.issue(dnsNames: ["x.example"]).keyPEM,
+            to: wrongKey
+        )
+        let expired = (certificates.folder.path + "/old.crt", certificates.folder.path + "/old.key")
+        try certificates.issue(["old.example"], to: expired, notValidAfter: Date().addingTimeInterval(-60))
+        let missing = certificates.folder.path + "/missing.crt"
+        let cases: [([String], String)] = [
+            (
+                ["--tls-cert", certificates.wildcard.0, "--tls-key", wrongKey],
+                "\(wrongKey): the private key does not match"
+            ),
+            (["--tls-cert", expired.0, "--tls-key", expired.1], "\(expired.0): the certificate expired on"),
+            (["--tls-cert", missing, "--tls-key", missing], "\(missing): cannot read the file"),
+            ([], "--tls-listen: no certificate"),
+            (["--tls-cert", certificates.wildcard.0], "--tls-cert and --tls-key come in pairs"),
+        ]
+        for (flags, expected) in cases {
+            let port = try FreePort.find()
+            let outcome = try await ServeProcess.run(
+                [
+                    "serve", "--upstream", "http://127.0.0.1:1", "--tls-listen", "127.0.0.1:\(port)",
+                    "--database-url", "postgresql://nobody@/none?host=/nonexistent",
+                ] + flags
+            )
+            #expect(outcome.status != 0, "\(flags)")
+            let firstLine = outcome.stderr.split(separator: "\n").first.map(String.init) ?? ""
+            #expect(firstLine.contains(expected), "\(flags): \(outcome.stderr)")
+        }
+    }
+}
