@@ -146,6 +146,13 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         switch event {
         case is RequestHeadStarted:
             self.requestHeadStarted()
+        case let addresses as ProxyProtocolAddresses:
+            // The load balancer's header names the client: it is the peer from now on (for
+            // X-Forwarded-For, the trusted-proxy check and the access log).
+            if let source = addresses.source {
+                self.remoteAddress = source
+                self.clientIdentity = nil
+            }
         case is ChannelShouldQuiesceEvent:
             if self.machine.quiesce() {
                 self.closeAfterWrites()

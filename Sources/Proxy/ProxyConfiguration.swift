@@ -14,6 +14,9 @@ public struct ProxyConfiguration: Sendable {
     public var headerPolicy: ForwardingHeaderPolicy
     /// Most upstream connections per event loop.
     public var maxUpstreamConnectionsPerLoop: Int
+    /// The client listeners read a PROXY protocol header first, from trusted proxies only
+    /// (`--proxy-protocol`); the admin listener never does.
+    public var proxyProtocol: Bool = false
 
     public init(
         listen: SocketAddress?,

@@ -134,6 +134,12 @@ public final class ProxyServer: Service, Sendable {
                         channel.closeFuture.whenComplete { _ in
                             _ = stateBox.withLockedValue { $0.children.removeValue(forKey: id) }
                         }
+                        // The PROXY header comes first on the wire, before a TLS ClientHello.
+                        if configuration.proxyProtocol {
+                            try channel.pipeline.syncOperations.addHandler(
+                                ProxyProtocolHandler(trustedProxies: configuration.headerPolicy.trustedProxies)
+                            )
+                        }
                         if tls, let tlsContext {
                             try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
                         }

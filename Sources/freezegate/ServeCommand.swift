@@ -77,6 +77,13 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var tlsCertificateDirectory: String?
 
+    @Flag(
+        name: .customLong("proxy-protocol"),
+        help:
+            "Client listeners expect a PROXY protocol v1/v2 header, from --trusted-proxy addresses only (env FREEZEGATE_PROXY_PROTOCOL=true)."
+    )
+    var proxyProtocol = false
+
     @Option(
         name: .customLong("hsts-max-age"),
         help: "Seconds of Strict-Transport-Security on responses over TLS (env FREEZEGATE_HSTS_MAX_AGE; default: none)."
@@ -524,7 +531,26 @@ struct ServeCommand: AsyncParsableCommand {
                 source: self.threads == nil ? .builtIn : .flag("threads")
             )
         )
-        let configuration = ProxyConfiguration(
+        let proxyProtocolText = fromEnvironment("FREEZEGATE_PROXY_PROTOCOL")?.lowercased()
+        if let proxyProtocolText, !["true", "false", "1", "0", "yes", "no"].contains(proxyProtocolText) {
+            throw ValidationError("FREEZEGATE_PROXY_PROTOCOL: '\(proxyProtocolText)' is not true or false")
+        }
+        let proxyProtocol = self.proxyProtocol || ["true", "1", "yes"].contains(proxyProtocolText ?? "")
+        if proxyProtocol && trusted.isEmpty {
+            throw ValidationError(
+                "--proxy-protocol: no --trusted-proxy given, so every connection would be refused"
+            )
+        }
+        entries.append(
+            ConfigurationEntry(
+                key: "proxy_protocol",
+                value: .string(proxyProtocol ? "true" : "false"),
+                source: self.proxyProtocol
+                    ? .flag("proxy-protocol")
+                    : (proxyProtocolText != nil ? .environment("FREEZEGATE_PROXY_PROTOCOL") : .builtIn)
+            )
+        )
+        var configuration = ProxyConfiguration(
             listen: listen,
             tls: tls,
             upstream: upstream,
@@ -533,6 +559,7 @@ struct ServeCommand: AsyncParsableCommand {
             headerPolicy: ForwardingHeaderPolicy(trustedProxies: trusted),
             maxUpstreamConnectionsPerLoop: maxUpstream
         )
+        configuration.proxyProtocol = proxyProtocol
         return ServeSettings(
             proxy: configuration,
             admin: admin,

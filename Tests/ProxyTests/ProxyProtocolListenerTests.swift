@@ -1,0 +1,99 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import TestSupport
+import Testing
+
+@testable import Proxy
+
+/// `--proxy-protocol` through a running listener: the header's client is the one forwarded and
+/// logged; a trusted peer without a header and an untrusted peer with one are closed.
+@Suite struct ProxyProtocolListenerTests {
+    static func withListener(
+        trusted: String,
+        _ body: (SocketAddress, MultiThreadedEventLoopGroup, RecordingUpstream) async throws -> Void
+    ) async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let upstream = RecordingUpstream(group: group)
+        let upstreamAddress = try await upstream.start()
+        var configuration = ProxyConfiguration(
+            listen: try SocketAddress(ipAddress: "127.0.0.1", port: 0),
+            upstream: upstreamAddress,
+            headerPolicy: ForwardingHeaderPolicy(trustedProxies: [try #require(CIDRBlock(trusted))])
+        )
+        configuration.proxyProtocol = true
+        let proxy = ProxyServer(
+            configuration: configuration,
+            decider: ForwardAllDecider(),
+            group: group,
+            logger: ProxyHarness.logger
+        )
+        let address = try await proxy.start()
+        do {
+            try await body(address, group, upstream)
+        } catch {
+            await proxy.shutdown(drain: .milliseconds(100))
+            await upstream.stop()
+            try await group.shutdownGracefully()
+            throw error
+        }
+        await proxy.shutdown(drain: .milliseconds(100))
+        await upstream.stop()
+        try await group.shutdownGracefully()
+    }
+
+    @Test func aTrustedBalancersV1HeaderNamesTheClient() async throws {
+        try await Self.withListener(trusted: "127.0.0.0/8") { address, group, upstream in
+            let result = try await RawHTTPConnection.exchange(
+                "PROXY TCP4 203.0.113.7 192.0.2.1 51234 443\r\n"
+                    + "GET /customer/1 HTTP/1.1\r\nHost: acme.s20.online\r\nX-Forwarded-For: 6.6.6.6\r\nConnection: close\r\n\r\n",
+                with: address,
+                group: group
+            )
+            #expect(result.responses.first?.status == 200)
+            // The client is no trusted proxy: its own X-Forwarded-For is replaced by its address.
+            #expect(upstream.requests.first?.head.headers["x-forwarded-for"] == ["203.0.113.7"])
+        }
+    }
+
+    @Test func aV2HeaderWorksToo() async throws {
+        try await Self.withListener(trusted: "127.0.0.0/8") { address, group, upstream in
+            let signature: [UInt8] = [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A]
+            let header: [UInt8] =
+                signature + [0x21, 0x11, 0x00, 0x0C] + [198, 51, 100, 9] + [192, 0, 2, 1] + [0xC8, 0x00] + [0x01, 0xBB]
+            let connection = try await RawHTTPConnection.connect(to: address, group: group)
+            try await connection.send(
+                header + Array("GET / HTTP/1.1\r\nHost: acme.s20.online\r\nConnection: close\r\n\r\n".utf8)
+            )
+            #expect(await connection.waitForResponses(1).first?.status == 200)
+            await connection.close()
+            #expect(upstream.requests.first?.head.headers["x-forwarded-for"] == ["198.51.100.9"])
+        }
+    }
+
+    @Test func aTrustedPeerWithoutAHeaderIsClosed() async throws {
+        try await Self.withListener(trusted: "127.0.0.0/8") { address, group, upstream in
+            let result = try await RawHTTPConnection.exchange(
+                "GET / HTTP/1.1\r\nHost: acme.s20.online\r\n\r\n",
+                with: address,
+                group: group
+            )
+            #expect(result.responses.isEmpty)
+            #expect(result.closedByPeer)
+            #expect(upstream.requests.isEmpty)
+        }
+    }
+
+    @Test func anUntrustedPeerIsClosedEvenWithAHeader() async throws {
+        try await Self.withListener(trusted: "10.0.0.0/8") { address, group, upstream in
+            // Closed as soon as it is accepted: the write may already fail.
+            let connection = try await RawHTTPConnection.connect(to: address, group: group)
+            try? await connection.send(
+                "PROXY TCP4 203.0.113.7 192.0.2.1 51234 443\r\nGET / HTTP/1.1\r\nHost: acme.s20.online\r\n\r\n"
+            )
+            #expect(await connection.waitForClose())
+            #expect(connection.bytes.isEmpty)
+            #expect(upstream.requests.isEmpty)
+        }
+    }
+}
