@@ -164,3 +164,31 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets (scripts/fuzz.sh, docs/FUZZING.md). Declared only when FREEZEGATE_FUZZ=1: they
+// link only with -sanitize=fuzzer (libFuzzer's driver runs them), so an ordinary build could not
+// link them. Debug builds compile with testing enabled, so they reach the internal parsers.
+if Context.environment["FREEZEGATE_FUZZ"] == "1" {
+    package.targets.append(
+        .target(
+            name: "FuzzSupport",
+            path: "Fuzz/Support",
+            swiftSettings: [.enableExperimentalFeature("Extern")]
+        )
+    )
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("request-parser", ["Proxy", .product(name: "NIOHTTP1", package: "swift-nio")]),
+        ("response-parser", ["Proxy", .product(name: "NIOCore", package: "swift-nio")]),
+        ("target-canonicalizer", ["Gate", "TenantState", .product(name: "NIOHTTP1", package: "swift-nio")]),
+        ("host-parser", ["Gate", "TenantState", .product(name: "NIOHTTP1", package: "swift-nio")]),
+    ]
+    for target in fuzzTargets {
+        package.targets.append(
+            .executableTarget(
+                name: "fuzz-\(target.name)",
+                dependencies: ["FuzzSupport"] + target.dependencies,
+                path: "Fuzz/Targets/\(target.name)"
+            )
+        )
+    }
+}
