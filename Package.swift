@@ -169,6 +169,12 @@ let package = Package(
 // link only with -sanitize=fuzzer (libFuzzer's driver runs them), so an ordinary build could not
 // link them. Debug builds compile with testing enabled, so they reach the internal parsers.
 if Context.environment["FREEZEGATE_FUZZ"] == "1" {
+    // The code under test is optimised (1.3 to 2.7 times the executions per second of -Onone); the
+    // dependencies stay at -Onone: -O everywhere ran faster still but took 14 instead of 5 minutes
+    // to build cold, too long for CI.
+    for target in package.targets where ["TenantState", "Gate", "Proxy"].contains(target.name) {
+        target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-O"])]
+    }
     package.targets.append(
         .target(
             name: "FuzzSupport",
@@ -187,7 +193,8 @@ if Context.environment["FREEZEGATE_FUZZ"] == "1" {
             .executableTarget(
                 name: "fuzz-\(target.name)",
                 dependencies: ["FuzzSupport"] + target.dependencies,
-                path: "Fuzz/Targets/\(target.name)"
+                path: "Fuzz/Targets/\(target.name)",
+                swiftSettings: [.unsafeFlags(["-O"])]
             )
         )
     }

@@ -64,7 +64,7 @@ for target in "${targets[@]}"; do
     if [ "$status" -ne 0 ]; then
         failed=1
         line="$line  FAILED (exit $status)"
-        grep -E '^(Fatal error|.*ERROR: (libFuzzer|AddressSanitizer)|SUMMARY)' "$run/log" | head -5 || true
+        grep -E -A2 'Fatal error|ERROR: (libFuzzer|AddressSanitizer)' "$run/log" | cut -c1-400 | head -12 || true
         grep -E 'Test unit written to|artifact_prefix' "$run/log" || true
         echo "full log: $run/log"
     fi

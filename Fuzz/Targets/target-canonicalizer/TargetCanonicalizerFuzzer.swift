@@ -42,8 +42,8 @@ private let premise: Void = {
 }()
 
 /// How a careless upstream might read the path, independently of the canonicaliser: up to `?` or
-/// `#`, percent-decoded until nothing changes, `\` as `/`, `;` parameters and trailing dots and
-/// spaces cut from each segment, dot-segments resolved, lower-cased.
+/// `#`, percent-decoded until nothing changes, cut at a NUL, `\` as `/`, `;` parameters and
+/// trailing dots and spaces cut from each segment, dot-segments resolved, lower-cased.
 private func lenientSegments(_ target: String) -> [String] {
     var bytes = Array(target.utf8.prefix { $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") })
     for _ in 0..<4 {
@@ -63,6 +63,8 @@ private func lenientSegments(_ target: String) -> [String] {
         if decoded == bytes { break }
         bytes = decoded
     }
+    // A C string ends at NUL.
+    bytes = Array(bytes.prefix { $0 != 0 })
     var segments: [String] = []
     for raw in bytes.split(whereSeparator: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") }) {
         var segment = String(decoding: raw.prefix { $0 != UInt8(ascii: ";") }, as: UTF8.self).lowercased()
