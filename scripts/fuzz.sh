@@ -30,10 +30,17 @@ done
 
 echo "== fuzz build (${targets[*]})"
 export FREEZEGATE_FUZZ=1
+mkdir -p "$scratch"
 for target in "${targets[@]}"; do
-    # One product per invocation: `swift build` keeps only the last --product.
-    nice -n 10 "${build[@]}" --product "fuzz-$target" 2>&1 | grep -v "Cannot export local symbol" || true
-    [ "${PIPESTATUS[0]}" -eq 0 ] || exit 1
+    # One product per invocation: `swift build` keeps only the last --product. The linker's
+    # warnings about AddressSanitizer's local symbols (hundreds of lines) are left out.
+    status=0
+    nice -n 10 "${build[@]}" --product "fuzz-$target" >"$scratch/build.log" 2>&1 || status=$?
+    grep -v "Cannot export local symbol" "$scratch/build.log" || true
+    if [ "$status" -ne 0 ]; then
+        echo "fuzz.sh: the build of fuzz-$target failed" >&2
+        exit 1
+    fi
 done
 bin=$("${build[@]}" --show-bin-path)
 
