@@ -17,6 +17,8 @@ public struct ProxyConfiguration: Sendable {
     /// The client listeners read a PROXY protocol header first, from trusted proxies only
     /// (`--proxy-protocol`); the admin listener never does.
     public var proxyProtocol: Bool = false
+    /// Client connections per process across the listeners (`--max-connections`); nil: no limit.
+    public var maxConnections: Int?
 
     public init(
         listen: SocketAddress?,

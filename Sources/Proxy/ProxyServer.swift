@@ -108,12 +108,18 @@ public final class ProxyServer: Service, Sendable {
         let logger = self.logger
         let stateBox = self.state
         let tlsContext = self.configuration.tls?.context.sslContext
+        let limiter = self.configuration.maxConnections.map { ConnectionLimiter(limit: $0) }
         func bootstrap(tls: Bool) -> ServerBootstrap {
             ServerBootstrap(group: self.group)
                 .serverChannelOption(.backlog, value: 1024)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                // With a connection limit, one accept per read: the pause at the limit is then exact.
+                .serverChannelOption(.maxMessagesPerRead, value: limiter == nil ? UInt(4) : UInt(1))
                 .serverChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let limiter {
+                            try channel.pipeline.syncOperations.addHandler(ConnectionLimitHandler(limiter: limiter))
+                        }
                         try channel.pipeline.syncOperations.addHandler(
                             quiesce.makeServerChannelHandler(channel: channel)
                         )

@@ -144,6 +144,13 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var maxUpstreamConnections: Int?
 
+    @Option(
+        name: .customLong("max-connections"),
+        help:
+            "Client connections per process; more wait in the listen backlog (env FREEZEGATE_MAX_CONNECTIONS; default: no limit)."
+    )
+    var maxConnections: Int?
+
     @Option(help: "Event loop threads (default: one per core).")
     var threads: Int?
 
@@ -560,6 +567,24 @@ struct ServeCommand: AsyncParsableCommand {
             maxUpstreamConnectionsPerLoop: maxUpstream
         )
         configuration.proxyProtocol = proxyProtocol
+        var maxConnections = self.maxConnections
+        if maxConnections == nil, let text = fromEnvironment("FREEZEGATE_MAX_CONNECTIONS") {
+            guard let value = Int(text) else {
+                throw ValidationError("FREEZEGATE_MAX_CONNECTIONS: '\(text)' is not a number")
+            }
+            maxConnections = value
+        }
+        if let maxConnections, maxConnections <= 0 { throw ValidationError("--max-connections: must be positive") }
+        configuration.maxConnections = maxConnections
+        entries.append(
+            ConfigurationEntry(
+                key: "max_connections",
+                value: maxConnections.map { .number(String($0)) } ?? .none,
+                source: self.maxConnections != nil
+                    ? .flag("max-connections")
+                    : (maxConnections != nil ? .environment("FREEZEGATE_MAX_CONNECTIONS") : .builtIn)
+            )
+        )
         return ServeSettings(
             proxy: configuration,
             admin: admin,
