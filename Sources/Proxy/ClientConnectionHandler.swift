@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// One client connection: takes decoded requests one at a time (pipelined ones wait in order),
 /// asks the ``RequestDecider``, then either forwards through a pooled upstream connection with
@@ -432,7 +433,12 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             }
         case .failure(let error):
             guard id == self.exchangeID else { return }
-            self.environment.logger.debug("upstream connect failed", metadata: ["error": "\(error)"])
+            if error is NIOSSLError || error is BoringSSLError {
+                // A certificate that does not verify is the operator's to fix: say why, as nginx does.
+                self.environment.logger.error("upstream TLS handshake failed", metadata: ["error": "\(error)"])
+            } else {
+                self.environment.logger.debug("upstream connect failed", metadata: ["error": "\(error)"])
+            }
             self.record.outcome = "upstream_unreachable"
             if case .respondError = self.machine.acquireFailed() {
                 self.writeError(.badGateway)

@@ -40,20 +40,30 @@ public enum EndpointParser {
 
     /// `http://HOST[:PORT][/]` (port 80 by default). Only plain HTTP upstreams are supported.
     public static func upstreamURL(_ text: String) throws -> (host: String, port: Int) {
+        let endpoint = try Self.upstreamEndpoint(text)
+        return (endpoint.host, endpoint.port)
+    }
+
+    /// `http://HOST[:PORT]` (port 80) or `https://HOST[:PORT]` (port 443), without path, query or
+    /// user.
+    public static func upstreamEndpoint(_ text: String) throws -> (host: String, port: Int, tls: Bool) {
         let lower = text.lowercased()
-        guard lower.hasPrefix("http://") else {
-            if lower.hasPrefix("https://") {
-                throw InvalidEndpoint(description: "'\(text)': only http:// upstreams are supported")
-            }
-            throw InvalidEndpoint(description: "'\(text)' is not an http://HOST:PORT URL")
+        let tls: Bool
+        if lower.hasPrefix("http://") {
+            tls = false
+        } else if lower.hasPrefix("https://") {
+            tls = true
+        } else {
+            throw InvalidEndpoint(description: "'\(text)' is not an http:// or https://HOST:PORT URL")
         }
-        var rest = Substring(text.dropFirst(7))
+        var rest = Substring(text.dropFirst(tls ? 8 : 7))
         if rest.hasSuffix("/") { rest = rest.dropLast() }
         guard !rest.isEmpty, !rest.contains("/"), !rest.contains("?"), !rest.contains("#"), !rest.contains("@") else {
             throw InvalidEndpoint(description: "'\(text)' must be http://HOST:PORT without path, query or user")
         }
         let hasPort = rest.hasPrefix("[") ? rest.contains("]:") : rest.contains(":")
-        return try self.hostAndPort(hasPort ? String(rest) : "\(rest):80")
+        let (host, port) = try self.hostAndPort(hasPort ? String(rest) : "\(rest):\(tls ? 443 : 80)")
+        return (host, port, tls)
     }
 
     /// Resolves `host` (blocking `getaddrinfo`: call at start-up, never on an event loop).

@@ -9,6 +9,8 @@ public struct ProxyConfiguration: Sendable {
     public var tls: TLSListenerConfiguration?
     /// The upstream origin (resolved once at start-up).
     public var upstream: SocketAddress
+    /// TLS to the upstream (an https upstream URL); nil: plain HTTP.
+    public var upstreamTLS: UpstreamTLS?
     public var timeouts: ProxyTimeouts
     public var limits: RequestLimits
     public var headerPolicy: ForwardingHeaderPolicy

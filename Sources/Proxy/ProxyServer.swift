@@ -78,9 +78,15 @@ public final class ProxyServer: Service, Sendable {
         for loop in self.group.makeIterator() {
             let address = self.configuration.upstream
             let poolConfiguration = self.configuration.poolConfiguration
+            let upstreamTLS = self.configuration.upstreamTLS
             let bound = try await loop.submit {
                 NIOLoopBound(
-                    UpstreamConnectionPool(eventLoop: loop, address: address, configuration: poolConfiguration),
+                    UpstreamConnectionPool(
+                        eventLoop: loop,
+                        address: address,
+                        configuration: poolConfiguration,
+                        tls: upstreamTLS
+                    ),
                     eventLoop: loop
                 )
             }.get()

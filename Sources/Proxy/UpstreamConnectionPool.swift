@@ -2,6 +2,7 @@ import Metrics
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// Keep-alive connections to the upstream for one event loop. Every client connection on that
 /// loop leases from it, so forwarding never hops threads. Only touched on its event loop.
@@ -54,10 +55,19 @@ final class UpstreamConnectionPool {
         self.scheduleSweep()
     }
 
-    init(eventLoop: EventLoop, address: SocketAddress, configuration: UpstreamPoolConfiguration) {
+    /// TLS to the upstream, when its URL is https.
+    let tls: UpstreamTLS?
+
+    init(
+        eventLoop: EventLoop,
+        address: SocketAddress,
+        configuration: UpstreamPoolConfiguration,
+        tls: UpstreamTLS? = nil
+    ) {
         self.eventLoop = eventLoop
         self.address = address
         self.configuration = configuration
+        self.tls = tls
     }
 
     /// Connections currently idle in the pool (tests and metrics).
@@ -183,17 +193,37 @@ final class UpstreamConnectionPool {
 
     private func connect() -> EventLoopFuture<UpstreamConnection> {
         self.openCount += 1
+        let tls = self.tls
+        let handshake = tls.map { _ in self.eventLoop.makePromise(of: Void.self) }
         let bootstrap = ClientBootstrap(group: self.eventLoop)
             .connectTimeout(self.configuration.connectTimeout)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls, let handshake {
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname)
+                        )
+                        try channel.pipeline.syncOperations.addHandler(TLSHandshakeWaiter(promise: handshake))
+                    }
                     // No HTTP codec: the UpstreamHandler writes request bytes and parses responses.
                     try channel.pipeline.syncOperations.addHandler(UpstreamHandler())
                 }
             }
-        return bootstrap.connect(to: self.address).flatMapThrowing { channel in
+        let timeout = self.configuration.connectTimeout
+        return bootstrap.connect(to: self.address).flatMap { channel -> EventLoopFuture<Channel> in
+            guard let handshake else { return channel.eventLoop.makeSucceededFuture(channel) }
+            // Handed out only after the handshake: a certificate that does not verify is a
+            // connect failure, within the connect timeout.
+            let deadline = channel.eventLoop.scheduleTask(in: timeout) {
+                handshake.fail(ChannelError.connectTimeout(timeout))
+            }
+            return handshake.futureResult.map { channel }.always { _ in deadline.cancel() }.flatMapError { error in
+                channel.close(promise: nil)
+                return channel.eventLoop.makeFailedFuture(error)
+            }
+        }.flatMapThrowing { channel in
             let handler = try channel.pipeline.syncOperations.handler(type: UpstreamHandler.self)
             return UpstreamConnection(channel: channel, handler: handler)
         }.assumeIsolated().map { connection in

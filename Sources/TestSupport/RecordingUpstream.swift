@@ -2,6 +2,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// A real HTTP/1.1 origin server for tests: records every request it receives (head, body size,
 /// checksum, completeness, connection) and answers as the `behavior` closure says.
@@ -17,16 +18,20 @@ public final class RecordingUpstream: Sendable {
 
     private let group: any EventLoopGroup
     private let behavior: @Sendable (HTTPRequestHead) -> UpstreamBehavior
+    /// Speaks TLS with this context when set (an https upstream).
+    private let tls: NIOSSLContext?
     private let record = NIOLockedValueBox(Record())
     private let serverChannel = NIOLockedValueBox<Channel?>(nil)
 
     public init(
         group: any EventLoopGroup,
+        tls: NIOSSLContext? = nil,
         behavior: @escaping @Sendable (HTTPRequestHead) -> UpstreamBehavior = { _ in
             .respond(.ok, HTTPHeaders(), "hello")
         }
     ) {
         self.group = group
+        self.tls = tls
         self.behavior = behavior
     }
 
@@ -34,6 +39,7 @@ public final class RecordingUpstream: Sendable {
     public func start() async throws -> SocketAddress {
         let record = self.record
         let behavior = self.behavior
+        let tls = self.tls
         let channel = try await ServerBootstrap(group: self.group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -43,6 +49,9 @@ public final class RecordingUpstream: Sendable {
                         state.channels.append(channel)
                         state.received.append([])
                         return state.connections - 1
+                    }
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
                     }
                     try channel.pipeline.syncOperations.addHandler(
                         ReceivedBytesRecorder { bytes in

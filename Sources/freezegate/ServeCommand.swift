@@ -26,8 +26,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("database-url"), help: "libpq connection string or URL (default: $DATABASE_URL).")
     var databaseURL: String?
 
-    @Option(help: "The upstream CRM, http://HOST:PORT (env FREEZEGATE_UPSTREAM).")
+    @Option(help: "The upstream CRM, http://HOST:PORT or https://HOST:PORT (env FREEZEGATE_UPSTREAM).")
     var upstream: String?
+
+    @Option(
+        name: .customLong("upstream-ca"),
+        help: "PEM trust anchors for an https upstream (env FREEZEGATE_UPSTREAM_CA; default: the system trust store)."
+    )
+    var upstreamCA: String?
 
     @Option(help: "Where clients connect, HOST:PORT (env FREEZEGATE_LISTEN; default 127.0.0.1:8080).")
     var listen: String?
@@ -216,9 +222,24 @@ struct ServeCommand: AsyncParsableCommand {
         guard let upstreamText = upstreamPick.value else {
             throw ValidationError("missing --upstream (and FREEZEGATE_UPSTREAM is not set)")
         }
+        var upstreamEndpoint: (host: String, port: Int, tls: Bool) = ("", 0, false)
         let upstream = try check(upstreamPick.source) {
-            let (host, port) = try EndpointParser.upstreamURL(upstreamText)
-            return try EndpointParser.resolve(host: host, port: port)
+            upstreamEndpoint = try EndpointParser.upstreamEndpoint(upstreamText)
+            return try EndpointParser.resolve(host: upstreamEndpoint.host, port: upstreamEndpoint.port)
+        }
+        let upstreamCA = self.upstreamCA ?? fromEnvironment("FREEZEGATE_UPSTREAM_CA")
+        var upstreamTLS: UpstreamTLS?
+        if upstreamEndpoint.tls {
+            if let upstreamCA, !FileManager.default.isReadableFile(atPath: upstreamCA) {
+                throw ValidationError("--upstream-ca: cannot read '\(upstreamCA)'")
+            }
+            do {
+                upstreamTLS = try UpstreamTLS.make(serverHostname: upstreamEndpoint.host, caFile: upstreamCA)
+            } catch {
+                throw ValidationError("--upstream-ca: '\(upstreamCA ?? "system trust store")' cannot be used: \(error)")
+            }
+        } else if upstreamCA != nil {
+            throw ValidationError("--upstream-ca needs an https:// --upstream")
         }
         // The HTTPS listener, and the plain one (its default only when no HTTPS listener is asked
         // for without it: `--tls-listen` alone runs the HTTPS listener alone).
@@ -567,6 +588,15 @@ struct ServeCommand: AsyncParsableCommand {
             maxUpstreamConnectionsPerLoop: maxUpstream
         )
         configuration.proxyProtocol = proxyProtocol
+        configuration.upstreamTLS = upstreamTLS
+        entries.append(
+            ConfigurationEntry(
+                key: "upstream_ca",
+                value: upstreamCA.map { .string($0) } ?? .none,
+                source: self.upstreamCA != nil
+                    ? .flag("upstream-ca") : (upstreamCA != nil ? .environment("FREEZEGATE_UPSTREAM_CA") : .builtIn)
+            )
+        )
         var maxConnections = self.maxConnections
         if maxConnections == nil, let text = fromEnvironment("FREEZEGATE_MAX_CONNECTIONS") {
             guard let value = Int(text) else {

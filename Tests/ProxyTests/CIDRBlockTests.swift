@@ -28,7 +28,9 @@ struct CIDRBlockTests {
         for bad in ["8080", "host:", "host:99999", ":80", "::1:80"] {
             #expect(throws: EndpointParser.InvalidEndpoint.self, "\(bad)") { try EndpointParser.hostAndPort(bad) }
         }
-        for bad in ["https://a:1", "ftp://a", "http://a:1/path", "http://u@a:1", "http://"] {
+        #expect(try EndpointParser.upstreamEndpoint("https://crm.local") == ("crm.local", 443, true))
+        #expect(try EndpointParser.upstreamEndpoint("http://crm.local:81") == ("crm.local", 81, false))
+        for bad in ["httpx://a:1", "ftp://a", "https://a:1/path", "http://a:1/path", "http://u@a:1", "http://"] {
             #expect(throws: EndpointParser.InvalidEndpoint.self, "\(bad)") { try EndpointParser.upstreamURL(bad) }
         }
     }

@@ -1,0 +1,92 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import TestSupport
+import Testing
+
+@testable import Proxy
+
+/// `--upstream https://…`: the upstream's certificate is verified (trust anchors, name); one that
+/// does not verify is a 502, never a request sent in the clear or to an impostor.
+@Suite struct UpstreamTLSTests {
+    static func serverContext(_ issued: (certificatePEM: String, keyPEM: String)) throws -> NIOSSLContext {
+        try NIOSSLContext(
+            configuration: TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(issued.certificatePEM.utf8)).map {
+                    .certificate($0)
+                },
+                privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(issued.keyPEM.utf8), format: .pem))
+            )
+        )
+    }
+
+    /// Answers one request through a proxy whose upstream speaks TLS with `issued`, trusting
+    /// `trusted`'s CA; returns the status and whether the upstream saw the request.
+    static func exchange(
+        upstreamCertificate issued: (certificatePEM: String, keyPEM: String),
+        trusting trusted: TestCertificateAuthority
+    ) async throws -> (status: Int?, reachedUpstream: Bool) {
+        let folder = try TemporaryDirectory()
+        try TestCertificateAuthority.write(trusted.certificatePEM, to: folder.path + "/ca.pem")
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let upstream = RecordingUpstream(group: group, tls: try Self.serverContext(issued))
+        let upstreamAddress = try await upstream.start()
+        var configuration = ProxyConfiguration(
+            listen: try SocketAddress(ipAddress: "127.0.0.1", port: 0),
+            upstream: upstreamAddress
+        )
+        configuration.upstreamTLS = try UpstreamTLS.make(
+            serverHostname: "crm.internal",
+            caFile: folder.path + "/ca.pem"
+        )
+        let proxy = ProxyServer(
+            configuration: configuration,
+            decider: ForwardAllDecider(),
+            group: group,
+            logger: ProxyHarness.logger
+        )
+        let address = try await proxy.start()
+        let result = try await RawHTTPConnection.exchange(
+            "GET /customer/1 HTTP/1.1\r\nHost: acme.s20.online\r\nConnection: close\r\n\r\n",
+            with: address,
+            group: group
+        )
+        let reached = !upstream.requests.isEmpty
+        await proxy.shutdown(drain: .milliseconds(100))
+        await upstream.stop()
+        try await group.shutdownGracefully()
+        return (result.responses.first?.status, reached)
+    }
+
+    @Test func aVerifiedUpstreamIsForwardedTo() async throws {
+        let authority = try TestCertificateAuthority()
+        let outcome = try await Self.exchange(
+            upstreamCertificate: try authority.issue(dnsNames: ["crm.internal"]),
+            trusting: authority
+        )
+        #expect(outcome.status == 200)
+        #expect(outcome.reachedUpstream)
+    }
+
+    @Test func aCertificateForAnotherNameIs502() async throws {
+        let authority = try TestCertificateAuthority()
+        let outcome = try await Self.exchange(
+            upstreamCertificate: try authority.issue(dnsNames: ["other.example"]),
+            trusting: authority
+        )
+        #expect(outcome.status == 502)
+        #expect(!outcome.reachedUpstream)
+    }
+
+    @Test func aCertificateFromAnUntrustedAuthorityIs502() async throws {
+        let stranger = try TestCertificateAuthority(name: "Somebody Else")
+        let outcome = try await Self.exchange(
+            upstreamCertificate: try stranger.issue(dnsNames: ["crm.internal"]),
+            trusting: try TestCertificateAuthority()
+        )
+        #expect(outcome.status == 502)
+        #expect(!outcome.reachedUpstream)
+    }
+}
