@@ -114,6 +114,7 @@ public final class ProxyServer: Service, Sendable {
         let logger = self.logger
         let stateBox = self.state
         let tlsContext = self.configuration.tls?.context.sslContext
+        let tlsMetrics = self.configuration.tls?.context.enableMetrics()
         let limiter = self.configuration.maxConnections.map { ConnectionLimiter(limit: $0) }
         func bootstrap(tls: Bool) -> ServerBootstrap {
             ServerBootstrap(group: self.group)
@@ -152,8 +153,9 @@ public final class ProxyServer: Service, Sendable {
                                 ProxyProtocolHandler(trustedProxies: configuration.headerPolicy.trustedProxies)
                             )
                         }
-                        if tls, let tlsContext {
+                        if tls, let tlsContext, let tlsMetrics {
                             try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
+                            try channel.pipeline.syncOperations.addHandler(TLSHandshakeObserver(metrics: tlsMetrics))
                         }
                         try Self.configureClientPipeline(
                             channel.pipeline.syncOperations,

@@ -17,6 +17,9 @@ public final class TLSServerContext: Sendable {
 
     private let current: NIOLockedValueBox<TLSCertificateSet>
     public let sslContext: NIOSSLContext
+    /// Handshakes, their failures and the certificates' expiry; made by ``enableMetrics()`` once
+    /// the metrics backend is set up (this context is built earlier, while checking the flags).
+    private let metricsBox = NIOLockedValueBox<TLSMetrics?>(nil)
 
     public init(certificates: TLSCertificateSet) throws {
         let current = NIOLockedValueBox(certificates)
@@ -40,6 +43,18 @@ public final class TLSServerContext: Sendable {
         self.sslContext = try NIOSSLContext(configuration: configuration)
     }
 
+    /// The listener's metrics, created on first use and given the current certificates' expiry.
+    public func enableMetrics() -> TLSMetrics {
+        let (metrics, created) = self.metricsBox.withLockedValue { box -> (TLSMetrics, Bool) in
+            if let existing = box { return (existing, false) }
+            let made = TLSMetrics()
+            box = made
+            return (made, true)
+        }
+        if created { metrics.record(self.certificates) }
+        return metrics
+    }
+
     /// The certificates in use.
     public var certificates: TLSCertificateSet {
         self.current.withLockedValue { $0 }
@@ -48,5 +63,6 @@ public final class TLSServerContext: Sendable {
     /// Makes `certificates` the set for every handshake from now on.
     public func replace(with certificates: TLSCertificateSet) {
         self.current.withLockedValue { $0 = certificates }
+        self.metricsBox.withLockedValue { $0 }?.record(certificates)
     }
 }

@@ -41,6 +41,7 @@ struct TLSListenerProcessTests {
     struct Gateway {
         let process: ServeProcess
         let port: Int
+        let adminPort: Int
         let upstream: RecordingUpstream
         let group: MultiThreadedEventLoopGroup
 
@@ -70,7 +71,7 @@ struct TLSListenerProcessTests {
                 ] + extra,
                 environment: ["DATABASE_URL": databaseURL]
             )
-            let gateway = Gateway(process: process, port: port, upstream: upstream, group: group)
+            let gateway = Gateway(process: process, port: port, adminPort: adminPort, upstream: upstream, group: group)
             try await process.waitUntil("the gateway is ready") {
                 let status = try? await BlockingWork.run {
                     try CommandRunner.run([
@@ -156,6 +157,23 @@ struct TLSListenerProcessTests {
             #expect(tls12.contains("New, TLSv1.2"), "\(tls12)")
             let tls13 = try await gateway.sClient(["-servername", "school.s20.online", "-tls1_3"])
             #expect(tls13.contains("New, TLSv1.3"), "\(tls13)")
+
+            // Handshakes by version, the refused TLS 1.1 by reason, each certificate's expiry.
+            let adminPort = gateway.adminPort
+            let metrics = try await BlockingWork.run {
+                try CommandRunner.run(["curl", "-s", "http://127.0.0.1:\(adminPort)/metrics"])
+            }
+            func value(_ series: String) -> Double? {
+                metrics.split(separator: "\n").first { $0.hasPrefix(series + " ") }
+                    .flatMap { Double($0.split(separator: " ").last ?? "") }
+            }
+            #expect((value(#"freezegate_tls_handshakes_total{version="1.3"}"#) ?? 0) >= 1, "\(metrics)")
+            #expect((value(#"freezegate_tls_handshakes_total{version="1.2"}"#) ?? 0) >= 1)
+            #expect((value(#"freezegate_tls_handshake_failures_total{reason="unsupported_protocol"}"#) ?? 0) >= 1)
+            let expiry = value(
+                #"freezegate_tls_certificate_not_after_seconds{certificate="\#(certificates.wildcard.0)"}"#
+            )
+            #expect(expiry.map { $0 > Date().timeIntervalSince1970 + 20 * 86_400 } == true, "\(metrics)")
         } catch {
             try await gateway.stop()
             throw error
