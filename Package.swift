@@ -165,6 +165,7 @@ let package = Package(
             name: "FreezegateTests",
             dependencies: [
                 "freezegate", "freezegate-demo-crm", "TestSupport", "Postgres", "Gate", "TenantState", "Proxy",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,6 +1,7 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// A plain TCP connection for tests that must send exact bytes (malformed framing, slow headers,
 /// pipelining, WebSocket frames) and see exactly what comes back, including whether the peer closed.
@@ -18,11 +19,23 @@ public final class RawHTTPConnection: Sendable {
         self.received = received
     }
 
-    public static func connect(to address: SocketAddress, group: any EventLoopGroup) async throws -> RawHTTPConnection {
+    /// Connects to `address`; with `tls`, speaks TLS over the connection (sending `serverName` as
+    /// SNI and verifying the server as `tls` says) and the bytes are those inside it.
+    public static func connect(
+        to address: SocketAddress,
+        group: any EventLoopGroup,
+        tls: NIOSSLContext? = nil,
+        serverName: String? = nil
+    ) async throws -> RawHTTPConnection {
         let received = NIOLockedValueBox(Received())
         let channel = try await ClientBootstrap(group: group)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: tls, serverHostname: serverName)
+                        )
+                    }
                     try channel.pipeline.syncOperations.addHandler(ByteCollector(received: received))
                 }
             }

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Postgres
 import TestSupport
 import Testing
@@ -187,6 +188,17 @@ struct TLSListenerProcessTests {
         do {
             let before = try await gateway.sClient(["-servername", "crm.acme-school.com"])
             #expect(before.contains("crm.acme-school.com"))
+            // A keep-alive TLS connection opened before the reload must survive it.
+            var clientTLS = TLSConfiguration.makeClientConfiguration()
+            clientTLS.trustRoots = .file(certificates.caFile)
+            let kept = try await RawHTTPConnection.connect(
+                to: try SocketAddress(ipAddress: "127.0.0.1", port: gateway.port),
+                group: gateway.group,
+                tls: try NIOSSLContext(configuration: clientTLS),
+                serverName: "crm.acme-school.com"
+            )
+            try await kept.send("GET /customer/1 HTTP/1.1\r\nHost: crm.acme-school.com\r\n\r\n")
+            #expect(await kept.waitForResponses(1).first?.status == 200)
             // The school's certificate now also names a second domain.
             try certificates.issue(["crm.acme-school.com", "new.acme-school.com"], to: certificates.custom)
             gateway.process.send(SIGHUP)
@@ -194,6 +206,12 @@ struct TLSListenerProcessTests {
                 let reply = try await gateway.curl(certificates, host: "new.acme-school.com", path: "/customer/1")
                 return reply.hasPrefix("HTTP/1.1 200")
             }
+            try await kept.send("GET /customer/2 HTTP/1.1\r\nHost: crm.acme-school.com\r\n\r\n")
+            let keptResponses = await kept.waitForResponses(2)
+            #expect(keptResponses.count == 2)
+            #expect(keptResponses.last?.status == 200)
+            #expect(!kept.isClosed)
+            await kept.close()
             // A key that does not match: the whole old set stays, and the log says why.
             try TestCertificateAuthority.write(
                 try certificates.authority.issue(dnsNames: ["other.example"]).keyPEM,
