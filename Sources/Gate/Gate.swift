@@ -20,11 +20,15 @@ public struct Gate: Sendable {
 
     /// Decides what to do with a request whose head has been read, at instant `now`. `requestID`
     /// (the exchange's `X-Request-Id`) is shown in the footer of a blocked HTML page.
+    ///
+    /// `isTLS`: the request came over HTTPS; a plain one of a class the profile's
+    /// `https_redirect` names is answered with `308` to the same host and target over HTTPS.
     public func decide(
         head: HTTPRequestHead,
         snapshot: TenantSnapshot?,
         now: Date,
-        requestID: String? = nil
+        requestID: String? = nil,
+        isTLS: Bool = false
     ) -> GateDecision {
         let resolved: ResolvedRequest
         switch self.hostResolver.resolve(head) {
@@ -69,6 +73,25 @@ public struct Gate: Sendable {
             profile: self.profile,
             withReadings: restricted
         )
+        if !isTLS, !self.profile.httpsRedirectClasses.isEmpty,
+            self.profile.httpsRedirectClasses.contains(classification.requestClass.name),
+            resolved.originTarget.hasPrefix("/")
+        {
+            // The host as resolved (lower case, IDN in A-labels, no port: HTTPS's own 443).
+            let location = "https://\(resolved.authority.host)\(resolved.originTarget)"
+            return .respond(
+                status: .permanentRedirect,
+                headers: HTTPHeaders([("Location", location), ("Content-Length", "0"), ("Cache-Control", "no-store")]),
+                body: [],
+                closeConnection: false,
+                summary: GateSummary(
+                    tenant: tenant,
+                    requestClass: classification.requestClass.name,
+                    decision: "redirect",
+                    reason: nil
+                )
+            )
+        }
 
         switch self.policy.decide(lookup, classification) {
         case .forward:

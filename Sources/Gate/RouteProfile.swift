@@ -26,6 +26,10 @@ public struct RouteProfile: Sendable {
     public var baseDomains: [String]?
     /// Addresses or CIDR blocks whose `Forwarded`/`X-Forwarded-*` headers the proxy trusts.
     public var trustedProxies: [String]
+    /// Classes whose requests on the plain listener get `308` to the same host and target over
+    /// HTTPS (`https_redirect`); none by default, and `api`/`webhook` belong in it only when every
+    /// integration can follow a redirect.
+    public var httpsRedirectClasses: Set<String> = []
 
     public init(
         classes: [RequestClass],

@@ -18,7 +18,7 @@ struct RouteProfileParser {
 
     static let topLevelKeys: Set<String> = [
         "classes", "unknown", "block_status", "licensing_url", "when_state_unknown", "max_snapshot_age",
-        "template", "base_domains", "trusted_proxies",
+        "template", "base_domains", "trusted_proxies", "https_redirect",
     ]
     static let classKeys: Set<String> = ["name", "patterns", "action", "licensing_link"]
     static let templateKeys: Set<String> = ["html_ru", "html_en"]
@@ -35,6 +35,8 @@ struct RouteProfileParser {
         guard let root else { throw RouteProfileError(source: self.source, line: nil, message: "the profile is empty") }
         let pairs = try self.mapping(root, "the profile")
         var profile = RouteProfile.alfaCRM
+        // Read after the classes, which may come later in the file.
+        var redirectNode: Node?
         for (keyNode, value) in pairs {
             let key = try self.string(keyNode, "a key")
             switch key {
@@ -70,11 +72,22 @@ struct RouteProfileParser {
                 profile.baseDomains = try self.parseBaseDomains(value)
             case "trusted_proxies":
                 profile.trustedProxies = try self.parseTrustedProxies(value)
+            case "https_redirect":
+                redirectNode = value
             default:
                 throw self.error(
                     keyNode,
                     "unknown key '\(key)' (expected one of \(Self.topLevelKeys.sorted().joined(separator: ", ")))"
                 )
+            }
+        }
+        if let redirectNode {
+            for entry in try self.sequence(redirectNode, "https_redirect") {
+                let name = try self.string(entry, "a class name")
+                guard profile.requestClass(named: name) != nil else {
+                    throw self.error(entry, "https_redirect names no class '\(name)'")
+                }
+                profile.httpsRedirectClasses.insert(name)
             }
         }
         return profile

@@ -17,7 +17,8 @@ public final class ProxyServer: Service, Sendable {
         /// The HTTPS listener's channel, if any.
         var tlsServerChannel: Channel?
         var started = false
-        var quiesce: ServerQuiescingHelper?
+        /// One per listener: a helper tracks the children of a single server channel.
+        var quiesce: [ServerQuiescingHelper] = []
         var pools: [ObjectIdentifier: NIOLoopBound<UpstreamConnectionPool>] = [:]
         var metrics: [ObjectIdentifier: NIOLoopBound<ProxyMetrics>] = [:]
         var accessLogBuffers: [NIOLoopBound<AccessLogLoopBuffer>] = []
@@ -103,10 +104,8 @@ public final class ProxyServer: Service, Sendable {
         let pools = createdPools
         let loopMetrics = createdMetrics
         let loopAccessLogs = createdAccessLogs
-        let quiesce = ServerQuiescingHelper(group: self.group)
         self.state.withLockedValue {
             $0.pools = pools
-            $0.quiesce = quiesce
             $0.accessLogBuffers = Array(loopAccessLogs.values)
         }
         let configuration = self.configuration
@@ -116,8 +115,11 @@ public final class ProxyServer: Service, Sendable {
         let tlsContext = self.configuration.tls?.context.sslContext
         let tlsMetrics = self.configuration.tls?.context.enableMetrics()
         let limiter = self.configuration.maxConnections.map { ConnectionLimiter(limit: $0) }
+        let group = self.group
         func bootstrap(tls: Bool) -> ServerBootstrap {
-            ServerBootstrap(group: self.group)
+            let quiesce = ServerQuiescingHelper(group: group)
+            stateBox.withLockedValue { $0.quiesce.append(quiesce) }
+            return ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 1024)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 // With a connection limit, one accept per read: the pause at the limit is then exact.
@@ -254,29 +256,36 @@ public final class ProxyServer: Service, Sendable {
     /// The helper fails a promise when it is deinitialised: let that happen while the event
     /// loops still run.
     private func releaseQuiescingHelper() {
-        let helper = self.state.withLockedValue { state -> ServerQuiescingHelper? in
-            defer { state.quiesce = nil }
+        let helpers = self.state.withLockedValue { state -> [ServerQuiescingHelper] in
+            defer { state.quiesce = [] }
             return state.quiesce
         }
-        _ = helper
+        _ = helpers
     }
 
     /// Stops accepting, asks every connection to finish its current exchange and close, and
     /// force-closes whatever is still open after `drain` (default: the configured drain time).
     public func initiateShutdown(drain: TimeAmount? = nil) {
-        let quiesce: ServerQuiescingHelper? = self.state.withLockedValue { state in
+        let helpers: [ServerQuiescingHelper]? = self.state.withLockedValue { state in
             guard !state.shutdownStarted else { return nil }
             state.shutdownStarted = true
             return state.quiesce
         }
-        guard let quiesce else {
-            if self.listenerChannels.isEmpty { self.drained.succeed() }
+        guard let helpers, !helpers.isEmpty else {
+            if helpers != nil, self.listenerChannels.isEmpty { self.drained.succeed() }
             return
         }
         self.logger.info("proxy draining")
         let drainTime = drain ?? self.configuration.timeouts.drain
+        // Every listener stops accepting; its open connections finish their exchange and close.
+        let listenersClosed = helpers.map { helper -> EventLoopFuture<Void> in
+            let promise = self.group.any().makePromise(of: Void.self)
+            helper.initiateShutdown(promise: promise)
+            return promise.futureResult
+        }
         let everythingClosed = self.group.any().makePromise(of: Void.self)
-        quiesce.initiateShutdown(promise: everythingClosed)
+        EventLoopFuture.andAllComplete(listenersClosed, on: everythingClosed.futureResult.eventLoop)
+            .cascade(to: everythingClosed)
         let stateBox = self.state
         let forceClose = self.group.any().scheduleTask(in: drainTime) {
             let children = stateBox.withLockedValue { Array($0.children.values) }

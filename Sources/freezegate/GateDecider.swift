@@ -34,7 +34,8 @@ struct GateDecider: RequestDecider {
             head: request.head,
             snapshot: snapshot(),
             now: clock.now(),
-            requestID: request.requestID
+            requestID: request.requestID,
+            isTLS: request.isTLS
         )
         let summary = decision.summary
         let tags = DecisionTags(requestClass: summary.requestClass, decision: summary.decision, tenant: summary.tenant)

@@ -84,9 +84,12 @@ struct TLSListenerProcessTests {
             return gateway
         }
 
+        /// SIGTERM must end the gateway with 0, every listener closed (two listeners once kept it
+        /// running).
         func stop() async throws {
             self.process.send(SIGTERM)
-            _ = try await self.process.waitForExit()
+            let outcome = try await self.process.waitForExit()
+            #expect(outcome.status == 0, "\(outcome.stderr)")
             self.process.removeOutputFiles()
             await self.upstream.stop()
             try await self.group.shutdownGracefully()
@@ -224,6 +227,39 @@ struct TLSListenerProcessTests {
             #expect(gateway.process.stderr.contains("does not match the certificate"))
             let after = try await gateway.curl(certificates, host: "new.acme-school.com", path: "/customer/1")
             #expect(after.hasPrefix("HTTP/1.1 200"), "\(after)")
+        } catch {
+            try await gateway.stop()
+            throw error
+        }
+        try await gateway.stop()
+    }
+
+    @Test func theProfilesHTTPSRedirectAppliesToThePlainListenerOnly() async throws {
+        let certificates = try Certificates()
+        let profile = certificates.folder.path + "/profile.yaml"
+        try "https_redirect: [admin, client]\n".write(toFile: profile, atomically: true, encoding: .utf8)
+        let plainPort = try FreePort.find()
+        let gateway = try await Gateway.start(
+            certificates,
+            extra: ["--listen", "127.0.0.1:\(plainPort)", "--config", profile]
+        )
+        do {
+            let plain = try await BlockingWork.run {
+                try CommandRunner.run([
+                    "curl", "-s", "-i", "-H", "Host: school.s20.online", "http://127.0.0.1:\(plainPort)/customer/1?x=1",
+                ])
+            }
+            #expect(plain.hasPrefix("HTTP/1.1 308"), "\(plain)")
+            #expect(plain.contains("Location: https://school.s20.online/customer/1?x=1"), "\(plain)")
+            // Integrations keep working over HTTP; over HTTPS nothing is redirected.
+            let api = try await BlockingWork.run {
+                try CommandRunner.run([
+                    "curl", "-s", "-i", "-H", "Host: school.s20.online", "http://127.0.0.1:\(plainPort)/api/1/hook",
+                ])
+            }
+            #expect(api.hasPrefix("HTTP/1.1 200"), "\(api)")
+            let secure = try await gateway.curl(certificates, host: "school.s20.online", path: "/customer/1")
+            #expect(secure.hasPrefix("HTTP/1.1 200"), "\(secure)")
         } catch {
             try await gateway.stop()
             throw error
