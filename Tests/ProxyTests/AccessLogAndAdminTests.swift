@@ -9,22 +9,6 @@ import Testing
 
 @testable import Proxy
 
-/// Keeps every log record (for assertions on the access log line).
-struct CapturingLogHandler: LogHandler {
-    let records: NIOLockedValueBox<[(message: String, metadata: Logger.Metadata)]>
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .info
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { self.metadata[key] }
-        set { self.metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        self.records.withLockedValue { $0.append((event.message.description, event.metadata ?? [:])) }
-    }
-}
-
 @Suite("Access log and admin listener")
 struct AccessLogAndAdminTests {
     /// A proxy whose access log goes to a file in a fresh directory; `body` gets the proxy's
@@ -37,33 +21,17 @@ struct AccessLogAndAdminTests {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/access.log"
         let sink = try AccessLogSink(destination: .file(path), format: format, logger: ProxyHarness.logger)
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-        let upstream = RecordingUpstream(group: group, behavior: { _ in .summarize })
-        let upstreamAddress = try await upstream.start()
-        let proxy = ProxyServer(
-            configuration: ProxyConfiguration(
-                listen: try SocketAddress(ipAddress: "127.0.0.1", port: 0),
-                upstream: upstreamAddress,
-                headerPolicy: ForwardingHeaderPolicy(trustedProxies: trustedProxies)
-            ),
-            decider: ForwardAllDecider(),
-            group: group,
-            logger: ProxyHarness.logger,
-            accessLog: sink
-        )
-        let address = try await proxy.start()
-        do {
-            try await body(address, group, upstream)
-        } catch {
-            await proxy.shutdown(drain: .milliseconds(100))
-            await upstream.stop()
-            try await group.shutdownGracefully()
-            throw error
+        let summarize: @Sendable (HTTPRequestHead) -> UpstreamBehavior = { _ in .summarize }
+        // The proxy has stopped (its buffered lines handed over) when withProxy returns.
+        try await withProxy(
+            threads: 2,
+            trustedProxies: trustedProxies,
+            accessLog: sink,
+            behavior: summarize
+        ) { harness in
+            try await body(harness.proxyAddress, harness.group, harness.upstream)
         }
-        await proxy.shutdown(drain: .milliseconds(100))
         await sink.close()
-        await upstream.stop()
-        try await group.shutdownGracefully()
         let text = try String(contentsOfFile: path, encoding: .utf8)
         return text.split(separator: "\n").map(String.init)
     }

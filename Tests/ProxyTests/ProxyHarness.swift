@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Proxy
 import TestSupport
 
@@ -40,21 +41,31 @@ final class ProxyHarness: Sendable {
         limits: RequestLimits = RequestLimits(),
         trustedProxies: [CIDRBlock] = [],
         upstreamAddressOverride: SocketAddress? = nil,
+        upstreamTLS: NIOSSLContext? = nil,
+        accessLog: AccessLogSink? = nil,
+        configure: (inout ProxyConfiguration) throws -> Void = { _ in },
         behavior: @escaping @Sendable (HTTPRequestHead) -> UpstreamBehavior = { _ in
             .respond(.ok, HTTPHeaders(), "hello")
         }
     ) async throws -> ProxyHarness {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
-        let upstream = RecordingUpstream(group: group, behavior: behavior)
+        let upstream = RecordingUpstream(group: group, tls: upstreamTLS, behavior: behavior)
         let upstreamAddress = try await upstream.start()
-        let configuration = ProxyConfiguration(
+        var configuration = ProxyConfiguration(
             listen: try SocketAddress(ipAddress: "127.0.0.1", port: 0),
             upstream: upstreamAddressOverride ?? upstreamAddress,
             timeouts: timeouts,
             limits: limits,
             headerPolicy: ForwardingHeaderPolicy(trustedProxies: trustedProxies)
         )
-        let proxy = ProxyServer(configuration: configuration, decider: decider, group: group, logger: Self.logger)
+        try configure(&configuration)
+        let proxy = ProxyServer(
+            configuration: configuration,
+            decider: decider,
+            group: group,
+            logger: Self.logger,
+            accessLog: accessLog
+        )
         let proxyAddress = try await proxy.start()
         return ProxyHarness(
             group: group,
@@ -93,6 +104,9 @@ func withProxy<T>(
     timeouts: ProxyTimeouts = ProxyTimeouts(),
     limits: RequestLimits = RequestLimits(),
     trustedProxies: [CIDRBlock] = [],
+    upstreamTLS: NIOSSLContext? = nil,
+    accessLog: AccessLogSink? = nil,
+    configure: (inout ProxyConfiguration) throws -> Void = { _ in },
     behavior: @escaping @Sendable (HTTPRequestHead) -> UpstreamBehavior = { _ in .respond(.ok, HTTPHeaders(), "hello")
     },
     _ body: (ProxyHarness) async throws -> T
@@ -103,6 +117,9 @@ func withProxy<T>(
         timeouts: timeouts,
         limits: limits,
         trustedProxies: trustedProxies,
+        upstreamTLS: upstreamTLS,
+        accessLog: accessLog,
+        configure: configure,
         behavior: behavior
     )
     do {

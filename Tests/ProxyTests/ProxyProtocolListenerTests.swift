@@ -13,33 +13,11 @@ import Testing
         trusted: String,
         _ body: (SocketAddress, MultiThreadedEventLoopGroup, RecordingUpstream) async throws -> Void
     ) async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let upstream = RecordingUpstream(group: group)
-        let upstreamAddress = try await upstream.start()
-        var configuration = ProxyConfiguration(
-            listen: try SocketAddress(ipAddress: "127.0.0.1", port: 0),
-            upstream: upstreamAddress,
-            headerPolicy: ForwardingHeaderPolicy(trustedProxies: [try #require(CIDRBlock(trusted))])
-        )
-        configuration.proxyProtocol = true
-        let proxy = ProxyServer(
-            configuration: configuration,
-            decider: ForwardAllDecider(),
-            group: group,
-            logger: ProxyHarness.logger
-        )
-        let address = try await proxy.start()
-        do {
-            try await body(address, group, upstream)
-        } catch {
-            await proxy.shutdown(drain: .milliseconds(100))
-            await upstream.stop()
-            try await group.shutdownGracefully()
-            throw error
+        let block = try #require(CIDRBlock(trusted))
+        let proxyProtocol: (inout ProxyConfiguration) -> Void = { $0.proxyProtocol = true }
+        try await withProxy(trustedProxies: [block], configure: proxyProtocol) { harness in
+            try await body(harness.proxyAddress, harness.group, harness.upstream)
         }
-        await proxy.shutdown(drain: .milliseconds(100))
-        await upstream.stop()
-        try await group.shutdownGracefully()
     }
 
     @Test func aTrustedBalancersV1HeaderNamesTheClient() async throws {

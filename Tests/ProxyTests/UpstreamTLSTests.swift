@@ -30,34 +30,14 @@ import Testing
     ) async throws -> (status: Int?, reachedUpstream: Bool) {
         let folder = try TemporaryDirectory()
         try TestCertificateAuthority.write(trusted.certificatePEM, to: folder.path + "/ca.pem")
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let upstream = RecordingUpstream(group: group, tls: try Self.serverContext(issued))
-        let upstreamAddress = try await upstream.start()
-        var configuration = ProxyConfiguration(
-            listen: try SocketAddress(ipAddress: "127.0.0.1", port: 0),
-            upstream: upstreamAddress
-        )
-        configuration.upstreamTLS = try UpstreamTLS.make(
-            serverHostname: "crm.internal",
-            caFile: folder.path + "/ca.pem"
-        )
-        let proxy = ProxyServer(
-            configuration: configuration,
-            decider: ForwardAllDecider(),
-            group: group,
-            logger: ProxyHarness.logger
-        )
-        let address = try await proxy.start()
-        let result = try await RawHTTPConnection.exchange(
-            "GET /customer/1 HTTP/1.1\r\nHost: acme.s20.online\r\nConnection: close\r\n\r\n",
-            with: address,
-            group: group
-        )
-        let reached = !upstream.requests.isEmpty
-        await proxy.shutdown(drain: .milliseconds(100))
-        await upstream.stop()
-        try await group.shutdownGracefully()
-        return (result.responses.first?.status, reached)
+        let upstreamTLS = try UpstreamTLS.make(serverHostname: "crm.internal", caFile: folder.path + "/ca.pem")
+        let overTLS: (inout ProxyConfiguration) -> Void = { $0.upstreamTLS = upstreamTLS }
+        return try await withProxy(upstreamTLS: try Self.serverContext(issued), configure: overTLS) { harness in
+            let result = try await harness.exchange(
+                "GET /customer/1 HTTP/1.1\r\nHost: acme.s20.online\r\nConnection: close\r\n\r\n"
+            )
+            return (result.responses.first?.status, !harness.upstream.requests.isEmpty)
+        }
     }
 
     @Test func aVerifiedUpstreamIsForwardedTo() async throws {
