@@ -8,7 +8,14 @@ import X509
 /// DNS name in subjectAltName. Every failure is a ``TLSCertificateError`` naming the file.
 public enum TLSCertificateLoader {
     /// A `--tls-cert FILE --tls-key FILE` pair (both may be the same file).
-    public static func load(certificateFile: String, keyFile: String, now: Date = Date()) throws -> TLSCertificate {
+    /// `requireDNSName`: a server certificate must name a host; a client certificate (mutual TLS
+    /// to the upstream) need not.
+    public static func load(
+        certificateFile: String,
+        keyFile: String,
+        now: Date = Date(),
+        requireDNSName: Bool = true
+    ) throws -> TLSCertificate {
         let certificateDocuments = try Self.documents(in: certificateFile)
         let keyDocuments = keyFile == certificateFile ? certificateDocuments : try Self.documents(in: keyFile)
         return try Self.certificate(
@@ -16,7 +23,8 @@ public enum TLSCertificateLoader {
             certificateFile: certificateFile,
             keyDocuments: keyDocuments,
             keyFile: keyFile,
-            now: now
+            now: now,
+            requireDNSName: requireDNSName
         )
     }
 
@@ -65,7 +73,8 @@ public enum TLSCertificateLoader {
         certificateFile: String,
         keyDocuments: [PEMDocument],
         keyFile: String,
-        now: Date
+        now: Date,
+        requireDNSName: Bool = true
     ) throws -> TLSCertificate {
         let certificateBlocks = certificateDocuments.filter { $0.discriminator == "CERTIFICATE" }
         guard let leafDocument = certificateBlocks.first else {
@@ -107,7 +116,7 @@ public enum TLSCertificateLoader {
                 if case .dnsName(let dnsName) = name { names.append(Self.normalized(dnsName)) }
             }
         }
-        guard !names.isEmpty else {
+        guard !names.isEmpty || !requireDNSName else {
             throw TLSCertificateError(
                 file: certificateFile,
                 problem: "the certificate has no DNS name in subjectAltName"

@@ -12,13 +12,22 @@ public struct UpstreamTLS: Sendable {
         self.serverHostname = serverHostname
     }
 
-    /// TLS 1.2 or 1.3, full verification, trusting `caFile` (PEM) or else the system's store.
-    public static func make(serverHostname: String, caFile: String?) throws -> UpstreamTLS {
+    /// TLS 1.2 or 1.3, full verification, trusting `caFile` (PEM) or else the system's store;
+    /// with `clientCertificate`, the gateway proves itself to the CRM with it (mutual TLS).
+    public static func make(
+        serverHostname: String,
+        caFile: String?,
+        clientCertificate: TLSCertificate? = nil
+    ) throws -> UpstreamTLS {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.minimumTLSVersion = .tlsv12
         configuration.certificateVerification = .fullVerification
         if let caFile {
             configuration.trustRoots = .file(caFile)
+        }
+        if let clientCertificate {
+            configuration.certificateChain = clientCertificate.chain.map { .certificate($0) }
+            configuration.privateKey = .privateKey(clientCertificate.key)
         }
         // An IP literal is not a name to send as SNI (RFC 6066 §3); it is still verified.
         let isAddress = serverHostname.contains(":") || serverHostname.allSatisfy { $0.isNumber || $0 == "." }

@@ -58,7 +58,7 @@ public struct TestCertificateAuthority: Sendable {
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.notCertificateAuthority)
                 Critical(KeyUsage(digitalSignature: true))
-                try ExtendedKeyUsage([.serverAuth])
+                try ExtendedKeyUsage([.serverAuth, .clientAuth])
                 SubjectAlternativeNames(dnsNames.map { GeneralName.dnsName($0) })
             },
             issuerPrivateKey: self.key

@@ -35,6 +35,18 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var upstreamCA: String?
 
+    @Option(
+        name: .customLong("upstream-client-cert"),
+        help: "PEM client certificate (chain may follow) for mutual TLS to an https upstream (env FREEZEGATE_UPSTREAM_CLIENT_CERT)."
+    )
+    var upstreamClientCertificate: String?
+
+    @Option(
+        name: .customLong("upstream-client-key"),
+        help: "PEM private key of --upstream-client-cert (env FREEZEGATE_UPSTREAM_CLIENT_KEY)."
+    )
+    var upstreamClientKey: String?
+
     @Option(help: "Where clients connect, HOST:PORT (env FREEZEGATE_LISTEN; default 127.0.0.1:8080).")
     var listen: String?
 
@@ -228,18 +240,42 @@ struct ServeCommand: AsyncParsableCommand {
             return try EndpointParser.resolve(host: upstreamEndpoint.host, port: upstreamEndpoint.port)
         }
         let upstreamCA = self.upstreamCA ?? fromEnvironment("FREEZEGATE_UPSTREAM_CA")
+        let clientCertificateFile =
+            self.upstreamClientCertificate ?? fromEnvironment("FREEZEGATE_UPSTREAM_CLIENT_CERT")
+        let clientKeyFile = self.upstreamClientKey ?? fromEnvironment("FREEZEGATE_UPSTREAM_CLIENT_KEY")
         var upstreamTLS: UpstreamTLS?
         if upstreamEndpoint.tls {
             if let upstreamCA, !FileManager.default.isReadableFile(atPath: upstreamCA) {
                 throw ValidationError("--upstream-ca: cannot read '\(upstreamCA)'")
             }
+            var clientCertificate: TLSCertificate?
+            switch (clientCertificateFile, clientKeyFile) {
+            case (nil, nil):
+                break
+            case (let certificateFile?, let keyFile?):
+                do {
+                    clientCertificate = try TLSCertificateLoader.load(
+                        certificateFile: certificateFile,
+                        keyFile: keyFile,
+                        requireDNSName: false
+                    )
+                } catch {
+                    throw ValidationError("\(error)")
+                }
+            default:
+                throw ValidationError("--upstream-client-cert and --upstream-client-key go together")
+            }
             do {
-                upstreamTLS = try UpstreamTLS.make(serverHostname: upstreamEndpoint.host, caFile: upstreamCA)
+                upstreamTLS = try UpstreamTLS.make(
+                    serverHostname: upstreamEndpoint.host,
+                    caFile: upstreamCA,
+                    clientCertificate: clientCertificate
+                )
             } catch {
                 throw ValidationError("--upstream-ca: '\(upstreamCA ?? "system trust store")' cannot be used: \(error)")
             }
-        } else if upstreamCA != nil {
-            throw ValidationError("--upstream-ca needs an https:// --upstream")
+        } else if upstreamCA != nil || clientCertificateFile != nil || clientKeyFile != nil {
+            throw ValidationError("--upstream-ca and --upstream-client-cert/-key need an https:// --upstream")
         }
         // The HTTPS listener, and the plain one (its default only when no HTTPS listener is asked
         // for without it: `--tls-listen` alone runs the HTTPS listener alone).
