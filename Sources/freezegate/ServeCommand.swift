@@ -37,7 +37,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("upstream-client-cert"),
-        help: "PEM client certificate (chain may follow) for mutual TLS to an https upstream (env FREEZEGATE_UPSTREAM_CLIENT_CERT)."
+        help:
+            "PEM client certificate (chain may follow) for mutual TLS to an https upstream (env FREEZEGATE_UPSTREAM_CLIENT_CERT)."
     )
     var upstreamClientCertificate: String?
 
