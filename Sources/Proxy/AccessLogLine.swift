@@ -168,21 +168,7 @@ enum AccessLogLine {
 
     /// A field value in wire form: its bytes, escaped.
     private static func appendWireValue(_ value: String, into out: inout [UInt8]) {
-        Self.appendEscaped(Self.wireBytes(value), into: &out)
-    }
-
-    /// The bytes a wire-form value stands for (one per scalar).
-    static func wireBytes(_ value: String) -> [UInt8] {
-        if !value.utf8.contains(where: { $0 >= 0x80 }) { return Array(value.utf8) }
-        var bytes: [UInt8] = []
-        for scalar in value.unicodeScalars {
-            if scalar.value <= 0xFF {
-                bytes.append(UInt8(truncatingIfNeeded: scalar.value))
-            } else {
-                bytes.append(contentsOf: String(scalar).utf8)
-            }
-        }
-        return bytes
+        Self.appendEscaped(FieldValueEncoding.bytes(value), into: &out)
     }
 
     /// A wire-form value as a JSON string: its bytes as UTF-8 when they are UTF-8, else each byte
@@ -192,7 +178,7 @@ enum AccessLogLine {
             Self.append("null", into: &out)
             return
         }
-        Self.appendJSONString(Self.wireBytes(value), into: &out)
+        Self.appendJSONString(FieldValueEncoding.bytes(value), into: &out)
     }
 
     /// `bytes` as a JSON string: valid UTF-8 as it is, escaped where JSON needs it; bytes that

@@ -17,6 +17,20 @@ enum FieldValueEncoding {
         return String(scalars)
     }
 
+    /// The bytes ``decode(_:)`` read `value` from (scalars above U+00FF as UTF-8, as in `write`).
+    static func bytes(_ value: String) -> [UInt8] {
+        if !value.utf8.contains(where: { $0 >= 0x80 }) { return Array(value.utf8) }
+        var bytes: [UInt8] = []
+        for scalar in value.unicodeScalars {
+            if scalar.value <= 0xFF {
+                bytes.append(UInt8(truncatingIfNeeded: scalar.value))
+            } else {
+                bytes.append(contentsOf: String(scalar).utf8)
+            }
+        }
+        return bytes
+    }
+
     /// Writes `value` as the bytes ``decode(_:)`` read it from. A scalar above U+00FF cannot come
     /// from the wire (only from text the gateway composed itself) and is written as UTF-8.
     static func write(_ value: String, into out: inout ByteBuffer) {
@@ -24,12 +38,6 @@ enum FieldValueEncoding {
             out.writeString(value)
             return
         }
-        for scalar in value.unicodeScalars {
-            if scalar.value <= 0xFF {
-                out.writeInteger(UInt8(truncatingIfNeeded: scalar.value))
-            } else {
-                out.writeString(String(scalar))
-            }
-        }
+        out.writeBytes(Self.bytes(value))
     }
 }
