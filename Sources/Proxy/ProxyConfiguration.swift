@@ -21,6 +21,8 @@ public struct ProxyConfiguration: Sendable {
     public var proxyProtocol: Bool = false
     /// Client connections per process across the listeners (`--max-connections`); nil: no limit.
     public var maxConnections: Int?
+    /// HTTP/2 on the HTTPS listener (negotiated by ALPN).
+    public var http2 = HTTP2Limits()
 
     public init(
         listen: SocketAddress?,
