@@ -31,10 +31,12 @@ enum HTTP2ConnectionSetup {
         metrics.clientConnections.increment()
         channel.closeFuture.assumeIsolated().whenComplete { _ in metrics.clientConnections.decrement() }
 
+        let lifecycle = HTTP2ConnectionLifecycleHandler(idleTimeout: environments.configuration.timeouts.clientIdle)
         _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
             mode: .server,
             connectionConfiguration: connection,
-            streamConfiguration: stream
+            streamConfiguration: stream,
+            streamDelegate: HTTP2StreamEvents(lifecycle: NIOLoopBound(lifecycle, eventLoop: channel.eventLoop))
         ) { streamChannel in
             streamChannel.eventLoop.makeCompletedFuture {
                 var environment = try environments.environment(on: streamChannel.eventLoop, isTLS: true)
@@ -45,5 +47,6 @@ enum HTTP2ConnectionSetup {
             }
         }
         try channel.pipeline.syncOperations.addHandler(HTTP2AbuseHandler(logger: environments.logger))
+        try channel.pipeline.syncOperations.addHandler(lifecycle)
     }
 }

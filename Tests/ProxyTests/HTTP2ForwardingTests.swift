@@ -16,6 +16,7 @@ struct HTTP2ForwardingTests {
     /// A proxy with an HTTPS listener (certificate for `*.s20.online`) in front of a recording upstream.
     static func withHTTP2Proxy<T>(
         decider: any RequestDecider = ForwardAllDecider(),
+        timeouts: ProxyTimeouts = ProxyTimeouts(),
         behavior: @escaping @Sendable (HTTPRequestHead) -> UpstreamBehavior = { _ in
             .respond(.ok, HTTPHeaders(), "hello")
         },
@@ -37,6 +38,7 @@ struct HTTP2ForwardingTests {
         )
         let harness = try await ProxyHarness.start(
             decider: decider,
+            timeouts: timeouts,
             configure: { $0.tls = listener },
             behavior: behavior
         )
@@ -324,6 +326,40 @@ struct HTTP2ForwardingTests {
             try await client.reset(stream)
             #expect(await eventually { harness.upstream.openConnectionCount == 0 })
             #expect(client.channel.isActive)
+        }
+    }
+
+    /// An HTTP/2 connection without streams for the client idle time is closed like an idle
+    /// HTTP/1.1 one, with GOAWAY first.
+    @Test func anIdleConnectionGetsGoAwayAndIsClosed() async throws {
+        var timeouts = ProxyTimeouts()
+        timeouts.clientIdle = .milliseconds(300)
+        try await Self.withHTTP2Proxy(timeouts: timeouts) { harness, address in
+            let client = try await Self.connect(harness, address)
+            let response = try await client.request(Self.get("/customer"))
+            #expect(response.status == 200)
+            #expect(await eventually(timeout: .seconds(5)) { !client.channel.isActive })
+            #expect(client.goAwayCodes == [.noError])
+        }
+    }
+
+    /// Graceful shutdown: the stream in flight is answered, the client is told (GOAWAY) and the
+    /// connection closes when its streams are done, long before the drain deadline.
+    @Test func shutdownLetsTheStreamInFlightFinishThenCloses() async throws {
+        try await Self.withHTTP2Proxy(behavior: Self.always(.delayed(.milliseconds(400), .ok, "done"))) {
+            harness,
+            address in
+            let client = try await Self.connect(harness, address)
+            async let response = client.request(Self.get("/customer"))
+            #expect(await eventually { harness.upstream.requests.count == 1 })
+            let started = ContinuousClock.now
+            harness.proxy.initiateShutdown(drain: .seconds(20))
+            let answered = try await response
+            #expect(answered.status == 200, "\(answered)")
+            #expect(answered.bodyString == "done")
+            #expect(await eventually(timeout: .seconds(10)) { !client.channel.isActive })
+            #expect(ContinuousClock.now - started < .seconds(10))
+            #expect(client.goAwayCodes.first == .noError)
         }
     }
 }
