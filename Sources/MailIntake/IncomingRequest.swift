@@ -22,10 +22,14 @@ public struct IncomingRequest: Sendable {
         self.subject = headers.decoded("Subject") ?? ""
         self.messageID = Self.firstMessageID(headers.first("Message-ID")) ?? Self.syntheticMessageID(raw)
         self.references = (headers.first("References") ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
-            .filter { $0.hasPrefix("<") && $0.hasSuffix(">") }
-        self.recipient = headers.decoded("To").flatMap { to in
-            to.split(separator: ",").lazy.compactMap { MailAddress(parsing: String($0)) }.first
-        }
+            .filter(Self.isSafeMessageID)
+        // The address the mail server delivered to (Postfix: Delivered-To, X-Original-To), else To.
+        self.recipient =
+            ["Delivered-To", "X-Original-To", "To"].lazy.compactMap { name in
+                headers.decoded(name).flatMap { value in
+                    value.split(separator: ",").lazy.compactMap { MailAddress(parsing: String($0)) }.first
+                }
+            }.first
         self.reading = FreezeRequestReader.read(
             subject: subject,
             body: MessageText.readable(message),
@@ -43,9 +47,16 @@ public struct IncomingRequest: Sendable {
     private static func firstMessageID(_ value: String?) -> String? {
         guard let value, let open = value.firstIndex(of: "<"), let close = value[open...].firstIndex(of: ">") else {
             let bare = value?.trimmingCharacters(in: .whitespaces) ?? ""
-            return bare.isEmpty ? nil : "<\(bare)>"
+            return bare.isEmpty || !isSafeMessageID("<\(bare)>") ? nil : "<\(bare)>"
         }
-        return String(value[open...close])
+        let id = String(value[open...close])
+        return isSafeMessageID(id) ? id : nil
+    }
+
+    /// `<…>` of visible ASCII: it is copied into the reply's In-Reply-To and References.
+    static func isSafeMessageID(_ id: String) -> Bool {
+        id.count >= 3 && id.count <= 250 && id.hasPrefix("<") && id.hasSuffix(">")
+            && id.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F }
     }
 
     /// A message without Message-ID still gets one identity: the same bytes delivered twice are one request.

@@ -20,8 +20,13 @@ public struct MailAddress: Sendable, Equatable, CustomStringConvertible {
         guard let at = address.lastIndex(of: "@") else { return nil }
         let local = String(address[..<at])
         let domain = String(address[address.index(after: at)...]).lowercased()
-        guard !local.isEmpty, !domain.isEmpty, !local.contains(" "), !domain.contains(" "),
-            domain.contains("."), !address.contains(",")
+        // Printable ASCII or UTF-8 letters only: a reply header made from it can carry no line break.
+        let forbiddenInLocal: Set<Character> = ["<", ">", "(", ")", ",", ";", ":", "\\", "[", "]"]
+        guard !local.isEmpty, !domain.isEmpty, domain.contains("."),
+            local.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F }),
+            !local.contains(where: forbiddenInLocal.contains),
+            domain.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F }),
+            domain.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" })
         else { return nil }
         self.localPart = local
         self.domain = domain

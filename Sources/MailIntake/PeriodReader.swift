@@ -71,6 +71,25 @@ public enum PeriodReader {
         )
     }
 
+    /// The bare first day of a period within one month, "с 1 по 30 июня 2027", "1–30 June 2027": a
+    /// day number and a connector right before the day-and-month date.
+    private static func firstDayOfSameMonth(
+        before end: String.Index,
+        in text: String
+    ) -> (range: Range<String.Index>, day: Int)? {
+        let start = text.index(end, offsetBy: -16, limitedBy: text.startIndex) ?? text.startIndex
+        let before = text[start..<end]
+        guard let match = before.firstMatch(of: #/(\d{1,2})\s*(?:-|–|—|по|до|to|until|till|through)\s*$/#),
+            let day = Int(match.1)
+        else { return nil }
+        let range = match.1.startIndex..<match.1.endIndex
+        if range.lowerBound > text.startIndex {
+            let previous = text[text.index(before: range.lowerBound)]
+            if previous.isNumber || previous == "." || previous == "/" || previous == "-" { return nil }
+        }
+        return (range, day)
+    }
+
     private static var numericDotted: Regex<(Substring, Substring, Substring, Substring)> {
         #/(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d])/#
     }
@@ -102,6 +121,9 @@ public enum PeriodReader {
                 else { continue }
                 let year = output[3].substring.flatMap { Int($0) }
                 found.append(DateMention(range: match.range, year: year, month: monthNumber, day: day))
+                if let first = firstDayOfSameMonth(before: match.range.lowerBound, in: text) {
+                    found.append(DateMention(range: first.range, year: year, month: monthNumber, day: first.day))
+                }
             }
         }
         // June 1[, 2027]

@@ -20,6 +20,9 @@ struct PeriodReaderTests {
         // Across New Year: the start's year is the one before.
         ("с 15 декабря по 20 января 2028", "2027-12-15..2028-01-20"),
         ("с 15 декабря 2027 по 20 января", "2027-12-15..2028-01-20"),
+        // Within one month, the month written once.
+        ("с 1 по 30 июня 2027 года", "2027-06-01..2027-06-30"),
+        ("1–30 June 2027", "2027-06-01..2027-06-30"),
     ])
     func readsThePeriodsPeopleWrite(_ text: String, _ expected: String) {
         #expect(read(text) == expected)
