@@ -54,17 +54,17 @@ public struct ReplyText: Sendable {
                 Paid days kept: \(freeze.paidDaysKept). Your subscription is now paid up to and including \(lastPaid).
                 """
         case .refused(let state, let hint):
+            let account = tenant.map { russian ? " аккаунта \($0)" : " the account \($0)" } ?? ""
             let asked =
                 period.map {
                     russian
                         ? " с \(day($0.firstDay)) по \(day($0.lastDay))"
                         : " from \(day($0.firstDay)) to \(day($0.lastDay))"
-                }
-                ?? ""
+                } ?? ""
             let head =
                 russian
-                ? "Заявку на заморозку аккаунта \(tenant ?? "")\(asked) принять нельзя: \(rule(state))."
-                : "The request to freeze the account \(tenant ?? "")\(asked) cannot be accepted: \(rule(state))."
+                ? "Заявку на заморозку\(account)\(asked) принять нельзя: \(rule(state))."
+                : "The request to freeze\(account)\(asked) cannot be accepted: \(rule(state))."
             guard let nearest = nearest(state: state, hint: hint, period: period) else { return head }
             return head + "\n" + nearest
         case .unreadable:
@@ -88,6 +88,16 @@ public struct ReplyText: Sendable {
         }
     }
 
+    /// "1 день", "3 дня", "57 дней".
+    func dayCount(_ count: Int) -> String {
+        let lastTwo = count % 100
+        let last = count % 10
+        if (11...14).contains(lastTwo) { return "\(count) дней" }
+        if last == 1 { return "\(count) день" }
+        if (2...4).contains(last) { return "\(count) дня" }
+        return "\(count) дней"
+    }
+
     /// The rule, in plain words.
     public func rule(_ state: String) -> String {
         switch state {
@@ -102,8 +112,8 @@ public struct ReplyText: Sendable {
                 : "with fewer than 30 paid days left, a freeze can start only when the subscription ends"
         case "FG005":
             return russian
-                ? "подписка не активна: заморозка возможна только вместе с оплатой одного месяца"
-                : "the subscription is not active: a freeze is possible only together with the payment of one month"
+                ? "подписка не активна, а без неё заморозка возможна только вместе с оплатой одного месяца"
+                : "the subscription is not active, and without it a freeze is possible only together with the payment of one month"
         case "FG006":
             return russian
                 ? "заморозки одного аккаунта не могут пересекаться"
@@ -129,9 +139,21 @@ public struct ReplyText: Sendable {
                 : "The earliest last day for this start is \(lastDay)."
         case "FG003":
             guard let days = HintReading.firstDayCount(hint), let year = HintReading.year(hint) else { return nil }
-            return russian
-                ? "В \(year) году можно заморозить ещё не больше \(days) дн."
+            var text =
+                russian
+                ? "В \(year) году можно заморозить ещё не больше \(dayCount(days))."
                 : "At most \(days) more days can be frozen in \(year)."
+            // The same start, shortened to what is left, when that is still a freeze of 30 days or more.
+            if let period, days >= 30, period.firstDay.year == year {
+                let lastDay = period.firstDay.adding(days: days - 1)
+                if lastDay.year == year {
+                    text +=
+                        russian
+                        ? " Например: с \(day(period.firstDay)) по \(day(lastDay))."
+                        : " For example: from \(day(period.firstDay)) to \(day(lastDay))."
+                }
+            }
+            return text
         case "FG004", "FG007":
             guard let start = HintReading.firstWholeDay(hint) else { return nil }
             return russian

@@ -126,7 +126,11 @@ struct IntakeMailCommandTests {
             answer.text.contains("cannot be accepted: at most 90 days can be frozen in a calendar year"),
             "\(answer.text)"
         )
-        #expect(answer.text.contains("At most 90 more days can be frozen in 2027."))
+        #expect(
+            answer.text.contains(
+                "At most 90 more days can be frozen in 2027. For example: from 1 June 2027 to 29 August 2027."
+            )
+        )
     }
 
     @Test func aMaildirIsHandledMessageByMessageAndOnlyVerifiedRequestsAreAnswered() async throws {

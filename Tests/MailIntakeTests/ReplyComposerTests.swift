@@ -83,6 +83,35 @@ struct ReplyComposerTests {
         )
     }
 
+    @Test func yearlyCapRefusalProposesTheSameStartShortened() throws {
+        let period = RequestedPeriod(
+            firstDay: try #require(CalendarDay(year: 2027, month: 6, day: 1)),
+            lastDay: try #require(CalendarDay(year: 2027, month: 8, day: 31))
+        )
+        let hint = "At most 57 days more can be frozen in 2027; the freezes: freezegate tenant status acme"
+        #expect(
+            ReplyText(language: .russian).nearest(state: "FG003", hint: hint, period: period)
+                == "В 2027 году можно заморозить ещё не больше 57 дней. Например: с 1 июня 2027 по 27 июля 2027."
+        )
+        // Fewer than 30 days left: no freeze is possible, so no example.
+        #expect(
+            ReplyText(language: .english).nearest(
+                state: "FG003",
+                hint: "At most 21 days more can be frozen in 2027;",
+                period: period
+            ) == "At most 21 more days can be frozen in 2027."
+        )
+    }
+
+    @Test func aRefusalWithoutATenantNamesNone() {
+        let body = ReplyText(language: .russian).body(
+            for: .refused(sqlState: "FG010", hint: nil),
+            tenant: nil,
+            period: nil
+        )
+        #expect(body.contains("Заявку на заморозку принять нельзя: аккаунта с таким идентификатором нет."))
+    }
+
     @Test func nonASCIISubjectsAreEncodedWords() {
         let encoded = ReplyComposer.encodedHeader("Re: Заморозка аккаунта на июнь и июль 2027 года, пожалуйста")
         #expect(encoded.hasPrefix("=?UTF-8?B?"))
