@@ -34,22 +34,22 @@ public enum HTMLText {
         return decodeEntities(output)
     }
 
+    /// The HTML without the elements of that name and what they hold, in one pass.
     private static func removingElements(_ name: String, from html: String) -> String {
-        var result = html
-        while let start = result.range(of: "<\(name)", options: .caseInsensitive) {
+        var output = ""
+        var rest = Substring(html)
+        while let start = rest.range(of: "<\(name)", options: .caseInsensitive) {
+            output += rest[..<start.lowerBound]
             guard
-                let end = result.range(
+                let end = rest.range(
                     of: "</\(name)>",
                     options: .caseInsensitive,
-                    range: start.upperBound..<result.endIndex
+                    range: start.upperBound..<rest.endIndex
                 )
-            else {
-                result.removeSubrange(start.lowerBound...)
-                break
-            }
-            result.removeSubrange(start.lowerBound..<end.upperBound)
+            else { return output }
+            rest = rest[end.upperBound...]
         }
-        return result
+        return output + rest
     }
 
     private static let namedEntities: [String: String] = [

@@ -23,7 +23,8 @@ public enum MessageText {
             return subject + readable(inner)
         case "text":
             let text = entity.text.replacingOccurrences(of: "\r\n", with: "\n")
-            return type.subtype == "html" ? HTMLText.text(of: text) : text
+            // HTML is cut before it is converted: its markup can be many times the text it holds.
+            return type.subtype == "html" ? HTMLText.text(of: String(text.prefix(512_000))) : text
         default:
             return ""
         }
