@@ -88,10 +88,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Freeze requests by e-mail, pure logic: reading messages (MIME, charsets, encoded words), the
+        // sender's authentication (RFC 8601), the request's tenant and period, and the reply (RFC 3834).
+        .target(name: "MailIntake"),
         .executableTarget(
             name: "freezegate",
             dependencies: [
-                "Postgres", "Migrator", "TenantState", "Gate", "Proxy",
+                "Postgres", "Migrator", "TenantState", "Gate", "Proxy", "MailIntake",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -138,6 +141,7 @@ let package = Package(
         ),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "SQLModelTests", dependencies: ["Postgres", "Migrator", "TestSupport"]),
+        .testTarget(name: "MailIntakeTests", dependencies: ["MailIntake"], resources: [.copy("Corpus")]),
         .testTarget(name: "MigratorTests", dependencies: ["Migrator", "Postgres", "TestSupport"]),
         .testTarget(
             name: "TenantStateTests",
@@ -170,7 +174,7 @@ let package = Package(
         .testTarget(
             name: "FreezegateTests",
             dependencies: [
-                "freezegate", "freezegate-demo-crm", "TestSupport", "Postgres", "Gate", "TenantState", "Proxy",
+                "freezegate", "freezegate-demo-crm", "TestSupport", "Postgres", "Gate", "TenantState", "Proxy", "MailIntake",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
