@@ -23,6 +23,9 @@ struct GatewayServices {
     ) -> GatewayServices {
         let clock = SystemWallClock()
         let prometheus = PrometheusMetrics.bootstrap()
+        for series in InitialCounterSeries.all(profile: profile, tlsFailureReasons: TLSMetrics.failureReasons) {
+            series.register()
+        }
         let sync = TenantStateSync(
             configuration: TenantStateSyncConfiguration(
                 database: PostgresConfiguration(connectionString: databaseURL, applicationName: "freezegate")

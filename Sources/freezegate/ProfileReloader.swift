@@ -1,6 +1,7 @@
 import Gate
 import Logging
 import Metrics
+import Proxy
 
 /// Re-reads the `--config` profile (and the blocked-page templates it names) and swaps the Gate in
 /// use; on any error the running profile stays and the error is logged. Triggered by SIGHUP.
@@ -30,6 +31,10 @@ final class ProfileReloader: Sendable {
             let profile = try RouteProfile.load(contentsOfFile: path)
             let baseDomains = baseDomainsOverride ?? profile.baseDomains ?? ServeDefaults.baseDomains
             store.replace(with: Gate(profile: profile, baseDomains: baseDomains))
+            // A new class starts its request counters at 0 like the ones present at start-up.
+            for series in InitialCounterSeries.all(profile: profile, tlsFailureReasons: TLSMetrics.failureReasons) {
+                series.register()
+            }
             succeeded.increment()
             logger.notice(
                 "profile reloaded",
