@@ -23,9 +23,7 @@ struct GatewayServices {
     ) -> GatewayServices {
         let clock = SystemWallClock()
         let prometheus = PrometheusMetrics.bootstrap()
-        for series in InitialCounterSeries.all(profile: profile, tlsFailureReasons: TLSMetrics.failureReasons) {
-            series.register()
-        }
+        InitialCounterSeries.registerAll(for: profile)
         let sync = TenantStateSync(
             configuration: TenantStateSyncConfiguration(
                 database: PostgresConfiguration(connectionString: databaseURL, applicationName: "freezegate")

@@ -1,5 +1,6 @@
 import Gate
 import Metrics
+import Proxy
 
 /// The counter series that exist from the start at 0, one per known label value.
 ///
@@ -71,6 +72,14 @@ struct InitialCounterSeries: Hashable, Sendable {
         for version in tlsVersions { add("freezegate_tls_handshakes_total", ["version": version]) }
         for reason in tlsFailureReasons { add("freezegate_tls_handshake_failures_total", ["reason": reason]) }
         return series
+    }
+
+    /// Creates every series for `profile` (at start-up, and after a profile reload, when new
+    /// classes may have appeared).
+    static func registerAll(for profile: RouteProfile) {
+        for series in all(profile: profile, tlsFailureReasons: TLSMetrics.failureReasons) {
+            series.register()
+        }
     }
 
     /// Creates the counter through swift-metrics (a no-op when it exists already; its value is

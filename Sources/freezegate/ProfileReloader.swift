@@ -1,7 +1,6 @@
 import Gate
 import Logging
 import Metrics
-import Proxy
 
 /// Re-reads the `--config` profile (and the blocked-page templates it names) and swaps the Gate in
 /// use; on any error the running profile stays and the error is logged. Triggered by SIGHUP.
@@ -32,9 +31,7 @@ final class ProfileReloader: Sendable {
             let baseDomains = baseDomainsOverride ?? profile.baseDomains ?? ServeDefaults.baseDomains
             store.replace(with: Gate(profile: profile, baseDomains: baseDomains))
             // A new class starts its request counters at 0 like the ones present at start-up.
-            for series in InitialCounterSeries.all(profile: profile, tlsFailureReasons: TLSMetrics.failureReasons) {
-                series.register()
-            }
+            InitialCounterSeries.registerAll(for: profile)
             succeeded.increment()
             logger.notice(
                 "profile reloaded",
