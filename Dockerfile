@@ -5,7 +5,8 @@
 #
 # The build steps are the README's: libpq-dev, then `swift build -c release`, here with the Swift
 # runtime and Foundation linked into the binaries (`--static-swift-stdlib`), so that the runtime
-# image needs only libpq and the C and C++ runtimes.
+# image needs only libpq and the C and C++ runtimes (what `ldd` lists for such a build on
+# Debian 12: libpq.so.5 and its dependencies, libstdc++, libgcc_s, libm, libc).
 
 ARG SWIFT_IMAGE=swift:6.3-bookworm
 ARG RUNTIME_IMAGE=debian:bookworm-slim
@@ -24,15 +25,17 @@ COPY Sources ./Sources
 COPY Tests ./Tests
 COPY sql ./sql
 RUN swift build -c release --static-swift-stdlib
+# Stripped: the symbols double the size (155 MB → 80 MB for freezegate).
 RUN mkdir -p /staging/bin \
     && bin="$(swift build -c release --static-swift-stdlib --show-bin-path)" \
-    && cp "$bin/freezegate" "$bin/freezegate-demo-crm" /staging/bin/
+    && strip -o /staging/bin/freezegate "$bin/freezegate" \
+    && strip -o /staging/bin/freezegate-demo-crm "$bin/freezegate-demo-crm"
 
 # ---- runtime ----------------------------------------------------------------------------------
 FROM ${RUNTIME_IMAGE}
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get update \
-    && apt-get install -y --no-install-recommends libpq5 libstdc++6 zlib1g ca-certificates tzdata curl \
+    && apt-get install -y --no-install-recommends libpq5 libstdc++6 ca-certificates tzdata curl \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 freezegate \
     && useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin freezegate
