@@ -176,6 +176,8 @@ let package = Package(
             dependencies: [
                 "freezegate", "freezegate-demo-crm", "TestSupport", "Postgres", "Gate", "TenantState", "Proxy", "MailIntake",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                // Reading the deployment kit's YAML (deploy/) in its tests.
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
