@@ -649,6 +649,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private func emitRecord() {
         guard self.recordOpen else { return }
         self.recordOpen = false
+        if self.environment.isHTTP2Stream {
+            self.environment.metrics.http2Requests.increment()
+        } else {
+            self.environment.metrics.http1Requests.increment()
+        }
         self.record.emit(to: self.environment.accessLog, metrics: self.environment.metrics)
     }
 }

@@ -11,13 +11,16 @@ final class HTTP2AbuseHandler: ChannelInboundHandler {
     typealias InboundIn = HTTP2Frame
 
     private let logger: Logger
+    private let metrics: ProxyMetrics
 
-    init(logger: Logger) {
+    init(logger: Logger, metrics: ProxyMetrics) {
         self.logger = logger
+        self.metrics = metrics
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if Self.isAbuse(error) {
+            self.metrics.http2AbuseGoAways.increment()
             self.logger.info(
                 "HTTP/2 client closed for abuse",
                 metadata: [

@@ -15,8 +15,11 @@ final class HTTP2ConnectionLifecycleHandler: ChannelInboundHandler {
     private var idleTimer: Scheduled<Void>?
     private var context: ChannelHandlerContext?
 
-    init(idleTimeout: TimeAmount) {
+    private let metrics: ProxyMetrics
+
+    init(idleTimeout: TimeAmount, metrics: ProxyMetrics) {
         self.idleTimeout = idleTimeout
+        self.metrics = metrics
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -52,6 +55,7 @@ final class HTTP2ConnectionLifecycleHandler: ChannelInboundHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent, !self.closing {
+            self.metrics.http2ShutdownGoAways.increment()
             self.goAway(context: context)
         }
         context.fireUserInboundEventTriggered(event)
@@ -62,6 +66,7 @@ final class HTTP2ConnectionLifecycleHandler: ChannelInboundHandler {
         self.idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: self.idleTimeout) {
             self.idleTimer = nil
             guard self.openStreams == 0, !self.closing else { return }
+            self.metrics.http2IdleGoAways.increment()
             self.goAway(context: context)
         }
     }

@@ -29,9 +29,13 @@ enum HTTP2ConnectionSetup {
 
         let metrics = try environments.environment(on: channel.eventLoop, isTLS: true).metrics
         metrics.clientConnections.increment()
+        metrics.http2Connections.increment()
         channel.closeFuture.assumeIsolated().whenComplete { _ in metrics.clientConnections.decrement() }
 
-        let lifecycle = HTTP2ConnectionLifecycleHandler(idleTimeout: environments.configuration.timeouts.clientIdle)
+        let lifecycle = HTTP2ConnectionLifecycleHandler(
+            idleTimeout: environments.configuration.timeouts.clientIdle,
+            metrics: metrics
+        )
         _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
             mode: .server,
             connectionConfiguration: connection,
@@ -42,11 +46,11 @@ enum HTTP2ConnectionSetup {
                 var environment = try environments.environment(on: streamChannel.eventLoop, isTLS: true)
                 environment.isHTTP2Stream = true
                 environment.clientAddress = clientAddress
-                try streamChannel.pipeline.syncOperations.addHandler(HTTP2StreamHandler())
+                try streamChannel.pipeline.syncOperations.addHandler(HTTP2StreamHandler(metrics: environment.metrics))
                 try streamChannel.pipeline.syncOperations.addHandler(ClientConnectionHandler(environment: environment))
             }
         }
-        try channel.pipeline.syncOperations.addHandler(HTTP2AbuseHandler(logger: environments.logger))
+        try channel.pipeline.syncOperations.addHandler(HTTP2AbuseHandler(logger: environments.logger, metrics: metrics))
         try channel.pipeline.syncOperations.addHandler(lifecycle)
     }
 }

@@ -39,6 +39,15 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
     /// has left" marker) completes when the frames before it have.
     private var lastWrite: EventLoopFuture<Void>?
     private var responseEnded = false
+    private let metrics: ProxyMetrics
+
+    init(metrics: ProxyMetrics) {
+        self.metrics = metrics
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.metrics.http2Streams.increment()
+    }
 
     // MARK: - Request
 
@@ -49,6 +58,8 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
         case .data(let data):
             guard case .byteBuffer(let buffer) = data.data else { return }
             self.dataReceived(context: context, buffer, endStream: data.endStream)
+        case .rstStream:
+            self.metrics.http2ClientResets.increment()
         default:
             break
         }
@@ -102,6 +113,7 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
     /// A stream error (RFC 9113 §5.4.2): nothing more of the request goes anywhere.
     private func reset(context: ChannelHandlerContext, reason: String) {
         self.request = .refused
+        self.metrics.http2GatewayResets.increment()
         context.writeAndFlush(Self.wrapOutboundOut(.rstStream(.protocolError)), promise: nil)
         context.close(promise: nil)
     }

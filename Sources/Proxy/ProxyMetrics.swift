@@ -21,6 +21,19 @@ final class ProxyMetrics {
     private var upstreamErrors: [String: Counter] = [:]
     /// Client connections open now (all loops add to the same gauge).
     let clientConnections = Meter(label: "freezegate_client_connections")
+    /// Finished exchanges by the client's protocol.
+    let http1Requests = Counter(label: "freezegate_http_requests_total", dimensions: [("protocol", "http1")])
+    let http2Requests = Counter(label: "freezegate_http_requests_total", dimensions: [("protocol", "http2")])
+    /// HTTP/2 connections and their streams (streams per connection is the ratio of the rates).
+    let http2Connections = Counter(label: "freezegate_http2_connections_total")
+    let http2Streams = Counter(label: "freezegate_http2_streams_total")
+    /// Streams reset by the client (RST_STREAM received) and by the gateway (a stream error).
+    let http2ClientResets = Counter(label: "freezegate_http2_resets_total", dimensions: [("by", "client")])
+    let http2GatewayResets = Counter(label: "freezegate_http2_resets_total", dimensions: [("by", "gateway")])
+    /// GOAWAY sent, by why: abuse (rapid reset, floods), idle, shutdown.
+    let http2AbuseGoAways = Counter(label: "freezegate_http2_goaways_total", dimensions: [("reason", "abuse")])
+    let http2IdleGoAways = Counter(label: "freezegate_http2_goaways_total", dimensions: [("reason", "idle")])
+    let http2ShutdownGoAways = Counter(label: "freezegate_http2_goaways_total", dimensions: [("reason", "shutdown")])
 
     /// Records how long the upstream took to answer a request it completed.
     func recordUpstream(requestClass: String, duration: TimeAmount) {

@@ -70,6 +70,11 @@ struct InitialCounterSeries: Hashable, Sendable {
         // Created by the access-log writer only when there is one; 0 says "nothing dropped" either way.
         add("freezegate_access_log_dropped_lines_total")
         for version in tlsVersions { add("freezegate_tls_handshakes_total", ["version": version]) }
+        for httpProtocol in ["http1", "http2"] { add("freezegate_http_requests_total", ["protocol": httpProtocol]) }
+        add("freezegate_http2_connections_total")
+        add("freezegate_http2_streams_total")
+        for by in ["client", "gateway"] { add("freezegate_http2_resets_total", ["by": by]) }
+        for reason in ["abuse", "idle", "shutdown"] { add("freezegate_http2_goaways_total", ["reason": reason]) }
         for reason in tlsFailureReasons { add("freezegate_tls_handshake_failures_total", ["reason": reason]) }
         return series
     }

@@ -54,6 +54,34 @@ enum MetricCatalog {
             help: "Client connections open now."
         ),
         MetricDefinition(
+            name: "freezegate_http_requests_total",
+            kind: .counter,
+            help: "Finished client exchanges by the client's protocol (an HTTP/2 stream is one).",
+            labels: ["protocol"]
+        ),
+        MetricDefinition(
+            name: "freezegate_http2_connections_total",
+            kind: .counter,
+            help: "HTTP/2 connections accepted on the HTTPS listener."
+        ),
+        MetricDefinition(
+            name: "freezegate_http2_streams_total",
+            kind: .counter,
+            help: "HTTP/2 streams opened by clients."
+        ),
+        MetricDefinition(
+            name: "freezegate_http2_resets_total",
+            kind: .counter,
+            help: "HTTP/2 streams reset, by who reset them (client, gateway).",
+            labels: ["by"]
+        ),
+        MetricDefinition(
+            name: "freezegate_http2_goaways_total",
+            kind: .counter,
+            help: "GOAWAY frames the gateway sent to end HTTP/2 connections, by reason (abuse, idle, shutdown).",
+            labels: ["reason"]
+        ),
+        MetricDefinition(
             name: "freezegate_upstream_connections",
             kind: .gauge,
             help: "Upstream connections open now (idle in the pool, in use, or tunnelling)."

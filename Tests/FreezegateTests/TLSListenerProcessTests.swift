@@ -214,6 +214,19 @@ struct TLSListenerProcessTests {
             #expect(seen.head.version == .http1_1)
             #expect(seen.head.headers["x-forwarded-proto"] == ["https"])
             #expect(seen.head.headers["host"] == ["school.s20.online:\(gateway.port)"])
+            // Exchanges by protocol, HTTP/2 connections and streams.
+            let adminPort = gateway.adminPort
+            let metrics = try await BlockingWork.run {
+                try CommandRunner.run(["curl", "-s", "http://127.0.0.1:\(adminPort)/metrics"])
+            }
+            func value(_ series: String) -> Double? {
+                metrics.split(separator: "\n").first { $0.hasPrefix(series + " ") }
+                    .flatMap { Double($0.split(separator: " ").last ?? "") }
+            }
+            #expect(value(#"freezegate_http_requests_total{protocol="http2"}"#) == 2, "\(metrics)")
+            #expect(value(#"freezegate_http_requests_total{protocol="http1"}"#) == 0)
+            #expect(value("freezegate_http2_connections_total") == 2)
+            #expect(value("freezegate_http2_streams_total") == 2)
         } catch {
             try await gateway.stop()
             throw error
