@@ -21,6 +21,11 @@ public final class ConnectionLimiter: Sendable {
         self.limit = limit
     }
 
+    /// Whether the listeners are paused at the limit.
+    var isPaused: Bool {
+        self.state.withLockedValue { $0.paused }
+    }
+
     /// Connections open now.
     public var openConnections: Int {
         self.state.withLockedValue { $0.open }

@@ -123,6 +123,7 @@ public final class ProxyServer: Service, Sendable {
         let tlsMetrics = self.configuration.tls?.context.enableMetrics()
         let limiter = self.configuration.maxConnections.map { ConnectionLimiter(limit: $0) }
         let group = self.group
+        let logger = self.logger
         func bootstrap(tls: Bool) -> ServerBootstrap {
             let quiesce = ServerQuiescingHelper(group: group)
             stateBox.withLockedValue { $0.quiesce.append(quiesce) }
@@ -136,6 +137,9 @@ public final class ProxyServer: Service, Sendable {
                         if let limiter {
                             try channel.pipeline.syncOperations.addHandler(ConnectionLimitHandler(limiter: limiter))
                         }
+                        try channel.pipeline.syncOperations.addHandler(
+                            AcceptPauseOnExhaustion(logger: logger, limiter: limiter)
+                        )
                         try channel.pipeline.syncOperations.addHandler(
                             quiesce.makeServerChannelHandler(channel: channel)
                         )

@@ -703,6 +703,9 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "freezegate")
         // A closed standard output (the access log's default) must fail a write, not kill us.
         signal(SIGPIPE, SIG_IGN)
+        // Two descriptors per forwarded connection: the soft limit (often 1024) goes up to the hard one.
+        let descriptors = DescriptorLimit.raiseSoftToHard()
+        logger.info("file descriptor limit", metadata: ["soft": "\(descriptors.soft)", "hard": "\(descriptors.hard)"])
         var accessLog: AccessLogSink?
         if settings.accessLog != .off {
             do {
