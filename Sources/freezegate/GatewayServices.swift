@@ -38,7 +38,10 @@ struct GatewayServices {
             decider: GateDecider(store: store, snapshot: { cache.currentSnapshot() }, clock: clock),
             gateStore: store,
             readiness: { cache.isReady },
-            metrics: { prometheus.render() },
+            metrics: {
+                stateMetrics.updateLiveGauges(cache: cache, now: clock.now())
+                return prometheus.render()
+            },
             backgroundServices: [
                 sync, TenantStateMetricsRefresher(metrics: stateMetrics, cache: cache, clock: clock),
             ]

@@ -25,12 +25,18 @@ final class TenantStateMetrics: Sendable {
     private let connectionFailures = Counter(label: "freezegate_database_connection_failures_total")
     private let resyncCorrections = Counter(label: "freezegate_snapshot_resync_corrections_total")
 
+    /// The gauges that cost nothing to read — readiness, the database connection, the snapshot's
+    /// age — set at every scrape, so `freezegate_ready` agrees with `/readyz` at every instant.
+    func updateLiveGauges(cache: TenantStateCache, now: Date) {
+        ready.record(cache.isReady ? 1 : 0)
+        databaseConnected.record(cache.statistics.isConnected ? 1 : 0)
+        if let age = cache.snapshotAge(now: now) { snapshotAge.record(age) }
+    }
+
     func update(cache: TenantStateCache, now: Date) {
         let statistics = cache.statistics
         let snapshot = cache.currentSnapshot()
-        ready.record(snapshot == nil ? 0 : 1)
-        databaseConnected.record(statistics.isConnected ? 1 : 0)
-        if let age = cache.snapshotAge(now: now) { snapshotAge.record(age) }
+        self.updateLiveGauges(cache: cache, now: now)
         if let snapshot {
             tenantsLoaded.record(snapshot.count)
             var frozen = 0
