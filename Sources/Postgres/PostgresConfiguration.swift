@@ -1,3 +1,5 @@
+import CLibPQ
+
 /// How to reach PostgreSQL: anything libpq accepts, plus the defaults FreezeGate adds.
 ///
 /// The defaults are passed to libpq *before* the caller's connection string, so any value the caller
@@ -39,7 +41,39 @@ public struct PostgresConfiguration: Sendable, Hashable {
             ("keepalives_idle", String(keepalivesIdleSeconds)),
             ("keepalives_interval", String(keepalivesIntervalSeconds)),
             ("keepalives_count", String(keepalivesCount)),
-            ("dbname", connectionString),
-        ]
+        ] + self.sessionDefaults + [("dbname", connectionString)]
+    }
+
+    /// With several hosts (a Patroni or streaming-replication pair, a managed service's endpoints)
+    /// libpq takes the first that answers, which may be a standby: its snapshot is served but its
+    /// LISTEN never hears a NOTIFY (they are not replicated) and writes fail. So unless the string
+    /// says otherwise, a multi-host string asks for the primary (`target_session_attrs=read-write`).
+    var sessionDefaults: [(String, String)] {
+        let hosts = Self.parsedOptions(self.connectionString)
+        guard hosts.severalHosts, !hosts.namesTargetSessionAttrs else { return [] }
+        return [("target_session_attrs", "read-write")]
+    }
+
+    /// libpq's own reading of a connection string (URI or key=value): several hosts, and whether
+    /// it names `target_session_attrs`.
+    static func parsedOptions(_ connectionString: String) -> (severalHosts: Bool, namesTargetSessionAttrs: Bool) {
+        var error: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(connectionString, &error) else {
+            if let error { PQfreemem(error) }
+            return (false, false)
+        }
+        defer { PQconninfoFree(options) }
+        var severalHosts = false
+        var namesTarget = false
+        var index = 0
+        while let keyword = options[index].keyword {
+            let name = String(cString: keyword)
+            if let value = options[index].val {
+                if name == "host" || name == "hostaddr", String(cString: value).contains(",") { severalHosts = true }
+                if name == "target_session_attrs" { namesTarget = true }
+            }
+            index += 1
+        }
+        return (severalHosts, namesTarget)
     }
 }
