@@ -7,10 +7,13 @@ public struct ProxyConfiguration: Sendable {
     public var listen: SocketAddress?
     /// The HTTPS listener, if any.
     public var tls: TLSListenerConfiguration?
-    /// The upstream origin (resolved once at start-up).
-    public var upstream: SocketAddress
-    /// TLS to the upstream (an https upstream URL); nil: plain HTTP.
+    /// The upstream servers by group (names are resolved when the proxy starts).
+    public var upstreamGroups: UpstreamGroups
+    /// The TLS client context for https servers (each server by name is verified against its own
+    /// name; a server given as an address against this context's `serverHostname`); nil: none.
     public var upstreamTLS: UpstreamTLS?
+    /// When a server is taken out and for how long (passive health).
+    public var upstreamHealth = UpstreamHealthPolicy()
     public var timeouts: ProxyTimeouts
     public var limits: RequestLimits
     public var headerPolicy: ForwardingHeaderPolicy
@@ -22,6 +25,7 @@ public struct ProxyConfiguration: Sendable {
     /// Client connections per process across the listeners (`--max-connections`); nil: no limit.
     public var maxConnections: Int?
 
+    /// One upstream server at a resolved address.
     public init(
         listen: SocketAddress?,
         tls: TLSListenerConfiguration? = nil,
@@ -31,9 +35,29 @@ public struct ProxyConfiguration: Sendable {
         headerPolicy: ForwardingHeaderPolicy = ForwardingHeaderPolicy(),
         maxUpstreamConnectionsPerLoop: Int = 512
     ) {
+        self.init(
+            listen: listen,
+            tls: tls,
+            upstreamGroups: UpstreamGroups(servers: [UpstreamServer(address: upstream)]),
+            timeouts: timeouts,
+            limits: limits,
+            headerPolicy: headerPolicy,
+            maxUpstreamConnectionsPerLoop: maxUpstreamConnectionsPerLoop
+        )
+    }
+
+    public init(
+        listen: SocketAddress?,
+        tls: TLSListenerConfiguration? = nil,
+        upstreamGroups: UpstreamGroups,
+        timeouts: ProxyTimeouts = ProxyTimeouts(),
+        limits: RequestLimits = RequestLimits(),
+        headerPolicy: ForwardingHeaderPolicy = ForwardingHeaderPolicy(),
+        maxUpstreamConnectionsPerLoop: Int = 512
+    ) {
         self.listen = listen
         self.tls = tls
-        self.upstream = upstream
+        self.upstreamGroups = upstreamGroups
         self.timeouts = timeouts
         self.limits = limits
         self.headerPolicy = headerPolicy

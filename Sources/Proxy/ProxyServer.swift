@@ -7,8 +7,8 @@ import NIOPosix
 import NIOSSL
 import ServiceLifecycle
 
-/// The gateway's HTTP/1.1 listener as a swift-service-lifecycle `Service`: one upstream pool per
-/// event loop, one ``ClientConnectionHandler`` per connection. On graceful shutdown it stops
+/// The gateway's HTTP/1.1 listener as a swift-service-lifecycle `Service`: one ``UpstreamRouter``
+/// (a pool per server) per event loop, one ``ClientConnectionHandler`` per connection. On graceful shutdown it stops
 /// accepting, lets requests in flight finish for up to the drain time, then closes the rest.
 public final class ProxyServer: Service, Sendable {
     private struct State {
@@ -19,7 +19,7 @@ public final class ProxyServer: Service, Sendable {
         var started = false
         /// One per listener: a helper tracks the children of a single server channel.
         var quiesce: [ServerQuiescingHelper] = []
-        var pools: [ObjectIdentifier: NIOLoopBound<UpstreamConnectionPool>] = [:]
+        var routers: [ObjectIdentifier: NIOLoopBound<UpstreamRouter>] = [:]
         var metrics: [ObjectIdentifier: NIOLoopBound<ProxyMetrics>] = [:]
         var accessLogBuffers: [NIOLoopBound<AccessLogLoopBuffer>] = []
         var children: [ObjectIdentifier: Channel] = [:]
@@ -73,25 +73,31 @@ public final class ProxyServer: Service, Sendable {
         if self.state.withLockedValue({ $0.started }), let address = self.localAddress ?? self.tlsLocalAddress {
             return address
         }
-        var createdPools: [ObjectIdentifier: NIOLoopBound<UpstreamConnectionPool>] = [:]
+        // Names are resolved here, when serving starts, not while settings are read.
+        let upstreams = try ResolvedUpstreams.resolve(
+            self.configuration.upstreamGroups,
+            tls: self.configuration.upstreamTLS,
+            health: self.configuration.upstreamHealth
+        )
+        let upstreamMetrics = UpstreamServerMetrics(upstreams: upstreams)
+        var createdRouters: [ObjectIdentifier: NIOLoopBound<UpstreamRouter>] = [:]
         var createdMetrics: [ObjectIdentifier: NIOLoopBound<ProxyMetrics>] = [:]
         var createdAccessLogs: [ObjectIdentifier: NIOLoopBound<AccessLogLoopBuffer>] = [:]
         for loop in self.group.makeIterator() {
-            let address = self.configuration.upstream
             let poolConfiguration = self.configuration.poolConfiguration
-            let upstreamTLS = self.configuration.upstreamTLS
-            let bound = try await loop.submit {
+            let logger = self.logger
+            createdRouters[ObjectIdentifier(loop)] = try await loop.submit {
                 NIOLoopBound(
-                    UpstreamConnectionPool(
+                    UpstreamRouter(
                         eventLoop: loop,
-                        address: address,
+                        upstreams: upstreams,
                         configuration: poolConfiguration,
-                        tls: upstreamTLS
+                        metrics: upstreamMetrics,
+                        logger: logger
                     ),
                     eventLoop: loop
                 )
             }.get()
-            createdPools[ObjectIdentifier(loop)] = bound
             createdMetrics[ObjectIdentifier(loop)] = try await loop.submit {
                 NIOLoopBound(ProxyMetrics(), eventLoop: loop)
             }.get()
@@ -101,11 +107,11 @@ public final class ProxyServer: Service, Sendable {
                 }.get()
             }
         }
-        let pools = createdPools
+        let routers = createdRouters
         let loopMetrics = createdMetrics
         let loopAccessLogs = createdAccessLogs
         self.state.withLockedValue {
-            $0.pools = pools
+            $0.routers = routers
             $0.accessLogBuffers = Array(loopAccessLogs.values)
         }
         let configuration = self.configuration
@@ -139,7 +145,7 @@ public final class ProxyServer: Service, Sendable {
                 .childChannelOption(.maxMessagesPerRead, value: 4)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        guard let pool = pools[ObjectIdentifier(channel.eventLoop)]?.value,
+                        guard let upstreams = routers[ObjectIdentifier(channel.eventLoop)]?.value,
                             let metrics = loopMetrics[ObjectIdentifier(channel.eventLoop)]?.value
                         else {
                             throw ChannelError.ioOnClosedChannel
@@ -164,7 +170,7 @@ public final class ProxyServer: Service, Sendable {
                             environment: ProxyEnvironment(
                                 configuration: configuration,
                                 decider: decider,
-                                pool: pool,
+                                upstreams: upstreams,
                                 metrics: metrics,
                                 logger: logger,
                                 accessLog: loopAccessLogs[ObjectIdentifier(channel.eventLoop)]?.value,
@@ -184,7 +190,7 @@ public final class ProxyServer: Service, Sendable {
                     "proxy listening",
                     metadata: [
                         "address": "\(channel.localAddress.map { "\($0)" } ?? "?")",
-                        "upstream": "\(self.configuration.upstream)",
+                        "upstreams": "\(upstreams.servers.map(\.label).joined(separator: ","))",
                     ]
                 )
             }
@@ -291,14 +297,14 @@ public final class ProxyServer: Service, Sendable {
             let children = stateBox.withLockedValue { Array($0.children.values) }
             for child in children { child.close(promise: nil) }
         }
-        let pools = self.state.withLockedValue { Array($0.pools.values) }
+        let routers = self.state.withLockedValue { Array($0.routers.values) }
         let accessLogs = self.state.withLockedValue { $0.accessLogBuffers }
         let drained = self.drained
         everythingClosed.futureResult.whenComplete { _ in
             forceClose.cancel()
             var shutdowns: [EventLoopFuture<Void>] = []
-            for pool in pools {
-                shutdowns.append(pool.eventLoop.flatSubmit { pool.value.shutdown() })
+            for router in routers {
+                shutdowns.append(router.eventLoop.flatSubmit { router.value.shutdown() })
             }
             // Every connection is closed, so every line is in its loop's buffer: hand them over.
             for buffer in accessLogs {

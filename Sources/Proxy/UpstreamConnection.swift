@@ -15,9 +15,12 @@ final class UpstreamConnection {
     var idleSince: NIODeadline = .now()
     /// Requests served so far (for logs and tests).
     var requestCount = 0
+    /// The server it is connected to (its pool's index in the ``UpstreamRouter``).
+    let serverIndex: Int
 
-    init(channel: Channel, handler: UpstreamHandler) {
+    init(channel: Channel, handler: UpstreamHandler, serverIndex: Int = 0) {
         self.channel = channel
         self.handler = handler
+        self.serverIndex = serverIndex
     }
 }

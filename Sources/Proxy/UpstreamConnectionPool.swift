@@ -57,23 +57,30 @@ final class UpstreamConnectionPool {
 
     /// TLS to the upstream, when its URL is https.
     let tls: UpstreamTLS?
+    /// The server's index in its ``UpstreamRouter``, stamped on every connection.
+    let serverIndex: Int
 
     init(
         eventLoop: EventLoop,
         address: SocketAddress,
         configuration: UpstreamPoolConfiguration,
-        tls: UpstreamTLS? = nil
+        tls: UpstreamTLS? = nil,
+        serverIndex: Int = 0
     ) {
         self.eventLoop = eventLoop
         self.address = address
         self.configuration = configuration
         self.tls = tls
+        self.serverIndex = serverIndex
     }
 
     /// Connections currently idle in the pool (tests and metrics).
     var idleCount: Int { self.idle.count }
     /// Connections open or being opened.
     var connectionCount: Int { self.openCount }
+    /// Requests this pool's server is busy with on this loop: leased or connecting connections
+    /// and waiters (least connections compares it).
+    var activeCount: Int { self.openCount - self.idle.count + self.waiters.count }
 
     /// An idle live connection, leased synchronously (the common keep-alive case: no future).
     func leaseIdle() -> Lease? {
@@ -212,6 +219,7 @@ final class UpstreamConnectionPool {
                 }
             }
         let timeout = self.configuration.connectTimeout
+        let serverIndex = self.serverIndex
         return bootstrap.connect(to: self.address).flatMap { channel -> EventLoopFuture<Channel> in
             guard let handshake else { return channel.eventLoop.makeSucceededFuture(channel) }
             // Handed out only after the handshake: a certificate that does not verify is a
@@ -225,7 +233,7 @@ final class UpstreamConnectionPool {
             }
         }.flatMapThrowing { channel in
             let handler = try channel.pipeline.syncOperations.handler(type: UpstreamHandler.self)
-            return UpstreamConnection(channel: channel, handler: handler)
+            return UpstreamConnection(channel: channel, handler: handler, serverIndex: serverIndex)
         }.assumeIsolated().map { connection in
             self.openConnections.increment()
             connection.channel.closeFuture.assumeIsolated().whenComplete { _ in
