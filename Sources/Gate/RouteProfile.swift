@@ -30,6 +30,16 @@ public struct RouteProfile: Sendable {
     /// HTTPS (`https_redirect`); none by default, and `api`/`webhook` belong in it only when every
     /// integration can follow a redirect.
     public var httpsRedirectClasses: Set<String> = []
+    /// The default group's servers named by the profile (`upstream`; the command line wins).
+    public var upstreams: [ProfileUpstreamServer]?
+    /// Named upstream groups (`upstream_groups`).
+    public var upstreamGroups: [ProfileUpstreamGroup] = []
+    /// Normalised base domain → group name (`upstream_routes`); tenants of an unlisted base
+    /// domain go to the default group.
+    public var upstreamRoutes: [String: String] = [:]
+    /// `upstream_max_fails` and `upstream_backoff` (seconds), when the profile sets them.
+    public var upstreamMaxFails: Int?
+    public var upstreamBackoff: Double?
 
     public init(
         classes: [RequestClass],
