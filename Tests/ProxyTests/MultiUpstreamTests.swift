@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -229,6 +230,46 @@ struct MultiUpstreamTests {
                 #expect(value9 == "server 0")
                 let value10 = try await fleet.request(host: "a.s20.online")?.bodyText
                 #expect(value10 == "server 0")
+            }
+        )
+    }
+
+    @Test func goingDownAndComingBackAreLoggedOncePerTransition() async throws {
+        let dead = try await Self.deadAddress()
+        let store = RecordingLogHandler.Store()
+        let logger = Logger(label: "upstream-health") { _ in RecordingLogHandler(store: store) }
+        try await withFleet(
+            count: 1,
+            threads: 2,
+            health: UpstreamHealthPolicy(maxFailures: 1, backoff: .milliseconds(200)),
+            groups: { addresses in
+                UpstreamGroups(servers: [UpstreamServer(address: dead), UpstreamServer(address: addresses[0])])
+            },
+            logger: logger,
+            { fleet in
+                for _ in 0..<20 {
+                    let status = try await fleet.request()?.status
+                    #expect(status == 200)
+                }
+                func count(_ message: String) -> Int {
+                    store.entries.withLock { $0.filter { $0.1 == message }.count }
+                }
+                #expect(count("upstream server down") == 1)
+                #expect(count("upstream server back up") == 0)
+                // It comes back on its port: one request tries it after the back-off, and it is up.
+                let revived = RecordingUpstream(group: fleet.group) { _ in .respond(.ok, HTTPHeaders(), "back") }
+                _ = try await revived.start(port: dead.port ?? 0)
+                var served = false
+                for _ in 0..<50 where !served {
+                    _ = try await fleet.request()
+                    served = !revived.requests.isEmpty
+                    if !served { try await Task.sleep(for: .milliseconds(50)) }
+                }
+                #expect(served)
+                for _ in 0..<10 { _ = try await fleet.request() }
+                #expect(count("upstream server back up") == 1)
+                #expect(count("upstream server down") == 1)
+                await revived.stop()
             }
         )
     }

@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -35,6 +36,7 @@ final class UpstreamFleet: Sendable {
         health: UpstreamHealthPolicy = UpstreamHealthPolicy(maxFailures: 2, backoff: .seconds(60)),
         decider: any RequestDecider = ForwardAllDecider(),
         groups: (([SocketAddress]) -> UpstreamGroups)? = nil,
+        logger: Logger = ProxyHarness.logger,
         behavior: @escaping @Sendable (Int, HTTPRequestHead) -> UpstreamBehavior = { index, _ in
             .respond(.ok, HTTPHeaders(), "server \(index)")
         }
@@ -65,7 +67,7 @@ final class UpstreamFleet: Sendable {
             configuration: configuration,
             decider: decider,
             group: group,
-            logger: ProxyHarness.logger
+            logger: logger
         )
         let proxyAddress = try await proxy.start()
         return UpstreamFleet(
@@ -136,6 +138,7 @@ func withFleet<T>(
     health: UpstreamHealthPolicy = UpstreamHealthPolicy(maxFailures: 2, backoff: .seconds(60)),
     decider: any RequestDecider = ForwardAllDecider(),
     groups: (([SocketAddress]) -> UpstreamGroups)? = nil,
+    logger: Logger = ProxyHarness.logger,
     behavior: @escaping @Sendable (Int, HTTPRequestHead) -> UpstreamBehavior = { index, _ in
         .respond(.ok, HTTPHeaders(), "server \(index)")
     },
@@ -148,6 +151,7 @@ func withFleet<T>(
         health: health,
         decider: decider,
         groups: groups,
+        logger: logger,
         behavior: behavior
     )
     do {
