@@ -17,9 +17,11 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Runs the gateway until SIGTERM or SIGINT, then drains and exits 0.",
         discussion: """
             Precedence: flags > environment (FREEZEGATE_LISTEN, FREEZEGATE_ADMIN_LISTEN, FREEZEGATE_UPSTREAM,
-            FREEZEGATE_BASE_DOMAINS, FREEZEGATE_CONFIG, FREEZEGATE_LOG_FORMAT, FREEZEGATE_LOG_LEVEL,
+            FREEZEGATE_UPSTREAM_MAX_FAILS, FREEZEGATE_UPSTREAM_BACKOFF, FREEZEGATE_BASE_DOMAINS, FREEZEGATE_CONFIG, FREEZEGATE_LOG_FORMAT, FREEZEGATE_LOG_LEVEL,
             FREEZEGATE_ACCESS_LOG, FREEZEGATE_ACCESS_LOG_FORMAT, DATABASE_URL) > config file > defaults.
             SIGHUP reloads the profile from --config; SIGUSR1 reopens the --access-log file.
+            Several --upstream servers form the default group (round robin); named groups, their policies and
+            weights, and the base domains that use them come from the profile (docs/CONFIGURATION.md).
             """
     )
 
