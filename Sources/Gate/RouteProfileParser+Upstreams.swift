@@ -107,4 +107,41 @@ extension RouteProfileParser {
         }
         return routes
     }
+
+    func parseHealthCheck(_ node: Node) throws(RouteProfileError) -> ProfileHealthCheck {
+        var check = ProfileHealthCheck()
+        for (keyNode, value) in try self.mapping(node, "upstream_health_check") {
+            let key = try self.string(keyNode, "a health check key")
+            switch key {
+            case "path":
+                let path = try self.string(value, "path")
+                guard path.hasPrefix("/"), path.utf8.count <= 1024,
+                    path.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
+                else {
+                    throw self.error(value, "path must be an origin-form path such as /healthz (printable ASCII)")
+                }
+                check.path = path
+            case "interval", "timeout":
+                guard let seconds = value.float, seconds > 0, seconds <= 3600 else {
+                    throw self.error(value, "\(key) must be a number of seconds between 0 and 3600")
+                }
+                if key == "interval" { check.interval = seconds } else { check.timeout = seconds }
+            case "healthy_threshold", "unhealthy_threshold":
+                guard let count = value.int, count > 0, count <= 1000 else {
+                    throw self.error(value, "\(key) must be a whole number from 1 to 1000")
+                }
+                if key == "healthy_threshold" {
+                    check.healthyThreshold = count
+                } else {
+                    check.unhealthyThreshold = count
+                }
+            default:
+                throw self.error(
+                    keyNode,
+                    "unknown health check key '\(key)' (expected \(ProfileHealthCheck.keys.sorted().joined(separator: ", ")))"
+                )
+            }
+        }
+        return check
+    }
 }

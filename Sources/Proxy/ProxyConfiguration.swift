@@ -14,6 +14,8 @@ public struct ProxyConfiguration: Sendable {
     public var upstreamTLS: UpstreamTLS?
     /// When a server is taken out and for how long (passive health).
     public var upstreamHealth = UpstreamHealthPolicy()
+    /// Active health checks of every server; nil: none.
+    public var upstreamHealthCheck: UpstreamHealthCheck?
     public var timeouts: ProxyTimeouts
     public var limits: RequestLimits
     public var headerPolicy: ForwardingHeaderPolicy

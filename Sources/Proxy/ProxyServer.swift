@@ -20,6 +20,7 @@ public final class ProxyServer: Service, Sendable {
         /// One per listener: a helper tracks the children of a single server channel.
         var quiesce: [ServerQuiescingHelper] = []
         var routers: [ObjectIdentifier: NIOLoopBound<UpstreamRouter>] = [:]
+        var healthChecker: UpstreamHealthChecker?
         var metrics: [ObjectIdentifier: NIOLoopBound<ProxyMetrics>] = [:]
         var accessLogBuffers: [NIOLoopBound<AccessLogLoopBuffer>] = []
         var children: [ObjectIdentifier: Channel] = [:]
@@ -74,12 +75,17 @@ public final class ProxyServer: Service, Sendable {
             return address
         }
         // Names are resolved here, when serving starts, not while settings are read.
+        var health = self.configuration.upstreamHealth
+        health.probesWithRequests = self.configuration.upstreamHealthCheck == nil
         let upstreams = try ResolvedUpstreams.resolve(
             self.configuration.upstreamGroups,
             tls: self.configuration.upstreamTLS,
-            health: self.configuration.upstreamHealth
+            health: health
         )
         let upstreamMetrics = UpstreamServerMetrics(upstreams: upstreams)
+        let healthChecker = self.configuration.upstreamHealthCheck.map {
+            UpstreamHealthChecker(upstreams: upstreams, check: $0, metrics: upstreamMetrics, logger: self.logger)
+        }
         var createdRouters: [ObjectIdentifier: NIOLoopBound<UpstreamRouter>] = [:]
         var createdMetrics: [ObjectIdentifier: NIOLoopBound<ProxyMetrics>] = [:]
         var createdAccessLogs: [ObjectIdentifier: NIOLoopBound<AccessLogLoopBuffer>] = [:]
@@ -215,7 +221,11 @@ public final class ProxyServer: Service, Sendable {
             }
             throw error
         }
-        self.state.withLockedValue { $0.started = true }
+        self.state.withLockedValue {
+            $0.started = true
+            $0.healthChecker = healthChecker
+        }
+        healthChecker?.start(on: self.group)
         guard let address = self.localAddress ?? self.tlsLocalAddress else { throw ChannelError.unknownLocalAddress }
         return address
     }
@@ -277,6 +287,7 @@ public final class ProxyServer: Service, Sendable {
             state.shutdownStarted = true
             return state.quiesce
         }
+        if helpers != nil { self.state.withLockedValue { $0.healthChecker }?.stop() }
         guard let helpers, !helpers.isEmpty else {
             if helpers != nil, self.listenerChannels.isEmpty { self.drained.succeed() }
             return

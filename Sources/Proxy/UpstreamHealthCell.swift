@@ -22,11 +22,18 @@ final class UpstreamHealthCell: Sendable {
     }
 
     func admission(now: UInt64) -> UpstreamHealthState.Admission {
-        self.state.admission(now: now)
+        let admission = self.state.admission(now: now)
+        if admission == .probeDue && !self.policy.probesWithRequests { return .unavailable }
+        return admission
     }
 
     func claimProbe(now: UInt64) -> Bool {
-        self.update { $0.claimProbe(now: now, policy: self.policy) }
+        guard self.policy.probesWithRequests else { return false }
+        return self.update { $0.claimProbe(now: now, policy: self.policy) }
+    }
+
+    func markDown(now: UInt64) -> UpstreamHealthState.Transition? {
+        self.update { $0.markDown(now: now, policy: self.policy) }
     }
 
     func recordFailure(now: UInt64) -> UpstreamHealthState.Transition? {

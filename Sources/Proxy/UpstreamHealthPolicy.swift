@@ -8,6 +8,9 @@ public struct UpstreamHealthPolicy: Sendable, Hashable {
     /// try, up to `maxBackoff`.
     public var backoff: TimeAmount
     public var maxBackoff: TimeAmount
+    /// A server that is out is tried again with one request after its back-off; false while
+    /// active health checks run (they alone bring it back).
+    var probesWithRequests = true
 
     public init(maxFailures: Int = 3, backoff: TimeAmount = .seconds(10), maxBackoff: TimeAmount? = nil) {
         self.maxFailures = max(1, maxFailures)

@@ -75,6 +75,16 @@ struct UpstreamHealthState: Equatable {
         return .wentDown
     }
 
+    /// An active health check found the server unhealthy: out now, whatever the count.
+    mutating func markDown(now: UInt64, policy: UpstreamHealthPolicy) -> Transition? {
+        guard !self.isDown else { return nil }
+        self.isDown = true
+        self.failures = max(self.failures, policy.maxFailures)
+        self.backoffLevel = 0
+        self.retryAt = now + policy.backoffMilliseconds(level: 0)
+        return .wentDown
+    }
+
     /// A response arrived: the server is healthy again.
     mutating func recordSuccess() -> Transition? {
         let wasDown = self.isDown

@@ -647,6 +647,16 @@ struct ServeCommand: AsyncParsableCommand {
                 source: maxFailsPick.source
             ),
             ConfigurationEntry(
+                key: "upstream_health_check",
+                value: profile.upstreamHealthCheck.map { check in
+                    .string(
+                        "GET \(check.path) every \(check.interval) s, timeout \(check.timeout) s, "
+                            + "up after \(check.healthyThreshold), down after \(check.unhealthyThreshold)"
+                    )
+                } ?? .none,
+                source: profile.upstreamHealthCheck == nil ? .builtIn : .configFile(configPick.value ?? "")
+            ),
+            ConfigurationEntry(
                 key: "upstream_backoff",
                 value: .number(String(backoffPick.value)),
                 source: backoffPick.source
@@ -726,6 +736,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.proxyProtocol = proxyProtocol
         configuration.upstreamTLS = upstreamTLS
         configuration.upstreamHealth = upstreamHealth
+        configuration.upstreamHealthCheck = profile.upstreamHealthCheck.map(UpstreamProfileSettings.healthCheck)
         entries.append(
             ConfigurationEntry(
                 key: "upstream_ca",

@@ -41,4 +41,15 @@ enum UpstreamProfileSettings {
             named: named
         )
     }
+
+    /// The profile's active health check for the proxy.
+    static func healthCheck(_ check: ProfileHealthCheck) -> UpstreamHealthCheck {
+        UpstreamHealthCheck(
+            path: check.path,
+            interval: .nanoseconds(Int64(check.interval * 1_000_000_000)),
+            timeout: .nanoseconds(Int64(check.timeout * 1_000_000_000)),
+            healthyThreshold: check.healthyThreshold,
+            unhealthyThreshold: check.unhealthyThreshold
+        )
+    }
 }

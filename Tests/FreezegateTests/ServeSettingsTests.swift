@@ -228,6 +228,9 @@ import Testing
                   - http://10.0.1.2:8000
             upstream_routes:
               s21.online: s21
+            upstream_health_check:
+              path: /healthz
+              interval: 3
 
             """
         )
@@ -237,5 +240,11 @@ import Testing
         #expect(group.servers.map(\.label) == ["10.0.1.1:8000", "10.0.1.2:8000"])
         #expect(group.servers.map(\.weight) == [2, 1])
         #expect(settings.profile.upstreamRoutes == ["s21.online": "s21"])
+        #expect(settings.proxy.upstreamHealthCheck?.path == "/healthz")
+        #expect(settings.proxy.upstreamHealthCheck?.interval == .seconds(3))
+        #expect(
+            try entry(settings, "upstream_health_check").value
+                == .string("GET /healthz every 3.0 s, timeout 2.0 s, up after 2, down after 3")
+        )
     }
 }

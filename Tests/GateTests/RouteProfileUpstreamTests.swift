@@ -55,6 +55,10 @@ import Testing
         ("upstream_groups:\n  default:\n    servers: [http://a:1]\n", 2, "not 'default'"),
         ("upstream: [ftp://a:1]\n", 1, "not an http:// or https:// URL"),
         ("upstream_max_fails: 0\n", 1, "upstream_max_fails"),
+        ("upstream_health_check:\n  path: healthz\n", 2, "origin-form path"),
+        ("upstream_health_check:\n  interval: 0\n", 2, "interval must be"),
+        ("upstream_health_check:\n  unhealthy_threshold: 0\n", 2, "unhealthy_threshold must be"),
+        ("upstream_health_check:\n  every: 5\n", 2, "unknown health check key 'every'"),
     ])
     func badUpstreamInputNamesTheLine(yaml: String, line: Int, message: String) {
         do {
@@ -64,6 +68,19 @@ import Testing
             #expect(error.line == line, "\(error)")
             #expect(error.message.contains(message), "\(error)")
         }
+    }
+
+    @Test func healthCheckKeysAreRead() throws {
+        let profile = try self.parse(
+            "upstream_health_check:\n  path: /healthz\n  interval: 2\n  timeout: 0.5\n  healthy_threshold: 1\n"
+        )
+        let check = try #require(profile.upstreamHealthCheck)
+        #expect(check.path == "/healthz")
+        #expect(check.interval == 2)
+        #expect(check.timeout == 0.5)
+        #expect(check.healthyThreshold == 1)
+        #expect(check.unhealthyThreshold == 3)
+        #expect(try self.parse("base_domains: [s20.online]\n").upstreamHealthCheck == nil)
     }
 
     @Test func theGateNamesTheGroupOfATenantOrOfItsBaseDomain() throws {

@@ -37,6 +37,7 @@ final class UpstreamFleet: Sendable {
         decider: any RequestDecider = ForwardAllDecider(),
         groups: (([SocketAddress]) -> UpstreamGroups)? = nil,
         logger: Logger = ProxyHarness.logger,
+        healthCheck: UpstreamHealthCheck? = nil,
         behavior: @escaping @Sendable (Int, HTTPRequestHead) -> UpstreamBehavior = { index, _ in
             .respond(.ok, HTTPHeaders(), "server \(index)")
         }
@@ -63,6 +64,7 @@ final class UpstreamFleet: Sendable {
             upstreamGroups: upstreamGroups
         )
         configuration.upstreamHealth = health
+        configuration.upstreamHealthCheck = healthCheck
         let proxy = ProxyServer(
             configuration: configuration,
             decider: decider,
@@ -139,6 +141,7 @@ func withFleet<T>(
     decider: any RequestDecider = ForwardAllDecider(),
     groups: (([SocketAddress]) -> UpstreamGroups)? = nil,
     logger: Logger = ProxyHarness.logger,
+    healthCheck: UpstreamHealthCheck? = nil,
     behavior: @escaping @Sendable (Int, HTTPRequestHead) -> UpstreamBehavior = { index, _ in
         .respond(.ok, HTTPHeaders(), "server \(index)")
     },
@@ -152,6 +155,7 @@ func withFleet<T>(
         decider: decider,
         groups: groups,
         logger: logger,
+        healthCheck: healthCheck,
         behavior: behavior
     )
     do {
