@@ -40,6 +40,8 @@ public struct RouteProfile: Sendable {
     /// `upstream_max_fails` and `upstream_backoff` (seconds), when the profile sets them.
     public var upstreamMaxFails: Int?
     public var upstreamBackoff: Double?
+    /// `upstream_dns_refresh` (seconds; 0: names are resolved at start only).
+    public var upstreamDNSRefresh: Double?
     /// `upstream_health_check`: active checks of every server; nil: passive health only.
     public var upstreamHealthCheck: ProfileHealthCheck?
 

@@ -19,7 +19,7 @@ struct RouteProfileParser {
     static let topLevelKeys: Set<String> = [
         "classes", "unknown", "block_status", "licensing_url", "when_state_unknown", "max_snapshot_age",
         "template", "base_domains", "trusted_proxies", "https_redirect", "upstream", "upstream_groups",
-        "upstream_routes", "upstream_max_fails", "upstream_backoff", "upstream_health_check",
+        "upstream_routes", "upstream_max_fails", "upstream_backoff", "upstream_health_check", "upstream_dns_refresh",
     ]
     static let classKeys: Set<String> = ["name", "patterns", "action", "licensing_link"]
     static let templateKeys: Set<String> = ["html_ru", "html_en"]
@@ -83,6 +83,11 @@ struct RouteProfileParser {
                 profile.upstreamGroups = try self.parseUpstreamGroups(value)
             case "upstream_routes":
                 routesNode = value
+            case "upstream_dns_refresh":
+                guard let seconds = value.float, seconds >= 0, seconds <= 86_400 else {
+                    throw self.error(value, "upstream_dns_refresh must be a number of seconds from 0 to 86400")
+                }
+                profile.upstreamDNSRefresh = seconds
             case "upstream_health_check":
                 profile.upstreamHealthCheck = try self.parseHealthCheck(value)
             case "upstream_max_fails":

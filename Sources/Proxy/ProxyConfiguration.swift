@@ -16,6 +16,10 @@ public struct ProxyConfiguration: Sendable {
     public var upstreamHealth = UpstreamHealthPolicy()
     /// Active health checks of every server; nil: none.
     public var upstreamHealthCheck: UpstreamHealthCheck?
+    /// How often servers given by name are resolved again; nil: only at start.
+    public var upstreamDNSRefresh: TimeAmount?
+    /// How names are resolved (tests replace it).
+    var upstreamResolver: UpstreamNameResolution.Resolver = UpstreamNameResolution.resolveAll(host:port:)
     public var timeouts: ProxyTimeouts
     public var limits: RequestLimits
     public var headerPolicy: ForwardingHeaderPolicy

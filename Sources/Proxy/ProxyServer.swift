@@ -21,6 +21,7 @@ public final class ProxyServer: Service, Sendable {
         var quiesce: [ServerQuiescingHelper] = []
         var routers: [ObjectIdentifier: NIOLoopBound<UpstreamRouter>] = [:]
         var healthChecker: UpstreamHealthChecker?
+        var nameRefresher: UpstreamNameRefresher?
         var metrics: [ObjectIdentifier: NIOLoopBound<ProxyMetrics>] = [:]
         var accessLogBuffers: [NIOLoopBound<AccessLogLoopBuffer>] = []
         var children: [ObjectIdentifier: Channel] = [:]
@@ -80,7 +81,8 @@ public final class ProxyServer: Service, Sendable {
         let upstreams = try ResolvedUpstreams.resolve(
             self.configuration.upstreamGroups,
             tls: self.configuration.upstreamTLS,
-            health: health
+            health: health,
+            resolver: self.configuration.upstreamResolver
         )
         let upstreamMetrics = UpstreamServerMetrics(upstreams: upstreams)
         let healthChecker = self.configuration.upstreamHealthCheck.map {
@@ -221,11 +223,22 @@ public final class ProxyServer: Service, Sendable {
             }
             throw error
         }
+        let nameRefresher = self.configuration.upstreamDNSRefresh.map {
+            UpstreamNameRefresher(
+                upstreams: upstreams,
+                interval: $0,
+                resolver: self.configuration.upstreamResolver,
+                routers: Array(routers.values),
+                logger: self.logger
+            )
+        }
         self.state.withLockedValue {
             $0.started = true
             $0.healthChecker = healthChecker
+            $0.nameRefresher = nameRefresher
         }
         healthChecker?.start(on: self.group)
+        nameRefresher?.start(on: self.group.any())
         guard let address = self.localAddress ?? self.tlsLocalAddress else { throw ChannelError.unknownLocalAddress }
         return address
     }
@@ -287,7 +300,10 @@ public final class ProxyServer: Service, Sendable {
             state.shutdownStarted = true
             return state.quiesce
         }
-        if helpers != nil { self.state.withLockedValue { $0.healthChecker }?.stop() }
+        if helpers != nil {
+            self.state.withLockedValue { $0.healthChecker }?.stop()
+            self.state.withLockedValue { $0.nameRefresher }?.stop()
+        }
         guard let helpers, !helpers.isEmpty else {
             if helpers != nil, self.listenerChannels.isEmpty { self.drained.succeed() }
             return

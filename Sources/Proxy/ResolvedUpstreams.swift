@@ -6,7 +6,11 @@ import NIOCore
 final class ResolvedUpstreams: Sendable {
     struct Server: Sendable {
         let label: String
-        let address: SocketAddress
+        /// Every address of its name at start (re-resolved later by ``UpstreamNameRefresher``).
+        let addresses: [SocketAddress]
+        /// The name to re-resolve; nil for a server given as an address or an IP literal.
+        let host: String?
+        let port: Int
         let tls: UpstreamTLS?
         let health: UpstreamHealthCell
     }
@@ -34,7 +38,7 @@ final class ResolvedUpstreams: Sendable {
         _ groups: UpstreamGroups,
         tls: UpstreamTLS?,
         health: UpstreamHealthPolicy,
-        resolver: (String, Int) throws -> SocketAddress = EndpointParser.resolve(host:port:)
+        resolver: UpstreamNameResolution.Resolver = UpstreamNameResolution.resolveAll(host:port:)
     ) throws -> ResolvedUpstreams {
         var servers: [Server] = []
         var indexByKey: [String: Int] = [:]
@@ -50,10 +54,17 @@ final class ResolvedUpstreams: Sendable {
                     members.append(index)
                     continue
                 }
-                let address: SocketAddress
+                let addresses: [SocketAddress]
+                var name: String?
+                var port = 0
                 switch server.endpoint {
-                case .address(let given): address = given
-                case .name(let host, let port): address = try resolver(host, port)
+                case .address(let given):
+                    addresses = [given]
+                    port = given.port ?? 0
+                case .name(let host, let serverPort):
+                    addresses = try resolver(host, serverPort)
+                    port = serverPort
+                    if (try? SocketAddress(ipAddress: host, port: serverPort)) == nil { name = host }
                 }
                 var serverTLS: UpstreamTLS?
                 if server.tls {
@@ -70,7 +81,9 @@ final class ResolvedUpstreams: Sendable {
                 servers.append(
                     Server(
                         label: server.label,
-                        address: address,
+                        addresses: addresses,
+                        host: name,
+                        port: port,
                         tls: serverTLS,
                         health: UpstreamHealthCell(policy: health)
                     )

@@ -95,7 +95,7 @@ final class UpstreamHealthChecker: Sendable {
                     try channel.pipeline.syncOperations.addHandler(HealthCheckResponseHandler(promise: status))
                 }
             }
-            .connect(to: server.address)
+            .connect(to: server.addresses[0])
             .whenComplete { result in
                 switch result {
                 case .success(let channel):

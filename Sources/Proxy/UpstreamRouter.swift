@@ -29,7 +29,7 @@ final class UpstreamRouter {
         self.pools = upstreams.servers.enumerated().map { index, server in
             UpstreamConnectionPool(
                 eventLoop: eventLoop,
-                address: server.address,
+                addresses: server.addresses,
                 configuration: configuration,
                 tls: server.tls,
                 serverIndex: index
@@ -139,6 +139,11 @@ final class UpstreamRouter {
     /// a server out).
     func recordTimeout(_ server: Int) {
         self.metrics.failed(server, kind: "timeout")
+    }
+
+    /// `server`'s name resolved to other addresses (see ``UpstreamNameRefresher``).
+    func updateAddresses(_ server: Int, _ addresses: [SocketAddress]) {
+        self.pools[server].updateAddresses(addresses)
     }
 
     func release(_ connection: UpstreamConnection, reusable: Bool) {

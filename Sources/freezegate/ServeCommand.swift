@@ -17,7 +17,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Runs the gateway until SIGTERM or SIGINT, then drains and exits 0.",
         discussion: """
             Precedence: flags > environment (FREEZEGATE_LISTEN, FREEZEGATE_ADMIN_LISTEN, FREEZEGATE_UPSTREAM,
-            FREEZEGATE_UPSTREAM_MAX_FAILS, FREEZEGATE_UPSTREAM_BACKOFF, FREEZEGATE_BASE_DOMAINS, FREEZEGATE_CONFIG, FREEZEGATE_LOG_FORMAT, FREEZEGATE_LOG_LEVEL,
+            FREEZEGATE_UPSTREAM_MAX_FAILS, FREEZEGATE_UPSTREAM_BACKOFF, FREEZEGATE_UPSTREAM_DNS_REFRESH,
+            FREEZEGATE_BASE_DOMAINS, FREEZEGATE_CONFIG, FREEZEGATE_LOG_FORMAT, FREEZEGATE_LOG_LEVEL,
             FREEZEGATE_ACCESS_LOG, FREEZEGATE_ACCESS_LOG_FORMAT, DATABASE_URL) > config file > defaults.
             SIGHUP reloads the profile from --config; SIGUSR1 reopens the --access-log file.
             Several --upstream servers form the default group (round robin); named groups, their policies and
@@ -49,6 +50,13 @@ struct ServeCommand: AsyncParsableCommand {
             "Seconds a server stays out before one request tries it again, doubled per failed try up to 8 times (env FREEZEGATE_UPSTREAM_BACKOFF; config key upstream_backoff; default 10)."
     )
     var upstreamBackoff: Double?
+
+    @Option(
+        name: .customLong("upstream-dns-refresh"),
+        help:
+            "Seconds between resolutions of upstream names, every address used; 0: at start only (env FREEZEGATE_UPSTREAM_DNS_REFRESH; config key upstream_dns_refresh; default 30)."
+    )
+    var upstreamDNSRefresh: Double?
 
     @Option(
         name: .customLong("upstream-ca"),
@@ -461,6 +469,18 @@ struct ServeCommand: AsyncParsableCommand {
         guard backoffPick.value.isFinite, backoffPick.value > 0, backoffPick.value <= 86_400 else {
             throw ValidationError("\(Self.name(backoffPick.source)): must be a number of seconds between 0 and 86400")
         }
+        let dnsRefreshPick = try Self.number(
+            self.upstreamDNSRefresh,
+            flag: "upstream-dns-refresh",
+            env: "FREEZEGATE_UPSTREAM_DNS_REFRESH",
+            profile: profile.upstreamDNSRefresh,
+            configPath: configPick.value,
+            default: 30,
+            environment: fromEnvironment
+        )
+        guard dnsRefreshPick.value.isFinite, dnsRefreshPick.value >= 0, dnsRefreshPick.value <= 86_400 else {
+            throw ValidationError("\(Self.name(dnsRefreshPick.source)): must be a number of seconds from 0 to 86400")
+        }
         let upstreamHealth = UpstreamHealthPolicy(
             maxFailures: Int(maxFailsPick.value),
             backoff: .nanoseconds(Int64(backoffPick.value * 1_000_000_000))
@@ -647,6 +667,11 @@ struct ServeCommand: AsyncParsableCommand {
                 source: maxFailsPick.source
             ),
             ConfigurationEntry(
+                key: "upstream_dns_refresh",
+                value: .number(String(dnsRefreshPick.value)),
+                source: dnsRefreshPick.source
+            ),
+            ConfigurationEntry(
                 key: "upstream_health_check",
                 value: profile.upstreamHealthCheck.map { check in
                     .string(
@@ -736,6 +761,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.proxyProtocol = proxyProtocol
         configuration.upstreamTLS = upstreamTLS
         configuration.upstreamHealth = upstreamHealth
+        configuration.upstreamDNSRefresh =
+            dnsRefreshPick.value > 0 ? .nanoseconds(Int64(dnsRefreshPick.value * 1_000_000_000)) : nil
         configuration.upstreamHealthCheck = profile.upstreamHealthCheck.map(UpstreamProfileSettings.healthCheck)
         entries.append(
             ConfigurationEntry(

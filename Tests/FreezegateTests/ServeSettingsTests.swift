@@ -192,6 +192,17 @@ import Testing
     @Test func passiveHealthSettingsFollowThePrecedence() throws {
         let defaults = try settings(Self.database + ["--upstream", "http://127.0.0.1:1"])
         #expect(defaults.proxy.upstreamHealth == UpstreamHealthPolicy(maxFailures: 3, backoff: .seconds(10)))
+        #expect(defaults.proxy.upstreamDNSRefresh == .seconds(30))
+        let never = try settings(Self.database + ["--upstream", "http://127.0.0.1:1", "--upstream-dns-refresh", "0"])
+        #expect(never.proxy.upstreamDNSRefresh == nil)
+        let fromEnvironment = try settings(
+            Self.database + ["--upstream", "http://127.0.0.1:1"],
+            environment: ["FREEZEGATE_UPSTREAM_DNS_REFRESH": "5"]
+        )
+        #expect(fromEnvironment.proxy.upstreamDNSRefresh == .seconds(5))
+        #expect(
+            try entry(fromEnvironment, "upstream_dns_refresh").source == .environment("FREEZEGATE_UPSTREAM_DNS_REFRESH")
+        )
         #expect(try entry(defaults, "upstream_max_fails").source == .builtIn)
         let path = try profileFile("upstream_max_fails: 5\nupstream_backoff: 2.5\n")
         let file = try settings(Self.database + ["--upstream", "http://127.0.0.1:1", "--config", path])
