@@ -771,7 +771,11 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 self.completeTunnel()
                 return
             }
-            self.record.upstreamFinished = .now()
+            let finished = NIODeadline.now()
+            self.record.upstreamFinished = finished
+            if let server = self.upstreamServer, let started = self.record.upstreamStarted {
+                self.environment.upstreams.metrics.responded(server, duration: finished - started)
+            }
             let action = self.machine.responseEnded()
             if let connection = self.upstream {
                 self.upstream = nil

@@ -70,6 +70,11 @@ public final class RecordingUpstream: Sendable {
         return address
     }
 
+    /// Where it listens, once started.
+    public var address: SocketAddress? {
+        self.serverChannel.withLockedValue { $0?.localAddress }
+    }
+
     /// Requests seen so far, complete or not, in arrival order.
     public var requests: [RecordedRequest] {
         self.record.withLockedValue { $0.requests }
