@@ -55,6 +55,8 @@ struct UpstreamConfigProcessTests {
         let outcome = try await ServeProcess.run(["check-config", path])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout.hasPrefix("OK"))
+        #expect(outcome.stdout.contains("upstream group s21: tenant_hash, 2 server(s)"))
+        #expect(outcome.stdout.contains("s21.online → upstream group s21"))
     }
 
     @Test(arguments: [
