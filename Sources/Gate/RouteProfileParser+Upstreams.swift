@@ -22,8 +22,8 @@ extension RouteProfileParser {
                     case "url":
                         url = try self.string(value, "url")
                     case "weight":
-                        guard let number = value.int, number > 0 else {
-                            throw self.error(value, "weight must be a whole number above 0")
+                        guard let number = value.int, number > 0, number <= 1000 else {
+                            throw self.error(value, "weight must be a whole number from 1 to 1000")
                         }
                         weight = number
                     default:

@@ -9,11 +9,16 @@ struct ConsistentHashRing: Sendable {
     /// Distinct members, so a walk past ineligible ones stops.
     private let memberCount: Int
 
+    /// Most positions on the ring, whatever the weights (large weights get fewer points each).
+    static let maxPoints = 65_536
+
     /// `members[i]` is member `i`'s label and weight.
     init(members: [(label: String, weight: Int)], pointsPerWeight: Int = 160) {
+        let totalWeight = members.reduce(0) { $0 + max(1, $1.weight) }
+        let perWeight = max(1, min(pointsPerWeight, Self.maxPoints / max(1, totalWeight)))
         var points: [(UInt64, Int)] = []
         for (index, member) in members.enumerated() {
-            for point in 0..<(max(1, member.weight) * pointsPerWeight) {
+            for point in 0..<(max(1, member.weight) * perWeight) {
                 points.append((Self.hash("\(member.label)#\(point)"), index))
             }
         }
@@ -22,6 +27,9 @@ struct ConsistentHashRing: Sendable {
         self.owners = points.map(\.1)
         self.memberCount = members.count
     }
+
+    /// Positions on the ring (tests).
+    var pointCount: Int { self.positions.count }
 
     /// The member for `key`: the first eligible owner clockwise from the key's hash.
     func member(for key: String, eligible: (Int) -> Bool) -> Int? {

@@ -55,6 +55,7 @@ import Testing
         ("upstream_groups:\n  default:\n    servers: [http://a:1]\n", 2, "not 'default'"),
         ("upstream: [ftp://a:1]\n", 1, "not an http:// or https:// URL"),
         ("upstream_max_fails: 0\n", 1, "upstream_max_fails"),
+        ("upstream: [{url: http://a:1, weight: 1001}]\n", 1, "weight must be"),
         ("upstream_health_check:\n  path: healthz\n", 2, "origin-form path"),
         ("upstream_health_check:\n  interval: 0\n", 2, "interval must be"),
         ("upstream_health_check:\n  unhealthy_threshold: 0\n", 2, "unhealthy_threshold must be"),

@@ -55,6 +55,14 @@ struct ConsistentHashRingTests {
         #expect(ring.member(for: "x", eligible: { _ in false }) == nil)
     }
 
+    @Test func largeWeightsDoNotGrowTheRingWithoutBound() {
+        let ring = ConsistentHashRing(members: (0..<20).map { ("10.0.0.\($0):8000", 1000) })
+        #expect(ring.pointCount <= ConsistentHashRing.maxPoints)
+        #expect(ring.pointCount >= 20 * 1000)
+        let small = ConsistentHashRing(members: [("a:1", 1), ("b:1", 2)])
+        #expect(small.pointCount == 3 * 160)
+    }
+
     @Test func weightsScaleTheShare() {
         let counts = Dictionary(
             grouping: self.assignment(Array(Self.labels.prefix(2)), weights: [3, 1]).values,
