@@ -229,6 +229,7 @@ public final class ProxyServer: Service, Sendable {
                 interval: $0,
                 resolver: self.configuration.upstreamResolver,
                 routers: Array(routers.values),
+                onChange: { healthChecker?.addressesChanged($0, $1) },
                 logger: self.logger
             )
         }

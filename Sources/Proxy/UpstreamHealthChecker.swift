@@ -14,12 +14,21 @@ final class UpstreamHealthChecker: Sendable {
     private let logger: Logger
     /// Touched at start and stop only, never on the request path.
     private let tasks = NIOLockedValueBox<[RepeatedTask]>([])
+    /// Where each server is checked: its first address, as last resolved (read once per check).
+    private let targets: NIOLockedValueBox<[SocketAddress]>
 
     init(upstreams: ResolvedUpstreams, check: UpstreamHealthCheck, metrics: UpstreamServerMetrics, logger: Logger) {
         self.upstreams = upstreams
         self.check = check
         self.metrics = metrics
         self.logger = logger
+        self.targets = NIOLockedValueBox(upstreams.servers.map { $0.addresses[0] })
+    }
+
+    /// The server's name resolved to other addresses: check the new ones from now on.
+    func addressesChanged(_ server: Int, _ addresses: [SocketAddress]) {
+        guard let first = addresses.first else { return }
+        self.targets.withLockedValue { $0[server] = first }
     }
 
     func start(on group: any EventLoopGroup) {
@@ -95,7 +104,7 @@ final class UpstreamHealthChecker: Sendable {
                     try channel.pipeline.syncOperations.addHandler(HealthCheckResponseHandler(promise: status))
                 }
             }
-            .connect(to: server.addresses[0])
+            .connect(to: self.targets.withLockedValue { $0[index] })
             .whenComplete { result in
                 switch result {
                 case .success(let channel):

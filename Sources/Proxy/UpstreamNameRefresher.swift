@@ -26,6 +26,8 @@ final class UpstreamNameRefresher: Sendable {
     private let interval: TimeAmount
     private let resolver: UpstreamNameResolution.Resolver
     private let routers: [NIOLoopBound<UpstreamRouter>]
+    /// Told of every change too (the active health checks).
+    private let onChange: @Sendable (Int, [SocketAddress]) -> Void
     private let logger: Logger
     /// Touched once per interval, never on the request path.
     private let state = NIOLockedValueBox(State())
@@ -35,6 +37,7 @@ final class UpstreamNameRefresher: Sendable {
         interval: TimeAmount,
         resolver: @escaping UpstreamNameResolution.Resolver,
         routers: [NIOLoopBound<UpstreamRouter>],
+        onChange: @escaping @Sendable (Int, [SocketAddress]) -> Void = { _, _ in },
         logger: Logger
     ) {
         var names: [Name] = []
@@ -48,6 +51,7 @@ final class UpstreamNameRefresher: Sendable {
         self.interval = interval
         self.resolver = resolver
         self.routers = routers
+        self.onChange = onChange
         self.logger = logger
         self.state.withLockedValue { $0.addresses = addresses }
     }
@@ -109,6 +113,7 @@ final class UpstreamNameRefresher: Sendable {
             for router in self.routers {
                 router.eventLoop.execute { router.value.updateAddresses(name.server, addresses) }
             }
+            self.onChange(name.server, addresses)
         }
     }
 }

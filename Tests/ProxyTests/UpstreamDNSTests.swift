@@ -91,4 +91,54 @@ struct UpstreamDNSTests {
         await second.stop()
         try? await group.shutdownGracefully()
     }
+
+    @Test func activeHealthChecksFollowTheNewAddresses() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let first = RecordingUpstream(group: group) { _ in .respond(.ok, HTTPHeaders(), "first") }
+        let second = RecordingUpstream(group: group) { _ in .respond(.ok, HTTPHeaders(), "second") }
+        let firstAddress = try await first.start()
+        let secondAddress = try await second.start()
+        let answer = Mutex<[SocketAddress]>([firstAddress])
+        let store = RecordingLogHandler.Store()
+        var configuration = ProxyConfiguration(
+            listen: try SocketAddress(ipAddress: "127.0.0.1", port: 0),
+            upstreamGroups: UpstreamGroups(servers: [UpstreamServer(endpoint: .name(host: "crm.test", port: 8000))])
+        )
+        configuration.upstreamDNSRefresh = .milliseconds(30)
+        configuration.upstreamHealthCheck = UpstreamHealthCheck(
+            path: "/health",
+            interval: .milliseconds(30),
+            timeout: .milliseconds(500),
+            healthyThreshold: 1,
+            unhealthyThreshold: 2
+        )
+        configuration.upstreamResolver = { _, _ in answer.withLock { $0 } }
+        let proxy = ProxyServer(
+            configuration: configuration,
+            decider: ForwardAllDecider(),
+            group: group,
+            logger: Logger(label: "dns-health") { _ in RecordingLogHandler(store: store) }
+        )
+        let proxyAddress = try await proxy.start()
+        do {
+            #expect(await eventually { first.requests.contains { $0.head.uri == "/health" } })
+            // The name moves, and the old server goes away: checks go to the new address.
+            answer.withLock { $0 = [secondAddress] }
+            #expect(await eventually { second.requests.contains { $0.head.uri == "/health" } })
+            await first.stop()
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(store.entries.withLock { $0.filter { $0.1 == "upstream server down" }.count } == 0)
+            let response = try await RawHTTPConnection.exchange(
+                "GET / HTTP/1.1\r\nHost: a.s20.online\r\nConnection: close\r\n\r\n",
+                with: proxyAddress,
+                group: group
+            ).responses.first
+            #expect(response?.bodyText == "second")
+        } catch {
+            Issue.record(error)
+        }
+        await proxy.shutdown(drain: .zero)
+        await second.stop()
+        try? await group.shutdownGracefully()
+    }
 }
