@@ -11,5 +11,13 @@ bash sql/tests/run.sh
 echo "== swift build --build-tests"
 swift build --build-tests
 
+# The deployment kit (deploy/) is checked by Swift tests that run the real tools: promtool,
+# systemd-analyze, kubernetes-validate (in .build/tools/venv) and kubectl's kustomize. Each is
+# skipped with a message when its tool is missing, unless FREEZEGATE_REQUIRE_DEPLOY_TOOLS=1 (.ci/run
+# installs them and sets it).
+echo "== deployment tools: $(for tool in promtool systemd-analyze kubectl; do
+    command -v "$tool" >/dev/null && printf '%s ' "$tool" || printf '(no %s) ' "$tool"
+done)$([ -x .build/tools/venv/bin/kubernetes-validate ] && echo kubernetes-validate || echo '(no kubernetes-validate)')"
+
 echo "== swift test"
 exec swift test --skip-build "$@"

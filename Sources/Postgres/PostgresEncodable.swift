@@ -57,7 +57,8 @@ extension Date: PostgresEncodable {
 extension Array: PostgresEncodable where Element: PostgresEncodable {
     /// `[UInt8]` is sent as bytea (hex form); other arrays as a one-dimensional array literal.
     public var postgresText: String? {
-        if let bytes = self as? [UInt8] {
+        // By element type, not `self as? [UInt8]`: an empty array of any type casts to [UInt8].
+        if Element.self == UInt8.self, let bytes = self as? [UInt8] {
             let hex = "0123456789abcdef".utf8.map { $0 }
             var text: [UInt8] = [UInt8(ascii: "\\"), UInt8(ascii: "x")]
             text.reserveCapacity(2 + bytes.count * 2)

@@ -47,7 +47,10 @@ enum AccessLogLine {
         Self.appendEscaped(record.method.utf8, into: &out)
         out.append(UInt8(ascii: " "))
         Self.appendEscaped(record.target.utf8, into: &out)
-        Self.append(record.version == .http1_0 ? " HTTP/1.0\" " : " HTTP/1.1\" ", into: &out)
+        Self.append(
+            record.version == .http1_0 ? " HTTP/1.0\" " : record.version.major == 2 ? " HTTP/2.0\" " : " HTTP/1.1\" ",
+            into: &out
+        )
         Self.appendDecimal(Int(record.status), into: &out)
         out.append(UInt8(ascii: " "))
         Self.appendDecimal(record.bytesOut, into: &out)
@@ -99,7 +102,9 @@ enum AccessLogLine {
         Self.append(",\"target\":", into: &out)
         Self.appendJSONString(Array(record.target.utf8), into: &out)
         Self.append(
-            record.version == .http1_0 ? ",\"protocol\":\"HTTP/1.0\"" : ",\"protocol\":\"HTTP/1.1\"",
+            record.version == .http1_0
+                ? ",\"protocol\":\"HTTP/1.0\""
+                : record.version.major == 2 ? ",\"protocol\":\"HTTP/2.0\"" : ",\"protocol\":\"HTTP/1.1\"",
             into: &out
         )
         Self.append(",\"status\":", into: &out)

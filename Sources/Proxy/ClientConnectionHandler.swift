@@ -75,10 +75,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        self.remoteAddress = context.channel.remoteAddress
+        self.remoteAddress = self.environment.clientAddress ?? context.channel.remoteAddress
         self.decoder = try? context.pipeline.syncOperations.handler(type: RequestDecodingHandler.self)
         self.decoder?.receiver = self
-        self.environment.metrics.clientConnections.increment()
+        // An HTTP/2 stream is not a connection: its connection is counted once, by its pipeline.
+        if !self.environment.isHTTP2Stream { self.environment.metrics.clientConnections.increment() }
         self.idleTimer = DeadlineTimer(eventLoop: context.eventLoop) { [weak self] in self?.idleTimeoutExpired() }
         self.responseHeadTimer = DeadlineTimer(eventLoop: context.eventLoop) { [weak self] in
             self?.responseHeadTimeoutExpired()
@@ -87,7 +88,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        self.environment.metrics.clientConnections.decrement()
+        if !self.environment.isHTTP2Stream { self.environment.metrics.clientConnections.decrement() }
         self.cancelTimers()
         self.context = nil
         self.decoder?.receiver = nil
@@ -656,7 +657,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         if let head {
             record.method = head.method.rawValue
             record.target = head.uri
-            record.version = head.version
+            record.version = self.environment.isHTTP2Stream ? HTTPVersion(major: 2, minor: 0) : head.version
             for (name, value) in head.headers {
                 switch name.utf8.count {
                 case 4 where name.equalsIgnoringASCIICase("host"): record.host = value

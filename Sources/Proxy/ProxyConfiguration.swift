@@ -30,6 +30,8 @@ public struct ProxyConfiguration: Sendable {
     public var proxyProtocol: Bool = false
     /// Client connections per process across the listeners (`--max-connections`); nil: no limit.
     public var maxConnections: Int?
+    /// HTTP/2 on the HTTPS listener (negotiated by ALPN).
+    public var http2 = HTTP2Limits()
 
     /// One upstream server at a resolved address.
     public init(

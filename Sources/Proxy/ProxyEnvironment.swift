@@ -13,6 +13,10 @@ struct ProxyEnvironment {
     let accessLog: AccessLogLoopBuffer?
     /// The connection arrived on the HTTPS listener.
     var isTLS = false
+    /// The handler serves one HTTP/2 stream, not a connection.
+    var isHTTP2Stream = false
+    /// The client a PROXY protocol header named before this handler joined the pipeline.
+    var clientAddress: SocketAddress?
 
     /// `Strict-Transport-Security` for responses on this connection (TLS with `--hsts-max-age`).
     var strictTransportSecurity: String? {

@@ -5,6 +5,7 @@ import NIOExtras
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import NIOTLS
 import ServiceLifecycle
 
 /// The gateway's HTTP/1.1 listener as a swift-service-lifecycle `Service`: one ``UpstreamRouter``
@@ -123,8 +124,14 @@ public final class ProxyServer: Service, Sendable {
             $0.accessLogBuffers = Array(loopAccessLogs.values)
         }
         let configuration = self.configuration
-        let decider = self.decider
-        let logger = self.logger
+        let environments = ProxyEnvironmentFactory(
+            configuration: configuration,
+            decider: self.decider,
+            logger: self.logger,
+            routers: routers,
+            metrics: loopMetrics,
+            accessLogs: loopAccessLogs
+        )
         let stateBox = self.state
         let tlsContext = self.configuration.tls?.context.sslContext
         let tlsMetrics = self.configuration.tls?.context.enableMetrics()
@@ -153,11 +160,7 @@ public final class ProxyServer: Service, Sendable {
                 .childChannelOption(.maxMessagesPerRead, value: 4)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        guard let upstreams = routers[ObjectIdentifier(channel.eventLoop)]?.value,
-                            let metrics = loopMetrics[ObjectIdentifier(channel.eventLoop)]?.value
-                        else {
-                            throw ChannelError.ioOnClosedChannel
-                        }
+                        let environment = try environments.environment(on: channel.eventLoop, isTLS: tls)
                         let id = ObjectIdentifier(channel)
                         stateBox.withLockedValue { $0.children[id] = channel }
                         channel.closeFuture.whenComplete { _ in
@@ -169,22 +172,35 @@ public final class ProxyServer: Service, Sendable {
                                 ProxyProtocolHandler(trustedProxies: configuration.headerPolicy.trustedProxies)
                             )
                         }
-                        if tls, let tlsContext, let tlsMetrics {
-                            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
-                            try channel.pipeline.syncOperations.addHandler(TLSHandshakeObserver(metrics: tlsMetrics))
+                        guard tls, let tlsContext, let tlsMetrics else {
+                            try Self.configureClientPipeline(channel.pipeline.syncOperations, environment: environment)
+                            return
                         }
-                        try Self.configureClientPipeline(
-                            channel.pipeline.syncOperations,
-                            environment: ProxyEnvironment(
-                                configuration: configuration,
-                                decider: decider,
-                                upstreams: upstreams,
-                                metrics: metrics,
-                                logger: logger,
-                                accessLog: loopAccessLogs[ObjectIdentifier(channel.eventLoop)]?.value,
-                                isTLS: tls
-                            )
-                        )
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
+                        try channel.pipeline.syncOperations.addHandler(TLSHandshakeObserver(metrics: tlsMetrics))
+                        let recorder = ClientAddressRecorder()
+                        try channel.pipeline.syncOperations.addHandler(recorder)
+                        // The handlers behind depend on the protocol ALPN chose: HTTP/2 or HTTP/1.1.
+                        let negotiation = ApplicationProtocolNegotiationHandler { result, channel in
+                            channel.eventLoop.makeCompletedFuture {
+                                switch result {
+                                case .negotiated("h2"):
+                                    try HTTP2ConnectionSetup.configure(
+                                        channel,
+                                        environments: environments,
+                                        clientAddress: recorder.clientAddress
+                                    )
+                                default:
+                                    var environment = environment
+                                    environment.clientAddress = recorder.clientAddress
+                                    try Self.configureClientPipeline(
+                                        channel.pipeline.syncOperations,
+                                        environment: environment
+                                    )
+                                }
+                            }
+                        }
+                        try channel.pipeline.syncOperations.addHandler(negotiation)
                     }
                 }
         }

@@ -15,7 +15,7 @@ public final class TLSMetrics: Sendable {
     private let expiries = NIOLockedValueBox<[String: Gauge]>([:])
 
     /// The reasons a handshake failure is counted under.
-    static let failureReasons = ["unsupported_protocol", "no_shared_cipher", "not_tls", "closed_early", "other"]
+    public static let failureReasons = ["unsupported_protocol", "no_shared_cipher", "not_tls", "closed_early", "other"]
 
     public init() {
         var failures: [String: Counter] = [:]

@@ -6,7 +6,7 @@ import NIOSSL
 /// handshakes use the new set at once; open connections keep what they negotiated).
 ///
 /// TLS 1.2 and 1.3 only, Mozilla's "intermediate" cipher list for TLS 1.2 (TLS 1.3's suites are
-/// all strong), ALPN `http/1.1`; BoringSSL's session tickets give resumption.
+/// all strong), ALPN `h2` and `http/1.1`; BoringSSL's session tickets give resumption.
 public final class TLSServerContext: Sendable {
     /// Mozilla's intermediate configuration (ssl-config.mozilla.org, version 5.7) in BoringSSL's
     /// names; it has no DHE suites.
@@ -32,7 +32,7 @@ public final class TLSServerContext: Sendable {
         configuration.minimumTLSVersion = .tlsv12
         configuration.maximumTLSVersion = .tlsv13
         configuration.cipherSuites = Self.intermediateCipherSuites
-        configuration.applicationProtocols = ["http/1.1"]
+        configuration.applicationProtocols = ["h2", "http/1.1"]
         configuration.sslContextCallback = { hello, promise in
             let chosen = current.withLockedValue { $0 }.select(serverName: hello.serverHostname)
             var override = NIOSSLContextConfigurationOverride()

@@ -8,7 +8,7 @@ struct FreezeGateCommand: AsyncParsableCommand {
         version: FreezeGateVersion.current,
         subcommands: [
             ServeCommand.self, MigrateCommand.self, TenantCommand.self, CheckConfigCommand.self,
-            ClassifyCommand.self,
+            ClassifyCommand.self, IntakeCommand.self,
         ]
     )
 }

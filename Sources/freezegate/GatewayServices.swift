@@ -23,6 +23,7 @@ struct GatewayServices {
     ) -> GatewayServices {
         let clock = SystemWallClock()
         let prometheus = PrometheusMetrics.bootstrap()
+        InitialCounterSeries.registerAll(for: profile)
         let sync = TenantStateSync(
             configuration: TenantStateSyncConfiguration(
                 database: PostgresConfiguration(connectionString: databaseURL, applicationName: "freezegate")

@@ -30,6 +30,8 @@ final class ProfileReloader: Sendable {
             let profile = try RouteProfile.load(contentsOfFile: path)
             let baseDomains = baseDomainsOverride ?? profile.baseDomains ?? ServeDefaults.baseDomains
             store.replace(with: Gate(profile: profile, baseDomains: baseDomains))
+            // A new class starts its request counters at 0 like the ones present at start-up.
+            InitialCounterSeries.registerAll(for: profile)
             succeeded.increment()
             logger.notice(
                 "profile reloaded",

@@ -9,7 +9,8 @@ struct PrometheusMetrics: Sendable {
     /// bootstrapped only once per process; tests share it).
     private static let shared: PrometheusMetrics = {
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        MetricsSystem.bootstrap(CatalogMetricsFactory(registry: registry))
+        Gauge(label: "freezegate_build_info", dimensions: [("version", FreezeGateVersion.current)]).record(1)
         return PrometheusMetrics(registry: registry)
     }()
 
@@ -19,7 +20,9 @@ struct PrometheusMetrics: Sendable {
         shared
     }
 
+    /// The registry's families followed by the process collector's, read now.
     func render() -> String {
-        registry.emitToString()
+        let process = ProcessStatisticsReader.read().map(ProcessMetricsText.render) ?? ""
+        return registry.emitToString() + process
     }
 }

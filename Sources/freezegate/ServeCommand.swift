@@ -918,6 +918,12 @@ struct ServeCommand: AsyncParsableCommand {
             readiness: services.readiness,
             metrics: services.metrics
         )
+        // Last in the group, so that it hears of SIGTERM before the proxy starts to drain.
+        let systemdServices: [any Service] =
+            SystemdNotifier().map {
+                [SystemdNotificationService(notifier: $0, isReady: services.readiness, logger: logger)]
+            }
+            ?? []
         do {
             try await proxy.start()
             try await admin.start()
@@ -929,7 +935,7 @@ struct ServeCommand: AsyncParsableCommand {
                         + [
                             ServiceGroupConfiguration.ServiceConfiguration(service: admin),
                             ServiceGroupConfiguration.ServiceConfiguration(service: proxy),
-                        ],
+                        ] + systemdServices.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger
                 )

@@ -8,7 +8,7 @@ import ArgumentParser
 struct TenantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenant",
-        abstract: "Operate tenants: list, status, create, freeze, unfreeze, cancel, pay, add-domain.",
+        abstract: "Operate tenants: list, status, create, freeze, unfreeze, cancel, pay, add-domain, requests.",
         discussion: """
             Exit codes: 0 ok; 1 other error; 2 a rule was violated (SQLSTATE class FG); 3 unknown tenant or \
             freeze (FG010, FG011); 4 the database cannot be reached; 64 bad command line.
@@ -16,6 +16,7 @@ struct TenantCommand: AsyncParsableCommand {
         subcommands: [
             TenantListCommand.self, TenantStatusCommand.self, TenantCreateCommand.self, TenantFreezeCommand.self,
             TenantUnfreezeCommand.self, TenantCancelCommand.self, TenantPayCommand.self, TenantAddDomainCommand.self,
+            TenantRequestsCommand.self,
         ]
     )
 }

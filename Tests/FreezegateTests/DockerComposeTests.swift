@@ -33,8 +33,26 @@ struct DockerComposeTests {
 
     @Test func theDockerfileBuildsLikeTheREADME() async throws {
         let dockerfile = try String(contentsOfFile: BuiltProducts.repository + "/Dockerfile", encoding: .utf8)
-        #expect(dockerfile.contains("swift build -c release"))
+        #expect(dockerfile.contains("swift build -c release --static-swift-stdlib"))
         #expect(dockerfile.contains("libpq-dev"))
         #expect(dockerfile.contains("/usr/share/freezegate/sql"))
+        // The Kubernetes base runs as this user with runAsNonRoot, which needs a numeric user.
+        #expect(dockerfile.contains("USER 10001:10001"))
+        #expect(!dockerfile.contains("LD_LIBRARY_PATH"))
+    }
+
+    /// Compose files without the obsolete `version` key, and no secret in a command: a command
+    /// line shows in `ps` and in `docker inspect`.
+    @Test func theComposeFileIsCurrentAndKeepsPasswordsOffCommandLines() throws {
+        let compose = try String(contentsOfFile: BuiltProducts.repository + "/docker-compose.yml", encoding: .utf8)
+        let lines = compose.split(separator: "\n")
+        #expect(!lines.contains { $0.hasPrefix("version:") })
+        #expect(!compose.contains("--database-url"))
+        let commands = lines.filter { $0.contains("command:") }
+        #expect(!commands.isEmpty)
+        for command in commands {
+            #expect(!command.contains("DATABASE_URL") && !command.contains("PASSWORD"), "\(command)")
+        }
+        #expect(!compose.contains("freezegate:freezegate@"), "a password inside a URL")
     }
 }

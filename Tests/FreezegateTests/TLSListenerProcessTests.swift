@@ -100,11 +100,12 @@ struct TLSListenerProcessTests {
             _ certificates: Certificates,
             host: String,
             path: String,
-            headers: [String] = []
+            headers: [String] = [],
+            http2: Bool = false
         ) async throws -> String {
             let arguments =
                 [
-                    "curl", "-s", "-i", "--http1.1", "--cacert", certificates.caFile, "--resolve",
+                    "curl", "-s", "-i", http2 ? "--http2" : "--http1.1", "--cacert", certificates.caFile, "--resolve",
                     "\(host):\(self.port):127.0.0.1",
                 ] + headers.flatMap { ["-H", $0] } + ["https://\(host):\(self.port)\(path)"]
             return try await BlockingWork.run { try CommandRunner.run(arguments) }
@@ -152,9 +153,11 @@ struct TLSListenerProcessTests {
             #expect(unknown.contains("CN = *.s20.online") || unknown.contains("CN=*.s20.online"), "\(unknown)")
             let noName = try await gateway.sClient(["-noservername"])
             #expect(noName.contains("CN = *.s20.online") || noName.contains("CN=*.s20.online"), "\(noName)")
-            // ALPN http/1.1; TLS 1.1 refused; TLS 1.3 and 1.2 spoken.
+            // ALPN h2 first, http/1.1 for clients without HTTP/2; TLS 1.1 refused; TLS 1.3 and 1.2 spoken.
             let alpn = try await gateway.sClient(["-servername", "school.s20.online", "-alpn", "h2,http/1.1"])
-            #expect(alpn.contains("ALPN protocol: http/1.1"), "\(alpn)")
+            #expect(alpn.contains("ALPN protocol: h2"), "\(alpn)")
+            let alpn11 = try await gateway.sClient(["-servername", "school.s20.online", "-alpn", "http/1.1"])
+            #expect(alpn11.contains("ALPN protocol: http/1.1"), "\(alpn11)")
             let old = try await gateway.sClient(["-servername", "school.s20.online", "-tls1_1"])
             #expect(!old.contains("Cipher is ECDHE") && !old.contains("New, TLSv1.1"), "\(old)")
             let tls12 = try await gateway.sClient(["-servername", "school.s20.online", "-tls1_2"])
@@ -178,6 +181,39 @@ struct TLSListenerProcessTests {
                 #"freezegate_tls_certificate_not_after_seconds{certificate="\#(certificates.wildcard.0)"}"#
             )
             #expect(expiry.map { $0 > Date().timeIntervalSince1970 + 20 * 86_400 } == true, "\(metrics)")
+        } catch {
+            try await gateway.stop()
+            throw error
+        }
+        try await gateway.stop()
+    }
+
+    /// A browser's HTTP/2: the same Gate on every stream, forwarded over HTTP/1.1.
+    @Test func http2ForwardsAndBlocksLikeHTTP1() async throws {
+        let certificates = try Certificates()
+        let gateway = try await Gateway.start(certificates)
+        do {
+            let blocked = try await gateway.curl(
+                certificates,
+                host: "school.s20.online",
+                path: "/company/1/dashboard",
+                http2: true
+            )
+            #expect(blocked.hasPrefix("HTTP/2 403"), "\(blocked)")
+            #expect(blocked.lowercased().contains("x-request-id: "))
+            #expect(!blocked.lowercased().contains("connection:"))
+            let forwarded = try await gateway.curl(
+                certificates,
+                host: "school.s20.online",
+                path: "/customer/1/schedule",
+                http2: true
+            )
+            #expect(forwarded.hasPrefix("HTTP/2 200"), "\(forwarded)")
+            #expect(forwarded.contains("upstream:/customer/1/schedule"))
+            let seen = try #require(gateway.upstream.requests.last)
+            #expect(seen.head.version == .http1_1)
+            #expect(seen.head.headers["x-forwarded-proto"] == ["https"])
+            #expect(seen.head.headers["host"] == ["school.s20.online:\(gateway.port)"])
         } catch {
             try await gateway.stop()
             throw error

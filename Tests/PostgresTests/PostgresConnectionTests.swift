@@ -77,6 +77,17 @@ struct PostgresConnectionTests {
         #expect(try row.decode(Int.self, column: 2) == text.count)
     }
 
+    @Test func emptyArraysAreEmptyArraysAndEmptyBytesAreEmptyBytea() async throws {
+        let connection = try await connect()
+        let row = try await connection.query(
+            "SELECT cardinality($1::text[]), $2::bytea = ''::bytea",
+            [[String](), [UInt8]()]
+        )[0]
+        #expect(try row.decode(Int.self, column: 0) == 0)
+        #expect(try row.decode(Bool.self, column: 1))
+        await connection.close()
+    }
+
     @Test func parametersAreNeverSplicedIntoSQL() async throws {
         let connection = try await connect()
         try await connection.execute("CREATE TABLE names (n text)")

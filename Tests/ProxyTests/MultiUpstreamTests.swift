@@ -142,10 +142,12 @@ struct MultiUpstreamTests {
             threads: 1,
             policy: .leastConnections,
             behavior: { index, _ in
-                index == 0 ? .delayed(.seconds(2), .ok, "slow") : .respond(.ok, HTTPHeaders(), "fast")
+                // Server 0 holds its request until the client goes: however slow the machine,
+                // it stays busy for the whole test.
+                index == 0 ? .silent : .respond(.ok, HTTPHeaders(), "fast")
             },
             { fleet in
-                // The first request goes to server 0 and stays there for two seconds.
+                // The first request goes to server 0 and stays there.
                 let slow = try await fleet.connect()
                 try await slow.send("GET /slow HTTP/1.1\r\nHost: a.s20.online\r\n\r\n")
                 #expect(await eventually { fleet.servers[0].requests.count == 1 })
@@ -154,7 +156,7 @@ struct MultiUpstreamTests {
                 #expect(value5 == Array(repeating: 200, count: 10))
                 #expect(fleet.servers[1].requests.count == 10)
                 #expect(fleet.servers[0].requests.count == 1)
-                #expect(await slow.waitForResponses(1).first?.bodyText == "slow")
+                #expect(slow.bytes.isEmpty)
                 await slow.close()
             }
         )

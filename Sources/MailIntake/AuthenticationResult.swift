@@ -1,0 +1,9 @@
+/// One result of an `Authentication-Results` field: `dkim=pass header.d=example.com`.
+public struct AuthenticationResult: Sendable, Equatable {
+    /// Lower-cased method: dkim, spf, dmarc, …
+    public var method: String
+    /// Lower-cased result: pass, fail, none, …
+    public var result: String
+    /// Lower-cased `ptype.property` names and their values: `header.d`, `header.from`, …
+    public var properties: [String: String]
+}

@@ -1,0 +1,52 @@
+import Logging
+import NIOCore
+import NIOHTTP2
+
+/// Turns a TLS connection that negotiated `h2` into an HTTP/2 server connection whose every
+/// stream is one exchange: ``HTTP2StreamHandler`` in front of the same
+/// ``ClientConnectionHandler`` as an HTTP/1.1 connection, so the Gate, the forwarding rules, the
+/// access log and the request ID are shared, not repeated.
+enum HTTP2ConnectionSetup {
+    /// Must be called on the channel's event loop.
+    static func configure(
+        _ channel: any Channel,
+        environments: ProxyEnvironmentFactory,
+        clientAddress: SocketAddress?
+    ) throws {
+        let limits = environments.configuration.http2
+        var connection = NIOHTTP2Handler.ConnectionConfiguration()
+        connection.initialSettings = [
+            HTTP2Setting(parameter: .maxConcurrentStreams, value: limits.maxConcurrentStreams),
+            HTTP2Setting(parameter: .maxHeaderListSize, value: environments.configuration.limits.maxHeaderBytes),
+            HTTP2Setting(parameter: .maxFrameSize, value: 1 << 14),
+            HTTP2Setting(parameter: .initialWindowSize, value: 65_535),
+        ]
+        var stream = NIOHTTP2Handler.StreamConfiguration()
+        stream.streamResetFrameRateLimit.maximumCount = limits.maxResetStreams
+        stream.streamResetFrameRateLimit.windowLength = limits.resetWindow
+        stream.streamErrorRateLimit.maximumCount = limits.maxResetStreams
+        stream.streamErrorRateLimit.windowLength = limits.resetWindow
+
+        let metrics = try environments.environment(on: channel.eventLoop, isTLS: true).metrics
+        metrics.clientConnections.increment()
+        channel.closeFuture.assumeIsolated().whenComplete { _ in metrics.clientConnections.decrement() }
+
+        let lifecycle = HTTP2ConnectionLifecycleHandler(idleTimeout: environments.configuration.timeouts.clientIdle)
+        _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
+            mode: .server,
+            connectionConfiguration: connection,
+            streamConfiguration: stream,
+            streamDelegate: HTTP2StreamEvents(lifecycle: NIOLoopBound(lifecycle, eventLoop: channel.eventLoop))
+        ) { streamChannel in
+            streamChannel.eventLoop.makeCompletedFuture {
+                var environment = try environments.environment(on: streamChannel.eventLoop, isTLS: true)
+                environment.isHTTP2Stream = true
+                environment.clientAddress = clientAddress
+                try streamChannel.pipeline.syncOperations.addHandler(HTTP2StreamHandler())
+                try streamChannel.pipeline.syncOperations.addHandler(ClientConnectionHandler(environment: environment))
+            }
+        }
+        try channel.pipeline.syncOperations.addHandler(HTTP2AbuseHandler(logger: environments.logger))
+        try channel.pipeline.syncOperations.addHandler(lifecycle)
+    }
+}

@@ -1,0 +1,30 @@
+import Logging
+import NIOCore
+
+/// Builds a connection's (or an HTTP/2 stream's) ``ProxyEnvironment`` from what each event loop
+/// owns: channel initializers run on the loop, while only this Sendable summary crosses loops.
+struct ProxyEnvironmentFactory: Sendable {
+    let configuration: ProxyConfiguration
+    let decider: any RequestDecider
+    let logger: Logger
+    let routers: [ObjectIdentifier: NIOLoopBound<UpstreamRouter>]
+    let metrics: [ObjectIdentifier: NIOLoopBound<ProxyMetrics>]
+    let accessLogs: [ObjectIdentifier: NIOLoopBound<AccessLogLoopBuffer>]
+
+    /// Must be called on `loop`.
+    func environment(on loop: any EventLoop, isTLS: Bool) throws -> ProxyEnvironment {
+        let key = ObjectIdentifier(loop)
+        guard let upstreams = self.routers[key]?.value, let metrics = self.metrics[key]?.value else {
+            throw ChannelError.ioOnClosedChannel
+        }
+        return ProxyEnvironment(
+            configuration: self.configuration,
+            decider: self.decider,
+            upstreams: upstreams,
+            metrics: metrics,
+            logger: self.logger,
+            accessLog: self.accessLogs[key]?.value,
+            isTLS: isTLS
+        )
+    }
+}

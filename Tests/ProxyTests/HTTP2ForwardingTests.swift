@@ -1,0 +1,365 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOHTTP2
+import Proxy
+import Testing
+
+@testable import TestSupport
+
+/// HTTP/2 on the HTTPS listener: each stream is one exchange with the Gate and forwarding rules
+/// of HTTP/1.1, forwarded over HTTP/1.1, with every downgrade-smuggling path refused.
+@Suite("HTTP/2")
+struct HTTP2ForwardingTests {
+    static let host = "acme.s20.online"
+
+    /// A proxy with an HTTPS listener (certificate for `*.s20.online`) in front of a recording upstream.
+    static func withHTTP2Proxy<T>(
+        decider: any RequestDecider = ForwardAllDecider(),
+        timeouts: ProxyTimeouts = ProxyTimeouts(),
+        behavior: @escaping @Sendable (HTTPRequestHead) -> UpstreamBehavior = { _ in
+            .respond(.ok, HTTPHeaders(), "hello")
+        },
+        _ body: (ProxyHarness, SocketAddress) async throws -> T
+    ) async throws -> T {
+        let folder = try TemporaryDirectory()
+        let authority = try TestCertificateAuthority()
+        let issued = try authority.issue(dnsNames: ["*.s20.online"])
+        try TestCertificateAuthority.write(issued.certificatePEM, to: folder.path + "/cert.pem")
+        try TestCertificateAuthority.write(issued.keyPEM, to: folder.path + "/key.pem")
+        let certificate = try TLSCertificateLoader.load(
+            certificateFile: folder.path + "/cert.pem",
+            keyFile: folder.path + "/key.pem"
+        )
+        let context = try TLSServerContext(certificates: TLSCertificateSet([certificate]))
+        let listener = TLSListenerConfiguration(
+            address: try SocketAddress(ipAddress: "127.0.0.1", port: 0),
+            context: context
+        )
+        let harness = try await ProxyHarness.start(
+            decider: decider,
+            timeouts: timeouts,
+            configure: { $0.tls = listener },
+            behavior: behavior
+        )
+        do {
+            guard let address = harness.proxy.tlsLocalAddress else { throw ChannelError.unknownLocalAddress }
+            let result = try await body(harness, address)
+            await harness.stop()
+            return result
+        } catch {
+            await harness.stop()
+            throw error
+        }
+    }
+
+    static func always(_ behavior: UpstreamBehavior) -> @Sendable (HTTPRequestHead) -> UpstreamBehavior {
+        { _ in behavior }
+    }
+
+    @Sendable static func echoPath(_ head: HTTPRequestHead) -> UpstreamBehavior {
+        .respond(.ok, HTTPHeaders(), "path=\(head.uri)")
+    }
+
+    @Sendable static func dieOnDie(_ head: HTTPRequestHead) -> UpstreamBehavior {
+        head.uri == "/die" ? .closeImmediately : .respond(.ok, HTTPHeaders(), "fine")
+    }
+
+    static func connect(_ harness: ProxyHarness, _ address: SocketAddress) async throws -> HTTP2TestClient {
+        try await HTTP2TestClient.connect(to: address, serverName: Self.host, group: harness.group)
+    }
+
+    static func get(_ path: String, _ extra: [(String, String)] = []) -> [(String, String)] {
+        [(":method", "GET"), (":scheme", "https"), (":authority", Self.host), (":path", path)] + extra
+    }
+
+    static func post(_ path: String, _ extra: [(String, String)] = []) -> [(String, String)] {
+        [(":method", "POST"), (":scheme", "https"), (":authority", Self.host), (":path", path)] + extra
+    }
+
+    @Test func aStreamIsForwardedAsAnHTTP1RequestWithTheForwardingHeaders() async throws {
+        try await Self.withHTTP2Proxy { harness, address in
+            let client = try await Self.connect(harness, address)
+            defer { Task { await client.close() } }
+            let response = try await client.request(
+                Self.get(
+                    "/api/v2/customer/index?page=2",
+                    [("user-agent", "h2-test"), ("cookie", "a=1"), ("cookie", "b=2")]
+                )
+            )
+            #expect(response.status == 200)
+            #expect(response.bodyString == "hello")
+            #expect(response.value("x-request-id")?.isEmpty == false)
+            #expect(response.value("connection") == nil)
+            let recorded = try #require(harness.upstream.completeRequests.first)
+            #expect(recorded.head.version == .http1_1)
+            #expect(recorded.head.uri == "/api/v2/customer/index?page=2")
+            #expect(recorded.head.headers["host"] == [Self.host])
+            #expect(recorded.head.headers["cookie"] == ["a=1; b=2"])
+            #expect(recorded.head.headers["x-forwarded-proto"] == ["https"])
+            #expect(recorded.head.headers["x-request-id"] == [response.value("x-request-id") ?? ""])
+            #expect(recorded.head.headers["transfer-encoding"].isEmpty)
+            #expect(recorded.head.headers["content-length"].isEmpty)
+        }
+    }
+
+    @Test func manyStreamsOnOneConnectionEachGetTheirOwnAnswer() async throws {
+        try await Self.withHTTP2Proxy(behavior: Self.echoPath) { harness, address in
+            let client = try await Self.connect(harness, address)
+            defer { Task { await client.close() } }
+            try await withThrowingTaskGroup(of: (Int, HTTP2TestResponse).self) { group in
+                for index in 0..<20 {
+                    group.addTask { (index, try await client.request(Self.get("/customer/\(index)"))) }
+                }
+                for try await (index, response) in group {
+                    #expect(response.status == 200)
+                    #expect(response.bodyString == "path=/customer/\(index)")
+                }
+            }
+            #expect(harness.upstream.completeRequests.count == 20)
+        }
+    }
+
+    @Test func aBodyWithContentLengthIsForwardedWithIt() async throws {
+        try await Self.withHTTP2Proxy(behavior: Self.always(.summarize)) { harness, address in
+            let client = try await Self.connect(harness, address)
+            defer { Task { await client.close() } }
+            let response = try await client.request(
+                Self.post("/api/v2/lesson/create", [("content-length", "11")]),
+                body: ["hello", " world"]
+            )
+            #expect(response.status == 200)
+            #expect(response.bodyString.hasPrefix("received=11 "))
+            let recorded = try #require(harness.upstream.completeRequests.first)
+            #expect(recorded.head.headers["content-length"] == ["11"])
+            #expect(recorded.head.headers["transfer-encoding"].isEmpty)
+            #expect(recorded.bodyString == "hello world")
+        }
+    }
+
+    /// HTTP/2 needs no length: the gateway frames the HTTP/1.1 request itself (chunked).
+    @Test func aBodyWithoutContentLengthIsForwardedChunked() async throws {
+        try await Self.withHTTP2Proxy(behavior: Self.always(.summarize)) { harness, address in
+            let client = try await Self.connect(harness, address)
+            defer { Task { await client.close() } }
+            let response = try await client.request(Self.post("/api/v2/lesson/create"), body: ["abc", "defg"])
+            #expect(response.status == 200)
+            #expect(response.bodyString.hasPrefix("received=7 "))
+            let recorded = try #require(harness.upstream.completeRequests.first)
+            #expect(recorded.head.headers["transfer-encoding"] == ["chunked"])
+            #expect(recorded.head.headers["content-length"].isEmpty)
+        }
+    }
+
+    @Test func anEmptyPostIsForwardedWithContentLengthZero() async throws {
+        try await Self.withHTTP2Proxy { harness, address in
+            let client = try await Self.connect(harness, address)
+            defer { Task { await client.close() } }
+            let response = try await client.request(Self.post("/api/v2/lesson/create"))
+            #expect(response.status == 200)
+            let recorded = try #require(harness.upstream.completeRequests.first)
+            #expect(recorded.head.headers["content-length"] == ["0"])
+        }
+    }
+
+    @Test func aLargeResponseCrossesTheFlowControlWindows() async throws {
+        try await Self.withHTTP2Proxy(behavior: Self.always(.stream(bytes: 1_000_000, chunked: true))) {
+            harness,
+            address in
+            let client = try await Self.connect(harness, address)
+            defer { Task { await client.close() } }
+            let response = try await client.request(Self.get("/files/big"))
+            #expect(response.status == 200)
+            #expect(response.body.count == 1_000_000)
+            #expect(response.value("transfer-encoding") == nil)
+        }
+    }
+
+    @Test func theGatewaysOwnAnswerIsTheSameOverHTTP2() async throws {
+        try await Self.withHTTP2Proxy(decider: BlockCompanyDecider()) { harness, address in
+            let client = try await Self.connect(harness, address)
+            defer { Task { await client.close() } }
+            let blocked = try await client.request(Self.get("/company/1/settings"))
+            #expect(blocked.status == 403)
+            #expect(blocked.bodyString == "frozen")
+            #expect(blocked.value("content-length") == "6")
+            let head = try await client.request(
+                [(":method", "HEAD"), (":scheme", "https"), (":authority", Self.host), (":path", "/company/1")]
+            )
+            #expect(head.status == 403)
+            #expect(head.body.isEmpty)
+            #expect(harness.upstream.requests.isEmpty)
+            let forwarded = try await client.request(Self.get("/customer"))
+            #expect(forwarded.status == 200)
+        }
+    }
+
+    @Test func anUpstreamFailureIsA502OnThatStreamOnly() async throws {
+        try await Self.withHTTP2Proxy(behavior: Self.dieOnDie) { harness, address in
+            let client = try await Self.connect(harness, address)
+            defer { Task { await client.close() } }
+            let failed = try await client.request(Self.post("/die", [("content-length", "1")]), body: ["x"])
+            #expect(failed.status == 502)
+            let next = try await client.request(Self.get("/customer"))
+            #expect(next.status == 200)
+            #expect(next.bodyString == "fine")
+            #expect(client.channel.isActive)
+        }
+    }
+
+    /// Every field HTTP/1.1 could read differently: refused (400 or a stream reset), and not a
+    /// byte of the request reaches the upstream.
+    @Test(arguments: [
+        ("upper-case name", [("X-Injected", "1")]),
+        ("CR LF in a value", [("x-note", "a\r\nx-injected: 1")]),
+        ("LF in a value", [("x-note", "a\nx-injected: 1")]),
+        ("NUL in a value", [("x-note", "a\u{0}b")]),
+        ("connection", [("connection", "keep-alive")]),
+        ("keep-alive", [("keep-alive", "timeout=5")]),
+        ("proxy-connection", [("proxy-connection", "keep-alive")]),
+        ("transfer-encoding", [("transfer-encoding", "chunked")]),
+        ("upgrade", [("upgrade", "websocket")]),
+        ("te other than trailers", [("te", "gzip")]),
+        ("space in a name", [("x note", "1")]),
+        ("colon in a name", [("x:note", "1")]),
+        ("leading space in a value", [("x-note", " padded")]),
+        ("two content-lengths", [("content-length", "0"), ("content-length", "5")]),
+        ("content-length with a sign", [("content-length", "+0")]),
+    ])
+    func aFieldThatHTTP1CouldReadDifferentlyIsRefused(_ name: String, _ fields: [(String, String)]) async throws {
+        try await Self.withHTTP2Proxy { harness, address in
+            let client = try await Self.connect(harness, address)
+            defer { Task { await client.close() } }
+            let response = try await client.request(Self.get("/customer", fields))
+            #expect(response.status == 400 || response.resetCode == .protocolError, "\(name): \(response)")
+            #expect(harness.upstream.requests.isEmpty, "\(name)")
+            #expect(harness.upstream.receivedBytes.allSatisfy { $0.isEmpty }, "\(name)")
+        }
+    }
+
+    @Test(arguments: [
+        (
+            "repeated :path",
+            [(":method", "GET"), (":scheme", "https"), (":authority", host), (":path", "/a"), (":path", "/b")]
+        ),
+        (
+            "pseudo-header after a field",
+            [(":method", "GET"), (":scheme", "https"), ("x-a", "1"), (":authority", host), (":path", "/")]
+        ),
+        (
+            "unknown pseudo-header",
+            [(":method", "GET"), (":scheme", "https"), (":authority", host), (":path", "/"), (":tenant", "x")]
+        ),
+        ("no :path", [(":method", "GET"), (":scheme", "https"), (":authority", host)]),
+        ("no :method", [(":scheme", "https"), (":authority", host), (":path", "/")]),
+        ("relative :path", [(":method", "GET"), (":scheme", "https"), (":authority", host), (":path", "customer")]),
+        (
+            "userinfo in :authority",
+            [(":method", "GET"), (":scheme", "https"), (":authority", "evil@\(host)"), (":path", "/")]
+        ),
+    ])
+    func aBadPseudoHeaderBlockIsRefused(_ name: String, _ fields: [(String, String)]) async throws {
+        try await Self.withHTTP2Proxy { harness, address in
+            let client = try await Self.connect(harness, address)
+            defer { Task { await client.close() } }
+            let response = try await client.request(fields)
+            #expect(response.status == 400 || response.resetCode == .protocolError, "\(name): \(response)")
+            #expect(harness.upstream.requests.isEmpty, "\(name)")
+        }
+    }
+
+    /// Two hosts in one request name two tenants: the Gate could decide on one and the upstream
+    /// serve the other.
+    @Test func authorityDisagreeingWithHostIs400() async throws {
+        try await Self.withHTTP2Proxy { harness, address in
+            let client = try await Self.connect(harness, address)
+            defer { Task { await client.close() } }
+            let response = try await client.request(Self.get("/company/1", [("host", "other.s20.online")]))
+            #expect(response.status == 400)
+            #expect(harness.upstream.requests.isEmpty)
+            let agreeing = try await client.request(Self.get("/customer", [("host", "ACME.s20.online")]))
+            #expect(agreeing.status == 200)
+        }
+    }
+
+    @Test(arguments: [
+        ("longer body than declared", "3", ["abcdef"]),
+        ("shorter body than declared", "10", ["abc"]),
+        ("declared length without DATA", "5", []),
+    ])
+    func dataContradictingContentLengthResetsTheStream(_ name: String, _ length: String, _ body: [String]) async throws
+    {
+        try await Self.withHTTP2Proxy(behavior: Self.always(.summarize)) { harness, address in
+            let client = try await Self.connect(harness, address)
+            defer { Task { await client.close() } }
+            let response = try await client.request(
+                Self.post("/api/v2/lesson/create", [("content-length", length)]),
+                body: body
+            )
+            #expect(response.status != 200, "\(name): \(response)")
+            #expect(response.status == 400 || response.resetCode != nil, "\(name): \(response)")
+            #expect(harness.upstream.completeRequests.isEmpty, "\(name)")
+        }
+    }
+
+    /// The rapid-reset attack (CVE-2023-44487): streams opened and reset in a loop. The
+    /// connection gets GOAWAY and is closed, and at most 200 of its requests reach the upstream.
+    @Test func rapidResetGetsGoAwayAndAtMost200RequestsReachTheUpstream() async throws {
+        try await Self.withHTTP2Proxy(behavior: Self.always(.delayed(.seconds(2), .ok, "late"))) { harness, address in
+            let client = try await Self.connect(harness, address)
+            try await client.openAndReset(count: 5_000, headers: Self.get("/customer"))
+            #expect(await eventually { !client.channel.isActive })
+            #expect(client.goAwayCodes.contains(.enhanceYourCalm))
+            #expect(harness.upstream.requests.count <= 200)
+        }
+    }
+
+    /// A stream the client resets while its request waits for the upstream: the upstream
+    /// connection holding that request is closed (a cancelled request), not reused.
+    @Test func aResetStreamCancelsItsUpstreamRequest() async throws {
+        try await Self.withHTTP2Proxy(behavior: Self.always(.silent)) { harness, address in
+            let client = try await Self.connect(harness, address)
+            defer { Task { await client.close() } }
+            let stream = try await client.startRequest(Self.get("/customer"))
+            #expect(await eventually { harness.upstream.requests.count == 1 })
+            #expect(harness.upstream.openConnectionCount == 1)
+            try await client.reset(stream)
+            #expect(await eventually { harness.upstream.openConnectionCount == 0 })
+            #expect(client.channel.isActive)
+        }
+    }
+
+    /// An HTTP/2 connection without streams for the client idle time is closed like an idle
+    /// HTTP/1.1 one, with GOAWAY first.
+    @Test func anIdleConnectionGetsGoAwayAndIsClosed() async throws {
+        var timeouts = ProxyTimeouts()
+        timeouts.clientIdle = .milliseconds(300)
+        try await Self.withHTTP2Proxy(timeouts: timeouts) { harness, address in
+            let client = try await Self.connect(harness, address)
+            let response = try await client.request(Self.get("/customer"))
+            #expect(response.status == 200)
+            #expect(await eventually(timeout: .seconds(5)) { !client.channel.isActive })
+            #expect(client.goAwayCodes == [.noError])
+        }
+    }
+
+    /// Graceful shutdown: the stream in flight is answered, the client is told (GOAWAY) and the
+    /// connection closes when its streams are done, long before the drain deadline.
+    @Test func shutdownLetsTheStreamInFlightFinishThenCloses() async throws {
+        try await Self.withHTTP2Proxy(behavior: Self.always(.delayed(.milliseconds(400), .ok, "done"))) {
+            harness,
+            address in
+            let client = try await Self.connect(harness, address)
+            async let response = client.request(Self.get("/customer"))
+            #expect(await eventually { harness.upstream.requests.count == 1 })
+            let started = ContinuousClock.now
+            harness.proxy.initiateShutdown(drain: .seconds(20))
+            let answered = try await response
+            #expect(answered.status == 200, "\(answered)")
+            #expect(answered.bodyString == "done")
+            #expect(await eventually(timeout: .seconds(10)) { !client.channel.isActive })
+            #expect(ContinuousClock.now - started < .seconds(10))
+            #expect(client.goAwayCodes.first == .noError)
+        }
+    }
+}

@@ -1,0 +1,172 @@
+import NIOHPACK
+import NIOHTTP1
+import Testing
+
+@testable import Proxy
+
+/// The HTTP/2 → HTTP/1.1 head translation, without a connection: each refusal closes one
+/// downgrade-smuggling path (RFC 9113 §8.2–8.3).
+@Suite struct HTTP2RequestTranslatorTests {
+    static let base: [(String, String)] = [
+        (":method", "GET"), (":scheme", "https"), (":authority", "acme.s20.online"), (":path", "/customer/1"),
+    ]
+
+    static func translate(
+        _ fields: [(String, String)],
+        endStream: Bool = true
+    ) -> Result<HTTPRequestHead, RequestRejection> {
+        HTTP2RequestTranslator.requestHead(HPACKHeaders(fields), endStream: endStream)
+    }
+
+    @Test func aPlainGetBecomesAnHTTP1HeadWithHostFirst() throws {
+        let head = try Self.translate(Self.base + [("accept", "text/html")]).get()
+        #expect(head.method == .GET)
+        #expect(head.uri == "/customer/1")
+        #expect(head.version == .http1_1)
+        #expect(Array(head.headers.map { $0.name }) == ["host", "accept"])
+        #expect(head.headers["host"] == ["acme.s20.online"])
+        #expect(head.headers["content-length"].isEmpty && head.headers["transfer-encoding"].isEmpty)
+    }
+
+    @Test func cookieCrumbsAreJoinedWhereTheFirstWas() throws {
+        let head = try Self.translate(Self.base + [("cookie", "a=1"), ("x-b", "2"), ("cookie", "c=3")]).get()
+        #expect(Array(head.headers.map { $0.name }) == ["host", "cookie", "x-b"])
+        #expect(head.headers["cookie"] == ["a=1; c=3"])
+    }
+
+    @Test func theGatewayChoosesTheFraming() throws {
+        let declared = try Self.translate(Self.base + [("content-length", "5")], endStream: false).get()
+        #expect(declared.headers["content-length"] == ["5"])
+        #expect(declared.headers["transfer-encoding"].isEmpty)
+        let unknown = try Self.translate(Self.base, endStream: false).get()
+        #expect(unknown.headers["transfer-encoding"] == ["chunked"])
+        var post = Self.base
+        post[0] = (":method", "POST")
+        let emptyPost = try Self.translate(post).get()
+        #expect(emptyPost.headers["content-length"] == ["0"])
+        let repeatedSame = try Self.translate(
+            Self.base + [("content-length", "5"), ("content-length", "5")],
+            endStream: false
+        ).get()
+        #expect(repeatedSame.headers["content-length"] == ["5"])
+    }
+
+    @Test func hostWithoutAuthorityIsUsedAndAgreeingOnesPass() throws {
+        let onlyHost = try Self.translate([
+            (":method", "GET"), (":scheme", "https"), (":path", "/"), ("host", "acme.s20.online"),
+        ]).get()
+        #expect(onlyHost.headers["host"] == ["acme.s20.online"])
+        let agreeing = try Self.translate(Self.base + [("host", "ACME.s20.online")]).get()
+        #expect(agreeing.headers["host"] == ["ACME.s20.online"])
+    }
+
+    @Test(arguments: [
+        [("X-Upper", "1")],
+        [("x-a", "1\r\nx-b: 2")],
+        [("x-a", "1\nx-b: 2")],
+        [("x-a", "1\u{0}")],
+        [("x-a", " 1")],
+        [("x-a", "1\t")],
+        [("x-a", "\u{7F}")],
+        [("connection", "close")],
+        [("keep-alive", "5")],
+        [("proxy-connection", "close")],
+        [("transfer-encoding", "chunked")],
+        [("upgrade", "h2c")],
+        [("te", "gzip")],
+        [("x a", "1")],
+        [("", "1")],
+        [("content-length", "1,1")],
+        [("content-length", "-1")],
+        [("content-length", "1"), ("content-length", "2")],
+        [("host", "other.s20.online")],
+        [("host", "a"), ("host", "a")],
+        [(":path", "/again")],
+        [(":status", "200")],
+    ])
+    func aFieldHTTP1CouldReadDifferentlyIsRefused(_ extra: [(String, String)]) {
+        guard case .failure(let rejection) = Self.translate(Self.base + extra, endStream: false) else {
+            Issue.record("accepted: \(extra)")
+            return
+        }
+        #expect(rejection.status == .badRequest)
+    }
+
+    @Test func teTrailersIsAllowed() throws {
+        let head = try Self.translate(Self.base + [("te", "trailers")]).get()
+        #expect(head.headers["te"] == ["trailers"])
+    }
+
+    @Test func pseudoHeaderRulesHold() {
+        let cases: [[(String, String)]] = [
+            [(":method", "GET"), (":scheme", "https"), (":authority", "a.s20.online")],
+            [(":scheme", "https"), (":authority", "a.s20.online"), (":path", "/")],
+            [(":method", "GET"), (":scheme", "https"), ("x-a", "1"), (":path", "/"), (":authority", "a.s20.online")],
+            [(":method", "GET"), (":scheme", "https"), (":authority", "a.s20.online"), (":path", "relative")],
+            [(":method", "GET"), (":scheme", "https"), (":authority", "u@a.s20.online"), (":path", "/")],
+            [(":method", "GET"), (":scheme", "https"), (":path", "/")],
+            [(":method", "G ET"), (":scheme", "https"), (":authority", "a.s20.online"), (":path", "/")],
+            [(":method", "CONNECT"), (":authority", "a.s20.online"), (":path", "/")],
+        ]
+        for fields in cases {
+            guard case .failure = Self.translate(fields) else {
+                Issue.record("accepted: \(fields)")
+                continue
+            }
+        }
+        let options = Self.translate([
+            (":method", "OPTIONS"), (":scheme", "https"), (":authority", "a.s20.online"), (":path", "*"),
+        ])
+        #expect((try? options.get())?.uri == "*")
+        let connect = Self.translate([(":method", "CONNECT"), (":authority", "a.s20.online:443")])
+        #expect((try? connect.get())?.uri == "a.s20.online:443")
+    }
+
+    @Test func aDeclaredLengthWithoutDataIsRefused() {
+        guard case .failure = Self.translate(Self.base + [("content-length", "3")], endStream: true) else {
+            Issue.record("accepted")
+            return
+        }
+    }
+
+    @Test func limitsApplyAsToHTTP1() {
+        let limits = RequestLimits(maxRequestLineBytes: 32, maxHeaderCount: 3)
+        var long = Self.base
+        long[3] = (":path", "/" + String(repeating: "a", count: 40))
+        guard
+            case .failure(let tooLong) = HTTP2RequestTranslator.requestHead(
+                HPACKHeaders(long),
+                endStream: true,
+                limits: limits
+            )
+        else {
+            Issue.record("accepted a long target")
+            return
+        }
+        #expect(tooLong.status == .uriTooLong)
+        let many = Self.base + (0..<10).map { ("x-\($0)", "1") }
+        guard
+            case .failure(let tooMany) = HTTP2RequestTranslator.requestHead(
+                HPACKHeaders(many),
+                endStream: true,
+                limits: limits
+            )
+        else {
+            Issue.record("accepted many fields")
+            return
+        }
+        #expect(tooMany.status == .requestHeaderFieldsTooLarge)
+    }
+
+    @Test func trailersFollowTheSameRules() throws {
+        let trailers = try HTTP2RequestTranslator.trailers(HPACKHeaders([("x-checksum", "abc")])).get()
+        #expect(trailers["x-checksum"] == ["abc"])
+        for bad in [[("X-Up", "1")], [("x-a", "1\r\n")], [("transfer-encoding", "chunked")], [("content-length", "1")]]
+        {
+            guard case .failure = HTTP2RequestTranslator.trailers(HPACKHeaders(bad)) else {
+                Issue.record("accepted trailers \(bad)")
+                continue
+            }
+        }
+    }
+}
