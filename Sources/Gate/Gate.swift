@@ -9,6 +9,8 @@ public struct Gate: Sendable {
     public let hostResolver: HostResolver
     public let policy: AccessPolicy
     let renderer: BlockedPageRenderer
+    /// `upstream_routes`, longest base domain first.
+    let upstreamRoutes: [(domain: String, group: String)]
 
     /// `baseDomains` are the effective ones (command line, else profile, else `s20.online`).
     public init(profile: RouteProfile, baseDomains: [String]) {
@@ -16,6 +18,17 @@ public struct Gate: Sendable {
         self.hostResolver = HostResolver(baseDomains: baseDomains)
         self.policy = AccessPolicy(profile: profile)
         self.renderer = BlockedPageRenderer(templates: profile.templates)
+        self.upstreamRoutes = profile.upstreamRoutes.map { (DomainName.normalized($0.key), $0.value) }
+            .sorted { $0.domain.count > $1.domain.count }
+    }
+
+    /// The group of a host's base domain (`upstream_routes`): the domain itself or a name under it.
+    func upstreamGroup(forHost host: String) -> String? {
+        for route in self.upstreamRoutes
+        where host == route.domain || (host.count > route.domain.count && host.hasSuffix("." + route.domain)) {
+            return route.group == "default" ? nil : route.group
+        }
+        return nil
     }
 
     /// Decides what to do with a request whose head has been read, at instant `now`. `requestID`
@@ -50,10 +63,12 @@ public struct Gate: Sendable {
         }
         let lookup: TenantLookup
         let tenant: String?
+        var tenantGroup: String?
         switch self.hostResolver.tenant(forHost: resolved.authority.host, in: usableSnapshot) {
         case .tenant(let record):
             lookup = .condition(record.condition(at: now))
             tenant = record.key
+            tenantGroup = record.upstreamGroup
         case .unverifiedTenant(let key):
             lookup = .noSnapshot
             tenant = key
@@ -104,7 +119,9 @@ public struct Gate: Sendable {
                 tenant: tenant,
                 requestClass: classification.requestClass.name,
                 decision: "forward",
-                reason: nil
+                reason: nil,
+                upstreamGroup: tenantGroup
+                    ?? (self.upstreamRoutes.isEmpty ? nil : self.upstreamGroup(forHost: resolved.authority.host))
             )
             return .forward(forwardHead, summary)
         case .block(let reason, let until, let licensingURL):

@@ -10,11 +10,21 @@ public struct GateSummary: Sendable, Hashable {
     /// `tenant_frozen`, `license_expired`, `state_unknown`, `ambiguous_target`, a host problem, or
     /// `nil` for a forwarded request.
     public let reason: String?
+    /// The upstream group a forwarded request goes to (the tenant's own, else its base domain's
+    /// from `upstream_routes`); nil: the default group.
+    public let upstreamGroup: String?
 
-    public init(tenant: String?, requestClass: String, decision: String, reason: String?) {
+    public init(
+        tenant: String?,
+        requestClass: String,
+        decision: String,
+        reason: String?,
+        upstreamGroup: String? = nil
+    ) {
         self.tenant = tenant
         self.requestClass = requestClass
         self.decision = decision
         self.reason = reason
+        self.upstreamGroup = upstreamGroup
     }
 }

@@ -19,6 +19,18 @@ extension RouteProfile {
             lines.append("  trusted proxies: \(profile.trustedProxies.joined(separator: ", "))")
         }
         if profile.templates != .builtIn { lines.append("  blocked page: custom template") }
+        if let servers = profile.upstreams {
+            lines.append("  upstream: \(servers.map(\.url).joined(separator: ", "))")
+        }
+        for group in profile.upstreamGroups {
+            lines.append("  upstream group \(group.name): \(group.policy), \(group.servers.count) server(s)")
+        }
+        for (domain, group) in profile.upstreamRoutes.sorted(by: { $0.key < $1.key }) {
+            lines.append("  \(domain) → upstream group \(group)")
+        }
+        if let check = profile.upstreamHealthCheck {
+            lines.append("  upstream health check: GET \(check.path) every \(check.interval) s")
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -30,6 +30,20 @@ public struct RouteProfile: Sendable {
     /// HTTPS (`https_redirect`); none by default, and `api`/`webhook` belong in it only when every
     /// integration can follow a redirect.
     public var httpsRedirectClasses: Set<String> = []
+    /// The default group's servers named by the profile (`upstream`; the command line wins).
+    public var upstreams: [ProfileUpstreamServer]?
+    /// Named upstream groups (`upstream_groups`).
+    public var upstreamGroups: [ProfileUpstreamGroup] = []
+    /// Normalised base domain → group name (`upstream_routes`); tenants of an unlisted base
+    /// domain go to the default group.
+    public var upstreamRoutes: [String: String] = [:]
+    /// `upstream_max_fails` and `upstream_backoff` (seconds), when the profile sets them.
+    public var upstreamMaxFails: Int?
+    public var upstreamBackoff: Double?
+    /// `upstream_dns_refresh` (seconds; 0: names are resolved at start only).
+    public var upstreamDNSRefresh: Double?
+    /// `upstream_health_check`: active checks of every server; nil: passive health only.
+    public var upstreamHealthCheck: ProfileHealthCheck?
 
     public init(
         classes: [RequestClass],

@@ -18,7 +18,8 @@ struct RouteProfileParser {
 
     static let topLevelKeys: Set<String> = [
         "classes", "unknown", "block_status", "licensing_url", "when_state_unknown", "max_snapshot_age",
-        "template", "base_domains", "trusted_proxies", "https_redirect",
+        "template", "base_domains", "trusted_proxies", "https_redirect", "upstream", "upstream_groups",
+        "upstream_routes", "upstream_max_fails", "upstream_backoff", "upstream_health_check", "upstream_dns_refresh",
     ]
     static let classKeys: Set<String> = ["name", "patterns", "action", "licensing_link"]
     static let templateKeys: Set<String> = ["html_ru", "html_en"]
@@ -37,6 +38,8 @@ struct RouteProfileParser {
         var profile = RouteProfile.alfaCRM
         // Read after the classes, which may come later in the file.
         var redirectNode: Node?
+        // Read after the groups, which may come later in the file.
+        var routesNode: Node?
         for (keyNode, value) in pairs {
             let key = try self.string(keyNode, "a key")
             switch key {
@@ -74,12 +77,38 @@ struct RouteProfileParser {
                 profile.trustedProxies = try self.parseTrustedProxies(value)
             case "https_redirect":
                 redirectNode = value
+            case "upstream":
+                profile.upstreams = try self.parseUpstreamServers(value, "upstream")
+            case "upstream_groups":
+                profile.upstreamGroups = try self.parseUpstreamGroups(value)
+            case "upstream_routes":
+                routesNode = value
+            case "upstream_dns_refresh":
+                guard let seconds = value.float, seconds >= 0, seconds <= 86_400 else {
+                    throw self.error(value, "upstream_dns_refresh must be a number of seconds from 0 to 86400")
+                }
+                profile.upstreamDNSRefresh = seconds
+            case "upstream_health_check":
+                profile.upstreamHealthCheck = try self.parseHealthCheck(value)
+            case "upstream_max_fails":
+                guard let count = value.int, count > 0 else {
+                    throw self.error(value, "upstream_max_fails must be a whole number above 0")
+                }
+                profile.upstreamMaxFails = count
+            case "upstream_backoff":
+                guard let seconds = value.float, seconds > 0, seconds <= 86_400 else {
+                    throw self.error(value, "upstream_backoff must be a number of seconds between 0 and 86400")
+                }
+                profile.upstreamBackoff = seconds
             default:
                 throw self.error(
                     keyNode,
                     "unknown key '\(key)' (expected one of \(Self.topLevelKeys.sorted().joined(separator: ", ")))"
                 )
             }
+        }
+        if let routesNode {
+            profile.upstreamRoutes = try self.parseUpstreamRoutes(routesNode, groups: profile.upstreamGroups)
         }
         if let redirectNode {
             for entry in try self.sequence(redirectNode, "https_redirect") {

@@ -36,6 +36,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var upstreamHead: ByteBuffer?
     private var bufferedBody: [ByteBuffer] = []
     private var upstream: UpstreamConnection?
+    /// The server and group of the current try (a retry avoids that server).
+    private var upstreamServer: Int?
+    private var upstreamGroup = 0
+    private var upstreamReused = false
     private var webSocket = false
     private var requestTrailers: HTTPHeaders?
     /// How the request's body is framed (upstream as received).
@@ -135,7 +139,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         if let connection = self.upstream {
             self.upstream = nil
             connection.handler.delegate = nil
-            self.environment.pool.release(connection, reusable: action == .none)
+            self.environment.upstreams.release(connection, reusable: action == .none)
         }
         if self.recordOpen {
             self.record.outcome = "client_closed"
@@ -246,6 +250,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             default: idempotent = false
             }
             _ = self.machine.forwardRequest(keepAlive: keepAlive, hasBody: hasBody, idempotent: idempotent)
+            self.upstreamServer = nil
+            self.upstreamGroup = self.environment.upstreams.group(named: tags.upstreamGroup)
             self.acquireUpstream()
         case .respond(let response, let tags):
             self.record.tags = tags
@@ -376,11 +382,28 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private func acquireUpstream() {
         let id = self.exchangeID
         if self.record.upstreamStarted == nil { self.record.upstreamStarted = .now() }
-        if let lease = self.environment.pool.leaseIdle() {
+        let upstreams = self.environment.upstreams
+        guard
+            let server = upstreams.choose(
+                group: self.upstreamGroup,
+                tenant: self.record.tags.tenant,
+                avoiding: self.upstreamServer
+            )
+        else {
+            // Every server of the group is out (each is tried again after its back-off).
+            self.record.outcome = "upstream_unavailable"
+            if case .respondError = self.machine.acquireFailed() {
+                self.writeError(.badGateway)
+            }
+            return
+        }
+        self.upstreamServer = server
+        let pool = upstreams.pools[server]
+        if let lease = pool.leaseIdle() {
             self.upstreamAcquired(.success(lease), exchange: id)
             return
         }
-        self.environment.pool.acquire().assumeIsolated().whenComplete { result in
+        pool.acquire().assumeIsolated().whenComplete { result in
             self.upstreamAcquired(result, exchange: id)
         }
     }
@@ -389,15 +412,17 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         switch result {
         case .success(let lease):
             guard id == self.exchangeID, let context = self.context, let head = self.upstreamHead else {
-                self.environment.pool.release(lease.connection, reusable: true)
+                self.environment.upstreams.release(lease.connection, reusable: true)
                 return
             }
-            switch self.machine.upstreamAttached(reused: lease.reused) {
+            let replayableElsewhere = self.environment.upstreams.serverCount(group: self.upstreamGroup) > 1
+            switch self.machine.upstreamAttached(reused: lease.reused, replayableElsewhere: replayableElsewhere) {
             case .release:
-                self.environment.pool.release(lease.connection, reusable: true)
+                self.environment.upstreams.release(lease.connection, reusable: true)
             case .sendRequest(let end):
                 let connection = lease.connection
                 self.upstream = connection
+                self.upstreamReused = lease.reused
                 connection.handler.delegate = self
                 connection.handler.setReadAllowed(context.channel.isWritable)
                 // The write's outcome is waited for only where it decides a retry.
@@ -440,9 +465,20 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             } else {
                 self.environment.logger.debug("upstream connect failed", metadata: ["error": "\(error)"])
             }
-            self.record.outcome = "upstream_unreachable"
-            if case .respondError = self.machine.acquireFailed() {
+            let upstreams = self.environment.upstreams
+            // Waiting for a free connection of a busy pool is no fault of the server.
+            if !(error is UpstreamConnectionPool.PoolError), let server = self.upstreamServer {
+                upstreams.recordFailure(server, kind: "connect")
+            }
+            let maxAttempts = upstreams.serverCount(group: self.upstreamGroup) > 1 ? 2 : 1
+            switch self.machine.acquireFailed(maxAttempts: maxAttempts) {
+            case .retry:
+                self.acquireUpstream()
+            case .respondError:
+                self.record.outcome = "upstream_unreachable"
                 self.writeError(.badGateway)
+            default:
+                break
             }
         }
     }
@@ -474,7 +510,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         guard let connection = self.upstream else { return }
         self.upstream = nil
         connection.handler.delegate = nil
-        self.environment.pool.release(connection, reusable: false)
+        self.environment.upstreams.release(connection, reusable: false)
     }
 
     // MARK: - Exchange end
@@ -603,6 +639,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     private func responseHeadTimeoutExpired() {
         guard self.machine.response == .none, self.upstream != nil else { return }
+        if let server = self.upstreamServer { self.environment.upstreams.recordTimeout(server) }
         self.upstreamFailure(bytesMayHaveReachedUpstream: true, status: .gatewayTimeout, allowRetry: false)
     }
 
@@ -666,6 +703,9 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         switch part {
         case .head(let head):
             let code = head.status
+            if code == 101 || !head.isInformational, let server = self.upstreamServer {
+                self.environment.upstreams.recordSuccess(server)
+            }
             if code == 101 {
                 if self.webSocket && head.upgradeIsWebSocket {
                     self.beginTunnel(head)
@@ -737,12 +777,16 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 self.completeTunnel()
                 return
             }
-            self.record.upstreamFinished = .now()
+            let finished = NIODeadline.now()
+            self.record.upstreamFinished = finished
+            if let server = self.upstreamServer, let started = self.record.upstreamStarted {
+                self.environment.upstreams.metrics.responded(server, duration: finished - started)
+            }
             let action = self.machine.responseEnded()
             if let connection = self.upstream {
                 self.upstream = nil
                 // After a refused upgrade the upstream may have stopped reading HTTP: never reuse.
-                self.environment.pool.release(connection, reusable: action.reuseUpstream && !self.webSocket)
+                self.environment.upstreams.release(connection, reusable: action.reuseUpstream && !self.webSocket)
             }
             self.writeEnd(trailers: trailers)
             switch action.next {
@@ -779,6 +823,10 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             self.environment.logger.debug("upstream connection error", metadata: ["error": "\(error)"])
         }
         let allowRetry = !(error is UpstreamResponseParser.Failure)
+        // A fresh connection closed before any response: the server reset it.
+        if allowRetry, self.machine.response == .none, !self.upstreamReused, let server = self.upstreamServer {
+            self.environment.upstreams.recordFailure(server, kind: "reset")
+        }
         self.upstreamFailure(bytesMayHaveReachedUpstream: true, status: .badGateway, allowRetry: allowRetry)
     }
 
@@ -806,7 +854,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         guard let context = self.context, let connection = self.upstream else { return }
         self.upstream = nil
         self.emitRecord()
-        self.environment.pool.detach(connection)
+        self.environment.upstreams.detach(connection)
         let (clientGlue, upstreamGlue) = GlueHandler.matchedPair()
         let idle = self.environment.configuration.timeouts.tunnelIdle
         do {

@@ -4,13 +4,16 @@ public struct DecisionTags: Sendable, Hashable {
     public var requestClass: String
     /// What was decided (`forward`, `block`, `reject`, …).
     public var decision: String
-    /// The tenant key when one was resolved.
+    /// The tenant key when one was resolved (`tenant_hash` balances on it).
     public var tenant: String?
+    /// The upstream group a forwarded request goes to; nil: the default group.
+    public var upstreamGroup: String?
 
-    public init(requestClass: String, decision: String, tenant: String? = nil) {
+    public init(requestClass: String, decision: String, tenant: String? = nil, upstreamGroup: String? = nil) {
         self.requestClass = requestClass
         self.decision = decision
         self.tenant = tenant
+        self.upstreamGroup = upstreamGroup
     }
 
     /// Tags used when the proxy itself answers (malformed framing, upstream failures).

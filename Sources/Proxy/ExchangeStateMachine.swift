@@ -32,9 +32,14 @@ struct ExchangeStateMachine {
     /// A request byte reached the upstream (no retry from then on, unless safe to replay).
     private(set) var requestBytesSent = false
     private(set) var upstreamAttempts = 0
+    /// Connections that could not be had for this request (each a try of a server).
+    private(set) var failedAcquisitions = 0
     private var requestHasBody = false
     private var requestIsIdempotent = false
     private var upstreamWasReused = false
+    /// Another server of the group can take a replay (a failed fresh connection is then worth
+    /// one more try elsewhere for a safe request).
+    private var replayableElsewhere = false
     private var upstreamKeepAlive = true
 
     // MARK: Request side
@@ -68,7 +73,9 @@ struct ExchangeStateMachine {
         self.response = .none
         self.requestBytesSent = false
         self.upstreamAttempts = 0
+        self.failedAcquisitions = 0
         self.upstreamWasReused = false
+        self.replayableElsewhere = false
         self.upstreamKeepAlive = true
     }
 
@@ -140,11 +147,13 @@ struct ExchangeStateMachine {
         case release
     }
 
-    mutating func upstreamAttached(reused: Bool) -> AttachAction {
+    /// `replayableElsewhere`: the group has another server for a retry.
+    mutating func upstreamAttached(reused: Bool, replayableElsewhere: Bool = false) -> AttachAction {
         guard self.state == .acquiring else { return .release }
         self.state = .forwarding
         self.upstreamAttempts += 1
         self.upstreamWasReused = reused
+        self.replayableElsewhere = replayableElsewhere
         return .sendRequest(end: self.requestEnded)
     }
 
@@ -155,9 +164,10 @@ struct ExchangeStateMachine {
 
     /// A failure may replay this request whatever reached the upstream: it is idempotent, has no
     /// body, and its connection was reused (an idle keep-alive connection the upstream may have
-    /// closed meanwhile — the case retries exist for).
+    /// closed meanwhile — the case retries exist for) or another server of the group can take it
+    /// (a server dying under an idempotent request: RFC 9110 §9.2.2 allows the retry).
     private var isSafeReplay: Bool {
-        self.upstreamWasReused && self.requestIsIdempotent && !self.requestHasBody
+        (self.upstreamWasReused || self.replayableElsewhere) && self.requestIsIdempotent && !self.requestHasBody
     }
 
     /// Whether the outcome of the head write changes anything: for a safe replay it does not
@@ -195,7 +205,9 @@ struct ExchangeStateMachine {
             return .closeClient
         }
         let nothingSent = !bytesMayHaveReachedUpstream && !self.requestBytesSent
-        if self.state == .forwarding, self.upstreamAttempts < maxAttempts, nothingSent || self.isSafeReplay {
+        if self.state == .forwarding, self.upstreamAttempts + self.failedAcquisitions < maxAttempts,
+            nothingSent || self.isSafeReplay
+        {
             self.state = .acquiring
             self.requestBytesSent = false
             return .retry
@@ -206,9 +218,14 @@ struct ExchangeStateMachine {
         return .respondError(closeAfter: true)
     }
 
-    /// Connecting failed or timed out (no byte sent): 502.
-    mutating func acquireFailed() -> UpstreamFailureAction {
+    /// Connecting failed or timed out (no byte sent): another server is tried while fewer than
+    /// `maxAttempts` tries were made (the caller passes 1 when there is no other server), else 502.
+    mutating func acquireFailed(maxAttempts: Int = 1) -> UpstreamFailureAction {
         guard self.state == .acquiring else { return .none }
+        self.failedAcquisitions += 1
+        if self.upstreamAttempts + self.failedAcquisitions < maxAttempts {
+            return .retry
+        }
         self.state = .responding
         self.closeAfterExchange = true
         return .respondError(closeAfter: true)

@@ -7,10 +7,19 @@ public struct ProxyConfiguration: Sendable {
     public var listen: SocketAddress?
     /// The HTTPS listener, if any.
     public var tls: TLSListenerConfiguration?
-    /// The upstream origin (resolved once at start-up).
-    public var upstream: SocketAddress
-    /// TLS to the upstream (an https upstream URL); nil: plain HTTP.
+    /// The upstream servers by group (names are resolved when the proxy starts).
+    public var upstreamGroups: UpstreamGroups
+    /// The TLS client context for https servers (each server by name is verified against its own
+    /// name; a server given as an address against this context's `serverHostname`); nil: none.
     public var upstreamTLS: UpstreamTLS?
+    /// When a server is taken out and for how long (passive health).
+    public var upstreamHealth = UpstreamHealthPolicy()
+    /// Active health checks of every server; nil: none.
+    public var upstreamHealthCheck: UpstreamHealthCheck?
+    /// How often servers given by name are resolved again; nil: only at start.
+    public var upstreamDNSRefresh: TimeAmount?
+    /// How names are resolved (tests replace it).
+    var upstreamResolver: UpstreamNameResolution.Resolver = UpstreamNameResolution.resolveAll(host:port:)
     public var timeouts: ProxyTimeouts
     public var limits: RequestLimits
     public var headerPolicy: ForwardingHeaderPolicy
@@ -24,6 +33,7 @@ public struct ProxyConfiguration: Sendable {
     /// HTTP/2 on the HTTPS listener (negotiated by ALPN).
     public var http2 = HTTP2Limits()
 
+    /// One upstream server at a resolved address.
     public init(
         listen: SocketAddress?,
         tls: TLSListenerConfiguration? = nil,
@@ -33,9 +43,29 @@ public struct ProxyConfiguration: Sendable {
         headerPolicy: ForwardingHeaderPolicy = ForwardingHeaderPolicy(),
         maxUpstreamConnectionsPerLoop: Int = 512
     ) {
+        self.init(
+            listen: listen,
+            tls: tls,
+            upstreamGroups: UpstreamGroups(servers: [UpstreamServer(address: upstream)]),
+            timeouts: timeouts,
+            limits: limits,
+            headerPolicy: headerPolicy,
+            maxUpstreamConnectionsPerLoop: maxUpstreamConnectionsPerLoop
+        )
+    }
+
+    public init(
+        listen: SocketAddress?,
+        tls: TLSListenerConfiguration? = nil,
+        upstreamGroups: UpstreamGroups,
+        timeouts: ProxyTimeouts = ProxyTimeouts(),
+        limits: RequestLimits = RequestLimits(),
+        headerPolicy: ForwardingHeaderPolicy = ForwardingHeaderPolicy(),
+        maxUpstreamConnectionsPerLoop: Int = 512
+    ) {
         self.listen = listen
         self.tls = tls
-        self.upstream = upstream
+        self.upstreamGroups = upstreamGroups
         self.timeouts = timeouts
         self.limits = limits
         self.headerPolicy = headerPolicy

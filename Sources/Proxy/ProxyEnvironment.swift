@@ -5,7 +5,8 @@ import NIOCore
 struct ProxyEnvironment {
     let configuration: ProxyConfiguration
     let decider: any RequestDecider
-    let pool: UpstreamConnectionPool
+    /// This event loop's upstream pools and balancers.
+    let upstreams: UpstreamRouter
     let metrics: ProxyMetrics
     let logger: Logger
     /// This event loop's access log buffer; nil when the access log is off.

@@ -7,20 +7,20 @@ struct ProxyEnvironmentFactory: Sendable {
     let configuration: ProxyConfiguration
     let decider: any RequestDecider
     let logger: Logger
-    let pools: [ObjectIdentifier: NIOLoopBound<UpstreamConnectionPool>]
+    let routers: [ObjectIdentifier: NIOLoopBound<UpstreamRouter>]
     let metrics: [ObjectIdentifier: NIOLoopBound<ProxyMetrics>]
     let accessLogs: [ObjectIdentifier: NIOLoopBound<AccessLogLoopBuffer>]
 
     /// Must be called on `loop`.
     func environment(on loop: any EventLoop, isTLS: Bool) throws -> ProxyEnvironment {
         let key = ObjectIdentifier(loop)
-        guard let pool = self.pools[key]?.value, let metrics = self.metrics[key]?.value else {
+        guard let upstreams = self.routers[key]?.value, let metrics = self.metrics[key]?.value else {
             throw ChannelError.ioOnClosedChannel
         }
         return ProxyEnvironment(
             configuration: self.configuration,
             decider: self.decider,
-            pool: pool,
+            upstreams: upstreams,
             metrics: metrics,
             logger: self.logger,
             accessLog: self.accessLogs[key]?.value,

@@ -8,8 +8,8 @@ import NIOSSL
 import NIOTLS
 import ServiceLifecycle
 
-/// The gateway's HTTP/1.1 listener as a swift-service-lifecycle `Service`: one upstream pool per
-/// event loop, one ``ClientConnectionHandler`` per connection. On graceful shutdown it stops
+/// The gateway's HTTP/1.1 listener as a swift-service-lifecycle `Service`: one ``UpstreamRouter``
+/// (a pool per server) per event loop, one ``ClientConnectionHandler`` per connection. On graceful shutdown it stops
 /// accepting, lets requests in flight finish for up to the drain time, then closes the rest.
 public final class ProxyServer: Service, Sendable {
     private struct State {
@@ -20,7 +20,9 @@ public final class ProxyServer: Service, Sendable {
         var started = false
         /// One per listener: a helper tracks the children of a single server channel.
         var quiesce: [ServerQuiescingHelper] = []
-        var pools: [ObjectIdentifier: NIOLoopBound<UpstreamConnectionPool>] = [:]
+        var routers: [ObjectIdentifier: NIOLoopBound<UpstreamRouter>] = [:]
+        var healthChecker: UpstreamHealthChecker?
+        var nameRefresher: UpstreamNameRefresher?
         var metrics: [ObjectIdentifier: NIOLoopBound<ProxyMetrics>] = [:]
         var accessLogBuffers: [NIOLoopBound<AccessLogLoopBuffer>] = []
         var children: [ObjectIdentifier: Channel] = [:]
@@ -74,25 +76,37 @@ public final class ProxyServer: Service, Sendable {
         if self.state.withLockedValue({ $0.started }), let address = self.localAddress ?? self.tlsLocalAddress {
             return address
         }
-        var createdPools: [ObjectIdentifier: NIOLoopBound<UpstreamConnectionPool>] = [:]
+        // Names are resolved here, when serving starts, not while settings are read.
+        var health = self.configuration.upstreamHealth
+        health.probesWithRequests = self.configuration.upstreamHealthCheck == nil
+        let upstreams = try ResolvedUpstreams.resolve(
+            self.configuration.upstreamGroups,
+            tls: self.configuration.upstreamTLS,
+            health: health,
+            resolver: self.configuration.upstreamResolver
+        )
+        let upstreamMetrics = UpstreamServerMetrics(upstreams: upstreams)
+        let healthChecker = self.configuration.upstreamHealthCheck.map {
+            UpstreamHealthChecker(upstreams: upstreams, check: $0, metrics: upstreamMetrics, logger: self.logger)
+        }
+        var createdRouters: [ObjectIdentifier: NIOLoopBound<UpstreamRouter>] = [:]
         var createdMetrics: [ObjectIdentifier: NIOLoopBound<ProxyMetrics>] = [:]
         var createdAccessLogs: [ObjectIdentifier: NIOLoopBound<AccessLogLoopBuffer>] = [:]
         for loop in self.group.makeIterator() {
-            let address = self.configuration.upstream
             let poolConfiguration = self.configuration.poolConfiguration
-            let upstreamTLS = self.configuration.upstreamTLS
-            let bound = try await loop.submit {
+            let logger = self.logger
+            createdRouters[ObjectIdentifier(loop)] = try await loop.submit {
                 NIOLoopBound(
-                    UpstreamConnectionPool(
+                    UpstreamRouter(
                         eventLoop: loop,
-                        address: address,
+                        upstreams: upstreams,
                         configuration: poolConfiguration,
-                        tls: upstreamTLS
+                        metrics: upstreamMetrics,
+                        logger: logger
                     ),
                     eventLoop: loop
                 )
             }.get()
-            createdPools[ObjectIdentifier(loop)] = bound
             createdMetrics[ObjectIdentifier(loop)] = try await loop.submit {
                 NIOLoopBound(ProxyMetrics(), eventLoop: loop)
             }.get()
@@ -102,11 +116,11 @@ public final class ProxyServer: Service, Sendable {
                 }.get()
             }
         }
-        let pools = createdPools
+        let routers = createdRouters
         let loopMetrics = createdMetrics
         let loopAccessLogs = createdAccessLogs
         self.state.withLockedValue {
-            $0.pools = pools
+            $0.routers = routers
             $0.accessLogBuffers = Array(loopAccessLogs.values)
         }
         let configuration = self.configuration
@@ -114,7 +128,7 @@ public final class ProxyServer: Service, Sendable {
             configuration: configuration,
             decider: self.decider,
             logger: self.logger,
-            pools: pools,
+            routers: routers,
             metrics: loopMetrics,
             accessLogs: loopAccessLogs
         )
@@ -204,7 +218,7 @@ public final class ProxyServer: Service, Sendable {
                     "proxy listening",
                     metadata: [
                         "address": "\(channel.localAddress.map { "\($0)" } ?? "?")",
-                        "upstream": "\(self.configuration.upstream)",
+                        "upstreams": "\(upstreams.servers.map(\.label).joined(separator: ","))",
                     ]
                 )
             }
@@ -229,7 +243,23 @@ public final class ProxyServer: Service, Sendable {
             }
             throw error
         }
-        self.state.withLockedValue { $0.started = true }
+        let nameRefresher = self.configuration.upstreamDNSRefresh.map {
+            UpstreamNameRefresher(
+                upstreams: upstreams,
+                interval: $0,
+                resolver: self.configuration.upstreamResolver,
+                routers: Array(routers.values),
+                onChange: { healthChecker?.addressesChanged($0, $1) },
+                logger: self.logger
+            )
+        }
+        self.state.withLockedValue {
+            $0.started = true
+            $0.healthChecker = healthChecker
+            $0.nameRefresher = nameRefresher
+        }
+        healthChecker?.start(on: self.group)
+        nameRefresher?.start(on: self.group.any())
         guard let address = self.localAddress ?? self.tlsLocalAddress else { throw ChannelError.unknownLocalAddress }
         return address
     }
@@ -291,6 +321,10 @@ public final class ProxyServer: Service, Sendable {
             state.shutdownStarted = true
             return state.quiesce
         }
+        if helpers != nil {
+            self.state.withLockedValue { $0.healthChecker }?.stop()
+            self.state.withLockedValue { $0.nameRefresher }?.stop()
+        }
         guard let helpers, !helpers.isEmpty else {
             if helpers != nil, self.listenerChannels.isEmpty { self.drained.succeed() }
             return
@@ -311,14 +345,14 @@ public final class ProxyServer: Service, Sendable {
             let children = stateBox.withLockedValue { Array($0.children.values) }
             for child in children { child.close(promise: nil) }
         }
-        let pools = self.state.withLockedValue { Array($0.pools.values) }
+        let routers = self.state.withLockedValue { Array($0.routers.values) }
         let accessLogs = self.state.withLockedValue { $0.accessLogBuffers }
         let drained = self.drained
         everythingClosed.futureResult.whenComplete { _ in
             forceClose.cancel()
             var shutdowns: [EventLoopFuture<Void>] = []
-            for pool in pools {
-                shutdowns.append(pool.eventLoop.flatSubmit { pool.value.shutdown() })
+            for router in routers {
+                shutdowns.append(router.eventLoop.flatSubmit { router.value.shutdown() })
             }
             // Every connection is closed, so every line is in its loop's buffer: hand them over.
             for buffer in accessLogs {

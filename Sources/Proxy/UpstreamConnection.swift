@@ -15,9 +15,15 @@ final class UpstreamConnection {
     var idleSince: NIODeadline = .now()
     /// Requests served so far (for logs and tests).
     var requestCount = 0
+    /// The server it is connected to (its pool's index in the ``UpstreamRouter``).
+    let serverIndex: Int
+    /// The address it connected to.
+    let address: SocketAddress
 
-    init(channel: Channel, handler: UpstreamHandler) {
+    init(channel: Channel, handler: UpstreamHandler, serverIndex: Int, address: SocketAddress) {
         self.channel = channel
         self.handler = handler
+        self.serverIndex = serverIndex
+        self.address = address
     }
 }

@@ -18,7 +18,9 @@ final class UpstreamConnectionPool {
     }
 
     let eventLoop: EventLoop
-    let address: SocketAddress
+    /// Where new connections go, in turn (every address of the server's name).
+    private(set) var addresses: [SocketAddress]
+    private var nextAddress = 0
     let configuration: UpstreamPoolConfiguration
     private var idle: [UpstreamConnection] = []
     private var openCount = 0
@@ -57,23 +59,30 @@ final class UpstreamConnectionPool {
 
     /// TLS to the upstream, when its URL is https.
     let tls: UpstreamTLS?
+    /// The server's index in its ``UpstreamRouter``, stamped on every connection.
+    let serverIndex: Int
 
     init(
         eventLoop: EventLoop,
-        address: SocketAddress,
+        addresses: [SocketAddress],
         configuration: UpstreamPoolConfiguration,
-        tls: UpstreamTLS? = nil
+        tls: UpstreamTLS? = nil,
+        serverIndex: Int = 0
     ) {
         self.eventLoop = eventLoop
-        self.address = address
+        self.addresses = addresses
         self.configuration = configuration
         self.tls = tls
+        self.serverIndex = serverIndex
     }
 
     /// Connections currently idle in the pool (tests and metrics).
     var idleCount: Int { self.idle.count }
     /// Connections open or being opened.
     var connectionCount: Int { self.openCount }
+    /// Requests this pool's server is busy with on this loop: leased or connecting connections
+    /// and waiters (least connections compares it).
+    var activeCount: Int { self.openCount - self.idle.count + self.waiters.count }
 
     /// An idle live connection, leased synchronously (the common keep-alive case: no future).
     func leaseIdle() -> Lease? {
@@ -118,7 +127,9 @@ final class UpstreamConnectionPool {
         connection.handler.delegate = nil
         connection.handler.setReadAllowed(true)
         connection.requestCount += 1
-        if reusable && connection.handler.isReusable && connection.channel.isActive && !self.isShutDown {
+        if reusable && connection.handler.isReusable && connection.channel.isActive && !self.isShutDown
+            && self.isCurrent(connection)
+        {
             if let (waiter, timeout) = self.waiters.popFirst() {
                 timeout?.cancel()
                 waiter.assumeIsolated().succeed(Lease(connection: connection, reused: true))
@@ -143,6 +154,31 @@ final class UpstreamConnectionPool {
         connection.phase = .closed
         self.openCount -= 1
         self.serveWaiterWithNewConnection()
+    }
+
+    /// The server's name now resolves to `addresses`: new connections go there, and idle
+    /// connections to an address that is gone are closed (leased ones when given back).
+    func updateAddresses(_ addresses: [SocketAddress]) {
+        self.eventLoop.preconditionInEventLoop()
+        guard !addresses.isEmpty else { return }
+        self.addresses = addresses
+        var kept: [UpstreamConnection] = []
+        for connection in self.idle {
+            if self.isCurrent(connection) {
+                kept.append(connection)
+            } else {
+                connection.phase = .closed
+                self.openCount -= 1
+                connection.channel.close(promise: nil)
+            }
+        }
+        self.idle = kept
+    }
+
+    /// The connection's address is still one of the server's (`==` compares the address and port,
+    /// not the name it was resolved from).
+    private func isCurrent(_ connection: UpstreamConnection) -> Bool {
+        self.addresses.contains(connection.address)
     }
 
     /// Closes idle connections and refuses new leases; the future completes when they are closed.
@@ -212,7 +248,10 @@ final class UpstreamConnectionPool {
                 }
             }
         let timeout = self.configuration.connectTimeout
-        return bootstrap.connect(to: self.address).flatMap { channel -> EventLoopFuture<Channel> in
+        let serverIndex = self.serverIndex
+        let address = self.addresses[self.nextAddress % max(1, self.addresses.count)]
+        self.nextAddress &+= 1
+        return bootstrap.connect(to: address).flatMap { channel -> EventLoopFuture<Channel> in
             guard let handshake else { return channel.eventLoop.makeSucceededFuture(channel) }
             // Handed out only after the handshake: a certificate that does not verify is a
             // connect failure, within the connect timeout.
@@ -225,7 +264,7 @@ final class UpstreamConnectionPool {
             }
         }.flatMapThrowing { channel in
             let handler = try channel.pipeline.syncOperations.handler(type: UpstreamHandler.self)
-            return UpstreamConnection(channel: channel, handler: handler)
+            return UpstreamConnection(channel: channel, handler: handler, serverIndex: serverIndex, address: address)
         }.assumeIsolated().map { connection in
             self.openConnections.increment()
             connection.channel.closeFuture.assumeIsolated().whenComplete { _ in

@@ -29,11 +29,15 @@ public struct UpstreamTLS: Sendable {
             configuration.certificateChain = clientCertificate.chain.map { .certificate($0) }
             configuration.privateKey = .privateKey(clientCertificate.key)
         }
-        // An IP literal is not a name to send as SNI (RFC 6066 §3); it is still verified.
-        let isAddress = serverHostname.contains(":") || serverHostname.allSatisfy { $0.isNumber || $0 == "." }
         return UpstreamTLS(
             context: try NIOSSLContext(configuration: configuration),
-            serverHostname: isAddress ? nil : serverHostname
+            serverHostname: Self.sniName(serverHostname)
         )
+    }
+
+    /// The name to send as SNI: none for an IP literal (RFC 6066 §3), which is still verified.
+    static func sniName(_ host: String) -> String? {
+        let isAddress = host.contains(":") || host.allSatisfy { $0.isNumber || $0 == "." }
+        return isAddress ? nil : host
     }
 }

@@ -15,19 +15,23 @@ public struct TenantRecord: Sendable, Hashable {
     public let domains: [String]
     /// The tenant's freeze windows, sorted by start.
     public let freezes: [FreezeWindow]
+    /// The upstream group the tenant's requests go to (set in SQL); nil: its base domain's.
+    public let upstreamGroup: String?
 
     public init(
         key: String,
         paidFrom: Date? = nil,
         paidUntil: Date,
         domains: [String] = [],
-        freezes: [FreezeWindow] = []
+        freezes: [FreezeWindow] = [],
+        upstreamGroup: String? = nil
     ) {
         self.key = key
         self.paidFrom = paidFrom
         self.paidUntil = paidUntil
         self.domains = domains.map(DomainName.normalized)
         self.freezes = freezes.sorted { ($0.start, $0.id) < ($1.start, $1.id) }
+        self.upstreamGroup = upstreamGroup
     }
 
     /// The tenant's condition at `instant`, with exactly the database's definition: frozen when a

@@ -48,6 +48,8 @@ private struct SnapshotColumns {
     let freezeIDs: Int
     let freezeStarts: Int
     let freezeEnds: Int
+    /// Present from migration 0008 on.
+    let upstreamGroup: Int?
 
     init(_ columns: [PostgresColumn]) throws {
         func index(_ name: String) throws -> Int {
@@ -63,6 +65,7 @@ private struct SnapshotColumns {
         self.freezeIDs = try index("freeze_ids")
         self.freezeStarts = try index("freeze_starts")
         self.freezeEnds = try index("freeze_ends")
+        self.upstreamGroup = columns.firstIndex(where: { $0.name == "upstream_group" })
     }
 
     func record(from row: PostgresRow) throws -> TenantRecord {
@@ -87,7 +90,8 @@ private struct SnapshotColumns {
             paidFrom: try row.decode(Date?.self, column: self.paidFrom),
             paidUntil: try row.decode(Date.self, column: self.paidUntil),
             domains: try row.decode([String].self, column: self.domains),
-            freezes: freezes
+            freezes: freezes,
+            upstreamGroup: try self.upstreamGroup.flatMap { try row.decode(String?.self, column: $0) }
         )
     }
 }

@@ -35,8 +35,8 @@ public final class RecordingUpstream: Sendable {
         self.behavior = behavior
     }
 
-    /// Binds and returns the address.
-    public func start() async throws -> SocketAddress {
+    /// Binds (`port` 0: an ephemeral one) and returns the address.
+    public func start(port: Int = 0) async throws -> SocketAddress {
         let record = self.record
         let behavior = self.behavior
         let tls = self.tls
@@ -64,10 +64,15 @@ public final class RecordingUpstream: Sendable {
                     )
                 }
             }
-            .bind(host: "127.0.0.1", port: 0).get()
+            .bind(host: "127.0.0.1", port: port).get()
         self.serverChannel.withLockedValue { $0 = channel }
         guard let address = channel.localAddress else { throw ChannelError.unknownLocalAddress }
         return address
+    }
+
+    /// Where it listens, once started.
+    public var address: SocketAddress? {
+        self.serverChannel.withLockedValue { $0?.localAddress }
     }
 
     /// Requests seen so far, complete or not, in arrival order.

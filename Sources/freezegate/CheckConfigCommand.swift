@@ -20,6 +20,14 @@ struct CheckConfigCommand: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
             throw ExitCode.failure
         }
+        do {
+            // The servers' URLs are checked as `serve` would, without resolving any name.
+            let servers = try UpstreamProfileSettings.defaultServers(profile: profile, source: self.file)
+            _ = try UpstreamProfileSettings.groups(defaultServers: servers, profile: profile, source: self.file)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
         print(profile.summary)
     }
 }

@@ -38,7 +38,12 @@ struct GateDecider: RequestDecider {
             isTLS: request.isTLS
         )
         let summary = decision.summary
-        let tags = DecisionTags(requestClass: summary.requestClass, decision: summary.decision, tenant: summary.tenant)
+        let tags = DecisionTags(
+            requestClass: summary.requestClass,
+            decision: summary.decision,
+            tenant: summary.tenant,
+            upstreamGroup: summary.upstreamGroup
+        )
         switch decision {
         case .forward(let head, _):
             return .forward(head, tags)

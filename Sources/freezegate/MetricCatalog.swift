@@ -49,6 +49,37 @@ enum MetricCatalog {
             labels: ["kind"]
         ),
         MetricDefinition(
+            name: "freezegate_upstream_server_requests_total",
+            kind: .counter,
+            help: "Response heads received from each upstream server.",
+            labels: ["server"]
+        ),
+        MetricDefinition(
+            name: "freezegate_upstream_server_errors_total",
+            kind: .counter,
+            help: "Connect failures, resets and response-head timeouts of each upstream server.",
+            labels: ["server", "kind"]
+        ),
+        MetricDefinition(
+            name: "freezegate_upstream_server_duration_seconds",
+            kind: .histogram,
+            help: "Time from asking for a connection to an upstream server to the end of its response.",
+            labels: ["server"],
+            buckets: proxyLatencyBuckets
+        ),
+        MetricDefinition(
+            name: "freezegate_upstream_server_up",
+            kind: .gauge,
+            help: "1 while the upstream server is in service, 0 while passive or active health keeps it out.",
+            labels: ["server"]
+        ),
+        MetricDefinition(
+            name: "freezegate_upstream_group_servers_up",
+            kind: .gauge,
+            help: "Servers of the upstream group in service.",
+            labels: ["group"]
+        ),
+        MetricDefinition(
             name: "freezegate_client_connections",
             kind: .gauge,
             help: "Client connections open now."

@@ -17,17 +17,46 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Runs the gateway until SIGTERM or SIGINT, then drains and exits 0.",
         discussion: """
             Precedence: flags > environment (FREEZEGATE_LISTEN, FREEZEGATE_ADMIN_LISTEN, FREEZEGATE_UPSTREAM,
+            FREEZEGATE_UPSTREAM_MAX_FAILS, FREEZEGATE_UPSTREAM_BACKOFF, FREEZEGATE_UPSTREAM_DNS_REFRESH,
             FREEZEGATE_BASE_DOMAINS, FREEZEGATE_CONFIG, FREEZEGATE_LOG_FORMAT, FREEZEGATE_LOG_LEVEL,
             FREEZEGATE_ACCESS_LOG, FREEZEGATE_ACCESS_LOG_FORMAT, DATABASE_URL) > config file > defaults.
             SIGHUP reloads the profile from --config; SIGUSR1 reopens the --access-log file.
+            Several --upstream servers form the default group (round robin); named groups, their policies and
+            weights, and the base domains that use them come from the profile (docs/CONFIGURATION.md).
             """
     )
 
     @Option(name: .customLong("database-url"), help: "libpq connection string or URL (default: $DATABASE_URL).")
     var databaseURL: String?
 
-    @Option(help: "The upstream CRM, http://HOST:PORT or https://HOST:PORT (env FREEZEGATE_UPSTREAM).")
-    var upstream: String?
+    @Option(
+        help: """
+            An upstream server of the default group, http://HOST[:PORT] or https://HOST[:PORT] (repeatable; \
+            env FREEZEGATE_UPSTREAM, comma-separated; config key upstream). Names are resolved when serving starts.
+            """
+    )
+    var upstream: [String] = []
+
+    @Option(
+        name: .customLong("upstream-max-fails"),
+        help:
+            "Consecutive connect failures or resets that take a server out (env FREEZEGATE_UPSTREAM_MAX_FAILS; config key upstream_max_fails; default 3)."
+    )
+    var upstreamMaxFails: Int?
+
+    @Option(
+        name: .customLong("upstream-backoff"),
+        help:
+            "Seconds a server stays out before one request tries it again, doubled per failed try up to 8 times (env FREEZEGATE_UPSTREAM_BACKOFF; config key upstream_backoff; default 10)."
+    )
+    var upstreamBackoff: Double?
+
+    @Option(
+        name: .customLong("upstream-dns-refresh"),
+        help:
+            "Seconds between resolutions of upstream names, every address used; 0: at start only (env FREEZEGATE_UPSTREAM_DNS_REFRESH; config key upstream_dns_refresh; default 30)."
+    )
+    var upstreamDNSRefresh: Double?
 
     @Option(
         name: .customLong("upstream-ca"),
@@ -231,53 +260,6 @@ struct ServeCommand: AsyncParsableCommand {
             do { return try body() } catch { throw ValidationError("\(Self.name(origin)): \(error)") }
         }
 
-        let upstreamPick = pick("upstream", flag: "upstream", self.upstream, env: "FREEZEGATE_UPSTREAM", default: nil)
-        guard let upstreamText = upstreamPick.value else {
-            throw ValidationError("missing --upstream (and FREEZEGATE_UPSTREAM is not set)")
-        }
-        var upstreamEndpoint: (host: String, port: Int, tls: Bool) = ("", 0, false)
-        let upstream = try check(upstreamPick.source) {
-            upstreamEndpoint = try EndpointParser.upstreamEndpoint(upstreamText)
-            return try EndpointParser.resolve(host: upstreamEndpoint.host, port: upstreamEndpoint.port)
-        }
-        let upstreamCA = self.upstreamCA ?? fromEnvironment("FREEZEGATE_UPSTREAM_CA")
-        let clientCertificateFile =
-            self.upstreamClientCertificate ?? fromEnvironment("FREEZEGATE_UPSTREAM_CLIENT_CERT")
-        let clientKeyFile = self.upstreamClientKey ?? fromEnvironment("FREEZEGATE_UPSTREAM_CLIENT_KEY")
-        var upstreamTLS: UpstreamTLS?
-        if upstreamEndpoint.tls {
-            if let upstreamCA, !FileManager.default.isReadableFile(atPath: upstreamCA) {
-                throw ValidationError("--upstream-ca: cannot read '\(upstreamCA)'")
-            }
-            var clientCertificate: TLSCertificate?
-            switch (clientCertificateFile, clientKeyFile) {
-            case (nil, nil):
-                break
-            case (let certificateFile?, let keyFile?):
-                do {
-                    clientCertificate = try TLSCertificateLoader.load(
-                        certificateFile: certificateFile,
-                        keyFile: keyFile,
-                        requireDNSName: false
-                    )
-                } catch {
-                    throw ValidationError("\(error)")
-                }
-            default:
-                throw ValidationError("--upstream-client-cert and --upstream-client-key go together")
-            }
-            do {
-                upstreamTLS = try UpstreamTLS.make(
-                    serverHostname: upstreamEndpoint.host,
-                    caFile: upstreamCA,
-                    clientCertificate: clientCertificate
-                )
-            } catch {
-                throw ValidationError("--upstream-ca: '\(upstreamCA ?? "system trust store")' cannot be used: \(error)")
-            }
-        } else if upstreamCA != nil || clientCertificateFile != nil || clientKeyFile != nil {
-            throw ValidationError("--upstream-ca and --upstream-client-cert/-key need an https:// --upstream")
-        }
         // The HTTPS listener, and the plain one (its default only when no HTTPS listener is asked
         // for without it: `--tls-listen` alone runs the HTTPS listener alone).
         let tlsListenPick = pick(
@@ -376,6 +358,133 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ValidationError("\(origin): \(error)")
             }
         }
+
+        // The upstream servers: flags, else FREEZEGATE_UPSTREAM, else the profile's `upstream`.
+        let upstreamTexts: [String]
+        let upstreamSource: ConfigurationSource
+        if !self.upstream.isEmpty {
+            upstreamTexts = self.upstream
+            upstreamSource = .flag("upstream")
+        } else if let text = fromEnvironment("FREEZEGATE_UPSTREAM") {
+            upstreamTexts = Self.list(text)
+            upstreamSource = .environment("FREEZEGATE_UPSTREAM")
+        } else if let servers = profile.upstreams {
+            upstreamTexts = servers.map(\.url)
+            upstreamSource = .configFile(configPick.value ?? "")
+        } else {
+            throw ValidationError("missing --upstream (and FREEZEGATE_UPSTREAM is not set)")
+        }
+        guard !upstreamTexts.isEmpty else { throw ValidationError("\(Self.name(upstreamSource)): no server given") }
+        let upstreamGroups: UpstreamGroups
+        do {
+            var defaultServers: [UpstreamServer] = []
+            if case .configFile = upstreamSource {
+                defaultServers = try UpstreamProfileSettings.defaultServers(
+                    profile: profile,
+                    source: configPick.value ?? "profile"
+                )
+            } else {
+                for text in upstreamTexts {
+                    do {
+                        defaultServers.append(try UpstreamServer(url: text))
+                    } catch {
+                        throw ValidationError("\(Self.name(upstreamSource)): \(error)")
+                    }
+                }
+            }
+            upstreamGroups = try UpstreamProfileSettings.groups(
+                defaultServers: defaultServers,
+                profile: profile,
+                source: configPick.value ?? "profile"
+            )
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let anyTLS = upstreamGroups.all.contains { $0.servers.contains(where: \.tls) }
+        let upstreamCA = self.upstreamCA ?? fromEnvironment("FREEZEGATE_UPSTREAM_CA")
+        let clientCertificateFile =
+            self.upstreamClientCertificate ?? fromEnvironment("FREEZEGATE_UPSTREAM_CLIENT_CERT")
+        let clientKeyFile = self.upstreamClientKey ?? fromEnvironment("FREEZEGATE_UPSTREAM_CLIENT_KEY")
+        var upstreamTLS: UpstreamTLS?
+        if anyTLS {
+            if let upstreamCA, !FileManager.default.isReadableFile(atPath: upstreamCA) {
+                throw ValidationError("--upstream-ca: cannot read '\(upstreamCA)'")
+            }
+            var clientCertificate: TLSCertificate?
+            switch (clientCertificateFile, clientKeyFile) {
+            case (nil, nil):
+                break
+            case (let certificateFile?, let keyFile?):
+                do {
+                    clientCertificate = try TLSCertificateLoader.load(
+                        certificateFile: certificateFile,
+                        keyFile: keyFile,
+                        requireDNSName: false
+                    )
+                } catch {
+                    throw ValidationError("\(error)")
+                }
+            default:
+                throw ValidationError("--upstream-client-cert and --upstream-client-key go together")
+            }
+            do {
+                // Each server by name is verified against its own name (set per server at start).
+                upstreamTLS = try UpstreamTLS.make(
+                    serverHostname: "",
+                    caFile: upstreamCA,
+                    clientCertificate: clientCertificate
+                )
+            } catch {
+                throw ValidationError("--upstream-ca: '\(upstreamCA ?? "system trust store")' cannot be used: \(error)")
+            }
+        } else if upstreamCA != nil || clientCertificateFile != nil || clientKeyFile != nil {
+            throw ValidationError("--upstream-ca and --upstream-client-cert/-key need an https:// --upstream")
+        }
+
+        // Passive health: flag, else environment, else profile, else default.
+        let maxFailsPick = try Self.number(
+            self.upstreamMaxFails.map(Double.init),
+            flag: "upstream-max-fails",
+            env: "FREEZEGATE_UPSTREAM_MAX_FAILS",
+            profile: profile.upstreamMaxFails.map(Double.init),
+            configPath: configPick.value,
+            default: 3,
+            environment: fromEnvironment
+        )
+        guard maxFailsPick.value >= 1, maxFailsPick.value == maxFailsPick.value.rounded(), maxFailsPick.value < 65_536
+        else {
+            throw ValidationError("\(Self.name(maxFailsPick.source)): must be a whole number from 1 to 65535")
+        }
+        let backoffPick = try Self.number(
+            self.upstreamBackoff,
+            flag: "upstream-backoff",
+            env: "FREEZEGATE_UPSTREAM_BACKOFF",
+            profile: profile.upstreamBackoff,
+            configPath: configPick.value,
+            default: 10,
+            environment: fromEnvironment
+        )
+        guard backoffPick.value.isFinite, backoffPick.value > 0, backoffPick.value <= 86_400 else {
+            throw ValidationError("\(Self.name(backoffPick.source)): must be a number of seconds between 0 and 86400")
+        }
+        let dnsRefreshPick = try Self.number(
+            self.upstreamDNSRefresh,
+            flag: "upstream-dns-refresh",
+            env: "FREEZEGATE_UPSTREAM_DNS_REFRESH",
+            profile: profile.upstreamDNSRefresh,
+            configPath: configPick.value,
+            default: 30,
+            environment: fromEnvironment
+        )
+        guard dnsRefreshPick.value.isFinite, dnsRefreshPick.value >= 0, dnsRefreshPick.value <= 86_400 else {
+            throw ValidationError("\(Self.name(dnsRefreshPick.source)): must be a number of seconds from 0 to 86400")
+        }
+        let upstreamHealth = UpstreamHealthPolicy(
+            maxFailures: Int(maxFailsPick.value),
+            backoff: .nanoseconds(Int64(backoffPick.value * 1_000_000_000))
+        )
 
         // Base domains: flags, else FREEZEGATE_BASE_DOMAINS, else the profile, else the default.
         var baseDomainsOverride: [String]?
@@ -551,7 +660,32 @@ struct ServeCommand: AsyncParsableCommand {
                     ? .flag("hsts-max-age") : (hstsMaxAge != nil ? .environment("FREEZEGATE_HSTS_MAX_AGE") : .builtIn)
             ),
             ConfigurationEntry(key: "admin_listen", value: .string(adminText), source: adminPick.source),
-            ConfigurationEntry(key: "upstream", value: .string(upstreamText), source: upstreamPick.source),
+            ConfigurationEntry(key: "upstream", value: .list(upstreamTexts), source: upstreamSource),
+            ConfigurationEntry(
+                key: "upstream_max_fails",
+                value: .number(String(Int(maxFailsPick.value))),
+                source: maxFailsPick.source
+            ),
+            ConfigurationEntry(
+                key: "upstream_dns_refresh",
+                value: .number(String(dnsRefreshPick.value)),
+                source: dnsRefreshPick.source
+            ),
+            ConfigurationEntry(
+                key: "upstream_health_check",
+                value: profile.upstreamHealthCheck.map { check in
+                    .string(
+                        "GET \(check.path) every \(check.interval) s, timeout \(check.timeout) s, "
+                            + "up after \(check.healthyThreshold), down after \(check.unhealthyThreshold)"
+                    )
+                } ?? .none,
+                source: profile.upstreamHealthCheck == nil ? .builtIn : .configFile(configPick.value ?? "")
+            ),
+            ConfigurationEntry(
+                key: "upstream_backoff",
+                value: .number(String(backoffPick.value)),
+                source: backoffPick.source
+            ),
             ConfigurationEntry(
                 key: "database_url",
                 value: .string(SecretMasking.maskDatabaseURL(databaseURL)),
@@ -618,7 +752,7 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = ProxyConfiguration(
             listen: listen,
             tls: tls,
-            upstream: upstream,
+            upstreamGroups: upstreamGroups,
             timeouts: timeouts,
             limits: limits,
             headerPolicy: ForwardingHeaderPolicy(trustedProxies: trusted),
@@ -626,6 +760,10 @@ struct ServeCommand: AsyncParsableCommand {
         )
         configuration.proxyProtocol = proxyProtocol
         configuration.upstreamTLS = upstreamTLS
+        configuration.upstreamHealth = upstreamHealth
+        configuration.upstreamDNSRefresh =
+            dnsRefreshPick.value > 0 ? .nanoseconds(Int64(dnsRefreshPick.value * 1_000_000_000)) : nil
+        configuration.upstreamHealthCheck = profile.upstreamHealthCheck.map(UpstreamProfileSettings.healthCheck)
         entries.append(
             ConfigurationEntry(
                 key: "upstream_ca",
@@ -667,6 +805,25 @@ struct ServeCommand: AsyncParsableCommand {
             baseDomainsOverride: baseDomainsOverride,
             entries: entries
         )
+    }
+
+    /// A number from the flag, else the environment variable, else the profile, else `fallback`.
+    private static func number(
+        _ flagValue: Double?,
+        flag: String,
+        env: String,
+        profile: Double?,
+        configPath: String?,
+        default fallback: Double,
+        environment: (String) -> String?
+    ) throws -> (value: Double, source: ConfigurationSource) {
+        if let flagValue { return (flagValue, .flag(flag)) }
+        if let text = environment(env) {
+            guard let value = Double(text) else { throw ValidationError("\(env): '\(text)' is not a number") }
+            return (value, .environment(env))
+        }
+        if let profile { return (profile, .configFile(configPath ?? "")) }
+        return (fallback, .builtIn)
     }
 
     /// A comma-separated environment value as a list (nil or empty: none).

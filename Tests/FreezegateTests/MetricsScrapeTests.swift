@@ -34,6 +34,10 @@ struct MetricsScrapeTests {
         let frozen = "freezegate_blocked_total{reason=\"tenant_frozen\"}"
         let expired = "freezegate_blocked_total{reason=\"license_expired\"}"
         let latency = "freezegate_upstream_duration_seconds_count{class=\"client\"}"
+        let server = "127.0.0.1:\(harness.upstream.address?.port ?? 0)"
+        let serverRequests = "freezegate_upstream_server_requests_total{server=\"\(server)\"}"
+        let serverLatency = "freezegate_upstream_server_duration_seconds_count{server=\"\(server)\"}"
+        let serverUp = "freezegate_upstream_server_up{server=\"\(server)\"}"
 
         for _ in 0..<3 {
             #expect(try await harness.send("/company/1/dashboard", host: "school.s20.online")?.status == 403)
@@ -56,6 +60,10 @@ struct MetricsScrapeTests {
         let stateMetrics = TenantStateMetrics()
         stateMetrics.update(cache: harness.sync.cache, now: Date())
         let after = prometheus.render()
+        // Per server: responses, their latency, and in service.
+        #expect(Self.value(serverRequests, in: after) >= 3)
+        #expect(Self.value(serverLatency, in: after) >= 3)
+        #expect(Self.value(serverUp, in: after) == 1)
         #expect(Self.value(frozen, in: after) >= Self.value(frozen, in: before) + 3)
         #expect(Self.value(expired, in: after) >= Self.value(expired, in: before) + 1)
         #expect(Self.value(latency, in: after) >= Self.value(latency, in: before) + 3)

@@ -3,6 +3,7 @@ import Foundation
 import Gate
 import Logging
 import NIOCore
+import Proxy
 import Testing
 
 @testable import freezegate
@@ -57,7 +58,9 @@ import Testing
                 "FREEZEGATE_LOG_LEVEL": "debug",
             ]
         )
-        #expect(settings.proxy.upstream == (try SocketAddress(ipAddress: "127.0.0.1", port: 8001)))
+        #expect(
+            settings.proxy.upstreamGroups.defaultGroup.servers == [try UpstreamServer(url: "http://127.0.0.1:8001")]
+        )
         #expect(settings.proxy.listen == (try SocketAddress(ipAddress: "127.0.0.1", port: 18080)))
         #expect(settings.admin == (try SocketAddress(ipAddress: "127.0.0.1", port: 19090)))
         #expect(settings.baseDomains == ["a.example", "b.example"])
@@ -85,7 +88,9 @@ import Testing
                 "FREEZEGATE_LOG_LEVEL": "debug",
             ]
         )
-        #expect(settings.proxy.upstream == (try SocketAddress(ipAddress: "127.0.0.1", port: 8002)))
+        #expect(
+            settings.proxy.upstreamGroups.defaultGroup.servers == [try UpstreamServer(url: "http://127.0.0.1:8002")]
+        )
         #expect(settings.proxy.listen == (try SocketAddress(ipAddress: "127.0.0.1", port: 28080)))
         #expect(settings.baseDomains == ["flag.example"])
         #expect(settings.databaseURL == "postgresql://gw:secret@db/crm")
@@ -142,5 +147,115 @@ import Testing
         #expect(yaml.contains("log_level: \"warning\"  # environment FREEZEGATE_LOG_LEVEL\n"))
         #expect(yaml.contains("config: null  # default\n"))
         #expect(yaml.contains("drain_timeout: 20.0  # default\n"))
+    }
+
+    @Test func upstreamIsRepeatableFromFlagsEnvironmentOrTheFile() throws {
+        let flags = try settings(
+            Self.database + ["--upstream", "http://10.0.0.1:8000", "--upstream", "https://crm-2.internal:8443"]
+        )
+        #expect(
+            flags.proxy.upstreamGroups.defaultGroup.servers == [
+                UpstreamServer(endpoint: .name(host: "10.0.0.1", port: 8000)),
+                UpstreamServer(endpoint: .name(host: "crm-2.internal", port: 8443), tls: true),
+            ]
+        )
+        #expect(flags.proxy.upstreamTLS != nil)
+        #expect(try entry(flags, "upstream").value == .list(["http://10.0.0.1:8000", "https://crm-2.internal:8443"]))
+
+        let environment = try settings(
+            Self.database,
+            environment: ["FREEZEGATE_UPSTREAM": "http://10.0.0.1:8000, http://10.0.0.2:8000"]
+        )
+        #expect(
+            environment.proxy.upstreamGroups.defaultGroup.servers.map(\.label) == ["10.0.0.1:8000", "10.0.0.2:8000"]
+        )
+        #expect(try entry(environment, "upstream").source == .environment("FREEZEGATE_UPSTREAM"))
+
+        let path = try profileFile(
+            "upstream:\n  - http://10.0.0.1:8000\n  - url: http://10.0.0.2:8000\n    weight: 3\n"
+        )
+        let file = try settings(Self.database + ["--config", path])
+        #expect(file.proxy.upstreamGroups.defaultGroup.servers.map(\.weight) == [1, 3])
+        #expect(try entry(file, "upstream").source == .configFile(path))
+        // The flag still wins over the file.
+        let flagged = try settings(Self.database + ["--config", path, "--upstream", "http://10.0.0.9:8000"])
+        #expect(flagged.proxy.upstreamGroups.defaultGroup.servers.map(\.label) == ["10.0.0.9:8000"])
+    }
+
+    @Test func printConfigNeedsNoDNS() throws {
+        // A name that does not resolve here: settings are read without resolving it.
+        let settings = try settings(Self.database + ["--upstream", "http://crm.invalid:8000"])
+        let yaml = EffectiveConfiguration.yaml(settings.entries)
+        #expect(yaml.contains("upstream: [\"http://crm.invalid:8000\"]  # flag --upstream\n"))
+    }
+
+    @Test func passiveHealthSettingsFollowThePrecedence() throws {
+        let defaults = try settings(Self.database + ["--upstream", "http://127.0.0.1:1"])
+        #expect(defaults.proxy.upstreamHealth == UpstreamHealthPolicy(maxFailures: 3, backoff: .seconds(10)))
+        #expect(defaults.proxy.upstreamDNSRefresh == .seconds(30))
+        let never = try settings(Self.database + ["--upstream", "http://127.0.0.1:1", "--upstream-dns-refresh", "0"])
+        #expect(never.proxy.upstreamDNSRefresh == nil)
+        let fromEnvironment = try settings(
+            Self.database + ["--upstream", "http://127.0.0.1:1"],
+            environment: ["FREEZEGATE_UPSTREAM_DNS_REFRESH": "5"]
+        )
+        #expect(fromEnvironment.proxy.upstreamDNSRefresh == .seconds(5))
+        #expect(
+            try entry(fromEnvironment, "upstream_dns_refresh").source == .environment("FREEZEGATE_UPSTREAM_DNS_REFRESH")
+        )
+        #expect(try entry(defaults, "upstream_max_fails").source == .builtIn)
+        let path = try profileFile("upstream_max_fails: 5\nupstream_backoff: 2.5\n")
+        let file = try settings(Self.database + ["--upstream", "http://127.0.0.1:1", "--config", path])
+        #expect(file.proxy.upstreamHealth.maxFailures == 5)
+        #expect(file.proxy.upstreamHealth.backoff == .milliseconds(2500))
+        let environment = try settings(
+            Self.database + ["--upstream", "http://127.0.0.1:1", "--config", path],
+            environment: ["FREEZEGATE_UPSTREAM_MAX_FAILS": "7"]
+        )
+        #expect(environment.proxy.upstreamHealth.maxFailures == 7)
+        #expect(try entry(environment, "upstream_max_fails").source == .environment("FREEZEGATE_UPSTREAM_MAX_FAILS"))
+        let flag = try settings(
+            Self.database + [
+                "--upstream", "http://127.0.0.1:1", "--upstream-max-fails", "1", "--upstream-backoff", "30",
+            ],
+            environment: ["FREEZEGATE_UPSTREAM_MAX_FAILS": "7"]
+        )
+        #expect(flag.proxy.upstreamHealth == UpstreamHealthPolicy(maxFailures: 1, backoff: .seconds(30)))
+        let zero = #expect(throws: ValidationError.self) {
+            try self.settings(Self.database + ["--upstream", "http://127.0.0.1:1", "--upstream-max-fails", "0"])
+        }
+        #expect(zero?.message.hasPrefix("--upstream-max-fails") == true)
+    }
+
+    @Test func profileGroupsBecomeUpstreamGroups() throws {
+        let path = try profileFile(
+            """
+            upstream_groups:
+              s21:
+                policy: tenant_hash
+                servers:
+                  - url: http://10.0.1.1:8000
+                    weight: 2
+                  - http://10.0.1.2:8000
+            upstream_routes:
+              s21.online: s21
+            upstream_health_check:
+              path: /healthz
+              interval: 3
+
+            """
+        )
+        let settings = try settings(Self.database + ["--upstream", "http://127.0.0.1:1", "--config", path])
+        let group = try #require(settings.proxy.upstreamGroups.named["s21"])
+        #expect(group.policy == .tenantHash)
+        #expect(group.servers.map(\.label) == ["10.0.1.1:8000", "10.0.1.2:8000"])
+        #expect(group.servers.map(\.weight) == [2, 1])
+        #expect(settings.profile.upstreamRoutes == ["s21.online": "s21"])
+        #expect(settings.proxy.upstreamHealthCheck?.path == "/healthz")
+        #expect(settings.proxy.upstreamHealthCheck?.interval == .seconds(3))
+        #expect(
+            try entry(settings, "upstream_health_check").value
+                == .string("GET /healthz every 3.0 s, timeout 2.0 s, up after 2, down after 3")
+        )
     }
 }

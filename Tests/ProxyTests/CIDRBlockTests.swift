@@ -30,7 +30,11 @@ struct CIDRBlockTests {
         }
         #expect(try EndpointParser.upstreamEndpoint("https://crm.local") == ("crm.local", 443, true))
         #expect(try EndpointParser.upstreamEndpoint("http://crm.local:81") == ("crm.local", 81, false))
-        for bad in ["httpx://a:1", "ftp://a", "https://a:1/path", "http://a:1/path", "http://u@a:1", "http://"] {
+        #expect(try EndpointParser.upstreamEndpoint("http://[::1]:81") == ("::1", 81, false))
+        for bad in [
+            "httpx://a:1", "ftp://a", "https://a:1/path", "http://a:1/path", "http://u@a:1", "http://",
+            "http://bad host:80", "http://a%2f:1", "http://a\\b:1",
+        ] {
             #expect(throws: EndpointParser.InvalidEndpoint.self, "\(bad)") { try EndpointParser.upstreamURL(bad) }
         }
     }

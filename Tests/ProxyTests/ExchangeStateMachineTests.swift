@@ -162,4 +162,51 @@ struct ExchangeStateMachineTests {
         #expect(machine.mayReadClient(upstreamWritable: true, bufferedEvents: 3))
         #expect(!machine.mayReadClient(upstreamWritable: true, bufferedEvents: 16))
     }
+
+    @Test func aFailedConnectIsRetriedOnceWhenAnotherServerCanTakeIt() {
+        var machine = ExchangeStateMachine()
+        _ = machine.forwardRequest(keepAlive: true, hasBody: true, idempotent: false)
+        // One server: 502 at once (as before there were several).
+        var single = machine
+        #expect(single.acquireFailed() == .respondError(closeAfter: true))
+        // Several: one more try, then 502.
+        #expect(machine.acquireFailed(maxAttempts: 2) == .retry)
+        #expect(machine.state == .acquiring)
+        #expect(machine.acquireFailed(maxAttempts: 2) == .respondError(closeAfter: true))
+    }
+
+    @Test func aRetryAfterAFailedConnectIsTheLastTry() {
+        var machine = ExchangeStateMachine()
+        _ = machine.forwardRequest(keepAlive: true, hasBody: false, idempotent: true)
+        _ = machine.requestEnd()
+        #expect(machine.acquireFailed(maxAttempts: 2) == .retry)
+        _ = machine.upstreamAttached(reused: true, replayableElsewhere: true)
+        // A stale connection on the second try: no third.
+        #expect(machine.upstreamFailed(bytesMayHaveReachedUpstream: true) == .respondError(closeAfter: true))
+    }
+
+    @Test func anIdempotentBodylessRequestOnAFreshConnectionIsReplayedOnlyWhereAnotherServerCanTakeIt() {
+        for (replayableElsewhere, expected) in [
+            (false, ExchangeStateMachine.UpstreamFailureAction.respondError(closeAfter: true)), (true, .retry),
+        ] {
+            var machine = ExchangeStateMachine()
+            _ = machine.forwardRequest(keepAlive: true, hasBody: false, idempotent: true)
+            _ = machine.requestEnd()
+            _ = machine.upstreamAttached(reused: false, replayableElsewhere: replayableElsewhere)
+            machine.requestHeadWritten()
+            #expect(machine.upstreamFailed(bytesMayHaveReachedUpstream: true) == expected)
+        }
+        // A POST whose bytes were sent: never, whatever the group.
+        var post = ExchangeStateMachine()
+        _ = post.forwardRequest(keepAlive: true, hasBody: true, idempotent: false)
+        _ = post.upstreamAttached(reused: true, replayableElsewhere: true)
+        machineSends(&post)
+        #expect(post.upstreamFailed(bytesMayHaveReachedUpstream: true) == .respondError(closeAfter: true))
+    }
+
+    private func machineSends(_ machine: inout ExchangeStateMachine) {
+        machine.requestHeadWritten()
+        _ = machine.requestBodyPart()
+        _ = machine.requestEnd()
+    }
 }

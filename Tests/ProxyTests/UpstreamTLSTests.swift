@@ -31,7 +31,10 @@ import Testing
         let folder = try TemporaryDirectory()
         try TestCertificateAuthority.write(trusted.certificatePEM, to: folder.path + "/ca.pem")
         let upstreamTLS = try UpstreamTLS.make(serverHostname: "crm.internal", caFile: folder.path + "/ca.pem")
-        let overTLS: (inout ProxyConfiguration) -> Void = { $0.upstreamTLS = upstreamTLS }
+        let overTLS: (inout ProxyConfiguration) -> Void = {
+            $0.upstreamTLS = upstreamTLS
+            $0.upstreamGroups.defaultGroup.servers[0].tls = true
+        }
         return try await withProxy(upstreamTLS: try Self.serverContext(issued), configure: overTLS) { harness in
             let result = try await harness.exchange(
                 "GET /customer/1 HTTP/1.1\r\nHost: acme.s20.online\r\nConnection: close\r\n\r\n"
@@ -101,7 +104,10 @@ import Testing
         )
         serverConfiguration.certificateVerification = .noHostnameVerification
         serverConfiguration.trustRoots = .file(folder.path + "/ca.pem")
-        let overTLS: (inout ProxyConfiguration) -> Void = { $0.upstreamTLS = upstreamTLS }
+        let overTLS: (inout ProxyConfiguration) -> Void = {
+            $0.upstreamTLS = upstreamTLS
+            $0.upstreamGroups.defaultGroup.servers[0].tls = true
+        }
         let outcome = try await withProxy(
             upstreamTLS: try NIOSSLContext(configuration: serverConfiguration),
             configure: overTLS

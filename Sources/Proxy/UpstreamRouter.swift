@@ -1,0 +1,160 @@
+import Logging
+import NIOCore
+
+/// The upstream side of one event loop: a connection pool per server and a balancer per group,
+/// touched only on its loop; the servers' health is shared with the other loops through
+/// ``UpstreamHealthCell`` (atomics, no lock). Client connections ask it for a server per request
+/// and report how the server did.
+final class UpstreamRouter {
+    let eventLoop: EventLoop
+    let upstreams: ResolvedUpstreams
+    /// One pool per server, indexed like ``ResolvedUpstreams/servers``.
+    let pools: [UpstreamConnectionPool]
+    private var balancers: [UpstreamBalancer]
+    private let groupIndex: [String: Int]
+    /// Unknown group names already warned about on this loop (one warning per name).
+    private var warnedGroups: Set<String> = []
+    private let logger: Logger
+    let metrics: UpstreamServerMetrics
+
+    init(
+        eventLoop: EventLoop,
+        upstreams: ResolvedUpstreams,
+        configuration: UpstreamPoolConfiguration,
+        metrics: UpstreamServerMetrics,
+        logger: Logger
+    ) {
+        self.eventLoop = eventLoop
+        self.upstreams = upstreams
+        self.pools = upstreams.servers.enumerated().map { index, server in
+            UpstreamConnectionPool(
+                eventLoop: eventLoop,
+                addresses: server.addresses,
+                configuration: configuration,
+                tls: server.tls,
+                serverIndex: index
+            )
+        }
+        self.balancers = upstreams.groups.map { group in
+            UpstreamBalancer(
+                policy: group.policy,
+                servers: zip(group.members, group.weights).map { (upstreams.servers[$0.0].label, $0.1) }
+            )
+        }
+        var groupIndex: [String: Int] = [:]
+        for (index, group) in upstreams.groups.enumerated() { groupIndex[group.name] = index }
+        self.groupIndex = groupIndex
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// The group a request goes to: the named one, else the default (an unknown name is warned
+    /// about once and never drops the request).
+    func group(named name: String?) -> Int {
+        guard let name else { return 0 }
+        if let index = self.groupIndex[name] { return index }
+        if self.warnedGroups.insert(name).inserted {
+            self.logger.warning(
+                "unknown upstream group, using the default group",
+                metadata: ["group": "\(name)"]
+            )
+        }
+        return 0
+    }
+
+    /// How many servers the group has (a retry goes to another one when it has several).
+    func serverCount(group: Int) -> Int {
+        self.upstreams.groups[group].members.count
+    }
+
+    /// A server of `group` for a request, or nil when every server is out. `avoiding`: the server
+    /// that just failed this request; another one is preferred when one is in service.
+    func choose(group: Int, tenant: String?, avoiding: Int?) -> Int? {
+        let members = self.upstreams.groups[group].members
+        var refused: Set<Int> = avoiding.map { [$0] } ?? []
+        let now = UpstreamHealthCell.now()
+        // Each round either returns or refuses one more server, so this ends.
+        for _ in 0...members.count {
+            let servers = self.upstreams.servers
+            let pools = self.pools
+            let chosen = self.balancers[group].choose(
+                tenant: tenant,
+                eligible: { position in
+                    let server = members[position]
+                    return !refused.contains(server) && servers[server].health.admission(now: now) != .unavailable
+                },
+                load: { position in pools[members[position]].activeCount }
+            )
+            guard let position = chosen else {
+                // Only the avoided server is left: trying it again beats a 502 (a stale keep-alive
+                // connection of a single server is what retries exist for).
+                if let avoiding, refused == [avoiding], members.contains(avoiding),
+                    self.upstreams.servers[avoiding].health.admission(now: now) == .available
+                {
+                    return avoiding
+                }
+                return nil
+            }
+            let server = members[position]
+            let health = self.upstreams.servers[server].health
+            if health.admission(now: now) == .available || health.claimProbe(now: now) {
+                return server
+            }
+            // Another loop took this back-off period's one try.
+            refused.insert(server)
+        }
+        return nil
+    }
+
+    /// A response head arrived from `server`.
+    func recordSuccess(_ server: Int) {
+        self.metrics.requestAnswered(server)
+        if self.upstreams.servers[server].health.recordSuccess() == .cameBack {
+            self.logger.notice(
+                "upstream server back up",
+                metadata: ["server": "\(self.upstreams.servers[server].label)"]
+            )
+            self.metrics.healthChanged(server, up: true)
+        }
+    }
+
+    /// `server` refused or failed a connection (`kind`: `connect`, `reset`, …).
+    func recordFailure(_ server: Int, kind: String) {
+        self.metrics.failed(server, kind: kind)
+        let health = self.upstreams.servers[server].health
+        if health.recordFailure(now: UpstreamHealthCell.now()) == .wentDown {
+            self.logger.warning(
+                "upstream server down",
+                metadata: [
+                    "server": "\(self.upstreams.servers[server].label)",
+                    "failures": "\(health.policy.maxFailures)",
+                    "retry_in_ms": "\(health.policy.backoffMilliseconds(level: 0))",
+                ]
+            )
+            self.metrics.healthChanged(server, up: false)
+        }
+    }
+
+    /// `server` did not answer a request head in time (counted; a slow request does not take
+    /// a server out).
+    func recordTimeout(_ server: Int) {
+        self.metrics.failed(server, kind: "timeout")
+    }
+
+    /// `server`'s name resolved to other addresses (see ``UpstreamNameRefresher``).
+    func updateAddresses(_ server: Int, _ addresses: [SocketAddress]) {
+        self.pools[server].updateAddresses(addresses)
+    }
+
+    func release(_ connection: UpstreamConnection, reusable: Bool) {
+        self.pools[connection.serverIndex].release(connection, reusable: reusable)
+    }
+
+    func detach(_ connection: UpstreamConnection) {
+        self.pools[connection.serverIndex].detach(connection)
+    }
+
+    func shutdown() -> EventLoopFuture<Void> {
+        EventLoopFuture.andAllComplete(self.pools.map { $0.shutdown() }, on: self.eventLoop)
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+/// The upstream settings through the built binary: no DNS for `--print-config` or `check-config`,
+/// and `check-config` naming the line of a bad upstream group.
+@Suite("upstream settings as a process", .timeLimit(.minutes(3)))
+struct UpstreamConfigProcessTests {
+    func profile(_ text: String) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("upstream-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("profile.yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func printConfigDoesNotResolveUpstreamNames() async throws {
+        let outcome = try await ServeProcess.run(
+            [
+                "serve", "--print-config", "--upstream", "http://crm.invalid:8000", "--upstream",
+                "http://crm-2.invalid:8000", "--database-url", "postgresql://gw@db/crm",
+            ]
+        )
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(
+            outcome.stdout.contains(
+                "upstream: [\"http://crm.invalid:8000\", \"http://crm-2.invalid:8000\"]  # flag --upstream"
+            )
+        )
+    }
+
+    @Test func serveResolvesWhenItStartsAndSaysWhichNameFailed() async throws {
+        let outcome = try await ServeProcess.run(
+            [
+                "serve", "--upstream", "http://crm.invalid:8000", "--database-url", "postgresql://gw@127.0.0.1:1/crm",
+                "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0",
+            ]
+        )
+        #expect(outcome.status != 0)
+        #expect(outcome.stderr.contains("cannot resolve host 'crm.invalid'"), "\(outcome.stderr)")
+    }
+
+    @Test func checkConfigAcceptsGroupsWithoutResolvingThem() async throws {
+        let path = try profile(
+            """
+            upstream: [http://crm.invalid:8000]
+            upstream_groups:
+              s21:
+                policy: tenant_hash
+                servers: [http://s21-a.invalid:8000, http://s21-b.invalid:8000]
+            upstream_routes:
+              s21.online: s21
+
+            """
+        )
+        let outcome = try await ServeProcess.run(["check-config", path])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.hasPrefix("OK"))
+        #expect(outcome.stdout.contains("upstream group s21: tenant_hash, 2 server(s)"))
+        #expect(outcome.stdout.contains("s21.online → upstream group s21"))
+    }
+
+    @Test(arguments: [
+        ("upstream_routes:\n  s21.online: nowhere\n", 2, "unknown upstream group 'nowhere'"),
+        ("upstream_groups:\n  s21:\n    servers: [http://10.0.0.1]\n", 3, "has no port"),
+        ("upstream_groups:\n  s21:\n    servers: []\n", 3, "has no servers"),
+        ("upstream_groups:\n  s21:\n    servers:\n      - url: http://a:1\n        weight: 0\n", 5, "weight"),
+        ("upstream:\n  - http://bad host:80\n", 2, "http://bad host:80"),
+    ])
+    func checkConfigNamesTheLineOfABadUpstream(yaml: String, line: Int, message: String) async throws {
+        let path = try profile(yaml)
+        let outcome = try await ServeProcess.run(["check-config", path])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("\(path):\(line):"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains(message), "\(outcome.stderr)")
+    }
+}
