@@ -8,7 +8,9 @@ import Testing
 @Suite("Graceful shutdown")
 struct GracefulShutdownTests {
     @Test func requestInFlightFinishesAndNewConnectionsAreRefused() async throws {
-        let harness = try await ProxyHarness.start(behavior: { _ in .delayed(.milliseconds(500), .ok, "finished") })
+        // The upstream answers late enough that the shutdown reaches the connection first, even on
+        // a loaded machine (the answer must then say `Connection: close`).
+        let harness = try await ProxyHarness.start(behavior: { _ in .delayed(.seconds(2), .ok, "finished") })
         let connection = try await harness.connect()
         try await connection.send("GET /slow HTTP/1.1\r\nHost: a.s20.online\r\n\r\n")
         #expect(await eventually { harness.upstream.requests.count == 1 })
