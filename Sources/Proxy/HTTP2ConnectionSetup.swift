@@ -42,7 +42,9 @@ enum HTTP2ConnectionSetup {
                 var environment = try environments.environment(on: streamChannel.eventLoop, isTLS: true)
                 environment.isHTTP2Stream = true
                 environment.clientAddress = clientAddress
-                try streamChannel.pipeline.syncOperations.addHandler(HTTP2StreamHandler())
+                try streamChannel.pipeline.syncOperations.addHandler(
+                    HTTP2StreamHandler(limits: environments.configuration.limits)
+                )
                 try streamChannel.pipeline.syncOperations.addHandler(ClientConnectionHandler(environment: environment))
             }
         }

@@ -28,6 +28,9 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
         case refused
     }
 
+    /// The gateway's configured head limits (field count → 431, target length → 414), the same
+    /// an HTTP/1.1 head gets, not the defaults.
+    private let limits: RequestLimits
     private var request = RequestState.awaitingHead
     private var response = UpstreamResponseParser()
     /// The final response's head, written with the first part after it (a bodyless response
@@ -39,6 +42,10 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
     /// has left" marker) completes when the frames before it have.
     private var lastWrite: EventLoopFuture<Void>?
     private var responseEnded = false
+
+    init(limits: RequestLimits) {
+        self.limits = limits
+    }
 
     // MARK: - Request
 
@@ -57,7 +64,7 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
     private func headersReceived(context: ChannelHandlerContext, _ headers: HPACKHeaders, endStream: Bool) {
         switch self.request {
         case .awaitingHead:
-            switch HTTP2RequestTranslator.requestHead(headers, endStream: endStream) {
+            switch HTTP2RequestTranslator.requestHead(headers, endStream: endStream, limits: self.limits) {
             case .success(let head):
                 self.response.requestSent(isHEAD: head.method == .HEAD)
                 let declared = head.headers.first(name: "content-length").flatMap { UInt64($0) }
