@@ -32,6 +32,8 @@ enum HTTP2ConnectionSetup {
         channel.closeFuture.assumeIsolated().whenComplete { _ in metrics.clientConnections.decrement() }
 
         let lifecycle = HTTP2ConnectionLifecycleHandler(idleTimeout: environments.configuration.timeouts.clientIdle)
+        // Below the HTTP/2 handler, to see the bytes it writes.
+        try channel.pipeline.syncOperations.addHandler(HTTP2ConnectionErrorCloser())
         _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
             mode: .server,
             connectionConfiguration: connection,
