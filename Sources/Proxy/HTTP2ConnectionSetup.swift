@@ -36,6 +36,8 @@ enum HTTP2ConnectionSetup {
             idleTimeout: environments.configuration.timeouts.clientIdle,
             metrics: metrics
         )
+        // Below the HTTP/2 handler, to see the bytes it writes.
+        try channel.pipeline.syncOperations.addHandler(HTTP2ConnectionErrorCloser())
         _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
             mode: .server,
             connectionConfiguration: connection,
@@ -46,7 +48,9 @@ enum HTTP2ConnectionSetup {
                 var environment = try environments.environment(on: streamChannel.eventLoop, isTLS: true)
                 environment.isHTTP2Stream = true
                 environment.clientAddress = clientAddress
-                try streamChannel.pipeline.syncOperations.addHandler(HTTP2StreamHandler(metrics: environment.metrics))
+                try streamChannel.pipeline.syncOperations.addHandler(
+                    HTTP2StreamHandler(limits: environments.configuration.limits, metrics: environment.metrics)
+                )
                 try streamChannel.pipeline.syncOperations.addHandler(ClientConnectionHandler(environment: environment))
             }
         }

@@ -28,6 +28,9 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
         case refused
     }
 
+    /// The gateway's configured head limits (field count → 431, target length → 414), the same
+    /// an HTTP/1.1 head gets, not the defaults.
+    private let limits: RequestLimits
     private var request = RequestState.awaitingHead
     private var response = UpstreamResponseParser()
     /// The final response's head, written with the first part after it (a bodyless response
@@ -41,7 +44,8 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
     private var responseEnded = false
     private let metrics: ProxyMetrics
 
-    init(metrics: ProxyMetrics) {
+    init(limits: RequestLimits, metrics: ProxyMetrics) {
+        self.limits = limits
         self.metrics = metrics
     }
 
@@ -68,7 +72,7 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
     private func headersReceived(context: ChannelHandlerContext, _ headers: HPACKHeaders, endStream: Bool) {
         switch self.request {
         case .awaitingHead:
-            switch HTTP2RequestTranslator.requestHead(headers, endStream: endStream) {
+            switch HTTP2RequestTranslator.requestHead(headers, endStream: endStream, limits: self.limits) {
             case .success(let head):
                 self.response.requestSent(isHEAD: head.method == .HEAD)
                 let declared = head.headers.first(name: "content-length").flatMap { UInt64($0) }

@@ -14,6 +14,9 @@ public final class RecordingUpstream: Sendable {
         var channels: [Channel] = []
         /// Every byte each connection received, before any HTTP decoding.
         var received: [[UInt8]] = []
+        /// Body bytes of `.stream` responses handed to the connections so far (what the gateway
+        /// let the upstream write: a bound on it shows the gateway's backpressure).
+        var streamedBytes = 0
     }
 
     private let group: any EventLoopGroup
@@ -88,6 +91,11 @@ public final class RecordingUpstream: Sendable {
     /// The bytes each connection received so far, exactly as they arrived (in accept order).
     public var receivedBytes: [[UInt8]] {
         self.record.withLockedValue { $0.received }
+    }
+
+    /// Body bytes of `.stream` responses written so far, over all connections.
+    public var streamedBytes: Int {
+        self.record.withLockedValue { $0.streamedBytes }
     }
 
     /// TCP connections accepted so far.

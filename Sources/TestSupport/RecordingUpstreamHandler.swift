@@ -218,6 +218,7 @@ final class RecordingUpstreamHandler: ChannelInboundHandler, RemovableChannelHan
             }
             self.streamOffset += length
             self.streamRemaining -= length
+            self.record.withLockedValue { $0.streamedBytes += length }
             context.writeAndFlush(Self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         }
     }

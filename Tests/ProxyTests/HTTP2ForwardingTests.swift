@@ -17,6 +17,7 @@ struct HTTP2ForwardingTests {
     static func withHTTP2Proxy<T>(
         decider: any RequestDecider = ForwardAllDecider(),
         timeouts: ProxyTimeouts = ProxyTimeouts(),
+        limits: RequestLimits = RequestLimits(),
         behavior: @escaping @Sendable (HTTPRequestHead) -> UpstreamBehavior = { _ in
             .respond(.ok, HTTPHeaders(), "hello")
         },
@@ -39,6 +40,7 @@ struct HTTP2ForwardingTests {
         let harness = try await ProxyHarness.start(
             decider: decider,
             timeouts: timeouts,
+            limits: limits,
             configure: { $0.tls = listener },
             behavior: behavior
         )

@@ -127,6 +127,23 @@ final class HTTP2TestClient: Sendable {
         return stream
     }
 
+    /// Sends a bodyless request's HEADERS on a stream that reads nothing until `read()` is called
+    /// on it: its flow-control window is never reopened, as by a client that stopped reading.
+    func startUnreadRequest(_ headers: [(String, String)]) async throws -> any Channel {
+        let multiplexer = self.multiplexer
+        let stream = try await self.channel.eventLoop.flatSubmit {
+            multiplexer.value.createStreamChannel { stream in
+                stream.eventLoop.makeCompletedFuture {
+                    try stream.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
+                }
+            }
+        }.get()
+        try await stream.writeAndFlush(
+            HTTP2Frame.FramePayload.headers(.init(headers: HPACKHeaders(headers), endStream: true))
+        )
+        return stream
+    }
+
     /// Resets `stream` (RST_STREAM CANCEL).
     func reset(_ stream: any Channel) async throws {
         try await stream.writeAndFlush(HTTP2Frame.FramePayload.rstStream(.cancel))
