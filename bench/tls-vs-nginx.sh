@@ -39,12 +39,14 @@
 #   ROUNDS=3 DURATION=5 bench/tls-vs-nginx.sh
 #   TESTS="h2-m1 h2-m10" bench/tls-vs-nginx.sh             # a subset of the measurements
 #   BASELINE=/path/to/older/freezegate bench/tls-vs-nginx.sh   # also an older build, same rounds
+#   PERF=/tmp/profile bench/tls-vs-nginx.sh    # also a perf profile of FreezeGate per measurement
 #
 # Environment: ROUNDS (5), DURATION (seconds per run, 5), CONNECTIONS (64), THREADS (client
 # threads of wrk and h2load, 2), HANDSHAKE_CLIENTS (8), TESTS ("handshake h1 h2-m1 h2-m10"),
-# TENANTS (10000), BASELINE, PG_BIN (/usr/lib/postgresql/15/bin).
-# Needs (Debian 12 packages): nginx, wrk, nghttp2-client (h2load), openssl, curl, postgresql-15;
-# installs the first five when missing (as root) and runs PostgreSQL as user postgres.
+# TENANTS (10000), BASELINE, PERF, PG_BIN (/usr/lib/postgresql/15/bin).
+# Needs (Debian 12 packages): nginx, wrk, nghttp2-client (h2load), openssl, curl, postgresql-15
+# (and linux-perf for PERF); installs the first five when missing (as root) and runs PostgreSQL as
+# user postgres.
 source "$(dirname "$0")/common.sh"
 source "$(dirname "$0")/gateway-bench.sh"
 
@@ -215,7 +217,17 @@ check_target() { # check_target TARGET: 200 with the 1 KiB file over HTTP/1.1 (a
             || { echo "$1: https://$ACTIVE_HOST$FORWARDED_PATH over HTTP/$version answered '$got', not '200 1024 $version'" >&2; exit 1; }
     done
 }
-for target in "${TARGETS[@]}"; do check_target "$target"; done
+tls_summary() { # tls_summary TARGET: what a default OpenSSL client negotiates (protocol, cipher, group, ALPN)
+    openssl s_client -connect "127.0.0.1:$(port_of "$1")" -servername "$ACTIVE_HOST" -alpn h2,http/1.1 \
+        -CAfile "$WORK/ca.pem" < /dev/null 2>/dev/null \
+        | awk -F': ' '/^New, / {sub(/^New, /, ""); sub(/, Cipher is /, " "); p=$0} /^Server Temp Key/ {k=$2}
+                      /^ALPN protocol/ {a=$2} /^Verify return code/ {v=$2}
+                      END {printf "%s, %s, ALPN %s, verify %s", p, k, a, v}'
+}
+for target in "${TARGETS[@]}"; do
+    check_target "$target"
+    echo "  $target TLS: $(tls_summary "$target")" >&2
+done
 
 # ---- the load generators -------------------------------------------------------------------------
 # Each sets R_RPS, R_P99 (ms, "-" when the tool gives none) and R_COUNT (requests answered 2xx,
@@ -339,6 +351,20 @@ for test in $TESTS; do
             BUSY+="$M_BUSY "
         done
     done
+    if [ -n "${PERF:-}" ]; then
+        # A flat profile of FreezeGate under the same load (one more run): where its time goes,
+        # by binary (kernel, BoringSSL in the gateway's binary, libswiftCore…) and by symbol.
+        mkdir -p "$PERF"
+        perf record -q -F 1999 -p "$GATE_PID" -o "$PERF/tls-$test.data" -- sleep "$DURATION" 2>/dev/null &
+        perf_pid=$!
+        run_test "$test" $GATE_PORT "$DURATION"
+        wait "$perf_pid" || true
+        perf report -q -i "$PERF/tls-$test.data" --no-children --sort dso --percent-limit 0.5 \
+            > "$PERF/tls-$test.dso.txt" 2>/dev/null || true
+        perf report -q -i "$PERF/tls-$test.data" --no-children --sort dso,sym --percent-limit 0.3 \
+            > "$PERF/tls-$test.sym.txt" 2>/dev/null || true
+        echo "profile: $PERF/tls-$test.{dso,sym}.txt ($R_RPS req/s while recording)"
+    fi
     echo
     printf '%-11s %10s %9s %12s %14s %12s\n' median req/s p99_ms cpu_us/req "req/s % nginx" "cpu % nginx"
     # shellcheck disable=SC2086 # word splitting of the collected figures is intended
