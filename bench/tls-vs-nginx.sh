@@ -28,8 +28,8 @@
 # of all its processes and threads from /proc: nginx's master and workers, the gateway's one
 # process), and how busy the machine's cores were. Then per measurement the medians side by side.
 #
-# Why `openssl s_time -new` for handshakes: h2load reconnects after `Connection: close` with the
-# previous TLS session (a resumption, not a full handshake), and `h2load -n N -c N` opens all N
+# Why `openssl s_time -new` for handshakes: h2load reconnects after `Connection: close` resuming
+# the previous connection's TLS state (a resumption, not a full handshake), and `h2load -n N -c N` opens all N
 # connections at once (a burst into the listen queue, not a rate). s_time -new makes every
 # connection a full handshake, one after the other per process; several processes keep that many
 # handshakes in flight. It gives no latency percentiles and sends no SNI (both servers then
