@@ -31,6 +31,7 @@
 # run), BASELINE, PG_BIN (/usr/lib/postgresql/15/bin). Runs as root on Debian 12 (installs nginx,
 # haproxy, wrk, socat, curl when missing) or as a user who has them.
 source "$(dirname "$0")/common.sh"
+source "$(dirname "$0")/gateway-bench.sh"
 
 START_SECONDS=$(date +%s)
 MODE=${MODE:-both}
@@ -49,7 +50,6 @@ GATE_ADMIN_PORT=18193
 BASELINE_PORT=18194
 BASELINE_ADMIN_PORT=18195
 HAPROXY_PORT=18196
-PG_PORT=$((20000 + RANDOM % 20000)) # names the Unix socket only; no TCP listener
 ACTIVE_HOST=t00042.s20.online       # active: forwarded
 FROZEN_HOST=t00040.s20.online       # every tenth tenant is frozen
 FORWARDED_PATH=/customer/1/file.bin # class "client": forwarded
@@ -70,8 +70,6 @@ unset DATABASE_URL $(compgen -e | grep '^FREEZEGATE_' || true)
 # Processes of the current mode (gateways, nginx peer, HAProxy, its log sink): stopped and
 # reaped at the end of each mode, so the next mode's configuration can take the same ports.
 MODE_PIDS=()
-PG_STARTED=""
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 stop_mode() {
     local pid
@@ -85,8 +83,7 @@ finish() {
     trap - EXIT
     set +e
     stop_mode
-    # PostgreSQL first: its directory is inside $WORK, which common.sh's cleanup removes.
-    [ -n "$PG_STARTED" ] && as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg/data" -m immediate stop >/dev/null 2>&1
+    stop_tenant_db
     cleanup
     echo "total runtime: $(($(date +%s) - START_SECONDS)) s" >&2
     exit "$status"
@@ -110,49 +107,10 @@ LOAD_SECONDS=$(( ${#MODES[@]} * (TARGET_COUNT * (2 + ROUNDS * DURATION) + (TARGE
 echo "modes: ${MODES[*]}; $ROUNDS rounds x $DURATION s per target: about $LOAD_SECONDS s of load" >&2
 
 # ---- PostgreSQL with the tenants -----------------------------------------------------------------
-mkdir -p "$WORK/pg"
-[ "$(id -u)" = 0 ] && chown postgres "$WORK/pg"
-as_pg "$PG_BIN/initdb" -D "$WORK/pg/data" -U postgres -A trust -E UTF8 --locale=C --no-sync >/dev/null
-PG_STARTED=1
-as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/server.log" -w -t 60 \
-    -o "-k $WORK/pg -p $PG_PORT -c listen_addresses=''" start >/dev/null
-DATABASE_URL_BENCH="postgresql:///freezegate_bench?host=$WORK/pg&port=$PG_PORT&user=postgres"
-psql -X -q -v ON_ERROR_STOP=1 "postgresql:///postgres?host=$WORK/pg&port=$PG_PORT&user=postgres" \
-    -c 'CREATE DATABASE freezegate_bench'
-"$FREEZEGATE" migrate --database-url "$DATABASE_URL_BENCH" > "$WORK/migrate.log" 2>&1 \
-    || { cat "$WORK/migrate.log" >&2; exit 1; }
-echo "seeding $TENANTS tenants, $((TENANTS / 10)) of them frozen ..." >&2
-# Through the SQL functions, as operators create and freeze tenants (bench/snapshot-query.sh
-# bypasses them for 100,000 tenants; 10,000 take a few seconds this way). Keys t00001, t00002, …
-psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL_BENCH" >/dev/null <<SQL
-SELECT count(*) FROM (
-    SELECT freezegate.create_tenant('t' || lpad(i::text, 5, '0'), 'owner' || i || '@school' || i || '.example',
-                                    now() + interval '365 days')
-    FROM generate_series(1, $TENANTS) AS i) AS created;
-SELECT count(*) FROM (
-    SELECT freezegate.force_freeze('t' || lpad(i::text, 5, '0'), now(), now() + interval '60 days',
-                                   'benchmark: a frozen tenant')
-    FROM generate_series(10, $TENANTS, 10) AS i) AS frozen;
-VACUUM ANALYZE;
-SQL
+start_tenant_db
 
 # ---- the upstream --------------------------------------------------------------------------------
-mkdir -p "$WORK/www/customer/1"
-head -c 1024 /dev/urandom > "$WORK/www$FORWARDED_PATH"
-chmod -R a+rX "$WORK/www"
-start_nginx upstream "
-user root;
-worker_processes 2;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    keepalive_requests 1000000;
-    server {
-        listen 127.0.0.1:$UPSTREAM_PORT;
-        root $WORK/www;
-    }
-}"
-wait_for_port $UPSTREAM_PORT
+start_upstream
 
 # ---- the proxies of one mode ---------------------------------------------------------------------
 start_gateway() { # start_gateway NAME BINARY PORT ADMIN-PORT MODE -> GATEWAY_PID, GATEWAY_LOG_NOTE
@@ -185,25 +143,8 @@ start_gateway() { # start_gateway NAME BINARY PORT ADMIN-PORT MODE -> GATEWAY_PI
         > "$out" 2> "$WORK/$name.err" &
     GATEWAY_PID=$!
     MODE_PIDS+=("$GATEWAY_PID")
-    # Ready = the tenant snapshot is loaded (/readyz 200); before that the gateway forwards
-    # every request as "state unknown" and would be measured without look-ups.
-    local _
-    for _ in $(seq 1 600); do
-        curl -fs -o /dev/null "http://127.0.0.1:$admin/readyz" && break
-        kill -0 "$GATEWAY_PID" 2>/dev/null || { echo "$name exited:" >&2; tail -5 "$WORK/$name.err" >&2; exit 1; }
-        sleep 0.1
-    done
-    curl -fs -o /dev/null "http://127.0.0.1:$admin/readyz" || { echo "$name: no snapshot after 60 s" >&2; exit 1; }
-    # The tenant gauges are refreshed every 5 s off the event loops: wait for the first refresh.
-    local metrics="" loaded="" frozen=""
-    for _ in $(seq 1 60); do
-        metrics=$(curl -fs "http://127.0.0.1:$admin/metrics" || true)
-        loaded=$(awk '/^freezegate_tenants_loaded / {print $2 + 0}' <<<"$metrics")
-        frozen=$(awk '/^freezegate_tenants\{state="frozen"\}/ {print $2 + 0}' <<<"$metrics")
-        [ "${loaded:-0}" != 0 ] && [ "${frozen:-0}" != 0 ] && break
-        sleep 0.2
-    done
-    echo "  $name: ready, snapshot of ${loaded:-?} tenants (${frozen:-?} frozen); $GATEWAY_LOG_NOTE" >&2
+    wait_gateway_ready "$name" "$GATEWAY_PID" "$admin"
+    echo "  $name: ready, snapshot of ${GATEWAY_LOADED:-?} tenants (${GATEWAY_FROZEN:-?} frozen); $GATEWAY_LOG_NOTE" >&2
 }
 
 start_peers() { # start_peers MODE: the nginx peer, HAProxy and (logs-on) its syslog sink
@@ -283,20 +224,6 @@ CFG
 }
 
 # ---- measuring -----------------------------------------------------------------------------------
-tree_pids() { # tree_pids PID -> the PID and all its descendants
-    local child
-    echo "$1"
-    for child in $(pgrep -P "$1" || true); do tree_pids "$child"; done
-}
-cpu_ticks() { # cpu_ticks PID -> utime + stime (clock ticks) of the process tree, every thread included
-    local pid total=0
-    for pid in $(tree_pids "$1"); do
-        # Fields 14 and 15 of stat, counted after the ") " that ends the command name (which may
-        # contain spaces); a process that ended meanwhile counts nothing.
-        total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{print $12 + $13} END {if (!NR) print 0}')))
-    done
-    echo "$total"
-}
 pid_of() {
     case $1 in
         freezegate) echo "$GATE_PID" ;;
@@ -339,8 +266,6 @@ measure() { # measure TARGET HOST PATH -> W_* of run_wrk, M_CPU and M_SINK (CPU 
     M_SINK=$(awk -v t="$((sink_after - sink_before))" -v hz="$TICK" -v n="$W_REQUESTS" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
 }
 
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-
 check_target() { # check_target TARGET: one request must come back 200 with the 1 KiB file
     local got
     got=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' -H "Host: $ACTIVE_HOST" \
@@ -348,7 +273,6 @@ check_target() { # check_target TARGET: one request must come back 200 with the 
     [ "$got" = "200 1024" ] || { echo "$1: $ACTIVE_HOST$FORWARDED_PATH answered '$got', not '200 1024'" >&2; exit 1; }
 }
 
-TICK=$(getconf CLK_TCK)
 declare -A SUMMARY
 run_mode() { # run_mode MODE
     local mode=$1 target round index count
