@@ -16,6 +16,8 @@ final class UpstreamRouter {
     private var warnedGroups: Set<String> = []
     private let logger: Logger
     let metrics: UpstreamServerMetrics
+    /// Per server: when its failures were last reported (rate-limited warnings).
+    private var failureLogs: [FailureLogWindow]
 
     init(
         eventLoop: EventLoop,
@@ -46,6 +48,16 @@ final class UpstreamRouter {
         self.groupIndex = groupIndex
         self.metrics = metrics
         self.logger = logger
+        self.failureLogs = Array(repeating: FailureLogWindow(), count: upstreams.servers.count)
+    }
+
+    /// A warning per server at most every 10 s, with the failures counted since the last one.
+    private func warnOfFailure(_ server: Int, kind: String) {
+        guard server < self.failureLogs.count, let count = self.failureLogs[server].failed(at: .now()) else { return }
+        self.logger.warning(
+            "upstream failures",
+            metadata: ["server": "\(self.upstreams.servers[server].label)", "kind": "\(kind)", "count": "\(count)"]
+        )
     }
 
     /// The group a request goes to: the named one, else the default (an unknown name is warned
@@ -121,6 +133,7 @@ final class UpstreamRouter {
     /// `server` refused or failed a connection (`kind`: `connect`, `reset`, …).
     func recordFailure(_ server: Int, kind: String) {
         self.metrics.failed(server, kind: kind)
+        self.warnOfFailure(server, kind: kind)
         let health = self.upstreams.servers[server].health
         if health.recordFailure(now: UpstreamHealthCell.now()) == .wentDown {
             self.logger.warning(
@@ -139,6 +152,7 @@ final class UpstreamRouter {
     /// a server out).
     func recordTimeout(_ server: Int) {
         self.metrics.failed(server, kind: "timeout")
+        self.warnOfFailure(server, kind: "timeout")
     }
 
     /// `server`'s name resolved to other addresses (see ``UpstreamNameRefresher``).
