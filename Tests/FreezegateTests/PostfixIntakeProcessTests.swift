@@ -145,7 +145,9 @@ struct PostfixIntakeProcessTests {
             )
             try await Self.waitFor("the reply in the outbox") { Self.files(outbox.path + "/new").count == 1 }
             let name = try #require(Self.files(outbox.path + "/new").first)
-            let reply = MessageParser.parse([UInt8](try Data(contentsOf: URL(fileURLWithPath: outbox.path + "/new/" + name))))
+            let reply = MessageParser.parse(
+                [UInt8](try Data(contentsOf: URL(fileURLWithPath: outbox.path + "/new/" + name)))
+            )
             #expect(reply.headers.first("To") == "director@school.test")
             #expect(reply.headers.first("In-Reply-To") == messageID)
             #expect(reply.headers.first("Auto-Submitted") == "auto-replied")
