@@ -5,7 +5,8 @@
 #
 # What runs (all on 127.0.0.1; PostgreSQL on a Unix socket only):
 #   - PostgreSQL with TENANTS tenants (default 10,000), every tenth frozen (bench/gateway-bench.sh);
-#   - two origins: nginx, 2 workers each, access_log off, the same static 1 KiB file;
+#   - the origin: nginx, 2 workers, access_log off, a static 1 KiB file, listening on two ports A
+#     and B (two upstream servers to the gateway, the same origin processes for both gateways);
 #   - gateway "one": `serve --upstream http://127.0.0.1:A`; gateway "two": `serve --upstream
 #     http://127.0.0.1:A --upstream http://127.0.0.1:B`; otherwise the default configuration, each
 #     with its access log to a file (the default users run; ACCESS_LOG=off turns it off).
@@ -64,8 +65,14 @@ build_freezegate
 echo "$ROUNDS rounds x $DURATION s per gateway: about $((2 * (2 + ROUNDS * DURATION))) s of load" >&2
 
 start_tenant_db
-start_upstream
-start_nginx upstream-2 "
+# One origin nginx (2 workers) listening on two ports: two upstream servers to the gateway, the
+# same processes on this machine for both gateways. Two origin processes would put more runnable
+# processes on the 2 cores during the "two" runs only, and the gateway's CPU per request would
+# then measure the scheduler, not the balancing.
+mkdir -p "$WORK/www$(dirname "$FORWARDED_PATH")"
+head -c 1024 /dev/urandom > "$WORK/www$FORWARDED_PATH"
+chmod -R a+rX "$WORK/www"
+start_nginx upstream "
 user root;
 worker_processes 2;
 events { worker_connections 4096; }
@@ -73,10 +80,12 @@ http {
     access_log off;
     keepalive_requests 1000000;
     server {
+        listen 127.0.0.1:$UPSTREAM_PORT;
         listen 127.0.0.1:$SECOND_UPSTREAM_PORT;
         root $WORK/www;
     }
 }"
+wait_for_port "$UPSTREAM_PORT"
 wait_for_port "$SECOND_UPSTREAM_PORT"
 
 start_gateway() { # start_gateway NAME PORT ADMIN-PORT UPSTREAM-FLAGS... -> GATEWAY_PID
