@@ -106,6 +106,11 @@ struct MailIntakeRun {
         let recorded: RecordedMailRequest
         do {
             recorded = try await MailRequestRecorder.record(request, handledBy: handledBy, on: database)
+        } catch let error as PostgresError where error.isReadOnlyServer {
+            Self.report(
+                "error: the request \(request.messageID) was not recorded: \(TenantFailure.readOnlyServerCause) (\(error.message)) (exit 75: the message is retried)"
+            )
+            return Self.temporaryFailure
         } catch let error as PostgresError {
             Self.report("error: the request \(request.messageID) was not recorded: \(error.message) (exit 75)")
             return Self.temporaryFailure
