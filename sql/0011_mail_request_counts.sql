@@ -21,3 +21,6 @@ $$;
 
 COMMENT ON FUNCTION freezegate.mail_request_counts() IS
     'Freeze requests by e-mail recorded so far, by outcome and (for refusals) SQLSTATE; read by the gateway''s metrics.';
+
+-- The gateway's group role (0010) reads the counts for its metrics, and nothing else of the requests.
+GRANT EXECUTE ON FUNCTION freezegate.mail_request_counts() TO freezegate_gateway;

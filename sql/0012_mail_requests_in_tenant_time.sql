@@ -175,3 +175,6 @@ $$;
 
 COMMENT ON FUNCTION freezegate.record_mail_request(text, text, boolean, text[], date, date, jsonb, boolean, text, text, timestamptz) IS
     'Records a freeze request received by e-mail and judges it with request_freeze in the tenant''s time zone, once per Message-ID.';
+
+-- Internal, like every `_` function (0010): not for PUBLIC.
+REVOKE EXECUTE ON FUNCTION freezegate._mail_period(date, date, text, timestamptz) FROM PUBLIC;

@@ -56,6 +56,11 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     /// True when the connection is gone and a new one is needed.
     public var isConnectionError: Bool { kind == .connectionFailed || kind == .connectionLost }
 
+    /// True when the server refused a write because it accepts none (SQLSTATE 25006,
+    /// read_only_sql_transaction): a hot standby, typically one a single-host URL still names after a
+    /// failover. For a writer the primary is unavailable, as when it cannot be reached.
+    public var isReadOnlyServer: Bool { kind == .query && sqlState == "25006" }
+
     public var description: String {
         var text = ""
         if let severity { text += "\(severity): " }

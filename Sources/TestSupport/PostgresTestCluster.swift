@@ -107,6 +107,42 @@ public final class PostgresTestCluster: Sendable {
         ClusterCleanup.forget(self)
     }
 
+    /// A streaming standby of this running cluster in a new directory: `pg_basebackup -R` (which writes
+    /// `standby.signal` and `primary_conninfo` naming this cluster's socket), started on a port of its
+    /// own. It answers read-only queries and replays this cluster's changes until `promote()`.
+    public func makeStandby() async throws -> PostgresTestCluster {
+        try await BlockingWork.run { try self.makeStandbyBlocking() }
+    }
+
+    private func makeStandbyBlocking() throws -> PostgresTestCluster {
+        let directory = try Self.makeDirectory()
+        var standby = PostgresTestCluster(directory: directory, port: try FreePort.find(), binaries: binaries)
+        try runAsServerUser([
+            "\(binaries)/pg_basebackup", "-D", standby.dataDirectory, "-R", "-X", "stream", "-c", "fast",
+            "-h", socketDirectory, "-p", "\(port)", "-U", "postgres", "--no-sync",
+        ])
+        try standby.registerForCleanup()
+        for attempt in 1... {
+            do {
+                try standby.startBlocking()
+                return standby
+            } catch let failure as CommandRunner.Failure
+                where attempt < 5
+                && (failure.output.contains("could not bind") || failure.output.contains("already in use"))
+            {
+                standby = PostgresTestCluster(directory: directory, port: try FreePort.find(), binaries: binaries)
+            }
+        }
+        fatalError("unreachable")
+    }
+
+    /// Promotes a standby to a primary (`pg_ctl promote`), waiting until it accepts writes.
+    public func promote() async throws {
+        try await BlockingWork.run {
+            try self.runAsServerUser(["\(self.binaries)/pg_ctl", "-D", self.dataDirectory, "-w", "-t", "60", "promote"])
+        }
+    }
+
     var postmasterPIDFile: String { dataDirectory + "/postmaster.pid" }
 
     private func initialise() throws {
@@ -114,13 +150,20 @@ public final class PostgresTestCluster: Sendable {
             "\(binaries)/initdb", "-D", dataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8",
             "--locale=C", "--no-sync",
         ])
+        // The replication lines let `makeStandby()` take a base backup and stream from this cluster.
         let hba = """
             local all all trust
             host all \(Self.passwordRole) 127.0.0.1/32 scram-sha-256
             host all all 127.0.0.1/32 trust
+            local replication all trust
+            host replication all 127.0.0.1/32 trust
 
             """
         try hba.write(toFile: dataDirectory + "/pg_hba.conf", atomically: false, encoding: .utf8)
+        try registerForCleanup()
+    }
+
+    private func registerForCleanup() throws {
         ClusterCleanup.register(self)
         try ClusterCleanup.spawnWatchdog(
             for: self,

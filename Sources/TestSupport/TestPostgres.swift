@@ -60,6 +60,35 @@ public actor TestPostgres {
         return try await createDatabase(prefix: prefix, template: template)
     }
 
+    /// The login role the gateway's tests connect as: a member of the group role `freezegate_gateway`
+    /// (sql/0010) and nothing else, as the gateway runs in production.
+    public static let gatewayLoginRole = "fg_gateway_login"
+
+    private var createdGatewayLoginRole: Task<Void, any Error>?
+
+    /// A database made by `makeMigratedDatabase()`, as the gateway's login role.
+    public func gatewayURL(for ownerURL: String) async throws -> String {
+        let cluster = try await cluster()
+        _ = try await migratedTemplate?.value  // the group role exists once a database is migrated
+        if createdGatewayLoginRole == nil {
+            createdGatewayLoginRole = Task.detached {
+                let admin = try await PostgresConnection.connect(cluster.connectionString())
+                do {
+                    try await admin.execute(
+                        "CREATE ROLE \(Self.gatewayLoginRole) LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE IN ROLE freezegate_gateway"
+                    )
+                } catch {
+                    await admin.close()
+                    throw error
+                }
+                await admin.close()
+            }
+        }
+        try await createdGatewayLoginRole?.value
+        let database = ownerURL.split(separator: " ").first { $0.hasPrefix("dbname=") }?.dropFirst("dbname=".count)
+        return cluster.connectionString(database: database.map(String.init) ?? "postgres", user: Self.gatewayLoginRole)
+    }
+
     /// `sql/` of the checkout these tests were built from.
     public static var repositorySQLDirectory: String {
         URL(fileURLWithPath: #filePath)

@@ -111,6 +111,11 @@ struct MailIntakeRun {
                 timeZone: settings.timeZone,
                 on: database
             )
+        } catch let error as PostgresError where error.isReadOnlyServer {
+            Self.report(
+                "error: the request \(request.messageID) was not recorded: \(TenantFailure.readOnlyServerCause) (\(error.message)) (exit 75: the message is retried)"
+            )
+            return Self.temporaryFailure
         } catch let error as PostgresError {
             Self.report("error: the request \(request.messageID) was not recorded: \(error.message) (exit 75)")
             return Self.temporaryFailure

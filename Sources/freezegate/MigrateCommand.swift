@@ -20,6 +20,17 @@ struct MigrateCommand: AsyncParsableCommand {
     @Option(name: .customLong("connect-timeout"), help: "Seconds to wait for the database before giving up.")
     var connectTimeout: Int = 10
 
+    /// The exit code when the database is unavailable for writing: unreachable, lost, or a read-only
+    /// standby (SQLSTATE 25006). The same as the `tenant` commands' "database unreachable".
+    static let databaseUnavailableExitCode: Int32 = TenantFailure.Kind.databaseUnreachable.rawValue
+
+    /// Reports `message` on stderr as one line and returns the exit code to throw.
+    private static func databaseUnavailable(_ message: String) -> ExitCode {
+        let line = message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        FileHandle.standardError.write(Data("Error: \(line)\n".utf8))
+        return ExitCode(databaseUnavailableExitCode)
+    }
+
     func run() async throws {
         let url = try DatabaseURL.resolve(flag: databaseURL)
         let directory = try MigrationDirectory.locate(explicit: migrationsDirectory)
@@ -34,11 +45,18 @@ struct MigrateCommand: AsyncParsableCommand {
                 )
             )
         } catch let error as PostgresError {
-            throw CommandFailure("cannot connect to the database: \(error.message)")
+            throw Self.databaseUnavailable("cannot connect to the database: \(error.message)")
         }
         let report: MigrationReport
         do {
             report = try await Migrator(connection: connection).migrate(files)
+        } catch let error as PostgresError where error.isReadOnlyServer || error.isConnectionError {
+            await connection.close()
+            throw Self.databaseUnavailable(
+                error.isReadOnlyServer
+                    ? "\(TenantFailure.readOnlyServerCause): \(error.message)"
+                    : "lost the connection to the database: \(error.message)"
+            )
         } catch {
             await connection.close()
             throw CommandFailure("\(error)")

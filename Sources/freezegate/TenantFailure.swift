@@ -24,7 +24,12 @@ struct TenantFailure: Error {
         self.sqlState = sqlState
     }
 
-    /// Classifies any error: connection failures → 4, FG010/FG011 → 3, other `FG` SQLSTATEs → 2, else 1.
+    /// The first words of the message for SQLSTATE 25006, shared by `migrate` and `intake mail`.
+    static let readOnlyServerCause = "the database server is a read-only standby, not the primary"
+    static let readOnlyServerHint =
+        "Point --database-url at the primary, or list every host (host=db1,db2 or postgresql://db1,db2/…): several hosts get target_session_attrs=read-write."
+
+    /// Classifies any error: connection failures and a read-only standby (SQLSTATE 25006) → 4, FG010/FG011 → 3, other `FG` SQLSTATEs → 2, else 1.
     init(_ error: any Error) {
         if let failure = error as? TenantFailure {
             self = failure
@@ -37,6 +42,15 @@ struct TenantFailure: Error {
         if error.isConnectionError {
             let verb = error.kind == .connectionLost ? "lost the connection to" : "cannot connect to"
             self.init(kind: .databaseUnreachable, message: "\(verb) the database: \(Self.oneLine(error.message))")
+            return
+        }
+        if error.isReadOnlyServer {
+            self.init(
+                kind: .databaseUnreachable,
+                message: "\(Self.readOnlyServerCause): \(Self.oneLine(error.message))",
+                hint: Self.readOnlyServerHint,
+                sqlState: error.sqlState
+            )
             return
         }
         let state = error.sqlState ?? ""

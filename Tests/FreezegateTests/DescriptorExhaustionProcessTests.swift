@@ -46,6 +46,8 @@ struct DescriptorExhaustionProcessTests {
     @Test func acceptPausesWithOneWarningAndServiceRecovers() async throws {
         DescriptorLimit.raiseSoftToHard()
         let databaseURL = try await TestPostgres.shared.makeMigratedDatabase(prefix: "fds")
+        // The gateway connects as a login role with only the gateway's group role.
+        let gatewayURL = try await TestPostgres.shared.gatewayURL(for: databaseURL)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let upstream = RecordingUpstream(group: group) { _ in .respond(.ok, HTTPHeaders(), "fine") }
         let upstreamAddress = try await upstream.start()
@@ -56,7 +58,7 @@ struct DescriptorExhaustionProcessTests {
                 "--listen", "127.0.0.1:\(port)", "--admin-listen", "127.0.0.1:\(adminPort)",
                 "--threads", "1", "--drain-timeout", "1", "--access-log", "off",
             ],
-            environment: ["DATABASE_URL": databaseURL]
+            environment: ["DATABASE_URL": gatewayURL]
         )
         var held: [Int32] = []
         defer { for descriptor in held { close(descriptor) } }

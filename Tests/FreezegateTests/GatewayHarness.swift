@@ -53,6 +53,8 @@ final class GatewayHarness: Sendable {
     /// `oldschool` expired; then starts everything and waits for the first snapshot.
     static func start(profile: RouteProfile = .alfaCRM) async throws -> GatewayHarness {
         let databaseURL = try await TestPostgres.shared.makeMigratedDatabase(prefix: "e2e")
+        // The tenant-state sync connects as a login role with only the gateway's group role.
+        let gatewayURL = try await TestPostgres.shared.gatewayURL(for: databaseURL)
         let database = try await PostgresConnection.connect(databaseURL)
         try await database.execute(
             """
@@ -70,7 +72,7 @@ final class GatewayHarness: Sendable {
         let upstreamAddress = try await upstream.start()
         let clock = SystemWallClock()
         let sync = TenantStateSync(
-            configuration: TenantStateSyncConfiguration(database: PostgresConfiguration(connectionString: databaseURL)),
+            configuration: TenantStateSyncConfiguration(database: PostgresConfiguration(connectionString: gatewayURL)),
             clock: clock,
             logger: logger
         )

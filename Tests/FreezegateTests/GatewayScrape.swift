@@ -60,6 +60,8 @@ struct GatewayScrape: Sendable {
 
     private static func run() async throws -> GatewayScrape {
         let databaseURL = try await TestPostgres.shared.makeMigratedDatabase(prefix: "scrape")
+        // The gateway connects as a login role with only the gateway's group role.
+        let gatewayURL = try await TestPostgres.shared.gatewayURL(for: databaseURL)
         let database = try await PostgresConnection.connect(databaseURL)
         try await database.execute(
             """
@@ -90,7 +92,7 @@ struct GatewayScrape: Sendable {
                 "--admin-listen", "127.0.0.1:\(adminPort)", "--threads", "1", "--drain-timeout", "1",
                 "--access-log", "off",
             ],
-            environment: ["DATABASE_URL": databaseURL]
+            environment: ["DATABASE_URL": gatewayURL]
         )
         let address = try SocketAddress(ipAddress: "127.0.0.1", port: port)
         let admin = try SocketAddress(ipAddress: "127.0.0.1", port: adminPort)

@@ -19,6 +19,8 @@ struct HTTP2ProcessGateway {
     static func start() async throws -> HTTP2ProcessGateway {
         let certificates = try TLSListenerProcessTests.Certificates()
         let databaseURL = try await TestPostgres.shared.makeMigratedDatabase(prefix: "h2")
+        // The gateway connects as a login role with only the gateway's group role.
+        let gatewayURL = try await TestPostgres.shared.gatewayURL(for: databaseURL)
         let database = try await PostgresConnection.connect(databaseURL)
         try await database.execute(
             """
@@ -44,7 +46,7 @@ struct HTTP2ProcessGateway {
                 "--tls-cert", certificates.custom.0, "--tls-key", certificates.custom.1,
                 "--threads", "1", "--drain-timeout", "1", "--access-log-format", "json",
             ],
-            environment: ["DATABASE_URL": databaseURL]
+            environment: ["DATABASE_URL": gatewayURL]
         )
         try await process.waitUntil("the gateway is ready") {
             let status = try? await BlockingWork.run {

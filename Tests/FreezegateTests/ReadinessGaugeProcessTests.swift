@@ -12,6 +12,8 @@ import Testing
 struct ReadinessGaugeProcessTests {
     @Test func theGaugeAgreesWithReadyzAsSoonAsItTurns() async throws {
         let databaseURL = try await TestPostgres.shared.makeMigratedDatabase(prefix: "ready")
+        // The gateway connects as a login role with only the gateway's group role.
+        let gatewayURL = try await TestPostgres.shared.gatewayURL(for: databaseURL)
         let (port, adminPort) = (try FreePort.find(), try FreePort.find())
         let process = try ServeProcess.start(
             [
@@ -19,7 +21,7 @@ struct ReadinessGaugeProcessTests {
                 "--admin-listen", "127.0.0.1:\(adminPort)", "--threads", "1", "--drain-timeout", "1",
                 "--access-log", "off",
             ],
-            environment: ["DATABASE_URL": databaseURL]
+            environment: ["DATABASE_URL": gatewayURL]
         )
         do {
             try await process.waitUntil("/readyz answers 200") {

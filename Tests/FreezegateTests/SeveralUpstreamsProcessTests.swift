@@ -18,6 +18,8 @@ struct SeveralUpstreamsProcessTests {
 
     @Test func roundRobinAndAKilledServerUnderLoad() async throws {
         let databaseURL = try await TestPostgres.shared.makeMigratedDatabase(prefix: "upstreams")
+        // The gateway connects as a login role with only the gateway's group role.
+        let gatewayURL = try await TestPostgres.shared.gatewayURL(for: databaseURL)
         let database = try await PostgresConnection.connect(databaseURL)
         try await database.execute(
             "SELECT freezegate.create_tenant('acme', 'boss@acme.example', now() + interval '200 days');"
@@ -31,7 +33,7 @@ struct SeveralUpstreamsProcessTests {
         let gateway = try ServeProcess.start(
             ["serve", "--listen", "127.0.0.1:\(port)", "--admin-listen", "127.0.0.1:\(adminPort)", "--threads", "1"]
                 + crms.flatMap { ["--upstream", "http://127.0.0.1:\($0.port)"] },
-            environment: ["DATABASE_URL": databaseURL, "FREEZEGATE_ACCESS_LOG": "off"]
+            environment: ["DATABASE_URL": gatewayURL, "FREEZEGATE_ACCESS_LOG": "off"]
         )
         defer {
             gateway.send(SIGKILL)

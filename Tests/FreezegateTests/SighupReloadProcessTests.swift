@@ -17,6 +17,8 @@ struct SighupReloadProcessTests {
 
     @Test func sighupReloadsTheProfileAndKeepsTheOldOneWhenBroken() async throws {
         let databaseURL = try await TestPostgres.shared.makeMigratedDatabase(prefix: "sighup")
+        // The gateway connects as a login role with only the gateway's group role.
+        let gatewayURL = try await TestPostgres.shared.gatewayURL(for: databaseURL)
         let database = try await PostgresConnection.connect(databaseURL)
         try await database.execute(
             """
@@ -43,7 +45,7 @@ struct SighupReloadProcessTests {
                 "--config", profile, "--threads", "1", "--drain-timeout", "2",
             ],
             environment: [
-                "DATABASE_URL": databaseURL, "FREEZEGATE_LOG_FORMAT": "json", "FREEZEGATE_ACCESS_LOG_FORMAT": "json",
+                "DATABASE_URL": gatewayURL, "FREEZEGATE_LOG_FORMAT": "json", "FREEZEGATE_ACCESS_LOG_FORMAT": "json",
             ]
         )
         let address = try SocketAddress(ipAddress: "127.0.0.1", port: port)

@@ -19,6 +19,8 @@ struct SystemdNotifyProcessTests {
     @Test(arguments: [false, true])
     func readyWhenTheSnapshotIsLoadedAndStoppingWhenDraining(abstract: Bool) async throws {
         let databaseURL = try await TestPostgres.shared.makeMigratedDatabase(prefix: "notify")
+        // The gateway connects as a login role with only the gateway's group role.
+        let gatewayURL = try await TestPostgres.shared.gatewayURL(for: databaseURL)
         let receiver = try NotifySocketReceiver(abstract: abstract)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let adminPort = try FreePort.find()
@@ -28,7 +30,7 @@ struct SystemdNotifyProcessTests {
                 "--listen", "127.0.0.1:\(try FreePort.find())", "--admin-listen", "127.0.0.1:\(adminPort)",
                 "--threads", "1", "--drain-timeout", "1", "--access-log", "off",
             ],
-            environment: ["DATABASE_URL": databaseURL, "NOTIFY_SOCKET": receiver.notifySocket]
+            environment: ["DATABASE_URL": gatewayURL, "NOTIFY_SOCKET": receiver.notifySocket]
         )
         defer { gateway.removeOutputFiles() }
         let ready = await receiver.receive(timeout: .seconds(30))

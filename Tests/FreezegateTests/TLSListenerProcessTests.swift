@@ -48,6 +48,8 @@ struct TLSListenerProcessTests {
 
         static func start(_ certificates: Certificates, extra: [String] = []) async throws -> Gateway {
             let databaseURL = try await TestPostgres.shared.makeMigratedDatabase(prefix: "tls")
+            // The gateway connects as a login role with only the gateway's group role.
+            let gatewayURL = try await TestPostgres.shared.gatewayURL(for: databaseURL)
             let database = try await PostgresConnection.connect(databaseURL)
             try await database.execute(
                 """
@@ -70,7 +72,7 @@ struct TLSListenerProcessTests {
                     "--tls-cert", certificates.custom.0, "--tls-key", certificates.custom.1,
                     "--threads", "1", "--drain-timeout", "1", "--access-log", "off",
                 ] + extra,
-                environment: ["DATABASE_URL": databaseURL]
+                environment: ["DATABASE_URL": gatewayURL]
             )
             let gateway = Gateway(process: process, port: port, adminPort: adminPort, upstream: upstream, group: group)
             try await process.waitUntil("the gateway is ready") {

@@ -32,6 +32,24 @@ struct TenantFailureTests {
         }
     }
 
+    @Test func aWriteRefusedByAReadOnlyStandbyIsDatabaseUnavailable() {
+        let failure = TenantFailure(
+            PostgresError(
+                kind: .query,
+                sqlState: "25006",
+                message: "cannot execute SELECT FOR UPDATE in a read-only transaction"
+            )
+        )
+        #expect(failure.kind == .databaseUnreachable)
+        #expect(failure.kind.rawValue == 4)
+        #expect(
+            failure.humanText.hasPrefix(
+                "error: the database server is a read-only standby, not the primary: cannot execute SELECT FOR UPDATE in a read-only transaction (SQLSTATE 25006)\n"
+            )
+        )
+        #expect(failure.hint?.contains("target_session_attrs=read-write") == true)
+    }
+
     @Test func theTextNamesTheRuleItsSQLStateAndTheHint() {
         let failure = TenantFailure(
             PostgresError(

@@ -19,6 +19,8 @@ import Testing
 struct TenantUpstreamGroupEndToEndTests {
     @Test func aTenantMovedInSQLGoesToItsGroupAndAnUnknownGroupToTheDefault() async throws {
         let databaseURL = try await TestPostgres.shared.makeMigratedDatabase(prefix: "groups")
+        // The tenant-state sync connects as a login role with only the gateway's group role.
+        let gatewayURL = try await TestPostgres.shared.gatewayURL(for: databaseURL)
         let database = try await PostgresConnection.connect(databaseURL)
         try await database.execute(
             "SELECT freezegate.create_tenant('acme', 'boss@acme.example', now() + interval '200 days');"
@@ -30,7 +32,7 @@ struct TenantUpstreamGroupEndToEndTests {
         let otherAddress = try await other.start()
         let clock = SystemWallClock()
         let sync = TenantStateSync(
-            configuration: TenantStateSyncConfiguration(database: PostgresConfiguration(connectionString: databaseURL)),
+            configuration: TenantStateSyncConfiguration(database: PostgresConfiguration(connectionString: gatewayURL)),
             clock: clock,
             logger: GatewayHarness.logger
         )

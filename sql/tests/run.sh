@@ -8,7 +8,9 @@
 #
 # Starts a throwaway PostgreSQL cluster (as user postgres when run as root) on a Unix socket in a
 # temporary directory and removes it afterwards. Migrations and tests run as the ordinary role fg_app,
-# owner of the test databases (and member of fg_ops, a role with only the privileges granted to it). PG_BIN overrides /usr/lib/postgresql/15/bin.
+# owner of the test databases (and member of fg_ops and fg_nobody, roles with only the privileges granted to them,
+# and of the group roles freezegate_gateway and freezegate_ops, created beforehand as sql/0010 asks of a
+# migrating role without CREATEROLE). PG_BIN overrides /usr/lib/postgresql/15/bin.
 # A test file may declare lines "-- expect-output: <extended regex>" that its psql output must match,
 # and one line "-- create-database-with: <CREATE DATABASE options>" (e.g. TEMPLATE template0
 # LOCALE 'C') for its database.
@@ -35,7 +37,11 @@ as_pg "$pg_bin/pg_ctl" -D "$cluster/data" -o "-k $cluster -p $port -c listen_add
 export PGHOST=$cluster PGPORT=$port PGUSER=postgres
 psql_cmd=(psql -X -q -v ON_ERROR_STOP=1)
 # Migrations and tests run as an ordinary role that owns its databases, not as a superuser.
-"${psql_cmd[@]}" -d postgres -c 'CREATE ROLE fg_app LOGIN' -c 'CREATE ROLE fg_ops NOLOGIN' -c 'GRANT fg_ops TO fg_app' >/dev/null
+# fg_app may not create roles: the group roles of 0010 are created here, as an administrator would.
+"${psql_cmd[@]}" -d postgres -c 'CREATE ROLE fg_app LOGIN' -c 'CREATE ROLE fg_ops NOLOGIN' -c 'GRANT fg_ops TO fg_app' \
+    -c 'CREATE ROLE fg_nobody NOLOGIN' -c 'GRANT fg_nobody TO fg_app' \
+    -c 'CREATE ROLE freezegate_gateway NOLOGIN' -c 'CREATE ROLE freezegate_ops NOLOGIN' \
+    -c 'GRANT freezegate_gateway, freezegate_ops TO fg_app' >/dev/null
 export PGUSER=fg_app
 
 migrate() { # database
