@@ -63,19 +63,30 @@ public actor TestPostgres {
     /// The login role the gateway's tests connect as: a member of the group role `freezegate_gateway`
     /// (sql/0010) and nothing else, as the gateway runs in production.
     public static let gatewayLoginRole = "fg_gateway_login"
+    public static let opsLoginRole = "fg_ops_login"
 
-    private var createdGatewayLoginRole: Task<Void, any Error>?
+    private var createdLoginRoles: [String: Task<Void, any Error>] = [:]
 
     /// A database made by `makeMigratedDatabase()`, as the gateway's login role.
     public func gatewayURL(for ownerURL: String) async throws -> String {
+        try await loginURL(for: ownerURL, role: Self.gatewayLoginRole, group: "freezegate_gateway")
+    }
+
+    /// A database made by `makeMigratedDatabase()`, as an operator's login role (the CLI, the
+    /// e-mail intake).
+    public func opsURL(for ownerURL: String) async throws -> String {
+        try await loginURL(for: ownerURL, role: Self.opsLoginRole, group: "freezegate_ops")
+    }
+
+    private func loginURL(for ownerURL: String, role: String, group: String) async throws -> String {
         let cluster = try await cluster()
         _ = try await migratedTemplate?.value  // the group role exists once a database is migrated
-        if createdGatewayLoginRole == nil {
-            createdGatewayLoginRole = Task.detached {
+        if createdLoginRoles[role] == nil {
+            createdLoginRoles[role] = Task.detached {
                 let admin = try await PostgresConnection.connect(cluster.connectionString())
                 do {
                     try await admin.execute(
-                        "CREATE ROLE \(Self.gatewayLoginRole) LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE IN ROLE freezegate_gateway"
+                        "CREATE ROLE \(role) LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE IN ROLE \(group)"
                     )
                 } catch {
                     await admin.close()
@@ -84,9 +95,9 @@ public actor TestPostgres {
                 await admin.close()
             }
         }
-        try await createdGatewayLoginRole?.value
+        try await createdLoginRoles[role]?.value
         let database = ownerURL.split(separator: " ").first { $0.hasPrefix("dbname=") }?.dropFirst("dbname=".count)
-        return cluster.connectionString(database: database.map(String.init) ?? "postgres", user: Self.gatewayLoginRole)
+        return cluster.connectionString(database: database.map(String.init) ?? "postgres", user: role)
     }
 
     /// `sql/` of the checkout these tests were built from.

@@ -38,7 +38,8 @@ struct MailRequestMetricsProcessTests {
                 "--admin-listen", "127.0.0.1:\(adminPort)", "--threads", "1", "--drain-timeout", "1",
                 "--access-log", "off",
             ],
-            environment: ["DATABASE_URL": databaseURL]
+            // As the gateway's login role: the counts need nothing more (mail_request_counts).
+            environment: ["DATABASE_URL": try await TestPostgres.shared.gatewayURL(for: databaseURL)]
         )
         let scrape: @Sendable () async throws -> String = {
             try await BlockingWork.run {

@@ -87,7 +87,8 @@ struct PostfixIntakeProcessTests {
             chmod(path, 0o755)
             return path
         }
-        let intake = try wrapper("intake", databaseURL: Self.tcpURL(databaseURL))
+        // The intake as an operator's login role, the gateway as the gateway's (least privilege).
+        let intake = try wrapper("intake", databaseURL: Self.tcpURL(try await TestPostgres.shared.opsURL(for: databaseURL)))
         let offline = try wrapper("intake-offline", databaseURL: "host=127.0.0.1 port=\(try FreePort.find()) user=x")
 
         let postfix = try await PostfixInstance(
@@ -109,7 +110,7 @@ struct PostfixIntakeProcessTests {
                 "--admin-listen", "127.0.0.1:\(adminPort)", "--threads", "1", "--drain-timeout", "1",
                 "--access-log", "off",
             ],
-            environment: ["DATABASE_URL": databaseURL]
+            environment: ["DATABASE_URL": try await TestPostgres.shared.gatewayURL(for: databaseURL)]
         )
         do {
             try await gateway.waitUntil("the gateway is ready") {
