@@ -3,8 +3,9 @@ import Foundation
 /// Dates of the blocked page as a reader in the tenant's time zone reads them. Pure: the zone and
 /// the language are arguments, nothing is read from the machine.
 ///
-/// Russian keeps a non-breaking space between the day and the month and before `г.`, so that a
-/// narrow phone screen never leaves `г.` or a lone number at the start of a line.
+/// A non-breaking space keeps the day with its month (both languages), and in Russian `г.` with
+/// its year and `по`/`до` with the date, so that a narrow phone screen never strands `г.`, a lone
+/// number or a preposition at the edge of a line.
 enum PageDateText {
     static let nonBreakingSpace = "\u{00A0}"
 
@@ -29,7 +30,7 @@ enum PageDateText {
         let month = max(1, min(12, parts.month ?? 1)) - 1
         let day = parts.day ?? 1
         let year = parts.year ?? 1970
-        if english { return "\(day) \(englishMonths[month]) \(year)" }
+        if english { return "\(day)\(nonBreakingSpace)\(englishMonths[month]) \(year)" }
         return "\(day)\(nonBreakingSpace)\(russianMonths[month]) \(year)\(nonBreakingSpace)г."
     }
 
@@ -58,10 +59,10 @@ enum PageDateText {
     static func until(_ end: Date, in zone: TimeZone, english: Bool) -> String {
         let last = lastDay(endingAt: end, in: zone, english: english)
         if startsADay(end, in: zone) {
-            return english ? "until \(last) inclusive" : "по \(last) включительно"
+            return english ? "until \(last) inclusive" : "по\(nonBreakingSpace)\(last) включительно"
         }
         let time = timeOfDay(end, in: zone)
-        return english ? "until \(time) on \(last)" : "до \(last), \(time)"
+        return english ? "until \(time) on \(last)" : "до\(nonBreakingSpace)\(last), \(time)"
     }
 
     /// `31 августа 2027 г.` at a local midnight, otherwise `31 августа 2027 г., 09:30`

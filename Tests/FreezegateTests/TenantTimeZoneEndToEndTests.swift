@@ -21,7 +21,7 @@ struct TenantTimeZoneEndToEndTests {
         let databaseURL = try await TestPostgres.shared.makeMigratedDatabase(prefix: "zones")
         let database = try await PostgresConnection.connect(databaseURL)
         // A freeze ending at 2027-09-01T00:00:00Z: 03:00 in Moscow, the profile's zone; midnight
-        // in UTC, whose last day is 31 August.
+        // in UTC, whose last day is 31\u{a0}August.
         try await database.execute(
             """
             SELECT freezegate.create_tenant('acme', 'boss@acme.example', '2027-12-01Z', '2027-01-01Z');
@@ -74,18 +74,24 @@ struct TenantTimeZoneEndToEndTests {
             return false
         }
         do {
-            #expect(try await eventuallyPage("acme.s20.online", contains: "is frozen until 03:00 on 1 September 2027."))
+            #expect(
+                try await eventuallyPage("acme.s20.online", contains: "is frozen until 03:00 on 1\u{a0}September 2027.")
+            )
             try await database.execute("SELECT freezegate.set_time_zone('acme', 'UTC');")
-            #expect(try await eventuallyPage("acme.s20.online", contains: "is frozen until 31 August 2027 inclusive."))
+            #expect(
+                try await eventuallyPage("acme.s20.online", contains: "is frozen until 31\u{a0}August 2027 inclusive.")
+            )
             #expect(try await page("acme.s20.online")?.contains("Dates are in UTC.") == true)
             try await database.execute("SELECT freezegate.set_time_zone('gone', 'Asia/Vladivostok');")
             // Paid until 2000-01-01T00:00Z: 10:00 in Vladivostok; data kept until 30 days later.
             #expect(
-                try await eventuallyPage("gone.s20.online", contains: "was valid until 10:00 on 1 January 2000.")
+                try await eventuallyPage("gone.s20.online", contains: "was valid until 10:00 on 1\u{a0}January 2000.")
             )
             let expired = try await page("gone.s20.online") ?? ""
             #expect(
-                expired.contains("it is kept until 10:00 on 31 January 2000; after that the account may be deleted.")
+                expired.contains(
+                    "it is kept until 10:00 on 31\u{a0}January 2000; after that the account may be deleted."
+                )
             )
             #expect(expired.contains("Dates are in the Asia/Vladivostok time zone (UTC+10)."))
             // The footer names the request ID the response carries, for either audience.

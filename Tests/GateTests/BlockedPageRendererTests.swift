@@ -48,7 +48,7 @@ import Testing
         let text = self.page(.tenantFrozen, .admin, english: false)
         #expect(text.contains("<html lang=\"ru\">"))
         #expect(text.contains("<h1>Аккаунт заморожен</h1>"))
-        #expect(text.contains("Аккаунт <b>acme</b> заморожен по 31\(nbsp)августа 2027\(nbsp)г. включительно."))
+        #expect(text.contains("Аккаунт <b>acme</b> заморожен по\(nbsp)31\(nbsp)августа 2027\(nbsp)г. включительно."))
         #expect(text.contains("Все данные сохранены"))
         #expect(text.contains("Чтобы разморозить аккаунт раньше срока, обратитесь в поддержку:"))
         #expect(text.contains("<a href=\"mailto:help@crm.example\">help@crm.example</a>"))
@@ -63,7 +63,7 @@ import Testing
     @Test func frozenAdminEnglish() {
         let text = self.page(.tenantFrozen, .admin, english: true)
         #expect(text.contains("<html lang=\"en\">"))
-        #expect(text.contains("The account <b>acme</b> is frozen until 31 August 2027 inclusive."))
+        #expect(text.contains("The account <b>acme</b> is frozen until 31\u{a0}August 2027 inclusive."))
         #expect(text.contains("All your data is kept"))
         #expect(text.contains("To end the freeze early, contact support:"))
         #expect(text.contains("Go to Licensing"))
@@ -73,14 +73,16 @@ import Testing
 
     @Test func frozenTeacherHasNoLinkAndSendsToTheAdministrator() {
         let russian = self.page(.tenantFrozen, .teacher, english: false)
-        #expect(russian.contains("Аккаунт школы <b>acme</b> заморожен по 31\(nbsp)августа 2027\(nbsp)г. включительно"))
+        #expect(
+            russian.contains("Аккаунт школы <b>acme</b> заморожен по\(nbsp)31\(nbsp)августа 2027\(nbsp)г. включительно")
+        )
         #expect(russian.contains("обратитесь к администратору вашей школы"))
         #expect(!russian.contains("Лицензирование"))
         #expect(!russian.contains("mailto:"))
         #expect(!russian.contains("разморозить"))
         #expect(russian.contains("запрос №\(nbsp)req-42"))
         let english = self.page(.tenantFrozen, .teacher, english: true)
-        #expect(english.contains("Your school's account <b>acme</b> is frozen until 31 August 2027 inclusive"))
+        #expect(english.contains("Your school's account <b>acme</b> is frozen until 31\u{a0}August 2027 inclusive"))
         #expect(english.contains("ask your school's administrator"))
         #expect(!english.contains("Licensing"))
         #expect(!english.contains("mailto:"))
@@ -91,20 +93,22 @@ import Testing
         let russian = self.page(.licenseExpired, .admin, english: false)
         #expect(russian.contains("<h1>Лицензия закончилась</h1>"))
         #expect(
-            russian.contains("Лицензия аккаунта <b>acme</b> действовала по 30\(nbsp)июня 2027\(nbsp)г. включительно.")
+            russian.contains(
+                "Лицензия аккаунта <b>acme</b> действовала по\(nbsp)30\(nbsp)июня 2027\(nbsp)г. включительно."
+            )
         )
         #expect(
             russian.contains(
-                "По правилам обслуживания они хранятся по 30\(nbsp)июля 2027\(nbsp)г. включительно, а после этого аккаунт может быть удалён."
+                "По правилам обслуживания они хранятся по\(nbsp)30\(nbsp)июля 2027\(nbsp)г. включительно, а после этого аккаунт может быть удалён."
             )
         )
         #expect(russian.contains("href=\"/company/1/licensing\""))
         #expect(russian.contains("mailto:help@crm.example"))
         let english = self.page(.licenseExpired, .admin, english: true)
-        #expect(english.contains("The licence for <b>acme</b> was valid until 30 June 2027 inclusive."))
+        #expect(english.contains("The licence for <b>acme</b> was valid until 30\u{a0}June 2027 inclusive."))
         #expect(
             english.contains(
-                "Under the terms of service it is kept until 30 July 2027 inclusive; after that the account may be deleted."
+                "Under the terms of service it is kept until 30\u{a0}July 2027 inclusive; after that the account may be deleted."
             )
         )
         #expect(english.contains("request ID req-42"))
@@ -112,13 +116,15 @@ import Testing
 
     @Test func expiredTeacherSeesNoRemovalDate() {
         let russian = self.page(.licenseExpired, .teacher, english: false)
-        #expect(russian.contains("Лицензия школы <b>acme</b> действовала по 30\(nbsp)июня 2027\(nbsp)г. включительно"))
+        #expect(
+            russian.contains("Лицензия школы <b>acme</b> действовала по\(nbsp)30\(nbsp)июня 2027\(nbsp)г. включительно")
+        )
         #expect(russian.contains("обратитесь к администратору вашей школы"))
         #expect(!russian.contains("удал"))
         #expect(!russian.contains("июля"))
         #expect(!russian.contains("Лицензирование"))
         let english = self.page(.licenseExpired, .teacher, english: true)
-        #expect(english.contains("Your school's licence for <b>acme</b> was valid until 30 June 2027 inclusive"))
+        #expect(english.contains("Your school's licence for <b>acme</b> was valid until 30\u{a0}June 2027 inclusive"))
         #expect(!english.contains("delete"))
         #expect(!english.contains("July"))
         let context = BlockedPageRenderer(templates: .builtIn).context(
@@ -197,11 +203,11 @@ import Testing
         )
         #expect(
             renderer.render(self.facts(.tenantFrozen, .teacher), english: false)
-                == "по 31\(nbsp)августа 2027\(nbsp)г. включительно|1\(nbsp)сентября 2027\(nbsp)г.|2027-08-31T21:00:00Z|Europe/Moscow, UTC+3|Школьная CRM|help@crm.example|req-42|T"
+                == "по\(nbsp)31\(nbsp)августа 2027\(nbsp)г. включительно|1\(nbsp)сентября 2027\(nbsp)г.|2027-08-31T21:00:00Z|Europe/Moscow, UTC+3|Школьная CRM|help@crm.example|req-42|T"
         )
         #expect(
             renderer.render(self.facts(.licenseExpired, .admin), english: true)
-                == "until 30 June 2027 inclusive|1 July 2027|2027-06-30T21:00:00Z|until 30 July 2027 inclusive|31 July 2027|2027-07-30T21:00:00Z"
+                == "until 30\u{a0}June 2027 inclusive|1\u{a0}July 2027|2027-06-30T21:00:00Z|until 30\u{a0}July 2027 inclusive|31\u{a0}July 2027|2027-07-30T21:00:00Z"
         )
     }
 }

@@ -68,7 +68,7 @@ import Testing
         #expect(response.headers["Content-Type"] == ["text/html; charset=utf-8"])
         #expect(text.contains("<html lang=\"ru\">"))
         #expect(text.contains("Аккаунт заморожен"))
-        #expect(text.contains("заморожен по 31\u{a0}июля 2027\u{a0}г. включительно."))
+        #expect(text.contains("заморожен по\u{a0}31\u{a0}июля 2027\u{a0}г. включительно."))
         #expect(text.contains("href=\"/company/1/licensing\""))
         #expect(text.contains("Лицензирование"))
         #expect(response.headers["Content-Length"] == [String(response.body.count)])
@@ -78,7 +78,7 @@ import Testing
         let text = String(decoding: self.blocked(headers: [("Accept-Language", "en-GB,en;q=0.9")]).body, as: UTF8.self)
         #expect(text.contains("<html lang=\"en\">"))
         #expect(text.contains("Account frozen"))
-        #expect(text.contains("is frozen until 31 July 2027 inclusive."))
+        #expect(text.contains("is frozen until 31\u{a0}July 2027 inclusive."))
         #expect(text.contains("Go to Licensing"))
     }
 

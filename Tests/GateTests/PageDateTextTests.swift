@@ -18,41 +18,52 @@ import Testing
         // 2027-09-01 00:00 in Moscow (UTC+3) is 2027-08-31T21:00Z.
         let end = utc("2027-08-31T21:00:00Z")
         #expect(
-            PageDateText.until(end, in: self.moscow, english: false) == "по 31\(nbsp)августа 2027\(nbsp)г. включительно"
+            PageDateText.until(end, in: self.moscow, english: false)
+                == "по\(nbsp)31\(nbsp)августа 2027\(nbsp)г. включительно"
         )
-        #expect(PageDateText.until(end, in: self.moscow, english: true) == "until 31 August 2027 inclusive")
+        #expect(PageDateText.until(end, in: self.moscow, english: true) == "until 31\u{a0}August 2027 inclusive")
     }
 
     @Test func endJustAfterLocalMidnightKeepsItsOwnDayAndTime() {
         let end = utc("2027-08-31T21:00:01Z")
-        #expect(PageDateText.until(end, in: self.moscow, english: false) == "до 1\(nbsp)сентября 2027\(nbsp)г., 00:00")
-        #expect(PageDateText.until(end, in: self.moscow, english: true) == "until 00:00 on 1 September 2027")
+        #expect(
+            PageDateText.until(end, in: self.moscow, english: false) == "до\(nbsp)1\(nbsp)сентября 2027\(nbsp)г., 00:00"
+        )
+        #expect(PageDateText.until(end, in: self.moscow, english: true) == "until 00:00 on 1\u{a0}September 2027")
     }
 
     @Test func endJustBeforeLocalMidnightIsThatDaysTime() {
         let end = utc("2027-08-31T20:59:00Z")
-        #expect(PageDateText.until(end, in: self.moscow, english: false) == "до 31\(nbsp)августа 2027\(nbsp)г., 23:59")
-        #expect(PageDateText.until(end, in: self.moscow, english: true) == "until 23:59 on 31 August 2027")
+        #expect(
+            PageDateText.until(end, in: self.moscow, english: false) == "до\(nbsp)31\(nbsp)августа 2027\(nbsp)г., 23:59"
+        )
+        #expect(PageDateText.until(end, in: self.moscow, english: true) == "until 23:59 on 31\u{a0}August 2027")
     }
 
     @Test func utcMidnightIsNotMoscowMidnight() {
         // What a freeze entered as 2027-09-01T00:00:00Z means to a school on Moscow time.
         let end = utc("2027-09-01T00:00:00Z")
-        #expect(PageDateText.until(end, in: self.moscow, english: false) == "до 1\(nbsp)сентября 2027\(nbsp)г., 03:00")
-        #expect(PageDateText.until(end, in: TimeZone.gmt, english: true) == "until 31 August 2027 inclusive")
+        #expect(
+            PageDateText.until(end, in: self.moscow, english: false) == "до\(nbsp)1\(nbsp)сентября 2027\(nbsp)г., 03:00"
+        )
+        #expect(PageDateText.until(end, in: TimeZone.gmt, english: true) == "until 31\u{a0}August 2027 inclusive")
     }
 
     @Test func lastDayAcrossTheAutumnClockChange() {
-        // Berlin leaves summer time on 2027-10-31 at 03:00 CEST (01:00Z). Midnight of 31 October
-        // is still CEST (22:00Z on the 30th); midnight of 1 November is CET (23:00Z on the 31st).
+        // Berlin leaves summer time on 2027-10-31 at 03:00 CEST (01:00Z). Midnight of 31\u{a0}October
+        // is still CEST (22:00Z on the 30th); midnight of 1\u{a0}November is CET (23:00Z on the 31st).
         let endOctober31 = utc("2027-10-30T22:00:00Z")
         let endNovember1 = utc("2027-10-31T23:00:00Z")
-        #expect(PageDateText.until(endOctober31, in: self.berlin, english: true) == "until 30 October 2027 inclusive")
-        #expect(PageDateText.until(endNovember1, in: self.berlin, english: true) == "until 31 October 2027 inclusive")
-        // A fixed-offset reading would be an hour off and name 1 November at 00:00 instead.
+        #expect(
+            PageDateText.until(endOctober31, in: self.berlin, english: true) == "until 30\u{a0}October 2027 inclusive"
+        )
+        #expect(
+            PageDateText.until(endNovember1, in: self.berlin, english: true) == "until 31\u{a0}October 2027 inclusive"
+        )
+        // A fixed-offset reading would be an hour off and name 1\u{a0}November at 00:00 instead.
         #expect(
             PageDateText.until(utc("2027-10-31T22:00:00Z"), in: self.berlin, english: true)
-                == "until 23:00 on 31 October 2027"
+                == "until 23:00 on 31\u{a0}October 2027"
         )
         #expect(
             PageDateText.zoneNote(self.berlin, at: endOctober31, english: true)
@@ -69,7 +80,7 @@ import Testing
         let endMarch13 = utc("2028-03-13T04:00:00Z")  // 00:00 EDT
         #expect(
             PageDateText.until(endMarch13, in: self.newYork, english: false)
-                == "по 12\(nbsp)марта 2028\(nbsp)г. включительно"
+                == "по\(nbsp)12\(nbsp)марта 2028\(nbsp)г. включительно"
         )
         #expect(
             PageDateText.zoneNote(self.newYork, at: endMarch13, english: false)
@@ -78,7 +89,7 @@ import Testing
         let endMarch12 = utc("2028-03-12T05:00:00Z")  // 00:00 EST
         #expect(
             PageDateText.until(endMarch12, in: self.newYork, english: false)
-                == "по 11\(nbsp)марта 2028\(nbsp)г. включительно"
+                == "по\(nbsp)11\(nbsp)марта 2028\(nbsp)г. включительно"
         )
     }
 
@@ -88,7 +99,8 @@ import Testing
                 == "1\(nbsp)июля 2027\(nbsp)г."
         )
         #expect(
-            PageDateText.moment(utc("2027-07-01T00:00:00Z"), in: self.moscow, english: true) == "1 July 2027, 03:00"
+            PageDateText.moment(utc("2027-07-01T00:00:00Z"), in: self.moscow, english: true)
+                == "1\u{a0}July 2027, 03:00"
         )
     }
 
@@ -112,6 +124,6 @@ import Testing
         let russian = PageDateText.day(instant, in: TimeZone.gmt, english: false)
         let english = PageDateText.day(instant, in: TimeZone.gmt, english: true)
         #expect(russian == "15\(nbsp)\(PageDateText.russianMonths[month - 1]) 2027\(nbsp)г.")
-        #expect(english == "15 \(PageDateText.englishMonths[month - 1]) 2027")
+        #expect(english == "15\(nbsp)\(PageDateText.englishMonths[month - 1]) 2027")
     }
 }
