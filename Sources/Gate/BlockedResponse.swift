@@ -12,31 +12,22 @@ public struct BlockedResponse: Sendable {
     static func blocked(
         request: HTTPRequestHead,
         status: Int,
-        reason: BlockReason,
-        tenant: String?,
-        host: String,
-        until: Date?,
-        licensingURL: String?,
-        renderer: BlockedPageRenderer,
-        requestID: String? = nil
+        facts: BlockedPageFacts,
+        renderer: BlockedPageRenderer
     ) -> BlockedResponse {
         let contentType: String
         let text: String
         if ContentNegotiation.prefersJSON(request.headers) {
             contentType = "application/json; charset=utf-8"
-            text = json(reason: reason, tenant: tenant, until: until, licensingURL: licensingURL)
-        } else {
-            let english = ContentNegotiation.prefersEnglish(request.headers)
-            contentType = "text/html; charset=utf-8"
-            text = renderer.render(
-                reason: reason,
-                tenant: tenant,
-                host: host,
-                until: until,
-                licensingURL: licensingURL,
-                english: english,
-                requestID: requestID
+            text = json(
+                reason: facts.reason,
+                tenant: facts.tenant,
+                until: facts.until,
+                licensingURL: facts.licensingURL
             )
+        } else {
+            contentType = "text/html; charset=utf-8"
+            text = renderer.render(facts, english: ContentNegotiation.prefersEnglish(request.headers))
         }
         let body = Array(text.utf8)
         let headers = HTTPHeaders([

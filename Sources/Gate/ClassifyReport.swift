@@ -154,7 +154,8 @@ public enum ClassifyReport {
     }
 
     /// A one-tenant snapshot in which the tenant is `state` at `instant` (a freeze runs from a day
-    /// before to 30 days after).
+    /// before to 30 days after; an expired licence ended a day before and is due for removal 30
+    /// days after that).
     static func snapshot(state: String, key: String, domains: [String], at instant: Date) -> TenantSnapshot {
         let day: TimeInterval = 86400
         let record: TenantRecord
@@ -172,7 +173,13 @@ public enum ClassifyReport {
                 freezes: [freeze]
             )
         case "expired":
-            record = TenantRecord(key: key, paidUntil: instant.addingTimeInterval(-day), domains: domains)
+            record = TenantRecord(
+                key: key,
+                paidUntil: instant.addingTimeInterval(-day),
+                domains: domains,
+                expiresAt: instant.addingTimeInterval(-day),
+                deleteAfter: instant.addingTimeInterval(29 * day)
+            )
         default:
             record = TenantRecord(key: key, paidUntil: instant.addingTimeInterval(30 * day), domains: domains)
         }

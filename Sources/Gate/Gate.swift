@@ -17,7 +17,7 @@ public struct Gate: Sendable {
         self.profile = profile
         self.hostResolver = HostResolver(baseDomains: baseDomains)
         self.policy = AccessPolicy(profile: profile)
-        self.renderer = BlockedPageRenderer(templates: profile.templates)
+        self.renderer = BlockedPageRenderer(templates: profile.templates, branding: profile.operatorBranding)
         self.upstreamRoutes = profile.upstreamRoutes.map { (DomainName.normalized($0.key), $0.value) }
             .sorted { $0.domain.count > $1.domain.count }
     }
@@ -64,11 +64,13 @@ public struct Gate: Sendable {
         let lookup: TenantLookup
         let tenant: String?
         var tenantGroup: String?
+        var tenantRecord: TenantRecord?
         switch self.hostResolver.tenant(forHost: resolved.authority.host, in: usableSnapshot) {
         case .tenant(let record):
             lookup = .condition(record.condition(at: now))
             tenant = record.key
             tenantGroup = record.upstreamGroup
+            tenantRecord = record
         case .unverifiedTenant(let key):
             lookup = .noSnapshot
             tenant = key
@@ -127,16 +129,22 @@ public struct Gate: Sendable {
         case .block(let reason, let until, let licensingURL):
             let blockingClass =
                 classification.firstBlockedReading?.requestClass ?? classification.requestClass
+            let facts = self.pageFacts(
+                reason: reason,
+                tenant: tenant,
+                record: tenantRecord,
+                host: resolved.authority.host,
+                audience: PageAudience.of(blockingClass),
+                until: until,
+                licensingURL: licensingURL,
+                requestID: requestID,
+                now: now
+            )
             let response = BlockedResponse.blocked(
                 request: head,
                 status: reason == .stateUnknown ? 503 : self.profile.blockStatus,
-                reason: reason,
-                tenant: tenant,
-                host: resolved.authority.host,
-                until: until,
-                licensingURL: licensingURL,
-                renderer: self.renderer,
-                requestID: requestID
+                facts: facts,
+                renderer: self.renderer
             )
             let summary = GateSummary(
                 tenant: tenant,

@@ -19,6 +19,10 @@ extension RouteProfile {
             lines.append("  trusted proxies: \(profile.trustedProxies.joined(separator: ", "))")
         }
         if profile.templates != .builtIn { lines.append("  blocked page: custom template") }
+        if profile.timeZone.identifier != RouteProfile.defaultTimeZoneIdentifier {
+            lines.append("  blocked page time zone: \(profile.timeZone.identifier)")
+        }
+        if let name = profile.operatorBranding.name { lines.append("  operator: \(name)") }
         if let servers = profile.upstreams {
             lines.append("  upstream: \(servers.map(\.url).joined(separator: ", "))")
         }

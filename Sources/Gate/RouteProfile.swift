@@ -44,6 +44,17 @@ public struct RouteProfile: Sendable {
     public var upstreamDNSRefresh: Double?
     /// `upstream_health_check`: active checks of every server; nil: passive health only.
     public var upstreamHealthCheck: ProfileHealthCheck?
+    /// `time_zone`: the zone of the blocked page's dates for tenants without their own (set in
+    /// SQL). Europe/Moscow unless the profile says otherwise: the built-in page is Russian, its
+    /// readers are schools that mostly keep Moscow time, and a date in UTC would be three hours
+    /// off for them.
+    public var timeZone: TimeZone = RouteProfile.defaultTimeZone
+    /// `operator`: the name, support contacts and logo on the built-in blocked page.
+    public var operatorBranding = OperatorBranding()
+
+    public static let defaultTimeZoneIdentifier = "Europe/Moscow"
+    static let defaultTimeZone: TimeZone =
+        TimeZone(identifier: defaultTimeZoneIdentifier) ?? TimeZone(secondsFromGMT: 3 * 3600) ?? .gmt
 
     public init(
         classes: [RequestClass],

@@ -20,6 +20,7 @@ struct RouteProfileParser {
         "classes", "unknown", "block_status", "licensing_url", "when_state_unknown", "max_snapshot_age",
         "template", "base_domains", "trusted_proxies", "https_redirect", "upstream", "upstream_groups",
         "upstream_routes", "upstream_max_fails", "upstream_backoff", "upstream_health_check", "upstream_dns_refresh",
+        "time_zone", "operator",
     ]
     static let classKeys: Set<String> = ["name", "patterns", "action", "licensing_link"]
     static let templateKeys: Set<String> = ["html_ru", "html_en"]
@@ -71,6 +72,10 @@ struct RouteProfileParser {
                 profile.maxSnapshotAge = seconds
             case "template":
                 profile.templates = try self.parseTemplates(value)
+            case "time_zone":
+                profile.timeZone = try self.parseTimeZone(value)
+            case "operator":
+                profile.operatorBranding = try self.parseOperator(value)
             case "base_domains":
                 profile.baseDomains = try self.parseBaseDomains(value)
             case "trusted_proxies":

@@ -6,7 +6,8 @@ extension TenantRecord {
     /// without counting freezes that merely ran out.
     func decidesAlike(_ other: TenantRecord, from instant: Date) -> Bool {
         guard self.key == other.key, self.paidFrom == other.paidFrom, self.paidUntil == other.paidUntil,
-            self.domains == other.domains, self.upstreamGroup == other.upstreamGroup
+            self.domains == other.domains, self.upstreamGroup == other.upstreamGroup,
+            self.timeZone == other.timeZone, self.expiresAt == other.expiresAt, self.deleteAfter == other.deleteAfter
         else { return false }
         return self.freezes.filter { $0.end > instant } == other.freezes.filter { $0.end > instant }
     }

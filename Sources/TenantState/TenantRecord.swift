@@ -17,6 +17,14 @@ public struct TenantRecord: Sendable, Hashable {
     public let freezes: [FreezeWindow]
     /// The upstream group the tenant's requests go to (set in SQL); nil: its base domain's.
     public let upstreamGroup: String?
+    /// The IANA zone the tenant's blocked page shows dates in (set in SQL); nil: the profile's.
+    public let timeZone: String?
+    /// When the paid and frozen time runs out unless paid again: the later of `paidUntil` and the
+    /// end of the last freeze (an expired tenant's page says "since" it); nil before migration 0009.
+    public let expiresAt: Date?
+    /// `tenant_status_at`'s `delete_after` for the tenant once expired: when the operator's policy
+    /// may remove the account (FreezeGate itself deletes nothing); nil before migration 0009.
+    public let deleteAfter: Date?
 
     public init(
         key: String,
@@ -24,7 +32,10 @@ public struct TenantRecord: Sendable, Hashable {
         paidUntil: Date,
         domains: [String] = [],
         freezes: [FreezeWindow] = [],
-        upstreamGroup: String? = nil
+        upstreamGroup: String? = nil,
+        timeZone: String? = nil,
+        expiresAt: Date? = nil,
+        deleteAfter: Date? = nil
     ) {
         self.key = key
         self.paidFrom = paidFrom
@@ -32,6 +43,9 @@ public struct TenantRecord: Sendable, Hashable {
         self.domains = domains.map(DomainName.normalized)
         self.freezes = freezes.sorted { ($0.start, $0.id) < ($1.start, $1.id) }
         self.upstreamGroup = upstreamGroup
+        self.timeZone = timeZone
+        self.expiresAt = expiresAt
+        self.deleteAfter = deleteAfter
     }
 
     /// The tenant's condition at `instant`, with exactly the database's definition: frozen when a

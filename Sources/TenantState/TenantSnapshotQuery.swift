@@ -1,7 +1,7 @@
 import Foundation
 import Postgres
 
-/// The two snapshot queries of `sql/0005_tenant_status_and_snapshot.sql`, decoded into records.
+/// The two snapshot queries (`snapshot_tenants`, last defined in `sql/0009_tenant_time_zone.sql`), decoded into records.
 ///
 /// Both take the instant `at` from which on the records must be able to answer: freezes that ended
 /// before it are left out by the SQL. The parameters are cast because the untyped call is ambiguous
@@ -50,6 +50,10 @@ private struct SnapshotColumns {
     let freezeEnds: Int
     /// Present from migration 0008 on.
     let upstreamGroup: Int?
+    /// Present from migration 0009 on.
+    let timeZone: Int?
+    let expiresAt: Int?
+    let deleteAfter: Int?
 
     init(_ columns: [PostgresColumn]) throws {
         func index(_ name: String) throws -> Int {
@@ -66,6 +70,9 @@ private struct SnapshotColumns {
         self.freezeStarts = try index("freeze_starts")
         self.freezeEnds = try index("freeze_ends")
         self.upstreamGroup = columns.firstIndex(where: { $0.name == "upstream_group" })
+        self.timeZone = columns.firstIndex(where: { $0.name == "time_zone" })
+        self.expiresAt = columns.firstIndex(where: { $0.name == "expires_at" })
+        self.deleteAfter = columns.firstIndex(where: { $0.name == "delete_after" })
     }
 
     func record(from row: PostgresRow) throws -> TenantRecord {
@@ -91,7 +98,10 @@ private struct SnapshotColumns {
             paidUntil: try row.decode(Date.self, column: self.paidUntil),
             domains: try row.decode([String].self, column: self.domains),
             freezes: freezes,
-            upstreamGroup: try self.upstreamGroup.flatMap { try row.decode(String?.self, column: $0) }
+            upstreamGroup: try self.upstreamGroup.flatMap { try row.decode(String?.self, column: $0) },
+            timeZone: try self.timeZone.flatMap { try row.decode(String?.self, column: $0) },
+            expiresAt: try self.expiresAt.flatMap { try row.decode(Date?.self, column: $0) },
+            deleteAfter: try self.deleteAfter.flatMap { try row.decode(Date?.self, column: $0) }
         )
     }
 }
