@@ -7,11 +7,13 @@
 #   BASELINE=/path/to/older/freezegate bench/resync-stall.sh   # the same rounds with an older build too
 #
 # 1. Seeds TENANTS tenants with SQL (generate_series: two freezes each, a custom domain for every
-#    fourth, as bench/live-state.sh does) plus `acme`, and starts the gateway in front of the demo CRM;
+#    fourth, as bench/live-state.sh does) plus `acme`, and starts the gateway in front of a small
+#    upstream (the same for every build measured);
 #    reports the time from start to ready and the resident memory once ready.
 # 2. A client process sends requests back to back over one keep-alive connection (python3
 #    http.client; `GET /company/1/dashboard`, Host t<random>.s20.online: the tenant is looked up in the
-#    snapshot, the request forwarded to the demo CRM) for the whole run, recording each latency.
+#    snapshot, the request forwarded to bench/sink-upstream.py, which answers 200 with 64 bytes) for
+#    the whole run, recording each latency.
 # 3. Each round forces a full resync by ending the gateway's LISTEN session (pg_terminate_backend on
 #    application_name freezegate-listener): the gateway reconnects and reloads every tenant. As soon as
 #    the load's query runs (pg_stat_activity), `acme` is frozen (force_freeze, autocommit) and a second
@@ -23,8 +25,8 @@
 #    commit-to-effect time, and the peak resident memory against the value before the round.
 #
 # Everything runs on 127.0.0.1 / a Unix socket and is removed on exit: a throwaway PostgreSQL 15
-# cluster (as user postgres when run as root; fsync off), the demo CRM and the gateway. Builds the
-# release products unless SKIP_BUILD=1. PG_BIN overrides /usr/lib/postgresql/15/bin; KEEP=1 keeps the
+# cluster (as user postgres when run as root; fsync off), the upstream and the gateway. Builds the
+# release product unless SKIP_BUILD=1; BIN=DIR takes freezegate from DIR (BIN_LABEL names it). PG_BIN overrides /usr/lib/postgresql/15/bin; KEEP=1 keeps the
 # work directory (logs). Figures: docs/LIVE-STATE.md and docs/BENCHMARKS.md.
 set -euo pipefail
 
@@ -75,12 +77,10 @@ free_port() {
 cd "$REPO"
 if [ -z "${SKIP_BUILD:-}" ]; then
     swift build -c release --product freezegate >&2
-    swift build -c release --product freezegate-demo-crm >&2
 fi
-BIN=$(swift build -c release --show-bin-path)
+BIN=${BIN:-$(swift build -c release --show-bin-path)}
 FREEZEGATE=$BIN/freezegate
-DEMO_CRM=$BIN/freezegate-demo-crm
-[ -x "$FREEZEGATE" ] && [ -x "$DEMO_CRM" ] || { echo "missing $FREEZEGATE or $DEMO_CRM" >&2; exit 1; }
+[ -x "$FREEZEGATE" ] || { echo "missing $FREEZEGATE" >&2; exit 1; }
 
 # --- PostgreSQL and the tenants ----------------------------------------------------------------
 mkdir -p "$WORK/pg"
@@ -123,7 +123,7 @@ SQL
 echo "seeded in $(( $(date +%s) - seed_started )) s" >&2
 
 CRM_PORT=$(free_port)
-"$DEMO_CRM" --listen "127.0.0.1:$CRM_PORT" >"$WORK/crm.out" 2>&1 &
+python3 "$REPO/bench/sink-upstream.py" "$CRM_PORT" 64 >"$WORK/crm.out" 2>&1 &
 PIDS+=($!)
 
 # --- the measurement, per build ----------------------------------------------------------------
@@ -232,7 +232,6 @@ for round_ in range(1, rounds + 1):
             sys.exit("no resync within 300 s")
         time.sleep(0.01)
     reloaded = time.monotonic()
-    during_load = effective < reloaded
     time.sleep(1)
     reverted = acme_status(c) != 403
     worst, count = latencies(terminated, reloaded + 1)
@@ -240,7 +239,7 @@ for round_ in range(1, rounds + 1):
     print(f"round {round_}: resync {reloaded - terminated:.2f} s (termination → reloaded); "
           f"worst request {ms(worst)} over {count} requests (10 s before: {ms(steady_worst)} over {steady_count}); "
           f"change committed mid-resync effective after {ms(effective - committed)}"
-          f" ({'before' if during_load else 'after'} the resync ended), {'REVERTED' if reverted else 'kept'} after it; "
+          f" ({(reloaded - effective) * 1000:.0f} ms before the resync's end was logged), {'REVERTED' if reverted else 'kept'} after it; "
           f"RSS {mib(rss_before)} before, peak {mib(peak)} ({peak / max(rss_before, 1):.2f}x)")
     sql("SELECT freezegate.unfreeze('acme')")
     while acme_status(c) == 403:
@@ -283,7 +282,8 @@ measure() { # measure LABEL BINARY
 }
 
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-measure "this build ($(git -C "$REPO" rev-parse --short HEAD))" "$FREEZEGATE"
+if [ -n "${BIN_LABEL:-}" ]; then label=$BIN_LABEL; else label="this build ($(git -C "$REPO" rev-parse --short HEAD))"; fi
+measure "$label" "$FREEZEGATE"
 [ -n "$BASELINE" ] && measure "baseline ($BASELINE)" "$BASELINE"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'),"\
     "load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%Y-%m-%d %H:%M UTC')"

@@ -65,7 +65,10 @@ public final class TenantStateSync: Service, Sendable {
                 if Task.isCancelled { break }
                 self.recordFailure(error, &progress)
             }
-            self.cache.updateStatistics { $0.isConnected = false }
+            self.cache.updateStatistics {
+                $0.isConnected = false
+                $0.isFullLoadRunning = false
+            }
             if Task.isCancelled { break }
             await self.hooks.afterDisconnect?()
             let delay = self.configuration.backoff.delay(forAttempt: progress.failedAttempts - 1)
