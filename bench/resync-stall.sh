@@ -12,7 +12,7 @@
 #    reports the time from start to ready and the resident memory once ready.
 # 2. A client process sends requests back to back over one keep-alive connection (python3
 #    http.client; `GET /company/1/dashboard`, Host t<random>.s20.online: the tenant is looked up in the
-#    snapshot, the request forwarded to bench/sink-upstream.py, which answers 200 with 64 bytes) for
+#    snapshot, the request forwarded to a small Python upstream answering 200 with 64 bytes) for
 #    the whole run, recording each latency.
 # 3. Each round forces a full resync by ending the gateway's LISTEN session (pg_terminate_backend on
 #    application_name freezegate-listener): the gateway reconnects and reloads every tenant. As soon as
@@ -123,17 +123,39 @@ SQL
 echo "seeded in $(( $(date +%s) - seed_started )) s" >&2
 
 CRM_PORT=$(free_port)
-python3 "$REPO/bench/sink-upstream.py" "$CRM_PORT" 64 >"$WORK/crm.out" 2>&1 &
+cat >"$WORK/upstream.py" <<'PY'
+# 200 with 64 bytes, head and body in one write with TCP_NODELAY: a response split in two writes
+# meets the peer's delayed ACK and costs 40 ms, which would hide the latencies measured here.
+import socket, socketserver, sys
+RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Length: 64\r\nContent-Type: text/plain\r\n\r\n" + b"x" * 64
+class Handler(socketserver.BaseRequestHandler):
+    def handle(self):
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        buffered = b""
+        while True:
+            while b"\r\n\r\n" not in buffered:
+                data = self.request.recv(65536)
+                if not data:
+                    return
+                buffered += data
+            _, buffered = buffered.split(b"\r\n\r\n", 1)  # GET requests: no body
+            self.request.sendall(RESPONSE)
+socketserver.ThreadingTCPServer.daemon_threads = True
+socketserver.ThreadingTCPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+PY
+python3 "$WORK/upstream.py" "$CRM_PORT" >"$WORK/crm.out" 2>&1 &
 PIDS+=($!)
 
 # --- the measurement, per build ----------------------------------------------------------------
 cat >"$WORK/client.py" <<'PY'
 # Back-to-back requests over one keep-alive connection until the file STOP exists; one line per
 # request: monotonic start time, latency (s), status.
-import http.client, os, random, sys, time
+import http.client, os, random, socket, sys, time
 port, out, stop = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 tenants = int(sys.argv[4])
 c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+c.connect()
+c.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 with open(out, "w", buffering=1) as f:  # line-buffered: the driver reads it while it grows
     n = 0
     while True:
@@ -149,9 +171,11 @@ with open(out, "w", buffering=1) as f:  # line-buffered: the driver reads it whi
             status = r.status
             if (r.getheader("Connection") or "").lower() == "close":
                 c.close()
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         except (OSError, http.client.HTTPException):
             status = 0
             c.close()
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         f.write(f"{t:.6f} {time.monotonic() - t:.6f} {status}\n")
 PY
 
@@ -216,8 +240,10 @@ for round_ in range(1, rounds + 1):
     sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'freezegate-listener'")
     # The full load's query is running: commit the change now.
     deadline = time.monotonic() + 60
-    while "snapshot_tenants" not in sql("SELECT coalesce(string_agg(query, ' '), '') FROM pg_stat_activity "
-                                        "WHERE state = 'active' AND application_name LIKE 'freezegate%'"):
+    # (one query in older builds; DECLARE and FETCHes of a cursor, in a transaction, in newer ones)
+    while "snapshot" not in sql("SELECT coalesce(string_agg(query, ' '), '') FROM pg_stat_activity "
+                                "WHERE state IN ('active', 'idle in transaction') AND application_name LIKE 'freezegate%' "
+                                "AND (query LIKE '%snapshot_tenants($1::timestamptz)%' OR query LIKE 'FETCH%')"):
         if time.monotonic() > deadline:
             sys.exit("the resync's query did not show up within 60 s")
         time.sleep(0.005)

@@ -35,7 +35,8 @@ public struct TenantSnapshot: Sendable {
         self.init(recordsByKey: byKey, loadedAt: loadedAt)
     }
 
-    private init(recordsByKey: [String: TenantRecord], loadedAt: Date) {
+    /// A snapshot of the tenants in `recordsByKey` (each under its own key).
+    init(recordsByKey: [String: TenantRecord], loadedAt: Date) {
         var byDomain: [String: String] = [:]
         // Deterministic when two tenants claim one domain (the SQL forbids it): the smaller key wins.
         for key in recordsByKey.keys.sorted() {

@@ -236,22 +236,31 @@ public final class TenantStateSync: Service, Sendable {
         var announcedKeys: Set<String> = []
     }
 
+    /// Rows per `FETCH` of a full load.
+    static let fullLoadBatchSize = 20_000
+
     /// Loads every tenant on a connection of its own and builds the snapshot (run in a child task).
     private func loadFullSnapshot(_ loadConfiguration: PostgresConfiguration) async throws -> FullSnapshotLoad {
         let started = ContinuousClock.now
         let now = self.clock.now()
         let from = now.addingTimeInterval(-self.configuration.snapshotLookback.timeInterval)
         let connection = try await PostgresConnection.connect(loadConfiguration)
-        let records: [TenantRecord]
+        // Decoded batch by batch straight into the table: no full result and no array of every record
+        // beside it, so that memory during a resync stays near twice the snapshot.
+        var recordsByKey: [String: TenantRecord] = [:]
         do {
-            records = try await TenantSnapshotQuery.all(on: connection, at: from)
+            try await TenantSnapshotQuery.all(on: connection, at: from, batchSize: Self.fullLoadBatchSize) { batch in
+                for record in batch {
+                    recordsByKey[record.key] = record
+                }
+            }
         } catch {
             await connection.close()
             throw error
         }
         await connection.close()
         await self.hooks.afterFullLoadQuery?()
-        let snapshot = TenantSnapshot(records: consume records, loadedAt: now)
+        let snapshot = TenantSnapshot(recordsByKey: consume recordsByKey, loadedAt: now)
         let current = self.cache.currentSnapshot()
         let differingKeys = current?.keysOfChangedTenants(in: snapshot, from: from) ?? []
         // If the loop replaced it meanwhile, this may be the last reference to a large snapshot.
