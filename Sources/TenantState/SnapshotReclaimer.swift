@@ -55,7 +55,12 @@ final class SnapshotReclaimer: Sendable {
             }
             var kept: [(snapshot: TenantSnapshot, since: ContinuousClock.Instant)] = []
             while var entry = held.popLast() {
-                if entry.snapshot.holdsItsTablesAlone() || now - entry.since >= patience {
+                // Another queued copy of the same tables keeps them alive, so dropping this one is
+                // cheap; otherwise two copies would each wait for the other until `patience`.
+                let duplicate =
+                    held.contains { $0.snapshot.sharesTables(with: entry.snapshot) }
+                    || kept.contains { $0.snapshot.sharesTables(with: entry.snapshot) }
+                if duplicate || entry.snapshot.holdsItsTablesAlone() || now - entry.since >= patience {
                     // `entry` goes out of scope here: the last reference, freed on this thread.
                     self.reclaimed.add(1, ordering: .relaxed)
                     continue

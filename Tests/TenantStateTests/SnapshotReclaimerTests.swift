@@ -33,6 +33,15 @@ import Testing
         #expect(cache.currentSnapshot()?.count == 1001)
     }
 
+    @Test("two queued copies of the same tables do not wait for each other")
+    func queuedCopiesOfTheSameTablesAreFreed() async {
+        let reclaimer = SnapshotReclaimer(threadName: "test-reclaim", patience: .seconds(600))
+        let base = Self.snapshot(1...10)
+        reclaimer.release(base.stamped(loadedAt: utc("2029-01-02T00:00:00Z")))
+        reclaimer.release(consume base)
+        #expect(await eventually { reclaimer.reclaimedCount == 2 })
+    }
+
     @Test("an overlay of the same tables is dropped at once, not queued")
     func overlayOfTheSameTablesIsNotQueued() async throws {
         let reclaimer = SnapshotReclaimer(threadName: "test-reclaim")
