@@ -2,7 +2,7 @@ import Postgres
 import Synchronization
 
 /// What one listener session has to tell the sync loop: tenant keys announced and not yet reloaded,
-/// whether the listener ended, and timer ticks. Producers add under a lock and wake the loop; the
+/// whether the listener ended, a full load that has finished, and timer ticks. Producers add under a lock and wake the loop; the
 /// loop takes everything pending at once, so keys announced during a reload stay pending ("dirty")
 /// and are reloaded by the next round.
 final class ChangeInbox: Sendable {
@@ -10,6 +10,7 @@ final class ChangeInbox: Sendable {
         var keys: Set<String> = []
         var listenerEnd: (any Error)?
         var listenerEnded = false
+        var fullLoad: Result<FullSnapshotLoad, any Error>?
     }
 
     private let pending = Mutex(Pending())
@@ -36,6 +37,17 @@ final class ChangeInbox: Sendable {
             $0.listenerEnd = error
         }
         self.wakeUpContinuation.yield()
+    }
+
+    /// A full load running beside the loop has ended, with its snapshot or its error.
+    func fullLoadEnded(_ result: Result<FullSnapshotLoad, any Error>) {
+        self.pending.withLock { $0.fullLoad = result }
+        self.wakeUpContinuation.yield()
+    }
+
+    /// The finished full load, if any, leaving none.
+    func takeFullLoad() -> Result<FullSnapshotLoad, any Error>? {
+        self.pending.withLock { $0.fullLoad.take() }
     }
 
     func tick() {

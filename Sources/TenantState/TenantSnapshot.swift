@@ -10,8 +10,10 @@ import Foundation
 /// 100,000-entry dictionary costs ~10 ms, which showed in commit-to-effect latency). The overlay is
 /// folded into a new base once it holds `overlayLimit` keys. Lookups check the overlay first.
 public struct TenantSnapshot: Sendable {
-    private let recordsByKey: [String: TenantRecord]
-    private let keysByDomain: [String: String]
+    /// `var` only so that `holdsItsTablesAlone()` can ask whether the reference is unique.
+    private var tables: TenantTables
+    private var recordsByKey: [String: TenantRecord] { self.tables.recordsByKey }
+    private var keysByDomain: [String: String] { self.tables.keysByDomain }
     /// Changed tenants since `recordsByKey` was built: a record, or nil for a removed tenant.
     private let changedRecords: [String: TenantRecord?]
     /// Changed domains since `keysByDomain` was built: the holder, or nil for a domain no one holds.
@@ -33,7 +35,8 @@ public struct TenantSnapshot: Sendable {
         self.init(recordsByKey: byKey, loadedAt: loadedAt)
     }
 
-    private init(recordsByKey: [String: TenantRecord], loadedAt: Date) {
+    /// A snapshot of the tenants in `recordsByKey` (each under its own key).
+    init(recordsByKey: [String: TenantRecord], loadedAt: Date) {
         var byDomain: [String: String] = [:]
         // Deterministic when two tenants claim one domain (the SQL forbids it): the smaller key wins.
         for key in recordsByKey.keys.sorted() {
@@ -47,8 +50,7 @@ public struct TenantSnapshot: Sendable {
 
     private init(recordsByKey: [String: TenantRecord], keysByDomain: [String: String], loadedAt: Date) {
         self.init(
-            recordsByKey: recordsByKey,
-            keysByDomain: keysByDomain,
+            tables: TenantTables(recordsByKey: recordsByKey, keysByDomain: keysByDomain),
             changedRecords: [:],
             changedDomains: [:],
             count: recordsByKey.count,
@@ -57,15 +59,13 @@ public struct TenantSnapshot: Sendable {
     }
 
     private init(
-        recordsByKey: [String: TenantRecord],
-        keysByDomain: [String: String],
+        tables: TenantTables,
         changedRecords: [String: TenantRecord?],
         changedDomains: [String: String?],
         count: Int,
         loadedAt: Date
     ) {
-        self.recordsByKey = recordsByKey
-        self.keysByDomain = keysByDomain
+        self.tables = tables
         self.changedRecords = changedRecords
         self.changedDomains = changedDomains
         self.count = count
@@ -76,6 +76,17 @@ public struct TenantSnapshot: Sendable {
     /// then the records are merged into a new table first (O(n)).
     public var records: Dictionary<String, TenantRecord>.Values {
         self.mergedRecordsByKey().values
+    }
+
+    /// Calls `body` with every record, in no particular order, without merging base and overlay into
+    /// a new table first (as `records` does): no allocation proportional to the number of tenants.
+    public func forEachRecord(_ body: (TenantRecord) throws -> Void) rethrows {
+        for (key, record) in self.recordsByKey where self.changedRecords.isEmpty || self.changedRecords[key] == nil {
+            try body(record)
+        }
+        for case .some(let record) in self.changedRecords.values {
+            try body(record)
+        }
     }
 
     /// The tenant with this key (keys are compared lower-cased).
@@ -108,8 +119,7 @@ public struct TenantSnapshot: Sendable {
     /// rebuilt): how the live state marks a snapshot it still knows to be in sync with the database.
     public func stamped(loadedAt: Date) -> TenantSnapshot {
         TenantSnapshot(
-            recordsByKey: self.recordsByKey,
-            keysByDomain: self.keysByDomain,
+            tables: self.tables,
             changedRecords: self.changedRecords,
             changedDomains: self.changedDomains,
             count: self.count,
@@ -158,8 +168,7 @@ public struct TenantSnapshot: Sendable {
             }
         }
         let overlay = TenantSnapshot(
-            recordsByKey: self.recordsByKey,
-            keysByDomain: self.keysByDomain,
+            tables: self.tables,
             changedRecords: changedRecords,
             changedDomains: changedDomains,
             count: count,
@@ -171,6 +180,16 @@ public struct TenantSnapshot: Sendable {
             keysByDomain: overlay.mergedKeysByDomain(),
             loadedAt: loadedAt
         )
+    }
+
+    /// Whether these base tables are `other`'s too (then dropping this snapshot frees only its overlay).
+    func sharesTables(with other: TenantSnapshot) -> Bool {
+        self.tables === other.tables
+    }
+
+    /// Whether no other snapshot or reader holds these base tables: dropping this snapshot now frees them.
+    mutating func holdsItsTablesAlone() -> Bool {
+        isKnownUniquelyReferenced(&self.tables)
     }
 
     /// Entries in the overlay (for tests of the folding).

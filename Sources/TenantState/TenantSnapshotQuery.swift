@@ -16,6 +16,29 @@ public enum TenantSnapshotQuery {
         return try records(from: rows)
     }
 
+    /// Every tenant, fetched through a cursor `batchSize` rows at a time and handed to `body` batch by
+    /// batch, so that the client never holds the whole result at once (a million rows of text and
+    /// libpq's bookkeeping were several hundred MiB beside the snapshot being built). The cursor reads
+    /// from the statement snapshot of its `DECLARE`, like the single query.
+    public static func all(
+        on connection: PostgresConnection,
+        at instant: Date,
+        batchSize: Int,
+        _ body: ([TenantRecord]) throws -> Void
+    ) async throws {
+        try await connection.transaction { connection in
+            try await connection.query(
+                "DECLARE freezegate_snapshot NO SCROLL CURSOR FOR \(allSQL)",
+                [instant]
+            )
+            while true {
+                let rows = try await connection.query("FETCH \(max(1, batchSize)) FROM freezegate_snapshot")
+                if rows.isEmpty { break }
+                try body(try records(from: rows))
+            }
+        }
+    }
+
     /// The tenants among `keys` that exist; a key without a record is a tenant that does not exist (any more).
     public static func some(
         _ keys: [String],

@@ -26,7 +26,10 @@ public struct TenantStateStatistics: Sendable, Hashable {
     public var reconnectResyncChanges: Int = 0
     /// Whether the listener and the query session are up right now.
     public var isConnected: Bool = false
-    /// How long the last full load took (query, decoding and building the snapshot).
+    /// Whether a full load is running right now (beside the notifications, which keep being applied).
+    public var isFullLoadRunning: Bool = false
+    /// How long the last full load took (query, decoding, building the snapshot, re-reading the keys
+    /// announced meanwhile, publishing).
     public var lastFullLoadDuration: Duration?
     /// The number of tenants in the current snapshot.
     public var tenantCount: Int = 0

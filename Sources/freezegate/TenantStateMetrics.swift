@@ -41,7 +41,8 @@ final class TenantStateMetrics: Sendable {
             tenantsLoaded.record(snapshot.count)
             var frozen = 0
             var expired = 0
-            for record in snapshot.records {
+            // Without merging the overlay into a copy of every tenant (`records` would, every scrape).
+            snapshot.forEachRecord { record in
                 switch record.condition(at: now) {
                 case .frozen: frozen += 1
                 case .expired: expired += 1

@@ -1,0 +1,315 @@
+#!/usr/bin/env bash
+# A full resync at TENANTS tenants, seen by the requests: the worst request latency while the gateway
+# reloads every tenant, the time for a change committed during the resync to take effect, and the
+# gateway's resident memory — on the real gateway (`freezegate serve`) with a real PostgreSQL.
+#
+#   bench/resync-stall.sh [TENANTS] [ROUNDS]          defaults: 1000000 3
+#   BASELINE=/path/to/older/freezegate bench/resync-stall.sh   # the same rounds with an older build too
+#
+# 1. Seeds TENANTS tenants with SQL (generate_series: two freezes each, a custom domain for every
+#    fourth, as bench/live-state.sh does) plus `acme`, and starts the gateway in front of a small
+#    upstream (the same for every build measured);
+#    reports the time from start to ready and the resident memory once ready.
+# 2. A client process sends requests back to back over one keep-alive connection (python3
+#    http.client; `GET /company/1/dashboard`, Host t<random>.s20.online: the tenant is looked up in the
+#    snapshot, the request forwarded to a small Python upstream answering 200 with 64 bytes) for
+#    the whole run, recording each latency.
+# 3. Each round forces a full resync by ending the gateway's LISTEN session (pg_terminate_backend on
+#    application_name freezegate-listener): the gateway reconnects and reloads every tenant. As soon as
+#    the load's query runs (pg_stat_activity), `acme` is frozen (force_freeze, autocommit) and a second
+#    client polls `Host: acme.s20.online` until it answers 403: commit-to-effect during the resync.
+#    The round ends when the gateway logs that the snapshot was reloaded; `acme` must still answer 403
+#    afterwards (the resync must not revert the change), then it is unfrozen for the next round.
+#    Reported per round: the resync's length (termination → reloaded), the worst request latency from
+#    the termination until 1 s after the reload against the worst over the 10 s before the round, the
+#    commit-to-effect time, and the peak resident memory against the value before the round.
+#
+# Everything runs on 127.0.0.1 / a Unix socket and is removed on exit: a throwaway PostgreSQL 15
+# cluster (as user postgres when run as root; fsync off), the upstream and the gateway. Builds the
+# release product unless SKIP_BUILD=1; BIN=DIR takes freezegate from DIR (BIN_LABEL names it). PG_BIN overrides /usr/lib/postgresql/15/bin; KEEP=1 keeps the
+# work directory (logs). Figures: docs/LIVE-STATE.md and docs/BENCHMARKS.md.
+set -euo pipefail
+
+TENANTS=${1:-1000000}
+ROUNDS=${2:-3}
+case "$TENANTS$ROUNDS" in *[!0-9]*) echo "usage: $0 [TENANTS] [ROUNDS]" >&2; exit 2 ;; esac
+if [ "$TENANTS" -lt 1000 ] || [ "$TENANTS" -gt 5000000 ] || [ "$ROUNDS" -lt 1 ] || [ "$ROUNDS" -gt 20 ]; then
+    echo "TENANTS must be 1000..5000000, ROUNDS 1..20" >&2; exit 2
+fi
+BASELINE=${BASELINE:-}
+[ -n "$BASELINE" ] && [ ! -x "$BASELINE" ] && { echo "BASELINE=$BASELINE is not an executable" >&2; exit 2; }
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+WORK=$(mktemp -d /tmp/fg-bench-resync.XXXXXX)
+chmod 755 "$WORK"
+PIDS=()
+CLUSTER_STARTED=""
+
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+cleanup() {
+    local status=$?
+    for pid in "${PIDS[@]:-}"; do
+        [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${PIDS[@]:-}"; do
+        [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
+    done
+    if [ -n "$CLUSTER_STARTED" ]; then
+        as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg/data" -m immediate stop >/dev/null 2>&1 || true
+    fi
+    if [ "$status" != 0 ]; then
+        for f in gateway.err crm.out pg/log; do
+            [ -s "$WORK/$f" ] && { echo "--- tail of $f" >&2; tail -n 20 "$WORK/$f" >&2; }
+        done
+    fi
+    if [ -n "${KEEP:-}" ]; then echo "work directory kept: $WORK" >&2; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# --- build -------------------------------------------------------------------------------------
+cd "$REPO"
+if [ -z "${SKIP_BUILD:-}" ]; then
+    swift build -c release --product freezegate >&2
+fi
+BIN=${BIN:-$(swift build -c release --show-bin-path)}
+FREEZEGATE=$BIN/freezegate
+[ -x "$FREEZEGATE" ] || { echo "missing $FREEZEGATE" >&2; exit 1; }
+
+# --- PostgreSQL and the tenants ----------------------------------------------------------------
+mkdir -p "$WORK/pg"
+[ "$(id -u)" = 0 ] && chown postgres "$WORK/pg"
+PGPORT_=$((20000 + RANDOM % 20000))
+as_pg "$PG_BIN/initdb" -D "$WORK/pg/data" -A trust -U postgres >/dev/null
+CLUSTER_STARTED=1
+as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/log" -w -t 30 start -o "-k $WORK/pg -p $PGPORT_ \
+    -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c shared_buffers=256MB" >/dev/null
+
+export PGHOST=$WORK/pg PGPORT=$PGPORT_ PGUSER=postgres
+psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE freezegate" >/dev/null
+DATABASE_URL="postgresql://postgres@/freezegate?host=$WORK/pg&port=$PGPORT_"
+"$FREEZEGATE" migrate --database-url "$DATABASE_URL" >"$WORK/migrate.out" 2>&1 \
+    || { cat "$WORK/migrate.out" >&2; exit 1; }
+echo "seeding $TENANTS tenants, $((TENANTS * 2)) freezes, $((TENANTS / 4)) domains ..." >&2
+seed_started=$(date +%s)
+psql -X -q -v ON_ERROR_STOP=1 -d freezegate >/dev/null <<SQL
+SET session_replication_role = replica;
+INSERT INTO freezegate.tenants (key, owner_email, paid_from, paid_until, created_at)
+SELECT 't' || i, 'owner' || i || '@school' || i || '.example', NULL,
+       timestamptz '2031-06-01Z' + (i % 365) * interval '1 day', timestamptz '2030-01-01Z'
+FROM generate_series(1, $TENANTS) AS i;
+INSERT INTO freezegate.domains (domain, tenant)
+SELECT 'crm.school' || i || '.example', 't' || i FROM generate_series(1, $TENANTS, 4) AS i;
+INSERT INTO freezegate.freezes (tenant, starts_at, ends_at, requested_by, credited)
+SELECT 't' || i, timestamptz '2031-01-01Z' + (i % 20) * interval '1 day',
+       timestamptz '2031-01-01Z' + (i % 20) * interval '1 day' + interval '30 days',
+       'owner' || i || '@school' || i || '.example', interval '30 days'
+FROM generate_series(1, $TENANTS) AS i;
+INSERT INTO freezegate.freezes (tenant, starts_at, ends_at, requested_by, credited)
+SELECT 't' || i, timestamptz '2031-07-01Z' + (i % 30) * interval '1 day',
+       timestamptz '2031-07-01Z' + (i % 30) * interval '1 day' + interval '45 days',
+       'owner' || i || '@school' || i || '.example', interval '45 days'
+FROM generate_series(1, $TENANTS) AS i;
+SET session_replication_role = origin;
+SELECT freezegate.create_tenant('acme', 'boss@acme.example', now() + interval '400 days');
+VACUUM ANALYZE;
+SQL
+echo "seeded in $(( $(date +%s) - seed_started )) s" >&2
+
+CRM_PORT=$(free_port)
+cat >"$WORK/upstream.py" <<'PY'
+# 200 with 64 bytes, head and body in one write with TCP_NODELAY: a response split in two writes
+# meets the peer's delayed ACK and costs 40 ms, which would hide the latencies measured here.
+import socket, socketserver, sys
+RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Length: 64\r\nContent-Type: text/plain\r\n\r\n" + b"x" * 64
+class Handler(socketserver.BaseRequestHandler):
+    def handle(self):
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        buffered = b""
+        while True:
+            while b"\r\n\r\n" not in buffered:
+                data = self.request.recv(65536)
+                if not data:
+                    return
+                buffered += data
+            _, buffered = buffered.split(b"\r\n\r\n", 1)  # GET requests: no body
+            self.request.sendall(RESPONSE)
+socketserver.ThreadingTCPServer.daemon_threads = True
+socketserver.ThreadingTCPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+PY
+python3 "$WORK/upstream.py" "$CRM_PORT" >"$WORK/crm.out" 2>&1 &
+PIDS+=($!)
+
+# --- the measurement, per build ----------------------------------------------------------------
+cat >"$WORK/client.py" <<'PY'
+# Back-to-back requests over one keep-alive connection until the file STOP exists; one line per
+# request: monotonic start time, latency (s), status.
+import http.client, os, random, socket, sys, time
+port, out, stop = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+tenants = int(sys.argv[4])
+c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+c.connect()
+c.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+with open(out, "w", buffering=1) as f:  # line-buffered: the driver reads it while it grows
+    n = 0
+    while True:
+        n += 1
+        if n % 256 == 0 and os.path.exists(stop):
+            break
+        host = f"t{random.randint(1, tenants)}.s20.online"
+        t = time.monotonic()
+        try:
+            c.request("GET", "/company/1/dashboard", headers={"Host": host})
+            r = c.getresponse()
+            r.read()
+            status = r.status
+            if (r.getheader("Connection") or "").lower() == "close":
+                c.close()
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        except (OSError, http.client.HTTPException):
+            status = 0
+            c.close()
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        f.write(f"{t:.6f} {time.monotonic() - t:.6f} {status}\n")
+PY
+
+cat >"$WORK/measure.py" <<'PY'
+import http.client, os, subprocess, sys, threading, time
+
+label, gate_port, pid = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+rounds, latencies_file, log_file = int(sys.argv[4]), sys.argv[5], sys.argv[6]
+ready_seconds, ready_rss = float(sys.argv[7]), int(sys.argv[8])
+
+def rss_kib():
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+samples = []  # (monotonic, rss KiB), every 20 ms
+def sample():
+    while True:
+        samples.append((time.monotonic(), rss_kib()))
+        time.sleep(0.02)
+threading.Thread(target=sample, daemon=True).start()
+
+def sql(statement):
+    return subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", "freezegate", "-c", statement],
+                          check=True, capture_output=True, text=True, timeout=60).stdout.strip()
+
+def acme_status(c):
+    c.request("GET", "/company/1/dashboard", headers={"Host": "acme.s20.online"})
+    r = c.getresponse()
+    r.read()
+    return r.status
+
+def reloaded_lines():
+    with open(log_file, encoding="utf-8", errors="replace") as f:
+        return sum(1 for line in f if "PostgreSQL is back" in line)
+
+def latencies(start, end):
+    worst, count = 0.0, 0
+    with open(latencies_file) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) != 3:
+                continue
+            t, latency = float(parts[0]), float(parts[1])
+            if start <= t < end:
+                worst, count = max(worst, latency), count + 1
+    return worst, count
+
+ms = lambda s: f"{s * 1000:.1f} ms"
+mib = lambda k: f"{k / 1024:.0f} MiB"
+print(f"## {label}")
+print(f"ready {ready_seconds:.1f} s after start, RSS once ready {mib(ready_rss)}")
+c = http.client.HTTPConnection("127.0.0.1", gate_port, timeout=10)
+time.sleep(10)
+for round_ in range(1, rounds + 1):
+    before = reloaded_lines()
+    steady_worst, steady_count = latencies(time.monotonic() - 10, time.monotonic())
+    rss_before = rss_kib()
+    terminated = time.monotonic()
+    sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'freezegate-listener'")
+    # The full load's query is running: commit the change now.
+    deadline = time.monotonic() + 60
+    # (one query in older builds; DECLARE and FETCHes of a cursor, in a transaction, in newer ones)
+    while "snapshot" not in sql("SELECT coalesce(string_agg(query, ' '), '') FROM pg_stat_activity "
+                                "WHERE state IN ('active', 'idle in transaction') AND application_name LIKE 'freezegate%' "
+                                "AND (query LIKE '%snapshot_tenants($1::timestamptz)%' OR query LIKE 'FETCH%')"):
+        if time.monotonic() > deadline:
+            sys.exit("the resync's query did not show up within 60 s")
+        time.sleep(0.005)
+    sql("SELECT freezegate.force_freeze('acme', now(), now() + interval '31 days', 'bench')")
+    committed = time.monotonic()
+    while acme_status(c) != 403:
+        if time.monotonic() - committed > 120:
+            sys.exit("the change committed during the resync took no effect within 120 s")
+    effective = time.monotonic()
+    while reloaded_lines() == before:
+        if time.monotonic() - terminated > 300:
+            sys.exit("no resync within 300 s")
+        time.sleep(0.01)
+    reloaded = time.monotonic()
+    time.sleep(1)
+    reverted = acme_status(c) != 403
+    worst, count = latencies(terminated, reloaded + 1)
+    peak = max((k for t, k in samples if terminated <= t <= reloaded + 1), default=0)
+    print(f"round {round_}: resync {reloaded - terminated:.2f} s (termination → reloaded); "
+          f"worst request {ms(worst)} over {count} requests (10 s before: {ms(steady_worst)} over {steady_count}); "
+          f"change committed mid-resync effective after {ms(effective - committed)}"
+          f" ({(reloaded - effective) * 1000:.0f} ms before the resync's end was logged), {'REVERTED' if reverted else 'kept'} after it; "
+          f"RSS {mib(rss_before)} before, peak {mib(peak)} ({peak / max(rss_before, 1):.2f}x)")
+    sql("SELECT freezegate.unfreeze('acme')")
+    while acme_status(c) == 403:
+        time.sleep(0.01)
+    time.sleep(10)
+PY
+
+measure() { # measure LABEL BINARY
+    local label=$1 binary=$2 gate_port admin_port gateway_pid client_pid started ready_at
+    gate_port=$(free_port)
+    admin_port=$(free_port)
+    : >"$WORK/gateway.err"
+    started=$(date +%s.%N)
+    "$binary" serve --database-url "$DATABASE_URL" --upstream "http://127.0.0.1:$CRM_PORT" \
+        --listen "127.0.0.1:$gate_port" --admin-listen "127.0.0.1:$admin_port" --base-domain s20.online \
+        --log-level notice >"$WORK/gateway.out" 2>"$WORK/gateway.err" &
+    gateway_pid=$!
+    PIDS+=("$gateway_pid")
+    ready_at=""
+    for _ in $(seq 1 3000); do # ≤ 300 s
+        if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$admin_port/readyz" || true)" = 200 ]; then
+            ready_at=$(date +%s.%N); break
+        fi
+        sleep 0.1
+    done
+    [ -n "$ready_at" ] || { echo "$label did not become ready within 300 s" >&2; exit 1; }
+    local ready_rss
+    ready_rss=$(awk '/VmRSS/ {print $2}' "/proc/$gateway_pid/status")
+    rm -f "$WORK/stop"
+    python3 "$WORK/client.py" "$gate_port" "$WORK/latencies" "$WORK/stop" "$TENANTS" &
+    client_pid=$!
+    PIDS+=("$client_pid")
+    timeout 1800 python3 "$WORK/measure.py" "$label" "$gate_port" "$gateway_pid" "$ROUNDS" "$WORK/latencies" \
+        "$WORK/gateway.err" "$(echo "$ready_at - $started" | bc)" "$ready_rss"
+    touch "$WORK/stop"
+    wait "$client_pid" || true
+    kill -TERM "$gateway_pid" 2>/dev/null || true
+    wait "$gateway_pid" 2>/dev/null || true
+    echo "   requests answered: $(wc -l <"$WORK/latencies"), of which not 200: $(awk '$3 != 200' "$WORK/latencies" | wc -l)"
+}
+
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+if [ -n "${BIN_LABEL:-}" ]; then label=$BIN_LABEL; else label="this build ($(git -C "$REPO" rev-parse --short HEAD))"; fi
+measure "$label" "$FREEZEGATE"
+[ -n "$BASELINE" ] && measure "baseline ($BASELINE)" "$BASELINE"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'),"\
+    "load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%Y-%m-%d %H:%M UTC')"
