@@ -38,7 +38,11 @@ struct MigrateCommand: AsyncParsableCommand {
         }
         let report: MigrationReport
         do {
-            report = try await Migrator(connection: connection).migrate(files)
+            // The command prints each applied file itself; the migrator's own log lines (for `serve`)
+            // would say every one twice.
+            var quiet = Logger(label: "freezegate.migrate")
+            quiet.logLevel = .error
+            report = try await Migrator(connection: connection, logger: quiet).migrate(files)
         } catch {
             await connection.close()
             throw CommandFailure("\(error)")
