@@ -9,8 +9,6 @@ struct MailRequestRow {
     var messageID: String
     var tenant: String?
     var period: String?
-    var startsAt: Date?
-    var endsAt: Date?
     var outcome: String
     var freezeID: Int64?
     var sqlState: String?
@@ -23,7 +21,7 @@ struct MailRequestRow {
                CASE WHEN starts_at IS NOT NULL AND ends_at IS NOT NULL
                     THEN to_char(starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') || '..'
                          || to_char((ends_at AT TIME ZONE 'UTC') - interval '1 day', 'YYYY-MM-DD') END,
-               outcome, freeze_id, sqlstate, replied_at, handled_by, starts_at, ends_at
+               outcome, freeze_id, sqlstate, replied_at, handled_by
           FROM freezegate.freeze_requests
          WHERE $1::text IS NULL OR tenant = $1::text
          ORDER BY received_at, id
@@ -41,8 +39,6 @@ struct MailRequestRow {
         sqlState = try row.decode(String?.self, column: 8)
         repliedAt = try row.decode(Date?.self, column: 9)
         handledBy = try row.decode(String.self, column: 10)
-        startsAt = try row.decode(Date?.self, column: 11)
-        endsAt = try row.decode(Date?.self, column: 12)
     }
 
     static let tableHeader = [
@@ -51,16 +47,9 @@ struct MailRequestRow {
 
     var tableRow: [String] {
         [
-            TenantOutput.instant(receivedAt), sender.isEmpty ? "-" : sender, tenant ?? "-", periodText, outcome,
+            TenantOutput.instant(receivedAt), sender.isEmpty ? "-" : sender, tenant ?? "-", period ?? "-", outcome,
             freezeID.map(String.init) ?? sqlState ?? "-", TenantOutput.instant(repliedAt), messageID,
         ]
-    }
-
-    /// The requested window as the other tables print instants: `FROM..UNTIL` (UNTIL exclusive);
-    /// JSON keeps `period` (the inclusive dates) and adds `starts_at`, `ends_at`.
-    var periodText: String {
-        guard let startsAt, let endsAt else { return period ?? "-" }
-        return TenantOutput.instant(startsAt) + ".." + TenantOutput.instant(endsAt)
     }
 
     var jsonObject: [String: Any] {
@@ -71,8 +60,6 @@ struct MailRequestRow {
             "message_id": messageID,
             "tenant": tenant as Any? ?? NSNull(),
             "period": period as Any? ?? NSNull(),
-            "starts_at": TenantOutput.jsonInstant(startsAt),
-            "ends_at": TenantOutput.jsonInstant(endsAt),
             "outcome": outcome,
             "freeze_id": freezeID as Any? ?? NSNull(),
             "sqlstate": sqlState as Any? ?? NSNull(),
