@@ -6,9 +6,18 @@ public struct AcceptedFreeze: Sendable, Equatable {
     public var paidDaysKept: Int
     /// The first day no longer paid.
     public var paidUntil: CalendarDay
+    /// The zone the days are in (the tenant's), named in the reply; nil when not known.
+    public var timeZone: String?
 
-    public init(freezeID: Int64, firstDay: CalendarDay, lastDay: CalendarDay, paidDaysKept: Int, paidUntil: CalendarDay)
-    {
+    public init(
+        freezeID: Int64,
+        firstDay: CalendarDay,
+        lastDay: CalendarDay,
+        paidDaysKept: Int,
+        paidUntil: CalendarDay,
+        timeZone: String? = nil
+    ) {
+        self.timeZone = timeZone
         self.freezeID = freezeID
         self.firstDay = firstDay
         self.lastDay = lastDay

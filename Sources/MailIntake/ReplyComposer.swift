@@ -19,9 +19,10 @@ public struct ReplyComposer: Sendable {
         outcome: RequestOutcome,
         tenant: String?,
         date: Date,
-        uniqueID: String
+        uniqueID: String,
+        timeZone: TimeZone = .gmt
     ) -> String {
-        let text = ReplyText(language: request.reading.language)
+        let text = ReplyText(language: request.reading.language, timeZone: timeZone)
         let references = (request.references + [request.messageID]).suffix(20).joined(separator: " ")
         let lines = [
             "From: \(replyFrom)",

@@ -4,8 +4,13 @@ import Foundation
 /// request in plain words with the nearest acceptable request, and the request for a readable one.
 public struct ReplyText: Sendable {
     public var language: RequestLanguage
+    /// The tenant's zone: the days of a rule's hint (instants in UTC) are read in it.
+    public var timeZone: TimeZone
 
-    public init(language: RequestLanguage) { self.language = language }
+    public init(language: RequestLanguage, timeZone: TimeZone = .gmt) {
+        self.language = language
+        self.timeZone = timeZone
+    }
 
     private var russian: Bool { language == .russian }
 
@@ -43,14 +48,15 @@ public struct ReplyText: Sendable {
         switch outcome {
         case .accepted(let freeze):
             let lastPaid = day(freeze.paidUntil.adding(days: -1))
+            let zone = freeze.timeZone.map { russian ? ", по времени \($0)" : ", \($0) time" } ?? ""
             return russian
                 ? """
                 Заморозка аккаунта \(tenant ?? "") оформлена: с \(day(freeze.firstDay)) по \(day(freeze.lastDay)) \
-                включительно.
+                включительно\(zone).
                 Сохранено оплаченных дней: \(freeze.paidDaysKept). Подписка теперь оплачена по \(lastPaid) включительно.
                 """
                 : """
-                The account \(tenant ?? "") is frozen from \(day(freeze.firstDay)) to \(day(freeze.lastDay)) inclusive.
+                The account \(tenant ?? "") is frozen from \(day(freeze.firstDay)) to \(day(freeze.lastDay)) inclusive\(zone).
                 Paid days kept: \(freeze.paidDaysKept). Your subscription is now paid up to and including \(lastPaid).
                 """
         case .refused(let state, let hint):
@@ -132,7 +138,7 @@ public struct ReplyText: Sendable {
     public func nearest(state: String, hint: String?, period: RequestedPeriod?) -> String? {
         switch state {
         case "FG002":
-            guard let end = HintReading.firstWholeDay(hint) else { return nil }
+            guard let end = HintReading.firstWholeDay(hint, in: timeZone) else { return nil }
             let lastDay = day(end.adding(days: -1))
             return russian
                 ? "Самый ранний последний день для этого начала — \(lastDay)."
@@ -155,12 +161,12 @@ public struct ReplyText: Sendable {
             }
             return text
         case "FG004", "FG007":
-            guard let start = HintReading.firstWholeDay(hint) else { return nil }
+            guard let start = HintReading.firstWholeDay(hint, in: timeZone) else { return nil }
             return russian
                 ? "Самое раннее возможное начало — \(day(start))."
                 : "The earliest possible start is \(day(start))."
         case "FG006":
-            guard let start = HintReading.firstWholeDay(hint) else { return nil }
+            guard let start = HintReading.firstWholeDay(hint, in: timeZone) else { return nil }
             return russian
                 ? "Выберите период, начинающийся не раньше \(day(start))."
                 : "Choose a period starting on \(day(start)) or later."

@@ -8,10 +8,8 @@ public struct RequestedPeriod: Sendable, Hashable, CustomStringConvertible {
         self.lastDay = lastDay
     }
 
-    /// `starts_at` of the freeze: the first day's midnight, UTC (the model's days are UTC days).
-    public var startsAt: String { "\(firstDay)T00:00:00Z" }
-    /// `ends_at` of the freeze: the midnight after the last day, since the last day is included.
-    public var endsAt: String { "\(lastDay.adding(days: 1))T00:00:00Z" }
+    // The days become instants in the tenant's time zone, which only the database knows:
+    // freezegate.record_mail_request takes the days.
 
     public var description: String { "\(firstDay)..\(lastDay)" }
 }

@@ -24,10 +24,9 @@ struct GatewayServices {
         let clock = SystemWallClock()
         let prometheus = PrometheusMetrics.bootstrap()
         InitialCounterSeries.registerAll(for: profile)
+        let database = PostgresConfiguration(connectionString: databaseURL, applicationName: "freezegate")
         let sync = TenantStateSync(
-            configuration: TenantStateSyncConfiguration(
-                database: PostgresConfiguration(connectionString: databaseURL, applicationName: "freezegate")
-            ),
+            configuration: TenantStateSyncConfiguration(database: database),
             clock: clock,
             logger: logger
         )
@@ -44,6 +43,14 @@ struct GatewayServices {
             },
             backgroundServices: [
                 sync, TenantStateMetricsRefresher(metrics: stateMetrics, cache: cache, clock: clock),
+                MailRequestMetricsRefresher(
+                    database: PostgresConfiguration(
+                        connectionString: databaseURL,
+                        applicationName: "freezegate-metrics"
+                    ),
+                    metrics: MailRequestMetrics(),
+                    logger: logger
+                ),
             ]
         )
     }

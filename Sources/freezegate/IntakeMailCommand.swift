@@ -73,6 +73,15 @@ struct IntakeMailCommand: AsyncParsableCommand {
     )
     var baseDomains: [String] = []
 
+    @Option(
+        name: .customLong("time-zone"),
+        help: ArgumentHelp(
+            "Zone of the days a request names, for tenants without their own; the gateway profile's time_zone (env FREEZEGATE_TIME_ZONE; default Europe/Moscow).",
+            valueName: "zone"
+        )
+    )
+    var timeZone: String?
+
     @Option(name: .customLong("connect-timeout"), help: "Seconds to wait for the database before giving up.")
     var connectTimeout: Int = 10
 

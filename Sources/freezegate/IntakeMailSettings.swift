@@ -20,6 +20,9 @@ struct IntakeMailSettings: Equatable {
     var replyFrom: String?
     var baseDomains: [String]
     var connectTimeout: Int
+    /// The zone of the days a request names, for tenants without their own (`set_time_zone`): the
+    /// gateway profile's `time_zone`.
+    var timeZone: String
 
     static func resolve(
         _ command: IntakeMailCommand,
@@ -64,6 +67,10 @@ struct IntakeMailSettings: Equatable {
             : (fromEnvironment("FREEZEGATE_BASE_DOMAINS")?.split(separator: ",").map {
                 $0.trimmingCharacters(in: .whitespaces).lowercased()
             } ?? ServeDefaults.baseDomains)
+        let timeZone = command.timeZone ?? fromEnvironment("FREEZEGATE_TIME_ZONE") ?? Self.defaultTimeZone
+        guard TimeZone(identifier: timeZone) != nil, timeZone.contains("/") || timeZone == "UTC" else {
+            throw ValidationError("--time-zone \(timeZone) is not an IANA time zone such as Europe/Moscow")
+        }
         return IntakeMailSettings(
             databaseURL: databaseURL,
             authservID: authservID,
@@ -73,9 +80,13 @@ struct IntakeMailSettings: Equatable {
             pollInterval: interval,
             replyFrom: command.replyFrom ?? fromEnvironment("FREEZEGATE_REPLY_FROM"),
             baseDomains: baseDomains.filter { !$0.isEmpty },
-            connectTimeout: max(1, command.connectTimeout)
+            connectTimeout: max(1, command.connectTimeout),
+            timeZone: timeZone
         )
     }
+
+    /// The gateway profile's default `time_zone`, so that both read a school's days alike.
+    static let defaultTimeZone = "Europe/Moscow"
 
     private static func flag(_ text: String?, name: String) throws -> Bool {
         guard let text else { return false }

@@ -105,7 +105,12 @@ struct MailIntakeRun {
         let request = IncomingRequest(raw: raw, authservID: settings.authservID, baseDomains: settings.baseDomains)
         let recorded: RecordedMailRequest
         do {
-            recorded = try await MailRequestRecorder.record(request, handledBy: handledBy, on: database)
+            recorded = try await MailRequestRecorder.record(
+                request,
+                handledBy: handledBy,
+                timeZone: settings.timeZone,
+                on: database
+            )
         } catch let error as PostgresError {
             Self.report("error: the request \(request.messageID) was not recorded: \(error.message) (exit 75)")
             return Self.temporaryFailure
@@ -157,7 +162,8 @@ struct MailIntakeRun {
             outcome: recorded.replyOutcome,
             tenant: recorded.tenant,
             date: Date(),
-            uniqueID: "freezegate.request.\(recorded.requestID).\(UUID().uuidString.lowercased())"
+            uniqueID: "freezegate.request.\(recorded.requestID).\(UUID().uuidString.lowercased())",
+            timeZone: recorded.timeZone.flatMap(TimeZone.init(identifier:)) ?? .gmt
         )
         let data = Data(reply.utf8)
         switch settings.replyRoute {

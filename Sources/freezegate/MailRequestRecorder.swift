@@ -7,6 +7,7 @@ enum MailRequestRecorder {
     static func record(
         _ request: IncomingRequest,
         handledBy: String,
+        timeZone: String,
         on database: PostgresConnection
     ) async throws -> RecordedMailRequest {
         let reading = request.reading
@@ -26,13 +27,14 @@ enum MailRequestRecorder {
         let rows = try await database.query(
             """
             SELECT request_id, replayed, outcome, tenant, freeze_id, sqlstate, error_message, error_hint, reply_due,
-                   freeze_first_day::text, freeze_last_day::text, paid_days_kept, paid_until::text
-            FROM freezegate.record_mail_request($1, $2, $3::boolean, $4::text[], $5::timestamptz, $6::timestamptz,
-                                                $7::jsonb, $8::boolean, $9)
+                   freeze_first_day::text, freeze_last_day::text, paid_days_kept, paid_until::text, time_zone
+            FROM freezegate.record_mail_request($1, $2, $3::boolean, $4::text[], $5::date, $6::date,
+                                                $7::jsonb, $8::boolean, $9, $10)
             """,
             [
                 request.messageID, request.from?.description ?? "", request.isAuthenticated, reading.identifiers,
-                reading.period?.startsAt, reading.period?.endsAt, json, request.mayReply, handledBy,
+                reading.period?.firstDay.description, reading.period?.lastDay.description, json, request.mayReply,
+                handledBy, timeZone,
             ]
         )
         guard let row = rows.first else { throw CommandFailure("record_mail_request returned no row") }

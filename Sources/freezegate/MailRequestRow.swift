@@ -18,9 +18,9 @@ struct MailRequestRow {
     /// `$1` one tenant or NULL (every request, also those no tenant could be found for).
     static let query = """
         SELECT id, received_at, sender, message_id, tenant,
-               CASE WHEN starts_at IS NOT NULL AND ends_at IS NOT NULL
-                    THEN to_char(starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') || '..'
-                         || to_char((ends_at AT TIME ZONE 'UTC') - interval '1 day', 'YYYY-MM-DD') END,
+               -- The days as the writer named them (in the tenant's zone), not the UTC instants.
+               CASE WHEN reading ? 'first_day' AND reading ? 'last_day'
+                    THEN (reading ->> 'first_day') || '..' || (reading ->> 'last_day') END,
                outcome, freeze_id, sqlstate, replied_at, handled_by
           FROM freezegate.freeze_requests
          WHERE $1::text IS NULL OR tenant = $1::text

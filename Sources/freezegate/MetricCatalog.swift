@@ -158,6 +158,13 @@ enum MetricCatalog {
             labels: ["state"]
         ),
         MetricDefinition(
+            name: "freezegate_mail_requests",
+            kind: .gauge,
+            help:
+                "Freeze requests by e-mail recorded in the database, by outcome and (for refusals) the rule's SQLSTATE; read every 15 s.",
+            labels: ["outcome", "sqlstate"]
+        ),
+        MetricDefinition(
             name: "freezegate_snapshot_age_seconds",
             kind: .gauge,
             help: "Seconds since the snapshot was last known to agree with PostgreSQL (0 before the first load)."

@@ -13,6 +13,8 @@ struct RecordedMailRequest {
     var errorHint: String?
     var replyDue: Bool
     var accepted: AcceptedFreeze?
+    /// The zone the request's days were read in (the tenant's, else the default); nil when replayed.
+    var timeZone: String?
 
     init(_ row: PostgresRow) throws {
         requestID = try row.decode(Int64.self, column: "request_id")
@@ -24,6 +26,7 @@ struct RecordedMailRequest {
         errorMessage = try row.decode(String?.self, column: "error_message")
         errorHint = try row.decode(String?.self, column: "error_hint")
         replyDue = try row.decode(Bool.self, column: "reply_due")
+        timeZone = try row.decode(String?.self, column: "time_zone")
         if let freezeID,
             let first = Self.day(try row.decode(String?.self, column: "freeze_first_day")),
             let last = Self.day(try row.decode(String?.self, column: "freeze_last_day")),
@@ -35,7 +38,8 @@ struct RecordedMailRequest {
                 firstDay: first,
                 lastDay: last,
                 paidDaysKept: Int(kept),
-                paidUntil: paidUntil
+                paidUntil: paidUntil,
+                timeZone: timeZone
             )
         }
     }

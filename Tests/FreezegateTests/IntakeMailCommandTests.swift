@@ -21,7 +21,7 @@ struct IntakeMailCommandTests {
         let url = try await TestPostgres.shared.makeMigratedDatabase(prefix: "intake")
         let connection = try await PostgresConnection.connect(url)
         try await connection.query(
-            "SELECT freezegate.create_tenant('acme', 'director@acme-school.example', '2027-12-01Z')"
+            "SELECT freezegate.create_tenant('acme', 'director@acme-school.example', '2027-12-01 00:00+03')"
         )
         try await connection.query("SELECT freezegate.add_domain('acme', 'crm.acme-school.example')")
         await connection.close()
@@ -41,8 +41,8 @@ struct IntakeMailCommandTests {
         let connection = try await PostgresConnection.connect(url)
         let rows = try await connection.query(
             """
-            SELECT tenant || ' ' || to_char(starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') || ' '
-                   || to_char(ends_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') || ' ' || requested_by
+            SELECT tenant || ' ' || to_char(starts_at AT TIME ZONE 'Europe/Moscow', 'YYYY-MM-DD') || ' '
+                   || to_char(ends_at AT TIME ZONE 'Europe/Moscow', 'YYYY-MM-DD') || ' ' || requested_by
               FROM freezegate.freezes ORDER BY starts_at
             """
         )

@@ -17,7 +17,7 @@ import Testing
                 "FREEZEGATE_SENDMAIL": "/usr/sbin/sendmail -t -i", "FREEZEGATE_MAILDIR": "/var/mail/fg",
                 "FREEZEGATE_WATCH": "true", "FREEZEGATE_POLL_INTERVAL": "0.5",
                 "FREEZEGATE_REPLY_FROM": "Support <freeze@example.com>",
-                "FREEZEGATE_BASE_DOMAINS": "s20.online, CRM.example",
+                "FREEZEGATE_BASE_DOMAINS": "s20.online, CRM.example", "FREEZEGATE_TIME_ZONE": "Asia/Yekaterinburg",
             ]
         )
         #expect(
@@ -31,7 +31,8 @@ import Testing
                     pollInterval: 0.5,
                     replyFrom: "Support <freeze@example.com>",
                     baseDomains: ["s20.online", "crm.example"],
-                    connectTimeout: 10
+                    connectTimeout: 10,
+                    timeZone: "Asia/Yekaterinburg"
                 )
         )
     }
@@ -60,6 +61,8 @@ import Testing
         let resolved = try settings(["--database-url", "x", "--authserv-id", "mx"])
         #expect(resolved.replyRoute == .none)
         #expect(resolved.baseDomains == ["s20.online"])
+        // The gateway profile's default zone, so that both read a school's days alike.
+        #expect(resolved.timeZone == "Europe/Moscow")
     }
 
     @Test func contradictionsAndNonsenseAreRefused() {
@@ -76,5 +79,7 @@ import Testing
             try settings(base + ["--maildir", "/m"], environment: ["FREEZEGATE_POLL_INTERVAL": "soon"])
         }
         #expect(throws: ValidationError.self) { try settings(base + ["--poll-interval", "0"]) }
+        #expect(throws: ValidationError.self) { try settings(base + ["--time-zone", "Mars/Olympus"]) }
+        #expect(throws: ValidationError.self) { try settings(base, environment: ["FREEZEGATE_TIME_ZONE": "MSK"]) }
     }
 }

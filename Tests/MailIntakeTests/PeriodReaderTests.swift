@@ -55,7 +55,7 @@ struct PeriodReaderTests {
             firstDay: try #require(CalendarDay(year: 2027, month: 6, day: 1)),
             lastDay: try #require(CalendarDay(year: 2027, month: 8, day: 31))
         )
-        #expect(period.startsAt == "2027-06-01T00:00:00Z")
-        #expect(period.endsAt == "2027-09-01T00:00:00Z")
+        #expect(period.firstDay.description == "2027-06-01")
+        #expect(period.lastDay.description == "2027-08-31")
     }
 }

@@ -27,7 +27,8 @@ struct ReplyComposerTests {
             firstDay: try #require(CalendarDay(year: 2027, month: 6, day: 1)),
             lastDay: try #require(CalendarDay(year: 2027, month: 6, day: 30)),
             paidDaysKept: 30,
-            paidUntil: try #require(CalendarDay(year: 2027, month: 10, day: 1))
+            paidUntil: try #require(CalendarDay(year: 2027, month: 10, day: 1)),
+            timeZone: "Europe/Moscow"
         )
         let reply = composer.compose(
             replyingTo: request,
@@ -44,7 +45,7 @@ struct ReplyComposerTests {
         #expect(header("Message-ID", reply) == "<r1@freezegate.test>")
         #expect(header("Subject", reply).map(EncodedWords.decode) == "Re: Заморозка аккаунта на июнь")
         let body = decodedBody(reply)
-        #expect(body.contains("с 1 июня 2027 по 30 июня 2027 включительно"))
+        #expect(body.contains("с 1 июня 2027 по 30 июня 2027 включительно, по времени Europe/Moscow."))
         #expect(body.contains("Сохранено оплаченных дней: 30"))
         #expect(body.contains("по 30 сентября 2027 включительно"))
     }
@@ -80,6 +81,29 @@ struct ReplyComposerTests {
                 period: nil
             )
                 == "At most 57 more days can be frozen in 2027."
+        )
+    }
+
+    /// The hint's instants are UTC; the days proposed are the tenant's. 22:00Z on 3 December is 01:00
+    /// on 4 December in Moscow, so the next whole Moscow day is the 5th (in UTC it would be the 4th);
+    /// 21:00Z is Moscow's midnight, itself a whole day's start.
+    @Test func nearestDaysAreTheTenantsDays() throws {
+        let moscow = try #require(TimeZone(identifier: "Europe/Moscow"))
+        let hint = "Choose a start at or after 2026-12-03 22:00:00Z: …"
+        #expect(
+            ReplyText(language: .english, timeZone: moscow).nearest(state: "FG007", hint: hint, period: nil)
+                == "The earliest possible start is 5 December 2026."
+        )
+        #expect(
+            ReplyText(language: .english).nearest(state: "FG007", hint: hint, period: nil)
+                == "The earliest possible start is 4 December 2026."
+        )
+        #expect(
+            ReplyText(language: .russian, timeZone: moscow).nearest(
+                state: "FG002",
+                hint: "The earliest end for this start is 2027-06-30 21:00:00Z: …",
+                period: nil
+            ) == "Самый ранний последний день для этого начала — 30 июня 2027."
         )
     }
 

@@ -10,9 +10,13 @@ CREATE FUNCTION fg_test.mail(message_id text, sender text, authenticated boolean
                              starts_at timestamptz, ends_at timestamptz, at timestamptz, may_reply boolean DEFAULT true)
     RETURNS TABLE (request_id bigint, replayed boolean, outcome text, tenant text, freeze_id bigint,
                    sqlstate text, error_message text, error_hint text, reply_due boolean,
-                   freeze_first_day date, freeze_last_day date, paid_days_kept integer, paid_until date)
+                   freeze_first_day date, freeze_last_day date, paid_days_kept integer, paid_until date,
+                   time_zone text)
     LANGUAGE sql AS $$
-    SELECT * FROM freezegate.record_mail_request($1, $2, $3, $4, $5, $6, '{"language": "ru"}', $8, 'intake test', $7)
+    -- The cases below are written as UTC instants (end exclusive); the function takes the days.
+    SELECT * FROM freezegate.record_mail_request($1, $2, $3, $4, ($5 AT TIME ZONE 'UTC')::date,
+                                                 ($6 AT TIME ZONE 'UTC')::date - 1, '{"language": "ru"}', $8,
+                                                 'intake test', 'UTC', $7)
 $$;
 
 -- Accepted: found by its custom domain, the sender's case does not matter (rule 1), paid days kept.

@@ -10,7 +10,7 @@ q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 q -c "SELECT freezegate.create_tenant('acme', 'director@acme.example', '2032-01-01Z', '2031-01-01Z')"
 
 call="SELECT outcome, replayed FROM freezegate.record_mail_request('<same@acme.example>', 'director@acme.example', true,
-      '{acme}', '2031-03-01Z', '2031-04-01Z', '{}', true, 'race test', '2031-01-01Z')"
+      '{acme}', '2031-03-01', '2031-03-31', '{}', true, 'race test', 'UTC', '2031-01-01Z')"
 
 # 1. Delivery A records the message and keeps its transaction open; delivery B waits on the
 #    Message-ID's unique index and, once A commits, gets A's row back (replayed), no second freeze.
@@ -31,8 +31,8 @@ wait $a || { echo "A failed"; cat "$work/a.out"; exit 1; }
 
 # 2. If A rolls back instead, B (waiting meanwhile) records the message itself.
 call2=${call//same@/again@}
-call2=${call2//2031-03-01Z/2031-05-01Z}
-call2=${call2//2031-04-01Z/2031-06-01Z}
+call2=${call2//2031-03-01/2031-05-01}
+call2=${call2//2031-03-31/2031-05-31}
 q >"$work/a2.out" 2>&1 <<SQL &
 BEGIN;
 $call2;
@@ -50,8 +50,8 @@ wait $a || true
 
 # 3. Ten deliveries of one new message at once: one row, one freeze.
 call3=${call//same@/ten@}
-call3=${call3//2031-03-01Z/2032-07-01Z}
-call3=${call3//2031-04-01Z/2032-08-01Z}
+call3=${call3//2031-03-01/2032-07-01}
+call3=${call3//2031-03-31/2032-07-31}
 for i in $(seq 1 10); do
     ( psql -X -tA -v ON_ERROR_STOP=1 -c "$call3" >"$work/c$i.out" 2>&1 || echo failed >>"$work/c$i.out" ) &
 done
