@@ -179,7 +179,8 @@ school (frozen until $NEXT_SUMMER), oldschool (expired).
 
   In a browser (*.localhost resolves to this machine):
     http://acme.localhost:$PORT/company/1/dashboard        active: the CRM page
-    http://$CUSTOM_DOMAIN:$PORT/company/1/dashboard  acme by its custom domain
+    http://$CUSTOM_DOMAIN:$PORT/company/1/dashboard
+                                                           active, by acme's own domain
     http://school.localhost:$PORT/company/1/dashboard      frozen: the "account frozen" page
     http://school.localhost:$PORT/company/1/licensing      frozen, but Licensing stays open
     http://school.localhost:$PORT/customer/1/schedule      frozen, but the client cabinet stays open
@@ -199,6 +200,7 @@ school (frozen until $NEXT_SUMMER), oldschool (expired).
     $BIN/freezegate tenant list
     $BIN/freezegate tenant unfreeze school
     $BIN/freezegate tenant status school
+    $BIN/freezegate classify GET http://school.s20.online/company/1/dashboard
 
   Logs: $RUN_DIR/gateway.log, $RUN_DIR/demo-crm.log, $PG_DIR/server.log
   Ctrl-C stops everything.

@@ -133,7 +133,12 @@ struct ClassifyCommand: AsyncParsableCommand {
 
     /// The report for the tenant the database has for this host: its key under a base domain, or
     /// the owner of the custom domain. Failures are reported like `freezegate tenant`'s (exit 3, 4…).
-    private func liveReport(url: String, profile: RouteProfile, baseDomains: [String], at instant: Date) async throws
+    private func liveReport(
+        url: String,
+        profile: RouteProfile,
+        baseDomains: [String],
+        at instant: Date
+    ) async throws
         -> String
     {
         let host = ClassifyReport.host(method: method, url: self.url, host: self.host, baseDomains: baseDomains)

@@ -90,7 +90,8 @@ struct TenantErrorWording: Equatable {
             reason: { body in
                 // "with X of paid time left (fewer than 30 days) a freeze cannot start before the
                 // subscription ends at T; requested start S"
-                let left = " of paid time left (fewer than 30 days) a freeze cannot start before the subscription ends at "
+                let left =
+                    " of paid time left (fewer than 30 days) a freeze cannot start before the subscription ends at "
                 guard body.hasPrefix("with "), let middle = body.range(of: left),
                     let semicolon = body.range(of: "; ", range: middle.upperBound..<body.endIndex)
                 else { return body }

@@ -31,8 +31,10 @@ enum UsageProblem {
             }
             commandArguments.append(argument)
         }
-        let known = self.optionNames(in: FreezeGateCommand.helpMessage(for: command, includeHidden: true, columns: 10_000))
-            .union(["--help", "--version"])
+        let known = self.optionNames(
+            in: FreezeGateCommand.helpMessage(for: command, includeHidden: true, columns: 10_000)
+        )
+        .union(["--help", "--version"])
         for argument in commandArguments where argument.hasPrefix("--") {
             let name = String(argument.split(separator: "=", maxSplits: 1)[0])
             if !known.contains(name) {

@@ -126,7 +126,8 @@ struct TenantErrorWordingProcessTests {
             error: "rule 6: freezes of one tenant never overlap (SQLSTATE FG006)",
             reason:
                 "[2027-03-15T00:00:00Z, 2027-04-20T00:00:00Z) overlaps freeze \(id) [2027-03-01T00:00:00Z, 2027-04-01T00:00:00Z) of tenant acme",
-            hint: "Cancel freeze \(id) with: freezegate tenant cancel \(id), or choose a window from 2027-04-01T00:00:00Z on."
+            hint:
+                "Cancel freeze \(id) with: freezegate tenant cancel \(id), or choose a window from 2027-04-01T00:00:00Z on."
         )
         expectLines(
             try await freeze("acme", from: "2026-12-01Z", until: "2027-01-15Z", url: url),
@@ -159,7 +160,8 @@ struct TenantErrorWordingProcessTests {
         expectLines(
             try await freeze("acme", from: "2027-06-20Z", until: "2027-06-01Z", url: url),
             exit: 2,
-            error: "invalid argument: --until 2027-06-01T00:00:00Z is before --from 2027-06-20T00:00:00Z (SQLSTATE FG014)",
+            error:
+                "invalid argument: --until 2027-06-01T00:00:00Z is before --from 2027-06-20T00:00:00Z (SQLSTATE FG014)",
             reason: nil,
             hint: "Swap them: the freeze runs from --from to --until."
         )
@@ -182,7 +184,8 @@ struct TenantErrorWordingProcessTests {
             exit: 2,
             error: "tenant acme has no freeze running at 2027-01-01T00:00:00Z (SQLSTATE FG013)",
             reason: nil,
-            hint: "A freeze that has not started is cancelled with: freezegate tenant cancel FREEZE-ID, ids from: freezegate tenant status acme."
+            hint:
+                "A freeze that has not started is cancelled with: freezegate tenant cancel FREEZE-ID, ids from: freezegate tenant status acme."
         )
         expectLines(
             try await FreezegateCLI.tenant(["cancel", setup.acmeFreeze, "--at", "2027-03-02Z"], url: url),
@@ -209,7 +212,9 @@ struct TenantErrorWordingProcessTests {
         #expect(rule["number"] as? Int == 2)
         #expect(rule["statement"] as? String == "a freeze must last at least 30 days")
         #expect(error["reason"] as? String == "requested 19 days")
-        #expect((error["cli_hint"] as? String)?.hasPrefix("The earliest end for this start is 2027-07-01T00:00:00Z") == true)
+        #expect(
+            (error["cli_hint"] as? String)?.hasPrefix("The earliest end for this start is 2027-07-01T00:00:00Z") == true
+        )
 
         let unknown = try await FreezegateCLI.tenant(["status", "nobody", "--json"], url: setup.url)
         let notFound = try #require((try FreezegateCLI.json(unknown) as? [String: Any])?["error"] as? [String: Any])

@@ -14,7 +14,9 @@ struct TenantErrorWordingTests {
                 == "Pay one month with the freeze: freezegate tenant freeze late ... --pay-one-month; the month starts running when the freeze ends."
         )
         #expect(
-            TenantErrorWording.removingSQL("list them with: freezegate tenant list (SQL: SELECT key FROM freezegate.tenants;).")
+            TenantErrorWording.removingSQL(
+                "list them with: freezegate tenant list (SQL: SELECT key FROM freezegate.tenants;)."
+            )
                 == "list them with: freezegate tenant list."
         )
         #expect(TenantErrorWording.removingSQL("--until X ... (SQL: ends_at => 'X').") == "--until X ...")
@@ -30,7 +32,9 @@ struct TenantErrorWordingTests {
 
     @Test func argumentsAreNamedByTheirOptions() {
         #expect(
-            TenantErrorWording.cliText("invalid argument: ends_at 2027-06-01 00:00:00Z is before starts_at 2027-06-20 00:00:00Z")
+            TenantErrorWording.cliText(
+                "invalid argument: ends_at 2027-06-01 00:00:00Z is before starts_at 2027-06-20 00:00:00Z"
+            )
                 == "invalid argument: --until 2027-06-01T00:00:00Z is before --from 2027-06-20T00:00:00Z"
         )
         #expect(
@@ -53,7 +57,8 @@ struct TenantErrorWordingTests {
         let wording = TenantErrorWording(
             sqlState: "FG002",
             message: "rule 2: a freeze must last at least 30 days; requested 19 days",
-            hint: "The earliest end for this start is 2027-07-01 00:00:00Z: freezegate tenant freeze acme --from 2027-06-01 00:00:00Z --until 2027-07-01 00:00:00Z ... (SQL: ends_at => '2027-07-01 00:00:00Z')."
+            hint:
+                "The earliest end for this start is 2027-07-01 00:00:00Z: freezegate tenant freeze acme --from 2027-06-01 00:00:00Z --until 2027-07-01 00:00:00Z ... (SQL: ends_at => '2027-07-01 00:00:00Z')."
         )
         #expect(wording.rule == .init(number: 2, statement: "a freeze must last at least 30 days"))
         #expect(
@@ -65,15 +70,25 @@ struct TenantErrorWordingTests {
     }
 
     @Test func aRewordedRuleMessageKeepsEveryWordAsTheReason() {
-        let wording = TenantErrorWording(sqlState: "FG002", message: "rule 2: freezes are 30 days or more: 19", hint: nil)
+        let wording = TenantErrorWording(
+            sqlState: "FG002",
+            message: "rule 2: freezes are 30 days or more: 19",
+            hint: nil
+        )
         #expect(wording.message == "rule 2: a freeze must last at least 30 days")
         #expect(wording.reason == "freezes are 30 days or more: 19")
         #expect(wording.hint == nil)
     }
 
     @Test func otherErrorsKeepTheirMessage() {
-        let wording = TenantErrorWording(sqlState: "22007", message: "invalid input syntax for type timestamp", hint: "")
+        let wording = TenantErrorWording(
+            sqlState: "22007",
+            message: "invalid input syntax for type timestamp",
+            hint: ""
+        )
         #expect(wording.rule == nil)
-        #expect(wording.humanText(sqlState: "22007") == "error: invalid input syntax for type timestamp (SQLSTATE 22007)\n")
+        #expect(
+            wording.humanText(sqlState: "22007") == "error: invalid input syntax for type timestamp (SQLSTATE 22007)\n"
+        )
     }
 }
