@@ -48,6 +48,13 @@ struct ClassifyCommandTests {
         #expect(!frozen.stdout.contains("if active:"))
         #expect(!frozen.stdout.contains("if expired:"))
 
+        // DATABASE_URL in the environment counts as "given a database" too.
+        let fromEnvironment = try await FreezegateCLI.run(
+            ["classify", "--at", Self.march, "GET", "http://school.s20.online/company/1/dashboard"],
+            environment: ["DATABASE_URL": url]
+        )
+        #expect(fromEnvironment.stdout == frozen.stdout, "\(fromEnvironment)")
+
         let licensing = try await classify(["GET", "http://school.s20.online/company/1/licensing"], url: url)
         #expect(licensing.stdout.contains("decision:    forward"), "\(licensing.stdout)")
     }
