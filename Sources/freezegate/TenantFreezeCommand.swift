@@ -20,10 +20,15 @@ struct TenantFreezeCommand: AsyncParsableCommand {
     @Argument(help: "The tenant key.")
     var tenant: String
 
-    @Option(help: ArgumentHelp("Start of the freeze (timestamptz).", valueName: "time"))
+    @Option(
+        help: ArgumentHelp(
+            "Start of the freeze, e.g. 2027-06-01 or 2027-06-01T00:00:00Z (UTC unless it says otherwise).",
+            valueName: "time"
+        )
+    )
     var from: String
 
-    @Option(help: ArgumentHelp("End of the freeze (timestamptz).", valueName: "time"))
+    @Option(help: ArgumentHelp("End of the freeze (exclusive), e.g. 2027-07-01T00:00:00Z.", valueName: "time"))
     var until: String
 
     @Option(help: "The e-mail the request comes from (must be the tenant's owner e-mail).")
