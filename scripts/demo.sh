@@ -73,7 +73,7 @@ cleanup() {
     # Stop everything whatever happens to our output: Ctrl-C also kills a `| tee` reader, and a
     # message to a closed pipe must not end the cleanup before PostgreSQL is stopped.
     set +e
-    say "stopping" 2>/dev/null
+    say "stopping the gateway, the demo CRM and PostgreSQL" || true
     local pid
     for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}"; do
@@ -84,6 +84,7 @@ cleanup() {
     if [[ "$PG_STARTED" == 1 ]]; then
         as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
     fi
+    [[ "$status" == 130 || "$status" == 143 ]] && { say "stopped; nothing is left running" || true; }
     exit "$status"
 }
 trap cleanup EXIT
@@ -116,7 +117,8 @@ PG_STARTED=1
 
 export DATABASE_URL="postgresql:///$DATABASE?host=$PG_DIR&port=$PG_PORT&user=postgres"
 ADMIN_URL="postgresql:///postgres?host=$PG_DIR&port=$PG_PORT&user=postgres"
-"$PG_BIN/psql" "$ADMIN_URL" -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $DATABASE" -c "CREATE DATABASE $DATABASE" >/dev/null
+# client_min_messages: no "NOTICE: database … does not exist, skipping" on a first run.
+PGOPTIONS='-c client_min_messages=warning' "$PG_BIN/psql" "$ADMIN_URL" -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $DATABASE" -c "CREATE DATABASE $DATABASE" >/dev/null
 
 # ---- 4. migrate and seed ----------------------------------------------------------------------
 say "freezegate migrate"
@@ -129,7 +131,8 @@ IN_HALF_A_YEAR="$(date -u -d '+180 days' +%Y-%m-%dT00:00:00Z)"
 TWO_MONTHS_AGO="$(date -u -d '-60 days' +%Y-%m-%dT00:00:00Z)"
 tenant() { "$BIN/freezegate" tenant "$@" --database-url "$DATABASE_URL" >/dev/null; }
 tenant create acme --owner-email director@acme.example --paid-until "$IN_A_YEAR"
-tenant add-domain acme crm.acme-school.localhost
+CUSTOM_DOMAIN="crm.acme-school.localhost"
+tenant add-domain acme "$CUSTOM_DOMAIN"
 tenant create school --owner-email director@school.example --paid-until "$IN_HALF_A_YEAR"
 # A support freeze from now until next summer (longer than the 90 days a request may take).
 tenant freeze school --force --reason "demo: closed until the summer" --from now --until "$NEXT_SUMMER"
@@ -138,7 +141,7 @@ tenant create oldschool --owner-email director@oldschool.example --paid-until "$
 
 # ---- 5. demo CRM and gateway ------------------------------------------------------------------
 say "starting the demo CRM on 127.0.0.1:$CRM_PORT"
-"$BIN/freezegate-demo-crm" --listen "127.0.0.1:$CRM_PORT" >"$RUN_DIR/demo-crm.log" 2>&1 &
+"$BIN/freezegate-demo-crm" --listen "127.0.0.1:$CRM_PORT" --domain "$CUSTOM_DOMAIN=acme" >"$RUN_DIR/demo-crm.log" 2>&1 &
 PIDS+=($!)
 
 GATEWAY=0
@@ -171,10 +174,13 @@ fi
 PORT="$HTTP_PORT"; [[ "$GATEWAY" == 1 ]] || PORT="$CRM_PORT"
 cat <<TEXT
 
-FreezeGate demo is running. Tenants: acme (active), school (frozen until $NEXT_SUMMER), oldschool (expired).
+FreezeGate demo is running. Tenants: acme (active, also at its own domain $CUSTOM_DOMAIN),
+school (frozen until $NEXT_SUMMER), oldschool (expired).
 
   In a browser (*.localhost resolves to this machine):
     http://acme.localhost:$PORT/company/1/dashboard        active: the CRM page
+    http://$CUSTOM_DOMAIN:$PORT/company/1/dashboard
+                                                           active, by acme's own domain
     http://school.localhost:$PORT/company/1/dashboard      frozen: the "account frozen" page
     http://school.localhost:$PORT/company/1/licensing      frozen, but Licensing stays open
     http://school.localhost:$PORT/customer/1/schedule      frozen, but the client cabinet stays open
@@ -183,6 +189,7 @@ FreezeGate demo is running. Tenants: acme (active), school (frozen until $NEXT_S
 
   With curl:
     curl -i -H 'Host: acme.s20.online'   http://127.0.0.1:$PORT/company/1/dashboard
+    curl -i -H 'Host: $CUSTOM_DOMAIN' http://127.0.0.1:$PORT/company/1/dashboard
     curl -i -H 'Host: school.s20.online' http://127.0.0.1:$PORT/company/1/dashboard
     curl -i -H 'Host: school.s20.online' -H 'Accept: application/json' http://127.0.0.1:$PORT/company/1/dashboard
     curl -i -H 'Host: school.s20.online' http://127.0.0.1:$PORT/company/1/licensing
@@ -193,6 +200,7 @@ FreezeGate demo is running. Tenants: acme (active), school (frozen until $NEXT_S
     $BIN/freezegate tenant list
     $BIN/freezegate tenant unfreeze school
     $BIN/freezegate tenant status school
+    $BIN/freezegate classify GET http://school.s20.online/company/1/dashboard
 
   Logs: $RUN_DIR/gateway.log, $RUN_DIR/demo-crm.log, $PG_DIR/server.log
   Ctrl-C stops everything.
@@ -215,7 +223,7 @@ if [[ "$SMOKE" == 1 ]]; then
     check school.s20.online /company/1/licensing 200
     check school.s20.online /customer/1/schedule 200
     check oldschool.s20.online /teacher/1/journal 403
-    check crm.acme-school.localhost /company/1/dashboard 200
+    check "$CUSTOM_DOMAIN" /company/1/dashboard 200
     exit "$failed"
 fi
 

@@ -16,11 +16,33 @@ struct DemoCRMCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on, HOST:PORT (port 0 picks a free one).")
     var listen: String = "127.0.0.1:8081"
 
+    @Option(
+        name: .customLong("domain"),
+        help: ArgumentHelp(
+            "A tenant's custom domain, DOMAIN=TENANT (repeatable), e.g. crm.acme-school.localhost=acme.",
+            valueName: "domain=tenant"
+        )
+    )
+    var domains: [String] = []
+
+    /// `--domain` values as domain → tenant.
+    func customDomains() throws -> [String: String] {
+        var map: [String: String] = [:]
+        for entry in self.domains {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let domain = DemoTenant.hostName(parts[0]), !parts[1].isEmpty else {
+                throw ValidationError("--domain must look like DOMAIN=TENANT, e.g. crm.acme-school.localhost=acme")
+            }
+            map[domain] = parts[1]
+        }
+        return map
+    }
+
     func run() async throws {
         guard let address = DemoListenAddress(self.listen) else {
             throw ValidationError("--listen must look like HOST:PORT, e.g. 127.0.0.1:8081")
         }
-        let server = DemoServer(router: DemoRouter())
+        let server = DemoServer(router: DemoRouter(customDomains: try self.customDomains()))
         let channel = try await server.bind(host: address.host, port: address.port)
         let port = channel.localAddress?.port ?? address.port
         // Flushed at once: scripts and tests wait for this line to know the port.

@@ -18,6 +18,8 @@ enum DemoPages {
     static func layout(title: String, request: DemoRequest, branch: String = "1", content: String) -> String {
         let tenant = DemoHTML.escape(request.tenant)
         let branch = DemoHTML.escape(branch)
+        // A custom domain says whose it is: the CRM found the school by the domain, not by a subdomain.
+        let via = request.customDomain.map { "домен \(DemoHTML.escape($0)) · " } ?? ""
         return """
             <!doctype html>
             <html lang="ru">
@@ -28,7 +30,7 @@ enum DemoPages {
             <link rel="icon" href="/favicon.ico">
             </head>
             <body>
-            <header>Школа \(tenant)<small>AlfaCRM · демо-стенд FreezeGate</small></header>
+            <header>Школа \(tenant)<small>\(via)AlfaCRM · демо-стенд FreezeGate</small></header>
             <nav>
             <b>Администратор:</b>
             <a href="/company/\(branch)/dashboard">Главная</a>

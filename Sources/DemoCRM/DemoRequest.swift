@@ -11,6 +11,8 @@ struct DemoRequest: Sendable {
     var headers: [(name: String, value: String)]
     var body: [UInt8]
     var bodyLength: Int
+    /// The custom domains the CRM knows (domain → tenant key), set by the router.
+    var customDomains: [String: String] = [:]
 
     init(
         method: String,
@@ -49,8 +51,14 @@ struct DemoRequest: Sendable {
         self.headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
 
-    /// The tenant the request was sent for: the first label of the Host (`acme.s20.online` → `acme`).
+    /// The tenant the request was sent for: the owner of a custom domain, else the first label of
+    /// the Host (`acme.s20.online` → `acme`).
     var tenant: String {
-        DemoTenant.key(fromHost: self.header("Host"))
+        DemoTenant.key(fromHost: self.header("Host"), customDomains: self.customDomains)
+    }
+
+    /// The custom domain the request came by, when the Host is one.
+    var customDomain: String? {
+        DemoTenant.hostName(self.header("Host")).flatMap { self.customDomains[$0] == nil ? nil : $0 }
     }
 }

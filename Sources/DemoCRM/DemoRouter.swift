@@ -3,7 +3,12 @@
 /// Paths follow AlfaCRM: `/company/{branch}/…` (admin, with `licensing`), `/teacher/{branch}/…`,
 /// `/customer/{branch}/…` (client cabinet), `/v2api/…` (JSON API), `/api/{branch}/…` (inbound webhooks).
 struct DemoRouter: Sendable {
+    /// Custom domains of tenants (domain → tenant key), as the CRM's own settings would hold them.
+    var customDomains: [String: String] = [:]
+
     func respond(to request: DemoRequest) -> DemoResponse {
+        var request = request
+        request.customDomains = self.customDomains
         let segments = request.path.split(separator: "/").map(String.init)
         let isRead = request.method == "GET" || request.method == "HEAD"
         switch segments.first {

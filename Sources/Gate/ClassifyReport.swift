@@ -89,6 +89,105 @@ public enum ClassifyReport {
         return lines.joined(separator: "\n")
     }
 
+    /// What `freezegate classify` prints given a database: the tenant the host names in `snapshot`
+    /// (the database's records, as the gateway would hold them), its state at `instant` with the
+    /// until-date, and the one decision the gateway would take now; no made-up states.
+    public static func render(
+        method: String,
+        url: String,
+        host: String?,
+        profile: RouteProfile,
+        baseDomains: [String],
+        at instant: Date,
+        snapshot: TenantSnapshot
+    ) -> String {
+        var lines: [String] = []
+        let head = self.requestHead(method: method, url: url, host: host, headers: [])
+        let gate = Gate(profile: profile, baseDomains: baseDomains)
+        let resolved: ResolvedRequest
+        switch gate.hostResolver.resolve(head) {
+        case .failure(let rejection):
+            lines.append("request:     \(method.uppercased()) \(url)")
+            lines.append("decision:    reject 400 (\(rejection.rawValue): \(rejection.explanation))")
+            return lines.joined(separator: "\n")
+        case .success(let request):
+            resolved = request
+        }
+        let requestHost = resolved.authority.host
+        lines.append("request:     \(method.uppercased()) \(resolved.originTarget)")
+        lines.append("host:        \(requestHost)")
+        let record: TenantRecord?
+        switch gate.hostResolver.tenant(forHost: requestHost, in: snapshot) {
+        case .tenant(let found):
+            record = found
+            let via = found.domains.contains(requestHost) ? " (custom domain \(requestHost))" : ""
+            lines.append("tenant:      \(found.key)\(via)")
+        case .unverifiedTenant, .none:
+            record = nil
+            if let key = self.keyUnderBaseDomain(host: requestHost, gate: gate) {
+                lines.append("tenant:      none: no tenant '\(key)' in the database")
+            } else {
+                lines.append("tenant:      none: no tenant has this host (not a base domain, no custom domain)")
+            }
+        }
+        let requestClass = TargetClassification.classify(
+            target: resolved.originTarget,
+            profile: profile,
+            withReadings: false
+        ).requestClass
+        if resolved.originTarget != "*" {
+            lines.append("canonical:   \(TargetCanonicalizer.canonicalize(resolved.originTarget).path)")
+        }
+        lines.append("class:       \(requestClass.name) (\(requestClass.action.rawValue) while frozen or expired)")
+        lines.append("at:          \(BlockedPageRenderer.iso8601(instant))")
+        if let record {
+            lines.append("state:       \(self.stateText(record, at: instant))")
+        }
+        let decision = gate.decide(head: head, snapshot: snapshot, now: instant)
+        var text = self.describe(decision)
+        if decision.summary.decision == "block" {
+            var jsonHead = head
+            jsonHead.headers.replaceOrAdd(name: "Accept", value: "application/json")
+            if case .respond(_, _, let body, _, _) = gate.decide(head: jsonHead, snapshot: snapshot, now: instant) {
+                text += " " + String(decoding: body, as: UTF8.self)
+            }
+        }
+        lines.append("decision:    \(text)")
+        return lines.joined(separator: "\n")
+    }
+
+    /// "frozen from … until … (ends in 30 days)", "active, paid until … (ends in 90 days)",
+    /// "expired, paid until …".
+    static func stateText(_ record: TenantRecord, at instant: Date) -> String {
+        let paidUntil = BlockedPageRenderer.iso8601(record.paidUntil)
+        switch record.condition(at: instant) {
+        case .frozen(let from, let until):
+            return "frozen from \(BlockedPageRenderer.iso8601(from)) until \(BlockedPageRenderer.iso8601(until))"
+                + " (ends \(DayCount.inDays(from: instant, to: until)))"
+        case .active:
+            return "active, paid until \(paidUntil) (ends \(DayCount.inDays(from: instant, to: record.paidUntil)))"
+        case .expired:
+            return "expired, paid until \(paidUntil)"
+        }
+    }
+
+    /// The host of the request as the gateway normalises it; nil when the gateway rejects it.
+    public static func host(method: String, url: String, host: String?, baseDomains: [String]) -> String? {
+        let head = self.requestHead(method: method, url: url, host: host, headers: [])
+        guard case .success(let resolved) = HostResolver(baseDomains: baseDomains).resolve(head) else { return nil }
+        return resolved.authority.host
+    }
+
+    /// The tenant key a host names under one of the base domains (`acme` for `acme.s20.online`).
+    public static func keyUnderBaseDomain(host: String, baseDomains: [String]) -> String? {
+        self.keyUnderBaseDomain(host: host, gate: Gate(profile: .alfaCRM, baseDomains: baseDomains))
+    }
+
+    static func keyUnderBaseDomain(host: String, gate: Gate) -> String? {
+        if case .unverifiedTenant(let key) = gate.hostResolver.tenant(forHost: host, in: nil) { return key }
+        return nil
+    }
+
     /// The body of the gateway's own response to the request while its tenant is in `state`
     /// (`active`, `frozen`, `expired`), as a client sending `headers` gets it; `nil` when the
     /// request would be forwarded or names no tenant.

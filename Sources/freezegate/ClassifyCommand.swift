@@ -1,14 +1,33 @@
 import ArgumentParser
 import Foundation
 import Gate
+import Postgres
+import TenantState
 
-/// `freezegate classify`: shows what the gate would do with one request, for every tenant state,
-/// so that ops can test a profile before deploying it. Uses no database.
-struct ClassifyCommand: ParsableCommand {
+/// `freezegate classify`: shows what the gate would do with one request. Without a database, for
+/// every tenant state, so that ops can test a profile before deploying it; with one
+/// (`--database-url` or `DATABASE_URL`), for the tenant as the database has it: its state, until
+/// when, and the one decision the gateway would take.
+struct ClassifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "classify",
-        abstract: "Show the tenant, canonical path, readings, class and decision per tenant state for one request."
+        abstract: "Show the tenant, canonical path, class and the gateway's decision for one request.",
+        discussion: """
+            With a database (--database-url or DATABASE_URL) the tenant is looked up there (its key under a \
+            base domain, or the custom domain) and the report shows its real state, until when, and the one \
+            decision. Without one, the decision is shown for every tenant state (active, frozen, expired). \
+            --page always previews a state.
+            """
     )
+
+    @Option(
+        name: .customLong("database-url"),
+        help: "libpq URI or key=value string (default: $DATABASE_URL); without either, every state is shown."
+    )
+    var databaseURL: String?
+
+    @Option(name: .customLong("connect-timeout"), help: "Seconds to wait for the database before giving up.")
+    var connectTimeout: Int = 10
 
     @Option(help: "Routing profile (YAML); the built-in AlfaCRM profile when absent.")
     var config: String?
@@ -43,7 +62,7 @@ struct ClassifyCommand: ParsableCommand {
     @Argument(help: "The request target: an absolute URL (http://acme.s20.online/company/1) or a path.")
     var url: String
 
-    func run() throws {
+    func run() async throws {
         let profile: RouteProfile
         if let config {
             do {
@@ -97,6 +116,10 @@ struct ClassifyCommand: ParsableCommand {
             print(body, terminator: "")
             return
         }
+        if let url = try? DatabaseURL.resolve(flag: databaseURL) {
+            print(try await self.liveReport(url: url, profile: profile, baseDomains: domains, at: instant))
+            return
+        }
         let report = ClassifyReport.render(
             method: self.method,
             url: self.url,
@@ -106,6 +129,46 @@ struct ClassifyCommand: ParsableCommand {
             at: instant
         )
         print(report)
+    }
+
+    /// The report for the tenant the database has for this host: its key under a base domain, or
+    /// the owner of the custom domain. Failures are reported like `freezegate tenant`'s (exit 3, 4…).
+    private func liveReport(
+        url: String,
+        profile: RouteProfile,
+        baseDomains: [String],
+        at instant: Date
+    ) async throws
+        -> String
+    {
+        let host = ClassifyReport.host(method: method, url: self.url, host: self.host, baseDomains: baseDomains)
+        let options = try TenantConnectionOptions.parse(["--connect-timeout", String(connectTimeout)])
+        var records: [TenantRecord] = []
+        if let host {
+            var connection = options
+            connection.databaseURL = url
+            try await TenantSession.run(connection) { database in
+                var keys: [String] = []
+                if let key = ClassifyReport.keyUnderBaseDomain(host: host, baseDomains: baseDomains) {
+                    keys.append(key)
+                }
+                let owners = try await database.query(
+                    "SELECT tenant FROM freezegate.domains WHERE domain = $1",
+                    [host]
+                )
+                keys += try owners.map { try $0.decode(String.self, column: 0) }
+                records = try await TenantSnapshotQuery.some(keys, on: database, at: instant)
+            }
+        }
+        return ClassifyReport.render(
+            method: method,
+            url: self.url,
+            host: self.host,
+            profile: profile,
+            baseDomains: baseDomains,
+            at: instant,
+            snapshot: TenantSnapshot(records: records, loadedAt: instant)
+        )
     }
 
     /// `2027-08-01T09:00:00Z` or with fractional seconds.

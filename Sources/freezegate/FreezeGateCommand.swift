@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct FreezeGateCommand: AsyncParsableCommand {
@@ -11,4 +12,30 @@ struct FreezeGateCommand: AsyncParsableCommand {
             ClassifyCommand.self, IntakeCommand.self,
         ]
     )
+
+    /// The parser's own `main`, except that a refused command line is reported by its first
+    /// problem (``UsageProblem``), with the usage of the subcommand that failed.
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let command: any ParsableCommand
+        do {
+            command = try await asyncParseAsRoot(arguments)
+        } catch {
+            if exitCode(for: error) == .validationFailure, let message = UsageProblem.message(for: arguments) {
+                FileHandle.standardError.write(Data(message.utf8))
+                Foundation.exit(ExitCode.validationFailure.rawValue)
+            }
+            exit(withError: error)
+        }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                var command = command
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -49,7 +49,11 @@ struct MigrateCommand: AsyncParsableCommand {
         }
         let report: MigrationReport
         do {
-            report = try await Migrator(connection: connection).migrate(files)
+            // The command prints each applied file itself; the migrator's own log lines (for `serve`)
+            // would say every one twice.
+            var quiet = Logger(label: "freezegate.migrate")
+            quiet.logLevel = .error
+            report = try await Migrator(connection: connection, logger: quiet).migrate(files)
         } catch let error as PostgresError where error.isReadOnlyServer || error.isConnectionError {
             await connection.close()
             throw Self.databaseUnavailable(

@@ -16,7 +16,12 @@ struct TenantCreateCommand: AsyncParsableCommand {
     @Option(help: "The main administrator's e-mail (freeze requests must come from it).")
     var ownerEmail: String
 
-    @Option(help: ArgumentHelp("End of the paid period (timestamptz, e.g. 2027-09-01Z).", valueName: "time"))
+    @Option(
+        help: ArgumentHelp(
+            "End of the paid period, e.g. 2027-09-01 or 2027-09-01T00:00:00Z (UTC unless it says otherwise).",
+            valueName: "time"
+        )
+    )
     var paidUntil: String
 
     func run() async throws {

@@ -7,6 +7,8 @@ struct TenantDetails: Sendable {
     var ownerEmail: String
     var domains: [String]
     var freezes: [TenantFreezeRecord]
+    /// The instant the status is judged at (`--at`, else the database's now), for "starts in N days".
+    var at: Date
 
     static func fetch(_ connection: PostgresConnection, tenant: String, at: String?) async throws -> TenantDetails {
         let status = try await TenantStatus.fetchOne(connection, tenant: tenant, at: at)
@@ -16,11 +18,13 @@ struct TenantDetails: Sendable {
             [tenant]
         )
         let freezes = try await connection.query(TenantFreezeRecord.query, [tenant])
+        let at = try await connection.query("SELECT coalesce($1::timestamptz, now())", [at])
         return TenantDetails(
             status: status,
             ownerEmail: try owner.first?.decode(String.self, column: 0) ?? "",
             domains: try domains.map { try $0.decode(String.self, column: 0) },
-            freezes: try freezes.map { try TenantFreezeRecord(row: $0) }
+            freezes: try freezes.map { try TenantFreezeRecord(row: $0) },
+            at: try at.first?.decode(Date.self, column: 0) ?? Date()
         )
     }
 
@@ -50,7 +54,7 @@ struct TenantDetails: Sendable {
             text += "freezes\n"
             text += TenantOutput.table(
                 header: TenantFreezeRecord.tableHeader,
-                rows: freezes.map(\.tableRow),
+                rows: freezes.map { $0.tableRow(at: at) },
                 indent: "  "
             )
         }

@@ -65,22 +65,31 @@ struct TenantFailure: Error {
         self.init(kind: kind, message: Self.oneLine(error.message), hint: error.hint, sqlState: error.sqlState)
     }
 
-    /// The lines written to stderr: the message (the SQL names the rule), its SQLSTATE, then the hint.
-    var humanText: String {
-        var text = "error: \(message)"
-        if let sqlState { text += " (SQLSTATE \(sqlState))" }
-        text += "\n"
-        if let hint, !hint.isEmpty { text += "hint: \(hint)\n" }
-        return text
+    /// The error in command-line terms: the rule, the reason and a hint naming `freezegate tenant …`.
+    var wording: TenantErrorWording {
+        TenantErrorWording(sqlState: sqlState, message: message, hint: hint)
     }
 
+    /// The lines written to stderr: `error: rule N: …` with the SQLSTATE, `reason: …`, `hint: …`.
+    var humanText: String {
+        wording.humanText(sqlState: sqlState)
+    }
+
+    /// `message` and `hint` are the database's own words, as before; `rule`, `reason` and
+    /// `cli_hint` are what stderr says (added keys, so scripts reading the old ones keep working).
     var jsonObject: [String: Any] {
-        [
+        let wording = self.wording
+        let rule: Any =
+            wording.rule.map { ["number": $0.number, "statement": $0.statement] as [String: Any] } ?? NSNull()
+        return [
             "error": [
                 "exit_code": Int(kind.rawValue),
                 "message": message,
                 "hint": hint as Any? ?? NSNull(),
                 "sqlstate": sqlState as Any? ?? NSNull(),
+                "rule": rule,
+                "reason": wording.reason as Any? ?? NSNull(),
+                "cli_hint": wording.hint as Any? ?? NSNull(),
             ] as [String: Any]
         ]
     }

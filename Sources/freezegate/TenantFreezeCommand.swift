@@ -20,10 +20,15 @@ struct TenantFreezeCommand: AsyncParsableCommand {
     @Argument(help: "The tenant key.")
     var tenant: String
 
-    @Option(help: ArgumentHelp("Start of the freeze (timestamptz).", valueName: "time"))
+    @Option(
+        help: ArgumentHelp(
+            "Start of the freeze, e.g. 2027-06-01 or 2027-06-01T00:00:00Z (UTC unless it says otherwise).",
+            valueName: "time"
+        )
+    )
     var from: String
 
-    @Option(help: ArgumentHelp("End of the freeze (timestamptz).", valueName: "time"))
+    @Option(help: ArgumentHelp("End of the freeze (exclusive), e.g. 2027-07-01T00:00:00Z.", valueName: "time"))
     var until: String
 
     @Option(help: "The e-mail the request comes from (must be the tenant's owner e-mail).")
@@ -75,12 +80,15 @@ struct TenantFreezeCommand: AsyncParsableCommand {
             let id = try rows.first?.decode(Int64.self, column: 0)
             let details = try await TenantDetails.fetch(database, tenant: tenant, at: instant.at)
             let freeze = details.freezes.first { $0.id == id }
+            // "…; starts in 151 days" for a planned freeze, "…; running, ends in 30 days" for one from now.
             let window =
-                freeze.map { " from \(TenantOutput.instant($0.startsAt)) until \(TenantOutput.instant($0.endsAt))" }
-                ?? ""
+                freeze.map {
+                    " from \(TenantOutput.instant($0.startsAt)) until \(TenantOutput.instant($0.endsAt))"
+                        + " (freeze \($0.id)), \($0.timing(at: details.at))"
+                } ?? " (freeze \(id.map(String.init) ?? "?"))"
             TenantOperationReport(
                 operation: force ? "force_freeze" : "request_freeze",
-                summary: "\(force ? "force-froze" : "froze") \(tenant)\(window) (freeze \(id.map(String.init) ?? "?"))",
+                summary: "\(force ? "force-froze" : "froze") \(tenant)\(window)",
                 freezeID: id,
                 details: details
             ).print(json: connection.json)

@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import TenantState
 
 /// One row of `freezegate.freezes`, as `tenant status` lists it (so that `cancel` can name an id).
 struct TenantFreezeRecord: Sendable {
@@ -41,13 +42,22 @@ struct TenantFreezeRecord: Sendable {
         ]
     }
 
-    var tableRow: [String] {
+    /// Where the freeze stands at `at`: "starts in 151 days", "running, ends in 12 days", "ended", "cancelled".
+    func timing(at: Date) -> String {
+        if cancelledAt != nil { return "cancelled" }
+        if at < startsAt { return "starts " + DayCount.inDays(from: at, to: startsAt) }
+        let end = endedAt ?? endsAt
+        if at < end { return "running, ends " + DayCount.inDays(from: at, to: end) }
+        return "ended"
+    }
+
+    func tableRow(at: Date) -> [String] {
         [
-            String(id), kind, TenantOutput.instant(startsAt), TenantOutput.instant(endsAt),
+            String(id), kind, timing(at: at), TenantOutput.instant(startsAt), TenantOutput.instant(endsAt),
             TenantOutput.instant(endedAt), TenantOutput.instant(cancelledAt),
             kind == "forced" ? "reason: \(reason ?? "")" : (requestedBy ?? "-"),
         ]
     }
 
-    static let tableHeader = ["ID", "KIND", "STARTS", "ENDS", "ENDED", "CANCELLED", "REQUESTED BY / REASON"]
+    static let tableHeader = ["ID", "KIND", "WHEN", "STARTS", "ENDS", "ENDED", "CANCELLED", "REQUESTED BY / REASON"]
 }

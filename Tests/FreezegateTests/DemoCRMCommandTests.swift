@@ -35,6 +35,28 @@ struct DemoCRMCommandTests {
         #expect(try get("/elsewhere", on: crm.port).status == 404)
     }
 
+    @Test func aCustomDomainShowsTheTenantItBelongsTo() async throws {
+        let crm = try await DemoCRMProcess.start(["--domain", "crm.acme-school.localhost=acme"])
+        defer { crm.stop() }
+        let page = try get("/company/1/dashboard", host: "CRM.acme-school.localhost:8080", on: crm.port)
+        #expect(page.status == 200)
+        #expect(page.text.contains("Школа acme"), "\(page.text)")
+        #expect(page.text.contains("домен crm.acme-school.localhost"))
+        #expect(!page.text.contains("Школа crm"))
+        // By its subdomain the same school shows no domain line.
+        let bySubdomain = try get("/company/1/dashboard", host: "acme.s20.online", on: crm.port)
+        #expect(bySubdomain.text.contains("Школа acme"))
+        #expect(!bySubdomain.text.contains("домен "))
+        // An unregistered domain is still read by its first label.
+        #expect(try get("/login", host: "crm.other-school.localhost", on: crm.port).text.contains("Школа crm"))
+    }
+
+    @Test func aMalformedDomainOptionIsAUsageError() async throws {
+        let outcome = try await ChildProcess.run([BuiltProducts.demoCRM, "--domain", "crm.acme-school.localhost"])
+        #expect(outcome.status == 64, "\(outcome)")
+        #expect(outcome.stderr.contains("--domain must look like DOMAIN=TENANT"))
+    }
+
     @Test func theTenantNameFromTheHostIsEscaped() async throws {
         let crm = try await DemoCRMProcess.start()
         defer { crm.stop() }

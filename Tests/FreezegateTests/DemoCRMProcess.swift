@@ -10,8 +10,8 @@ struct DemoCRMProcess {
         let description: String
     }
 
-    static func start() async throws -> DemoCRMProcess {
-        let process = try BackgroundProcess.start([BuiltProducts.demoCRM, "--listen", "127.0.0.1:0"])
+    static func start(_ arguments: [String] = []) async throws -> DemoCRMProcess {
+        let process = try BackgroundProcess.start([BuiltProducts.demoCRM, "--listen", "127.0.0.1:0"] + arguments)
         guard try await process.waitForOutput("listening on http://127.0.0.1:"),
             let port = process.stdout.split(separator: ":").last.flatMap({
                 Int($0.trimmingCharacters(in: .whitespacesAndNewlines))

@@ -37,6 +37,15 @@ struct DemoScriptTests {
         #expect(outcome.stdout.contains("school     frozen"))
         #expect(outcome.stdout.contains("curl -i -H 'Host: school.s20.online'"))
         #expect(outcome.stdout.contains("acme.s20.online /company/1/dashboard -> 200"))
+        // The custom domain the README names is the one the demo registers and prints.
+        #expect(outcome.stdout.contains("crm.acme-school.localhost /company/1/dashboard -> 200"))
+        let readme = try String(contentsOfFile: BuiltProducts.repository + "/README.md", encoding: .utf8)
+        #expect(readme.contains("crm.acme-school.localhost"))
+        #expect(!readme.contains("crm.acme-school.com"))
+        // A new user's first run reads clean: no server notices, each migration named once.
+        let output = outcome.stdout + outcome.stderr
+        #expect(!output.contains("NOTICE"), "\(outcome)")
+        #expect(output.components(separatedBy: "0001_schema.sql").count - 1 == 1, "\(outcome)")
         // Nothing left running: no postmaster, nothing on the demo CRM's port.
         #expect(!FileManager.default.fileExists(atPath: runDirectory + "/pg/data/postmaster.pid"))
         #expect(throws: (any Error).self) { try BlockingHTTPConnection(port: crmPort) }
@@ -84,5 +93,43 @@ struct DemoScriptTests {
         #expect(!FileManager.default.fileExists(atPath: runDirectory + "/pg/data/postmaster.pid"))
         #expect(throws: (any Error).self) { try BlockingHTTPConnection(port: crmPort) }
         #expect(throws: (any Error).self) { try BlockingHTTPConnection(port: httpPort) }
+    }
+
+    /// Ctrl-C (SIGINT to the script) says that the demo is stopping, then stops everything.
+    @Test(.enabled(if: hasCurl, "curl is not installed"))
+    func ctrlCSaysItIsStopping() async throws {
+        var template = Array("/tmp/freezegate-demo-test-XXXXXX".utf8CString)
+        let created = try #require(mkdtemp(&template))
+        let runDirectory = String(cString: created)
+        defer { try? FileManager.default.removeItem(atPath: runDirectory) }
+        chmod(runDirectory, 0o755)
+        let crmPort = try FreePort.find()
+        let demo = try BackgroundProcess.start(
+            [BuiltProducts.repository + "/scripts/demo.sh"],
+            environment: [
+                "FREEZEGATE_DEMO_BIN": BuiltProducts.directory,
+                "FREEZEGATE_DEMO_RUN_DIR": runDirectory,
+                "FREEZEGATE_DEMO_PG_PORT": String(try FreePort.find()),
+                "FREEZEGATE_DEMO_CRM_PORT": String(crmPort),
+                "FREEZEGATE_DEMO_HTTP_PORT": String(try FreePort.find()),
+                "FREEZEGATE_DEMO_ADMIN_PORT": String(try FreePort.find()),
+                "DATABASE_URL": nil,
+            ]
+        )
+        defer { if demo.poll() == nil { _ = demo.terminate() } }
+        let running = try await demo.waitForOutput("demo is running", timeLimit: 120)
+        #expect(running, "\(demo.stdout) \(demo.stderr)")
+        demo.send(SIGINT)
+        var status: Int32?
+        for _ in 0..<600 where status == nil {
+            status = demo.poll()
+            if status == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        if status == nil { _ = demo.terminate() }
+        #expect(status == 130, "\(demo.stderr)")
+        #expect(demo.stderr.contains("==> stopping the gateway, the demo CRM and PostgreSQL"), "\(demo.stderr)")
+        #expect(demo.stderr.contains("stopped; nothing is left running"), "\(demo.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: runDirectory + "/pg/data/postmaster.pid"))
+        #expect(throws: (any Error).self) { try BlockingHTTPConnection(port: crmPort) }
     }
 }

@@ -21,4 +21,11 @@ struct DemoTenantTests {
     @Test func noHostMeansTheDemoTenant() {
         #expect(DemoTenant.key(fromHost: nil) == "demo")
     }
+
+    @Test func aCustomDomainNamesItsTenant() {
+        let domains = ["crm.acme-school.localhost": "acme"]
+        #expect(DemoTenant.key(fromHost: "CRM.Acme-School.localhost.:8080", customDomains: domains) == "acme")
+        #expect(DemoTenant.key(fromHost: "school.localhost", customDomains: domains) == "school")
+        #expect(DemoTenant.key(fromHost: "crm.other.localhost", customDomains: domains) == "crm")
+    }
 }

@@ -176,6 +176,35 @@ struct TenantCommandTests {
         #expect(notFrozen.stderr.contains("FG013"))
     }
 
+    @Test func aPlannedFreezeSaysInHowManyDaysItStarts() async throws {
+        let url = try await database()
+        try await create("acme", paidUntil: "2027-09-01Z", url: url)
+        let frozen = try await FreezegateCLI.tenant(
+            [
+                "freeze", "acme", "--from", "2027-06-01Z", "--until", "2027-07-01Z",
+                "--requested-by", "director@acme.example", "--at", Self.newYear,
+            ],
+            url: url
+        )
+        #expect(frozen.status == 0, "\(frozen)")
+        let firstLine = frozen.stdout.split(separator: "\n").first.map(String.init)
+        #expect(
+            firstLine?.hasPrefix("froze acme from 2027-06-01T00:00:00Z until 2027-07-01T00:00:00Z (freeze ") == true,
+            "\(frozen.stdout)"
+        )
+        #expect(firstLine?.hasSuffix("), starts in 151 days") == true, "\(frozen.stdout)")
+        #expect(frozen.stdout.contains("  ID  KIND     WHEN                STARTS"))
+
+        let running = try await FreezegateCLI.tenant(["status", "acme", "--at", "2027-06-11T12:00:00Z"], url: url)
+        #expect(running.stdout.contains("running, ends in 20 days"), "\(running.stdout)")
+        let ended = try await FreezegateCLI.tenant(["status", "acme", "--at", "2027-07-01Z"], url: url)
+        #expect(ended.stdout.contains("request  ended "), "\(ended.stdout)")
+        // Every instant printed is ISO 8601 in UTC: no "2027-06-01 00:00:00" anywhere.
+        for outcome in [frozen, running, ended] {
+            #expect(outcome.stdout.firstMatch(of: /\d{4}-\d{2}-\d{2} \d{2}:/) == nil)
+        }
+    }
+
     @Test func payAndAddDomain() async throws {
         let url = try await database()
         try await create("acme", paidUntil: "2027-09-01Z", url: url)

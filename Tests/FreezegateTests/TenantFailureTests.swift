@@ -61,7 +61,8 @@ struct TenantFailureTests {
         )
         #expect(
             failure.humanText
-                == "error: rule 2: a freeze must last at least 30 days; requested 19 days (SQLSTATE FG002)\n"
+                == "error: rule 2: a freeze must last at least 30 days (SQLSTATE FG002)\n"
+                + "reason: requested 19 days\n"
                 + "hint: Ask for 30 days or more.\n"
         )
         let error = failure.jsonObject["error"] as? [String: Any]
