@@ -144,7 +144,8 @@ struct PostgresFailoverProcessTests {
                 checks += 1
                 try await Task.sleep(for: .milliseconds(100))
             }
-            #expect(checks > 10)
+            // Several rounds of checks, however slow a loaded machine makes each one.
+            #expect(checks >= 3)
 
             try await standby.promote()
             let promoted = ContinuousClock.now
