@@ -88,7 +88,10 @@ struct PostfixIntakeProcessTests {
             return path
         }
         // The intake as an operator's login role, the gateway as the gateway's (least privilege).
-        let intake = try wrapper("intake", databaseURL: Self.tcpURL(try await TestPostgres.shared.opsURL(for: databaseURL)))
+        let intake = try wrapper(
+            "intake",
+            databaseURL: Self.tcpURL(try await TestPostgres.shared.opsURL(for: databaseURL))
+        )
         let offline = try wrapper("intake-offline", databaseURL: "host=127.0.0.1 port=\(try FreePort.find()) user=x")
 
         let postfix = try await PostfixInstance(
