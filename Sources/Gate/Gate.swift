@@ -2,7 +2,7 @@ import Foundation
 import NIOHTTP1
 import TenantState
 
-/// The gate (DESIGN.md): host → tenant, target → class, snapshot → state, policy → decision.
+/// The gate: host → tenant, target → class, snapshot → state, policy → decision.
 /// Pure: no I/O, no clock of its own, safe to call from any event loop.
 public struct Gate: Sendable {
     public let profile: RouteProfile

@@ -154,7 +154,7 @@ final class LibPQConnection {
         return text.isEmpty ? "unknown libpq error" : text
     }
 
-    /// Keeps every C string alive for the whole call (the libpq trap of DESIGN.md).
+    /// Keeps every C string alive for the whole call (libpq reads them during the call).
     private static func withCStringArrays<T>(
         _ pairs: [(String, String)],
         _ body: (UnsafePointer<UnsafePointer<CChar>?>, UnsafePointer<UnsafePointer<CChar>?>) -> T

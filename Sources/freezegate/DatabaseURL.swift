@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 
-/// The database to use: `--database-url`, else `DATABASE_URL` (CONTRACT.md §2).
+/// The database to use: `--database-url`, else `DATABASE_URL`.
 enum DatabaseURL {
     static func resolve(
         flag: String?,

@@ -4,7 +4,7 @@ import Logging
 import Migrator
 import Postgres
 
-/// `freezegate migrate`: applies `sql/` to the database (CONTRACT.md §2).
+/// `freezegate migrate`: applies `sql/` to the database.
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",

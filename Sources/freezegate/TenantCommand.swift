@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// `freezegate tenant …`: the ops CLI over the SQL functions of CONTRACT.md §7.
+/// `freezegate tenant …`: the ops CLI over the public SQL functions (sql/README.md).
 ///
 /// Every subcommand calls the functions in schema `freezegate` and never judges a rule itself, so the
 /// CLI, psql and any other client always agree. Exit codes: 0 ok, 1 other error, 2 rule violation

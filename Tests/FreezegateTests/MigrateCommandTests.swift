@@ -3,7 +3,7 @@ import Postgres
 import TestSupport
 import Testing
 
-/// `freezegate migrate` end to end: the built binary against a fresh database (CONTRACT.md §2).
+/// `freezegate migrate` end to end: the built binary against a fresh database.
 @Suite("freezegate migrate", .timeLimit(.minutes(3)))
 struct MigrateCommandTests {
     @Test func migratesOnceAndTheSecondRunChangesNothing() async throws {

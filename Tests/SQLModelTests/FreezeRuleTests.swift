@@ -1,7 +1,7 @@
 import Postgres
 import Testing
 
-/// Rules 1-6 of CONTRACT.md section 7 at their edges, travelling in time through `at`.
+/// Freeze rules 1-6 at their edges, travelling in time through `at`.
 @Suite("request_freeze rules")
 struct FreezeRuleTests {
     let jan1 = "2031-01-01T00:00:00Z"

@@ -52,7 +52,7 @@ struct SQLScenario {
         return ""
     }
 
-    // MARK: - The functions of CONTRACT.md section 7
+    // MARK: - The public SQL functions
 
     func createTenant(_ tenant: String, owner: String, paidUntil: String, at: String) async throws {
         try await query(

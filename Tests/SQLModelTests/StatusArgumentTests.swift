@@ -1,6 +1,6 @@
 import Testing
 
-/// `tenant_status_at(at timestamptz DEFAULT now())`: like every function of CONTRACT.md section 7,
+/// `tenant_status_at(at timestamptz DEFAULT now())`: like every public SQL function,
 /// `at` may be left out, and a NULL or infinite instant is an invalid argument.
 @Suite("tenant_status_at's argument")
 struct StatusArgumentTests {
