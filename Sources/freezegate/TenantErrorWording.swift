@@ -138,6 +138,7 @@ struct TenantErrorWording: Equatable {
     static func cliText(_ text: String) -> String {
         var text = self.removingSQL(text)
         text = self.isoInstants(text)
+        text = self.durationsInDays(text)
         for (sql, option) in self.optionNames {
             // "--from (starts_at)" in a hint already names the option.
             text = text.replacingOccurrences(of: " (\(sql))", with: "")
@@ -182,6 +183,31 @@ struct TenantErrorWording: Equatable {
         text.replacing(/(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)Z?/) { match in
             "\(match.1)T\(match.2)Z"
         }
+    }
+
+    /// PostgreSQL's intervals with a time part (`29 days 23:59:59`, `1 day 02:00:00`, and a bare
+    /// `12:00:00` after `requested`, `with`, `already` or `total`) → days with up to two decimals,
+    /// rounded down (`29.99 days`): a duration reads in one unit, and rounding up would hide why
+    /// a rule refused ("30 days" is not fewer than 30).
+    static func durationsInDays(_ text: String) -> String {
+        func days(_ whole: Int, _ hours: Int, _ minutes: Int, _ seconds: Double) -> String {
+            let total = Double(whole) + (Double(hours) * 3600 + Double(minutes) * 60 + seconds) / 86_400
+            let hundredths = Int((total * 100).rounded(.down))
+            let text =
+                hundredths % 100 == 0
+                ? "\(hundredths / 100)"
+                : hundredths % 10 == 0
+                    ? String(format: "%d.%d", hundredths / 100, (hundredths % 100) / 10)
+                    : String(format: "%d.%02d", hundredths / 100, hundredths % 100)
+            return text == "1" ? "1 day" : "\(text) days"
+        }
+        var text = text.replacing(/(\d+) days? (\d{2}):(\d{2}):(\d{2}(?:\.\d+)?)/) { match in
+            days(Int(match.1) ?? 0, Int(match.2) ?? 0, Int(match.3) ?? 0, Double(match.4) ?? 0)
+        }
+        text = text.replacing(/(requested|with|already|total) (\d{2}):(\d{2}):(\d{2}(?:\.\d+)?)(?![\dZ])/) { match in
+            "\(match.1) " + days(0, Int(match.2) ?? 0, Int(match.3) ?? 0, Double(match.4) ?? 0)
+        }
+        return text
     }
 
     private static func replacingWord(_ word: String, with replacement: String, in text: String) -> String {

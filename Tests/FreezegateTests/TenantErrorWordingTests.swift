@@ -30,6 +30,24 @@ struct TenantErrorWordingTests {
         #expect(TenantErrorWording.isoInstants("2027-07-01T00:00:00Z") == "2027-07-01T00:00:00Z")
     }
 
+    /// Durations read in days only, rounded down so that a refusal still shows why.
+    @Test func durationsAreInDays() {
+        #expect(
+            TenantErrorWording.cliText("rule 2: a freeze must last at least 30 days; requested 29 days 23:59:59")
+                == "rule 2: a freeze must last at least 30 days; requested 29.99 days"
+        )
+        #expect(TenantErrorWording.cliText("requested 1 day 12:00:00") == "requested 1.5 days")
+        #expect(TenantErrorWording.cliText("with 12:00:00 of paid time left") == "with 0.5 days of paid time left")
+        #expect(
+            TenantErrorWording.cliText("already 19 days, requested 30 days") == "already 19 days, requested 30 days"
+        )
+        // An instant's time is not a duration.
+        #expect(
+            TenantErrorWording.cliText("requested start 2027-07-01 12:00:00Z")
+                == "requested start 2027-07-01T12:00:00Z"
+        )
+    }
+
     @Test func argumentsAreNamedByTheirOptions() {
         #expect(
             TenantErrorWording.cliText(
