@@ -203,6 +203,17 @@ struct KubernetesManifestTests {
         let jobTemplate = jobSpec?["spec"] as? [String: Any]
         let jobContainer = (jobTemplate?["containers"] as? [[String: Any]])?.first
         #expect((jobContainer?["args"] as? [String])?.prefix(2) == ["freezegate", "migrate"])
+        // Least privilege: the Job migrates as the schema's owner, the gateways read with a role
+        // of their own — two keys of the Secret, both defined.
+        let jobEnvironment = (jobContainer?["env"] as? [[String: Any]] ?? []).first {
+            $0["name"] as? String == "DATABASE_URL"
+        }
+        let jobKey = ((jobEnvironment?["valueFrom"] as? [String: Any])?["secretKeyRef"] as? [String: String])?["key"]
+        #expect(
+            jobKey != nil && jobKey != secretReference?["key"],
+            "job \(jobKey ?? "-"), gateway \(secretReference?["key"] ?? "-")"
+        )
+        #expect((secret["stringData"] as? [String: String])?[jobKey ?? ""] != nil)
     }
 
     /// The profile the ConfigMap carries is one the gateway accepts.
