@@ -50,7 +50,9 @@ import Testing
 
     @Test func chainedChangesMatchApplyingAcrossOverlayFolds() {
         var generator = SystemRandomNumberGenerator()
-        let keys = (0..<3000).map { "k\($0)" }
+        // 1,000 draws a round over 5,000 keys touch ~4,500 distinct keys in 12 rounds (σ ≈ 20), past
+        // `overlayLimit` (4,096) from the records alone, so at least one fold happens whatever the draws.
+        let keys = (0..<5000).map { "k\($0)" }
         let domainPool = (0..<2000).map { "d\($0).example" }
         var holders: [String: String] = [:]  // domain → key, unique as in SQL
         func record(_ key: String, paid: Int) -> TenantRecord {
@@ -63,12 +65,12 @@ import Testing
             }
             return TenantRecord(key: key, paidUntil: self.paidUntil.addingTimeInterval(Double(paid)), domains: domains)
         }
-        var reference = TenantSnapshot(records: keys.prefix(2000).map { record($0, paid: 0) }, loadedAt: self.loadedAt)
+        var reference = TenantSnapshot(records: keys.prefix(3000).map { record($0, paid: 0) }, loadedAt: self.loadedAt)
         var incremental = reference
         var folded = false
         var previousOverlay = 0
         for round in 1...12 {
-            let changed = Set((0..<700).compactMap { _ in keys.randomElement(using: &generator) })
+            let changed = Set((0..<1000).compactMap { _ in keys.randomElement(using: &generator) })
             for key in changed {
                 for domain in reference.record(forKey: key)?.domains ?? [] { holders[domain] = nil }
             }
