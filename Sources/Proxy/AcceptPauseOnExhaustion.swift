@@ -12,20 +12,15 @@ import Glibc
 /// while the backlog stays full, as nginx's and HAProxy's accept loops avoid. Reads are turned
 /// off (autoRead), so the selector stops waking for the listening socket; they come back after
 /// 50 ms, doubling up to 1 s while accepts keep failing. Connections already open keep being
-/// served. One warning per episode, one info line when accepting works again.
+/// served. When to warn and to say so when accepting works again: ``AcceptExhaustionEpisodes``.
 final class AcceptPauseOnExhaustion: ChannelInboundHandler {
     typealias InboundIn = Channel
     typealias InboundOut = Channel
 
-    static let firstPause = TimeAmount.milliseconds(50)
-    static let longestPause = TimeAmount.seconds(1)
-
     private let logger: Logger
     private let limiter: ConnectionLimiter?
-    /// The pause in force during an episode; nil when accepting works.
-    private var pause: TimeAmount?
+    private var episodes = AcceptExhaustionEpisodes()
     private var paused = false
-    private var failedAccepts = 0
     private var resumeTask: Scheduled<Void>?
 
     init(logger: Logger, limiter: ConnectionLimiter?) {
@@ -46,16 +41,14 @@ final class AcceptPauseOnExhaustion: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if self.pause != nil {
+        if let recovery = self.episodes.accepted() {
             self.logger.info(
                 "accepting connections again",
                 metadata: [
                     "listener": "\(context.channel.localAddress.map { "\($0)" } ?? "?")",
-                    "failed_accepts": "\(self.failedAccepts)",
+                    "failed_accepts": "\(recovery.failedAccepts)",
                 ]
             )
-            self.pause = nil
-            self.failedAccepts = 0
         }
         context.fireChannelRead(data)
     }
@@ -65,22 +58,22 @@ final class AcceptPauseOnExhaustion: ChannelInboundHandler {
             context.fireErrorCaught(error)
             return
         }
-        self.failedAccepts += 1
-        let next: TimeAmount
-        if let pause = self.pause {
-            next = min(pause * 2, Self.longestPause)
-        } else {
-            next = Self.firstPause
+        let (next, warning) = self.episodes.acceptFailed(now: .now())
+        if let warning {
+            var metadata: Logger.Metadata = [
+                "listener": "\(context.channel.localAddress.map { "\($0)" } ?? "?")",
+                "error": "\(error)",
+                "descriptor_limit": "\(DescriptorLimit.current().soft)",
+            ]
+            if warning.quietEpisodes > 0 {
+                metadata["episodes_since_last_warning"] = "\(warning.quietEpisodes)"
+                metadata["failed_accepts_since_last_warning"] = "\(warning.quietFailedAccepts)"
+            }
             self.logger.warning(
                 "out of file descriptors: accepting paused, open connections still served",
-                metadata: [
-                    "listener": "\(context.channel.localAddress.map { "\($0)" } ?? "?")",
-                    "error": "\(error)",
-                    "descriptor_limit": "\(DescriptorLimit.current().soft)",
-                ]
+                metadata: metadata
             )
         }
-        self.pause = next
         guard !self.paused else { return }
         self.paused = true
         try? context.channel.syncOptions?.setOption(.autoRead, value: false)
