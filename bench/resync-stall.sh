@@ -21,7 +21,9 @@
 #    The round ends when the gateway logs that the snapshot was reloaded; `acme` must still answer 403
 #    afterwards (the resync must not revert the change), then it is unfrozen for the next round.
 #    Reported per round: the resync's length (termination → reloaded), the worst request latency from
-#    the termination until 1 s after the reload against the worst over the 10 s before the round, the
+#    the termination until 1 s after the reload against the worst over the 10 s before the round (and
+#    the 99.9th percentile and the share of requests over 10 ms, during and before: the client and the
+#    machine have their own stalls, which the 10 s before show), the
 #    commit-to-effect time, and the peak resident memory against the value before the round.
 #
 # Everything runs on 127.0.0.1 / a Unix socket and is removed on exit: a throwaway PostgreSQL 15
@@ -215,7 +217,8 @@ def reloaded_lines():
         return sum(1 for line in f if "PostgreSQL is back" in line)
 
 def latencies(start, end):
-    worst, count = 0.0, 0
+    """(worst, count, over 10 ms, 99.9th percentile) of the requests started in [start, end)."""
+    values = []
     with open(latencies_file) as f:
         for line in f:
             parts = line.split()
@@ -223,8 +226,12 @@ def latencies(start, end):
                 continue
             t, latency = float(parts[0]), float(parts[1])
             if start <= t < end:
-                worst, count = max(worst, latency), count + 1
-    return worst, count
+                values.append(latency)
+    if not values:
+        return 0.0, 0, 0, 0.0
+    values.sort()
+    over = sum(1 for v in values if v > 0.010)
+    return values[-1], len(values), over, values[min(len(values) - 1, int(len(values) * 0.999))]
 
 ms = lambda s: f"{s * 1000:.1f} ms"
 mib = lambda k: f"{k / 1024:.0f} MiB"
@@ -234,7 +241,7 @@ c = http.client.HTTPConnection("127.0.0.1", gate_port, timeout=10)
 time.sleep(10)
 for round_ in range(1, rounds + 1):
     before = reloaded_lines()
-    steady_worst, steady_count = latencies(time.monotonic() - 10, time.monotonic())
+    steady_worst, steady_count, steady_over, steady_p999 = latencies(time.monotonic() - 10, time.monotonic())
     rss_before = rss_kib()
     terminated = time.monotonic()
     sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'freezegate-listener'")
@@ -260,10 +267,12 @@ for round_ in range(1, rounds + 1):
     reloaded = time.monotonic()
     time.sleep(1)
     reverted = acme_status(c) != 403
-    worst, count = latencies(terminated, reloaded + 1)
+    worst, count, over, p999 = latencies(terminated, reloaded + 1)
     peak = max((k for t, k in samples if terminated <= t <= reloaded + 1), default=0)
     print(f"round {round_}: resync {reloaded - terminated:.2f} s (termination → reloaded); "
           f"worst request {ms(worst)} over {count} requests (10 s before: {ms(steady_worst)} over {steady_count}); "
+          f"p99.9 {ms(p999)} (before: {ms(steady_p999)}); over 10 ms: {over} = {over * 10000 / max(count, 1):.1f} per 10,000 "
+          f"(before: {steady_over} = {steady_over * 10000 / max(steady_count, 1):.1f} per 10,000); "
           f"change committed mid-resync effective after {ms(effective - committed)}"
           f" ({(reloaded - effective) * 1000:.0f} ms before the resync's end was logged), {'REVERTED' if reverted else 'kept'} after it; "
           f"RSS {mib(rss_before)} before, peak {mib(peak)} ({peak / max(rss_before, 1):.2f}x)")

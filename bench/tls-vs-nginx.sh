@@ -40,6 +40,7 @@
 #   TESTS="h2-m1 h2-m10" bench/tls-vs-nginx.sh             # a subset of the measurements
 #   BASELINE=/path/to/older/freezegate bench/tls-vs-nginx.sh   # also an older build, same rounds
 #   PERF=/tmp/profile bench/tls-vs-nginx.sh    # also a perf profile of FreezeGate per measurement
+#   PERF=/tmp/profile PERF_CALL_GRAPH=fp bench/tls-vs-nginx.sh    # the profile with call graphs
 #
 # Environment: ROUNDS (5), DURATION (seconds per run, 5), CONNECTIONS (64), THREADS (client
 # threads of wrk and h2load, 2), HANDSHAKE_CLIENTS (8), TESTS ("handshake h1 h2-m1 h2-m10"),
@@ -355,7 +356,7 @@ for test in $TESTS; do
         # A flat profile of FreezeGate under the same load (one more run): where its time goes,
         # by binary (kernel, BoringSSL in the gateway's binary, libswiftCore…) and by symbol.
         mkdir -p "$PERF"
-        perf record -q -F 1999 -p "$GATE_PID" -o "$PERF/tls-$test.data" -- sleep "$DURATION" 2>/dev/null &
+        perf record -q -F 1999 ${PERF_CALL_GRAPH:+--call-graph $PERF_CALL_GRAPH} -p "$GATE_PID" -o "$PERF/tls-$test.data" -- sleep "$DURATION" 2>/dev/null &
         perf_pid=$!
         run_test "$test" $GATE_PORT "$DURATION"
         wait "$perf_pid" || true
