@@ -174,7 +174,8 @@ let package = Package(
         .testTarget(
             name: "FreezegateTests",
             dependencies: [
-                "freezegate", "freezegate-demo-crm", "TestSupport", "Postgres", "Gate", "TenantState", "Proxy", "MailIntake",
+                "freezegate", "freezegate-demo-crm", "TestSupport", "Postgres", "Gate", "TenantState", "Proxy",
+                "MailIntake",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 // Reading the deployment kit's YAML (deploy/) in its tests.
                 .product(name: "Yams", package: "Yams"),

@@ -8,8 +8,21 @@ cd "$(dirname "$0")/.."
 echo "== sql/tests (psql scenarios against a throwaway cluster)"
 bash sql/tests/run.sh
 
+echo "== swift format lint --strict (the root .swift-format)"
+swift format lint --strict -r Sources Tests Package.swift
+
+# A warning in the product's own sources or tests fails the run (those of dependencies do not).
+# An incremental build reports only the files it compiles again; a fresh clone compiles them all.
 echo "== swift build --build-tests"
-swift build --build-tests
+build_log=$(mktemp)
+trap 'rm -f "$build_log"' EXIT
+swift build --build-tests 2>&1 | tee "$build_log"
+if grep -E "^$PWD/(Sources|Tests|Package\.swift)[^:]*:[0-9]+:[0-9]+: warning:" "$build_log" | sort -u | grep .; then
+    echo "error: the compiler warned about the lines above; fix them" >&2
+    exit 1
+fi
+rm -f "$build_log"
+trap - EXIT
 
 # The deployment kit (deploy/) is checked by Swift tests that run the real tools: promtool,
 # systemd-analyze, kubernetes-validate (in .build/tools/venv) and kubectl's kustomize. Each is

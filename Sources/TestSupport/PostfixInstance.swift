@@ -154,7 +154,7 @@ public final class PostfixInstance: Sendable {
             """
         let file = directory.path + "/outgoing-\(UUID().uuidString).eml"
         try message.write(toFile: file, atomically: true, encoding: .utf8)
-        try await BlockingWork.run {
+        _ = try await BlockingWork.run {
             try CommandRunner.run([
                 "/bin/sh", "-c", "python3 -c \"$0\" \"$1\" \"$2\" \"$3\" < \"$4\"", script, String(self.port), sender,
                 recipients.joined(separator: ","), file,

@@ -93,7 +93,7 @@ public final class PostgresTestCluster: Sendable {
 
     /// Stops the server (fast shutdown); `start()` brings it back with the same data.
     public func stop() async throws {
-        try await BlockingWork.run {
+        _ = try await BlockingWork.run {
             try self.runAsServerUser([
                 "\(self.binaries)/pg_ctl", "-D", self.dataDirectory, "-w", "-t", "60", "-m", "fast", "stop",
             ])
@@ -138,7 +138,7 @@ public final class PostgresTestCluster: Sendable {
 
     /// Promotes a standby to a primary (`pg_ctl promote`), waiting until it accepts writes.
     public func promote() async throws {
-        try await BlockingWork.run {
+        _ = try await BlockingWork.run {
             try self.runAsServerUser(["\(self.binaries)/pg_ctl", "-D", self.dataDirectory, "-w", "-t", "60", "promote"])
         }
     }

@@ -75,7 +75,7 @@ struct PostfixIntakeProcessTests {
         for sub in ["tmp", "new", "cur"] {
             try FileManager.default.createDirectory(atPath: outbox.path + "/" + sub, withIntermediateDirectories: true)
         }
-        try await BlockingWork.run { try CommandRunner.run(["chown", "-R", "nobody", outbox.path]) }
+        _ = try await BlockingWork.run { try CommandRunner.run(["chown", "-R", "nobody", outbox.path]) }
         func wrapper(_ name: String, databaseURL: String) throws -> String {
             let path = scripts.path + "/" + name
             try """

@@ -60,7 +60,7 @@ struct MigratorTests {
 
     @Test func anEditedAppliedMigrationIsReported() async throws {
         let connection = try await PostgresConnection.connect(try await TestPostgres.shared.makeDatabase(prefix: "mig"))
-        try await Migrator(connection: connection).migrate(good)
+        _ = try await Migrator(connection: connection).migrate(good)
         let edited = MigrationFile(
             version: 2,
             name: "things",

@@ -9,7 +9,7 @@ struct PostgresTransactionTests {
     @Test func commitsOnSuccessAndRollsBackOnThrow() async throws {
         let connection = try await PostgresConnection.connect(try await TestPostgres.shared.makeDatabase(prefix: "tx"))
         try await connection.execute("CREATE TABLE items (n int)")
-        try await connection.transaction { tx in
+        _ = try await connection.transaction { tx in
             try await tx.query("INSERT INTO items VALUES ($1)", [1])
         }
         await #expect(throws: Abort.self) {
