@@ -34,6 +34,10 @@ struct FreezeGateCommand: AsyncParsableCommand {
                 var command = command
                 try command.run()
             }
+        } catch let error as ValidationError {
+            let message = UsageProblem.refusedByCommand(type(of: command), message: error.message, arguments: arguments)
+            FileHandle.standardError.write(Data(message.utf8))
+            Foundation.exit(ExitCode.validationFailure.rawValue)
         } catch {
             exit(withError: error)
         }

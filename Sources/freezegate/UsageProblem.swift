@@ -45,6 +45,24 @@ enum UsageProblem {
         return nil
     }
 
+    /// A command line the parser took whose command then refused it (a `ValidationError` thrown by
+    /// `run`, such as a setting missing from flags, environment and file): the message with the
+    /// usage of that subcommand, not of `freezegate`, which is what the parser's own `exit` shows.
+    static func refusedByCommand(_ command: any ParsableCommand.Type, message: String, arguments: [String]) -> String {
+        var path = ["freezegate"]
+        var reached: any ParsableCommand.Type = FreezeGateCommand.self
+        for argument in arguments where !argument.hasPrefix("-") {
+            guard
+                let next = self.configuration(of: reached).subcommands.first(where: {
+                    self.configuration(of: $0).commandName == argument
+                })
+            else { break }
+            reached = next
+            path.append(argument)
+        }
+        return "Error: \(message)\n" + self.usage(of: command, path: path)
+    }
+
     /// The configuration of a subcommand type (a generic function: calling a static member on the
     /// existential metatype directly crashes Swift 6.3's SIL generation).
     private static func configuration(of command: any ParsableCommand.Type) -> CommandConfiguration {

@@ -34,6 +34,23 @@ struct UsageProblemTests {
         #expect(value.stderr.contains("Usage: freezegate tenant pay "))
     }
 
+    /// A setting the command itself finds missing or bad (after parsing) shows that subcommand's
+    /// usage too, not the one of `freezegate`.
+    @Test func aCommandRefusingItsSettingsShowsItsOwnUsage() async throws {
+        let intake = try await FreezegateCLI.run(
+            ["intake", "mail", "--database-url", "postgresql://127.0.0.1:1/x"],
+            environment: ["FREEZEGATE_AUTHSERV_ID": nil]
+        )
+        #expect(intake.status == 64)
+        #expect(firstLine(intake) == "Error: missing --authserv-id (and FREEZEGATE_AUTHSERV_ID is not set)")
+        #expect(intake.stderr.contains("Usage: freezegate intake mail "), "\(intake)")
+        #expect(intake.stderr.contains("See 'freezegate intake mail --help'"))
+        let serve = try await FreezegateCLI.run(["serve", "--upstream", "http://127.0.0.1:1", "--listen", "nowhere"])
+        #expect(serve.status == 64)
+        #expect(serve.stderr.contains("Usage: freezegate serve "), "\(serve)")
+        #expect(!serve.stderr.contains("Usage: freezegate <subcommand>"))
+    }
+
     @Test func aMistypedSubcommandIsNamedWithTheChoices() async throws {
         let nested = try await FreezegateCLI.run(["tenant", "frezee", "acme"])
         #expect(nested.status == 64)
