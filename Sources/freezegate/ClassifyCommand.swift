@@ -38,7 +38,9 @@ struct ClassifyCommand: AsyncParsableCommand {
     )
     var baseDomains: [String] = []
 
-    @Option(help: "The instant to judge at (ISO 8601, e.g. 2027-08-01T09:00:00Z); default: now.")
+    @Option(
+        help: "The instant to judge at, e.g. 2027-08-01T09:00:00Z or 2027-08-01 (UTC unless it says otherwise)."
+    )
     var at: String?
 
     @Option(help: "Host header for an origin-form URL (an absolute URL carries its own).")
@@ -77,7 +79,9 @@ struct ClassifyCommand: AsyncParsableCommand {
         let instant: Date
         if let at {
             guard let parsed = Self.parseInstant(at) else {
-                throw ValidationError("--at must be an ISO 8601 instant such as 2027-08-01T09:00:00Z")
+                throw ValidationError(
+                    "--at must be an ISO 8601 instant such as 2027-08-01T09:00:00Z or a date such as 2027-08-01"
+                )
             }
             instant = parsed
         } else {
@@ -172,7 +176,15 @@ struct ClassifyCommand: AsyncParsableCommand {
     }
 
     /// `2027-08-01T09:00:00Z` or with fractional seconds.
+    /// `--at`: an ISO 8601 instant, or a date or date and time without an offset, read as UTC — the
+    /// forms the `tenant` commands take (`2027-08-01`, `2027-08-01Z`, `2027-08-01T09:00:00`).
     static func parseInstant(_ text: String) -> Date? {
+        var text = text
+        if text.wholeMatch(of: /\d{4}-\d{2}-\d{2}Z?/) != nil {
+            text = text.replacingOccurrences(of: "Z", with: "") + "T00:00:00Z"
+        } else if text.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?/) != nil {
+            text += text.count == 16 ? ":00Z" : "Z"
+        }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         if let date = formatter.date(from: text) { return date }

@@ -2,6 +2,8 @@ import Foundation
 import TestSupport
 import Testing
 
+@testable import freezegate
+
 /// `freezegate classify` run as a subprocess: with a database it shows the tenant's real state,
 /// until when, and the one decision; without one, the decision for every state.
 @Suite("freezegate classify", .timeLimit(.minutes(4)))
@@ -89,6 +91,22 @@ struct ClassifyCommandTests {
         #expect(outcome.stdout.contains("if active:"))
         #expect(outcome.stdout.contains("if frozen:"))
         #expect(outcome.stdout.contains("if expired:"))
+    }
+
+    /// `--at` takes the forms the `tenant` commands take, UTC unless the text says otherwise.
+    @Test func atTakesTheTenantCommandsForms() throws {
+        let midnight = try #require(ClassifyCommand.parseInstant("2027-08-01T00:00:00Z"))
+        #expect(ClassifyCommand.parseInstant("2027-08-01") == midnight)
+        #expect(ClassifyCommand.parseInstant("2027-08-01Z") == midnight)
+        #expect(ClassifyCommand.parseInstant("2027-08-01T00:00") == midnight)
+        #expect(ClassifyCommand.parseInstant("2027-08-01T03:00:00+03:00") == midnight)
+        let nine = try #require(ClassifyCommand.parseInstant("2027-08-01T09:00:00Z"))
+        #expect(abs(nine.timeIntervalSince(midnight) - 9 * 3600) < 0.001)
+        #expect(ClassifyCommand.parseInstant("2027-08-01T09:00:00") == nine)
+        #expect(ClassifyCommand.parseInstant("2027-08-01T09:00") == nine)
+        #expect(ClassifyCommand.parseInstant("2027-08-01T09:00:00.5Z") != nil)
+        #expect(ClassifyCommand.parseInstant("01.08.2027") == nil)
+        #expect(ClassifyCommand.parseInstant("2027-13-01") == nil)
     }
 
     @Test func anUnreachableDatabaseExitsFour() async throws {
