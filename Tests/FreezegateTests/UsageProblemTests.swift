@@ -90,6 +90,16 @@ struct UsageProblemTests {
         #expect(FreezeGateVersion.current.wholeMatch(of: /\d+\.\d+\.\d+/) != nil)
     }
 
+    /// `--version` and the newest version of CHANGELOG.md (`## [x.y.z] — date`) are raised together.
+    @Test func theVersionIsTheChangelogsNewest() throws {
+        let changelog = try String(contentsOfFile: BuiltProducts.repository + "/CHANGELOG.md", encoding: .utf8)
+        let versions = changelog.split(separator: "\n").compactMap { line in
+            line.wholeMatch(of: /## \[(\d+\.\d+\.\d+)\] — \d{4}-\d{2}-\d{2}/).map { String($0.output.1) }
+        }
+        #expect(versions.first == FreezeGateVersion.current, "\(versions)")
+        #expect(changelog.contains("\n## [Unreleased]\n"))
+    }
+
     /// Every subcommand path below `command` (`["tenant"]`, `["tenant", "freeze"]`, …).
     static func subcommandPaths<Command: ParsableCommand>(of command: Command.Type) -> [[String]] {
         Command.configuration.subcommands.flatMap { subcommand in
