@@ -90,7 +90,8 @@ struct UsageProblemTests {
         #expect(FreezeGateVersion.current.wholeMatch(of: /\d+\.\d+\.\d+/) != nil)
     }
 
-    /// `--version` and the newest version of CHANGELOG.md (`## [x.y.z] — date`) are raised together.
+    /// `--version`, the newest version of CHANGELOG.md (`## [x.y.z] — date`) and the image tag of the
+    /// Kubernetes base are raised together.
     @Test func theVersionIsTheChangelogsNewest() throws {
         let changelog = try String(contentsOfFile: BuiltProducts.repository + "/CHANGELOG.md", encoding: .utf8)
         let versions = changelog.split(separator: "\n").compactMap { line in
@@ -98,6 +99,12 @@ struct UsageProblemTests {
         }
         #expect(versions.first == FreezeGateVersion.current, "\(versions)")
         #expect(changelog.contains("\n## [Unreleased]\n"))
+        // The Kubernetes base deploys the image of this version.
+        let kustomization = try String(
+            contentsOfFile: BuiltProducts.repository + "/deploy/kubernetes/kustomization.yaml",
+            encoding: .utf8
+        )
+        #expect(kustomization.contains("newTag: \(FreezeGateVersion.current)\n"))
     }
 
     /// Every subcommand path below `command` (`["tenant"]`, `["tenant", "freeze"]`, …).
