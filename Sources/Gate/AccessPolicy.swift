@@ -1,6 +1,6 @@
 import Foundation
 
-/// The access policy (CONTRACT §4): a pure function of what is known about the tenant at the
+/// The access policy (docs/PROFILE.md): a pure function of what is known about the tenant at the
 /// request's instant and the request's class(es).
 public struct AccessPolicy: Sendable {
     public let profile: RouteProfile

@@ -1,7 +1,7 @@
 import Foundation
 import NIOHTTP1
 
-/// The gateway's own answer to a blocked request (CONTRACT §5) or a refused one (400).
+/// The gateway's own answer to a blocked request (docs/PROFILE.md, "The blocked response") or a refused one (400).
 public struct BlockedResponse: Sendable {
     public let status: HTTPResponseStatus
     public let headers: HTTPHeaders

@@ -1,7 +1,7 @@
 import Foundation
 import NIOHTTP1
 
-/// Removes request headers that upstream frameworks read as routing overrides (CONTRACT §4): a
+/// Removes request headers that upstream frameworks read as routing overrides: a
 /// frozen tenant's request for `/` with `X-Original-URL: /company/1` must not reach the admin UI.
 /// docs/ROUTING-OVERRIDES.md lists every name with the software that reads it.
 public enum HeaderHygiene {

@@ -1,7 +1,7 @@
 import NIOHTTP1
 import TenantState
 
-/// Finds the host of a request (CONTRACT §3) and the tenant it names.
+/// Finds the host of a request (docs/PROFILE.md, "How the gate reads a request") and the tenant it names.
 ///
 /// A tenant is `<key>.<base-domain>` where `<key>` is one DNS label, or a custom domain registered
 /// in SQL. `a.b.s20.online` names no tenant (two labels): tenant keys are single labels, and the

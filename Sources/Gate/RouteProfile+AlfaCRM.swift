@@ -1,5 +1,5 @@
 extension RouteProfile {
-    /// The default AlfaCRM profile of CONTRACT §4.
+    /// The default AlfaCRM profile (docs/PROFILE.md).
     public static let alfaCRM = RouteProfile(classes: alfaCRMClasses)
 
     static let alfaCRMClasses: [RequestClass] = [

@@ -2,7 +2,7 @@ import Foundation
 
 /// The routing profile: request classes in matching order and the policy around them.
 ///
-/// Built in is the AlfaCRM profile of CONTRACT §4 (`RouteProfile.alfaCRM`); a YAML file can
+/// Built in is the AlfaCRM profile (`RouteProfile.alfaCRM`); a YAML file can
 /// replace it (`RouteProfile(yaml:source:readFile:)`, format in docs/PROFILE.md).
 public struct RouteProfile: Sendable {
     /// Classes in matching order: the first class with a matching pattern wins.

@@ -7,7 +7,7 @@ import NIOPosix
 import Proxy
 import ServiceLifecycle
 
-/// `freezegate serve`: runs the gateway until SIGTERM or SIGINT (CONTRACT §2).
+/// `freezegate serve`: runs the gateway until SIGTERM or SIGINT (docs/CONFIGURATION.md).
 ///
 /// Settings come from flags, then the environment (`FREEZEGATE_*`, `DATABASE_URL`), then the
 /// `--config` profile file, then the built-in defaults (docs/CONFIGURATION.md).

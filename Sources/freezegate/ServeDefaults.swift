@@ -1,4 +1,4 @@
-/// The defaults of `serve` (CONTRACT §2), used when neither a flag, the environment nor the
+/// The defaults of `serve` (docs/CONFIGURATION.md), used when neither a flag, the environment nor the
 /// config file says otherwise.
 import Proxy
 
@@ -8,7 +8,7 @@ enum ServeDefaults {
     static let baseDomains = ["s20.online"]
     static let logFormat = LogFormat.text
     static let logLevel = "info"
-    /// Standard output, like a container's or a systemd unit's log (CONTRACT §8).
+    /// Standard output, like a container's or a systemd unit's log (docs/CONFIGURATION.md).
     static let accessLog = "-"
     static let accessLogFormat = AccessLogFormat.combined
 }

@@ -11,7 +11,7 @@ import Testing
         TargetClassification.classify(target: target, profile: .alfaCRM, withReadings: true)
     }
 
-    /// The class × state matrix of CONTRACT §4.
+    /// The class × state matrix of docs/PROFILE.md.
     @Test(arguments: [
         ("/company/1/licensing", true),
         ("/company/1/users", false),

@@ -3,7 +3,7 @@ import Testing
 @testable import Gate
 
 @Suite struct RouteProfileTests {
-    /// The default AlfaCRM profile of CONTRACT §4, class by class, on canonical paths.
+    /// The default AlfaCRM profile (docs/PROFILE.md), class by class, on canonical paths.
     @Test(arguments: [
         ("/company/1/licensing", "licensing"),
         ("/company/1/licensing/", "licensing"),

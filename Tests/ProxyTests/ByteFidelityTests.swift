@@ -4,7 +4,7 @@ import Proxy
 import TestSupport
 import Testing
 
-/// CONTRACT §6: forwarded messages keep their bytes. Checked on the wire at both ends (raw
+/// Forwarded messages keep their bytes (docs/PROXY.md). Checked on the wire at both ends (raw
 /// sockets, and the upstream's bytes before any decoder), since a UTF-8 reading of a field value
 /// would already have replaced the bytes under test.
 @Suite("Bytes forwarded byte for byte")

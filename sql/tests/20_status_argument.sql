@@ -13,5 +13,5 @@ SELECT fg_test.expect_eq(fg_test.expect_error('SELECT * FROM freezegate.tenant_s
     'invalid argument: at must be a finite timestamptz, got NULL', 'NULL');
 SELECT fg_test.expect_error($$SELECT * FROM freezegate.tenant_status_at('infinity')$$, 'FG014');
 SELECT fg_test.expect_error($$SELECT * FROM freezegate.tenant_status_at('-infinity')$$, 'FG014');
--- named argument, as CONTRACT.md writes it
+-- named argument, as sql/README.md writes it
 SELECT fg_test.expect_eq((SELECT state FROM freezegate.tenant_status_at(at => now()) WHERE tenant = 'acme'), 'active', 'named argument');
