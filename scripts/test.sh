@@ -13,10 +13,12 @@ swift format lint --strict -r Sources Tests Package.swift
 
 # A warning in the product's own sources or tests fails the run (those of dependencies do not).
 # An incremental build reports only the files it compiles again; a fresh clone compiles them all.
-echo "== swift build --build-tests"
+# A module that imports a target it does not declare as a dependency fails the build: the walls
+# between modules (Package.swift) are the ones the code keeps.
+echo "== swift build --build-tests (imports checked against declared dependencies)"
 build_log=$(mktemp)
 trap 'rm -f "$build_log"' EXIT
-swift build --build-tests 2>&1 | tee "$build_log"
+swift build --build-tests --explicit-target-dependency-import-check error 2>&1 | tee "$build_log"
 if grep -E "^$PWD/(Sources|Tests|Package\.swift)[^:]*:[0-9]+:[0-9]+: warning:" "$build_log" | sort -u | grep .; then
     echo "error: the compiler warned about the lines above; fix them" >&2
     exit 1
