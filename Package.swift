@@ -137,7 +137,11 @@ let package = Package(
         ),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "SQLModelTests", dependencies: ["Postgres", "Migrator", "TestSupport"]),
-        .testTarget(name: "MailIntakeTests", dependencies: ["MailIntake"], resources: [.copy("Corpus")]),
+        .testTarget(
+            name: "MailIntakeTests",
+            dependencies: ["MailIntake", "TestSupport"],
+            resources: [.copy("Corpus")]
+        ),
         .testTarget(name: "MigratorTests", dependencies: ["Migrator", "Postgres", "TestSupport"]),
         .testTarget(
             name: "TenantStateTests",

@@ -35,7 +35,7 @@ struct FreezeGateCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as ValidationError {
-            let message = UsageProblem.refusedByCommand(type(of: command), message: error.message, arguments: arguments)
+            let message = UsageProblem.refusedByCommand(type(of: command), message: error.message)
             FileHandle.standardError.write(Data(message.utf8))
             Foundation.exit(ExitCode.validationFailure.rawValue)
         } catch {

@@ -48,19 +48,23 @@ enum UsageProblem {
     /// A command line the parser took whose command then refused it (a `ValidationError` thrown by
     /// `run`, such as a setting missing from flags, environment and file): the message with the
     /// usage of that subcommand, not of `freezegate`, which is what the parser's own `exit` shows.
-    static func refusedByCommand(_ command: any ParsableCommand.Type, message: String, arguments: [String]) -> String {
-        var path = ["freezegate"]
-        var reached: any ParsableCommand.Type = FreezeGateCommand.self
-        for argument in arguments where !argument.hasPrefix("-") {
-            guard
-                let next = self.configuration(of: reached).subcommands.first(where: {
-                    self.configuration(of: $0).commandName == argument
-                })
-            else { break }
-            reached = next
-            path.append(argument)
-        }
+    static func refusedByCommand(_ command: any ParsableCommand.Type, message: String) -> String {
+        let path = self.path(to: command, below: FreezeGateCommand.self, path: ["freezegate"]) ?? ["freezegate"]
         return "Error: \(message)\n" + self.usage(of: command, path: path)
+    }
+
+    /// The command names from `node` down to `command` in the subcommand tree (`freezegate intake mail`).
+    private static func path(
+        to command: any ParsableCommand.Type,
+        below node: any ParsableCommand.Type,
+        path: [String]
+    ) -> [String]? {
+        if ObjectIdentifier(node) == ObjectIdentifier(command) { return path }
+        for subcommand in self.configuration(of: node).subcommands {
+            let name = self.configuration(of: subcommand).commandName ?? "\(subcommand)"
+            if let found = self.path(to: command, below: subcommand, path: path + [name]) { return found }
+        }
+        return nil
     }
 
     /// The configuration of a subcommand type (a generic function: calling a static member on the

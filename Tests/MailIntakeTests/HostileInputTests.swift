@@ -1,25 +1,14 @@
 import Foundation
 import MailIntake
+import TestSupport
 import Testing
 
 /// Anyone can send mail to the intake: broken and oversized messages are read without crashing and
 /// in bounded time.
 @Suite("Hostile input")
 struct HostileInputTests {
-    /// SplitMix64: the same mutations on every run.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func mutatedCorpusMessagesAreReadWithoutCrashing() throws {
-        var generator = SeededGenerator(state: 23)
+        var generator = SplitMix64(seed: 23)  // the same mutations on every run
         let names = ["gmail-multipart-ru", "outlook-html-only-en", "thunderbird-koi8r", "gmail-forwarded-rfc822"]
         var read = 0
         for name in names {

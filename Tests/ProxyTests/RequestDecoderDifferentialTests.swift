@@ -2,6 +2,7 @@ import NIOCore
 import NIOEmbedded
 import NIOHTTP1
 import PropertyBased
+import TestSupport
 import Testing
 
 @testable import Proxy
@@ -141,18 +142,12 @@ import Testing
     }
 }
 
-/// A small seeded generator (SplitMix64), so that a failing case can be replayed from its seed.
+/// ``SplitMix64`` with the draws these tests use, so that a failing case can be replayed from its seed.
 struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { self.state = seed }
+    var generator: SplitMix64
+    init(seed: UInt64) { self.generator = SplitMix64(seed: seed) }
 
-    mutating func nextRaw() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func nextRaw() -> UInt64 { self.generator.next() }
 
     mutating func next(in range: ClosedRange<Int>) -> Int {
         range.lowerBound + Int(self.nextRaw() % UInt64(range.count))

@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import TenantState
+import TestSupport
 import Testing
 
 /// "Active, frozen or expired" is defined twice: in SQL (`freezegate.tenant_status_at`, what the CLI
@@ -11,23 +12,12 @@ import Testing
 /// random instants.
 @Suite("Tenant state: SQL and the snapshot agree", .timeLimit(.minutes(3)))
 struct TenantConditionDifferentialTests {
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            self.state &+= 0x9E37_79B9_7F4A_7C15
-            var z = self.state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let tenants = 40
     static let day: TimeInterval = 86_400
 
     @Test func everyTenantHasTheSameStateInSQLAndInTheSnapshot() async throws {
         let seed = UInt64.random(in: 0...UInt64.max)
-        var random = SeededGenerator(state: seed)
+        var random = SplitMix64(seed: seed)
         let db = try await LiveStateDatabase.make()
         // Whole seconds, a day ahead: every operation below is judged at or after `base`.
         let base = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + Self.day).rounded())
@@ -102,9 +92,9 @@ struct TenantConditionDifferentialTests {
         _ key: String,
         base: Date,
         db: LiveStateDatabase,
-        random: inout SeededGenerator
+        random: inout SplitMix64
     ) async throws -> Int {
-        let seconds = { (days: ClosedRange<Int>, random: inout SeededGenerator) -> TimeInterval in
+        let seconds = { (days: ClosedRange<Int>, random: inout SplitMix64) -> TimeInterval in
             TimeInterval(Int.random(in: days, using: &random) * 86_400 + Int.random(in: 0..<86_400, using: &random))
         }
         let paidUntil = base.addingTimeInterval(seconds(-30...400, &random))
