@@ -46,11 +46,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Tenant records, freeze windows, the immutable snapshot and the live cache.
+        // Pure tenant model: records, freeze windows, conditions and the immutable snapshot. No I/O.
+        .target(name: "TenantModel"),
+        // The live tenant state: the cache every request reads and the sync that keeps it equal to
+        // PostgreSQL (full loads, LISTEN/NOTIFY, resyncs).
         .target(
             name: "TenantState",
             dependencies: [
-                "Postgres",
+                "TenantModel", "Postgres",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -60,7 +63,7 @@ let package = Package(
         .target(
             name: "Gate",
             dependencies: [
-                "TenantState",
+                "TenantModel",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
@@ -88,24 +91,38 @@ let package = Package(
         // Freeze requests by e-mail, pure logic: reading messages (MIME, charsets, encoded words), the
         // sender's authentication (RFC 8601), the request's tenant and period, and the reply (RFC 3834).
         .target(name: "MailIntake"),
-        .executableTarget(
-            name: "freezegate",
+        // The running gateway besides the proxy: the Gate as the proxy's decision seam (swapped on
+        // SIGHUP), the live state's wiring, metrics, logs, systemd readiness.
+        .target(
+            name: "Gateway",
             dependencies: [
-                "Postgres", "Migrator", "TenantState", "Gate", "Proxy", "MailIntake",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Postgres", "TenantModel", "TenantState", "Gate", "Proxy",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // The `freezegate` command line: serve (settings from flags, environment and profile), migrate,
+        // tenant, check-config, classify, intake.
+        .target(
+            name: "FreezeGateCLI",
+            dependencies: [
+                "Postgres", "Migrator", "TenantModel", "TenantState", "Gate", "Proxy", "MailIntake", "Gateway",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .executableTarget(name: "freezegate", dependencies: ["FreezeGateCLI"]),
         // bench/live-state.sh: commit-to-effect latency and initial load of the live tenant state.
         .executableTarget(
             name: "freezegate-bench-state",
             dependencies: [
-                "TenantState", "Postgres", "Migrator", "TestSupport",
+                "TenantModel", "TenantState", "Postgres", "Migrator", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "bench/Sources/LiveStateBench"
@@ -143,17 +160,18 @@ let package = Package(
             resources: [.copy("Corpus")]
         ),
         .testTarget(name: "MigratorTests", dependencies: ["Migrator", "Postgres", "TestSupport"]),
+        .testTarget(name: "TenantModelTests", dependencies: ["TenantModel", "TestSupport"]),
         .testTarget(
             name: "TenantStateTests",
             dependencies: [
-                "TenantState", "Postgres", "Migrator", "TestSupport",
+                "TenantModel", "TenantState", "Postgres", "Migrator", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "GateTests",
             dependencies: [
-                "Gate", "TenantState", "TestSupport",
+                "Gate", "TenantModel", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
@@ -172,10 +190,32 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "GatewayTests",
+            dependencies: [
+                "Gateway", "Gate", "TenantModel", "TenantState", "Proxy", "Postgres", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "FreezeGateCLITests",
+            dependencies: [
+                "FreezeGateCLI", "Gate", "Proxy", "Postgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // The `freezegate` and demo CRM executables as processes: serve, the CLI, the deployment kit.
+        .testTarget(
             name: "FreezegateTests",
             dependencies: [
-                "freezegate", "freezegate-demo-crm", "TestSupport", "Postgres", "Gate", "TenantState", "Proxy",
+                "freezegate", "freezegate-demo-crm", "FreezeGateCLI", "Gateway", "TestSupport", "Postgres", "Gate",
+                "Proxy",
                 "MailIntake",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 // Reading the deployment kit's YAML (deploy/) in its tests.
                 .product(name: "Yams", package: "Yams"),
@@ -195,7 +235,7 @@ if Context.environment["FREEZEGATE_FUZZ"] == "1" {
     // The code under test is optimised (1.3 to 2.7 times the executions per second of -Onone); the
     // dependencies stay at -Onone: -O everywhere ran faster still but took 14 instead of 5 minutes
     // to build cold, too long for CI.
-    for target in package.targets where ["TenantState", "Gate", "Proxy"].contains(target.name) {
+    for target in package.targets where ["TenantModel", "TenantState", "Gate", "Proxy"].contains(target.name) {
         target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-O"])]
     }
     package.targets.append(
@@ -208,8 +248,8 @@ if Context.environment["FREEZEGATE_FUZZ"] == "1" {
     let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
         ("request-parser", ["Proxy", .product(name: "NIOHTTP1", package: "swift-nio")]),
         ("response-parser", ["Proxy", .product(name: "NIOCore", package: "swift-nio")]),
-        ("target-canonicalizer", ["Gate", "TenantState", .product(name: "NIOHTTP1", package: "swift-nio")]),
-        ("host-parser", ["Gate", "TenantState", .product(name: "NIOHTTP1", package: "swift-nio")]),
+        ("target-canonicalizer", ["Gate", "TenantModel", .product(name: "NIOHTTP1", package: "swift-nio")]),
+        ("host-parser", ["Gate", "TenantModel", .product(name: "NIOHTTP1", package: "swift-nio")]),
     ]
     for target in fuzzTargets {
         package.targets.append(

@@ -1,6 +1,6 @@
 import Foundation
 import NIOHTTP1
-import TenantState
+import TenantModel
 
 /// What `freezegate classify` prints: the gate's view of one request (tenant, canonical path,
 /// readings, class) and its decision for every tenant state, judged with synthetic tenant

@@ -1,5 +1,5 @@
 import Foundation
-import TenantState
+import TenantModel
 
 extension Gate {
     /// What the blocked page says: the dates in the tenant's zone (the profile's when it has

@@ -1,6 +1,6 @@
 import Foundation
 import NIOHTTP1
-import TenantState
+import TenantModel
 
 /// The gate: host → tenant, target → class, snapshot → state, policy → decision.
 /// Pure: no I/O, no clock of its own, safe to call from any event loop.

@@ -1,4 +1,4 @@
-import TenantState
+import TenantModel
 
 /// A parsed `host[:port]` (the `Host` header or an absolute-form target's authority), strict:
 /// anything a server could read another way is refused, so no tenant can be hidden in it.

@@ -1,5 +1,5 @@
 import NIOHTTP1
-import TenantState
+import TenantModel
 
 /// Finds the host of a request (docs/PROFILE.md, "How the gate reads a request") and the tenant it names.
 ///

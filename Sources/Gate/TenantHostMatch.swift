@@ -1,4 +1,4 @@
-import TenantState
+import TenantModel
 
 /// Which tenant, if any, a host names.
 public enum TenantHostMatch: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import TenantState
+import TenantModel
 
 /// What the gate knows about the request's tenant.
 public enum TenantLookup: Sendable, Hashable {

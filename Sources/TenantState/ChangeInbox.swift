@@ -1,5 +1,6 @@
 import Postgres
 import Synchronization
+import TenantModel
 
 /// What one listener session has to tell the sync loop: tenant keys announced and not yet reloaded,
 /// whether the listener ended, a full load that has finished, and timer ticks. Producers add under a lock and wake the loop; the

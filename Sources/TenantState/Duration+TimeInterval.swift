@@ -1,4 +1,5 @@
 import Foundation
+import TenantModel
 
 extension Duration {
     /// The duration in seconds, for arithmetic with `Date`.

@@ -1,4 +1,5 @@
 import Foundation
+import TenantModel
 
 /// A full snapshot loaded and built off the sync loop, waiting to be completed and published by it.
 struct FullSnapshotLoad: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import TenantModel
 
 /// How long to wait before the next attempt to reach PostgreSQL: exponential, capped, with jitter.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TenantModel
 
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import TenantModel
 
 /// The two snapshot queries (`snapshot_tenants`, last defined in `sql/0009_tenant_time_zone.sql`), decoded into records.
 ///

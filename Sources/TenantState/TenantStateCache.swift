@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TenantModel
 
 /// The current tenant snapshot, read on every request; written only by `TenantStateSync`.
 ///

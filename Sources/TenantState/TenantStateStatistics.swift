@@ -1,4 +1,5 @@
 import Foundation
+import TenantModel
 
 /// Counters of the live tenant state, for metrics and logs.
 ///

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Postgres
 import ServiceLifecycle
+import TenantModel
 
 /// Keeps a `TenantStateCache` in step with PostgreSQL: LISTEN, full load, then notifications.
 ///

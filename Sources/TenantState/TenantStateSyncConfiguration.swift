@@ -1,4 +1,5 @@
 import Postgres
+import TenantModel
 
 /// Everything `TenantStateSync` waits for or on, in one place, so that tests can shrink the intervals
 /// and operators can read the defaults.

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-@testable import freezegate
+@testable import FreezeGateCLI
 
 /// `freezegate classify` run as a subprocess: with a database it shows the tenant's real state,
 /// until when, and the one decision; without one, the decision for every state.

@@ -36,7 +36,7 @@ struct HTTP2ProcessTests {
         let gateway = try await HTTP2ProcessGateway.start()
         do {
             for (host, blocks) in Self.hosts {
-                for (path, requestClass, forwardedWhenFrozen) in GatewayEndToEndTests.classPaths {
+                for (path, requestClass, forwardedWhenFrozen) in ProfileClassPaths.alfaCRM {
                     let context = "\(host)\(path) [\(requestClass)]"
                     let before = gateway.upstream.requests.count
                     let (head, body) = Self.split(try await gateway.curl(host: host, path: path))
@@ -52,7 +52,7 @@ struct HTTP2ProcessTests {
                     }
                 }
             }
-            let count = Self.hosts.count * GatewayEndToEndTests.classPaths.count
+            let count = Self.hosts.count * ProfileClassPaths.alfaCRM.count
             let lines = try await gateway.accessLog(count: count)
             #expect(lines.count == count)
             #expect(lines.allSatisfy { $0["protocol"] as? String == "HTTP/2.0" }, "\(lines.first ?? [:])")
@@ -68,12 +68,12 @@ struct HTTP2ProcessTests {
     @Test func theClassByStateMatrixMultiplexedWithNghttp() async throws {
         let gateway = try await HTTP2ProcessGateway.start()
         do {
-            let paths = GatewayEndToEndTests.classPaths.map(\.path)
+            let paths = ProfileClassPaths.alfaCRM.map(\.path)
             for (host, blocks) in Self.hosts {
                 let before = gateway.upstream.requests.count
                 let statuses = Self.statusesByPath(try await gateway.nghttp(host: host, paths: paths))
                 var forwarded = 0
-                for (path, requestClass, forwardedWhenFrozen) in GatewayEndToEndTests.classPaths {
+                for (path, requestClass, forwardedWhenFrozen) in ProfileClassPaths.alfaCRM {
                     let status = Self.expectedStatus(blocks: blocks, forwardedWhenFrozen: forwardedWhenFrozen)
                     #expect(statuses[path] == status, "\(host)\(path) [\(requestClass)]: \(statuses)")
                     if status == 200 { forwarded += 1 }
@@ -83,7 +83,7 @@ struct HTTP2ProcessTests {
             let count = Self.hosts.count * paths.count
             let lines = try await gateway.accessLog(count: count)
             for (host, blocks) in Self.hosts {
-                for (path, _, forwardedWhenFrozen) in GatewayEndToEndTests.classPaths {
+                for (path, _, forwardedWhenFrozen) in ProfileClassPaths.alfaCRM {
                     let line = lines.first { $0["host"] as? String == host && $0["target"] as? String == path }
                     #expect(line?["protocol"] as? String == "HTTP/2.0", "\(host)\(path): \(line ?? [:])")
                     #expect(

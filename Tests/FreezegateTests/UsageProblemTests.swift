@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
+import Gateway
 import TestSupport
 import Testing
 
-@testable import freezegate
+@testable import FreezeGateCLI
 
 /// A refused command line is reported by its first problem, with the usage of the subcommand that
 /// failed; `--version` works on every subcommand. The binary is run as an operator would.

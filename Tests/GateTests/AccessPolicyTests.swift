@@ -1,4 +1,5 @@
-import TenantState
+import TenantModel
+import TestSupport
 import Testing
 
 @testable import Gate

@@ -1,5 +1,6 @@
 import Foundation
-import TenantState
+import TenantModel
+import TestSupport
 import Testing
 
 @testable import Gate

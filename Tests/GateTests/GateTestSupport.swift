@@ -1,16 +1,9 @@
 import Foundation
 import NIOHTTP1
-import TenantState
+import TenantModel
+import TestSupport
 
 @testable import Gate
-
-/// `2027-08-01T00:00:00Z`-style instants for readable tests.
-func utc(_ text: String) -> Date {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    guard let date = formatter.date(from: text) else { preconditionFailure("bad test date \(text)") }
-    return date
-}
 
 /// A request head with the given Host (none when `nil`) and extra headers.
 func requestHead(

@@ -1,6 +1,7 @@
 import Foundation
 import NIOHTTP1
-import TenantState
+import TenantModel
+import TestSupport
 import Testing
 
 @testable import Gate

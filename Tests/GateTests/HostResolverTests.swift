@@ -1,5 +1,5 @@
 import NIOHTTP1
-import TenantState
+import TenantModel
 import Testing
 
 @testable import Gate

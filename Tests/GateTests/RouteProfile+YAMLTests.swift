@@ -132,40 +132,4 @@ import Testing
         #expect(self.failure("")?.message == "the profile is empty")
         #expect(self.failure("[1, 2]")?.message.contains("must be a mapping") == true)
     }
-
-    /// docs/profile.example.yaml must always be a valid profile.
-    @Test func exampleProfileValidates() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let path = root.appendingPathComponent("docs/profile.example.yaml").path
-        let profile = try RouteProfile.load(contentsOfFile: path)
-        #expect(profile.classes.count >= 7)
-        #expect(profile.classify(["company", "1", "licensing"]).name == "licensing")
-        #expect(profile.classify(["company", "1"]).action == .block)
-    }
-
-    @Test func loadReportsAnUnreadableFile() {
-        #expect(throws: RouteProfileError.self) { try RouteProfile.load(contentsOfFile: "/nonexistent/profile.yaml") }
-    }
-
-    @Test func loadReadsTemplatesRelativeToTheProfile() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "freezegate-profile-\(UUID().uuidString)"
-        )
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try "<b>{{tenant}}</b> {{#frozen}}frozen{{/frozen}}".write(
-            to: folder.appendingPathComponent("page.ru.mustache"),
-            atomically: true,
-            encoding: .utf8
-        )
-        let profilePath = folder.appendingPathComponent("profile.yaml")
-        try "template:\n  html_ru: page.ru.mustache\n".write(to: profilePath, atomically: true, encoding: .utf8)
-        let profile = try RouteProfile.load(contentsOfFile: profilePath.path)
-        #expect(profile.templates.russian == "<b>{{tenant}}</b> {{#frozen}}frozen{{/frozen}}")
-        #expect(profile.templates.english == BlockedPageTemplates.builtIn.english)
-        let gate = Gate(profile: profile, baseDomains: ["s20.online"])
-        let decision = gate.decide(head: requestHead(.GET, "/company/1"), snapshot: fixtureSnapshot(), now: fixtureNow)
-        #expect(decision.responseBody == "<b>acme</b> frozen")
-    }
 }

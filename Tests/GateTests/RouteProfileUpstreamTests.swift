@@ -1,6 +1,6 @@
 import Foundation
 import NIOHTTP1
-import TenantState
+import TenantModel
 import Testing
 
 @testable import Gate

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Migrator
 import Postgres
+import TenantModel
 import TenantState
 import TestSupport
 

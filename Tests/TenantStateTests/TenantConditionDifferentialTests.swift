@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import TenantModel
 import TenantState
 import TestSupport
 import Testing

@@ -1,4 +1,6 @@
 import Foundation
+import TenantModel
+import TestSupport
 import Testing
 
 @testable import TenantState

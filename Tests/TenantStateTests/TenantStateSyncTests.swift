@@ -1,7 +1,9 @@
 import Foundation
 import Postgres
 import Synchronization
+import TenantModel
 import TenantState
+import TestSupport
 import Testing
 
 /// The live state against a real PostgreSQL (the shared test cluster, a fresh database per test).

@@ -2,7 +2,7 @@ import Foundation
 import FuzzSupport
 import Gate
 import NIOHTTP1
-import TenantState
+import TenantModel
 
 // Fuzzes the `Host` parser (`HostAuthority`) and the tenant it resolves to. A broken invariant traps:
 // - parsing is idempotent: the parsed host and port, written again, parse to the same authority;

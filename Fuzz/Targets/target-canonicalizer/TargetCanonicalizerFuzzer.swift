@@ -2,7 +2,7 @@ import Foundation
 import FuzzSupport
 import Gate
 import NIOHTTP1
-import TenantState
+import TenantModel
 
 // Fuzzes `TargetCanonicalizer` through its public entry points and the gate's decision for a
 // frozen tenant. A broken invariant traps:

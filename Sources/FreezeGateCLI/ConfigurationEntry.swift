@@ -1,0 +1,16 @@
+import Gateway
+
+/// One line of `serve --print-config`: a setting, its effective value (secrets already masked)
+/// and where it came from.
+struct ConfigurationEntry: Sendable, Hashable {
+    enum Value: Sendable, Hashable {
+        case string(String)
+        case number(String)
+        case list([String])
+        case none
+    }
+
+    var key: String
+    var value: Value
+    var source: ConfigurationSource
+}

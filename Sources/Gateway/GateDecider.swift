@@ -1,0 +1,62 @@
+import Foundation
+import Gate
+import NIOCore
+import Proxy
+import TenantModel
+import TenantState
+
+/// Adapts the pure `Gate` to the proxy's decision seam: the current Gate (swappable by a SIGHUP
+/// reload), the live snapshot and the clock are read once per request, at the moment its head is
+/// complete.
+package struct GateDecider: RequestDecider {
+    package let store: GateStore
+    package let snapshot: @Sendable () -> TenantSnapshot?
+    package let clock: any WallClock
+    package let answers: GateAnswerMetrics
+
+    package init(
+        store: GateStore,
+        snapshot: @escaping @Sendable () -> TenantSnapshot?,
+        clock: any WallClock,
+        answers: GateAnswerMetrics = GateAnswerMetrics()
+    ) {
+        self.store = store
+        self.snapshot = snapshot
+        self.clock = clock
+        self.answers = answers
+    }
+
+    package init(gate: Gate, snapshot: @escaping @Sendable () -> TenantSnapshot?, clock: any WallClock) {
+        self.init(store: GateStore(gate), snapshot: snapshot, clock: clock)
+    }
+
+    package func decide(_ request: InboundRequest) -> ProxyDecision {
+        let decision = store.gate.decide(
+            head: request.head,
+            snapshot: snapshot(),
+            now: clock.now(),
+            requestID: request.requestID,
+            isTLS: request.isTLS
+        )
+        let summary = decision.summary
+        let tags = DecisionTags(
+            requestClass: summary.requestClass,
+            decision: summary.decision,
+            tenant: summary.tenant,
+            upstreamGroup: summary.upstreamGroup
+        )
+        switch decision {
+        case .forward(let head, _):
+            return .forward(head, tags)
+        case .respond(let status, let headers, let body, let closeConnection, _):
+            answers.record(decision: summary.decision, reason: summary.reason)
+            let response = GatewayResponse(
+                status: status,
+                headers: headers,
+                body: ByteBuffer(bytes: body),
+                closeConnection: closeConnection
+            )
+            return .respond(response, tags)
+        }
+    }
+}

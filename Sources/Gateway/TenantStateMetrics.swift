@@ -1,0 +1,73 @@
+import Foundation
+import Metrics
+import Synchronization
+import TenantState
+
+/// Publishes the live tenant state's counters and gauges; refreshed at every `/metrics` scrape.
+///
+/// The sync keeps plain counters (`TenantStateStatistics`); here they become Prometheus counters by
+/// adding what grew since the last scrape. Labels never carry tenant keys.
+package final class TenantStateMetrics: Sendable {
+    private let lastSeen = Mutex(TenantStateStatistics())
+    private let tenantsLoaded = Gauge(label: "freezegate_tenants_loaded")
+    private let tenantsFrozen = Gauge(label: "freezegate_tenants", dimensions: [("state", "frozen")])
+    private let tenantsExpired = Gauge(label: "freezegate_tenants", dimensions: [("state", "expired")])
+    private let tenantsActive = Gauge(label: "freezegate_tenants", dimensions: [("state", "active")])
+    private let snapshotAge = Gauge(label: "freezegate_snapshot_age_seconds")
+    private let ready = Gauge(label: "freezegate_ready")
+    private let databaseConnected = Gauge(label: "freezegate_database_connected")
+    private let notifications = Counter(label: "freezegate_notifications_received_total")
+    private let notificationsApplied = Counter(label: "freezegate_notifications_applied_total")
+    private let periodicResyncs = Counter(label: "freezegate_snapshot_periodic_resyncs_total")
+    private let incrementalReloads = Counter(label: "freezegate_snapshot_incremental_reloads_total")
+    private let fullLoads = Counter(label: "freezegate_snapshot_full_loads_total")
+    private let reconnects = Counter(label: "freezegate_database_reconnects_total")
+    private let connectionFailures = Counter(label: "freezegate_database_connection_failures_total")
+    private let resyncCorrections = Counter(label: "freezegate_snapshot_resync_corrections_total")
+
+    /// The gauges that cost nothing to read — readiness, the database connection, the snapshot's
+    /// age — set at every scrape, so `freezegate_ready` agrees with `/readyz` at every instant.
+    package func updateLiveGauges(cache: TenantStateCache, now: Date) {
+        ready.record(cache.isReady ? 1 : 0)
+        databaseConnected.record(cache.statistics.isConnected ? 1 : 0)
+        if let age = cache.snapshotAge(now: now) { snapshotAge.record(age) }
+    }
+
+    package func update(cache: TenantStateCache, now: Date) {
+        let statistics = cache.statistics
+        let snapshot = cache.currentSnapshot()
+        self.updateLiveGauges(cache: cache, now: now)
+        if let snapshot {
+            tenantsLoaded.record(snapshot.count)
+            var frozen = 0
+            var expired = 0
+            // Without merging the overlay into a copy of every tenant (`records` would, every scrape).
+            snapshot.forEachRecord { record in
+                switch record.condition(at: now) {
+                case .frozen: frozen += 1
+                case .expired: expired += 1
+                case .active: break
+                }
+            }
+            tenantsFrozen.record(frozen)
+            tenantsExpired.record(expired)
+            tenantsActive.record(snapshot.count - frozen - expired)
+        }
+        let previous = lastSeen.withLock { last in
+            defer { last = statistics }
+            return last
+        }
+        func grow(_ counter: Counter, _ keyPath: KeyPath<TenantStateStatistics, Int>) {
+            let delta = statistics[keyPath: keyPath] - previous[keyPath: keyPath]
+            if delta > 0 { counter.increment(by: delta) }
+        }
+        grow(notifications, \.notificationsReceived)
+        grow(notificationsApplied, \.reloadedTenants)
+        grow(periodicResyncs, \.periodicResyncs)
+        grow(incrementalReloads, \.incrementalReloads)
+        grow(fullLoads, \.fullLoads)
+        grow(reconnects, \.reconnects)
+        grow(connectionFailures, \.connectionFailures)
+        grow(resyncCorrections, \.resyncCorrections)
+    }
+}

@@ -1,0 +1,261 @@
+import ArgumentParser
+import Foundation
+import Gate
+import Logging
+import NIOCore
+import Proxy
+import Testing
+
+@testable import FreezeGateCLI
+
+/// Precedence flags > environment > config file > defaults, checked on `ServeCommand.settings`.
+@Suite struct ServeSettingsTests {
+    static let database = ["--database-url", "postgresql://gw:secret@db/crm"]
+
+    func settings(_ arguments: [String], environment: [String: String] = [:]) throws -> ServeSettings {
+        try ServeCommand.parse(arguments).settings(environment: environment)
+    }
+
+    func entry(_ settings: ServeSettings, _ key: String) throws -> ConfigurationEntry {
+        try #require(settings.entries.first { $0.key == key })
+    }
+
+    /// A profile file with base domains and trusted proxies, in a fresh folder.
+    func profileFile(_ yaml: String) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "serve-settings-\(UUID().uuidString)"
+        )
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("profile.yaml").path
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func defaultsAreTheContractsDefaults() throws {
+        let settings = try settings(Self.database + ["--upstream", "http://127.0.0.1:8000"])
+        #expect(settings.proxy.listen == (try SocketAddress(ipAddress: "127.0.0.1", port: 8080)))
+        #expect(settings.admin == (try SocketAddress(ipAddress: "127.0.0.1", port: 9090)))
+        #expect(settings.baseDomains == ["s20.online"])
+        #expect(settings.logFormat == .text)
+        #expect(settings.logLevel == .info)
+        #expect(settings.configPath == nil)
+        #expect(try entry(settings, "listen").source == .builtIn)
+        #expect(try entry(settings, "upstream").source == .flag("upstream"))
+    }
+
+    @Test func environmentFillsWhatFlagsLeaveOut() throws {
+        let path = try profileFile("base_domains:\n  - from-file.example\n")
+        let settings = try settings(
+            [],
+            environment: [
+                "DATABASE_URL": "host=/run/pg password=secret",
+                "FREEZEGATE_UPSTREAM": "http://127.0.0.1:8001",
+                "FREEZEGATE_LISTEN": "127.0.0.1:18080",
+                "FREEZEGATE_ADMIN_LISTEN": "127.0.0.1:19090",
+                "FREEZEGATE_BASE_DOMAINS": "a.example, b.example",
+                "FREEZEGATE_CONFIG": path,
+                "FREEZEGATE_LOG_FORMAT": "json",
+                "FREEZEGATE_LOG_LEVEL": "debug",
+            ]
+        )
+        #expect(
+            settings.proxy.upstreamGroups.defaultGroup.servers == [try UpstreamServer(url: "http://127.0.0.1:8001")]
+        )
+        #expect(settings.proxy.listen == (try SocketAddress(ipAddress: "127.0.0.1", port: 18080)))
+        #expect(settings.admin == (try SocketAddress(ipAddress: "127.0.0.1", port: 19090)))
+        #expect(settings.baseDomains == ["a.example", "b.example"])
+        #expect(settings.baseDomainsOverride == ["a.example", "b.example"])
+        #expect(settings.configPath == path)
+        #expect(settings.logFormat == .json)
+        #expect(settings.logLevel == .debug)
+        #expect(try entry(settings, "listen").source == .environment("FREEZEGATE_LISTEN"))
+        #expect(try entry(settings, "base_domains").source == .environment("FREEZEGATE_BASE_DOMAINS"))
+        #expect(try entry(settings, "database_url").value == .string("host=/run/pg password=****"))
+    }
+
+    @Test func flagsWinOverTheEnvironment() throws {
+        let settings = try settings(
+            Self.database + [
+                "--upstream", "http://127.0.0.1:8002", "--listen", "127.0.0.1:28080", "--base-domain", "flag.example",
+                "--log-format", "text", "--log-level", "error",
+            ],
+            environment: [
+                "DATABASE_URL": "postgresql://other@h/other",
+                "FREEZEGATE_UPSTREAM": "http://127.0.0.1:8001",
+                "FREEZEGATE_LISTEN": "127.0.0.1:18080",
+                "FREEZEGATE_BASE_DOMAINS": "env.example",
+                "FREEZEGATE_LOG_FORMAT": "json",
+                "FREEZEGATE_LOG_LEVEL": "debug",
+            ]
+        )
+        #expect(
+            settings.proxy.upstreamGroups.defaultGroup.servers == [try UpstreamServer(url: "http://127.0.0.1:8002")]
+        )
+        #expect(settings.proxy.listen == (try SocketAddress(ipAddress: "127.0.0.1", port: 28080)))
+        #expect(settings.baseDomains == ["flag.example"])
+        #expect(settings.databaseURL == "postgresql://gw:secret@db/crm")
+        #expect(settings.logFormat == .text)
+        #expect(settings.logLevel == .error)
+    }
+
+    @Test func theConfigFileWinsOverDefaultsOnly() throws {
+        let path = try profileFile("base_domains:\n  - from-file.example\ntrusted_proxies:\n  - 10.0.0.0/8\n")
+        let fromFile = try settings(Self.database + ["--upstream", "http://127.0.0.1:8000", "--config", path])
+        #expect(fromFile.baseDomains == ["from-file.example"])
+        #expect(fromFile.baseDomainsOverride == nil)
+        #expect(try entry(fromFile, "base_domains").source == .configFile(path))
+        #expect(try entry(fromFile, "trusted_proxies").value == .list(["10.0.0.0/8"]))
+        let overridden = try settings(
+            Self.database + ["--upstream", "http://127.0.0.1:8000", "--config", path],
+            environment: ["FREEZEGATE_BASE_DOMAINS": "env.example"]
+        )
+        #expect(overridden.baseDomains == ["env.example"])
+    }
+
+    @Test(arguments: [
+        ([String](), [String: String](), "missing --upstream"),
+        (["--upstream", "ftp://x"], [:], "--upstream"),
+        ([], ["FREEZEGATE_UPSTREAM": "nonsense"], "FREEZEGATE_UPSTREAM"),
+        (["--upstream", "http://127.0.0.1:1", "--listen", "127.0.0.1:99999"], [:], "--listen"),
+        (["--upstream", "http://127.0.0.1:1"], ["FREEZEGATE_ADMIN_LISTEN": "nope"], "FREEZEGATE_ADMIN_LISTEN"),
+        (["--upstream", "http://127.0.0.1:1"], ["FREEZEGATE_LOG_FORMAT": "xml"], "FREEZEGATE_LOG_FORMAT"),
+        (["--upstream", "http://127.0.0.1:1", "--log-level", "loud"], [:], "--log-level"),
+        (["--upstream", "http://127.0.0.1:1"], ["FREEZEGATE_BASE_DOMAINS": "bad domain"], "FREEZEGATE_BASE_DOMAINS"),
+        (
+            ["--upstream", "http://127.0.0.1:1"], ["FREEZEGATE_CONFIG": "/nonexistent/profile.yaml"],
+            "FREEZEGATE_CONFIG"
+        ),
+    ])
+    func aBadValueIsNamedByWhereItCameFrom(arguments: [String], environment: [String: String], named: String) throws {
+        let error = #expect(throws: ValidationError.self) {
+            try self.settings(Self.database + arguments, environment: environment)
+        }
+        #expect(error?.message.hasPrefix(named) == true, "\(error?.message ?? "")")
+    }
+
+    @Test func printConfigListsEverySettingWithItsSourceAndMasksThePassword() throws {
+        let settings = try settings(
+            Self.database + ["--upstream", "http://127.0.0.1:8000"],
+            environment: ["FREEZEGATE_LOG_LEVEL": "warning"]
+        )
+        let yaml = EffectiveConfiguration.yaml(settings.entries)
+        #expect(!yaml.contains("secret"))
+        #expect(yaml.contains("database_url: \"postgresql://gw:****@db/crm\"  # flag --database-url\n"))
+        #expect(yaml.contains("listen: \"127.0.0.1:8080\"  # default\n"))
+        #expect(yaml.contains("admin_listen: \"127.0.0.1:9090\"  # default\n"))
+        #expect(yaml.contains("base_domains: [\"s20.online\"]  # default\n"))
+        #expect(yaml.contains("log_level: \"warning\"  # environment FREEZEGATE_LOG_LEVEL\n"))
+        #expect(yaml.contains("config: null  # default\n"))
+        #expect(yaml.contains("drain_timeout: 20.0  # default\n"))
+    }
+
+    @Test func upstreamIsRepeatableFromFlagsEnvironmentOrTheFile() throws {
+        let flags = try settings(
+            Self.database + ["--upstream", "http://10.0.0.1:8000", "--upstream", "https://crm-2.internal:8443"]
+        )
+        #expect(
+            flags.proxy.upstreamGroups.defaultGroup.servers == [
+                UpstreamServer(endpoint: .name(host: "10.0.0.1", port: 8000)),
+                UpstreamServer(endpoint: .name(host: "crm-2.internal", port: 8443), tls: true),
+            ]
+        )
+        #expect(flags.proxy.upstreamTLS != nil)
+        #expect(try entry(flags, "upstream").value == .list(["http://10.0.0.1:8000", "https://crm-2.internal:8443"]))
+
+        let environment = try settings(
+            Self.database,
+            environment: ["FREEZEGATE_UPSTREAM": "http://10.0.0.1:8000, http://10.0.0.2:8000"]
+        )
+        #expect(
+            environment.proxy.upstreamGroups.defaultGroup.servers.map(\.label) == ["10.0.0.1:8000", "10.0.0.2:8000"]
+        )
+        #expect(try entry(environment, "upstream").source == .environment("FREEZEGATE_UPSTREAM"))
+
+        let path = try profileFile(
+            "upstream:\n  - http://10.0.0.1:8000\n  - url: http://10.0.0.2:8000\n    weight: 3\n"
+        )
+        let file = try settings(Self.database + ["--config", path])
+        #expect(file.proxy.upstreamGroups.defaultGroup.servers.map(\.weight) == [1, 3])
+        #expect(try entry(file, "upstream").source == .configFile(path))
+        // The flag still wins over the file.
+        let flagged = try settings(Self.database + ["--config", path, "--upstream", "http://10.0.0.9:8000"])
+        #expect(flagged.proxy.upstreamGroups.defaultGroup.servers.map(\.label) == ["10.0.0.9:8000"])
+    }
+
+    @Test func printConfigNeedsNoDNS() throws {
+        // A name that does not resolve here: settings are read without resolving it.
+        let settings = try settings(Self.database + ["--upstream", "http://crm.invalid:8000"])
+        let yaml = EffectiveConfiguration.yaml(settings.entries)
+        #expect(yaml.contains("upstream: [\"http://crm.invalid:8000\"]  # flag --upstream\n"))
+    }
+
+    @Test func passiveHealthSettingsFollowThePrecedence() throws {
+        let defaults = try settings(Self.database + ["--upstream", "http://127.0.0.1:1"])
+        #expect(defaults.proxy.upstreamHealth == UpstreamHealthPolicy(maxFailures: 3, backoff: .seconds(10)))
+        #expect(defaults.proxy.upstreamDNSRefresh == .seconds(30))
+        let never = try settings(Self.database + ["--upstream", "http://127.0.0.1:1", "--upstream-dns-refresh", "0"])
+        #expect(never.proxy.upstreamDNSRefresh == nil)
+        let fromEnvironment = try settings(
+            Self.database + ["--upstream", "http://127.0.0.1:1"],
+            environment: ["FREEZEGATE_UPSTREAM_DNS_REFRESH": "5"]
+        )
+        #expect(fromEnvironment.proxy.upstreamDNSRefresh == .seconds(5))
+        #expect(
+            try entry(fromEnvironment, "upstream_dns_refresh").source == .environment("FREEZEGATE_UPSTREAM_DNS_REFRESH")
+        )
+        #expect(try entry(defaults, "upstream_max_fails").source == .builtIn)
+        let path = try profileFile("upstream_max_fails: 5\nupstream_backoff: 2.5\n")
+        let file = try settings(Self.database + ["--upstream", "http://127.0.0.1:1", "--config", path])
+        #expect(file.proxy.upstreamHealth.maxFailures == 5)
+        #expect(file.proxy.upstreamHealth.backoff == .milliseconds(2500))
+        let environment = try settings(
+            Self.database + ["--upstream", "http://127.0.0.1:1", "--config", path],
+            environment: ["FREEZEGATE_UPSTREAM_MAX_FAILS": "7"]
+        )
+        #expect(environment.proxy.upstreamHealth.maxFailures == 7)
+        #expect(try entry(environment, "upstream_max_fails").source == .environment("FREEZEGATE_UPSTREAM_MAX_FAILS"))
+        let flag = try settings(
+            Self.database + [
+                "--upstream", "http://127.0.0.1:1", "--upstream-max-fails", "1", "--upstream-backoff", "30",
+            ],
+            environment: ["FREEZEGATE_UPSTREAM_MAX_FAILS": "7"]
+        )
+        #expect(flag.proxy.upstreamHealth == UpstreamHealthPolicy(maxFailures: 1, backoff: .seconds(30)))
+        let zero = #expect(throws: ValidationError.self) {
+            try self.settings(Self.database + ["--upstream", "http://127.0.0.1:1", "--upstream-max-fails", "0"])
+        }
+        #expect(zero?.message.hasPrefix("--upstream-max-fails") == true)
+    }
+
+    @Test func profileGroupsBecomeUpstreamGroups() throws {
+        let path = try profileFile(
+            """
+            upstream_groups:
+              s21:
+                policy: tenant_hash
+                servers:
+                  - url: http://10.0.1.1:8000
+                    weight: 2
+                  - http://10.0.1.2:8000
+            upstream_routes:
+              s21.online: s21
+            upstream_health_check:
+              path: /healthz
+              interval: 3
+
+            """
+        )
+        let settings = try settings(Self.database + ["--upstream", "http://127.0.0.1:1", "--config", path])
+        let group = try #require(settings.proxy.upstreamGroups.named["s21"])
+        #expect(group.policy == .tenantHash)
+        #expect(group.servers.map(\.label) == ["10.0.1.1:8000", "10.0.1.2:8000"])
+        #expect(group.servers.map(\.weight) == [2, 1])
+        #expect(settings.profile.upstreamRoutes == ["s21.online": "s21"])
+        #expect(settings.proxy.upstreamHealthCheck?.path == "/healthz")
+        #expect(settings.proxy.upstreamHealthCheck?.interval == .seconds(3))
+        #expect(
+            try entry(settings, "upstream_health_check").value
+                == .string("GET /healthz every 3.0 s, timeout 2.0 s, up after 2, down after 3")
+        )
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Gate
+import Logging
+import NIOHTTP1
+import Proxy
+import TenantModel
+import TenantState
+import Testing
+
+@testable import Gateway
+
+/// The SIGHUP reload, called directly: a good file changes what the next request gets, a broken
+/// one is rejected and the running profile stays.
+@Suite struct ProfileReloaderTests {
+    static let logger: Logger = {
+        var logger = Logger(label: "reload-test")
+        logger.logLevel = .critical
+        return logger
+    }()
+
+    /// With no tenant snapshot loaded, `when_state_unknown` alone decides an admin request.
+    static let forwarding = "when_state_unknown: forward\nbase_domains:\n  - s20.online\n"
+    static let blocking = "when_state_unknown: block\nblock_status: 451\nbase_domains:\n  - s20.online\n"
+
+    struct Fixture {
+        let path: String
+        let store: GateStore
+        let decider: GateDecider
+        let reloader: ProfileReloader
+
+        func write(_ yaml: String) throws {
+            try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+
+        func decideAdmin() -> ProxyDecision {
+            var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/company/1/dashboard")
+            head.headers.add(name: "Host", value: "acme.s20.online")
+            return decider.decide(InboundRequest(head: head, remoteAddress: nil, isTLS: false))
+        }
+    }
+
+    func fixture(initial: String, baseDomainsOverride: [String]? = nil) throws -> Fixture {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reload-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("profile.yaml").path
+        try initial.write(toFile: path, atomically: true, encoding: .utf8)
+        let profile = try RouteProfile.load(contentsOfFile: path)
+        let store = GateStore(Gate(profile: profile, baseDomains: baseDomainsOverride ?? profile.baseDomains ?? []))
+        let decider = GateDecider(store: store, snapshot: { nil }, clock: SystemWallClock())
+        let reloader = ProfileReloader(
+            path: path,
+            baseDomainsOverride: baseDomainsOverride,
+            store: store,
+            logger: Self.logger
+        )
+        return Fixture(path: path, store: store, decider: decider, reloader: reloader)
+    }
+
+    func isForward(_ decision: ProxyDecision) -> Bool {
+        if case .forward = decision { return true }
+        return false
+    }
+
+    func status(_ decision: ProxyDecision) -> UInt? {
+        if case .respond(let response, _) = decision { return response.status.code }
+        return nil
+    }
+
+    @Test func aGoodFileChangesTheNextRequestsDecision() throws {
+        let fixture = try fixture(initial: Self.forwarding)
+        #expect(isForward(fixture.decideAdmin()))
+        try fixture.write(Self.blocking)
+        let result = fixture.reloader.reload()
+        #expect((try? result.get()) != nil)
+        #expect(status(fixture.decideAdmin()) == 503)
+        #expect(fixture.store.gate.profile.blockStatus == 451)
+    }
+
+    @Test(arguments: [
+        "classes: [",  // not YAML
+        "block_status: banana\n",  // not a status
+        "classes:\n  - name: admin\n    patterns: [/company/**]\n    action: explode\n",  // unknown action
+        "template:\n  html_ru: missing-template.mustache\n",  // a template that cannot be read
+    ])
+    func aBrokenFileIsRejectedAndTheOldProfileKept(broken: String) throws {
+        let fixture = try fixture(initial: Self.blocking)
+        #expect(status(fixture.decideAdmin()) == 503)
+        try fixture.write(broken)
+        let result = fixture.reloader.reload()
+        #expect((try? result.get()) == nil)
+        #expect(status(fixture.decideAdmin()) == 503)
+        #expect(fixture.store.gate.profile.blockStatus == 451)
+    }
+
+    @Test func aMissingFileIsRejectedAndTheOldProfileKept() throws {
+        let fixture = try fixture(initial: Self.blocking)
+        try FileManager.default.removeItem(atPath: fixture.path)
+        #expect((try? fixture.reloader.reload().get()) == nil)
+        #expect(status(fixture.decideAdmin()) == 503)
+    }
+
+    @Test func reloadedTemplatesAreUsed() throws {
+        let fixture = try fixture(initial: Self.blocking)
+        let template = URL(fileURLWithPath: fixture.path).deletingLastPathComponent().appendingPathComponent(
+            "ru.mustache"
+        )
+        try "<p>first {{tenant}}</p>".write(to: template, atomically: true, encoding: .utf8)
+        try fixture.write(Self.blocking + "template:\n  html_ru: ru.mustache\n")
+        #expect((try? fixture.reloader.reload().get()) != nil)
+        #expect(fixture.store.gate.profile.templates.russian.contains("first"))
+        try "<p>second {{tenant}}</p>".write(to: template, atomically: true, encoding: .utf8)
+        #expect((try? fixture.reloader.reload().get()) != nil)
+        #expect(fixture.store.gate.profile.templates.russian.contains("second"))
+    }
+
+    @Test func baseDomainsFromFlagsKeepWinningOverTheFile() throws {
+        let fixture = try fixture(initial: Self.forwarding, baseDomainsOverride: ["flag.example"])
+        try fixture.write(Self.forwarding)
+        #expect((try? fixture.reloader.reload().get()) != nil)
+        #expect(fixture.store.gate.hostResolver.baseDomains == ["flag.example"])
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import TenantModel
+import TestSupport
+import Testing
+
+@testable import TenantModel
+
+@Suite struct TenantSnapshotTests {
+    let paidUntil = utc("2027-01-01T00:00:00Z")
+
+    @Test func looksUpByKeyAndDomain() {
+        let snapshot = TenantSnapshot(
+            records: [
+                TenantRecord(key: "acme", paidUntil: self.paidUntil, domains: ["crm.acme.edu"]),
+                TenantRecord(key: "beta", paidUntil: self.paidUntil),
+            ],
+            loadedAt: utc("2026-01-01T00:00:00Z")
+        )
+        #expect(snapshot.count == 2)
+        #expect(snapshot.loadedAt == utc("2026-01-01T00:00:00Z"))
+        #expect(snapshot.record(forKey: "acme")?.key == "acme")
+        #expect(snapshot.record(forKey: "ACME")?.key == "acme")
+        #expect(snapshot.record(forKey: "gamma") == nil)
+        #expect(snapshot.record(forDomain: "crm.acme.edu")?.key == "acme")
+        #expect(snapshot.record(forDomain: "CRM.ACME.EDU.")?.key == "acme")
+        #expect(snapshot.record(forDomain: "acme.edu") == nil)
+    }
+
+    @Test func applyingReplacesAndDropsStaleDomains() {
+        let original = TenantSnapshot(
+            records: [
+                TenantRecord(key: "acme", paidUntil: self.paidUntil, domains: ["old.acme.edu"]),
+                TenantRecord(key: "beta", paidUntil: self.paidUntil, domains: ["beta.edu"]),
+                TenantRecord(key: "gone", paidUntil: self.paidUntil, domains: ["gone.edu"]),
+            ],
+            loadedAt: utc("2026-01-01T00:00:00Z")
+        )
+        let updated = original.applying(
+            upserts: [
+                TenantRecord(key: "acme", paidUntil: utc("2028-01-01T00:00:00Z"), domains: ["new.acme.edu"]),
+                TenantRecord(key: "fresh", paidUntil: self.paidUntil),
+            ],
+            removals: ["gone"],
+            loadedAt: utc("2026-01-02T00:00:00Z")
+        )
+        #expect(updated.count == 3)
+        #expect(updated.loadedAt == utc("2026-01-02T00:00:00Z"))
+        #expect(updated.record(forDomain: "old.acme.edu") == nil)
+        #expect(updated.record(forDomain: "new.acme.edu")?.paidUntil == utc("2028-01-01T00:00:00Z"))
+        #expect(updated.record(forDomain: "gone.edu") == nil)
+        #expect(updated.record(forKey: "gone") == nil)
+        #expect(updated.record(forDomain: "beta.edu")?.key == "beta")
+        #expect(updated.record(forKey: "fresh") != nil)
+        // The original is a value: untouched.
+        #expect(original.record(forDomain: "old.acme.edu")?.key == "acme")
+        #expect(original.count == 3)
+    }
+
+    @Test func domainMovedBetweenTenants() {
+        let original = TenantSnapshot(
+            records: [TenantRecord(key: "acme", paidUntil: self.paidUntil, domains: ["school.edu"])],
+            loadedAt: utc("2026-01-01T00:00:00Z")
+        )
+        let updated = original.applying(
+            upserts: [
+                TenantRecord(key: "acme", paidUntil: self.paidUntil, domains: []),
+                TenantRecord(key: "beta", paidUntil: self.paidUntil, domains: ["school.edu"]),
+            ],
+            removals: [],
+            loadedAt: utc("2026-01-02T00:00:00Z")
+        )
+        #expect(updated.record(forDomain: "school.edu")?.key == "beta")
+    }
+
+    @Test func idnDomainsMatchEitherSpelling() {
+        let snapshot = TenantSnapshot(
+            records: [TenantRecord(key: "acme", paidUntil: self.paidUntil, domains: ["школа.рф"])],
+            loadedAt: utc("2026-01-01T00:00:00Z")
+        )
+        #expect(snapshot.record(forDomain: "ШКОЛА.РФ")?.key == "acme")
+        #expect(snapshot.record(forDomain: DomainName.normalized("школа.рф"))?.key == "acme")
+        #expect(DomainName.normalized("школа.рф").hasSuffix(".xn--p1ai"))
+    }
+}
