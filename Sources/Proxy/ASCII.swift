@@ -28,6 +28,9 @@ enum ASCII {
 
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
+    /// `OWS`: a space or a horizontal tab.
+    static func isOptionalWhitespace(_ byte: UInt8) -> Bool { byte == space || byte == tab }
+
     /// `field-vchar / SP / HTAB` (VCHAR and obs-text); excludes NUL, CR, LF, other controls and DEL.
     static func isFieldValueByte(_ byte: UInt8) -> Bool {
         byte == tab || (byte >= 0x20 && byte != 0x7F)

@@ -84,19 +84,13 @@ public struct ForwardingHeaderPolicy: Sendable {
     }
 
     /// The field names `Connection` lists beyond the fixed hop-by-hop ones ("close" names no
-    /// field). Walked by index rather than `split`: no array for the usual `keep-alive`.
+    /// field).
     static func connectionNamedFields(_ headers: HTTPHeaders) -> [String] {
         var named: [String] = []
         for (name, value) in headers where name.equalsIgnoringASCIICase("connection") {
-            var rest = Substring(value)
-            while !rest.isEmpty {
-                let comma = rest.firstIndex(of: ",") ?? rest.endIndex
-                let name = String(rest[rest.startIndex..<comma].trimmingASCIIWhitespace())
-                rest = comma == rest.endIndex ? "" : rest[rest.index(after: comma)...]
-                if name.isEmpty || name.equalsIgnoringASCIICase("close") || isFixedHopByHop(name) {
-                    continue
-                }
-                named.append(name)
+            FieldValueList.forEachElement(of: value.utf8, emptyElements: .skipped) { element in
+                let name = String(Substring(element))
+                if !(name.equalsIgnoringASCIICase("close") || isFixedHopByHop(name)) { named.append(name) }
             }
         }
         return named
@@ -105,7 +99,9 @@ public struct ForwardingHeaderPolicy: Sendable {
     /// The framing of a request as received (the validator guarantees it is unambiguous).
     public static func requestFraming(_ head: HTTPRequestHead) -> MessageFraming {
         if head.headers.contains(name: "transfer-encoding") { return .chunked }
-        if let length = head.headers.first(name: "content-length").flatMap({ Int($0.trimmingASCIIWhitespace()) }) {
+        if let length = head.headers.first(name: "content-length").flatMap({
+            ContentLengthValue.parse($0.trimmingASCIIWhitespace().utf8)
+        }) {
             return length == 0 ? .length(0) : .length(length)
         }
         return .none
@@ -338,11 +334,9 @@ public struct ForwardingHeaderPolicy: Sendable {
     ) -> [[UInt8]] {
         var named: [[UInt8]] = []
         for field in head.fields where ASCII.equalsCaseInsensitive(bytes[field.name], "connection") {
-            for token in bytes[field.value].split(separator: ASCII.comma) {
-                let trimmed = token.drop { $0 == ASCII.space || $0 == ASCII.tab }.reversed()
-                    .drop { $0 == ASCII.space || $0 == ASCII.tab }.reversed()
-                let name = trimmed.map(ASCII.lowercased)
-                if !name.isEmpty && !Self.isFixedHopByHop(name) && !ASCII.equalsCaseInsensitive(name, "close") {
+            FieldValueList.forEachElement(of: bytes[field.value], emptyElements: .skipped) { token in
+                let name = token.map(ASCII.lowercased)
+                if !Self.isFixedHopByHop(name) && !ASCII.equalsCaseInsensitive(name, "close") {
                     named.append(name)
                 }
             }

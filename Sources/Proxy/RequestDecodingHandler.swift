@@ -1,7 +1,7 @@
 import NIOCore
 import NIOHTTP1
 
-/// The client side's request decoder: runs ``RequestFramingValidator`` over the raw bytes and
+/// The client side's request decoder: runs ``RequestParser`` over the raw bytes and
 /// passes on the request parts it decodes (head, body slices of the bytes read, end), so every
 /// request byte is parsed once, by the strict parser, and nothing ambiguous is ever decoded. A
 /// rejection becomes a ``RequestRejection`` error after the parts of the requests before it.
@@ -18,7 +18,7 @@ final class RequestDecodingHandler: ChannelInboundHandler, RemovableChannelHandl
         case rejection(RequestRejection)
     }
 
-    private var validator: RequestFramingValidator
+    private var parser: RequestParser
     private let headerTimeout: TimeAmount
     private var headerTimer: Scheduled<Void>?
     /// Bytes the client sent after an upgrade request, held until the upstream's answer.
@@ -33,25 +33,25 @@ final class RequestDecodingHandler: ChannelInboundHandler, RemovableChannelHandl
     weak var receiver: RequestDecodingReceiver?
 
     init(limits: RequestLimits, headerTimeout: TimeAmount) {
-        self.validator = RequestFramingValidator(limits: limits)
+        self.parser = RequestParser(limits: limits)
         self.headerTimeout = headerTimeout
     }
 
     /// True while an upgrade request waits for its answer (later bytes are held).
-    var isAwaitingUpgradeOutcome: Bool { self.validator.isAwaitingUpgradeOutcome }
+    var isAwaitingUpgradeOutcome: Bool { self.parser.isAwaitingUpgradeOutcome }
 
     /// The upstream accepted the upgrade: returns the bytes the client sent after its request
     /// (they belong to the tunnel). The handler is removed from the pipeline next.
     func upgradeAccepted() -> ByteBuffer? {
-        self.validator.upgradeAccepted()
+        self.parser.upgradeAccepted()
         defer { self.held = nil }
         return self.held
     }
 
     /// The upgrade did not happen and HTTP continues: decode what the client sent meanwhile.
     func upgradeRefused() {
-        guard self.validator.isAwaitingUpgradeOutcome, let context = self.context else { return }
-        self.validator.upgradeRefused()
+        guard self.parser.isAwaitingUpgradeOutcome, let context = self.context else { return }
+        self.parser.upgradeRefused()
         if let held = self.held {
             self.held = nil
             self.decode(held, context: context)
@@ -79,12 +79,12 @@ final class RequestDecodingHandler: ChannelInboundHandler, RemovableChannelHandl
     }
 
     private func decode(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
-        if self.validator.isPassthrough || self.validator.isAwaitingUpgradeOutcome {
+        if self.parser.isPassthrough || self.parser.isAwaitingUpgradeOutcome {
             self.hold(buffer)
             return
         }
         let outcome = buffer.withUnsafeReadableBytes { bytes in
-            self.validator.consume(bytes) { part in
+            self.parser.consume(bytes) { part in
                 switch part {
                 case .head(let head):
                     self.deliveries.append(.part(.head(head)))
@@ -101,12 +101,12 @@ final class RequestDecodingHandler: ChannelInboundHandler, RemovableChannelHandl
         }
         // The event stops the idle clock while a head trickles in; a head that is complete in this
         // read stops it itself when it arrives, so the common case needs no event.
-        if outcome.headStarted && (self.validator.isReadingHead || outcome.rejection != nil) {
+        if outcome.headStarted && (self.parser.isReadingHead || outcome.rejection != nil) {
             self.deliveries.append(.headStarted)
         }
         if let rejection = outcome.rejection {
             self.deliveries.append(.rejection(rejection))
-        } else if self.validator.isAwaitingUpgradeOutcome, let heldFrom = outcome.heldFrom,
+        } else if self.parser.isAwaitingUpgradeOutcome, let heldFrom = outcome.heldFrom,
             let rest = buffer.getSlice(at: buffer.readerIndex + heldFrom, length: buffer.readableBytes - heldFrom)
         {
             self.hold(rest)
@@ -142,30 +142,30 @@ final class RequestDecodingHandler: ChannelInboundHandler, RemovableChannelHandl
     /// Keeps bytes that arrive while an upgrade's outcome is pending; an unbounded amount is
     /// refused (a client has no reason to send much before the answer).
     private func hold(_ bytes: ByteBuffer) {
-        guard bytes.readableBytes > 0, !self.validator.isFailed else { return }
+        guard bytes.readableBytes > 0, !self.parser.isFailed else { return }
         if self.held == nil {
             self.held = bytes
         } else {
             var bytes = bytes
             self.held?.writeBuffer(&bytes)
         }
-        let limit = self.validator.limits.maxRequestLineBytes + self.validator.limits.maxHeaderBytes + 4096
+        let limit = self.parser.limits.maxRequestLineBytes + self.parser.limits.maxHeaderBytes + 4096
         if let held = self.held, held.readableBytes > limit, let context = self.context {
             self.held = nil
-            self.validator.fail()
+            self.parser.fail()
             self.deliveries.append(.rejection(RequestRejection(.badRequest, "too much data before the upgrade answer")))
             self.deliver(context: context)
         }
     }
 
     private func updateHeaderTimer(context: ChannelHandlerContext) {
-        if self.validator.isReadingHead {
+        if self.parser.isReadingHead {
             guard self.headerTimer == nil else { return }
             let loopBoundContext = context.loopBound
             self.headerTimer = context.eventLoop.assumeIsolated().scheduleTask(in: self.headerTimeout) {
                 self.headerTimer = nil
-                guard self.validator.isReadingHead else { return }
-                self.validator.fail()
+                guard self.parser.isReadingHead else { return }
+                self.parser.fail()
                 self.deliveries.append(.rejection(RequestRejection(.requestTimeout, "request header timeout")))
                 self.deliver(context: loopBoundContext.value)
             }

@@ -1,7 +1,7 @@
 import NIOHTTP1
 
 /// Why a request was refused before it could be forwarded (400, 408, 414, 431, 505).
-/// Raised by ``RequestFramingValidator`` and carried through the pipeline as an error.
+/// Raised by ``RequestParser`` and carried through the pipeline as an error.
 public struct RequestRejection: Error, Sendable, Hashable {
     public var status: HTTPResponseStatus
     public var reason: String

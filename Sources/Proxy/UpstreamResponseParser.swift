@@ -31,14 +31,9 @@ struct UpstreamResponseParser {
         case idle
         case awaitingHead
         case fixedBody(remaining: Int)
-        case chunkSize(value: Int, digits: Int)
-        /// Whitespace after the size: only more of it, an extension or the line end may follow.
-        case chunkSizeWhitespace(value: Int)
-        case chunkExtension(value: Int)
-        case chunkSizeLF(value: Int)
+        /// A chunk's size line, or the CRLF after its data (``ChunkLineDecoder``).
+        case chunkLine
         case chunkData(remaining: Int)
-        case chunkDataCR
-        case chunkDataLF
         case trailers
         /// No length: the body ends when the upstream closes.
         case untilClose
@@ -51,6 +46,7 @@ struct UpstreamResponseParser {
     let maxHeadBytes: Int
     private(set) var state: State = .idle
     private var requestWasHEAD = false
+    private var chunkLine = ChunkLineDecoder(strictness: .lenient)
     /// An incomplete head (or trailer section) carried over from earlier reads.
     private var carried: ByteBuffer?
     /// Where the search for the end of the carried head resumes.
@@ -147,60 +143,25 @@ struct UpstreamResponseParser {
             case .chunkData(let remaining):
                 let take = min(remaining, buffer.readableBytes)
                 guard take > 0, let slice = buffer.readSlice(length: take) else { return nil }
-                self.state = take == remaining ? .chunkDataCR : .chunkData(remaining: remaining - take)
+                self.state = take == remaining ? .chunkLine : .chunkData(remaining: remaining - take)
                 return .body(slice)
             case .trailers:
                 guard let trailers = try self.takeTrailers(&buffer) else { return nil }
                 self.state = .idle
                 return .end(trailers: trailers.readableBytes > 0 ? trailers : nil)
-            case .chunkSize, .chunkSizeWhitespace, .chunkExtension, .chunkSizeLF, .chunkDataCR, .chunkDataLF:
+            case .chunkLine:
                 guard let byte = buffer.readInteger(as: UInt8.self) else { return nil }
-                try self.chunkFramingByte(byte)
+                switch self.chunkLine.step(byte) {
+                case .more:
+                    break
+                case .data(let size):
+                    self.state = .chunkData(remaining: size)
+                case .lastChunk:
+                    self.state = .trailers
+                case .invalid(let reason):
+                    throw Failure(reason: reason)
+                }
             }
-        }
-    }
-
-    private mutating func chunkFramingByte(_ byte: UInt8) throws {
-        switch self.state {
-        case .chunkSize(let value, let digits):
-            if let digit = ASCII.hexValue(byte) {
-                guard digits < 15 else { throw Failure(reason: "chunk size too large") }
-                self.state = .chunkSize(value: value << 4 | digit, digits: digits + 1)
-            } else if digits > 0 && byte == ASCII.cr {
-                self.state = .chunkSizeLF(value: value)
-            } else if digits > 0 && byte == ASCII.semicolon {
-                self.state = .chunkExtension(value: value)
-            } else if digits > 0 && (byte == ASCII.space || byte == ASCII.tab) {
-                self.state = .chunkSizeWhitespace(value: value)
-            } else {
-                throw Failure(reason: "invalid chunk size")
-            }
-        case .chunkSizeWhitespace(let value):
-            if byte == ASCII.semicolon {
-                self.state = .chunkExtension(value: value)
-            } else if byte == ASCII.cr {
-                self.state = .chunkSizeLF(value: value)
-            } else if byte != ASCII.space && byte != ASCII.tab {
-                throw Failure(reason: "invalid chunk size")
-            }
-        case .chunkExtension(let value):
-            // Extensions carry nothing the gateway uses; they only must not hide a line break.
-            if byte == ASCII.cr {
-                self.state = .chunkSizeLF(value: value)
-            } else if !ASCII.isFieldValueByte(byte) {
-                throw Failure(reason: "invalid chunk extension")
-            }
-        case .chunkSizeLF(let value):
-            guard byte == ASCII.lf else { throw Failure(reason: "bare CR in chunk size line") }
-            self.state = value == 0 ? .trailers : .chunkData(remaining: value)
-        case .chunkDataCR:
-            guard byte == ASCII.cr else { throw Failure(reason: "chunk data longer than its size") }
-            self.state = .chunkDataLF
-        case .chunkDataLF:
-            guard byte == ASCII.lf else { throw Failure(reason: "bare CR after chunk data") }
-            self.state = .chunkSize(value: 0, digits: 0)
-        default:
-            preconditionFailure("not a chunk framing state")
         }
     }
 
@@ -260,7 +221,8 @@ struct UpstreamResponseParser {
         } else {
             switch head.transferCoding {
             case .chunked:
-                self.state = .chunkSize(value: 0, digits: 0)
+                self.chunkLine.reset()
+                self.state = .chunkLine
             case .other:
                 self.state = .untilClose
             case .none:
@@ -361,7 +323,7 @@ struct UpstreamResponseParser {
                 case 14 where ASCII.equalsCaseInsensitive(name, "content-length"):
                     guard !contentLengthSeen else { throw Failure(reason: "repeated Content-Length") }
                     contentLengthSeen = true
-                    guard let length = Self.parseContentLength(value) else {
+                    guard let length = ContentLengthValue.parse(value) else {
                         throw Failure(reason: "invalid Content-Length")
                     }
                     head.contentLength = length
@@ -369,14 +331,14 @@ struct UpstreamResponseParser {
                     transferEncodingSeen = true
                     // Only the last coding of the last line decides (RFC 9112 §6.3).
                     var last: UnsafeRawBufferPointer.SubSequence?
-                    Self.forEachListElement(value) { last = $0 }
+                    FieldValueList.forEachElement(of: value, emptyElements: .skipped) { last = $0 }
                     if let last, ASCII.equalsCaseInsensitive(last, "chunked") {
                         head.transferCoding = .chunked
                     } else {
                         head.transferCoding = .other
                     }
                 case 10 where ASCII.equalsCaseInsensitive(name, "connection"):
-                    Self.forEachListElement(value) { token in
+                    FieldValueList.forEachElement(of: value, emptyElements: .skipped) { token in
                         if ASCII.equalsCaseInsensitive(token, "close") {
                             head.connectionClose = true
                         } else if ASCII.equalsCaseInsensitive(token, "keep-alive") {
@@ -386,7 +348,7 @@ struct UpstreamResponseParser {
                         }
                     }
                 case 7 where ASCII.equalsCaseInsensitive(name, "upgrade"):
-                    Self.forEachListElement(value) { token in
+                    FieldValueList.forEachElement(of: value, emptyElements: .skipped) { token in
                         upgradeValues += 1
                         head.upgradeIsWebSocket = ASCII.equalsCaseInsensitive(token, "websocket")
                     }
@@ -444,35 +406,6 @@ struct UpstreamResponseParser {
             throw Failure(reason: problem.reason)
         case .success(let parts):
             return UpstreamResponseHead.Field(name: parts.name, value: parts.value, line: start..<(end + 2))
-        }
-    }
-
-    /// `1*DIGIT` only.
-    private static func parseContentLength(_ value: UnsafeRawBufferPointer) -> Int? {
-        guard !value.isEmpty, value.count <= 18 else { return nil }
-        var result = 0
-        for byte in value {
-            guard ASCII.isDigit(byte) else { return nil }
-            result = result * 10 + Int(byte - ASCII.zero)
-        }
-        return result
-    }
-
-    /// Calls `body` with each non-empty element of a comma-separated list, trimmed.
-    private static func forEachListElement(
-        _ value: UnsafeRawBufferPointer,
-        _ body: (UnsafeRawBufferPointer.SubSequence) -> Void
-    ) {
-        var start = 0
-        while start <= value.count {
-            var end = start
-            while end < value.count, value[end] != ASCII.comma { end += 1 }
-            var first = start
-            var last = end
-            while first < last, value[first] == ASCII.space || value[first] == ASCII.tab { first += 1 }
-            while last > first, value[last - 1] == ASCII.space || value[last - 1] == ASCII.tab { last -= 1 }
-            if first < last { body(value[first..<last]) }
-            start = end + 1
         }
     }
 }

@@ -179,7 +179,7 @@ extension ForwardingHeaderPolicy {
             webSocket: webSocket,
             into: &out
         )
-        var parser = RequestFramingValidator()
+        var parser = RequestParser()
         var parsed: HTTPRequestHead?
         let outcome = out.withUnsafeReadableBytes { bytes in
             parser.consume(bytes) { part in

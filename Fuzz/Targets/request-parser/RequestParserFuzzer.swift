@@ -2,7 +2,7 @@ import FuzzSupport
 import NIOHTTP1
 import Proxy
 
-// Fuzzes the client side's request parser, `RequestFramingValidator`: it alone decides where each
+// Fuzzes the client side's request parser, `RequestParser`: it alone decides where each
 // request ends, so a gap in it is request smuggling. A broken invariant traps (a libFuzzer crash):
 // - how the bytes are split into reads changes nothing (parts, bodies, rejection);
 // - every request it accepts, written again as plain HTTP (`name: value` fields, its body framed
@@ -38,7 +38,7 @@ private func decode(
     readSize: Int,
     limits: RequestLimits = smallLimits
 ) -> DecodedStream {
-    var validator = RequestFramingValidator(limits: limits)
+    var validator = RequestParser(limits: limits)
     var stream = DecodedStream()
     var offset = 0
     while offset < bytes.count, stream.rejection == nil, !validator.isAwaitingUpgradeOutcome,

@@ -9,7 +9,7 @@ import NIOHTTP1
 /// byte is parsed once, by this parser (``RequestDecodingHandler``).
 ///
 /// A value type fed chunk by chunk.
-public struct RequestFramingValidator: Sendable {
+public struct RequestParser: Sendable {
     /// A decoded piece of the request stream, reported in order by ``consume(_:onPart:)``.
     public enum Part: Sendable, Equatable {
         case head(HTTPRequestHead)
@@ -44,13 +44,9 @@ public struct RequestFramingValidator: Sendable {
         case leadingCR
         case head
         case fixedBody(remaining: Int)
-        case chunkSize(digits: Int, value: Int)
-        case chunkSizeWhitespace(value: Int)
-        case chunkExtension(value: Int, expectingName: Bool, inQuotes: Bool, escaped: Bool)
-        case chunkSizeLF(value: Int)
+        /// A chunk's size line, or the CRLF after its data (``ChunkLineDecoder``).
+        case chunkLine
         case chunkData(remaining: Int)
-        case chunkDataCR
-        case chunkDataLF
         case trailers
         /// After an upgrade request (as llhttp sees one) or CONNECT: bytes are held until the
         /// outcome is known (``upgradeAccepted()`` / ``upgradeRefused()``).
@@ -65,6 +61,7 @@ public struct RequestFramingValidator: Sendable {
     private var lineEnds: [Int] = []
     private var pendingCR = false
     private var passthroughAfterMessage = false
+    private var chunkLine = ChunkLineDecoder(strictness: .strict)
     /// Parts completed inside a byte step, reported by ``consume(_:onPart:)`` right after it.
     private var readyHead: HTTPRequestHead?
     private var readyEnd = false
@@ -141,7 +138,7 @@ public struct RequestFramingValidator: Sendable {
                 let take = min(remaining, count - index)
                 onPart(.body(index..<(index + take)))
                 index += take
-                self.state = take == remaining ? .chunkDataCR : .chunkData(remaining: remaining - take)
+                self.state = take == remaining ? .chunkLine : .chunkData(remaining: remaining - take)
                 outcome.acceptedBytes = index
                 continue
             case .head where !self.pendingCR:
@@ -226,74 +223,20 @@ public struct RequestFramingValidator: Sendable {
             self.state = .betweenMessages
         case .head:
             return self.headByte(byte)
-        case .chunkSize(let digits, let value):
-            if let digit = ASCII.hexValue(byte) {
-                guard digits < 15 else { return RequestRejection(.badRequest, "chunk size too large") }
-                self.state = .chunkSize(digits: digits + 1, value: value << 4 | digit)
-            } else if digits == 0 {
-                return RequestRejection(.badRequest, "invalid chunk size")
-            } else if byte == ASCII.cr {
-                self.state = .chunkSizeLF(value: value)
-            } else if byte == ASCII.semicolon {
-                self.state = .chunkExtension(value: value, expectingName: true, inQuotes: false, escaped: false)
-            } else if byte == ASCII.space || byte == ASCII.tab {
-                self.state = .chunkSizeWhitespace(value: value)
-            } else {
-                return RequestRejection(.badRequest, "invalid chunk size")
-            }
-        case .chunkSizeWhitespace(let value):
-            if byte == ASCII.space || byte == ASCII.tab {
-                return nil
-            } else if byte == ASCII.semicolon {
-                self.state = .chunkExtension(value: value, expectingName: true, inQuotes: false, escaped: false)
-            } else {
-                return RequestRejection(.badRequest, "invalid chunk size")
-            }
-        case .chunkExtension(let value, let expectingName, let inQuotes, let escaped):
-            if inQuotes {
-                if escaped {
-                    guard ASCII.isQuotedPairByte(byte) else {
-                        return RequestRejection(.badRequest, "invalid chunk extension")
-                    }
-                    self.state = .chunkExtension(value: value, expectingName: false, inQuotes: true, escaped: false)
-                } else if byte == ASCII.backslash {
-                    self.state = .chunkExtension(value: value, expectingName: false, inQuotes: true, escaped: true)
-                } else if byte == ASCII.quote {
-                    self.state = .chunkExtension(value: value, expectingName: false, inQuotes: false, escaped: false)
-                } else if !ASCII.isQuotedTextByte(byte) {
-                    return RequestRejection(.badRequest, "invalid chunk extension")
-                }
-                return nil
-            }
-            if expectingName {
-                if byte == ASCII.space || byte == ASCII.tab { return nil }
-                guard ASCII.isTokenByte(byte) else { return RequestRejection(.badRequest, "invalid chunk extension") }
-                self.state = .chunkExtension(value: value, expectingName: false, inQuotes: false, escaped: false)
-            } else if byte == ASCII.cr {
-                self.state = .chunkSizeLF(value: value)
-            } else if byte == ASCII.semicolon {
-                self.state = .chunkExtension(value: value, expectingName: true, inQuotes: false, escaped: false)
-            } else if byte == ASCII.quote {
-                self.state = .chunkExtension(value: value, expectingName: false, inQuotes: true, escaped: false)
-            } else if !(ASCII.isTokenByte(byte) || byte == ASCII.equals || byte == ASCII.space || byte == ASCII.tab) {
-                return RequestRejection(.badRequest, "invalid chunk extension")
-            }
-        case .chunkSizeLF(let value):
-            guard byte == ASCII.lf else { return RequestRejection(.badRequest, "bare CR in chunk size") }
-            if value == 0 {
+        case .chunkLine:
+            switch self.chunkLine.step(byte) {
+            case .more:
+                break
+            case .data(let size):
+                self.state = .chunkData(remaining: size)
+            case .lastChunk:
                 self.headBytes.removeAll(keepingCapacity: true)
                 self.lineEnds.removeAll(keepingCapacity: true)
                 self.pendingCR = false
                 self.state = .trailers
-            } else {
-                self.state = .chunkData(remaining: value)
+            case .invalid(let reason):
+                return RequestRejection(.badRequest, reason)
             }
-        case .chunkDataCR:
-            guard byte == ASCII.cr else { return RequestRejection(.badRequest, "chunk data longer than its size") }
-            self.state = .chunkDataLF
-        case .chunkDataLF:
-            guard byte == ASCII.lf else { return RequestRejection(.badRequest, "bare CR after chunk data") }
-            self.state = .chunkSize(digits: 0, value: 0)
         case .trailers:
             return self.trailerByte(byte)
         case .fixedBody, .chunkData, .passthrough, .upgradePending, .failed:
@@ -390,7 +333,8 @@ public struct RequestFramingValidator: Sendable {
             case .length(let length):
                 self.state = .fixedBody(remaining: length)
             case .chunked:
-                self.state = .chunkSize(digits: 0, value: 0)
+                self.chunkLine.reset()
+                self.state = .chunkLine
             }
             return nil
         }
@@ -431,26 +375,22 @@ public struct RequestFramingValidator: Sendable {
                 guard contentLengthLines == 1 else {
                     return .failure(RequestRejection(.badRequest, "repeated Content-Length"))
                 }
-                guard let length = Self.parseContentLength(value) else {
+                guard let length = ContentLengthValue.parse(value) else {
                     return .failure(RequestRejection(.badRequest, "invalid Content-Length"))
                 }
                 contentLength = length
             } else if ASCII.equalsCaseInsensitive(name, "transfer-encoding") {
                 hasTransferEncoding = true
-                for coding in String(decoding: value, as: UTF8.self).split(
-                    separator: ",",
-                    omittingEmptySubsequences: false
-                ) {
-                    transferCodings.append(coding.trimmingASCIIWhitespace().lowercased())
+                FieldValueList.forEachElement(of: value, emptyElements: .reported) { coding in
+                    transferCodings.append(String(decoding: coding, as: UTF8.self).lowercased())
                 }
             } else if ASCII.equalsCaseInsensitive(name, "host") {
                 hostLines += 1
             } else if ASCII.equalsCaseInsensitive(name, "upgrade") {
                 hasUpgrade = true
             } else if ASCII.equalsCaseInsensitive(name, "connection") {
-                for token in value.split(separator: ASCII.comma)
-                where ASCII.equalsCaseInsensitive(Self.trimmed(token), "upgrade") {
-                    connectionUpgrade = true
+                FieldValueList.forEachElement(of: value, emptyElements: .skipped) { token in
+                    if ASCII.equalsCaseInsensitive(token, "upgrade") { connectionUpgrade = true }
                 }
             }
         }
@@ -601,18 +541,4 @@ public struct RequestFramingValidator: Sendable {
         return rejection
     }
 
-    /// `1*DIGIT` only: no sign, no hex, no list, no empty value.
-    static func parseContentLength(_ value: ArraySlice<UInt8>) -> Int? {
-        guard !value.isEmpty, value.count <= 18, value.allSatisfy(ASCII.isDigit) else { return nil }
-        var result = 0
-        for byte in value { result = result * 10 + Int(byte - ASCII.zero) }
-        return result
-    }
-
-    static func trimmed(_ value: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        var slice = value
-        while let first = slice.first, first == ASCII.space || first == ASCII.tab { slice = slice.dropFirst() }
-        while let last = slice.last, last == ASCII.space || last == ASCII.tab { slice = slice.dropLast() }
-        return slice
-    }
 }

@@ -3,16 +3,16 @@ import Testing
 
 @testable import Proxy
 
-@Suite("RequestFramingValidator")
-struct RequestFramingValidatorTests {
+@Suite("RequestParser")
+struct RequestParserTests {
     /// Feeds `text` in pieces of `step` bytes, holding partial heads like the handler does;
     /// returns how many bytes were passed on and the rejection.
     func run(
         _ text: String,
         step: Int = .max,
         limits: RequestLimits = RequestLimits()
-    ) -> (Int, RequestRejection?, RequestFramingValidator) {
-        var validator = RequestFramingValidator(limits: limits)
+    ) -> (Int, RequestRejection?, RequestParser) {
+        var validator = RequestParser(limits: limits)
         let bytes = Array(text.utf8)
         var accepted = 0
         var held = 0
@@ -53,41 +53,33 @@ struct RequestFramingValidatorTests {
         #expect(accepted == good.utf8.count)
     }
 
-    @Test func contentLengthValues() {
-        #expect(RequestFramingValidator.parseContentLength(ArraySlice("0".utf8)) == 0)
-        #expect(RequestFramingValidator.parseContentLength(ArraySlice("123".utf8)) == 123)
-        for bad in ["", "+5", "-5", "0x5", "5, 6", "5,5", " 5", "5a", "1 0", "9999999999999999999"] {
-            #expect(RequestFramingValidator.parseContentLength(ArraySlice(bad.utf8)) == nil, "\(bad)")
-        }
-    }
-
     @Test func fieldLines() {
-        #expect(RequestFramingValidator.validateFieldLine(ArraySlice("X-A: b c\t".utf8)) == nil)
-        #expect(RequestFramingValidator.validateFieldLine(ArraySlice("X-A:".utf8)) == nil)
-        #expect(RequestFramingValidator.validateFieldLine(ArraySlice("X-A: caf\u{E9}".utf8)) == nil)
+        #expect(RequestParser.validateFieldLine(ArraySlice("X-A: b c\t".utf8)) == nil)
+        #expect(RequestParser.validateFieldLine(ArraySlice("X-A:".utf8)) == nil)
+        #expect(RequestParser.validateFieldLine(ArraySlice("X-A: caf\u{E9}".utf8)) == nil)
         #expect(
-            RequestFramingValidator.validateFieldLine(ArraySlice(" X-A: b".utf8))?.reason == "obsolete line folding"
+            RequestParser.validateFieldLine(ArraySlice(" X-A: b".utf8))?.reason == "obsolete line folding"
         )
         #expect(
-            RequestFramingValidator.validateFieldLine(ArraySlice("X-A : b".utf8))?.reason == "whitespace before colon"
+            RequestParser.validateFieldLine(ArraySlice("X-A : b".utf8))?.reason == "whitespace before colon"
         )
-        #expect(RequestFramingValidator.validateFieldLine(ArraySlice("X-A: \u{0}".utf8)) != nil)
-        #expect(RequestFramingValidator.validateFieldLine(ArraySlice("X(A): b".utf8)) != nil)
+        #expect(RequestParser.validateFieldLine(ArraySlice("X-A: \u{0}".utf8)) != nil)
+        #expect(RequestParser.validateFieldLine(ArraySlice("X(A): b".utf8)) != nil)
     }
 
     @Test func requestLines() throws {
         #expect(
-            try RequestFramingValidator.validateRequestLine(ArraySlice("GET / HTTP/1.1".utf8)).get().isHTTP10 == false
+            try RequestParser.validateRequestLine(ArraySlice("GET / HTTP/1.1".utf8)).get().isHTTP10 == false
         )
         #expect(
-            try RequestFramingValidator.validateRequestLine(ArraySlice("GET / HTTP/1.0".utf8)).get().isHTTP10 == true
+            try RequestParser.validateRequestLine(ArraySlice("GET / HTTP/1.0".utf8)).get().isHTTP10 == true
         )
         for bad in [
             "GET  / HTTP/1.1", "GET / HTTP/1.1 ", "GET /\u{7F} HTTP/1.1", "G(T / HTTP/1.1", "GET / http/1.1", "GET /",
             " / HTTP/1.1", "GET  HTTP/1.1", "GET / HTTP/1.1 x", "GET", "", "GET / HTTP/2.0",
         ] {
             #expect(throws: RequestRejection.self, "\(bad)") {
-                try RequestFramingValidator.validateRequestLine(ArraySlice(bad.utf8)).get()
+                try RequestParser.validateRequestLine(ArraySlice(bad.utf8)).get()
             }
         }
     }
@@ -95,12 +87,12 @@ struct RequestFramingValidatorTests {
     @Test func requestLineInsideALargerBuffer() throws {
         // The validator passes slices of its head buffer: indices do not start at zero.
         let head = Array("xxGET /a HTTP/1.0yy".utf8)
-        #expect(try RequestFramingValidator.validateRequestLine(head[2..<17]).get().isHTTP10 == true)
-        #expect(throws: RequestRejection.self) { try RequestFramingValidator.validateRequestLine(head[2..<19]).get() }
+        #expect(try RequestParser.validateRequestLine(head[2..<17]).get().isHTTP10 == true)
+        #expect(throws: RequestRejection.self) { try RequestParser.validateRequestLine(head[2..<19]).get() }
     }
 
     @Test func headStartAndReadingFlags() {
-        var validator = RequestFramingValidator()
+        var validator = RequestParser()
         let first = Array("GET / HT".utf8).withUnsafeBytes { validator.consume($0) }
         #expect(first.headStarted)
         #expect(validator.isReadingHead)
@@ -145,7 +137,7 @@ struct RequestFramingValidatorTests {
     }
 
     @Test func failedValidatorAcceptsNothingMore() {
-        var validator = RequestFramingValidator()
+        var validator = RequestParser()
         _ = Array("GET / HTTP/1.1\r\nA : b\r\n\r\n".utf8).withUnsafeBytes { validator.consume($0) }
         let after = Array("GET / HTTP/1.1\r\n\r\n".utf8).withUnsafeBytes { validator.consume($0) }
         #expect(after.acceptedBytes == 0)
