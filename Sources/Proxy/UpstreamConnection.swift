@@ -1,16 +1,10 @@
 import NIOCore
 
 /// One keep-alive connection to the upstream, owned by the pool of its event loop.
-final class UpstreamConnection {
-    enum Phase {
-        case leased
-        case idle
-        case closed
-    }
-
+final class UpstreamConnection: PooledConnection {
     let channel: Channel
     let handler: UpstreamHandler
-    var phase: Phase = .leased
+    var poolPhase: PoolPhase = .leased
     /// When it last went back to the pool (for the idle sweep).
     var idleSince: NIODeadline = .now()
     /// Requests served so far (for logs and tests).

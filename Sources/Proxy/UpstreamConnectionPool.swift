@@ -17,15 +17,19 @@ final class UpstreamConnectionPool {
         var description: String
     }
 
+    /// A request waiting for a connection: its promise and the timer that fails it.
+    struct Waiter {
+        let promise: EventLoopPromise<Lease>
+        let timeout: Scheduled<Void>?
+    }
+
     let eventLoop: EventLoop
     /// Where new connections go, in turn (every address of the server's name).
     private(set) var addresses: [SocketAddress]
     private var nextAddress = 0
     let configuration: UpstreamPoolConfiguration
-    private var idle: [UpstreamConnection] = []
-    private var openCount = 0
-    private var waiters = CircularBuffer<(EventLoopPromise<Lease>, Scheduled<Void>?)>()
-    private var isShutDown = false
+    /// The counts, the idle list and the queue; every rule of the pool is there.
+    private var state: UpstreamPoolState<UpstreamConnection, Waiter>
     private var sweeper: Scheduled<Void>?
     /// Upstream connections open now, pooled, leased or tunnelling (all loops add to one gauge).
     private let openConnections = Meter(label: "freezegate_upstream_connections")
@@ -33,7 +37,7 @@ final class UpstreamConnectionPool {
     /// Closes connections idle for longer than the idle timeout. One task per pool, not per
     /// release: releasing happens after every request.
     private func scheduleSweep() {
-        guard self.sweeper == nil, !self.idle.isEmpty, !self.isShutDown else { return }
+        guard self.sweeper == nil, !self.state.idle.isEmpty, !self.state.isShutDown else { return }
         let interval = TimeAmount.nanoseconds(max(self.configuration.idleTimeout.nanoseconds / 4, 10_000_000))
         self.sweeper = self.eventLoop.assumeIsolated().scheduleTask(in: interval) {
             self.sweeper = nil
@@ -43,17 +47,9 @@ final class UpstreamConnectionPool {
 
     private func sweep() {
         let cutoff = NIODeadline.now() - self.configuration.idleTimeout
-        var kept: [UpstreamConnection] = []
-        for connection in self.idle {
-            if connection.idleSince <= cutoff {
-                connection.phase = .closed
-                self.openCount -= 1
-                connection.channel.close(promise: nil)
-            } else {
-                kept.append(connection)
-            }
+        for connection in self.state.removeIdle(where: { $0.idleSince <= cutoff }) {
+            connection.channel.close(promise: nil)
         }
-        self.idle = kept
         self.scheduleSweep()
     }
 
@@ -72,88 +68,81 @@ final class UpstreamConnectionPool {
         self.eventLoop = eventLoop
         self.addresses = addresses
         self.configuration = configuration
+        self.state = UpstreamPoolState(maxConnections: configuration.maxConnectionsPerLoop)
         self.tls = tls
         self.serverIndex = serverIndex
     }
 
     /// Connections currently idle in the pool (tests and metrics).
-    var idleCount: Int { self.idle.count }
+    var idleCount: Int { self.state.idle.count }
     /// Connections open or being opened.
-    var connectionCount: Int { self.openCount }
+    var connectionCount: Int { self.state.openCount }
     /// Requests this pool's server is busy with on this loop: leased or connecting connections
     /// and waiters (least connections compares it).
-    var activeCount: Int { self.openCount - self.idle.count + self.waiters.count }
+    var activeCount: Int { self.state.activeCount }
 
     /// An idle live connection, leased synchronously (the common keep-alive case: no future).
     func leaseIdle() -> Lease? {
         self.eventLoop.preconditionInEventLoop()
-        guard !self.isShutDown else { return nil }
-        while let connection = self.idle.popLast() {
-            guard connection.channel.isActive else {
-                connection.phase = .closed
-                self.openCount -= 1
-                continue
-            }
-            connection.phase = .leased
-            return Lease(connection: connection, reused: true)
-        }
-        return nil
+        return self.state.leaseIdle(isAlive: { $0.channel.isActive }).map { Lease(connection: $0, reused: true) }
     }
 
     func acquire() -> EventLoopFuture<Lease> {
         self.eventLoop.preconditionInEventLoop()
-        if self.isShutDown {
+        var queued: EventLoopPromise<Lease>?
+        let makeWaiter = {
+            let promise = self.eventLoop.makePromise(of: Lease.self)
+            let timeout = self.eventLoop.assumeIsolated().scheduleTask(in: self.configuration.connectTimeout) {
+                self.failWaiter(promise)
+            }
+            queued = promise
+            return Waiter(promise: promise, timeout: timeout)
+        }
+        let acquisition = self.state.acquire(isAlive: { $0.channel.isActive }, makeWaiter: makeWaiter)
+        switch acquisition {
+        case .lease(let connection):
+            return self.eventLoop.assumeIsolated().makeSucceededFuture(Lease(connection: connection, reused: true))
+        case .connect:
+            return self.connect().assumeIsolated().map { Lease(connection: $0, reused: false) }.nonisolated()
+        case .wait:
+            guard let queued else {
+                return self.eventLoop.makeFailedFuture(PoolError(description: "no waiter queued"))
+            }
+            return queued.futureResult
+        case .refuse:
             return self.eventLoop.makeFailedFuture(PoolError(description: "pool shut down"))
         }
-        if let lease = self.leaseIdle() {
-            return self.eventLoop.assumeIsolated().makeSucceededFuture(lease)
-        }
-        if self.openCount < self.configuration.maxConnectionsPerLoop {
-            return self.connect().assumeIsolated().map { Lease(connection: $0, reused: false) }.nonisolated()
-        }
-        let promise = self.eventLoop.makePromise(of: Lease.self)
-        let timeout = self.eventLoop.assumeIsolated().scheduleTask(in: self.configuration.connectTimeout) {
-            self.failWaiter(promise)
-        }
-        self.waiters.append((promise, timeout))
-        return promise.futureResult
     }
 
     /// Gives a leased connection back; `reusable` only when request and response both completed
     /// on it and the upstream keeps it alive.
     func release(_ connection: UpstreamConnection, reusable: Bool) {
         self.eventLoop.preconditionInEventLoop()
-        guard connection.phase == .leased else { return }
+        guard connection.poolPhase == .leased else { return }
         connection.handler.delegate = nil
         connection.handler.setReadAllowed(true)
         connection.requestCount += 1
-        if reusable && connection.handler.isReusable && connection.channel.isActive && !self.isShutDown
-            && self.isCurrent(connection)
-        {
-            if let (waiter, timeout) = self.waiters.popFirst() {
-                timeout?.cancel()
-                waiter.assumeIsolated().succeed(Lease(connection: connection, reused: true))
-                return
-            }
-            connection.phase = .idle
-            connection.idleSince = .now()
-            self.idle.append(connection)
+        let keepable =
+            reusable && connection.handler.isReusable && connection.channel.isActive && self.isCurrent(connection)
+        switch self.state.release(connection, reusable: keepable, now: .now()) {
+        case .none:
+            break
+        case .handOver(let waiter):
+            waiter.timeout?.cancel()
+            waiter.promise.assumeIsolated().succeed(Lease(connection: connection, reused: true))
+        case .keptIdle:
             self.scheduleSweep()
-            return
+        case .close(let waiter):
+            connection.channel.close(promise: nil)
+            if let waiter { self.connect(for: waiter) }
         }
-        connection.phase = .closed
-        self.openCount -= 1
-        connection.channel.close(promise: nil)
-        self.serveWaiterWithNewConnection()
     }
 
     /// Takes a leased connection out of the pool for good (it became a WebSocket tunnel).
     func detach(_ connection: UpstreamConnection) {
-        guard connection.phase == .leased else { return }
+        guard connection.poolPhase == .leased else { return }
         connection.handler.delegate = nil
-        connection.phase = .closed
-        self.openCount -= 1
-        self.serveWaiterWithNewConnection()
+        if let waiter = self.state.detach(connection) { self.connect(for: waiter) }
     }
 
     /// The server's name now resolves to `addresses`: new connections go there, and idle
@@ -162,17 +151,9 @@ final class UpstreamConnectionPool {
         self.eventLoop.preconditionInEventLoop()
         guard !addresses.isEmpty else { return }
         self.addresses = addresses
-        var kept: [UpstreamConnection] = []
-        for connection in self.idle {
-            if self.isCurrent(connection) {
-                kept.append(connection)
-            } else {
-                connection.phase = .closed
-                self.openCount -= 1
-                connection.channel.close(promise: nil)
-            }
+        for connection in self.state.removeIdle(where: { !self.isCurrent($0) }) {
+            connection.channel.close(promise: nil)
         }
-        self.idle = kept
     }
 
     /// The connection's address is still one of the server's (`==` compares the address and port,
@@ -183,52 +164,42 @@ final class UpstreamConnectionPool {
 
     /// Closes idle connections and refuses new leases; the future completes when they are closed.
     func shutdown() -> EventLoopFuture<Void> {
-        self.isShutDown = true
+        let (idle, waiters) = self.state.shutDown()
         var closed: [EventLoopFuture<Void>] = []
         self.sweeper?.cancel()
         self.sweeper = nil
-        for connection in self.idle {
+        for connection in idle {
             connection.channel.close(promise: nil)
             closed.append(connection.channel.closeFuture)
         }
-        while let (waiter, timeout) = self.waiters.popFirst() {
-            timeout?.cancel()
-            waiter.fail(PoolError(description: "pool shut down"))
+        for waiter in waiters {
+            waiter.timeout?.cancel()
+            waiter.promise.fail(PoolError(description: "pool shut down"))
         }
         return EventLoopFuture.andAllComplete(closed, on: self.eventLoop)
     }
 
     private func failWaiter(_ promise: EventLoopPromise<Lease>) {
-        if let index = self.waiters.firstIndex(where: { $0.0.futureResult === promise.futureResult }) {
-            self.waiters.remove(at: index)
+        if self.state.removeWaiter(where: { $0.promise.futureResult === promise.futureResult }) {
             promise.fail(PoolError(description: "timed out waiting for an upstream connection"))
         }
     }
 
-    private func serveWaiterWithNewConnection() {
-        guard let (waiter, timeout) = self.waiters.popFirst() else { return }
-        timeout?.cancel()
+    /// Opens the connection the state counted for `waiter` when another closed.
+    private func connect(for waiter: Waiter) {
+        waiter.timeout?.cancel()
         self.connect().assumeIsolated().whenComplete { result in
             switch result {
             case .success(let connection):
-                waiter.assumeIsolated().succeed(Lease(connection: connection, reused: false))
+                waiter.promise.assumeIsolated().succeed(Lease(connection: connection, reused: false))
             case .failure(let error):
-                waiter.fail(error)
+                waiter.promise.fail(error)
             }
         }
     }
 
-    private func connectionClosed(_ connection: UpstreamConnection) {
-        guard connection.phase == .idle else { return }
-        connection.phase = .closed
-        self.openCount -= 1
-        if let index = self.idle.firstIndex(where: { $0 === connection }) {
-            self.idle.remove(at: index)
-        }
-    }
-
+    /// Opens a connection the state has already counted (`.connect`, `.close(connectFor:)`).
     private func connect() -> EventLoopFuture<UpstreamConnection> {
-        self.openCount += 1
         let tls = self.tls
         let handshake = tls.map { _ in self.eventLoop.makePromise(of: Void.self) }
         let bootstrap = ClientBootstrap(group: self.eventLoop)
@@ -269,11 +240,11 @@ final class UpstreamConnectionPool {
             self.openConnections.increment()
             connection.channel.closeFuture.assumeIsolated().whenComplete { _ in
                 self.openConnections.decrement()
-                self.connectionClosed(connection)
+                self.state.closed(connection)
             }
             return connection
         }.flatMapErrorThrowing { error in
-            self.openCount -= 1
+            self.state.connectFailed()
             throw error
         }.nonisolated()
     }
