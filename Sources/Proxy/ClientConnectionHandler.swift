@@ -855,36 +855,15 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         self.upstream = nil
         self.emitRecord()
         self.environment.upstreams.detach(connection)
-        let (clientGlue, upstreamGlue) = GlueHandler.matchedPair()
-        let idle = self.environment.configuration.timeouts.tunnelIdle
+        // Bytes the client sent right after its upgrade request belong to the tunnel.
+        let early = self.decoder?.upgradeAccepted()
         do {
-            let upstreamPipeline = connection.channel.pipeline.syncOperations
-            try upstreamPipeline.addHandler(IdleStateHandler(allTimeout: idle))
-            try upstreamPipeline.addHandler(upstreamGlue)
-            let clientPipeline = context.pipeline.syncOperations
-            try clientPipeline.addHandler(IdleStateHandler(allTimeout: idle))
-            try clientPipeline.addHandler(clientGlue)
-
-            // Bytes the client sent right after its upgrade request belong to the tunnel.
-            let early = self.decoder?.upgradeAccepted()
-            var removals: [EventLoopFuture<Void>] = []
-            func remove(_ pipeline: ChannelPipeline.SynchronousOperations, _ handlerContext: ChannelHandlerContext) {
-                let promise = context.eventLoop.makePromise(of: Void.self)
-                pipeline.removeHandler(context: handlerContext, promise: promise)
-                removals.append(promise.futureResult)
-            }
-            remove(upstreamPipeline, try upstreamPipeline.context(handler: connection.handler))
-            remove(clientPipeline, try clientPipeline.context(handlerType: RequestDecodingHandler.self))
-            let clientChannel = context.channel
-            let upstreamChannel = connection.channel
-            EventLoopFuture.andAllComplete(removals, on: context.eventLoop).assumeIsolated().whenComplete { _ in
-                if let early { upstreamChannel.writeAndFlush(early, promise: nil) }
-                clientGlue.activate()
-                upstreamGlue.activate()
-                upstreamChannel.read()
-                clientChannel.read()
-            }
-            clientPipeline.removeHandler(context: context, promise: nil)
+            try TunnelSplice.splice(
+                client: context,
+                upstream: connection,
+                early: early,
+                idleTimeout: self.environment.configuration.timeouts.tunnelIdle
+            )
         } catch {
             self.environment.logger.debug("tunnel setup failed", metadata: ["error": "\(error)"])
             connection.channel.close(promise: nil)
