@@ -31,27 +31,16 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     // The current exchange.
     private var exchangeID = 0
-    private var clientHead: HTTPRequestHead?
-    /// The head to send upstream, as bytes (kept for a retry on a fresh connection).
-    private var upstreamHead: ByteBuffer?
-    private var bufferedBody: [ByteBuffer] = []
+    /// What the exchange carries from its head to its end, reset as a whole when it ends.
+    private var exchange = ExchangeData()
     private var upstream: UpstreamConnection?
     /// The server and group of the current try (a retry avoids that server).
     private var upstreamServer: Int?
     private var upstreamGroup = 0
     private var upstreamReused = false
-    private var webSocket = false
-    private var requestTrailers: HTTPHeaders?
-    /// How the request's body is framed (upstream as received).
-    private var requestFraming: MessageFraming = .none
-    /// How the response to the client is framed (trailers only with chunked).
-    private var responseFraming: MessageFraming = .none
     private var upstreamNeedsFlush = false
     /// Forwarded response bytes were written to the client and not flushed yet.
     private var clientNeedsFlush = false
-    /// The head of a small fixed-length response, held until its body is appended: head and
-    /// body leave in one buffer (one pipeline write, one `write` instead of a two-part `writev`).
-    private var heldResponse: ByteBuffer?
     /// Bodies up to this size travel in the head's buffer (copied once, like nginx's buffers).
     private static let maxBodyCopiedWithHead = 8 * 1024
     private var record = AccessLogRecord()
@@ -207,11 +196,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         guard let context = self.context else { return }
         self.idleTimer?.disarm()
         self.exchangeID &+= 1
-        self.clientHead = head
+        self.exchange.clientHead = head
         let client = self.identity(context)
         self.startRecord(head, client: client)
         let framing = ForwardingHeaderPolicy.requestFraming(head)
-        self.requestFraming = framing
+        self.exchange.requestFraming = framing
         let hasBody = framing != .none && framing != .length(0)
         let keepAlive = head.isKeepAlive && head.method != .CONNECT
 
@@ -232,18 +221,18 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         switch self.environment.decider.decide(request) {
         case .forward(let decided, let tags):
             self.record.tags = tags
-            self.webSocket = ForwardingHeaderPolicy.isWebSocketUpgrade(head)
+            self.exchange.webSocket = ForwardingHeaderPolicy.isWebSocketUpgrade(head)
             var upstreamHead = context.channel.allocator.buffer(capacity: 512)
             self.policy.writeUpstreamRequestHead(
                 decided,
                 framing: framing,
                 client: client,
                 isTLS: self.environment.isTLS,
-                webSocket: self.webSocket,
+                webSocket: self.exchange.webSocket,
                 requestID: self.record.requestID,
                 into: &upstreamHead
             )
-            self.upstreamHead = upstreamHead
+            self.exchange.upstreamHead = upstreamHead
             let idempotent: Bool
             switch head.method {
             case .GET, .HEAD, .OPTIONS, .TRACE: idempotent = true
@@ -271,7 +260,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.record.bytesIn += buffer.readableBytes
         switch self.machine.requestBodyPart() {
         case .buffer:
-            self.bufferedBody.append(buffer)
+            self.exchange.bufferedBody.append(buffer)
         case .forward:
             self.upstream?.handler.writeBody(buffer)
             self.upstreamNeedsFlush = true
@@ -282,12 +271,12 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     private func handleEnd(trailers: HTTPHeaders?) {
         // Trailers travel only where the upstream request is chunked (it is iff the client's was).
-        self.requestTrailers = trailers
+        self.exchange.requestTrailers = trailers
         switch self.machine.requestEnd() {
         case .buffer, .none:
             break
         case .forward:
-            self.upstream?.handler.writeEnd(trailers: self.requestTrailers)
+            self.upstream?.handler.writeEnd(trailers: self.exchange.requestTrailers)
             self.upstream?.handler.flush()
             self.upstreamNeedsFlush = false
         case .exchangeComplete(let close):
@@ -339,7 +328,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         // A HEAD response may declare the length the GET's body would have (RFC 9110 §8.6); keep a
         // valid declared length then, otherwise the length is the body's.
         let declaredLength = headers.first(name: "content-length").flatMap { UInt64($0) }
-        let isHead = self.clientHead?.method == .HEAD
+        let isHead = self.exchange.clientHead?.method == .HEAD
         let contentLength =
             isHead && response.body.readableBytes == 0 ? declaredLength ?? 0 : UInt64(response.body.readableBytes)
         headers.remove(name: "content-length")
@@ -350,7 +339,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         if let strictTransportSecurity = self.strictTransportSecurity {
             headers.replaceOrAdd(name: "Strict-Transport-Security", value: strictTransportSecurity)
         }
-        let version = self.clientHead?.version ?? .http1_1
+        let version = self.exchange.clientHead?.version ?? .http1_1
         if close {
             headers.add(name: "Connection", value: "close")
         } else if version == .http1_0 {
@@ -363,7 +352,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             into: &out
         )
         context.write(Self.wrapOutboundOut(out), promise: nil)
-        if self.clientHead?.method != .HEAD, response.body.readableBytes > 0 {
+        if self.exchange.clientHead?.method != .HEAD, response.body.readableBytes > 0 {
             self.record.bytesOut += response.body.readableBytes
             context.write(Self.wrapOutboundOut(response.body), promise: nil)
         }
@@ -411,7 +400,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private func upstreamAcquired(_ result: Result<UpstreamConnectionPool.Lease, Error>, exchange id: Int) {
         switch result {
         case .success(let lease):
-            guard id == self.exchangeID, let context = self.context, let head = self.upstreamHead else {
+            guard id == self.exchangeID, let context = self.context, let head = self.exchange.upstreamHead else {
                 self.environment.upstreams.release(lease.connection, reusable: true)
                 return
             }
@@ -430,14 +419,14 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
                     self.machine.headWriteOutcomeMatters ? context.eventLoop.makePromise(of: Void.self) : nil
                 connection.handler.writeHead(
                     head,
-                    isHEAD: self.clientHead?.method == .HEAD,
-                    chunked: self.requestFraming == .chunked,
+                    isHEAD: self.exchange.clientHead?.method == .HEAD,
+                    chunked: self.exchange.requestFraming == .chunked,
                     promise: headWritten
                 )
-                for buffer in self.bufferedBody {
+                for buffer in self.exchange.bufferedBody {
                     connection.handler.writeBody(buffer)
                 }
-                if end { connection.handler.writeEnd(trailers: self.requestTrailers) }
+                if end { connection.handler.writeEnd(trailers: self.exchange.requestTrailers) }
                 connection.handler.flush()
                 self.armResponseHeadTimer()
                 guard let headWritten else {
@@ -450,7 +439,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
                     switch result {
                     case .success:
                         self.machine.requestHeadWritten()
-                        self.bufferedBody.removeAll()
+                        self.exchange.bufferedBody.removeAll()
                         self.resumeReading()
                     case .failure:
                         self.upstreamFailure(bytesMayHaveReachedUpstream: false, status: .badGateway)
@@ -519,7 +508,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private func writeEnd(trailers: ByteBuffer?) {
         guard let context = self.context else { return }
         self.writeHeldResponse()
-        if self.responseFraming == .chunked {
+        if self.exchange.responseFraming == .chunked {
             var out = context.channel.allocator.buffer(capacity: 5 + (trailers?.readableBytes ?? 0))
             WireEncoding.writeLastChunk(trailers: trailers, into: &out)
             context.write(Self.wrapOutboundOut(out), promise: nil)
@@ -542,14 +531,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private func finishExchange(close: Bool) {
         self.responseHeadTimer?.disarm()
         self.emitRecord()
-        self.clientHead = nil
-        self.upstreamHead = nil
-        self.bufferedBody.removeAll()
-        self.webSocket = false
-        self.requestTrailers = nil
-        self.requestFraming = .none
-        self.responseFraming = .none
-        self.heldResponse = nil
+        self.exchange = ExchangeData()
         if close {
             self.pending.removeAll()
             self.closeAfterWrites()
@@ -699,7 +681,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
 extension ClientConnectionHandler: UpstreamResponseDelegate {
     func upstreamReceived(_ part: UpstreamResponseParser.Part) {
-        guard let context = self.context, let clientHead = self.clientHead else { return }
+        guard let context = self.context, let clientHead = self.exchange.clientHead else { return }
         switch part {
         case .head(let head):
             let code = head.status
@@ -707,7 +689,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 self.environment.upstreams.recordSuccess(server)
             }
             if code == 101 {
-                if self.webSocket && head.upgradeIsWebSocket {
+                if self.exchange.webSocket && head.upgradeIsWebSocket {
                     self.beginTunnel(head)
                 } else {
                     self.record.outcome = "unexpected_101"
@@ -752,9 +734,9 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 closeClientAfter: closeClient || framing == .untilClose
             )
             self.record.status = UInt(code)
-            self.responseFraming = framing
+            self.exchange.responseFraming = framing
             if smallBody, case .length(let length) = framing, length > 0 {
-                self.heldResponse = out
+                self.exchange.heldResponse = out
             } else {
                 context.write(Self.wrapOutboundOut(out), promise: nil)
             }
@@ -763,9 +745,9 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             if self.machine.state == .tunnelling { return }
             self.record.bytesOut += buffer.readableBytes
             self.clientNeedsFlush = true
-            if self.heldResponse != nil {
-                self.heldResponse?.writeBuffer(&buffer)
-            } else if self.responseFraming == .chunked {
+            if self.exchange.heldResponse != nil {
+                self.exchange.heldResponse?.writeBuffer(&buffer)
+            } else if self.exchange.responseFraming == .chunked {
                 WireEncoding.writeChunk(buffer, allocator: context.channel.allocator) {
                     context.write(Self.wrapOutboundOut($0), promise: nil)
                 }
@@ -786,7 +768,10 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             if let connection = self.upstream {
                 self.upstream = nil
                 // After a refused upgrade the upstream may have stopped reading HTTP: never reuse.
-                self.environment.upstreams.release(connection, reusable: action.reuseUpstream && !self.webSocket)
+                self.environment.upstreams.release(
+                    connection,
+                    reusable: action.reuseUpstream && !self.exchange.webSocket
+                )
             }
             self.writeEnd(trailers: trailers)
             switch action.next {
@@ -808,8 +793,8 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
 
     /// Writes the held head (and the body bytes appended so far).
     private func writeHeldResponse() {
-        guard let held = self.heldResponse else { return }
-        self.heldResponse = nil
+        guard let held = self.exchange.heldResponse else { return }
+        self.exchange.heldResponse = nil
         self.context?.write(Self.wrapOutboundOut(held), promise: nil)
     }
 
@@ -833,7 +818,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
     // MARK: - Tunnel
 
     private func beginTunnel(_ head: UpstreamResponseHead) {
-        guard let context = self.context, let clientHead = self.clientHead else { return }
+        guard let context = self.context, let clientHead = self.exchange.clientHead else { return }
         self.responseHeadTimer?.disarm()
         self.machine.tunnelEstablished()
         var out = context.channel.allocator.buffer(capacity: head.bytes.readableBytes + 32)

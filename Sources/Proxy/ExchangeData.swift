@@ -1,0 +1,24 @@
+import NIOCore
+import NIOHTTP1
+
+/// What one exchange of a client connection carries from its head to its end. Reset as a whole
+/// when the exchange ends (``ExchangeData/init()``), so no field of one request outlives it.
+struct ExchangeData {
+    /// The request's head as the client sent it (the Gate may have rewritten its target).
+    var clientHead: HTTPRequestHead?
+    /// The head to send upstream, as bytes (kept for a retry on a fresh connection).
+    var upstreamHead: ByteBuffer?
+    /// Body parts received before an upstream connection was ready, kept until the head is written
+    /// (for a retry on a fresh connection).
+    var bufferedBody: [ByteBuffer] = []
+    /// The request asked for a WebSocket upgrade the gateway will pass on.
+    var webSocket = false
+    var requestTrailers: HTTPHeaders?
+    /// How the request's body is framed (upstream as received).
+    var requestFraming: MessageFraming = .none
+    /// How the response to the client is framed (trailers only with chunked).
+    var responseFraming: MessageFraming = .none
+    /// The head of a small fixed-length response, held until its body is appended: head and
+    /// body leave in one buffer (one pipeline write, one `write` instead of a two-part `writev`).
+    var heldResponse: ByteBuffer?
+}
