@@ -70,13 +70,24 @@ struct MigrateCommand: AsyncParsableCommand {
         for file in report.applied {
             print("applied \(file.fileName)")
         }
+        for file in report.repeatableApplied {
+            print("applied \(file.fileName) (repeatable: new or changed)")
+        }
         for version in report.unknownApplied {
             print("warning: migration \(version) is applied in the database but has no file in \(directory)")
         }
-        print(
-            report.applied.isEmpty
-                ? "database is up to date (\(report.alreadyApplied.count) migrations applied)"
-                : "applied \(report.applied.count) migration(s); \(report.alreadyApplied.count + report.applied.count) in total"
-        )
+        let total = report.alreadyApplied.count + report.applied.count
+        let repeatableTotal = report.repeatableApplied.count + report.repeatableUnchanged.count
+        let repeatableNote = repeatableTotal == 0 ? "" : ", \(repeatableTotal) repeatable file(s) current"
+        if report.applied.isEmpty && report.repeatableApplied.isEmpty {
+            print("database is up to date (\(total) migrations applied\(repeatableNote))")
+        } else {
+            print(
+                "applied \(report.applied.count) migration(s)"
+                    + (report.repeatableApplied.isEmpty
+                        ? "" : " and \(report.repeatableApplied.count) repeatable file(s)")
+                    + "; \(total) in total\(repeatableNote)"
+            )
+        }
     }
 }

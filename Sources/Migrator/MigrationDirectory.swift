@@ -41,8 +41,9 @@ public enum MigrationDirectory {
         throw MigrationError.directoryNotFound(searched: paths)
     }
 
-    /// Reads every `.sql` file of `path`, sorted by version.
-    public static func load(_ path: String) throws -> [MigrationFile] {
+    /// Reads every `.sql` file of `path`: the numbered ones sorted by version, the repeatable ones
+    /// by name.
+    public static func load(_ path: String) throws -> MigrationSet {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: path)
@@ -50,6 +51,7 @@ public enum MigrationDirectory {
             throw MigrationError.unreadableDirectory(path: path, reason: error.localizedDescription)
         }
         var files: [MigrationFile] = []
+        var repeatable: [RepeatableMigrationFile] = []
         for name in names.sorted() where name.hasSuffix(".sql") {
             let url = URL(fileURLWithPath: path).appendingPathComponent(name)
             let sql: String
@@ -58,13 +60,19 @@ public enum MigrationDirectory {
             } catch {
                 throw MigrationError.unreadableDirectory(path: url.path, reason: error.localizedDescription)
             }
-            guard let file = MigrationFile.parse(fileName: name, sql: sql) else {
+            if let file = MigrationFile.parse(fileName: name, sql: sql) {
+                files.append(file)
+            } else if let file = RepeatableMigrationFile.parse(fileName: name, sql: sql) {
+                repeatable.append(file)
+            } else {
                 throw MigrationError.invalidFileName(name)
             }
-            files.append(file)
         }
         try checkUniqueVersions(files)
-        return files.sorted { $0.version < $1.version }
+        return MigrationSet(
+            versioned: files.sorted { $0.version < $1.version },
+            repeatable: repeatable.sorted { $0.name < $1.name }
+        )
     }
 
     static func checkUniqueVersions(_ files: [MigrationFile]) throws {

@@ -16,7 +16,7 @@ public enum MigrationError: Error, Sendable, CustomStringConvertible {
         case .unreadableDirectory(let path, let reason):
             return "cannot read migrations directory \(path): \(reason)"
         case .invalidFileName(let name):
-            return "migration file name \(name) is not of the form NNNN_name.sql"
+            return "migration file name \(name) is not of the form NNNN_name.sql or R__name.sql"
         case .duplicateVersion(let version, let files):
             return "migration version \(version) is used by several files: \(files.joined(separator: ", "))"
         case .editedAfterApply(let fileName, let recorded, let current):

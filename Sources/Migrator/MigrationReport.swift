@@ -6,4 +6,8 @@ public struct MigrationReport: Sendable {
     public var alreadyApplied: [MigrationFile] = []
     /// Versions recorded in the database for which no file exists (applied by a newer release).
     public var unknownApplied: [Int] = []
+    /// Repeatable files applied by this run (new or changed since they were last applied), by name.
+    public var repeatableApplied: [RepeatableMigrationFile] = []
+    /// Repeatable files unchanged since they were last applied.
+    public var repeatableUnchanged: [RepeatableMigrationFile] = []
 }

@@ -9,6 +9,8 @@ public struct Migrator: Sendable {
     /// The advisory-lock key (`pg_advisory_lock`), arbitrary but fixed: "FrzGate" in ASCII.
     public static let advisoryLockKey: Int64 = 0x46_72_7A_47_61_74_65
     public static let historyTable = "freezegate.schema_migrations"
+    /// What each repeatable file's text was when it was last applied.
+    public static let repeatableHistoryTable = "freezegate.schema_repeatables"
 
     private let connection: PostgresConnection
     private let logger: Logger
@@ -18,11 +20,19 @@ public struct Migrator: Sendable {
         self.logger = logger
     }
 
+    /// Applies the numbered files not applied yet, in order.
     public func migrate(_ files: [MigrationFile]) async throws -> MigrationReport {
-        try MigrationDirectory.checkUniqueVersions(files)
+        try await self.migrate(MigrationSet(versioned: files))
+    }
+
+    /// Applies the numbered files not applied yet, in order, then every repeatable file whose text
+    /// differs from what was last applied, by name.
+    public func migrate(_ set: MigrationSet) async throws -> MigrationReport {
+        try MigrationDirectory.checkUniqueVersions(set.versioned)
         try await connection.query("SELECT pg_advisory_lock($1)", [Self.advisoryLockKey])
         do {
-            let report = try await migrateWhileLocked(files.sorted { $0.version < $1.version })
+            var report = try await migrateWhileLocked(set.versioned.sorted { $0.version < $1.version })
+            try await self.applyRepeatable(set.repeatable.sorted { $0.name < $1.name }, into: &report)
             try await connection.query("SELECT pg_advisory_unlock($1)", [Self.advisoryLockKey])
             return report
         } catch {
@@ -54,7 +64,7 @@ public struct Migrator: Sendable {
         var report = MigrationReport()
         var pending: [(MigrationFile, String)] = []
         for file in files {
-            let checksum = try await self.checksum(of: file)
+            let checksum = try await self.checksum(of: file.sql)
             if let recordedChecksum = recorded.removeValue(forKey: file.version) {
                 guard recordedChecksum == checksum else {
                     throw MigrationError.editedAfterApply(
@@ -79,19 +89,66 @@ public struct Migrator: Sendable {
         return report
     }
 
+    /// After the numbered files, so a repeatable file may use everything they create.
+    private func applyRepeatable(_ files: [RepeatableMigrationFile], into report: inout MigrationReport) async throws {
+        guard !files.isEmpty else { return }
+        try await connection.execute(
+            """
+            SET client_min_messages = warning;
+            CREATE TABLE IF NOT EXISTS \(Self.repeatableHistoryTable) (
+                name        text PRIMARY KEY,
+                checksum    text NOT NULL,
+                applied_at  timestamptz NOT NULL DEFAULT now(),
+                applied_by  text NOT NULL DEFAULT session_user,
+                duration_ms integer NOT NULL
+            );
+            RESET client_min_messages;
+            """
+        )
+        var recorded: [String: String] = [:]
+        for row in try await connection.query("SELECT name, checksum FROM \(Self.repeatableHistoryTable)") {
+            recorded[try row.decode(String.self, column: 0)] = try row.decode(String.self, column: 1)
+        }
+        for file in files {
+            let checksum = try await self.checksum(of: file.sql)
+            if recorded[file.name] == checksum {
+                report.repeatableUnchanged.append(file)
+                continue
+            }
+            let started = ContinuousClock.now
+            do {
+                try await connection.transaction { connection in
+                    try await connection.execute(file.sql)
+                    try await connection.query(
+                        """
+                        INSERT INTO \(Self.repeatableHistoryTable) (name, checksum, duration_ms) VALUES ($1, $2, $3)
+                        ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, applied_at = now(),
+                            applied_by = session_user, duration_ms = EXCLUDED.duration_ms
+                        """,
+                        [file.name, checksum, Self.milliseconds(since: started)]
+                    )
+                }
+            } catch let error as PostgresError {
+                throw MigrationError.failed(fileName: file.fileName, error: error.description)
+            }
+            logger.info("applied repeatable migration \(file.fileName)")
+            report.repeatableApplied.append(file)
+        }
+    }
+
+    private static func milliseconds(since started: ContinuousClock.Instant) -> Int {
+        let elapsed = started.duration(to: .now)
+        return Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+    }
+
     private func apply(_ file: MigrationFile, checksum: String) async throws {
-        let clock = ContinuousClock()
-        let started = clock.now
+        let started = ContinuousClock.now
         do {
             try await connection.transaction { connection in
                 try await connection.execute(file.sql)
-                let elapsed = started.duration(to: clock.now)
-                let milliseconds = Int(
-                    elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
-                )
                 try await connection.query(
                     "INSERT INTO \(Self.historyTable) (version, name, checksum, duration_ms) VALUES ($1, $2, $3, $4)",
-                    [file.version, file.name, checksum, milliseconds]
+                    [file.version, file.name, checksum, Self.milliseconds(since: started)]
                 )
             }
         } catch let error as PostgresError {
@@ -101,8 +158,8 @@ public struct Migrator: Sendable {
     }
 
     /// SHA-256 of the file's text, computed by the server so that no crypto library is needed here.
-    private func checksum(of file: MigrationFile) async throws -> String {
-        let rows = try await connection.query("SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex')", [file.sql])
+    private func checksum(of sql: String) async throws -> String {
+        let rows = try await connection.query("SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex')", [sql])
         return try rows[0].decode(String.self, column: 0)
     }
 }

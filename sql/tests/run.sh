@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the psql scenario suite of the SQL model (sql/tests/[0-9]*.sql and *.sh), each test in a
-# fresh database migrated with the sql/[0-9]*.sql files (applied with psql in order, each in one
+# fresh database migrated with the sql/[0-9]*.sql files, then sql/R__*.sql (applied with psql in order, each in one
 # transaction, like `freezegate migrate`; schema freezegate is created first in case sql/0001 is
 # missing).
 #
@@ -47,6 +47,11 @@ export PGUSER=fg_app
 migrate() { # database
     PGOPTIONS="-c client_min_messages=warning" "${psql_cmd[@]}" -d "$1" -c "CREATE SCHEMA IF NOT EXISTS freezegate" >/dev/null
     for f in "$sql_dir"/[0-9][0-9][0-9][0-9]_*.sql; do
+        PGOPTIONS="-c client_min_messages=warning" "${psql_cmd[@]}" -d "$1" -1 -f "$f" >/dev/null
+    done
+    # Then the repeatable files, by name (none may exist).
+    for f in "$sql_dir"/R__*.sql; do
+        [ -e "$f" ] || continue
         PGOPTIONS="-c client_min_messages=warning" "${psql_cmd[@]}" -d "$1" -1 -f "$f" >/dev/null
     done
     "${psql_cmd[@]}" -d "$1" -f "$here/helpers.sql" >/dev/null
