@@ -186,7 +186,7 @@ struct FailureTests {
     @Test func idleKeepAliveConnectionIsClosed() async throws {
         var timeouts = ProxyTimeouts()
         // The idle timer runs from accept: leave a loaded CI machine time to send the first request.
-        timeouts.clientIdle = .seconds(1)
+        timeouts.clientIdle = .seconds(3)
         try await withProxy(timeouts: timeouts) { harness in
             let connection = try await harness.connect()
             try await connection.send(Self.get)
