@@ -168,12 +168,19 @@ struct PostgresFailoverProcessTests {
                 try await Task.sleep(for: .milliseconds(20))
             }
             let elapsed = try #require(applied, "the change on the new primary never took effect: \(process.stderr)")
+            // The gateway's part is measured from the moment the change exists: the promotion, or the
+            // commit when the test itself could only commit later. On two cores shared with the whole
+            // suite, connecting and committing took 1.4 s once, and the gateway cannot apply a change
+            // before it is committed.
             #expect(
-                elapsed <= Self.changeBound,
+                elapsed - committed <= Self.changeBound,
                 "applied \(elapsed) after the promotion (committed after \(committed)): \(process.stderr)"
             )
             // The figure, for docs/BENCHMARKS.md (the assertion above is the requirement's bound).
-            print("failover (standby first: \(standbyFirst)): the change took effect \(elapsed) after the promotion")
+            print(
+                "failover (standby first: \(standbyFirst)): the change took effect \(elapsed) after the promotion,"
+                    + " \(elapsed - committed) after its commit"
+            )
             #expect(try await adminPageForwarded("school") == false)
 
             process.send(SIGTERM)
