@@ -89,13 +89,11 @@ final class UpstreamConnectionPool {
 
     func acquire() -> EventLoopFuture<Lease> {
         self.eventLoop.preconditionInEventLoop()
-        var queued: EventLoopPromise<Lease>?
         let makeWaiter = {
             let promise = self.eventLoop.makePromise(of: Lease.self)
             let timeout = self.eventLoop.assumeIsolated().scheduleTask(in: self.configuration.connectTimeout) {
                 self.failWaiter(promise)
             }
-            queued = promise
             return Waiter(promise: promise, timeout: timeout)
         }
         let acquisition = self.state.acquire(isAlive: { $0.channel.isActive }, makeWaiter: makeWaiter)
@@ -104,11 +102,8 @@ final class UpstreamConnectionPool {
             return self.eventLoop.assumeIsolated().makeSucceededFuture(Lease(connection: connection, reused: true))
         case .connect:
             return self.connect().assumeIsolated().map { Lease(connection: $0, reused: false) }.nonisolated()
-        case .wait:
-            guard let queued else {
-                return self.eventLoop.makeFailedFuture(PoolError(description: "no waiter queued"))
-            }
-            return queued.futureResult
+        case .wait(let waiter):
+            return waiter.promise.futureResult
         case .refuse:
             return self.eventLoop.makeFailedFuture(PoolError(description: "pool shut down"))
         }

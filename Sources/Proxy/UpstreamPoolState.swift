@@ -13,8 +13,9 @@ struct UpstreamPoolState<Connection: PooledConnection, Waiter> {
         case lease(Connection)
         /// Open a new connection (already counted as open; report a failure with ``connectFailed()``).
         case connect
-        /// Every connection is busy: the waiter is queued until one is released or the time runs out.
-        case wait
+        /// Every connection is busy: this waiter (the one `makeWaiter` made) is queued until a
+        /// connection is released or its time runs out.
+        case wait(Waiter)
         /// The pool is shut down.
         case refuse
     }
@@ -71,8 +72,9 @@ struct UpstreamPoolState<Connection: PooledConnection, Waiter> {
             self.openCount += 1
             return .connect
         }
-        self.waiters.append(makeWaiter())
-        return .wait
+        let waiter = makeWaiter()
+        self.waiters.append(waiter)
+        return .wait(waiter)
     }
 
     /// A connection counted by `.connect` (or `.close(connectFor:)`) could not be opened.

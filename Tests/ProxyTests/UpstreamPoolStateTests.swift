@@ -25,7 +25,7 @@ struct UpstreamPoolStateTests {
         let a = try #require(self.connect(&state, "a"))
         let b = try #require(self.connect(&state, "b"))
         #expect(state.openCount == 2)
-        guard case .wait = state.acquire(isAlive: { $0.alive }, makeWaiter: { 7 }) else {
+        guard case .wait(7) = state.acquire(isAlive: { $0.alive }, makeWaiter: { 7 }) else {
             Issue.record("a third request must wait")
             return
         }
