@@ -8,11 +8,11 @@ import Prometheus
 /// its registry refuses a second registration of a name with different help, so the help must be
 /// attached at the one place where swift-metrics creates the handlers: here. A name missing from
 /// the catalog still works (no `# HELP` line); the metrics tests make sure none is missing.
-package struct CatalogMetricsFactory: MetricsFactory {
-    package let registry: PrometheusCollectorRegistry
+struct CatalogMetricsFactory: MetricsFactory {
+    let registry: PrometheusCollectorRegistry
 
     /// Used for a timer the catalog has no buckets for.
-    package static let fallbackBuckets = MetricCatalog.proxyLatencyBuckets
+    static let fallbackBuckets = MetricCatalog.proxyLatencyBuckets
 
     private func descriptor(_ name: String) -> MetricNameDescriptor {
         MetricNameDescriptor(
@@ -22,22 +22,22 @@ package struct CatalogMetricsFactory: MetricsFactory {
         )
     }
 
-    package func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
+    func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
         registry.makeCounter(descriptor: descriptor(label), labels: dimensions)
     }
 
-    package func makeFloatingPointCounter(
+    func makeFloatingPointCounter(
         label: String,
         dimensions: [(String, String)]
     ) -> any FloatingPointCounterHandler {
         registry.makeCounter(descriptor: descriptor(label), labels: dimensions)
     }
 
-    package func makeMeter(label: String, dimensions: [(String, String)]) -> any MeterHandler {
+    func makeMeter(label: String, dimensions: [(String, String)]) -> any MeterHandler {
         registry.makeGauge(descriptor: descriptor(label), labels: dimensions)
     }
 
-    package func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
+    func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
         guard aggregate else {
             return registry.makeGauge(descriptor: descriptor(label), labels: dimensions)
         }
@@ -48,25 +48,25 @@ package struct CatalogMetricsFactory: MetricsFactory {
         return registry.makeValueHistogram(descriptor: descriptor(label), labels: dimensions, buckets: buckets)
     }
 
-    package func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
+    func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
         let catalogued = MetricCatalog.definition(named: label)?.buckets ?? []
         let buckets = catalogued.isEmpty ? Self.fallbackBuckets : catalogued
         return registry.makeDurationHistogram(descriptor: descriptor(label), labels: dimensions, buckets: buckets)
     }
 
-    package func destroyCounter(_ handler: any CounterHandler) {
+    func destroyCounter(_ handler: any CounterHandler) {
         if let counter = handler as? Prometheus.Counter { registry.unregisterCounter(counter) }
     }
 
-    package func destroyFloatingPointCounter(_ handler: any FloatingPointCounterHandler) {
+    func destroyFloatingPointCounter(_ handler: any FloatingPointCounterHandler) {
         if let counter = handler as? Prometheus.Counter { registry.unregisterCounter(counter) }
     }
 
-    package func destroyMeter(_ handler: any MeterHandler) {
+    func destroyMeter(_ handler: any MeterHandler) {
         if let gauge = handler as? Prometheus.Gauge { registry.unregisterGauge(gauge) }
     }
 
-    package func destroyRecorder(_ handler: any RecorderHandler) {
+    func destroyRecorder(_ handler: any RecorderHandler) {
         switch handler {
         case let gauge as Prometheus.Gauge: registry.unregisterGauge(gauge)
         case let histogram as ValueHistogram: registry.unregisterValueHistogram(histogram)
@@ -74,7 +74,7 @@ package struct CatalogMetricsFactory: MetricsFactory {
         }
     }
 
-    package func destroyTimer(_ handler: any TimerHandler) {
+    func destroyTimer(_ handler: any TimerHandler) {
         if let histogram = handler as? DurationHistogram { registry.unregisterDurationHistogram(histogram) }
     }
 }

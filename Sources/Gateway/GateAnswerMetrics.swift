@@ -7,7 +7,7 @@ import Synchronization
 ///
 /// Reasons come from `GateSummary.reason`, a bounded set; counters are created once per reason and
 /// cached, so a request costs one dictionary lookup under a short lock.
-package final class GateAnswerMetrics: Sendable {
+final class GateAnswerMetrics: Sendable {
     private struct Key: Hashable {
         var decision: String
         var reason: String
@@ -15,7 +15,7 @@ package final class GateAnswerMetrics: Sendable {
 
     private let counters = Mutex<[Key: Counter]>([:])
 
-    package func record(decision: String, reason: String?) {
+    func record(decision: String, reason: String?) {
         let name: String
         switch decision {
         case "block": name = "freezegate_blocked_total"

@@ -8,13 +8,13 @@ import TenantState
 /// Adapts the pure `Gate` to the proxy's decision seam: the current Gate (swappable by a SIGHUP
 /// reload), the live snapshot and the clock are read once per request, at the moment its head is
 /// complete.
-package struct GateDecider: RequestDecider {
-    package let store: GateStore
-    package let snapshot: @Sendable () -> TenantSnapshot?
-    package let clock: any WallClock
-    package let answers: GateAnswerMetrics
+struct GateDecider: RequestDecider {
+    let store: GateStore
+    let snapshot: @Sendable () -> TenantSnapshot?
+    let clock: any WallClock
+    let answers: GateAnswerMetrics
 
-    package init(
+    init(
         store: GateStore,
         snapshot: @escaping @Sendable () -> TenantSnapshot?,
         clock: any WallClock,
@@ -26,11 +26,11 @@ package struct GateDecider: RequestDecider {
         self.answers = answers
     }
 
-    package init(gate: Gate, snapshot: @escaping @Sendable () -> TenantSnapshot?, clock: any WallClock) {
+    init(gate: Gate, snapshot: @escaping @Sendable () -> TenantSnapshot?, clock: any WallClock) {
         self.init(store: GateStore(gate), snapshot: snapshot, clock: clock)
     }
 
-    package func decide(_ request: InboundRequest) -> ProxyDecision {
+    func decide(_ request: InboundRequest) -> ProxyDecision {
         let decision = store.gate.decide(
             head: request.head,
             snapshot: snapshot(),

@@ -12,22 +12,22 @@ import Proxy
 /// profile's block status, and the proxy's own answers); together they still carry every known
 /// value of each label. Histograms are created on first use: pre-creating theirs would multiply
 /// those series by the bucket count.
-package struct InitialCounterSeries: Hashable, Sendable {
-    package var name: String
-    package var labels: [String: String]
+struct InitialCounterSeries: Hashable, Sendable {
+    var name: String
+    var labels: [String: String]
 
-    package static let upstreamErrorKinds = ["unreachable", "unavailable", "timeout", "failed", "failed_mid_response"]
-    package static let blockReasons = ["tenant_frozen", "license_expired", "state_unknown"]
-    package static let rejectReasons = [
+    static let upstreamErrorKinds = ["unreachable", "unavailable", "timeout", "failed", "failed_mid_response"]
+    static let blockReasons = ["tenant_frozen", "license_expired", "state_unknown"]
+    static let rejectReasons = [
         "missing_host", "multiple_hosts", "invalid_host", "unsupported_target", "ambiguous_target",
     ]
-    package static let reloadResults = ["ok", "failed"]
-    package static let tlsVersions = ["1.2", "1.3"]
-    package static let forwardStatusClasses = ["1xx", "2xx", "3xx", "4xx", "5xx", "aborted"]
-    package static let gatewayStatusClasses = ["4xx", "5xx", "none", "aborted"]
+    static let reloadResults = ["ok", "failed"]
+    static let tlsVersions = ["1.2", "1.3"]
+    static let forwardStatusClasses = ["1xx", "2xx", "3xx", "4xx", "5xx", "aborted"]
+    static let gatewayStatusClasses = ["4xx", "5xx", "none", "aborted"]
 
     /// The status class label of a status code, as the proxy's request counter writes it.
-    package static func statusClass(_ status: Int) -> String {
+    static func statusClass(_ status: Int) -> String {
         switch status {
         case 100..<200: "1xx"
         case 200..<300: "2xx"
@@ -38,7 +38,7 @@ package struct InitialCounterSeries: Hashable, Sendable {
     }
 
     /// Every series to create for a gateway running `profile`.
-    package static func all(profile: RouteProfile, tlsFailureReasons: [String]) -> [InitialCounterSeries] {
+    static func all(profile: RouteProfile, tlsFailureReasons: [String]) -> [InitialCounterSeries] {
         var series: [InitialCounterSeries] = []
         func add(_ name: String, _ labels: [String: String] = [:]) {
             series.append(InitialCounterSeries(name: name, labels: labels))
@@ -81,7 +81,7 @@ package struct InitialCounterSeries: Hashable, Sendable {
 
     /// Creates every series for `profile` (at start-up, and after a profile reload, when new
     /// classes may have appeared).
-    package static func registerAll(for profile: RouteProfile) {
+    static func registerAll(for profile: RouteProfile) {
         for series in all(profile: profile, tlsFailureReasons: TLSMetrics.failureReasons) {
             series.register()
         }
@@ -91,7 +91,7 @@ package struct InitialCounterSeries: Hashable, Sendable {
     /// kept). Labels are passed in the catalog's order, which is the order of the code that
     /// increments the counter: the registry tells label sets apart by their order too, so another
     /// order would export a second series with the same labels.
-    package func register() {
+    func register() {
         let order = MetricCatalog.definition(named: name)?.labels ?? labels.keys.sorted()
         let dimensions = order.compactMap { key in labels[key].map { (key, $0) } }
         _ = Counter(label: name, dimensions: dimensions)

@@ -8,7 +8,7 @@ import Synchronization
 /// saw, so it is the same on every gateway and does not restart at zero when a gateway does. A
 /// series seen once is kept (at zero if its rows are deleted) so that it does not vanish from
 /// dashboards.
-package final class MailRequestMetrics: Sendable {
+final class MailRequestMetrics: Sendable {
     private struct Series: Hashable {
         var outcome: String
         var sqlState: String
@@ -18,13 +18,13 @@ package final class MailRequestMetrics: Sendable {
 
     /// The outcomes without a SQLSTATE start at 0, so that the family is there before the first
     /// read and a dashboard's series exist before the first message.
-    package init() {
+    init() {
         update(
             ["accepted", "unreadable", "unverified"].map { MailRequestCount(outcome: $0, sqlState: "", requests: 0) }
         )
     }
 
-    package func update(_ counts: [MailRequestCount]) {
+    func update(_ counts: [MailRequestCount]) {
         var figures: [Series: Int] = [:]
         for count in counts {
             figures[Series(outcome: count.outcome, sqlState: count.sqlState), default: 0] += count.requests

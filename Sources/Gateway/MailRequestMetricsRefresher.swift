@@ -8,13 +8,13 @@ import ServiceLifecycle
 ///
 /// A failure costs nothing but this metric: the connection is dropped and opened again at the next
 /// turn; the first failure of a run of failures is logged at warning, the return to normal at info.
-package struct MailRequestMetricsRefresher: Service {
-    package let database: PostgresConfiguration
-    package let metrics: MailRequestMetrics
-    package let logger: Logger
-    package var interval: Duration = .seconds(15)
+struct MailRequestMetricsRefresher: Service {
+    let database: PostgresConfiguration
+    let metrics: MailRequestMetrics
+    let logger: Logger
+    var interval: Duration = .seconds(15)
 
-    package func run() async {
+    func run() async {
         await cancelWhenGracefulShutdown {
             var connection: PostgresConnection?
             var failing = false
@@ -51,7 +51,7 @@ package struct MailRequestMetricsRefresher: Service {
         }
     }
 
-    package static func read(_ connection: PostgresConnection) async throws -> [MailRequestCount] {
+    static func read(_ connection: PostgresConnection) async throws -> [MailRequestCount] {
         let rows = try await connection.query(
             "SELECT outcome, sqlstate, requests FROM freezegate.mail_request_counts()"
         )

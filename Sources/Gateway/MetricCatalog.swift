@@ -4,18 +4,18 @@
 /// metric; `ProcessMetricsText` renders the `process_*` families itself (they are read from /proc
 /// at each scrape rather than kept in the registry). docs/METRICS.md lists the same names, and a
 /// test keeps the two in agreement with a real scrape.
-package enum MetricCatalog {
+enum MetricCatalog {
     /// Latency buckets for a proxy: a forwarded request usually costs well under a millisecond of
     /// gateway time plus the CRM's own time (tens to hundreds of milliseconds), and the upstream
     /// response timeout defaults to 60 s. Fine steps below 10 ms show the gateway's own cost and a
     /// fast upstream; coarse ones above 1 s show slow pages and timeouts.
-    package static let proxyLatencyBuckets: [Duration] = [
+    static let proxyLatencyBuckets: [Duration] = [
         .microseconds(500), .milliseconds(1), .microseconds(2500), .milliseconds(5), .milliseconds(10),
         .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
         .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30), .seconds(60),
     ]
 
-    package static let gateway: [MetricDefinition] = [
+    static let gateway: [MetricDefinition] = [
         MetricDefinition(
             name: "freezegate_build_info",
             kind: .gauge,
@@ -240,7 +240,7 @@ package enum MetricCatalog {
     ]
 
     /// The process collector's families, named as every Prometheus client library names them.
-    package static let process: [MetricDefinition] = [
+    static let process: [MetricDefinition] = [
         MetricDefinition(
             name: "process_cpu_seconds_total",
             kind: .counter,
@@ -273,14 +273,14 @@ package enum MetricCatalog {
         ),
     ]
 
-    package static let all: [MetricDefinition] = gateway + process
+    static let all: [MetricDefinition] = gateway + process
 
     private static let byName: [String: MetricDefinition] = Dictionary(
         all.map { ($0.name, $0) },
         uniquingKeysWith: { first, _ in first }
     )
 
-    package static func definition(named name: String) -> MetricDefinition? {
+    static func definition(named name: String) -> MetricDefinition? {
         byName[name]
     }
 }

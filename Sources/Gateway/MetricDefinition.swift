@@ -1,18 +1,18 @@
 /// One metric family the gateway exports: its name, Prometheus type, help text and, for
 /// histograms, its buckets. The catalog of these is the single source of the `# HELP` lines, so a
 /// metric created anywhere through swift-metrics gets the same text as the documentation.
-package struct MetricDefinition: Sendable, Hashable {
-    package enum Kind: String, Sendable, Hashable {
+struct MetricDefinition: Sendable, Hashable {
+    enum Kind: String, Sendable, Hashable {
         case counter
         case gauge
         case histogram
     }
 
-    package var name: String
-    package var kind: Kind
-    package var help: String
+    var name: String
+    var kind: Kind
+    var help: String
     /// The label names, in the order the code passes them (empty for an unlabelled metric).
-    package var labels: [String] = []
+    var labels: [String] = []
     /// Histogram bucket bounds in seconds (empty for counters and gauges).
-    package var buckets: [Duration] = []
+    var buckets: [Duration] = []
 }

@@ -1,18 +1,18 @@
 /// Where `$NOTIFY_SOCKET` tells a service to send its readiness: a unix datagram socket given as
 /// a file path (`/run/systemd/notify`) or, when it starts with `@`, a name in Linux's abstract
 /// namespace (the `@` stands for the leading NUL byte).
-package struct NotifySocketAddress: Sendable, Hashable {
+struct NotifySocketAddress: Sendable, Hashable {
     /// The bytes of `sockaddr_un.sun_path` that matter: the path, or a NUL followed by the
     /// abstract name.
-    package var pathBytes: [UInt8]
-    package var isAbstract: Bool
+    var pathBytes: [UInt8]
+    var isAbstract: Bool
 
     /// The size of `sockaddr_un.sun_path` on Linux.
-    package static let sunPathCapacity = 108
+    static let sunPathCapacity = 108
 
     /// nil for an empty value, a relative path, another kind of address (systemd also knows
     /// `vsock:`) or one too long for `sockaddr_un`.
-    package init?(_ value: String) {
+    init?(_ value: String) {
         if value.hasPrefix("@") {
             let name = Array(value.utf8.dropFirst())
             guard !name.isEmpty, name.count + 1 <= Self.sunPathCapacity else { return nil }
@@ -32,7 +32,7 @@ package struct NotifySocketAddress: Sendable, Hashable {
     /// The address length to pass with it, counted from the start of `sun_path`: an abstract name
     /// is exactly its bytes (a trailing NUL would become part of the name), a path includes its
     /// terminating NUL.
-    package var sunPathLength: Int {
+    var sunPathLength: Int {
         isAbstract ? pathBytes.count : pathBytes.count + 1
     }
 }

@@ -3,8 +3,8 @@
 ///
 /// These are read fresh at each scrape instead of being kept in the registry: a counter there can
 /// only be incremented, while the kernel reports CPU time as a running total.
-package enum ProcessMetricsText {
-    package static func render(_ statistics: ProcessStatistics) -> String {
+enum ProcessMetricsText {
+    static func render(_ statistics: ProcessStatistics) -> String {
         let values: [String: String] = [
             "process_cpu_seconds_total": format(statistics.cpuSeconds),
             "process_resident_memory_bytes": String(statistics.residentMemoryBytes),
@@ -25,7 +25,7 @@ package enum ProcessMetricsText {
 
     /// Plain decimal notation with up to three decimals (no exponent, so that people reading the
     /// page see ordinary numbers; Prometheus accepts either).
-    package static func format(_ value: Double) -> String {
+    static func format(_ value: Double) -> String {
         guard value.isFinite else { return "NaN" }
         guard value >= 0 else { return String(value) }
         let milli = (value * 1000).rounded()

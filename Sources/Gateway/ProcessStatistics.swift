@@ -1,12 +1,12 @@
 /// What the process collector exports, read from Linux's /proc like every Prometheus client's
 /// process collector does.
-package struct ProcessStatistics: Sendable, Hashable {
-    package var cpuSeconds: Double
-    package var residentMemoryBytes: Int
-    package var virtualMemoryBytes: Int
-    package var openFileDescriptors: Int
-    package var maxFileDescriptors: Int
-    package var startTimeSeconds: Double
+struct ProcessStatistics: Sendable, Hashable {
+    var cpuSeconds: Double
+    var residentMemoryBytes: Int
+    var virtualMemoryBytes: Int
+    var openFileDescriptors: Int
+    var maxFileDescriptors: Int
+    var startTimeSeconds: Double
 
     /// Parses `/proc/self/stat` and the `btime` line of `/proc/stat`; nil when either is not in
     /// the expected shape.
@@ -15,7 +15,7 @@ package struct ProcessStatistics: Sendable, Hashable {
     /// spaces and parentheses, so fields are counted from the last `)`. After it come field 3
     /// (state) onwards: utime (14) and stime (15) in clock ticks, starttime (22) in ticks since
     /// boot, vsize (23) in bytes, rss (24) in pages.
-    package static func parse(
+    static func parse(
         stat: String,
         systemStat: String,
         ticksPerSecond: Int,

@@ -3,8 +3,8 @@ import Proxy
 
 /// Reads this process's `ProcessStatistics` from /proc (Linux); nil elsewhere or when /proc is
 /// not mounted, and the process families are then left out of `/metrics`.
-package enum ProcessStatisticsReader {
-    package static func read() -> ProcessStatistics? {
+enum ProcessStatisticsReader {
+    static func read() -> ProcessStatistics? {
         guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
             let systemStat = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
             let descriptors = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")

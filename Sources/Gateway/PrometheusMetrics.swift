@@ -2,8 +2,8 @@ import Metrics
 import Prometheus
 
 /// swift-metrics backed by a Prometheus registry, rendered as text for the admin listener's `/metrics`.
-package struct PrometheusMetrics: Sendable {
-    package let registry: PrometheusCollectorRegistry
+struct PrometheusMetrics: Sendable {
+    let registry: PrometheusCollectorRegistry
 
     /// The process-wide registry, bootstrapped into swift-metrics on first use (swift-metrics can be
     /// bootstrapped only once per process; tests share it).
@@ -16,12 +16,12 @@ package struct PrometheusMetrics: Sendable {
 
     /// Bootstraps the process-wide metrics system (once; later calls return the same registry).
     /// Call before any metric is created: metrics made earlier go nowhere.
-    package static func bootstrap() -> PrometheusMetrics {
+    static func bootstrap() -> PrometheusMetrics {
         shared
     }
 
     /// The registry's families followed by the process collector's, read now.
-    package func render() -> String {
+    func render() -> String {
         let process = ProcessStatisticsReader.read().map(ProcessMetricsText.render) ?? ""
         return registry.emitToString() + process
     }

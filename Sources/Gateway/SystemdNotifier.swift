@@ -3,7 +3,7 @@ import Foundation
 /// Sends sd_notify messages (`READY=1`, `STOPPING=1`, …) to the service manager over
 /// `$NOTIFY_SOCKET`, without libsystemd: the protocol is one unix datagram per message.
 package struct SystemdNotifier: Sendable {
-    package let address: NotifySocketAddress
+    let address: NotifySocketAddress
 
     /// nil when `NOTIFY_SOCKET` is unset (not started by systemd with `Type=notify`) or unusable.
     package init?(environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -11,7 +11,7 @@ package struct SystemdNotifier: Sendable {
         self.address = address
     }
 
-    package init(address: NotifySocketAddress) {
+    init(address: NotifySocketAddress) {
         self.address = address
     }
 

@@ -7,7 +7,7 @@ import TenantState
 ///
 /// The sync keeps plain counters (`TenantStateStatistics`); here they become Prometheus counters by
 /// adding what grew since the last scrape. Labels never carry tenant keys.
-package final class TenantStateMetrics: Sendable {
+final class TenantStateMetrics: Sendable {
     private let lastSeen = Mutex(TenantStateStatistics())
     private let tenantsLoaded = Gauge(label: "freezegate_tenants_loaded")
     private let tenantsFrozen = Gauge(label: "freezegate_tenants", dimensions: [("state", "frozen")])
@@ -27,13 +27,13 @@ package final class TenantStateMetrics: Sendable {
 
     /// The gauges that cost nothing to read — readiness, the database connection, the snapshot's
     /// age — set at every scrape, so `freezegate_ready` agrees with `/readyz` at every instant.
-    package func updateLiveGauges(cache: TenantStateCache, now: Date) {
+    func updateLiveGauges(cache: TenantStateCache, now: Date) {
         ready.record(cache.isReady ? 1 : 0)
         databaseConnected.record(cache.statistics.isConnected ? 1 : 0)
         if let age = cache.snapshotAge(now: now) { snapshotAge.record(age) }
     }
 
-    package func update(cache: TenantStateCache, now: Date) {
+    func update(cache: TenantStateCache, now: Date) {
         let statistics = cache.statistics
         let snapshot = cache.currentSnapshot()
         self.updateLiveGauges(cache: cache, now: now)

@@ -7,13 +7,13 @@ import TenantState
 /// Counting frozen and expired tenants walks the whole snapshot (≈10–20 ms for 100,000 tenants);
 /// done inside the `/metrics` handler it would stall an event loop that also carries proxied
 /// traffic, so a scrape only renders what this service last recorded.
-package struct TenantStateMetricsRefresher: Service {
-    package let metrics: TenantStateMetrics
-    package let cache: TenantStateCache
-    package let clock: any WallClock
-    package var interval: Duration = .seconds(5)
+struct TenantStateMetricsRefresher: Service {
+    let metrics: TenantStateMetrics
+    let cache: TenantStateCache
+    let clock: any WallClock
+    var interval: Duration = .seconds(5)
 
-    package func run() async {
+    func run() async {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 metrics.update(cache: cache, now: clock.now())

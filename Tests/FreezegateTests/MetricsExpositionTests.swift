@@ -1,9 +1,10 @@
 import Foundation
 import Gate
-import Gateway
 import Proxy
 import TestSupport
 import Testing
+
+@testable import Gateway
 
 /// The real gateway's `/metrics` as a Prometheus server and a dashboard see it: every family
 /// described and typed, counters present at 0 from the start, the build and process families,
