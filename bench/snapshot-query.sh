@@ -5,9 +5,9 @@
 #   bench/snapshot-query.sh [TENANTS] [RUNS]        defaults: 100000 7
 #
 # Starts a throwaway PostgreSQL cluster (as user postgres when run as root) on a Unix socket in a
-# temporary directory, migrates it by applying sql/[0-9]*.sql with psql in order (each file in one
-# transaction, like `freezegate migrate`, which had no command-line entry yet when this was written;
-# schema freezegate is created first in case sql/0001 is missing), seeds with generate_series, runs the query RUNS times from psql fetching
+# temporary directory, migrates it by applying sql/[0-9]*.sql with psql in order, then sql/R__*.sql
+# (each file in one transaction, like `freezegate migrate`, which had no command-line entry yet when
+# this was written; schema freezegate is created first in case sql/0001 is missing), seeds with generate_series, runs the query RUNS times from psql fetching
 # every row (\timing, output to /dev/null), prints every time and the median, plus one EXPLAIN
 # ANALYZE, then removes the cluster. PG_BIN overrides /usr/lib/postgresql/15/bin.
 set -euo pipefail
@@ -35,7 +35,8 @@ psql_cmd=(psql -X -q -v ON_ERROR_STOP=1)
 
 "${psql_cmd[@]}" -d postgres -c 'CREATE DATABASE bench'
 PGOPTIONS="-c client_min_messages=warning" "${psql_cmd[@]}" -c 'CREATE SCHEMA IF NOT EXISTS freezegate'
-for f in "$root"/sql/[0-9][0-9][0-9][0-9]_*.sql; do
+for f in "$root"/sql/[0-9][0-9][0-9][0-9]_*.sql "$root"/sql/R__*.sql; do
+    [ -e "$f" ] || continue
     PGOPTIONS="-c client_min_messages=warning" "${psql_cmd[@]}" -1 -f "$f" >/dev/null
 done
 
