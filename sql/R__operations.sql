@@ -99,3 +99,25 @@ AS $$
                 ELSE ' ' || to_char((abs(s) % 86400) * interval '1 second', 'HH24:MI:SS') END
     FROM (SELECT trunc(extract(epoch FROM d))::bigint AS s) AS seconds
 $$;
+
+-- Whether `value` is a value of `domain`, i.e. the domain's check constraints hold (NULL is not).
+-- The domains of 0013 (tenant_key, email_address, host_name, upstream_group_name) are the one
+-- definition of each shape; the functions test their arguments against them here, to raise FG014
+-- with a message for people rather than the column's 23514.
+CREATE OR REPLACE FUNCTION freezegate._is_of_domain(value text, domain regtype) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF value IS NULL THEN
+        RETURN false;
+    END IF;
+    EXECUTE format('SELECT $1::%s', domain) USING value;
+    RETURN true;
+EXCEPTION WHEN check_violation THEN
+    RETURN false;
+END
+$$;
+
+REVOKE EXECUTE ON FUNCTION freezegate._is_of_domain(text, regtype) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION freezegate._is_of_domain(text, regtype) TO freezegate_ops;

@@ -18,13 +18,12 @@ DECLARE
     judged_at timestamptz := create_tenant.at;
 BEGIN
     PERFORM freezegate._require_instant(judged_at, 'at');
-    IF new_key IS NULL OR new_key !~ '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$' THEN
+    IF NOT freezegate._is_of_domain(new_key, 'freezegate.tenant_key') THEN
         RAISE EXCEPTION USING ERRCODE = 'FG014',
             MESSAGE = format('invalid argument: tenant key %s is not a DNS label', coalesce(quote_literal(new_key), 'NULL')),
             HINT = 'A tenant key is 1-63 lower-case letters, digits and "-", not starting or ending with "-".';
     END IF;
-    IF new_email IS NULL OR length(new_email) > 254
-       OR new_email !~ '^[^@[:space:]]+@[^@[:space:].]+(\.[^@[:space:].]+)+$' THEN
+    IF NOT freezegate._is_of_domain(new_email, 'freezegate.email_address') THEN
         RAISE EXCEPTION USING ERRCODE = 'FG014',
             MESSAGE = format('invalid argument: owner_email %s is not an e-mail address', coalesce(quote_literal(new_email), 'NULL'));
     END IF;
@@ -61,9 +60,7 @@ BEGIN
     IF right(host, 1) = '.' THEN
         host := left(host, -1);
     END IF;
-    IF host IS NULL OR length(host) > 253
-       OR host !~ '^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$'
-       OR host !~ '[a-z][a-z0-9-]*$' THEN
+    IF NOT freezegate._is_of_domain(host, 'freezegate.host_name') THEN
         RAISE EXCEPTION USING ERRCODE = 'FG014',
             MESSAGE = format('invalid argument: domain %s is not a host name', coalesce(quote_literal(add_domain.domain), 'NULL')),
             HINT = 'A domain is two or more DNS labels separated by dots, e.g. crm.example.com; the last one is not all digits.';
@@ -95,7 +92,7 @@ DECLARE
     group_name text := nullif(btrim(set_upstream_group.upstream_group), '');
 BEGIN
     PERFORM freezegate._require_instant(set_upstream_group.at, 'at');
-    IF group_name IS NOT NULL AND group_name !~ '^[A-Za-z0-9_-]{1,63}$' THEN
+    IF group_name IS NOT NULL AND NOT freezegate._is_of_domain(group_name, 'freezegate.upstream_group_name') THEN
         RAISE EXCEPTION USING ERRCODE = 'FG014',
             MESSAGE = format('invalid argument: upstream group %s is not a group name', quote_literal(group_name)),
             HINT = 'A group name is 1 to 63 letters, digits, ''_'' or ''-'', as declared under upstream_groups in the gateway''s profile; NULL clears it.';
