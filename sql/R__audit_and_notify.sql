@@ -7,8 +7,8 @@
 -- 'tenant'). SECURITY DEFINER (owner: whoever ran the migrations), so that a role allowed to change
 -- tenants needs no privilege on audit_log: the log is written by the triggers only. session_user
 -- is still the real session's user. The public functions set the transaction-local setting
--- freezegate.operation to their name while they run (_begin_operation), and the log records it.
-CREATE OR REPLACE FUNCTION freezegate.audit_and_notify() RETURNS trigger
+-- freezegate.operation to their name while they run (begin_operation), and the log records it.
+CREATE OR REPLACE FUNCTION freezegate_private.audit_and_notify() RETURNS trigger
     LANGUAGE plpgsql
     SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
@@ -40,7 +40,7 @@ $$;
 
 -- TRUNCATE fires no row triggers: audit it once per affected tenant (old_row/new_row NULL) and
 -- announce every affected tenant, before the rows are gone.
-CREATE OR REPLACE FUNCTION freezegate.audit_and_notify_truncate() RETURNS trigger
+CREATE OR REPLACE FUNCTION freezegate_private.audit_and_notify_truncate() RETURNS trigger
     LANGUAGE plpgsql
     SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp

@@ -17,7 +17,7 @@ CREATE OR REPLACE FUNCTION freezegate.request_freeze(tenant text, starts_at time
 AS $$
 #variable_conflict use_column
 DECLARE
-    previous_operation text := freezegate._begin_operation('request_freeze');
+    previous_operation text := freezegate_private.begin_operation('request_freeze');
     tenant_key text := request_freeze.tenant;
     freeze_start timestamptz := request_freeze.starts_at;
     freeze_end timestamptz := request_freeze.ends_at;
@@ -27,43 +27,43 @@ DECLARE
     t freezegate.tenants;
     new_id bigint;
 BEGIN
-    PERFORM freezegate._require_instant(judged_at, 'at');
-    PERFORM freezegate._require_instant(freeze_start, 'starts_at');
-    PERFORM freezegate._require_instant(freeze_end, 'ends_at');
+    PERFORM freezegate_private.require_instant(judged_at, 'at');
+    PERFORM freezegate_private.require_instant(freeze_start, 'starts_at');
+    PERFORM freezegate_private.require_instant(freeze_end, 'ends_at');
     IF requester IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'FG014', MESSAGE = 'invalid argument: requested_by must be given';
     END IF;
     IF freeze_end < freeze_start THEN
         RAISE EXCEPTION USING ERRCODE = 'FG014',
             MESSAGE = format('invalid argument: ends_at %s is before starts_at %s',
-                freezegate._instant_text(freeze_end), freezegate._instant_text(freeze_start)),
+                freezegate_private.instant_text(freeze_end), freezegate_private.instant_text(freeze_start)),
             HINT = 'Swap them: the freeze runs from --from (starts_at) to --until (ends_at).';
     END IF;
-    t := freezegate._lock_tenant(tenant_key);
+    t := freezegate_private.lock_tenant(tenant_key);
 
-    PERFORM freezegate._check_rule_1(tenant_key, requester, t.owner_email);
-    PERFORM freezegate._check_rule_2(tenant_key, freeze_start, freeze_end);
-    PERFORM freezegate._check_rule_6(tenant_key, freeze_start, freeze_end, judged_at);
-    PERFORM freezegate._check_rule_3(tenant_key, freeze_start, freeze_end);
-    PERFORM freezegate._check_rule_4(tenant_key, t.paid_from, t.paid_until, freeze_start, judged_at);
-    PERFORM freezegate._check_rule_5(tenant_key, t.paid_until, with_month, judged_at);
+    PERFORM freezegate_private.check_rule_1(tenant_key, requester, t.owner_email);
+    PERFORM freezegate_private.check_rule_2(tenant_key, freeze_start, freeze_end);
+    PERFORM freezegate_private.check_rule_6(tenant_key, freeze_start, freeze_end, judged_at);
+    PERFORM freezegate_private.check_rule_3(tenant_key, freeze_start, freeze_end);
+    PERFORM freezegate_private.check_rule_4(tenant_key, t.paid_from, t.paid_until, freeze_start, judged_at);
+    PERFORM freezegate_private.check_rule_5(tenant_key, t.paid_until, with_month, judged_at);
 
-    new_id := freezegate._record_requested_freeze(tenant_key, t.paid_from, t.paid_until, freeze_start, freeze_end,
+    new_id := freezegate_private.record_requested_freeze(tenant_key, t.paid_from, t.paid_until, freeze_start, freeze_end,
                                                   requester, with_month, judged_at);
-    PERFORM freezegate._end_operation(previous_operation);
+    PERFORM freezegate_private.end_operation(previous_operation);
     RETURN new_id;
 END
 $$;
 
 -- Rule 1: a freeze is requested from the main administrator's e-mail: requested_by is the
--- tenant's owner_email, ignoring case (_same_email).
-CREATE OR REPLACE FUNCTION freezegate._check_rule_1(tenant_key text, requested_by text, owner_email text)
+-- tenant's owner_email, ignoring case (same_email).
+CREATE OR REPLACE FUNCTION freezegate_private.check_rule_1(tenant_key text, requested_by text, owner_email text)
     RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF NOT freezegate._same_email(requested_by, owner_email) THEN
+    IF NOT freezegate_private.same_email(requested_by, owner_email) THEN
         RAISE EXCEPTION USING ERRCODE = 'FG001',
             MESSAGE = format('rule 1: a freeze must be requested from the main administrator''s e-mail; %s is not the owner e-mail of tenant %s',
                 quote_literal(requested_by), tenant_key),
@@ -76,7 +76,7 @@ $$;
 -- Whether two e-mail addresses are the same, ignoring case in every script and whatever the
 -- database's locale (ICU's root collation). In a SQL_ASCII database the bytes have no character
 -- set, ICU cannot read them, and only ASCII letters are folded.
-CREATE OR REPLACE FUNCTION freezegate._same_email(a text, b text) RETURNS boolean
+CREATE OR REPLACE FUNCTION freezegate_private.same_email(a text, b text) RETURNS boolean
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -89,7 +89,7 @@ END
 $$;
 
 -- Rule 2: a freeze lasts at least 30 days (ends_at - starts_at, 24-hour days).
-CREATE OR REPLACE FUNCTION freezegate._check_rule_2(tenant_key text, starts_at timestamptz, ends_at timestamptz)
+CREATE OR REPLACE FUNCTION freezegate_private.check_rule_2(tenant_key text, starts_at timestamptz, ends_at timestamptz)
     RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
@@ -99,10 +99,10 @@ BEGIN
     IF ends_at - starts_at < interval '30 days' THEN
         RAISE EXCEPTION USING ERRCODE = 'FG002',
             MESSAGE = format('rule 2: a freeze must last at least 30 days; requested %s',
-                freezegate._duration_text(ends_at - starts_at)),
+                freezegate_private.duration_text(ends_at - starts_at)),
             HINT = format('The earliest end for this start is %s: freezegate tenant freeze %s --from %s --until %s ... (SQL: ends_at => %L).',
-                freezegate._instant_text(starts_at + interval '30 days'), tenant_key, freezegate._instant_text(starts_at),
-                freezegate._instant_text(starts_at + interval '30 days'), freezegate._instant_text(starts_at + interval '30 days'));
+                freezegate_private.instant_text(starts_at + interval '30 days'), tenant_key, freezegate_private.instant_text(starts_at),
+                freezegate_private.instant_text(starts_at + interval '30 days'), freezegate_private.instant_text(starts_at + interval '30 days'));
     END IF;
 END
 $$;
@@ -110,7 +110,7 @@ $$;
 -- Rule 3: a tenant's freezes cover at most 90 days in every UTC calendar year the new window
 -- touches: the parts inside that year of its non-cancelled freezes (all kinds, effective windows)
 -- plus the new one's. A freeze across New Year counts its days in each year.
-CREATE OR REPLACE FUNCTION freezegate._check_rule_3(tenant_key text, starts_at timestamptz, ends_at timestamptz)
+CREATE OR REPLACE FUNCTION freezegate_private.check_rule_3(tenant_key text, starts_at timestamptz, ends_at timestamptz)
     RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -136,10 +136,10 @@ BEGIN
         IF already + requested > interval '90 days' THEN
             RAISE EXCEPTION USING ERRCODE = 'FG003',
                 MESSAGE = format('rule 3: freezes may cover at most 90 days in calendar year %s; already %s, requested %s in that year, total %s',
-                    to_char(year_start, 'YYYY'), freezegate._duration_text(already),
-                    freezegate._duration_text(requested), freezegate._duration_text(already + requested)),
+                    to_char(year_start, 'YYYY'), freezegate_private.duration_text(already),
+                    freezegate_private.duration_text(requested), freezegate_private.duration_text(already + requested)),
                 HINT = format('At most %s more can be frozen in %s; the freezes: freezegate tenant status %s (SQL: SELECT * FROM freezegate.freezes WHERE tenant = %L AND cancelled_at IS NULL;).',
-                    freezegate._duration_text(greatest(interval '90 days' - already, interval '0')), to_char(year_start, 'YYYY'),
+                    freezegate_private.duration_text(greatest(interval '90 days' - already, interval '0')), to_char(year_start, 'YYYY'),
                     tenant_key, tenant_key);
         END IF;
     END LOOP;
@@ -147,9 +147,9 @@ END
 $$;
 
 -- Rule 4: the subscription is active (paid_until > at; an inactive one is rule 5's). With 30 or
--- more paid days left (_paid_time_left) the freeze may start on any day from `at` on; with fewer,
+-- more paid days left (paid_time_left) the freeze may start on any day from `at` on; with fewer,
 -- not before the subscription ends (starts_at >= paid_until).
-CREATE OR REPLACE FUNCTION freezegate._check_rule_4(tenant_key text, paid_from timestamptz, paid_until timestamptz,
+CREATE OR REPLACE FUNCTION freezegate_private.check_rule_4(tenant_key text, paid_from timestamptz, paid_until timestamptz,
                                                     starts_at timestamptz, at timestamptz)
     RETURNS void
     LANGUAGE plpgsql STABLE
@@ -162,14 +162,14 @@ BEGIN
     IF NOT paid_until > at THEN
         RETURN;
     END IF;
-    paid_left := freezegate._paid_time_left(tenant_key, paid_from, paid_until, at);
+    paid_left := freezegate_private.paid_time_left(tenant_key, paid_from, paid_until, at);
     IF paid_left < interval '30 days' AND starts_at < paid_until THEN
         RAISE EXCEPTION USING ERRCODE = 'FG004',
             MESSAGE = format('rule 4: with %s of paid time left (fewer than 30 days) a freeze cannot start before the subscription ends at %s; requested start %s',
-                freezegate._duration_text(paid_left), freezegate._instant_text(paid_until),
-                freezegate._instant_text(starts_at)),
+                freezegate_private.duration_text(paid_left), freezegate_private.instant_text(paid_until),
+                freezegate_private.instant_text(starts_at)),
             HINT = format('Start the freeze at or after %s (freezegate tenant freeze %s --from %s ...), or record a payment first: freezegate tenant pay %s --days 30 (SQL: SELECT freezegate.record_payment(%L, 30);).',
-                freezegate._instant_text(paid_until), tenant_key, freezegate._instant_text(paid_until), tenant_key, tenant_key);
+                freezegate_private.instant_text(paid_until), tenant_key, freezegate_private.instant_text(paid_until), tenant_key, tenant_key);
     END IF;
 END
 $$;
@@ -177,7 +177,7 @@ $$;
 -- Paid days left (rule 4): the paid time from `at` to the end of the paid period during which the
 -- tenant is not frozen. paid_until already includes the days credited to freezes (running and
 -- planned ones); those days are not paid days left, they are frozen days. Computed here only.
-CREATE OR REPLACE FUNCTION freezegate._paid_time_left(tenant_key text, paid_from timestamptz, paid_until timestamptz,
+CREATE OR REPLACE FUNCTION freezegate_private.paid_time_left(tenant_key text, paid_from timestamptz, paid_until timestamptz,
                                            at timestamptz)
     RETURNS interval
     LANGUAGE sql STABLE
@@ -188,25 +188,25 @@ AS $$
     -- the last c of its effective window, [effective_end - c, effective_end), which lies inside
     -- the paid period; only its part after the window's start is subtracted.
     SELECT greatest(
-        _paid_time_left.paid_until - w.from_instant
+        paid_time_left.paid_until - w.from_instant
             - coalesce(sum(greatest(
                 freezegate.effective_end(f) - greatest(freezegate.effective_end(f) - f.credited, w.from_instant),
                 interval '0')), interval '0'),
         interval '0')
-    FROM (SELECT greatest(_paid_time_left.at, coalesce(_paid_time_left.paid_from, _paid_time_left.at)) AS from_instant) AS w
+    FROM (SELECT greatest(paid_time_left.at, coalesce(paid_time_left.paid_from, paid_time_left.at)) AS from_instant) AS w
     LEFT JOIN freezegate.freezes AS f
       ON f.tenant = tenant_key AND f.cancelled_at IS NULL AND f.credited > interval '0'
      AND freezegate.effective_end(f) > w.from_instant
     GROUP BY w.from_instant
 $$;
 
-COMMENT ON FUNCTION freezegate._paid_time_left(text, timestamptz, timestamptz, timestamptz) IS
+COMMENT ON FUNCTION freezegate_private.paid_time_left(text, timestamptz, timestamptz, timestamptz) IS
     'Rule 4''s paid days left at `at`: paid time from at to paid_until, without the days credited to freezes.';
 
 -- Rule 5: with no active subscription (paid_until <= at) a freeze is accepted only together with
--- the payment of one month (pay_one_month); _record_requested_freeze starts that month when the
+-- the payment of one month (pay_one_month); record_requested_freeze starts that month when the
 -- freeze ends.
-CREATE OR REPLACE FUNCTION freezegate._check_rule_5(tenant_key text, paid_until timestamptz, pay_one_month boolean,
+CREATE OR REPLACE FUNCTION freezegate_private.check_rule_5(tenant_key text, paid_until timestamptz, pay_one_month boolean,
                                                     at timestamptz)
     RETURNS void
     LANGUAGE plpgsql STABLE
@@ -217,7 +217,7 @@ BEGIN
     IF NOT paid_until > at AND NOT pay_one_month THEN
         RAISE EXCEPTION USING ERRCODE = 'FG005',
             MESSAGE = format('rule 5: tenant %s has no active subscription (paid until %s); a freeze is accepted only together with the payment of one month',
-                tenant_key, freezegate._instant_text(paid_until)),
+                tenant_key, freezegate_private.instant_text(paid_until)),
             HINT = format('Pay one month with the freeze: freezegate tenant freeze %s ... --pay-one-month (SQL: request_freeze(..., pay_one_month => true)); the month starts running when the freeze ends.',
                 tenant_key);
     END IF;
@@ -226,7 +226,7 @@ $$;
 
 -- Rule 6: a freeze does not start in the past (starts_at >= at) and overlaps no non-cancelled
 -- freeze of the tenant (windows [starts_at, effective end); back to back is fine).
-CREATE OR REPLACE FUNCTION freezegate._check_rule_6(tenant_key text, starts_at timestamptz, ends_at timestamptz, at timestamptz)
+CREATE OR REPLACE FUNCTION freezegate_private.check_rule_6(tenant_key text, starts_at timestamptz, ends_at timestamptz, at timestamptz)
     RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -238,10 +238,10 @@ BEGIN
     IF starts_at < at THEN
         RAISE EXCEPTION USING ERRCODE = 'FG007',
             MESSAGE = format('rule 6: a freeze cannot start in the past; starts_at %s is %s before %s',
-                freezegate._instant_text(starts_at), freezegate._duration_text(at - starts_at),
-                freezegate._instant_text(at)),
+                freezegate_private.instant_text(starts_at), freezegate_private.duration_text(at - starts_at),
+                freezegate_private.instant_text(at)),
             HINT = format('Choose a start at or after %s: freezegate tenant freeze %s --from %s ... (SQL: starts_at => %L).',
-                freezegate._instant_text(at), tenant_key, freezegate._instant_text(at), freezegate._instant_text(at));
+                freezegate_private.instant_text(at), tenant_key, freezegate_private.instant_text(at), freezegate_private.instant_text(at));
     END IF;
     SELECT f.id, f.starts_at, freezegate.effective_end(f) AS effective_end INTO other
     FROM freezegate.freezes AS f
@@ -252,10 +252,10 @@ BEGIN
     IF FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'FG006',
             MESSAGE = format('rule 6: freezes of one tenant never overlap; [%s, %s) overlaps freeze %s [%s, %s) of tenant %s',
-                freezegate._instant_text(starts_at), freezegate._instant_text(ends_at), other.id,
-                freezegate._instant_text(other.starts_at), freezegate._instant_text(other.effective_end), tenant_key),
+                freezegate_private.instant_text(starts_at), freezegate_private.instant_text(ends_at), other.id,
+                freezegate_private.instant_text(other.starts_at), freezegate_private.instant_text(other.effective_end), tenant_key),
             HINT = format('Cancel freeze %s with: freezegate tenant cancel %s (SQL: SELECT freezegate.cancel_freeze(%s);), or choose a window from %s on.',
-                other.id, other.id, other.id, freezegate._instant_text(other.effective_end));
+                other.id, other.id, other.id, freezegate_private.instant_text(other.effective_end));
     END IF;
 END
 $$;
@@ -264,7 +264,7 @@ $$;
 -- with it, and the paid period re-settled. A month paid while the subscription is active is
 -- appended like record_payment(30); otherwise (rule 5) the paid period starts when the freeze
 -- ends and lasts the month.
-CREATE OR REPLACE FUNCTION freezegate._record_requested_freeze(tenant_key text, paid_from timestamptz,
+CREATE OR REPLACE FUNCTION freezegate_private.record_requested_freeze(tenant_key text, paid_from timestamptz,
                                                                paid_until timestamptz, freeze_start timestamptz,
                                                                freeze_end timestamptz, requester text,
                                                                with_month boolean, judged_at timestamptz)
@@ -276,7 +276,7 @@ AS $$
 #variable_conflict use_variable
 DECLARE
     period_start timestamptz := paid_from;
-    base_end timestamptz := freezegate._paid_base_end(tenant_key, paid_from, paid_until);
+    base_end timestamptz := freezegate_private.paid_base_end(tenant_key, paid_from, paid_until);
     month_start timestamptz;
     new_id bigint;
 BEGIN
@@ -297,24 +297,13 @@ BEGIN
         INSERT INTO freezegate.payments (tenant, days, starts_at, kind, freeze_id, created_at)
         VALUES (tenant_key, 30, month_start, 'freeze_month', new_id, judged_at);
     END IF;
-    PERFORM freezegate._settle_paid_period(tenant_key, period_start, base_end);
+    PERFORM freezegate_private.settle_paid_period(tenant_key, period_start, base_end);
     RETURN new_id;
 END
 $$;
 
--- Internal: not for PUBLIC (operators call request_freeze). Repeated on every application, so a
--- rule function added here is covered as soon as it exists.
-REVOKE EXECUTE ON FUNCTION freezegate._check_rule_1(text, text, text),
-                           freezegate._check_rule_2(text, timestamptz, timestamptz),
-                           freezegate._check_rule_4(text, timestamptz, timestamptz, timestamptz, timestamptz),
-                           freezegate._check_rule_5(text, timestamptz, boolean, timestamptz),
-                           freezegate._record_requested_freeze(text, timestamptz, timestamptz, timestamptz,
-                                                               timestamptz, text, boolean, timestamptz)
-    FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION freezegate._check_rule_1(text, text, text),
-                          freezegate._check_rule_2(text, timestamptz, timestamptz),
-                          freezegate._check_rule_4(text, timestamptz, timestamptz, timestamptz, timestamptz),
-                          freezegate._check_rule_5(text, timestamptz, boolean, timestamptz),
-                          freezegate._record_requested_freeze(text, timestamptz, timestamptz, timestamptz,
-                                                              timestamptz, text, boolean, timestamptz)
-    TO freezegate_ops;
+-- The internals are not PUBLIC's (PostgreSQL grants EXECUTE on every new function; the schema's
+-- USAGE is not PUBLIC's either) and are freezegate_ops'. Repeated on every application, so a
+-- function added here is covered as soon as it exists.
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA freezegate_private FROM PUBLIC;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA freezegate_private TO freezegate_ops;

@@ -14,7 +14,7 @@ CREATE OR REPLACE FUNCTION freezegate.unfreeze(tenant text, at timestamptz DEFAU
 AS $$
 #variable_conflict use_column
 DECLARE
-    previous_operation text := freezegate._begin_operation('unfreeze');
+    previous_operation text := freezegate_private.begin_operation('unfreeze');
     tenant_key text := unfreeze.tenant;
     judged_at timestamptz := unfreeze.at;
     t freezegate.tenants;
@@ -23,23 +23,23 @@ DECLARE
     period_start timestamptz;
     base_end timestamptz;
 BEGIN
-    PERFORM freezegate._require_instant(judged_at, 'at');
-    t := freezegate._lock_tenant(tenant_key);
-    running := freezegate._running_freeze(tenant_key, judged_at);
+    PERFORM freezegate_private.require_instant(judged_at, 'at');
+    t := freezegate_private.lock_tenant(tenant_key);
+    running := freezegate_private.running_freeze(tenant_key, judged_at);
     IF running.id IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'FG013',
-            MESSAGE = format('tenant %s has no freeze running at %s', tenant_key, freezegate._instant_text(judged_at)),
+            MESSAGE = format('tenant %s has no freeze running at %s', tenant_key, freezegate_private.instant_text(judged_at)),
             HINT = format('A freeze that has not started is cancelled with: freezegate tenant cancel FREEZE-ID, ids from: freezegate tenant status %s (SQL: SELECT freezegate.cancel_freeze(id);).',
                 tenant_key);
     END IF;
     planned_end := freezegate.effective_end(running);
     period_start := t.paid_from;
-    base_end := freezegate._paid_base_end(tenant_key, t.paid_from, t.paid_until);
+    base_end := freezegate_private.paid_base_end(tenant_key, t.paid_from, t.paid_until);
     IF period_start = planned_end THEN
         -- The paid period was to start when this freeze ends (rule 5's month). Ended before 30
         -- days, the freeze is charged from its start: the period starts there. Ended later, the
         -- freeze keeps the days it ran and the period starts now.
-        IF freezegate._keeps_paid_time(running.starts_at, judged_at) THEN
+        IF freezegate_private.keeps_paid_time(running.starts_at, judged_at) THEN
             period_start := judged_at;
         ELSE
             period_start := running.starts_at;
@@ -47,8 +47,8 @@ BEGIN
         base_end := base_end - (planned_end - period_start);
     END IF;
     UPDATE freezegate.freezes AS f SET ended_at = judged_at WHERE f.id = running.id;
-    PERFORM freezegate._settle_paid_period(tenant_key, period_start, base_end);
-    PERFORM freezegate._end_operation(previous_operation);
+    PERFORM freezegate_private.settle_paid_period(tenant_key, period_start, base_end);
+    PERFORM freezegate_private.end_operation(previous_operation);
 END
 $$;
 
@@ -61,7 +61,7 @@ CREATE OR REPLACE FUNCTION freezegate.cancel_freeze(freeze_id bigint, at timesta
 AS $$
 #variable_conflict use_column
 DECLARE
-    previous_operation text := freezegate._begin_operation('cancel_freeze');
+    previous_operation text := freezegate_private.begin_operation('cancel_freeze');
     target_id bigint := cancel_freeze.freeze_id;
     judged_at timestamptz := cancel_freeze.at;
     tenant_key text;
@@ -70,29 +70,29 @@ DECLARE
     period_start timestamptz;
     base_end timestamptz;
 BEGIN
-    PERFORM freezegate._require_instant(judged_at, 'at');
+    PERFORM freezegate_private.require_instant(judged_at, 'at');
     SELECT f.tenant INTO tenant_key FROM freezegate.freezes AS f WHERE f.id = target_id;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'FG011',
             MESSAGE = format('unknown freeze %s', coalesce(target_id::text, 'NULL')),
             HINT = 'A tenant''s freezes and their ids: freezegate tenant status TENANT (SQL: SELECT * FROM freezegate.freezes WHERE tenant = ''...'';).';
     END IF;
-    t := freezegate._lock_tenant(tenant_key);
+    t := freezegate_private.lock_tenant(tenant_key);
     SELECT * INTO target FROM freezegate.freezes AS f WHERE f.id = target_id;
     IF target.cancelled_at IS NOT NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'FG012',
             MESSAGE = format('freeze %s of tenant %s was already cancelled at %s', target_id, tenant_key,
-                freezegate._instant_text(target.cancelled_at));
+                freezegate_private.instant_text(target.cancelled_at));
     END IF;
     IF target.starts_at <= judged_at THEN
         RAISE EXCEPTION USING ERRCODE = 'FG012',
             MESSAGE = format('freeze %s of tenant %s has already started (at %s); only a freeze that has not started can be cancelled',
-                target_id, tenant_key, freezegate._instant_text(target.starts_at)),
+                target_id, tenant_key, freezegate_private.instant_text(target.starts_at)),
             HINT = format('End a running freeze with: freezegate tenant unfreeze %s (SQL: SELECT freezegate.unfreeze(%L);).', tenant_key, tenant_key);
     END IF;
     UPDATE freezegate.freezes AS f SET cancelled_at = judged_at, credited = interval '0' WHERE f.id = target_id;
-    PERFORM freezegate._settle_released_freeze(target, judged_at);
-    PERFORM freezegate._end_operation(previous_operation);
+    PERFORM freezegate_private.settle_released_freeze(target, judged_at);
+    PERFORM freezegate_private.end_operation(previous_operation);
 END
 $$;
 
@@ -107,7 +107,7 @@ CREATE OR REPLACE FUNCTION freezegate.force_freeze(tenant text, starts_at timest
 AS $$
 #variable_conflict use_column
 DECLARE
-    previous_operation text := freezegate._begin_operation('force_freeze');
+    previous_operation text := freezegate_private.begin_operation('force_freeze');
     tenant_key text := force_freeze.tenant;
     freeze_start timestamptz := force_freeze.starts_at;
     freeze_end timestamptz := force_freeze.ends_at;
@@ -116,9 +116,9 @@ DECLARE
     t freezegate.tenants;
     new_id bigint;
 BEGIN
-    PERFORM freezegate._require_instant(judged_at, 'at');
-    PERFORM freezegate._require_instant(freeze_start, 'starts_at');
-    PERFORM freezegate._require_instant(freeze_end, 'ends_at');
+    PERFORM freezegate_private.require_instant(judged_at, 'at');
+    PERFORM freezegate_private.require_instant(freeze_start, 'starts_at');
+    PERFORM freezegate_private.require_instant(freeze_end, 'ends_at');
     IF why IS NULL OR btrim(why) = '' THEN
         RAISE EXCEPTION USING ERRCODE = 'FG014',
             MESSAGE = 'invalid argument: force_freeze requires a reason',
@@ -127,28 +127,28 @@ BEGIN
     IF freeze_end <= freeze_start THEN
         RAISE EXCEPTION USING ERRCODE = 'FG014',
             MESSAGE = format('invalid argument: ends_at %s is not after starts_at %s',
-                freezegate._instant_text(freeze_end), freezegate._instant_text(freeze_start));
+                freezegate_private.instant_text(freeze_end), freezegate_private.instant_text(freeze_start));
     END IF;
-    t := freezegate._lock_tenant(tenant_key);
-    PERFORM freezegate._check_rule_6(tenant_key, freeze_start, freeze_end, judged_at);
+    t := freezegate_private.lock_tenant(tenant_key);
+    PERFORM freezegate_private.check_rule_6(tenant_key, freeze_start, freeze_end, judged_at);
     INSERT INTO freezegate.freezes (tenant, starts_at, ends_at, requested_by, kind, reason, created_at)
     VALUES (tenant_key, freeze_start, freeze_end, session_user, 'forced', why, judged_at)
     RETURNING id INTO new_id;
-    PERFORM freezegate._settle_paid_period(tenant_key, t.paid_from,
-        freezegate._paid_base_end(tenant_key, t.paid_from, t.paid_until));
-    PERFORM freezegate._end_operation(previous_operation);
+    PERFORM freezegate_private.settle_paid_period(tenant_key, t.paid_from,
+        freezegate_private.paid_base_end(tenant_key, t.paid_from, t.paid_until));
+    PERFORM freezegate_private.end_operation(previous_operation);
     RETURN new_id;
 END
 $$;
 
 -- The freeze running at the instant (starts_at <= at < effective end), if any.
-CREATE OR REPLACE FUNCTION freezegate._running_freeze(tenant_key text, at timestamptz) RETURNS freezegate.freezes
+CREATE OR REPLACE FUNCTION freezegate_private.running_freeze(tenant_key text, at timestamptz) RETURNS freezegate.freezes
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT f.* FROM freezegate.freezes AS f
     WHERE f.tenant = tenant_key AND f.cancelled_at IS NULL
-      AND f.starts_at <= _running_freeze.at AND _running_freeze.at < freezegate.effective_end(f)
+      AND f.starts_at <= running_freeze.at AND running_freeze.at < freezegate.effective_end(f)
     ORDER BY f.starts_at
     LIMIT 1
 $$;
@@ -158,7 +158,7 @@ $$;
 -- paid_until; if the paid period was to start when it ends (rule 5's month), it starts at `at`
 -- instead -- or at the freeze's start if that is earlier (a freeze that ran is charged from its
 -- start, as after an early unfreeze). Used by cancel_freeze and by the triggers below.
-CREATE OR REPLACE FUNCTION freezegate._settle_released_freeze(released freezegate.freezes, at timestamptz)
+CREATE OR REPLACE FUNCTION freezegate_private.settle_released_freeze(released freezegate.freezes, at timestamptz)
     RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -176,8 +176,8 @@ BEGIN
         RETURN;  -- the tenant went with it (ON DELETE CASCADE), or the freeze counted for nothing
     END IF;
     period_start := t.paid_from;
-    -- _paid_base_end no longer sees the released freeze; paid_until still holds its credit.
-    base_end := freezegate._paid_base_end(t.key, t.paid_from, t.paid_until);
+    -- paid_base_end no longer sees the released freeze; paid_until still holds its credit.
+    base_end := freezegate_private.paid_base_end(t.key, t.paid_from, t.paid_until);
     IF t.paid_from IS NULL OR released_end > t.paid_from THEN
         base_end := base_end - released.credited;
     END IF;
@@ -185,7 +185,7 @@ BEGIN
         period_start := least(at, released.starts_at);
         base_end := base_end - (released_end - period_start);
     END IF;
-    PERFORM freezegate._settle_paid_period(t.key, period_start, base_end);
+    PERFORM freezegate_private.settle_paid_period(t.key, period_start, base_end);
 END
 $$;
 
@@ -193,11 +193,11 @@ $$;
 -- by hand gives back its credit and re-settles the paid period exactly as cancel_freeze does. The
 -- functions settle their own changes: while one runs (freezegate.operation set) the triggers do
 -- nothing, and they fire only for cancelled_at and DELETE, never for the credit updates of
--- _settle_paid_period.
+-- settle_paid_period.
 --
 -- BEFORE UPDATE OF cancelled_at: a freeze cancelled by hand keeps nothing (credited = 0, in the
 -- same row version, as cancel_freeze writes it).
-CREATE OR REPLACE FUNCTION freezegate.freezes_cancelled_keeps_nothing() RETURNS trigger
+CREATE OR REPLACE FUNCTION freezegate_private.freezes_cancelled_keeps_nothing() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -210,7 +210,7 @@ END
 $$;
 
 -- AFTER DELETE / UPDATE OF cancelled_at, for direct DML only: re-settles like cancel_freeze(now()).
-CREATE OR REPLACE FUNCTION freezegate.freezes_settle_after_dml() RETURNS trigger
+CREATE OR REPLACE FUNCTION freezegate_private.freezes_settle_after_dml() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -222,7 +222,7 @@ BEGIN
         RETURN NULL;  -- not a cancellation
     END IF;
     PERFORM 1 FROM freezegate.tenants AS t WHERE t.key = OLD.tenant FOR UPDATE;
-    PERFORM freezegate._settle_released_freeze(OLD, now());
+    PERFORM freezegate_private.settle_released_freeze(OLD, now());
     RETURN NULL;
 END
 $$;

@@ -5,7 +5,7 @@
 -- to the midnight after the last day. A first day that is today there starts at `at`: today's
 -- midnight has passed, and rule 6 would refuse a start in the past, which is not what the writer
 -- asked for. NULLs when a day is missing.
-CREATE OR REPLACE FUNCTION freezegate._mail_period(first_day date, last_day date, zone text, at timestamptz,
+CREATE OR REPLACE FUNCTION freezegate_private.mail_period(first_day date, last_day date, zone text, at timestamptz,
                                         OUT starts_at timestamptz, OUT ends_at timestamptz)
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
@@ -34,7 +34,7 @@ CREATE OR REPLACE FUNCTION freezegate.record_mail_request(
 AS $$
 #variable_conflict use_variable
 DECLARE
-    previous_operation text := freezegate._begin_operation('record_mail_request');
+    previous_operation text := freezegate_private.begin_operation('record_mail_request');
     the_message_id text := record_mail_request.message_id;
     the_sender text := coalesce(record_mail_request.sender, '');
     wanted text[] := ARRAY(SELECT lower(rtrim(btrim(x), '.')) FROM unnest(coalesce(record_mail_request.identifiers, '{}')) AS x);
@@ -56,11 +56,11 @@ DECLARE
     err_hint text;
     due boolean := false;
 BEGIN
-    PERFORM freezegate._require_instant(judged_at, 'at');
+    PERFORM freezegate_private.require_instant(judged_at, 'at');
     IF the_message_id IS NULL OR btrim(the_message_id) = '' THEN
         RAISE EXCEPTION USING ERRCODE = 'FG014', MESSAGE = 'invalid argument: message_id must be given';
     END IF;
-    IF zone IS NULL OR NOT freezegate._is_time_zone(zone) THEN
+    IF zone IS NULL OR NOT freezegate_private.is_time_zone(zone) THEN
         RAISE EXCEPTION USING ERRCODE = 'FG014',
             MESSAGE = format('invalid argument: default_time_zone %s is not a known IANA time zone',
                              coalesce(quote_literal(zone), 'NULL')),
@@ -72,7 +72,7 @@ BEGIN
     END IF;
     -- Recorded first in the default zone; moved to the tenant's zone once the tenant is known.
     SELECT p.starts_at, p.ends_at INTO wanted_start, wanted_end
-    FROM freezegate._mail_period(wanted_first, wanted_last, zone, judged_at) AS p;
+    FROM freezegate_private.mail_period(wanted_first, wanted_last, zone, judged_at) AS p;
 
     INSERT INTO freezegate.freeze_requests AS r (message_id, sender, received_at, identifiers, starts_at, ends_at,
                                                  reading, outcome, handled_by)
@@ -85,7 +85,7 @@ BEGIN
     IF new_id IS NULL THEN
         -- Delivered before (or concurrently: the INSERT waited for that transaction to commit).
         SELECT * INTO row_found FROM freezegate.freeze_requests AS r WHERE r.message_id = the_message_id;
-        PERFORM freezegate._end_operation(previous_operation);
+        PERFORM freezegate_private.end_operation(previous_operation);
         RETURN QUERY SELECT row_found.id, true, row_found.outcome, row_found.tenant::text, row_found.freeze_id,
             row_found.sqlstate, row_found.error_message, row_found.error_hint, false,
             NULL::date, NULL::date, NULL::integer, NULL::date, NULL::text;
@@ -101,20 +101,20 @@ BEGIN
           SELECT d.tenant FROM freezegate.domains AS d WHERE d.domain = ANY (wanted)) AS k;
     SELECT coalesce(array_agg(t.key ORDER BY t.key), '{}') INTO owned
     FROM freezegate.tenants AS t
-    WHERE t.key = ANY (named) AND freezegate._same_email(the_sender, t.owner_email);
+    WHERE t.key = ANY (named) AND freezegate_private.same_email(the_sender, t.owner_email);
 
     -- The days are the tenant's days: its own zone, else the default (the gateway profile's).
     IF cardinality(owned) = 1 THEN
         SELECT coalesce(t.time_zone, zone) INTO zone FROM freezegate.tenants AS t WHERE t.key = owned[1];
         SELECT p.starts_at, p.ends_at INTO wanted_start, wanted_end
-        FROM freezegate._mail_period(wanted_first, wanted_last, zone, judged_at) AS p;
+        FROM freezegate_private.mail_period(wanted_first, wanted_last, zone, judged_at) AS p;
     END IF;
 
     IF NOT coalesce(record_mail_request.authenticated, false) THEN
         result_outcome := 'unverified';
     ELSIF cardinality(named) > 0 AND cardinality(owned) = 0 THEN
         result_outcome := 'unverified';
-    ELSIF NOT EXISTS (SELECT FROM freezegate.tenants AS t WHERE freezegate._same_email(the_sender, t.owner_email)) THEN
+    ELSIF NOT EXISTS (SELECT FROM freezegate.tenants AS t WHERE freezegate_private.same_email(the_sender, t.owner_email)) THEN
         result_outcome := 'unverified';
     ELSIF cardinality(owned) > 1 OR wanted_start IS NULL OR wanted_end IS NULL OR cardinality(wanted) = 0 THEN
         result_outcome := 'unreadable';
@@ -143,7 +143,7 @@ BEGIN
             SELECT FROM freezegate.freeze_requests AS r
             WHERE r.id <> new_id AND r.outcome IN ('refused', 'unreadable')
               AND r.replied_at > judged_at - interval '1 hour'
-              AND freezegate._same_email(r.sender, the_sender));
+              AND freezegate_private.same_email(r.sender, the_sender));
     END IF;
 
     UPDATE freezegate.freeze_requests AS r
@@ -151,7 +151,7 @@ BEGIN
         error_message = err_message, error_hint = nullif(err_hint, ''), replied_at = CASE WHEN due THEN judged_at END
     WHERE r.id = new_id;
 
-    PERFORM freezegate._end_operation(previous_operation);
+    PERFORM freezegate_private.end_operation(previous_operation);
     RETURN QUERY
     SELECT new_id, false, result_outcome, tenant_key, result_freeze, err_state, err_message, nullif(err_hint, ''), due,
         (f.starts_at AT TIME ZONE zone)::date,

@@ -3,7 +3,7 @@
 --  * every function runs with TimeZone = UTC, so that "30 days" and calendar years are UTC days and
 --    years, and names itself in the setting freezegate.operation for the audit trigger;
 --  * every function that changes a tenant locks the tenant's row before it reads anything
---    (_lock_tenant), so that two concurrent requests for one tenant are judged one after the other;
+--    (lock_tenant), so that two concurrent requests for one tenant are judged one after the other;
 --  * every rule violation raises its own SQLSTATE of class FG (table in sql/README.md); an error
 --    aborts the statement, so a rejected call changes nothing;
 --  * every hint names the `freezegate tenant` command that helps, with the SQL as a second option.
@@ -14,7 +14,7 @@
 -- "SET freezegate.operation = ..." clause would be neater, but PostgreSQL 15 lets only superusers
 -- create functions that set placeholder parameters.) On error the setting is rolled back with
 -- the (sub)transaction.
-CREATE OR REPLACE FUNCTION freezegate._begin_operation(name text) RETURNS text
+CREATE OR REPLACE FUNCTION freezegate_private.begin_operation(name text) RETURNS text
     LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -26,8 +26,8 @@ BEGIN
 END
 $$;
 
--- Puts back the operation name _begin_operation returned.
-CREATE OR REPLACE FUNCTION freezegate._end_operation(previous text) RETURNS void
+-- Puts back the operation name begin_operation returned.
+CREATE OR REPLACE FUNCTION freezegate_private.end_operation(previous text) RETURNS void
     LANGUAGE sql VOLATILE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -41,20 +41,20 @@ $$;
 -- days) without our freeze; under READ COMMITTED it waits and then reads our freeze. An UPDATE
 -- that changes nothing is neither written to the audit log nor announced (the audit triggers
 -- compare OLD and NEW).
-CREATE OR REPLACE FUNCTION freezegate._lock_tenant(key text) RETURNS freezegate.tenants
+CREATE OR REPLACE FUNCTION freezegate_private.lock_tenant(key text) RETURNS freezegate.tenants
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     locked freezegate.tenants;
 BEGIN
-    SELECT * INTO locked FROM freezegate.tenants AS t WHERE t.key = _lock_tenant.key FOR UPDATE;
+    SELECT * INTO locked FROM freezegate.tenants AS t WHERE t.key = lock_tenant.key FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'FG010',
-            MESSAGE = format('unknown tenant %s', coalesce(quote_literal(_lock_tenant.key), 'NULL')),
+            MESSAGE = format('unknown tenant %s', coalesce(quote_literal(lock_tenant.key), 'NULL')),
             HINT = 'Tenant keys are lower-case DNS labels; list them with: freezegate tenant list (SQL: SELECT key FROM freezegate.tenants;).';
     END IF;
-    UPDATE freezegate.tenants AS t SET paid_until = t.paid_until WHERE t.key = _lock_tenant.key;
+    UPDATE freezegate.tenants AS t SET paid_until = t.paid_until WHERE t.key = lock_tenant.key;
     RETURN locked;
 END
 $$;
@@ -62,7 +62,7 @@ $$;
 -- Bad arguments get named errors (FG014), never a raw PostgreSQL error: every instant lies in
 -- years 1 to 9999, and no payment or credit may move paid_until past 9999-12-31 23:59:59Z
 -- (PostgreSQL's own limit is year 294276; a payment of 2^31 days overflowed it with 22008).
-CREATE OR REPLACE FUNCTION freezegate._require_instant(value timestamptz, name text) RETURNS void
+CREATE OR REPLACE FUNCTION freezegate_private.require_instant(value timestamptz, name text) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -80,7 +80,7 @@ END
 $$;
 
 -- "2027-07-01 00:00:00Z": instants for error messages, always in UTC.
-CREATE OR REPLACE FUNCTION freezegate._instant_text(t timestamptz) RETURNS text
+CREATE OR REPLACE FUNCTION freezegate_private.instant_text(t timestamptz) RETURNS text
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -88,7 +88,7 @@ AS $$
 $$;
 
 -- "29 days 23:59:59", "30 days", "1 day": figures for error messages.
-CREATE OR REPLACE FUNCTION freezegate._duration_text(d interval) RETURNS text
+CREATE OR REPLACE FUNCTION freezegate_private.duration_text(d interval) RETURNS text
     LANGUAGE sql IMMUTABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -104,7 +104,7 @@ $$;
 -- The domains of 0013 (tenant_key, email_address, host_name, upstream_group_name) are the one
 -- definition of each shape; the functions test their arguments against them here, to raise FG014
 -- with a message for people rather than the column's 23514.
-CREATE OR REPLACE FUNCTION freezegate._is_of_domain(value text, domain regtype) RETURNS boolean
+CREATE OR REPLACE FUNCTION freezegate_private.is_of_domain(value text, domain regtype) RETURNS boolean
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -119,5 +119,6 @@ EXCEPTION WHEN check_violation THEN
 END
 $$;
 
-REVOKE EXECUTE ON FUNCTION freezegate._is_of_domain(text, regtype) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION freezegate._is_of_domain(text, regtype) TO freezegate_ops;
+-- The internals are not PUBLIC's and are freezegate_ops' (as in R__freeze_rules.sql).
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA freezegate_private FROM PUBLIC;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA freezegate_private TO freezegate_ops;

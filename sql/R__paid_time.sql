@@ -3,7 +3,7 @@
 -- Internally
 --     paid_until = base_end + sum(credited of the non-cancelled freezes that end after paid_from)
 -- and every operation changes (paid_from, base_end) and then re-settles the credits with
--- _settle_paid_period, walking the freezes in order of start.
+-- settle_paid_period, walking the freezes in order of start.
 
 -- record_payment(tenant, days): appends the days to a paid period that has time left, else starts
 -- a new one now (or when the freeze running now ends).
@@ -15,7 +15,7 @@ CREATE OR REPLACE FUNCTION freezegate.record_payment(tenant text, days integer, 
 AS $$
 #variable_conflict use_column
 DECLARE
-    previous_operation text := freezegate._begin_operation('record_payment');
+    previous_operation text := freezegate_private.begin_operation('record_payment');
     tenant_key text := record_payment.tenant;
     paid_days integer := record_payment.days;
     judged_at timestamptz := record_payment.at;
@@ -25,46 +25,46 @@ DECLARE
     base_end timestamptz;
     payment_start timestamptz;
 BEGIN
-    PERFORM freezegate._require_instant(judged_at, 'at');
-    t := freezegate._lock_tenant(tenant_key);
+    PERFORM freezegate_private.require_instant(judged_at, 'at');
+    t := freezegate_private.lock_tenant(tenant_key);
     IF paid_days IS NULL OR paid_days <= 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'FG014',
             MESSAGE = format('invalid argument: days must be a positive number of days, got %s', coalesce(paid_days::text, 'NULL'));
     END IF;
     IF t.paid_until > judged_at THEN
-        base_end := freezegate._paid_base_end(tenant_key, t.paid_from, t.paid_until);
+        base_end := freezegate_private.paid_base_end(tenant_key, t.paid_from, t.paid_until);
     ELSE
-        running := freezegate._running_freeze(tenant_key, judged_at);
+        running := freezegate_private.running_freeze(tenant_key, judged_at);
         base_end := coalesce(freezegate.effective_end(running), judged_at);
     END IF;
     -- The days must fit before the latest instant supported (checked before adding them).
     IF paid_days >= ceil(extract(epoch FROM timestamptz '10000-01-01 00:00:00Z' - base_end) / 86400) THEN
         RAISE EXCEPTION USING ERRCODE = 'FG014',
             MESSAGE = format('invalid argument: %s days paid from %s would end after the latest instant supported, 9999-12-31 23:59:59Z; at most %s days',
-                paid_days, freezegate._instant_text(base_end),
+                paid_days, freezegate_private.instant_text(base_end),
                 greatest(ceil(extract(epoch FROM timestamptz '10000-01-01 00:00:00Z' - base_end) / 86400) - 1, 0)::bigint);
     END IF;
     IF t.paid_until > judged_at THEN
         -- Paid time is left (running, or scheduled after a rule-5 freeze): the days are appended.
         period_start := t.paid_from;
-        base_end := freezegate._paid_base_end(tenant_key, t.paid_from, t.paid_until) + paid_days * interval '1 day';
+        base_end := freezegate_private.paid_base_end(tenant_key, t.paid_from, t.paid_until) + paid_days * interval '1 day';
         payment_start := NULL;
     ELSE
         -- The paid period is over: a new one starts now, or when the freeze running now ends.
-        running := freezegate._running_freeze(tenant_key, judged_at);
+        running := freezegate_private.running_freeze(tenant_key, judged_at);
         period_start := coalesce(freezegate.effective_end(running), judged_at);
         base_end := period_start + paid_days * interval '1 day';
         payment_start := period_start;
     END IF;
     INSERT INTO freezegate.payments (tenant, days, starts_at, kind, created_at)
     VALUES (tenant_key, paid_days, payment_start, 'payment', judged_at);
-    PERFORM freezegate._settle_paid_period(tenant_key, period_start, base_end);
-    PERFORM freezegate._end_operation(previous_operation);
+    PERFORM freezegate_private.settle_paid_period(tenant_key, period_start, base_end);
+    PERFORM freezegate_private.end_operation(previous_operation);
 END
 $$;
 
 -- Whether a freeze keeps the paid time it covers: one ended by unfreeze() before 30 days keeps nothing.
-CREATE OR REPLACE FUNCTION freezegate._keeps_paid_time(starts_at timestamptz, ended_at timestamptz) RETURNS boolean
+CREATE OR REPLACE FUNCTION freezegate_private.keeps_paid_time(starts_at timestamptz, ended_at timestamptz) RETURNS boolean
     LANGUAGE sql IMMUTABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -73,7 +73,7 @@ $$;
 
 -- base_end of the tenant's current paid period: paid_until without the credits of the freezes
 -- that belong to it (non-cancelled, ending after paid_from).
-CREATE OR REPLACE FUNCTION freezegate._paid_base_end(tenant_key text, paid_from timestamptz, paid_until timestamptz)
+CREATE OR REPLACE FUNCTION freezegate_private.paid_base_end(tenant_key text, paid_from timestamptz, paid_until timestamptz)
     RETURNS timestamptz
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
@@ -82,14 +82,14 @@ AS $$
     SELECT paid_until - coalesce(sum(f.credited), interval '0')
     FROM freezegate.freezes AS f
     WHERE f.tenant = tenant_key AND f.cancelled_at IS NULL
-      AND (_paid_base_end.paid_from IS NULL OR freezegate.effective_end(f) > _paid_base_end.paid_from)
+      AND (paid_base_end.paid_from IS NULL OR freezegate.effective_end(f) > paid_base_end.paid_from)
 $$;
 
 -- Sets the tenant's paid period to [period_start, base_end + the credits of its freezes): walks the
 -- freezes that belong to the period in order of start and credits each with the paid time it
 -- covers (none for an early unfreeze). Payments and credits stop at the latest instant supported
--- (see _require_instant).
-CREATE OR REPLACE FUNCTION freezegate._settle_paid_period(tenant_key text, paid_from timestamptz, base_end timestamptz)
+-- (see require_instant).
+CREATE OR REPLACE FUNCTION freezegate_private.settle_paid_period(tenant_key text, paid_from timestamptz, base_end timestamptz)
     RETURNS timestamptz
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -109,7 +109,7 @@ BEGIN
           AND (period_start IS NULL OR freezegate.effective_end(fz) > period_start)
         ORDER BY fz.starts_at
     LOOP
-        IF freezegate._keeps_paid_time(f.starts_at, f.ended_at) AND f.starts_at < paid_end THEN
+        IF freezegate_private.keeps_paid_time(f.starts_at, f.ended_at) AND f.starts_at < paid_end THEN
             credit := f.effective_end - greatest(f.starts_at, period_start);
         ELSE
             credit := interval '0';

@@ -15,7 +15,7 @@ AS $$
 DECLARE
     judged_at timestamptz := tenant_status_at.at;
 BEGIN
-    PERFORM freezegate._require_instant(judged_at, 'at');
+    PERFORM freezegate_private.require_instant(judged_at, 'at');
     RETURN QUERY
     SELECT t.key::text,
            s.state,

@@ -11,23 +11,23 @@ CREATE OR REPLACE FUNCTION freezegate.create_tenant(tenant text, owner_email tex
 AS $$
 #variable_conflict use_column
 DECLARE
-    previous_operation text := freezegate._begin_operation('create_tenant');
+    previous_operation text := freezegate_private.begin_operation('create_tenant');
     new_key text := create_tenant.tenant;
     new_email text := create_tenant.owner_email;
     new_paid_until timestamptz := create_tenant.paid_until;
     judged_at timestamptz := create_tenant.at;
 BEGIN
-    PERFORM freezegate._require_instant(judged_at, 'at');
-    IF NOT freezegate._is_of_domain(new_key, 'freezegate.tenant_key') THEN
+    PERFORM freezegate_private.require_instant(judged_at, 'at');
+    IF NOT freezegate_private.is_of_domain(new_key, 'freezegate.tenant_key') THEN
         RAISE EXCEPTION USING ERRCODE = 'FG014',
             MESSAGE = format('invalid argument: tenant key %s is not a DNS label', coalesce(quote_literal(new_key), 'NULL')),
             HINT = 'A tenant key is 1-63 lower-case letters, digits and "-", not starting or ending with "-".';
     END IF;
-    IF NOT freezegate._is_of_domain(new_email, 'freezegate.email_address') THEN
+    IF NOT freezegate_private.is_of_domain(new_email, 'freezegate.email_address') THEN
         RAISE EXCEPTION USING ERRCODE = 'FG014',
             MESSAGE = format('invalid argument: owner_email %s is not an e-mail address', coalesce(quote_literal(new_email), 'NULL'));
     END IF;
-    PERFORM freezegate._require_instant(new_paid_until, 'paid_until');
+    PERFORM freezegate_private.require_instant(new_paid_until, 'paid_until');
     INSERT INTO freezegate.tenants (key, owner_email, paid_from, paid_until, created_at)
     VALUES (new_key, new_email, NULL, new_paid_until, judged_at)
     ON CONFLICT (key) DO NOTHING;
@@ -35,7 +35,7 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'FG015',
             MESSAGE = format('tenant %s already exists', quote_literal(new_key));
     END IF;
-    PERFORM freezegate._end_operation(previous_operation);
+    PERFORM freezegate_private.end_operation(previous_operation);
 END
 $$;
 
@@ -49,18 +49,18 @@ CREATE OR REPLACE FUNCTION freezegate.add_domain(tenant text, domain text, at ti
 AS $$
 #variable_conflict use_column
 DECLARE
-    previous_operation text := freezegate._begin_operation('add_domain');
+    previous_operation text := freezegate_private.begin_operation('add_domain');
     tenant_key text := add_domain.tenant;
     host text := lower(btrim(add_domain.domain));
     judged_at timestamptz := add_domain.at;
     owner_key text;
 BEGIN
-    PERFORM freezegate._require_instant(judged_at, 'at');
-    PERFORM freezegate._lock_tenant(tenant_key);
+    PERFORM freezegate_private.require_instant(judged_at, 'at');
+    PERFORM freezegate_private.lock_tenant(tenant_key);
     IF right(host, 1) = '.' THEN
         host := left(host, -1);
     END IF;
-    IF NOT freezegate._is_of_domain(host, 'freezegate.host_name') THEN
+    IF NOT freezegate_private.is_of_domain(host, 'freezegate.host_name') THEN
         RAISE EXCEPTION USING ERRCODE = 'FG014',
             MESSAGE = format('invalid argument: domain %s is not a host name', coalesce(quote_literal(add_domain.domain), 'NULL')),
             HINT = 'A domain is two or more DNS labels separated by dots, e.g. crm.example.com; the last one is not all digits.';
@@ -73,7 +73,7 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'FG015',
             MESSAGE = format('domain %s is already registered to tenant %s', quote_literal(host), quote_literal(owner_key));
     END IF;
-    PERFORM freezegate._end_operation(previous_operation);
+    PERFORM freezegate_private.end_operation(previous_operation);
 END
 $$;
 
@@ -87,19 +87,19 @@ CREATE OR REPLACE FUNCTION freezegate.set_upstream_group(tenant text, upstream_g
 AS $$
 #variable_conflict use_column
 DECLARE
-    previous_operation text := freezegate._begin_operation('set_upstream_group');
+    previous_operation text := freezegate_private.begin_operation('set_upstream_group');
     tenant_key text := set_upstream_group.tenant;
     group_name text := nullif(btrim(set_upstream_group.upstream_group), '');
 BEGIN
-    PERFORM freezegate._require_instant(set_upstream_group.at, 'at');
-    IF group_name IS NOT NULL AND NOT freezegate._is_of_domain(group_name, 'freezegate.upstream_group_name') THEN
+    PERFORM freezegate_private.require_instant(set_upstream_group.at, 'at');
+    IF group_name IS NOT NULL AND NOT freezegate_private.is_of_domain(group_name, 'freezegate.upstream_group_name') THEN
         RAISE EXCEPTION USING ERRCODE = 'FG014',
             MESSAGE = format('invalid argument: upstream group %s is not a group name', quote_literal(group_name)),
             HINT = 'A group name is 1 to 63 letters, digits, ''_'' or ''-'', as declared under upstream_groups in the gateway''s profile; NULL clears it.';
     END IF;
-    PERFORM freezegate._lock_tenant(tenant_key);
+    PERFORM freezegate_private.lock_tenant(tenant_key);
     UPDATE freezegate.tenants AS t SET upstream_group = group_name WHERE t.key = tenant_key;
-    PERFORM freezegate._end_operation(previous_operation);
+    PERFORM freezegate_private.end_operation(previous_operation);
 END
 $$;
 
@@ -107,7 +107,7 @@ $$;
 -- The posix/ and right/ copies of the tz database and the zone-less names (Factory, posixrules,
 -- localtime) are refused: a gateway's own zone data need not know them. Used by the check
 -- constraint tenants_time_zone_known.
-CREATE OR REPLACE FUNCTION freezegate._is_time_zone(zone text) RETURNS boolean
+CREATE OR REPLACE FUNCTION freezegate_private.is_time_zone(zone text) RETURNS boolean
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -127,19 +127,19 @@ CREATE OR REPLACE FUNCTION freezegate.set_time_zone(tenant text, time_zone text,
 AS $$
 #variable_conflict use_column
 DECLARE
-    previous_operation text := freezegate._begin_operation('set_time_zone');
+    previous_operation text := freezegate_private.begin_operation('set_time_zone');
     tenant_key text := set_time_zone.tenant;
     zone_name text := nullif(btrim(set_time_zone.time_zone), '');
 BEGIN
-    PERFORM freezegate._require_instant(set_time_zone.at, 'at');
-    IF zone_name IS NOT NULL AND NOT freezegate._is_time_zone(zone_name) THEN
+    PERFORM freezegate_private.require_instant(set_time_zone.at, 'at');
+    IF zone_name IS NOT NULL AND NOT freezegate_private.is_time_zone(zone_name) THEN
         RAISE EXCEPTION USING ERRCODE = 'FG014',
             MESSAGE = format('invalid argument: time zone %s is not a known IANA time zone', quote_literal(zone_name)),
             HINT = 'Use a name from pg_timezone_names in its exact spelling, such as Europe/Moscow or Asia/Yekaterinburg; NULL clears it (the gateway profile''s time_zone applies).';
     END IF;
-    PERFORM freezegate._lock_tenant(tenant_key);
+    PERFORM freezegate_private.lock_tenant(tenant_key);
     UPDATE freezegate.tenants AS t SET time_zone = zone_name
     WHERE t.key = tenant_key AND t.time_zone IS DISTINCT FROM zone_name;
-    PERFORM freezegate._end_operation(previous_operation);
+    PERFORM freezegate_private.end_operation(previous_operation);
 END
 $$;

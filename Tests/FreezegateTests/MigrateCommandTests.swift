@@ -64,8 +64,8 @@ struct MigrateCommandTests {
         let rows = try await check.query(
             "SELECT has_table_privilege('freezegate_gateway', 'freezegate.tenants', 'SELECT')"
                 + " AND NOT has_table_privilege('freezegate_gateway', 'freezegate.payments', 'SELECT')"
-                + " AND has_function_privilege('freezegate_ops', 'freezegate._lock_tenant(text)', 'EXECUTE')"
-                + " AND NOT has_function_privilege('public', 'freezegate._lock_tenant(text)', 'EXECUTE')"
+                + " AND has_function_privilege('freezegate_ops', 'freezegate_private.lock_tenant(text)', 'EXECUTE')"
+                + " AND NOT has_function_privilege('public', 'freezegate_private.lock_tenant(text)', 'EXECUTE')"
         )
         #expect(try rows.first?.decode(Bool.self, column: 0) == true)
         await check.close()

@@ -5,6 +5,9 @@ GRANT USAGE ON SCHEMA freezegate TO fg_ops;
 GRANT SELECT, INSERT, UPDATE, DELETE ON freezegate.tenants, freezegate.domains, freezegate.freezes, freezegate.payments TO fg_ops;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA freezegate TO fg_ops;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA freezegate TO fg_ops;  -- the internal ones are not PUBLIC's
+-- and the internals the functions are built from (freezegate_private, not PUBLIC's)
+GRANT USAGE ON SCHEMA freezegate_private TO fg_ops;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA freezegate_private TO fg_ops;
 REVOKE ALL ON freezegate.audit_log FROM fg_ops;
 GRANT USAGE ON SCHEMA fg_test TO fg_ops;  -- the assertion helpers
 

@@ -1,28 +1,39 @@
 -- The group roles of 0010: freezegate_gateway reads what the snapshot reads and may LISTEN, nothing
--- else; freezegate_ops executes every function; internal functions are not executable by PUBLIC.
--- The first two checks cover every function of the schema, including those of later migrations: a
--- new function that fails them must be granted to freezegate_ops, or be internal ('_' prefix or a
--- trigger function) and revoked from PUBLIC.
+-- else; freezegate_ops executes every function; the internals (schema freezegate_private, 0014) are
+-- out of PUBLIC's reach.
+-- The checks cover every function of both schemas, including those of later migrations: a new
+-- function that fails them must be granted to freezegate_ops, or be internal (in
+-- freezegate_private) and revoked from PUBLIC.
 
 SELECT fg_test.expect_eq(
     (SELECT coalesce(array_agg(p.oid::regprocedure::text ORDER BY 1), '{}')
      FROM pg_proc AS p
-     WHERE p.pronamespace = 'freezegate'::regnamespace
+     WHERE p.pronamespace IN ('freezegate'::regnamespace, 'freezegate_private'::regnamespace)
        AND NOT has_function_privilege('freezegate_ops', p.oid, 'EXECUTE')),
     '{}'::text[],
     'functions freezegate_ops may not execute');
+SELECT fg_test.expect_eq(has_schema_privilege('freezegate_ops', 'freezegate_private', 'USAGE'), true, 'ops use the internals');
+SELECT fg_test.expect_eq(has_schema_privilege('public', 'freezegate_private', 'USAGE'), false, 'PUBLIC has no USAGE on the internals');
+SELECT fg_test.expect_eq(has_schema_privilege('freezegate_gateway', 'freezegate_private', 'USAGE'), false, 'nor has the gateway');
+SELECT fg_test.expect_eq(
+    (SELECT coalesce(array_agg(p.oid::regprocedure::text ORDER BY 1), '{}')
+     FROM pg_proc AS p
+     WHERE p.pronamespace = 'freezegate_private'::regnamespace
+       AND has_function_privilege('public', p.oid, 'EXECUTE')),
+    '{}'::text[],
+    'internal functions executable by PUBLIC');
+-- Schema freezegate is the public interface only: no helper and no trigger function is left there.
 SELECT fg_test.expect_eq(
     (SELECT coalesce(array_agg(p.oid::regprocedure::text ORDER BY 1), '{}')
      FROM pg_proc AS p
      WHERE p.pronamespace = 'freezegate'::regnamespace
-       AND (p.proname LIKE '\_%' OR p.prorettype = 'trigger'::regtype)
-       AND has_function_privilege('public', p.oid, 'EXECUTE')),
+       AND (p.proname LIKE '\_%' OR p.prorettype = 'trigger'::regtype)),
     '{}'::text[],
-    'internal functions executable by PUBLIC');
--- The check above is not vacuous: the internal functions exist.
+    'internal functions in schema freezegate');
+-- The checks above are not vacuous: the internal functions exist, trigger functions among them.
 SELECT fg_test.expect_eq(
-    (SELECT count(*) >= 10 FROM pg_proc AS p
-     WHERE p.pronamespace = 'freezegate'::regnamespace AND p.proname LIKE '\_%'),
+    (SELECT count(*) >= 20 AND bool_or(p.prorettype = 'trigger'::regtype) FROM pg_proc AS p
+     WHERE p.pronamespace = 'freezegate_private'::regnamespace),
     true, 'internal functions found');
 SELECT fg_test.expect_eq(
     (SELECT array_agg(rolname::text ORDER BY rolname) FROM pg_roles
@@ -55,8 +66,8 @@ SELECT fg_test.expect_error($$UPDATE freezegate.tenants SET owner_email = 'x@y.e
 SELECT fg_test.expect_error($$DELETE FROM freezegate.domains$$, '42501');
 SELECT fg_test.expect_error($$SELECT freezegate.create_tenant('beta', 'o@beta.example', '2031-12-01Z')$$, '42501');
 SELECT fg_test.expect_error($$SELECT freezegate.unfreeze('acme', '2031-02-10Z')$$, '42501');
-SELECT fg_test.expect_error($$SELECT freezegate._lock_tenant('acme')$$, '42501');
-SELECT fg_test.expect_error($$SELECT freezegate._same_email('a@b.example', 'a@b.example')$$, '42501');
+SELECT fg_test.expect_error($$SELECT freezegate_private.lock_tenant('acme')$$, '42501');
+SELECT fg_test.expect_error($$SELECT freezegate_private.same_email('a@b.example', 'a@b.example')$$, '42501');
 RESET ROLE;
 
 -- Operators: every function and the status view; still nothing on the audit log.
@@ -79,7 +90,7 @@ RESET ROLE;
 -- An ordinary role with no group role: no internal function, no table.
 GRANT USAGE ON SCHEMA freezegate TO fg_nobody;
 SET ROLE fg_nobody;
-SELECT fg_test.expect_error($$SELECT freezegate._lock_tenant('acme')$$, '42501');
-SELECT fg_test.expect_error($$SELECT freezegate._duration_text('1 day')$$, '42501');
+SELECT fg_test.expect_error($$SELECT freezegate_private.lock_tenant('acme')$$, '42501');
+SELECT fg_test.expect_error($$SELECT freezegate_private.duration_text('1 day')$$, '42501');
 SELECT fg_test.expect_error($$SELECT * FROM freezegate.snapshot_tenants()$$, '42501');
 RESET ROLE;

@@ -43,7 +43,7 @@ BEGIN
         EXCEPTION WHEN SQLSTATE 'FG014' THEN
             accepted := false;
         END;
-        INSERT INTO outcomes VALUES ('key', candidate, freezegate._is_of_domain(candidate, 'freezegate.tenant_key'), accepted);
+        INSERT INTO outcomes VALUES ('key', candidate, freezegate_private.is_of_domain(candidate, 'freezegate.tenant_key'), accepted);
     END LOOP;
     FOREACH candidate IN ARRAY ARRAY['o@x.example', 'o.p+q@x.y.example', 'o@x', 'o@@x.example', 'o p@x.example', '@x.example', 'o@x.', repeat('o', 250) || '@x.example']
     LOOP
@@ -54,7 +54,7 @@ BEGIN
         EXCEPTION WHEN SQLSTATE 'FG014' THEN
             accepted := false;
         END;
-        INSERT INTO outcomes VALUES ('email', candidate, freezegate._is_of_domain(candidate, 'freezegate.email_address'), accepted);
+        INSERT INTO outcomes VALUES ('email', candidate, freezegate_private.is_of_domain(candidate, 'freezegate.email_address'), accepted);
     END LOOP;
     FOREACH candidate IN ARRAY ARRAY['crm.example.com', 'a.b', 'x-1.example', 'example', 'crm.example.123', 'crm..example', '-a.example', 'a-.example', repeat('a.', 126) || 'bc']
     LOOP
@@ -64,7 +64,7 @@ BEGIN
         EXCEPTION WHEN SQLSTATE 'FG014' THEN
             accepted := false;
         END;
-        INSERT INTO outcomes VALUES ('host', candidate, freezegate._is_of_domain(candidate, 'freezegate.host_name'), accepted);
+        INSERT INTO outcomes VALUES ('host', candidate, freezegate_private.is_of_domain(candidate, 'freezegate.host_name'), accepted);
     END LOOP;
     FOREACH candidate IN ARRAY ARRAY['s21', 'S_21-b', repeat('g', 63), repeat('g', 64), 'a b', 'a.b']
     LOOP
@@ -74,7 +74,7 @@ BEGIN
         EXCEPTION WHEN SQLSTATE 'FG014' THEN
             accepted := false;
         END;
-        INSERT INTO outcomes VALUES ('group', candidate, freezegate._is_of_domain(candidate, 'freezegate.upstream_group_name'), accepted);
+        INSERT INTO outcomes VALUES ('group', candidate, freezegate_private.is_of_domain(candidate, 'freezegate.upstream_group_name'), accepted);
     END LOOP;
 END
 $$;
@@ -86,4 +86,4 @@ SELECT fg_test.expect_eq(
 SELECT fg_test.expect_eq(
     (SELECT array_agg(what ORDER BY what) FROM (SELECT what FROM outcomes GROUP BY what HAVING bool_or(by_domain) AND NOT bool_and(by_domain)) AS w),
     ARRAY['email', 'group', 'host', 'key'], 'accepted and refused candidates of every kind');
-SELECT fg_test.expect_eq(freezegate._is_of_domain(NULL, 'freezegate.tenant_key'), false, 'NULL is no key');
+SELECT fg_test.expect_eq(freezegate_private.is_of_domain(NULL, 'freezegate.tenant_key'), false, 'NULL is no key');
