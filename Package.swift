@@ -5,7 +5,10 @@ let package = Package(
     name: "freezegate",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "freezegate", targets: ["freezegate"])
+        .executable(name: "freezegate", targets: ["freezegate"]),
+        // For the allocation benchmarks (Benchmarks/Package.swift): the pure hot path.
+        .library(name: "Gate", targets: ["Gate"]),
+        .library(name: "TenantModel", targets: ["TenantModel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),

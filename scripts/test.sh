@@ -9,7 +9,7 @@ echo "== sql/tests (psql scenarios against a throwaway cluster)"
 bash sql/tests/run.sh
 
 echo "== swift format lint --strict (the root .swift-format)"
-swift format lint --strict -r Sources Tests Package.swift
+swift format lint --strict -r Sources Tests Package.swift Benchmarks/Package.swift Benchmarks/Benchmarks
 
 # A warning in the product's own sources or tests fails the run (those of dependencies do not).
 # An incremental build reports only the files it compiles again; a fresh clone compiles them all.
