@@ -864,6 +864,8 @@ struct ServeCommand: AsyncParsableCommand {
         // Two descriptors per forwarded connection: the soft limit (often 1024) goes up to the hard one.
         let descriptors = DescriptorLimit.raiseSoftToHard()
         logger.info("file descriptor limit", metadata: ["soft": "\(descriptors.soft)", "hard": "\(descriptors.hard)"])
+        // Timers must not need a new descriptor once descriptors may run out (DispatchTimerClocks).
+        await DispatchTimerClocks.prepare()
         var accessLog: AccessLogSink?
         if settings.accessLog != .off {
             do {
