@@ -14,6 +14,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     typealias OutboundOut = ByteBuffer
 
     enum PendingEvent {
+        /// A head with its body framing (the parser's, or read from the fields of an HTTP/2 head).
+        case head(HTTPRequestHead, MessageFraming)
         case part(HTTPServerRequestPart)
         case rejection(RequestRejection)
     }
@@ -88,13 +90,24 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.requestPartDecoded(Self.unwrapInboundIn(data))
     }
 
-    func requestPartDecoded(_ part: HTTPServerRequestPart) {
+    func requestHeadDecoded(_ head: HTTPRequestHead, framing: MessageFraming) {
         if self.machine.state == .closed { return }
-        if !self.pending.isEmpty {
-            self.pending.append(.part(part))
+        if !self.pending.isEmpty || self.machine.state != .idle {
+            self.pending.append(.head(head, framing))
             return
         }
-        if case .head = part, self.machine.state != .idle {
+        self.handleHead(head, framing: framing)
+    }
+
+    func requestPartDecoded(_ part: HTTPServerRequestPart) {
+        if case .head(let head) = part {
+            // From the pipeline (an HTTP/2 stream's translated head): no parser decided its
+            // framing, so it is read from its fields.
+            self.requestHeadDecoded(head, framing: ForwardingHeaderPolicy.requestFraming(head))
+            return
+        }
+        if self.machine.state == .closed { return }
+        if !self.pending.isEmpty {
             self.pending.append(.part(part))
             return
         }
@@ -184,7 +197,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private func handle(_ part: HTTPServerRequestPart) {
         switch part {
         case .head(let head):
-            self.handleHead(head)
+            self.handleHead(head, framing: ForwardingHeaderPolicy.requestFraming(head))
         case .body(let buffer):
             self.handleBody(buffer)
         case .end(let trailers):
@@ -192,14 +205,13 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
     }
 
-    private func handleHead(_ head: HTTPRequestHead) {
+    private func handleHead(_ head: HTTPRequestHead, framing: MessageFraming) {
         guard let context = self.context else { return }
         self.idleTimer?.disarm()
         self.exchangeID &+= 1
         self.exchange.clientHead = head
         let client = self.identity(context)
         self.startRecord(head, client: client)
-        let framing = ForwardingHeaderPolicy.requestFraming(head)
         self.exchange.requestFraming = framing
         let hasBody = framing != .none && framing != .length(0)
         let keepAlive = head.isKeepAlive && head.method != .CONNECT
@@ -554,7 +566,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
                 return
             }
             switch event {
-            case .part(.head) where self.machine.state != .idle:
+            case .head where self.machine.state != .idle:
                 return
             case .rejection where self.machine.state != .idle && !self.machine.requestEnded:
                 self.pending.removeFirst()
@@ -567,6 +579,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             }
             self.pending.removeFirst()
             switch event {
+            case .head(let head, let framing):
+                self.handleHead(head, framing: framing)
             case .part(let part):
                 self.handle(part)
             case .rejection(let rejection):

@@ -13,6 +13,8 @@ final class RequestDecodingHandler: ChannelInboundHandler, RemovableChannelHandl
 
     /// What reaches the next handler, in order.
     private enum Delivery {
+        /// A head with the framing the parser decided for it.
+        case head(HTTPRequestHead, MessageFraming)
         case part(HTTPServerRequestPart)
         case headStarted
         case rejection(RequestRejection)
@@ -86,8 +88,8 @@ final class RequestDecodingHandler: ChannelInboundHandler, RemovableChannelHandl
         let outcome = buffer.withUnsafeReadableBytes { bytes in
             self.parser.consume(bytes) { part in
                 switch part {
-                case .head(let head):
-                    self.deliveries.append(.part(.head(head)))
+                case .head(let head, let framing):
+                    self.deliveries.append(.head(head, framing))
                 case .body(let range):
                     if let slice = buffer.getSlice(at: buffer.readerIndex + range.lowerBound, length: range.count),
                         slice.readableBytes > 0
@@ -122,6 +124,7 @@ final class RequestDecodingHandler: ChannelInboundHandler, RemovableChannelHandl
         while let delivery = self.deliveries.popFirst() {
             if let receiver = self.receiver {
                 switch delivery {
+                case .head(let head, let framing): receiver.requestHeadDecoded(head, framing: framing)
                 case .part(let part): receiver.requestPartDecoded(part)
                 case .headStarted: receiver.requestHeadStarted()
                 case .rejection(let rejection): receiver.requestRejected(rejection)
@@ -129,6 +132,9 @@ final class RequestDecodingHandler: ChannelInboundHandler, RemovableChannelHandl
                 continue
             }
             switch delivery {
+            case .head(let head, _):
+                // Read from the pipeline, the head's framing is computed again from its fields.
+                context.fireChannelRead(Self.wrapInboundOut(.head(head)))
             case .part(let part):
                 context.fireChannelRead(Self.wrapInboundOut(part))
             case .headStarted:

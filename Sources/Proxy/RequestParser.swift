@@ -12,7 +12,9 @@ import NIOHTTP1
 public struct RequestParser: Sendable {
     /// A decoded piece of the request stream, reported in order by ``consume(_:onPart:)``.
     public enum Part: Sendable, Equatable {
-        case head(HTTPRequestHead)
+        /// A request head and the framing of its body, as this parser decided it (the one place
+        /// a request's framing is computed; the exchange carries it on).
+        case head(HTTPRequestHead, MessageFraming)
         /// Body bytes (chunk framing removed): these indices of the bytes just fed.
         case body(Range<Int>)
         /// The message ended; the trailer fields of a chunked body, if it had any.
@@ -31,12 +33,6 @@ public struct RequestParser: Sendable {
         public var rejection: RequestRejection?
         /// A new request head started in this chunk (for the header-read timeout).
         public var headStarted: Bool
-    }
-
-    enum Framing: Equatable {
-        case none
-        case length(Int)
-        case chunked
     }
 
     enum State: Sendable, Equatable {
@@ -63,7 +59,7 @@ public struct RequestParser: Sendable {
     private var passthroughAfterMessage = false
     private var chunkLine = ChunkLineDecoder(strictness: .strict)
     /// Parts completed inside a byte step, reported by ``consume(_:onPart:)`` right after it.
-    private var readyHead: HTTPRequestHead?
+    private var readyHead: (head: HTTPRequestHead, framing: MessageFraming)?
     private var readyEnd = false
     private var readyTrailers: HTTPHeaders?
 
@@ -183,9 +179,9 @@ public struct RequestParser: Sendable {
     }
 
     private mutating func reportReadyParts(_ onPart: (Part) -> Void) {
-        if let head = self.readyHead {
+        if let ready = self.readyHead {
             self.readyHead = nil
-            onPart(.head(head))
+            onPart(.head(ready.head, ready.framing))
         }
         if self.readyEnd {
             let trailers = self.readyTrailers
@@ -328,7 +324,7 @@ public struct RequestParser: Sendable {
             return rejection
         case .success(let framing):
             switch framing {
-            case .none, .length(0):
+            case .none, .length(0), .untilClose:  // never untilClose: a request is not framed by a close
                 self.finishMessage()
             case .length(let length):
                 self.state = .fixedBody(remaining: length)
@@ -340,7 +336,7 @@ public struct RequestParser: Sendable {
         }
     }
 
-    private mutating func parseHead() -> Result<Framing, RequestRejection> {
+    private mutating func parseHead() -> Result<MessageFraming, RequestRejection> {
         let requestLine: RequestLine
         switch Self.validateRequestLine(self.headBytes[0..<self.lineEnds[0]]) {
         case .failure(let rejection): return .failure(rejection)
@@ -404,7 +400,7 @@ public struct RequestParser: Sendable {
         if (hasUpgrade && connectionUpgrade) || isConnect {
             self.passthroughAfterMessage = true
         }
-        let framing: Framing
+        let framing: MessageFraming
         if hasTransferEncoding {
             if isHTTP10 { return .failure(RequestRejection(.badRequest, "Transfer-Encoding in HTTP/1.0")) }
             if contentLengthLines > 0 {
@@ -419,12 +415,13 @@ public struct RequestParser: Sendable {
         } else {
             framing = .none
         }
-        self.readyHead = HTTPRequestHead(
+        let head = HTTPRequestHead(
             version: isHTTP10 ? .http1_0 : .http1_1,
             method: HTTPMethod(rawValue: String(decoding: requestLine.method, as: UTF8.self)),
             uri: Self.targetText(requestLine.target),
             headers: HTTPHeaders(fields)
         )
+        self.readyHead = (head, framing)
         return .success(framing)
     }
 

@@ -183,7 +183,7 @@ extension ForwardingHeaderPolicy {
         var parsed: HTTPRequestHead?
         let outcome = out.withUnsafeReadableBytes { bytes in
             parser.consume(bytes) { part in
-                if case .head(let head) = part { parsed = head }
+                if case .head(let head, _) = part { parsed = head }
             }
         }
         #expect(outcome.rejection == nil, "\(String(buffer: out))")

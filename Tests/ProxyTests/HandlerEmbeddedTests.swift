@@ -36,6 +36,8 @@ struct HandlerEmbeddedTests {
 final class EventRecorder: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     var parts: [HTTPServerRequestPart] = []
+    /// The framing delivered with each head (receivers only: the pipeline carries none).
+    var framings: [MessageFraming] = []
     var headStarts = 0
     var errors: [RequestRejection] = []
     /// Runs for every part, inside the delivery (to call back into the decoder).
@@ -76,6 +78,11 @@ final class EventRecorder: ChannelInboundHandler {
 }
 
 extension EventRecorder: RequestDecodingReceiver {
+    func requestHeadDecoded(_ head: HTTPRequestHead, framing: MessageFraming) {
+        self.framings.append(framing)
+        self.requestPartDecoded(.head(head))
+    }
+
     func requestPartDecoded(_ part: HTTPServerRequestPart) {
         self.parts.append(part)
         self.onPart?(part)
@@ -116,6 +123,30 @@ struct RequestDecodingHandlerTests {
         #expect(receiver.errors == fired.errors)
         #expect(receiver.errors.map(\.status.code) == [400])
         #expect(downstream.parts.isEmpty && downstream.headStarts == 0 && downstream.errors.isEmpty)
+        _ = try? channel.finish()
+    }
+
+    @Test func aReceiverGetsEachHeadWithTheFramingTheParserDecided() throws {
+        let channel = EmbeddedChannel()
+        let decoder = RequestDecodingHandler(limits: RequestLimits(), headerTimeout: .seconds(10))
+        try channel.pipeline.syncOperations.addHandler(decoder)
+        let receiver = EventRecorder()
+        decoder.receiver = receiver
+        try channel.writeInbound(
+            ByteBuffer(
+                string: "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n"
+                    + "POST /2 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc"
+                    + "POST /3 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n"
+                    + "POST /4 HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n"
+            )
+        )
+        #expect(
+            receiver.summary == [
+                "HEAD GET /1", "END", "HEAD POST /2", "BODY abc", "END", "HEAD POST /3", "BODY x", "END",
+                "HEAD POST /4", "END",
+            ]
+        )
+        #expect(receiver.framings == [.none, .length(3), .chunked, .length(0)])
         _ = try? channel.finish()
     }
 

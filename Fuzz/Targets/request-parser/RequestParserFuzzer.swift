@@ -47,7 +47,12 @@ private func decode(
         let read = UnsafeRawBufferPointer(rebasing: bytes[offset..<min(offset + readSize, bytes.count)])
         let outcome = validator.consume(read) { part in
             switch part {
-            case .head(let head):
+            case .head(let head, let framing):
+                // The framing the parser decided is the one its head's fields state: the exchange
+                // carries the parser's and the forwarded head is written from the fields.
+                guard framing == ForwardingHeaderPolicy.requestFraming(head) else {
+                    fatalError("framing \(framing) but the fields say \(ForwardingHeaderPolicy.requestFraming(head))")
+                }
                 stream.requests.append(DecodedRequest(head: head))
             case .body(let range):
                 guard !stream.requests.isEmpty else { fatalError("body bytes before any head") }
