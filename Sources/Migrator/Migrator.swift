@@ -115,22 +115,16 @@ public struct Migrator: Sendable {
                 report.repeatableUnchanged.append(file)
                 continue
             }
-            let started = ContinuousClock.now
-            do {
-                try await connection.transaction { connection in
-                    try await connection.execute(file.sql)
-                    try await connection.query(
-                        """
-                        INSERT INTO \(Self.repeatableHistoryTable) (name, checksum, duration_ms) VALUES ($1, $2, $3)
-                        ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, applied_at = now(),
-                            applied_by = session_user, duration_ms = EXCLUDED.duration_ms
-                        """,
-                        [file.name, checksum, Self.milliseconds(since: started)]
-                    )
-                }
-            } catch let error as PostgresError {
-                throw MigrationError.failed(fileName: file.fileName, error: error.description)
-            }
+            try await self.run(
+                file.sql,
+                of: file.fileName,
+                recordedBy: """
+                    INSERT INTO \(Self.repeatableHistoryTable) (name, checksum, duration_ms) VALUES ($1, $2, $3)
+                    ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, applied_at = now(),
+                        applied_by = session_user, duration_ms = EXCLUDED.duration_ms
+                    """,
+                [file.name, checksum]
+            )
             logger.info("applied repeatable migration \(file.fileName)")
             report.repeatableApplied.append(file)
         }
@@ -142,19 +136,33 @@ public struct Migrator: Sendable {
     }
 
     private func apply(_ file: MigrationFile, checksum: String) async throws {
+        try await self.run(
+            file.sql,
+            of: file.fileName,
+            recordedBy:
+                "INSERT INTO \(Self.historyTable) (version, name, checksum, duration_ms) VALUES ($1, $2, $3, $4)",
+            [file.version, file.name, checksum]
+        )
+        logger.info("applied migration \(file.fileName)")
+    }
+
+    /// Runs a file's SQL and its history row in one transaction: `record` takes `parameters` and,
+    /// last, how long the SQL took in milliseconds. A database error names the file.
+    private func run(
+        _ sql: String,
+        of fileName: String,
+        recordedBy record: String,
+        _ parameters: [any PostgresEncodable]
+    ) async throws {
         let started = ContinuousClock.now
         do {
             try await connection.transaction { connection in
-                try await connection.execute(file.sql)
-                try await connection.query(
-                    "INSERT INTO \(Self.historyTable) (version, name, checksum, duration_ms) VALUES ($1, $2, $3, $4)",
-                    [file.version, file.name, checksum, Self.milliseconds(since: started)]
-                )
+                try await connection.execute(sql)
+                try await connection.query(record, parameters + [Self.milliseconds(since: started)])
             }
         } catch let error as PostgresError {
-            throw MigrationError.failed(fileName: file.fileName, error: error.description)
+            throw MigrationError.failed(fileName: fileName, error: error.description)
         }
-        logger.info("applied migration \(file.fileName)")
     }
 
     /// SHA-256 of the file's text, computed by the server so that no crypto library is needed here.
