@@ -1,7 +1,7 @@
 import Foundation
 
 /// What one blocked page says: why, about which tenant, to whom, and the instants it names.
-struct BlockedPageFacts: Sendable {
+struct BlockedPageFacts: Sendable, Hashable {
     var reason: BlockReason
     /// The tenant key, nil when the host names none known (the host is shown instead).
     var tenant: String?

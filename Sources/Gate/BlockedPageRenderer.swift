@@ -6,6 +6,11 @@ struct BlockedPageRenderer: Sendable {
     let russian: MustacheTemplate
     let english: MustacheTemplate
     let branding: OperatorBranding
+    /// Who rendered a cached page (``BlockedPageCache``): a renderer with other templates or
+    /// branding is another identity.
+    let identity = Identity()
+
+    final class Identity: Sendable {}
 
     init(templates: BlockedPageTemplates, branding: OperatorBranding = OperatorBranding()) {
         // Profile templates were compiled when the profile was loaded; should one still fail,
@@ -23,6 +28,96 @@ struct BlockedPageRenderer: Sendable {
 
     func render(_ facts: BlockedPageFacts, english: Bool) -> String {
         (english ? self.english : self.russian).render(self.context(facts, english: english))
+    }
+
+    /// The page's bytes, from `cache` when it holds this page (see ``BlockedPageCache``), else
+    /// rendered and kept there.
+    func page(_ facts: BlockedPageFacts, english: Bool, cache: BlockedPageCache?) -> [UInt8] {
+        guard let cache else { return Array(self.render(facts, english: english).utf8) }
+        let requestID = facts.requestID ?? ""
+        guard requestID.isEmpty || Self.isSplicable(requestID) else {
+            cache.countRender()
+            return Array(self.render(facts, english: english).utf8)
+        }
+        let key = BlockedPageKey(facts, english: english)
+        switch cache.entry(key, renderer: self.identity) {
+        case .segments(let segments):
+            return Self.splice(segments, requestID)
+        case .renderedEachTime:
+            cache.countRender()
+            return Array(self.render(facts, english: english).utf8)
+        case nil:
+            break
+        }
+        cache.countRender()
+        if requestID.isEmpty {
+            let page = Array(self.render(facts, english: english).utf8)
+            cache.store(.segments([page]), for: key, renderer: self.identity)
+            return page
+        }
+        var marked = facts
+        marked.requestID = Self.marker
+        let segments = Self.segments(of: Array(self.render(marked, english: english).utf8))
+        var probed = facts
+        probed.requestID = Self.probe
+        cache.countRender()
+        guard Self.splice(segments, Self.probe) == Array(self.render(probed, english: english).utf8) else {
+            cache.store(.renderedEachTime, for: key, renderer: self.identity)
+            return Array(self.render(facts, english: english).utf8)
+        }
+        cache.store(.segments(segments), for: key, renderer: self.identity)
+        return Self.splice(segments, requestID)
+    }
+
+    /// Stands where the request ID goes: private-use characters no escaping touches and no page
+    /// holds (one that did would fail the probe below and be rendered each time).
+    static let marker = "\u{E000}request-id\u{E001}"
+    /// Mixed case, digits and the punctuation IDs use: a template that changes the ID in any way
+    /// renders it differently.
+    static let probe = "Pr0b3-ID_x.Y:z"
+
+    /// IDs spliced into a cached page: letters, digits and `-_.:`, which HTML escaping leaves alone
+    /// (generated IDs are 32 hex digits; UUIDs and most proxies' IDs qualify too).
+    static func isSplicable(_ requestID: String) -> Bool {
+        requestID.utf8.allSatisfy { byte in
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+                || byte == UInt8(ascii: ".")
+        }
+    }
+
+    /// The bytes between the markers of `page`.
+    static func segments(of page: [UInt8]) -> [[UInt8]] {
+        let marker = Array(Self.marker.utf8)
+        var segments: [[UInt8]] = []
+        var start = 0
+        var index = 0
+        while index + marker.count <= page.count {
+            if page[index] == marker[0], page[index..<(index + marker.count)].elementsEqual(marker) {
+                segments.append(Array(page[start..<index]))
+                index += marker.count
+                start = index
+            } else {
+                index += 1
+            }
+        }
+        segments.append(Array(page[start...]))
+        return segments
+    }
+
+    static func splice(_ segments: [[UInt8]], _ requestID: String) -> [UInt8] {
+        guard segments.count > 1 else { return segments.first ?? [] }
+        let id = requestID.utf8
+        var page: [UInt8] = []
+        page.reserveCapacity(segments.reduce(0) { $0 + $1.count } + (segments.count - 1) * id.count)
+        page.append(contentsOf: segments[0])
+        for segment in segments.dropFirst() {
+            page.append(contentsOf: id)
+            page.append(contentsOf: segment)
+        }
+        return page
     }
 
     /// The template's variables (docs/PROFILE.md lists them). Every string is escaped by `{{…}}`.

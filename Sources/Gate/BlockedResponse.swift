@@ -13,23 +13,28 @@ public struct BlockedResponse: Sendable {
         request: HTTPRequestHead,
         status: Int,
         facts: BlockedPageFacts,
-        renderer: BlockedPageRenderer
+        renderer: BlockedPageRenderer,
+        pageCache: BlockedPageCache? = nil
     ) -> BlockedResponse {
         let contentType: String
-        let text: String
+        let body: [UInt8]
         if ContentNegotiation.prefersJSON(request.headers) {
             contentType = "application/json; charset=utf-8"
-            text = json(
+            let text = json(
                 reason: facts.reason,
                 tenant: facts.tenant,
                 until: facts.until,
                 licensingURL: facts.licensingURL
             )
+            body = Array(text.utf8)
         } else {
             contentType = "text/html; charset=utf-8"
-            text = renderer.render(facts, english: ContentNegotiation.prefersEnglish(request.headers))
+            body = renderer.page(
+                facts,
+                english: ContentNegotiation.prefersEnglish(request.headers),
+                cache: pageCache
+            )
         }
-        let body = Array(text.utf8)
         let headers = HTTPHeaders([
             ("Content-Type", contentType),
             ("Content-Length", String(body.count)),

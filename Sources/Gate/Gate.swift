@@ -36,12 +36,15 @@ public struct Gate: Sendable {
     ///
     /// `isTLS`: the request came over HTTPS; a plain one of a class the profile's
     /// `https_redirect` names is answered with `308` to the same host and target over HTTPS.
+    ///
+    /// `pageCache`: the calling thread's blocked pages, rendered once each (nil renders every page).
     public func decide(
         head: HTTPRequestHead,
         snapshot: TenantSnapshot?,
         now: Date,
         requestID: String? = nil,
-        isTLS: Bool = false
+        isTLS: Bool = false,
+        pageCache: BlockedPageCache? = nil
     ) -> GateDecision {
         let resolved: ResolvedRequest
         switch self.hostResolver.resolve(head) {
@@ -144,7 +147,8 @@ public struct Gate: Sendable {
                 request: head,
                 status: reason == .stateUnknown ? 503 : self.profile.blockStatus,
                 facts: facts,
-                renderer: self.renderer
+                renderer: self.renderer,
+                pageCache: pageCache
             )
             let summary = GateSummary(
                 tenant: tenant,

@@ -7,7 +7,7 @@ import TenantState
 
 /// Adapts the pure `Gate` to the proxy's decision seam: the current Gate (swappable by a SIGHUP
 /// reload), the live snapshot and the clock are read once per request, at the moment its head is
-/// complete.
+/// complete. Each event loop decides through its own ``GateLoopDecider``.
 struct GateDecider: RequestDecider {
     let store: GateStore
     let snapshot: @Sendable () -> TenantSnapshot?
@@ -30,13 +30,23 @@ struct GateDecider: RequestDecider {
         self.init(store: GateStore(gate), snapshot: snapshot, clock: clock)
     }
 
+    func makeEventLoopDecider() -> any EventLoopRequestDecider {
+        GateLoopDecider(self)
+    }
+
+    /// Decides with the store's current Gate and no page cache (callers off the event loops).
     func decide(_ request: InboundRequest) -> ProxyDecision {
-        let decision = store.gate.decide(
+        self.decide(request, gate: self.store.gate, pageCache: nil)
+    }
+
+    func decide(_ request: InboundRequest, gate: Gate, pageCache: BlockedPageCache?) -> ProxyDecision {
+        let decision = gate.decide(
             head: request.head,
             snapshot: snapshot(),
             now: clock.now(),
             requestID: request.requestID,
-            isTLS: request.isTLS
+            isTLS: request.isTLS,
+            pageCache: pageCache
         )
         let summary = decision.summary
         let tags = DecisionTags(

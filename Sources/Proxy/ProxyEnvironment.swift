@@ -4,7 +4,8 @@ import NIOCore
 /// What every client connection handler on one event loop shares.
 struct ProxyEnvironment {
     let configuration: ProxyConfiguration
-    let decider: any RequestDecider
+    /// This event loop's decider.
+    let decider: any EventLoopRequestDecider
     /// This event loop's upstream pools and balancers.
     let upstreams: UpstreamRouter
     let metrics: ProxyMetrics

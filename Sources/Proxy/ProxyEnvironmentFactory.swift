@@ -5,7 +5,7 @@ import NIOCore
 /// owns: channel initializers run on the loop, while only this Sendable summary crosses loops.
 struct ProxyEnvironmentFactory: Sendable {
     let configuration: ProxyConfiguration
-    let decider: any RequestDecider
+    let deciders: [ObjectIdentifier: NIOLoopBound<any EventLoopRequestDecider>]
     let logger: Logger
     let routers: [ObjectIdentifier: NIOLoopBound<UpstreamRouter>]
     let metrics: [ObjectIdentifier: NIOLoopBound<ProxyMetrics>]
@@ -14,12 +14,14 @@ struct ProxyEnvironmentFactory: Sendable {
     /// Must be called on `loop`.
     func environment(on loop: any EventLoop, isTLS: Bool) throws -> ProxyEnvironment {
         let key = ObjectIdentifier(loop)
-        guard let upstreams = self.routers[key]?.value, let metrics = self.metrics[key]?.value else {
+        guard let upstreams = self.routers[key]?.value, let metrics = self.metrics[key]?.value,
+            let decider = self.deciders[key]?.value
+        else {
             throw ChannelError.ioOnClosedChannel
         }
         return ProxyEnvironment(
             configuration: self.configuration,
-            decider: self.decider,
+            decider: decider,
             upstreams: upstreams,
             metrics: metrics,
             logger: self.logger,

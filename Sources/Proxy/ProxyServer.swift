@@ -92,6 +92,8 @@ public final class ProxyServer: Service, Sendable {
         var createdRouters: [ObjectIdentifier: NIOLoopBound<UpstreamRouter>] = [:]
         var createdMetrics: [ObjectIdentifier: NIOLoopBound<ProxyMetrics>] = [:]
         var createdAccessLogs: [ObjectIdentifier: NIOLoopBound<AccessLogLoopBuffer>] = [:]
+        var createdDeciders: [ObjectIdentifier: NIOLoopBound<any EventLoopRequestDecider>] = [:]
+        let decider = self.decider
         for loop in self.group.makeIterator() {
             let poolConfiguration = self.configuration.poolConfiguration
             let logger = self.logger
@@ -110,6 +112,9 @@ public final class ProxyServer: Service, Sendable {
             createdMetrics[ObjectIdentifier(loop)] = try await loop.submit {
                 NIOLoopBound(ProxyMetrics(), eventLoop: loop)
             }.get()
+            createdDeciders[ObjectIdentifier(loop)] = try await loop.submit {
+                NIOLoopBound(decider.makeEventLoopDecider(), eventLoop: loop)
+            }.get()
             if let sink = self.accessLog {
                 createdAccessLogs[ObjectIdentifier(loop)] = try await loop.submit {
                     NIOLoopBound(AccessLogLoopBuffer(sink: sink, eventLoop: loop), eventLoop: loop)
@@ -118,6 +123,7 @@ public final class ProxyServer: Service, Sendable {
         }
         let routers = createdRouters
         let loopMetrics = createdMetrics
+        let loopDeciders = createdDeciders
         let loopAccessLogs = createdAccessLogs
         self.state.withLockedValue {
             $0.routers = routers
@@ -126,7 +132,7 @@ public final class ProxyServer: Service, Sendable {
         let configuration = self.configuration
         let environments = ProxyEnvironmentFactory(
             configuration: configuration,
-            decider: self.decider,
+            deciders: loopDeciders,
             logger: self.logger,
             routers: routers,
             metrics: loopMetrics,

@@ -26,6 +26,9 @@ import Testing
         let path: String
         let store: GateStore
         let decider: GateDecider
+        /// An event loop's decider, made before any reload: it keeps its Gate and its pages, and
+        /// must still see every reload.
+        let loopDecider: any EventLoopRequestDecider
         let reloader: ProfileReloader
 
         func write(_ yaml: String) throws {
@@ -35,7 +38,16 @@ import Testing
         func decideAdmin() -> ProxyDecision {
             var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/company/1/dashboard")
             head.headers.add(name: "Host", value: "acme.s20.online")
-            return decider.decide(InboundRequest(head: head, remoteAddress: nil, isTLS: false))
+            let request = InboundRequest(head: head, remoteAddress: nil, isTLS: false, requestID: "r1")
+            let shared = decider.decide(request)
+            let onLoop = loopDecider.decide(request)
+            #expect(Self.body(shared) == Self.body(onLoop))
+            return onLoop
+        }
+
+        static func body(_ decision: ProxyDecision) -> String? {
+            guard case .respond(let response, _) = decision else { return nil }
+            return String(buffer: response.body)
         }
     }
 
@@ -53,7 +65,13 @@ import Testing
             store: store,
             logger: Self.logger
         )
-        return Fixture(path: path, store: store, decider: decider, reloader: reloader)
+        return Fixture(
+            path: path,
+            store: store,
+            decider: decider,
+            loopDecider: decider.makeEventLoopDecider(),
+            reloader: reloader
+        )
     }
 
     func isForward(_ decision: ProxyDecision) -> Bool {
@@ -108,9 +126,11 @@ import Testing
         try fixture.write(Self.blocking + "template:\n  html_ru: ru.mustache\n")
         #expect((try? fixture.reloader.reload().get()) != nil)
         #expect(fixture.store.gate.profile.templates.russian.contains("first"))
+        #expect(Fixture.body(fixture.decideAdmin()) == "<p>first acme</p>")
         try "<p>second {{tenant}}</p>".write(to: template, atomically: true, encoding: .utf8)
         #expect((try? fixture.reloader.reload().get()) != nil)
         #expect(fixture.store.gate.profile.templates.russian.contains("second"))
+        #expect(Fixture.body(fixture.decideAdmin()) == "<p>second acme</p>")
     }
 
     @Test func baseDomainsFromFlagsKeepWinningOverTheFile() throws {
