@@ -14,11 +14,11 @@ enum ContentNegotiation {
     static func weightedValues(_ fieldValues: [String]) -> [WeightedValue] {
         var result: [WeightedValue] = []
         for element in fieldValues.joined(separator: ",").split(separator: ",") {
-            let parts = element.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            let parts = element.split(separator: ";").map { $0.trimmingWhitespace() }
             guard let value = parts.first?.lowercased(), !value.isEmpty else { continue }
             var quality = 1.0
             for parameter in parts.dropFirst() {
-                let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingWhitespace() }
                 guard pair.count == 2, pair[0].lowercased() == "q" else { continue }
                 if let parsed = Double(pair[1]), parsed >= 0, parsed <= 1, pair[1].count <= 5 {
                     quality = parsed
@@ -61,7 +61,7 @@ enum ContentNegotiation {
     /// specific, then the earlier range), or the request says it comes from XMLHttpRequest.
     static func prefersJSON(_ headers: HTTPHeaders) -> Bool {
         if headers["X-Requested-With"].contains(where: {
-            $0.trimmingCharacters(in: .whitespaces).lowercased() == "xmlhttprequest"
+            $0[...].trimmingWhitespace().lowercased() == "xmlhttprequest"
         }) {
             return true
         }

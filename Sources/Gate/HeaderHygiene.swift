@@ -35,7 +35,7 @@ public enum HeaderHygiene {
     public static func clean(_ headers: HTTPHeaders, removeMethodOverrides: Bool) -> HTTPHeaders {
         let upgradesToH2C = headers["Upgrade"].contains { value in
             value.split(separator: ",").contains {
-                $0.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("h2c")
+                $0.trimmingWhitespace().lowercased().hasPrefix("h2c")
             }
         }
         func removed(_ name: String) -> Bool {

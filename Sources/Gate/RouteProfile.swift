@@ -105,6 +105,6 @@ public struct RouteProfile: Sendable {
         {
             branch = segments[1]
         }
-        return self.licensingURLTemplate.replacingOccurrences(of: "{branch}", with: branch)
+        return self.licensingURLTemplate.replacingEvery("{branch}", with: branch)
     }
 }
