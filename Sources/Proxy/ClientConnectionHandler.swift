@@ -13,20 +13,12 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// Response bytes: there is no HTTP encoder on this side (``WireEncoding``).
     typealias OutboundOut = ByteBuffer
 
-    enum PendingEvent {
-        /// A head with its body framing (the parser's, or read from the fields of an HTTP/2 head).
-        case head(HTTPRequestHead, MessageFraming)
-        case part(HTTPServerRequestPart)
-        case rejection(RequestRejection)
-    }
-
     private let environment: ProxyEnvironment
     private var machine = ExchangeStateMachine()
     private var context: ChannelHandlerContext?
     /// The connection's request decoder (in front of this handler), asked after each exchange
     /// whether it holds bytes behind an upgrade request.
     private var decoder: RequestDecodingHandler?
-    private var pending = CircularBuffer<PendingEvent>()
     private var readPending = false
     private var idleTimer: DeadlineTimer?
     private var responseHeadTimer: DeadlineTimer?
@@ -91,27 +83,25 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     func requestHeadDecoded(_ head: HTTPRequestHead, framing: MessageFraming) {
-        if self.machine.state == .closed { return }
-        if !self.pending.isEmpty || self.machine.state != .idle {
-            self.pending.append(.head(head, framing))
-            return
-        }
-        self.handleHead(head, framing: framing)
+        self.received(.head(head, framing))
     }
 
     func requestPartDecoded(_ part: HTTPServerRequestPart) {
-        if case .head(let head) = part {
+        switch part {
+        case .head(let head):
             // From the pipeline (an HTTP/2 stream's translated head): no parser decided its
             // framing, so it is read from its fields.
-            self.requestHeadDecoded(head, framing: ForwardingHeaderPolicy.requestFraming(head))
-            return
+            self.received(.head(head, ForwardingHeaderPolicy.requestFraming(head)))
+        case .body(let buffer):
+            self.received(.body(buffer))
+        case .end(let trailers):
+            self.received(.end(trailers))
         }
-        if self.machine.state == .closed { return }
-        if !self.pending.isEmpty {
-            self.pending.append(.part(part))
-            return
-        }
-        self.handle(part)
+    }
+
+    /// Handles the event now, or leaves it waiting in the machine behind the exchange in progress.
+    private func received(_ event: RequestEvent) {
+        if let event = self.machine.received(event) { self.handle(event) }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -184,24 +174,21 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     func requestRejected(_ rejection: RequestRejection) {
-        if self.machine.state == .closed { return }
-        if !self.pending.isEmpty || (self.machine.state != .idle && self.machine.requestEnded) {
-            self.pending.append(.rejection(rejection))
-            return
-        }
-        self.processRejection(rejection)
+        self.received(.rejection(rejection))
     }
 
     // MARK: - Request side
 
-    private func handle(_ part: HTTPServerRequestPart) {
-        switch part {
-        case .head(let head):
-            self.handleHead(head, framing: ForwardingHeaderPolicy.requestFraming(head))
+    private func handle(_ event: RequestEvent) {
+        switch event {
+        case .head(let head, let framing):
+            self.handleHead(head, framing: framing)
         case .body(let buffer):
             self.handleBody(buffer)
         case .end(let trailers):
             self.handleEnd(trailers: trailers)
+        case .rejection(let rejection):
+            self.processRejection(rejection)
         }
     }
 
@@ -545,12 +532,12 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.emitRecord()
         self.exchange = ExchangeData()
         if close {
-            self.pending.removeAll()
+            self.machine.dropQueued()
             self.closeAfterWrites()
             return
         }
         self.armIdleTimer()
-        self.processPending()
+        while let event = self.machine.nextQueued() { self.handle(event) }
         // After an upgrade request that did not become a tunnel, the decoder held what the client
         // sent next: HTTP continues with it.
         if let decoder = self.decoder, decoder.isAwaitingUpgradeOutcome {
@@ -559,48 +546,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.resumeReading()
     }
 
-    private func processPending() {
-        while let event = self.pending.first {
-            if self.machine.state == .closed {
-                self.pending.removeAll()
-                return
-            }
-            switch event {
-            case .head where self.machine.state != .idle:
-                return
-            case .rejection where self.machine.state != .idle && !self.machine.requestEnded:
-                self.pending.removeFirst()
-                self.processRejection(self.rejectionOf(event))
-                continue
-            case .rejection where self.machine.state != .idle:
-                return
-            default:
-                break
-            }
-            self.pending.removeFirst()
-            switch event {
-            case .head(let head, let framing):
-                self.handleHead(head, framing: framing)
-            case .part(let part):
-                self.handle(part)
-            case .rejection(let rejection):
-                self.processRejection(rejection)
-            }
-        }
-    }
-
-    private func rejectionOf(_ event: PendingEvent) -> RequestRejection {
-        if case .rejection(let rejection) = event { return rejection }
-        return RequestRejection(.badRequest, "invalid request")
-    }
-
     // MARK: - Reading
 
     private var mayRead: Bool {
-        self.machine.mayReadClient(
-            upstreamWritable: self.upstream?.channel.isWritable ?? true,
-            bufferedEvents: self.pending.count
-        )
+        self.machine.mayReadClient(upstreamWritable: self.upstream?.channel.isWritable ?? true)
     }
 
     private func resumeReading() {
@@ -623,7 +572,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     private func idleTimeoutExpired() {
-        if self.machine.state == .idle && self.pending.isEmpty {
+        if self.machine.state == .idle && self.machine.queuedEvents == 0 {
             _ = self.machine.quiesce()
             self.context?.close(promise: nil)
         }

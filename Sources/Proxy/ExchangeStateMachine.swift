@@ -1,7 +1,10 @@
+import NIOCore
+
 /// The life of one client connection's current request/response exchange, as a value: the
 /// ``ClientConnectionHandler`` feeds it events and performs the actions it returns, so every rule
-/// (when to read, when an upstream connection may be reused, when a request may be retried, when
-/// the client connection must close) is unit-tested without any I/O.
+/// (when to read, which pipelined request event may be handled, when an upstream connection may be
+/// reused, when a request may be retried, when the client connection must close) is unit-tested
+/// without any I/O.
 struct ExchangeStateMachine {
     enum State: Equatable {
         /// Between requests.
@@ -41,6 +44,53 @@ struct ExchangeStateMachine {
     /// one more try elsewhere for a safe request).
     private var replayableElsewhere = false
     private var upstreamKeepAlive = true
+    /// Request events that arrived while an earlier exchange ran (pipelining), in order.
+    private var queued = CircularBuffer<RequestEvent>()
+
+    // MARK: Pipelined request events
+
+    /// Events waiting behind the exchange in progress.
+    var queuedEvents: Int { self.queued.count }
+
+    /// A request event was decoded: returned when it is to be handled now, nil when it waits
+    /// behind the exchange in progress (or the connection is closed and it is dropped). Once one
+    /// event waits, every later one waits behind it, so their order is kept.
+    mutating func received(_ event: RequestEvent) -> RequestEvent? {
+        if self.state == .closed { return nil }
+        if !self.queued.isEmpty || self.mustWait(event) {
+            self.queued.append(event)
+            return nil
+        }
+        return event
+    }
+
+    /// The next waiting event that may be handled now, removed from the queue; nil while the first
+    /// one must still wait (or none waits). Call again after handling what it returns.
+    mutating func nextQueued() -> RequestEvent? {
+        guard let event = self.queued.first else { return nil }
+        if self.state == .closed {
+            self.queued.removeAll()
+            return nil
+        }
+        if self.mustWait(event) { return nil }
+        return self.queued.removeFirst()
+    }
+
+    /// A head waits for the exchange in progress to end. A refusal of what was read waits only once
+    /// the current request has ended (it concerns a later request); before that it ends the
+    /// current request. Body parts belong to the request being handled.
+    private func mustWait(_ event: RequestEvent) -> Bool {
+        switch event {
+        case .head: return self.state != .idle
+        case .rejection: return self.state != .idle && self.requestEnded
+        case .body, .end: return false
+        }
+    }
+
+    /// The connection closes after this exchange: nothing queued will be handled.
+    mutating func dropQueued() {
+        self.queued.removeAll()
+    }
 
     // MARK: Request side
 
@@ -334,12 +384,12 @@ struct ExchangeStateMachine {
     }
 
     /// Whether a read from the client may be issued now (backpressure and pipelining).
-    func mayReadClient(upstreamWritable: Bool, bufferedEvents: Int) -> Bool {
+    func mayReadClient(upstreamWritable: Bool) -> Bool {
         switch self.state {
         case .idle: return true
         case .acquiring: return false
-        case .forwarding: return self.requestEnded ? bufferedEvents < 16 : upstreamWritable
-        case .responding: return self.requestEnded ? bufferedEvents < 16 : true
+        case .forwarding: return self.requestEnded ? self.queued.count < 16 : upstreamWritable
+        case .responding: return self.requestEnded ? self.queued.count < 16 : true
         case .tunnelling, .closed: return false
         }
     }

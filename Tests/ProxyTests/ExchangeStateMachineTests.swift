@@ -1,3 +1,5 @@
+import NIOCore
+import NIOHTTP1
 import Testing
 
 @testable import Proxy
@@ -7,7 +9,7 @@ struct ExchangeStateMachineTests {
     @Test func simpleForwardedGetKeepsBothConnections() {
         var machine = ExchangeStateMachine()
         #expect(machine.forwardRequest(keepAlive: true, hasBody: false, idempotent: true) == .acquireUpstream)
-        #expect(!machine.mayReadClient(upstreamWritable: true, bufferedEvents: 0))
+        #expect(!machine.mayReadClient(upstreamWritable: true))
         #expect(machine.requestEnd() == .buffer)
         #expect(machine.upstreamAttached(reused: false) == .sendRequest(end: true))
         machine.requestHeadWritten()
@@ -40,8 +42,8 @@ struct ExchangeStateMachineTests {
         #expect(machine.requestBodyPart() == .buffer)
         #expect(machine.upstreamAttached(reused: true) == .sendRequest(end: false))
         #expect(machine.requestBodyPart() == .forward)
-        #expect(machine.mayReadClient(upstreamWritable: true, bufferedEvents: 0))
-        #expect(!machine.mayReadClient(upstreamWritable: false, bufferedEvents: 0))
+        #expect(machine.mayReadClient(upstreamWritable: true))
+        #expect(!machine.mayReadClient(upstreamWritable: false))
         #expect(machine.requestEnd() == .forward)
     }
 
@@ -159,8 +161,83 @@ struct ExchangeStateMachineTests {
         _ = machine.forwardRequest(keepAlive: true, hasBody: false, idempotent: true)
         _ = machine.upstreamAttached(reused: false)
         _ = machine.requestEnd()
-        #expect(machine.mayReadClient(upstreamWritable: true, bufferedEvents: 3))
-        #expect(!machine.mayReadClient(upstreamWritable: true, bufferedEvents: 16))
+        for _ in 0..<3 { #expect(machine.received(.head(Self.head, .none)) == nil) }
+        #expect(machine.mayReadClient(upstreamWritable: true))
+        for _ in 3..<16 { #expect(machine.received(.end(nil)) == nil) }
+        #expect(machine.queuedEvents == 16)
+        #expect(!machine.mayReadClient(upstreamWritable: true))
+    }
+
+    static let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/next")
+
+    static func kind(_ event: RequestEvent?) -> String {
+        switch event {
+        case .head(let head, _): return "head \(head.uri)"
+        case .body: return "body"
+        case .end: return "end"
+        case .rejection: return "rejection"
+        case nil: return "none"
+        }
+    }
+
+    @Test func anIdleConnectionHandlesEachEventAtOnce() {
+        var machine = ExchangeStateMachine()
+        #expect(Self.kind(machine.received(.head(Self.head, .none))) == "head /next")
+        #expect(Self.kind(machine.received(.rejection(RequestRejection(.badRequest, "x")))) == "rejection")
+        #expect(machine.queuedEvents == 0)
+    }
+
+    @Test func pipelinedRequestsWaitForTheExchangeToEndAndKeepTheirOrder() {
+        var machine = ExchangeStateMachine()
+        _ = machine.forwardRequest(keepAlive: true, hasBody: true, idempotent: false)
+        _ = machine.upstreamAttached(reused: false)
+        // The current request's body is handled at once.
+        #expect(Self.kind(machine.received(.body(ByteBuffer(string: "a")))) == "body")
+        #expect(Self.kind(machine.received(.end(nil))) == "end")
+        _ = machine.requestEnd()
+        // The next request waits, and so does everything after it, even a body part.
+        let second = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/second")
+        #expect(machine.received(.head(second, .length(1))) == nil)
+        #expect(machine.received(.body(ByteBuffer(string: "b"))) == nil)
+        #expect(machine.received(.end(nil)) == nil)
+        #expect(machine.received(.head(Self.head, .none)) == nil)
+        #expect(Self.kind(machine.nextQueued()) == "none")
+        // The response ends: the second request is handed over, its parts follow, the third waits.
+        machine.responseHeadReceived(upstreamKeepAlive: true, closeClientAfter: false)
+        _ = machine.responseEnded()
+        #expect(machine.state == .idle)
+        #expect(Self.kind(machine.nextQueued()) == "head /second")
+        _ = machine.forwardRequest(keepAlive: true, hasBody: true, idempotent: false)
+        #expect(Self.kind(machine.nextQueued()) == "body")
+        #expect(Self.kind(machine.nextQueued()) == "end")
+        _ = machine.requestEnd()
+        #expect(Self.kind(machine.nextQueued()) == "none")
+        #expect(machine.queuedEvents == 1)
+    }
+
+    @Test func aRefusalEndsTheCurrentRequestButWaitsBehindAnEndedOne() {
+        var reading = ExchangeStateMachine()
+        _ = reading.forwardRequest(keepAlive: true, hasBody: true, idempotent: false)
+        // Mid-body: the refusal concerns the request being read, handled at once.
+        #expect(Self.kind(reading.received(.rejection(RequestRejection(.badRequest, "x")))) == "rejection")
+
+        var ended = ExchangeStateMachine()
+        _ = ended.forwardRequest(keepAlive: true, hasBody: false, idempotent: true)
+        _ = ended.requestEnd()
+        // After the request ended, a refusal is about a later request: it waits its turn.
+        #expect(ended.received(.rejection(RequestRejection(.badRequest, "x"))) == nil)
+        #expect(ended.queuedEvents == 1)
+    }
+
+    @Test func aClosedConnectionDropsWhatWaitsAndWhatComes() {
+        var machine = ExchangeStateMachine()
+        _ = machine.forwardRequest(keepAlive: true, hasBody: false, idempotent: true)
+        _ = machine.requestEnd()
+        #expect(machine.received(.head(Self.head, .none)) == nil)
+        _ = machine.clientFailed()
+        #expect(machine.received(.head(Self.head, .none)) == nil)
+        #expect(Self.kind(machine.nextQueued()) == "none")
+        #expect(machine.queuedEvents == 0)
     }
 
     @Test func aFailedConnectIsRetriedOnceWhenAnotherServerCanTakeIt() {
