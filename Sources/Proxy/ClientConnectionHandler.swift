@@ -200,8 +200,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         let client = self.identity(context)
         self.startRecord(head, client: client)
         self.exchange.requestFraming = framing
-        let hasBody = framing != .none && framing != .length(0)
-        let keepAlive = head.isKeepAlive && head.method != .CONNECT
+        let traits = RequestTraits(
+            head: head,
+            framing: framing,
+            maxDrainBytes: self.environment.configuration.limits.maxDrainBytes
+        )
 
         if head.method == .CONNECT {
             // NIO's encoder never sends a body after a CONNECT: answer with an empty one.
@@ -232,26 +235,17 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
                 into: &upstreamHead
             )
             self.exchange.upstreamHead = upstreamHead
-            let idempotent: Bool
-            switch head.method {
-            case .GET, .HEAD, .OPTIONS, .TRACE: idempotent = true
-            default: idempotent = false
-            }
-            _ = self.machine.forwardRequest(keepAlive: keepAlive, hasBody: hasBody, idempotent: idempotent)
+            _ = self.machine.forwardRequest(
+                keepAlive: traits.keepAlive,
+                hasBody: traits.hasBody,
+                idempotent: traits.idempotent
+            )
             self.upstreamServer = nil
             self.upstreamGroup = self.environment.upstreams.group(named: tags.upstreamGroup)
             self.acquireUpstream()
         case .respond(let response, let tags):
             self.record.tags = tags
-            let expectsContinue = head.headers[canonicalForm: "expect"].contains { $0.lowercased() == "100-continue" }
-            let drainable: Bool
-            switch framing {
-            case .none, .untilClose: drainable = true
-            case .length(let length):
-                drainable = length <= self.environment.configuration.limits.maxDrainBytes && !expectsContinue
-            case .chunked: drainable = false
-            }
-            self.respondLocally(response, keepAlive: keepAlive, drainable: drainable)
+            self.respondLocally(response, keepAlive: traits.keepAlive, drainable: traits.drainable)
         }
     }
 
@@ -323,35 +317,20 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     private func writeLocalResponse(_ response: GatewayResponse, close: Bool) {
         guard let context = self.context else { return }
-        var headers = response.headers
-        // A HEAD response may declare the length the GET's body would have (RFC 9110 §8.6); keep a
-        // valid declared length then, otherwise the length is the body's.
-        let declaredLength = headers.first(name: "content-length").flatMap { UInt64($0) }
-        let isHead = self.exchange.clientHead?.method == .HEAD
-        let contentLength =
-            isHead && response.body.readableBytes == 0 ? declaredLength ?? 0 : UInt64(response.body.readableBytes)
-        headers.remove(name: "content-length")
-        headers.remove(name: "transfer-encoding")
-        headers.remove(name: "connection")
-        headers.add(name: "Content-Length", value: String(contentLength))
-        headers.replaceOrAdd(name: "X-Request-Id", value: self.record.requestID)
-        if let strictTransportSecurity = self.strictTransportSecurity {
-            headers.replaceOrAdd(name: "Strict-Transport-Security", value: strictTransportSecurity)
-        }
-        let version = self.exchange.clientHead?.version ?? .http1_1
-        if close {
-            headers.add(name: "Connection", value: "close")
-        } else if version == .http1_0 {
-            headers.add(name: "Connection", value: "keep-alive")
-        }
+        let method = self.exchange.clientHead?.method
+        let head = LocalResponseHead.make(
+            response,
+            requestMethod: method,
+            version: self.exchange.clientHead?.version ?? .http1_1,
+            close: close,
+            requestID: self.record.requestID,
+            strictTransportSecurity: self.strictTransportSecurity
+        )
         self.record.status = response.status.code
         var out = context.channel.allocator.buffer(capacity: 256)
-        WireEncoding.writeResponseHead(
-            HTTPResponseHead(version: version, status: response.status, headers: headers),
-            into: &out
-        )
+        WireEncoding.writeResponseHead(head, into: &out)
         context.write(Self.wrapOutboundOut(out), promise: nil)
-        if self.exchange.clientHead?.method != .HEAD, response.body.readableBytes > 0 {
+        if LocalResponseHead.sendsBody(response, requestMethod: method) {
             self.record.bytesOut += response.body.readableBytes
             context.write(Self.wrapOutboundOut(response.body), promise: nil)
         }

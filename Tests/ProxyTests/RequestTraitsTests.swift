@@ -1,0 +1,49 @@
+import NIOHTTP1
+import Testing
+
+@testable import Proxy
+
+/// The facts the exchange's rules read from a request head, without any I/O.
+@Suite struct RequestTraitsTests {
+    func traits(
+        _ method: HTTPMethod = .GET,
+        _ framing: MessageFraming = .none,
+        version: HTTPVersion = .http1_1,
+        headers: [(String, String)] = [],
+        maxDrainBytes: Int = 1024
+    ) -> RequestTraits {
+        let head = HTTPRequestHead(version: version, method: method, uri: "/", headers: HTTPHeaders(headers))
+        return RequestTraits(head: head, framing: framing, maxDrainBytes: maxDrainBytes)
+    }
+
+    @Test func onlySafeMethodsAreReplayed() {
+        for method in [HTTPMethod.GET, .HEAD, .OPTIONS, .TRACE] { #expect(traits(method).idempotent, "\(method)") }
+        for method in [HTTPMethod.POST, .PUT, .DELETE, .PATCH, .CONNECT, .RAW(value: "PROPFIND")] {
+            #expect(!traits(method).idempotent, "\(method)")
+        }
+    }
+
+    @Test func aBodyIsAnyFramingButNoneAndZeroLength() {
+        #expect(!traits(.POST, .none).hasBody)
+        #expect(!traits(.POST, .length(0)).hasBody)
+        #expect(traits(.POST, .length(1)).hasBody)
+        #expect(traits(.POST, .chunked).hasBody)
+    }
+
+    @Test func keepAliveFollowsTheHeadButNeverAfterCONNECT() {
+        #expect(traits().keepAlive)
+        #expect(!traits(headers: [("Connection", "close")]).keepAlive)
+        #expect(!traits(version: .http1_0).keepAlive)
+        #expect(traits(version: .http1_0, headers: [("Connection", "keep-alive")]).keepAlive)
+        #expect(!traits(.CONNECT).keepAlive)
+    }
+
+    @Test func onlyASmallDeclaredBodyWithoutExpectContinueIsDrained() {
+        #expect(traits(.GET, .none).drainable)
+        #expect(traits(.POST, .length(1024)).drainable)
+        #expect(!traits(.POST, .length(1025)).drainable)
+        #expect(!traits(.POST, .length(10), headers: [("Expect", "100-continue")]).drainable)
+        #expect(!traits(.POST, .length(10), headers: [("Expect", "100-Continue")]).drainable)
+        #expect(!traits(.POST, .chunked).drainable)
+    }
+}
