@@ -202,8 +202,10 @@ struct IntakeMailCommandTests {
             ]
         )
         defer { watcher.terminate(grace: 5) }
-        // Delivered the Maildir way once the watcher runs (it creates tmp/, new/ and cur/).
-        for _ in 0..<200 where !FileManager.default.fileExists(atPath: maildir.path + "/tmp") {
+        // Delivered the Maildir way once the watcher runs (it creates tmp/, new/ and cur/, one after
+        // the other: waiting for tmp/ alone let a loaded machine rename into a new/ not made yet).
+        let folders = ["/tmp", "/new", "/cur"].map { maildir.path + $0 }
+        for _ in 0..<200 where !folders.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) {
             try await Task.sleep(for: .milliseconds(20))
         }
         try FileManager.default.copyItem(atPath: Self.corpus("applemail-en"), toPath: maildir.path + "/tmp/1.apple")
