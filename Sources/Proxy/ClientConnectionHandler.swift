@@ -238,7 +238,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             _ = self.machine.forwardRequest(
                 keepAlive: traits.keepAlive,
                 hasBody: traits.hasBody,
-                idempotent: traits.idempotent
+                idempotent: traits.idempotent,
+                webSocketUpgrade: self.exchange.webSocket
             )
             self.upstreamServer = nil
             self.upstreamGroup = self.environment.upstreams.group(named: tags.upstreamGroup)
@@ -630,33 +631,38 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             if code == 101 || !head.isInformational, let server = self.upstreamServer {
                 self.environment.upstreams.recordSuccess(server)
             }
-            if code == 101 {
-                if self.exchange.webSocket && head.upgradeIsWebSocket {
-                    self.beginTunnel(head)
-                } else {
-                    self.record.outcome = "unexpected_101"
-                    self.upstreamFailure(bytesMayHaveReachedUpstream: true, status: .badGateway, allowRetry: false)
-                }
+            let closeClient: Bool
+            switch self.machine.responseHeadArrived(
+                status: code,
+                upgradesToWebSocket: head.upgradeIsWebSocket,
+                clientIsHTTP11: clientHead.version == .http1_1
+            ) {
+            case .beginTunnel:
+                self.beginTunnel(head)
                 return
-            }
-            if head.isInformational {
-                if clientHead.version == .http1_1 {
-                    var out = context.channel.allocator.buffer(capacity: head.bytes.readableBytes + 32)
-                    _ = self.policy.writeClientResponseHead(
-                        head,
-                        requestMethod: clientHead.method,
-                        clientVersion: clientHead.version,
-                        closeClient: false,
-                        tunnel: false,
-                        requestID: nil,
-                        into: &out
-                    )
-                    context.writeAndFlush(Self.wrapOutboundOut(out), promise: nil)
-                }
+            case .refuseUpgrade:
+                self.record.outcome = "unexpected_101"
+                self.upstreamFailure(bytesMayHaveReachedUpstream: true, status: .badGateway, allowRetry: false)
                 return
+            case .dropInformational:
+                return
+            case .forwardInformational:
+                var out = context.channel.allocator.buffer(capacity: head.bytes.readableBytes + 32)
+                _ = self.policy.writeClientResponseHead(
+                    head,
+                    requestMethod: clientHead.method,
+                    clientVersion: clientHead.version,
+                    closeClient: false,
+                    tunnel: false,
+                    requestID: nil,
+                    into: &out
+                )
+                context.writeAndFlush(Self.wrapOutboundOut(out), promise: nil)
+                return
+            case .forwardResponse(let close):
+                closeClient = close
             }
             self.responseHeadTimer?.disarm()
-            let closeClient = self.machine.closeAfterExchange || !self.machine.requestEnded
             let smallBody = head.contentLength.map { $0 <= Self.maxBodyCopiedWithHead } ?? false
             var out = context.channel.allocator.buffer(
                 capacity: head.bytes.readableBytes + 64 + (smallBody ? head.contentLength ?? 0 : 0)
@@ -709,11 +715,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             let action = self.machine.responseEnded()
             if let connection = self.upstream {
                 self.upstream = nil
-                // After a refused upgrade the upstream may have stopped reading HTTP: never reuse.
-                self.environment.upstreams.release(
-                    connection,
-                    reusable: action.reuseUpstream && !self.exchange.webSocket
-                )
+                self.environment.upstreams.release(connection, reusable: action.reuseUpstream)
             }
             self.writeEnd(trailers: trailers)
             switch action.next {

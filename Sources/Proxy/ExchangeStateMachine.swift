@@ -44,6 +44,7 @@ struct ExchangeStateMachine {
     /// one more try elsewhere for a safe request).
     private var replayableElsewhere = false
     private var upstreamKeepAlive = true
+    private var requestIsWebSocketUpgrade = false
     /// Request events that arrived while an earlier exchange ran (pipelining), in order.
     private var queued = CircularBuffer<RequestEvent>()
 
@@ -99,13 +100,20 @@ struct ExchangeStateMachine {
         case respond(closeAfter: Bool)
     }
 
-    /// A request head was decided. `drainable`: its body is bounded and small enough to discard.
-    mutating func forwardRequest(keepAlive: Bool, hasBody: Bool, idempotent: Bool) -> HeadAction {
+    /// A request head is to be forwarded. `webSocketUpgrade`: it asks to become a WebSocket
+    /// (only then may a `101` open a tunnel).
+    mutating func forwardRequest(
+        keepAlive: Bool,
+        hasBody: Bool,
+        idempotent: Bool,
+        webSocketUpgrade: Bool = false
+    ) -> HeadAction {
         precondition(self.state == .idle, "request head while \(self.state)")
         self.resetExchange()
         self.state = .acquiring
         self.requestHasBody = hasBody
         self.requestIsIdempotent = idempotent
+        self.requestIsWebSocketUpgrade = webSocketUpgrade
         if !keepAlive { self.closeAfterExchange = true }
         return .acquireUpstream
     }
@@ -127,6 +135,7 @@ struct ExchangeStateMachine {
         self.upstreamWasReused = false
         self.replayableElsewhere = false
         self.upstreamKeepAlive = true
+        self.requestIsWebSocketUpgrade = false
     }
 
     enum BodyAction: Equatable {
@@ -281,6 +290,30 @@ struct ExchangeStateMachine {
         return .respondError(closeAfter: true)
     }
 
+    enum ResponseHeadAction: Equatable {
+        /// `101` to a WebSocket upgrade: pass it on, then splice the connections.
+        case beginTunnel
+        /// `101` to a request that asked for no WebSocket (or to something else): 502, never a tunnel.
+        case refuseUpgrade
+        /// Another `1xx`: passed on to an HTTP/1.1 client, dropped for HTTP/1.0 (which knows none).
+        case forwardInformational
+        case dropInformational
+        /// The final response: forward it; `closeClient`: the client connection ends after it
+        /// (asked before, or the request body is still arriving and will not be read).
+        case forwardResponse(closeClient: Bool)
+    }
+
+    /// The upstream sent a response head. `upgradesToWebSocket`: it says `Upgrade: websocket`.
+    func responseHeadArrived(status: Int, upgradesToWebSocket: Bool, clientIsHTTP11: Bool) -> ResponseHeadAction {
+        if status == 101 {
+            return self.requestIsWebSocketUpgrade && upgradesToWebSocket ? .beginTunnel : .refuseUpgrade
+        }
+        if (100..<200).contains(status) {
+            return clientIsHTTP11 ? .forwardInformational : .dropInformational
+        }
+        return .forwardResponse(closeClient: self.closeAfterExchange || !self.requestEnded)
+    }
+
     /// The upstream answered a request head that needs no tunnel. `keepAlive`: the upstream
     /// keeps its connection open after this response.
     mutating func responseHeadReceived(upstreamKeepAlive: Bool, closeClientAfter: Bool) {
@@ -311,7 +344,8 @@ struct ExchangeStateMachine {
 
     mutating func responseEnded() -> ResponseEndAction {
         self.response = .ended
-        let reuse = self.requestEnded && self.upstreamKeepAlive
+        // After a refused upgrade the upstream may have stopped reading HTTP: never reused.
+        let reuse = self.requestEnded && self.upstreamKeepAlive && !self.requestIsWebSocketUpgrade
         if self.requestEnded {
             return ResponseEndAction(
                 reuseUpstream: reuse,

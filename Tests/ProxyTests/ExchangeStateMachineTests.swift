@@ -286,4 +286,72 @@ struct ExchangeStateMachineTests {
         _ = machine.requestBodyPart()
         _ = machine.requestEnd()
     }
+
+    @Test func aResponseHeadIsForwardedPassedOnDroppedOrRefused() {
+        var machine = ExchangeStateMachine()
+        _ = machine.forwardRequest(keepAlive: true, hasBody: true, idempotent: false)
+        _ = machine.upstreamAttached(reused: false)
+        #expect(
+            machine.responseHeadArrived(status: 100, upgradesToWebSocket: false, clientIsHTTP11: true)
+                == .forwardInformational
+        )
+        #expect(
+            machine.responseHeadArrived(status: 103, upgradesToWebSocket: false, clientIsHTTP11: false)
+                == .dropInformational
+        )
+        // The body is still arriving: the client connection ends after this response.
+        #expect(
+            machine.responseHeadArrived(status: 200, upgradesToWebSocket: false, clientIsHTTP11: true)
+                == .forwardResponse(closeClient: true)
+        )
+        _ = machine.requestEnd()
+        #expect(
+            machine.responseHeadArrived(status: 200, upgradesToWebSocket: false, clientIsHTTP11: true)
+                == .forwardResponse(closeClient: false)
+        )
+        // A 101 nobody asked for is refused, even one that says websocket.
+        #expect(
+            machine.responseHeadArrived(status: 101, upgradesToWebSocket: true, clientIsHTTP11: true)
+                == .refuseUpgrade
+        )
+
+        var closing = ExchangeStateMachine()
+        _ = closing.forwardRequest(keepAlive: false, hasBody: false, idempotent: true)
+        _ = closing.requestEnd()
+        #expect(
+            closing.responseHeadArrived(status: 204, upgradesToWebSocket: false, clientIsHTTP11: true)
+                == .forwardResponse(closeClient: true)
+        )
+    }
+
+    @Test func onlyAWebSocketUpgradeAnsweredWithAWebSocket101BecomesATunnel() {
+        var machine = ExchangeStateMachine()
+        _ = machine.forwardRequest(keepAlive: true, hasBody: false, idempotent: true, webSocketUpgrade: true)
+        _ = machine.requestEnd()
+        _ = machine.upstreamAttached(reused: false)
+        #expect(
+            machine.responseHeadArrived(status: 101, upgradesToWebSocket: false, clientIsHTTP11: true)
+                == .refuseUpgrade
+        )
+        #expect(
+            machine.responseHeadArrived(status: 101, upgradesToWebSocket: true, clientIsHTTP11: true)
+                == .beginTunnel
+        )
+    }
+
+    @Test func anUpstreamThatRefusedAnUpgradeIsNotReused() {
+        var machine = ExchangeStateMachine()
+        _ = machine.forwardRequest(keepAlive: true, hasBody: false, idempotent: true, webSocketUpgrade: true)
+        _ = machine.requestEnd()
+        _ = machine.upstreamAttached(reused: false)
+        machine.responseHeadReceived(upstreamKeepAlive: true, closeClientAfter: false)
+        #expect(machine.responseEnded().reuseUpstream == false)
+
+        var plain = ExchangeStateMachine()
+        _ = plain.forwardRequest(keepAlive: true, hasBody: false, idempotent: true)
+        _ = plain.requestEnd()
+        _ = plain.upstreamAttached(reused: false)
+        plain.responseHeadReceived(upstreamKeepAlive: true, closeClientAfter: false)
+        #expect(plain.responseEnded().reuseUpstream == true)
+    }
 }
