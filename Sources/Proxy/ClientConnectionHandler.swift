@@ -28,10 +28,6 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// What the exchange carries from its head to its end, reset as a whole when it ends.
     private var exchange = ExchangeData()
     private var upstream: UpstreamConnection?
-    /// The server and group of the current try (a retry avoids that server).
-    private var upstreamServer: Int?
-    private var upstreamGroup = 0
-    private var upstreamReused = false
     private var upstreamNeedsFlush = false
     /// Forwarded response bytes were written to the client and not flushed yet.
     private var clientNeedsFlush = false
@@ -241,8 +237,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
                 idempotent: traits.idempotent,
                 webSocketUpgrade: self.exchange.webSocket
             )
-            self.upstreamServer = nil
-            self.upstreamGroup = self.environment.upstreams.group(named: tags.upstreamGroup)
+            self.exchange.upstreamGroup = self.environment.upstreams.group(named: tags.upstreamGroup)
             self.acquireUpstream()
         case .respond(let response, let tags):
             self.record.tags = tags
@@ -353,9 +348,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         let upstreams = self.environment.upstreams
         guard
             let server = upstreams.choose(
-                group: self.upstreamGroup,
+                group: self.exchange.upstreamGroup,
                 tenant: self.record.tags.tenant,
-                avoiding: self.upstreamServer
+                avoiding: self.exchange.upstreamServer
             )
         else {
             // Every server of the group is out (each is tried again after its back-off).
@@ -365,7 +360,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             }
             return
         }
-        self.upstreamServer = server
+        self.exchange.upstreamServer = server
         let pool = upstreams.pools[server]
         if let lease = pool.leaseIdle() {
             self.upstreamAcquired(.success(lease), exchange: id)
@@ -383,14 +378,14 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
                 self.environment.upstreams.release(lease.connection, reusable: true)
                 return
             }
-            let replayableElsewhere = self.environment.upstreams.serverCount(group: self.upstreamGroup) > 1
+            let replayableElsewhere = self.environment.upstreams.serverCount(group: self.exchange.upstreamGroup) > 1
             switch self.machine.upstreamAttached(reused: lease.reused, replayableElsewhere: replayableElsewhere) {
             case .release:
                 self.environment.upstreams.release(lease.connection, reusable: true)
             case .sendRequest(let end):
                 let connection = lease.connection
                 self.upstream = connection
-                self.upstreamReused = lease.reused
+                self.exchange.upstreamReused = lease.reused
                 connection.handler.delegate = self
                 connection.handler.setReadAllowed(context.channel.isWritable)
                 // The write's outcome is waited for only where it decides a retry.
@@ -435,10 +430,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             }
             let upstreams = self.environment.upstreams
             // Waiting for a free connection of a busy pool is no fault of the server.
-            if !(error is UpstreamConnectionPool.PoolError), let server = self.upstreamServer {
+            if !(error is UpstreamConnectionPool.PoolError), let server = self.exchange.upstreamServer {
                 upstreams.recordFailure(server, kind: "connect")
             }
-            let maxAttempts = upstreams.serverCount(group: self.upstreamGroup) > 1 ? 2 : 1
+            let maxAttempts = upstreams.serverCount(group: self.exchange.upstreamGroup) > 1 ? 2 : 1
             switch self.machine.acquireFailed(maxAttempts: maxAttempts) {
             case .retry:
                 self.acquireUpstream()
@@ -564,7 +559,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     private func responseHeadTimeoutExpired() {
         guard self.machine.response == .none, self.upstream != nil else { return }
-        if let server = self.upstreamServer { self.environment.upstreams.recordTimeout(server) }
+        if let server = self.exchange.upstreamServer { self.environment.upstreams.recordTimeout(server) }
         self.upstreamFailure(bytesMayHaveReachedUpstream: true, status: .gatewayTimeout, allowRetry: false)
     }
 
@@ -628,7 +623,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         switch part {
         case .head(let head):
             let code = head.status
-            if code == 101 || !head.isInformational, let server = self.upstreamServer {
+            if code == 101 || !head.isInformational, let server = self.exchange.upstreamServer {
                 self.environment.upstreams.recordSuccess(server)
             }
             let closeClient: Bool
@@ -709,7 +704,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             }
             let finished = NIODeadline.now()
             self.record.upstreamFinished = finished
-            if let server = self.upstreamServer, let started = self.record.upstreamStarted {
+            if let server = self.exchange.upstreamServer, let started = self.record.upstreamStarted {
                 self.environment.upstreams.metrics.responded(server, duration: finished - started)
             }
             let action = self.machine.responseEnded()
@@ -753,7 +748,9 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         }
         let allowRetry = !(error is UpstreamResponseParser.Failure)
         // A fresh connection closed before any response: the server reset it.
-        if allowRetry, self.machine.response == .none, !self.upstreamReused, let server = self.upstreamServer {
+        if allowRetry, self.machine.response == .none, !self.exchange.upstreamReused,
+            let server = self.exchange.upstreamServer
+        {
             self.environment.upstreams.recordFailure(server, kind: "reset")
         }
         self.upstreamFailure(bytesMayHaveReachedUpstream: true, status: .badGateway, allowRetry: allowRetry)

@@ -11,6 +11,12 @@ struct ExchangeData {
     /// Body parts received before an upstream connection was ready, kept until the head is written
     /// (for a retry on a fresh connection).
     var bufferedBody: [ByteBuffer] = []
+    /// The upstream group the request goes to, and the server of the current try (a retry avoids it).
+    var upstreamGroup = 0
+    var upstreamServer: Int?
+    /// The current try's connection was an idle pooled one: its closing before any response is
+    /// the keep-alive race, not counted against the server.
+    var upstreamReused = false
     /// The request asked for a WebSocket upgrade the gateway will pass on.
     var webSocket = false
     var requestTrailers: HTTPHeaders?
