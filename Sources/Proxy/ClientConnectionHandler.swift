@@ -231,13 +231,14 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
                 into: &upstreamHead
             )
             self.exchange.upstreamHead = upstreamHead
+            self.exchange.upstreamGroup = self.environment.upstreams.group(named: tags.upstreamGroup)
             _ = self.machine.forwardRequest(
                 keepAlive: traits.keepAlive,
                 hasBody: traits.hasBody,
                 idempotent: traits.idempotent,
-                webSocketUpgrade: self.exchange.webSocket
+                webSocketUpgrade: self.exchange.webSocket,
+                groupHasOtherServers: self.environment.upstreams.serverCount(group: self.exchange.upstreamGroup) > 1
             )
-            self.exchange.upstreamGroup = self.environment.upstreams.group(named: tags.upstreamGroup)
             self.acquireUpstream()
         case .respond(let response, let tags):
             self.record.tags = tags
@@ -378,8 +379,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
                 self.environment.upstreams.release(lease.connection, reusable: true)
                 return
             }
-            let replayableElsewhere = self.environment.upstreams.serverCount(group: self.exchange.upstreamGroup) > 1
-            switch self.machine.upstreamAttached(reused: lease.reused, replayableElsewhere: replayableElsewhere) {
+            switch self.machine.upstreamAttached(reused: lease.reused) {
             case .release:
                 self.environment.upstreams.release(lease.connection, reusable: true)
             case .sendRequest(let end):
@@ -433,8 +433,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             if !(error is UpstreamConnectionPool.PoolError), let server = self.exchange.upstreamServer {
                 upstreams.recordFailure(server, kind: "connect")
             }
-            let maxAttempts = upstreams.serverCount(group: self.exchange.upstreamGroup) > 1 ? 2 : 1
-            switch self.machine.acquireFailed(maxAttempts: maxAttempts) {
+            switch self.machine.acquireFailed() {
             case .retry:
                 self.acquireUpstream()
             case .respondError:
@@ -452,7 +451,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.dropUpstream()
         let action = self.machine.upstreamFailed(
             bytesMayHaveReachedUpstream: bytesMayHaveReachedUpstream,
-            maxAttempts: allowRetry ? 2 : 0
+            retryAllowed: allowRetry
         )
         switch action {
         case .retry:

@@ -101,12 +101,14 @@ struct ExchangeStateMachine {
     }
 
     /// A request head is to be forwarded. `webSocketUpgrade`: it asks to become a WebSocket
-    /// (only then may a `101` open a tunnel).
+    /// (only then may a `101` open a tunnel). `groupHasOtherServers`: its upstream group has more
+    /// than one server, so a failed try can be made again elsewhere.
     mutating func forwardRequest(
         keepAlive: Bool,
         hasBody: Bool,
         idempotent: Bool,
-        webSocketUpgrade: Bool = false
+        webSocketUpgrade: Bool = false,
+        groupHasOtherServers: Bool = false
     ) -> HeadAction {
         precondition(self.state == .idle, "request head while \(self.state)")
         self.resetExchange()
@@ -114,6 +116,7 @@ struct ExchangeStateMachine {
         self.requestHasBody = hasBody
         self.requestIsIdempotent = idempotent
         self.requestIsWebSocketUpgrade = webSocketUpgrade
+        self.replayableElsewhere = groupHasOtherServers
         if !keepAlive { self.closeAfterExchange = true }
         return .acquireUpstream
     }
@@ -206,13 +209,12 @@ struct ExchangeStateMachine {
         case release
     }
 
-    /// `replayableElsewhere`: the group has another server for a retry.
-    mutating func upstreamAttached(reused: Bool, replayableElsewhere: Bool = false) -> AttachAction {
+    /// `reused`: the connection was an idle pooled one.
+    mutating func upstreamAttached(reused: Bool) -> AttachAction {
         guard self.state == .acquiring else { return .release }
         self.state = .forwarding
         self.upstreamAttempts += 1
         self.upstreamWasReused = reused
-        self.replayableElsewhere = replayableElsewhere
         return .sendRequest(end: self.requestEnded)
     }
 
@@ -248,8 +250,12 @@ struct ExchangeStateMachine {
     }
 
     /// The upstream connection failed or closed before the exchange completed.
-    /// `bytesMayHaveReachedUpstream`: false when the first write itself failed.
-    mutating func upstreamFailed(bytesMayHaveReachedUpstream: Bool, maxAttempts: Int = 2) -> UpstreamFailureAction {
+    /// `bytesMayHaveReachedUpstream`: false when the first write itself failed. `retryAllowed`:
+    /// false when the failure is the server's answer (a timeout, a malformed response), which a
+    /// second try would only repeat. At most two tries in all.
+    mutating func upstreamFailed(bytesMayHaveReachedUpstream: Bool, retryAllowed: Bool = true) -> UpstreamFailureAction
+    {
+        let maxAttempts = retryAllowed ? 2 : 0
         switch self.state {
         case .acquiring, .forwarding:
             break
@@ -277,10 +283,11 @@ struct ExchangeStateMachine {
         return .respondError(closeAfter: true)
     }
 
-    /// Connecting failed or timed out (no byte sent): another server is tried while fewer than
-    /// `maxAttempts` tries were made (the caller passes 1 when there is no other server), else 502.
-    mutating func acquireFailed(maxAttempts: Int = 1) -> UpstreamFailureAction {
+    /// Connecting failed or timed out (no byte sent): another server of the group is tried once
+    /// (two tries in all) when the group has one, else 502.
+    mutating func acquireFailed() -> UpstreamFailureAction {
         guard self.state == .acquiring else { return .none }
+        let maxAttempts = self.replayableElsewhere ? 2 : 1
         self.failedAcquisitions += 1
         if self.upstreamAttempts + self.failedAcquisitions < maxAttempts {
             return .retry

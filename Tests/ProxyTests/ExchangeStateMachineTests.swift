@@ -241,23 +241,24 @@ struct ExchangeStateMachineTests {
     }
 
     @Test func aFailedConnectIsRetriedOnceWhenAnotherServerCanTakeIt() {
-        var machine = ExchangeStateMachine()
-        _ = machine.forwardRequest(keepAlive: true, hasBody: true, idempotent: false)
         // One server: 502 at once (as before there were several).
-        var single = machine
+        var single = ExchangeStateMachine()
+        _ = single.forwardRequest(keepAlive: true, hasBody: true, idempotent: false)
         #expect(single.acquireFailed() == .respondError(closeAfter: true))
         // Several: one more try, then 502.
-        #expect(machine.acquireFailed(maxAttempts: 2) == .retry)
+        var machine = ExchangeStateMachine()
+        _ = machine.forwardRequest(keepAlive: true, hasBody: true, idempotent: false, groupHasOtherServers: true)
+        #expect(machine.acquireFailed() == .retry)
         #expect(machine.state == .acquiring)
-        #expect(machine.acquireFailed(maxAttempts: 2) == .respondError(closeAfter: true))
+        #expect(machine.acquireFailed() == .respondError(closeAfter: true))
     }
 
     @Test func aRetryAfterAFailedConnectIsTheLastTry() {
         var machine = ExchangeStateMachine()
-        _ = machine.forwardRequest(keepAlive: true, hasBody: false, idempotent: true)
+        _ = machine.forwardRequest(keepAlive: true, hasBody: false, idempotent: true, groupHasOtherServers: true)
         _ = machine.requestEnd()
-        #expect(machine.acquireFailed(maxAttempts: 2) == .retry)
-        _ = machine.upstreamAttached(reused: true, replayableElsewhere: true)
+        #expect(machine.acquireFailed() == .retry)
+        _ = machine.upstreamAttached(reused: true)
         // A stale connection on the second try: no third.
         #expect(machine.upstreamFailed(bytesMayHaveReachedUpstream: true) == .respondError(closeAfter: true))
     }
@@ -267,16 +268,21 @@ struct ExchangeStateMachineTests {
             (false, ExchangeStateMachine.UpstreamFailureAction.respondError(closeAfter: true)), (true, .retry),
         ] {
             var machine = ExchangeStateMachine()
-            _ = machine.forwardRequest(keepAlive: true, hasBody: false, idempotent: true)
+            _ = machine.forwardRequest(
+                keepAlive: true,
+                hasBody: false,
+                idempotent: true,
+                groupHasOtherServers: replayableElsewhere
+            )
             _ = machine.requestEnd()
-            _ = machine.upstreamAttached(reused: false, replayableElsewhere: replayableElsewhere)
+            _ = machine.upstreamAttached(reused: false)
             machine.requestHeadWritten()
             #expect(machine.upstreamFailed(bytesMayHaveReachedUpstream: true) == expected)
         }
         // A POST whose bytes were sent: never, whatever the group.
         var post = ExchangeStateMachine()
-        _ = post.forwardRequest(keepAlive: true, hasBody: true, idempotent: false)
-        _ = post.upstreamAttached(reused: true, replayableElsewhere: true)
+        _ = post.forwardRequest(keepAlive: true, hasBody: true, idempotent: false, groupHasOtherServers: true)
+        _ = post.upstreamAttached(reused: true)
         machineSends(&post)
         #expect(post.upstreamFailed(bytesMayHaveReachedUpstream: true) == .respondError(closeAfter: true))
     }
@@ -285,6 +291,17 @@ struct ExchangeStateMachineTests {
         machine.requestHeadWritten()
         _ = machine.requestBodyPart()
         _ = machine.requestEnd()
+    }
+
+    @Test func aServerThatTimedOutOrAnsweredBadlyIsNotTriedAgain() {
+        var machine = ExchangeStateMachine()
+        _ = machine.forwardRequest(keepAlive: true, hasBody: false, idempotent: true, groupHasOtherServers: true)
+        _ = machine.requestEnd()
+        _ = machine.upstreamAttached(reused: true)
+        #expect(
+            machine.upstreamFailed(bytesMayHaveReachedUpstream: true, retryAllowed: false)
+                == .respondError(closeAfter: true)
+        )
     }
 
     @Test func aResponseHeadIsForwardedPassedOnDroppedOrRefused() {
