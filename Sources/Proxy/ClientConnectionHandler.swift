@@ -34,8 +34,6 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// Bodies up to this size travel in the head's buffer (copied once, like nginx's buffers).
     private static let maxBodyCopiedWithHead = 8 * 1024
     private var record = AccessLogRecord()
-    /// Request IDs of this connection's exchanges (seeded once per connection).
-    private var requestIDs = RequestIDGenerator()
     private let emptyHead = HTTPRequestHead(version: .http1_1, method: .GET, uri: "-")
     /// Computed once per connection (it depends on the listener only).
     private lazy var strictTransportSecurity: String? = self.environment.strictTransportSecurity
@@ -597,7 +595,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         } else {
             record.clientAddress = self.remoteAddress?.ipAddress ?? "-"
         }
-        if record.requestID == "-" { record.requestID = self.requestIDs.next() }
+        if record.requestID == "-" { record.requestID = self.environment.requestIDs.next() }
         self.record = record
         self.recordOpen = true
     }

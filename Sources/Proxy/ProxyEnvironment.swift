@@ -9,6 +9,8 @@ struct ProxyEnvironment {
     /// This event loop's upstream pools and balancers.
     let upstreams: UpstreamRouter
     let metrics: ProxyMetrics
+    /// This event loop's request IDs.
+    let requestIDs: RequestIDSource
     let logger: Logger
     /// This event loop's access log buffer; nil when the access log is off.
     let accessLog: AccessLogLoopBuffer?

@@ -9,13 +9,14 @@ struct ProxyEnvironmentFactory: Sendable {
     let logger: Logger
     let routers: [ObjectIdentifier: NIOLoopBound<UpstreamRouter>]
     let metrics: [ObjectIdentifier: NIOLoopBound<ProxyMetrics>]
+    let requestIDs: [ObjectIdentifier: NIOLoopBound<RequestIDSource>]
     let accessLogs: [ObjectIdentifier: NIOLoopBound<AccessLogLoopBuffer>]
 
     /// Must be called on `loop`.
     func environment(on loop: any EventLoop, isTLS: Bool) throws -> ProxyEnvironment {
         let key = ObjectIdentifier(loop)
         guard let upstreams = self.routers[key]?.value, let metrics = self.metrics[key]?.value,
-            let decider = self.deciders[key]?.value
+            let decider = self.deciders[key]?.value, let requestIDs = self.requestIDs[key]?.value
         else {
             throw ChannelError.ioOnClosedChannel
         }
@@ -24,6 +25,7 @@ struct ProxyEnvironmentFactory: Sendable {
             decider: decider,
             upstreams: upstreams,
             metrics: metrics,
+            requestIDs: requestIDs,
             logger: self.logger,
             accessLog: self.accessLogs[key]?.value,
             isTLS: isTLS

@@ -93,6 +93,7 @@ public final class ProxyServer: Service, Sendable {
         var createdMetrics: [ObjectIdentifier: NIOLoopBound<ProxyMetrics>] = [:]
         var createdAccessLogs: [ObjectIdentifier: NIOLoopBound<AccessLogLoopBuffer>] = [:]
         var createdDeciders: [ObjectIdentifier: NIOLoopBound<any EventLoopRequestDecider>] = [:]
+        var createdRequestIDs: [ObjectIdentifier: NIOLoopBound<RequestIDSource>] = [:]
         let decider = self.decider
         for loop in self.group.makeIterator() {
             let poolConfiguration = self.configuration.poolConfiguration
@@ -115,6 +116,9 @@ public final class ProxyServer: Service, Sendable {
             createdDeciders[ObjectIdentifier(loop)] = try await loop.submit {
                 NIOLoopBound(decider.makeEventLoopDecider(), eventLoop: loop)
             }.get()
+            createdRequestIDs[ObjectIdentifier(loop)] = try await loop.submit {
+                NIOLoopBound(RequestIDSource(), eventLoop: loop)
+            }.get()
             if let sink = self.accessLog {
                 createdAccessLogs[ObjectIdentifier(loop)] = try await loop.submit {
                     NIOLoopBound(AccessLogLoopBuffer(sink: sink, eventLoop: loop), eventLoop: loop)
@@ -124,6 +128,7 @@ public final class ProxyServer: Service, Sendable {
         let routers = createdRouters
         let loopMetrics = createdMetrics
         let loopDeciders = createdDeciders
+        let loopRequestIDs = createdRequestIDs
         let loopAccessLogs = createdAccessLogs
         self.state.withLockedValue {
             $0.routers = routers
@@ -136,6 +141,7 @@ public final class ProxyServer: Service, Sendable {
             logger: self.logger,
             routers: routers,
             metrics: loopMetrics,
+            requestIDs: loopRequestIDs,
             accessLogs: loopAccessLogs
         )
         let stateBox = self.state

@@ -109,6 +109,25 @@ struct AccessLogAndAdminTests {
         #expect(lines.first?.contains(" rid=edge-1234 ") == true)
     }
 
+    @Test func connectionsAndRequestsGetDistinctRequestIDs() async throws {
+        // The IDs of a loop come from one generator, shared by its connections and streams.
+        _ = try await Self.withLoggingProxy { address, group, _ in
+            var ids: [String] = []
+            for _ in 0..<4 {
+                let result = try await RawHTTPConnection.exchange(
+                    "GET /a HTTP/1.1\r\nHost: a.s20.online\r\n\r\n"
+                        + "GET /b HTTP/1.1\r\nHost: a.s20.online\r\nConnection: close\r\n\r\n",
+                    with: address,
+                    group: group
+                )
+                ids += result.responses.compactMap { $0.header("x-request-id") }
+            }
+            #expect(ids.count == 8)
+            #expect(Set(ids).count == 8)
+            #expect(ids.allSatisfy { $0.utf8.count == 32 })
+        }
+    }
+
     @Test func gatewayAnswersCarryARequestIDAndAreLogged() async throws {
         let lines = try await Self.withLoggingProxy { address, group, _ in
             let result = try await RawHTTPConnection.exchange(
