@@ -27,7 +27,12 @@ enum HTTP2ConnectionSetup {
         stream.streamErrorRateLimit.maximumCount = limits.maxResetStreams
         stream.streamErrorRateLimit.windowLength = limits.resetWindow
 
-        let metrics = try environments.environment(on: channel.eventLoop, isTLS: true).metrics
+        // Every stream of the connection runs on its loop: the loop's environment is read once.
+        var streamEnvironment = try environments.environment(on: channel.eventLoop, isTLS: true)
+        streamEnvironment.isHTTP2Stream = true
+        streamEnvironment.clientAddress = clientAddress
+        let loopEnvironment = NIOLoopBound(streamEnvironment, eventLoop: channel.eventLoop)
+        let metrics = streamEnvironment.metrics
         metrics.clientConnections.increment()
         metrics.http2Connections.increment()
         channel.closeFuture.assumeIsolated().whenComplete { _ in metrics.clientConnections.decrement() }
@@ -45,9 +50,7 @@ enum HTTP2ConnectionSetup {
             streamDelegate: HTTP2StreamEvents(lifecycle: NIOLoopBound(lifecycle, eventLoop: channel.eventLoop))
         ) { streamChannel in
             streamChannel.eventLoop.makeCompletedFuture {
-                var environment = try environments.environment(on: streamChannel.eventLoop, isTLS: true)
-                environment.isHTTP2Stream = true
-                environment.clientAddress = clientAddress
+                let environment = loopEnvironment.value
                 try streamChannel.pipeline.syncOperations.addHandler(
                     HTTP2StreamHandler(limits: environments.configuration.limits, metrics: environment.metrics)
                 )
