@@ -25,10 +25,13 @@
 #   MODE=logs-off ROUNDS=3 bench/proxy-vs-nginx.sh
 #   BASELINE=/path/to/older/freezegate bench/proxy-vs-nginx.sh   # also an older build, same rounds
 #   PERF=/tmp/profile bench/proxy-vs-nginx.sh    # also a perf profile of FreezeGate per mode
+#   MALLOCS=1 bench/proxy-vs-nginx.sh            # also heap allocations per forwarded request
 #
 # Environment: MODE (logs-on | logs-off | both), ROUNDS (5), DURATION (seconds per run, 5),
 # CONNECTIONS (64), WRK_THREADS (2), TENANTS (10000), FROZEN_ROUND (1; 0 skips the blocked-page
-# run), BASELINE, PG_BIN (/usr/lib/postgresql/15/bin). Runs as root on Debian 12 (installs nginx,
+# run), BASELINE, PERF, MALLOCS (0; 1 counts libc's malloc and posix_memalign calls of each
+# FreezeGate build during one more run per mode, with perf uprobes, as root), PG_BIN
+# (/usr/lib/postgresql/15/bin). Runs as root on Debian 12 (installs nginx,
 # haproxy, wrk, socat, curl when missing) or as a user who has them.
 source "$(dirname "$0")/common.sh"
 source "$(dirname "$0")/gateway-bench.sh"
@@ -78,11 +81,13 @@ stop_mode() {
     MODE_PIDS=()
 }
 
+MALLOC_PROBES=""
 finish() {
     local status=$?
     trap - EXIT
     set +e
     stop_mode
+    [ -n "$MALLOC_PROBES" ] && perf probe -q -d probe_libc:malloc -d probe_libc:posix_memalign >/dev/null 2>&1
     stop_tenant_db
     cleanup
     echo "total runtime: $(($(date +%s) - START_SECONDS)) s" >&2
@@ -91,6 +96,17 @@ finish() {
 trap finish EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+if [ "${MALLOCS:-0}" = 1 ]; then
+    # Uprobes at the entry of libc's allocators: every heap allocation of the process, counted by
+    # the kernel (the Swift runtime allocates through malloc, and posix_memalign for over-aligned
+    # objects).
+    LIBC=$(ldconfig -p | awk '/libc\.so\.6 .*x86-64/ {print $NF; exit}')
+    perf probe -q -d probe_libc:malloc -d probe_libc:posix_memalign >/dev/null 2>&1 || true
+    perf probe -q -x "$LIBC" --add malloc --add posix_memalign >/dev/null 2>&1 \
+        || { echo "MALLOCS=1 needs perf with uprobes (linux-perf, as root)" >&2; exit 1; }
+    MALLOC_PROBES=1
+fi
 
 need nginx nginx
 need haproxy haproxy
@@ -333,6 +349,24 @@ run_mode() { # run_mode MODE
         perf report -q -i "$PERF/freezegate-$mode.data" --no-children --sort dso,sym --percent-limit 0.3 \
             > "$PERF/freezegate-$mode.sym.txt" 2>/dev/null || true
         echo "profile: $PERF/freezegate-$mode.{dso,sym}.txt ($W_RPS req/s while recording)"
+    fi
+
+    if [ -n "$MALLOC_PROBES" ]; then
+        # Heap allocations per forwarded request: counted, not timed, over one more run of each
+        # build (all its threads, so the background work of those seconds is included; the
+        # probes slow the run, which adds that share per request).
+        local stat_pid allocations
+        for target in freezegate ${BASELINE:+baseline}; do
+            perf stat -x, -e probe_libc:malloc -e probe_libc:posix_memalign -p "$(pid_of "$target")" \
+                -o "$WORK/mallocs-$target-$mode.csv" -- sleep "$DURATION" 2>/dev/null &
+            stat_pid=$!
+            run_wrk "$(port_of "$target")" "$DURATION" "$ACTIVE_HOST" "$FORWARDED_PATH"
+            wait "$stat_pid" || true
+            allocations=$(awk -F, '/probe_libc/ {sum += $1} END {print sum + 0}' "$WORK/mallocs-$target-$mode.csv")
+            printf '%-11s %s heap allocations per forwarded request (%s in %s requests)\n' "$target" \
+                "$(awk -v a="$allocations" -v n="$W_REQUESTS" 'BEGIN {printf "%.1f", a / n}')" \
+                "$allocations" "$W_REQUESTS"
+        done
     fi
 
     echo
