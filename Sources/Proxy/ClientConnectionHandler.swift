@@ -639,17 +639,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             case .dropInformational:
                 return
             case .forwardInformational:
-                var out = context.channel.allocator.buffer(capacity: head.bytes.readableBytes + 32)
-                _ = self.policy.writeClientResponseHead(
-                    head,
-                    requestMethod: clientHead.method,
-                    clientVersion: clientHead.version,
-                    closeClient: false,
-                    tunnel: false,
-                    requestID: nil,
-                    into: &out
-                )
-                context.writeAndFlush(Self.wrapOutboundOut(out), promise: nil)
+                self.passOn(head, to: clientHead, tunnel: false)
                 return
             case .forwardResponse(let close):
                 closeClient = close
@@ -756,19 +746,27 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
     // MARK: - Tunnel
 
     private func beginTunnel(_ head: UpstreamResponseHead) {
-        guard let context = self.context, let clientHead = self.exchange.clientHead else { return }
+        guard let clientHead = self.exchange.clientHead else { return }
         self.responseHeadTimer?.disarm()
         self.machine.tunnelEstablished()
+        self.record.status = 101
+        self.passOn(head, to: clientHead, tunnel: true)
+    }
+
+    /// Writes and flushes a head that is not the final response's (a `1xx`, or the `101` that
+    /// opens a tunnel): no request ID, the connection kept.
+    private func passOn(_ head: UpstreamResponseHead, to clientHead: HTTPRequestHead, tunnel: Bool) {
+        guard let context = self.context else { return }
         var out = context.channel.allocator.buffer(capacity: head.bytes.readableBytes + 32)
         _ = self.policy.writeClientResponseHead(
             head,
             requestMethod: clientHead.method,
             clientVersion: clientHead.version,
             closeClient: false,
-            tunnel: true,
+            tunnel: tunnel,
+            requestID: nil,
             into: &out
         )
-        self.record.status = 101
         context.writeAndFlush(Self.wrapOutboundOut(out), promise: nil)
     }
 
