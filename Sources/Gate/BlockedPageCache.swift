@@ -3,49 +3,61 @@
 /// dictionary lookups (about 90 µs for the built-in page), a cached page costs a lookup and a copy.
 ///
 /// The request ID, which differs on every request, is spliced in: a page is rendered with a marker
-/// where the ID goes and kept as the bytes between the markers. It is kept only when splicing a
-/// probe ID gives exactly what rendering that ID gives, so an operator's template that transforms
-/// the ID (`{{uppercased(requestID)}}`) is rendered per request as before; and only IDs made of
-/// characters no escaping changes are spliced (a trusted proxy's other IDs are rendered).
+/// where the ID goes and kept as the bytes between the markers. Splicing is trusted for a
+/// ``BlockedPageShape`` once splicing a probe ID gave exactly what rendering that ID gave, so an
+/// operator's template that transforms the ID (`{{uppercased(requestID)}}`) is rendered per
+/// request as before; and only IDs made of characters no escaping changes are spliced (a trusted
+/// proxy's other IDs are rendered). A page not seen before costs one render once its shape is
+/// known, so requests made to miss (a new Licensing link per request) cost what they cost without
+/// the cache.
 ///
 /// Not Sendable and never locked: one per thread (the gateway keeps one per event loop). Bounded:
 /// when full it starts over.
 public final class BlockedPageCache {
-    /// A page as the bytes around its request IDs, or a note that this page must be rendered each time.
-    enum Entry {
-        case segments([[UInt8]])
-        case renderedEachTime
-    }
-
     public let capacity: Int
-    private var entries: [BlockedPageKey: Entry] = [:]
+    private var pages: [BlockedPageKey: [[UInt8]]] = [:]
+    /// Per shape: whether splicing the ID gives what rendering it gives.
+    private var splicing: [BlockedPageShape: Bool] = [:]
     /// The renderer the entries came from: a reloaded profile (new templates, new branding) starts over.
     private var renderer: BlockedPageRenderer.Identity?
-    /// Pages rendered with Mustache (misses and pages rendered each time), for tests.
+    /// Pages rendered with Mustache, for tests.
     public private(set) var renders = 0
 
     public init(capacity: Int = 256) {
         self.capacity = max(1, capacity)
     }
 
-    public var count: Int { self.entries.count }
+    public var count: Int { self.pages.count }
 
-    func entry(_ key: BlockedPageKey, renderer: BlockedPageRenderer.Identity) -> Entry? {
+    func segments(_ key: BlockedPageKey, renderer: BlockedPageRenderer.Identity) -> [[UInt8]]? {
         guard self.renderer === renderer else { return nil }
-        return self.entries[key]
+        return self.pages[key]
     }
 
-    func store(_ entry: Entry, for key: BlockedPageKey, renderer: BlockedPageRenderer.Identity) {
-        if self.renderer !== renderer {
-            self.entries.removeAll()
-            self.renderer = renderer
-        } else if self.entries.count >= self.capacity {
-            self.entries.removeAll(keepingCapacity: true)
-        }
-        self.entries[key] = entry
+    func store(_ segments: [[UInt8]], for key: BlockedPageKey, renderer: BlockedPageRenderer.Identity) {
+        self.startOverIfNew(renderer)
+        if self.pages.count >= self.capacity { self.pages.removeAll(keepingCapacity: true) }
+        self.pages[key] = segments
+    }
+
+    func splicingWorks(_ shape: BlockedPageShape, renderer: BlockedPageRenderer.Identity) -> Bool? {
+        guard self.renderer === renderer else { return nil }
+        return self.splicing[shape]
+    }
+
+    func recordSplicing(_ works: Bool, for shape: BlockedPageShape, renderer: BlockedPageRenderer.Identity) {
+        self.startOverIfNew(renderer)
+        self.splicing[shape] = works
     }
 
     func countRender() {
         self.renders += 1
+    }
+
+    private func startOverIfNew(_ renderer: BlockedPageRenderer.Identity) {
+        guard self.renderer !== renderer else { return }
+        self.pages.removeAll()
+        self.splicing.removeAll()
+        self.renderer = renderer
     }
 }

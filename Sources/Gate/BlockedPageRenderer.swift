@@ -33,40 +33,40 @@ struct BlockedPageRenderer: Sendable {
     /// The page's bytes, from `cache` when it holds this page (see ``BlockedPageCache``), else
     /// rendered and kept there.
     func page(_ facts: BlockedPageFacts, english: Bool, cache: BlockedPageCache?) -> [UInt8] {
-        guard let cache else { return Array(self.render(facts, english: english).utf8) }
+        guard let cache else { return self.bytes(facts, english: english, counting: nil) }
         let requestID = facts.requestID ?? ""
         guard requestID.isEmpty || Self.isSplicable(requestID) else {
-            cache.countRender()
-            return Array(self.render(facts, english: english).utf8)
+            return self.bytes(facts, english: english, counting: cache)
         }
         let key = BlockedPageKey(facts, english: english)
-        switch cache.entry(key, renderer: self.identity) {
-        case .segments(let segments):
+        if let segments = cache.segments(key, renderer: self.identity) {
             return Self.splice(segments, requestID)
-        case .renderedEachTime:
-            cache.countRender()
-            return Array(self.render(facts, english: english).utf8)
-        case nil:
-            break
         }
-        cache.countRender()
         if requestID.isEmpty {
-            let page = Array(self.render(facts, english: english).utf8)
-            cache.store(.segments([page]), for: key, renderer: self.identity)
+            let page = self.bytes(facts, english: english, counting: cache)
+            cache.store([page], for: key, renderer: self.identity)
             return page
         }
+        let shape = BlockedPageShape(facts, english: english)
+        let known = cache.splicingWorks(shape, renderer: self.identity)
+        if known == false { return self.bytes(facts, english: english, counting: cache) }
         var marked = facts
         marked.requestID = Self.marker
-        let segments = Self.segments(of: Array(self.render(marked, english: english).utf8))
-        var probed = facts
-        probed.requestID = Self.probe
-        cache.countRender()
-        guard Self.splice(segments, Self.probe) == Array(self.render(probed, english: english).utf8) else {
-            cache.store(.renderedEachTime, for: key, renderer: self.identity)
-            return Array(self.render(facts, english: english).utf8)
+        let segments = Self.segments(of: self.bytes(marked, english: english, counting: cache))
+        if known == nil {
+            var probed = facts
+            probed.requestID = Self.probe
+            let works = Self.splice(segments, Self.probe) == self.bytes(probed, english: english, counting: cache)
+            cache.recordSplicing(works, for: shape, renderer: self.identity)
+            if !works { return self.bytes(facts, english: english, counting: cache) }
         }
-        cache.store(.segments(segments), for: key, renderer: self.identity)
+        cache.store(segments, for: key, renderer: self.identity)
         return Self.splice(segments, requestID)
+    }
+
+    private func bytes(_ facts: BlockedPageFacts, english: Bool, counting cache: BlockedPageCache?) -> [UInt8] {
+        cache?.countRender()
+        return Array(self.render(facts, english: english).utf8)
     }
 
     /// Stands where the request ID goes: private-use characters no escaping touches and no page

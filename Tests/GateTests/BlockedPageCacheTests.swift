@@ -92,8 +92,24 @@ import Testing
             let page = String(decoding: renderer.page(facts, english: false, cache: cache), as: UTF8.self)
             #expect(page == "<p>acme</p><footer>\(id.uppercased())</footer>")
         }
-        // Marker and probe once, then each request rendered.
-        #expect(cache.renders == 4)
+        // Marker, probe and the page itself once, then each request rendered once.
+        #expect(cache.renders == 5)
+    }
+
+    @Test func aNewPageOfAKnownShapeCostsOneRender() {
+        // Requests made to miss (a new tenant, a new Licensing link each time) cost one render, as
+        // without the cache: the probe runs once per shape, not per page.
+        let cache = BlockedPageCache()
+        for index in 0..<10 {
+            var facts = self.facts(tenant: "school\(index)")
+            facts.licensingURL = "/company/\(index)/licensing"
+            #expect(self.renderer.page(facts, english: false, cache: cache) == self.rendered(facts, english: false))
+        }
+        #expect(cache.renders == 2 + 9)
+        // Another shape (no Licensing link: a teacher's page) is probed once too.
+        let teacher = self.facts(.tenantFrozen, .teacher)
+        _ = self.renderer.page(teacher, english: false, cache: cache)
+        #expect(cache.renders == 2 + 9 + 2)
     }
 
     @Test func aTemplateHoldingTheMarkerItselfIsRenderedForEachRequest() {
