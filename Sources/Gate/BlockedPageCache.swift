@@ -11,11 +11,15 @@
 /// known, so requests made to miss (a new Licensing link per request) cost what they cost without
 /// the cache.
 ///
-/// Not Sendable and never locked: one per thread (the gateway keeps one per event loop). Bounded:
-/// when full it starts over.
+/// Not Sendable and never locked: one per thread (the gateway keeps one per event loop). Bounded
+/// by pages and by bytes (an operator's page may be large, with an inlined logo): when either is
+/// reached it starts over, and a page larger than the whole budget is never kept.
 public final class BlockedPageCache {
     public let capacity: Int
+    public let maxBytes: Int
     private var pages: [BlockedPageKey: [[UInt8]]] = [:]
+    /// The bytes of the pages kept.
+    public private(set) var bytes = 0
     /// Per shape: whether splicing the ID gives what rendering it gives.
     private var splicing: [BlockedPageShape: Bool] = [:]
     /// The renderer the entries came from: a reloaded profile (new templates, new branding) starts over.
@@ -23,8 +27,9 @@ public final class BlockedPageCache {
     /// Pages rendered with Mustache, for tests.
     public private(set) var renders = 0
 
-    public init(capacity: Int = 256) {
+    public init(capacity: Int = 256, maxBytes: Int = 4 << 20) {
         self.capacity = max(1, capacity)
+        self.maxBytes = max(0, maxBytes)
     }
 
     public var count: Int { self.pages.count }
@@ -36,8 +41,18 @@ public final class BlockedPageCache {
 
     func store(_ segments: [[UInt8]], for key: BlockedPageKey, renderer: BlockedPageRenderer.Identity) {
         self.startOverIfNew(renderer)
-        if self.pages.count >= self.capacity { self.pages.removeAll(keepingCapacity: true) }
-        self.pages[key] = segments
+        let size = Self.size(of: segments)
+        guard size <= self.maxBytes else { return }
+        if self.pages.count >= self.capacity || self.bytes + size > self.maxBytes {
+            self.pages.removeAll(keepingCapacity: true)
+            self.bytes = 0
+        }
+        let replaced = self.pages.updateValue(segments, forKey: key)
+        self.bytes += size - (replaced.map(Self.size(of:)) ?? 0)
+    }
+
+    private static func size(of segments: [[UInt8]]) -> Int {
+        segments.reduce(0) { $0 + $1.count }
     }
 
     func splicingWorks(_ shape: BlockedPageShape, renderer: BlockedPageRenderer.Identity) -> Bool? {
@@ -57,6 +72,7 @@ public final class BlockedPageCache {
     private func startOverIfNew(_ renderer: BlockedPageRenderer.Identity) {
         guard self.renderer !== renderer else { return }
         self.pages.removeAll()
+        self.bytes = 0
         self.splicing.removeAll()
         self.renderer = renderer
     }

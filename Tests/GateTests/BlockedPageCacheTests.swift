@@ -190,6 +190,24 @@ import Testing
         }
     }
 
+    @Test func theBytesKeptStayWithinTheBudgetAndAPageOverItIsNeverKept() {
+        let pageSize = self.rendered(self.facts(requestID: nil), english: false).count
+        let cache = BlockedPageCache(maxBytes: pageSize * 3 + pageSize / 2)
+        for index in 0..<10 {
+            let facts = self.facts(tenant: "school\(index)", requestID: nil)
+            #expect(self.renderer.page(facts, english: false, cache: cache) == self.rendered(facts, english: false))
+            #expect(cache.bytes <= cache.maxBytes)
+            #expect(cache.count <= 3)
+        }
+        let tiny = BlockedPageCache(maxBytes: 100)
+        let facts = self.facts(requestID: nil)
+        for _ in 0..<3 {
+            #expect(self.renderer.page(facts, english: false, cache: tiny) == self.rendered(facts, english: false))
+        }
+        #expect(tiny.count == 0 && tiny.bytes == 0)
+        #expect(tiny.renders == 3)
+    }
+
     @Test func theGateAnswersFromTheCacheWhenGivenOne() {
         let gate = Gate(profile: .alfaCRM, baseDomains: ["s20.online"])
         let snapshot = fixtureSnapshot()
