@@ -11,6 +11,8 @@
 /// known, so requests made to miss (a new Licensing link per request) cost what they cost without
 /// the cache.
 ///
+/// The JSON answer, which says nothing per request, is kept too, by what it says (``BlockedJSONKey``).
+///
 /// Not Sendable and never locked: one per thread (the gateway keeps one per event loop). Bounded
 /// by pages and by bytes (an operator's page may be large, with an inlined logo): when either is
 /// reached it starts over, and a page larger than the whole budget is never kept.
@@ -20,6 +22,8 @@ public final class BlockedPageCache {
     private var pages: [BlockedPageKey: [[UInt8]]] = [:]
     /// The bytes of the pages kept.
     public private(set) var bytes = 0
+    /// JSON answers (small, and the same whatever the profile's templates).
+    private var jsonBodies: [BlockedJSONKey: [UInt8]] = [:]
     /// Per shape: whether splicing the ID gives what rendering it gives.
     private var splicing: [BlockedPageShape: Bool] = [:]
     /// The renderer the entries came from: a reloaded profile (new templates, new branding) starts over.
@@ -33,6 +37,7 @@ public final class BlockedPageCache {
     }
 
     public var count: Int { self.pages.count }
+    public var jsonCount: Int { self.jsonBodies.count }
 
     func segments(_ key: BlockedPageKey, renderer: BlockedPageRenderer.Identity) -> [[UInt8]]? {
         guard self.renderer === renderer else { return nil }
@@ -53,6 +58,15 @@ public final class BlockedPageCache {
 
     private static func size(of segments: [[UInt8]]) -> Int {
         segments.reduce(0) { $0 + $1.count }
+    }
+
+    func jsonBody(_ key: BlockedJSONKey) -> [UInt8]? {
+        self.jsonBodies[key]
+    }
+
+    func storeJSONBody(_ body: [UInt8], for key: BlockedJSONKey) {
+        if self.jsonBodies.count >= self.capacity { self.jsonBodies.removeAll(keepingCapacity: true) }
+        self.jsonBodies[key] = body
     }
 
     func splicingWorks(_ shape: BlockedPageShape, renderer: BlockedPageRenderer.Identity) -> Bool? {

@@ -20,13 +20,7 @@ public struct BlockedResponse: Sendable {
         let body: [UInt8]
         if ContentNegotiation.prefersJSON(request.headers) {
             contentType = "application/json; charset=utf-8"
-            let text = json(
-                reason: facts.reason,
-                tenant: facts.tenant,
-                until: facts.until,
-                licensingURL: facts.licensingURL
-            )
-            body = Array(text.utf8)
+            body = jsonBody(facts, cache: pageCache)
         } else {
             contentType = "text/html; charset=utf-8"
             body = renderer.page(
@@ -58,6 +52,23 @@ public struct BlockedResponse: Sendable {
             ("Connection", "close"),
         ])
         return BlockedResponse(status: .badRequest, headers: headers, body: request?.method == .HEAD ? [] : body)
+    }
+
+    /// The JSON answer's bytes, from `cache` when it holds them (it says only the reason, the
+    /// tenant, the freeze's end and the Licensing link: no request ID, nothing per request).
+    static func jsonBody(_ facts: BlockedPageFacts, cache: BlockedPageCache?) -> [UInt8] {
+        let key = BlockedJSONKey(
+            reason: facts.reason,
+            tenant: facts.tenant,
+            until: facts.until,
+            licensingURL: facts.licensingURL
+        )
+        if let body = cache?.jsonBody(key) { return body }
+        let body = Array(
+            json(reason: key.reason, tenant: key.tenant, until: key.until, licensingURL: key.licensingURL).utf8
+        )
+        cache?.storeJSONBody(body, for: key)
+        return body
     }
 
     /// `{"error": …, "tenant": …, "until": …, "licensing_url": …}` with exactly these keys.

@@ -208,6 +208,40 @@ import Testing
         #expect(tiny.renders == 3)
     }
 
+    @Test func aJSONAnswerIsKeptByWhatItSays() {
+        let gate = Gate(profile: .alfaCRM, baseDomains: ["s20.online"])
+        let cache = BlockedPageCache()
+        func body(_ host: String, _ path: String, at now: Date, cache: BlockedPageCache?) -> [UInt8]? {
+            let head = requestHead(.GET, path, host: host, headers: [("Accept", "application/json")])
+            guard
+                case .respond(_, _, let body, _, _) = gate.decide(
+                    head: head,
+                    snapshot: fixtureSnapshot(),
+                    now: now,
+                    requestID: "r1",
+                    pageCache: cache
+                )
+            else { return nil }
+            return body
+        }
+        let requests = [
+            ("acme.s20.online", "/company/1/users"), ("acme.s20.online", "/company/2/users"),
+            ("gamma.s20.online", "/company/1/users"), ("acme.s20.online", "/company/1/users"),
+        ]
+        for (host, path) in requests + requests {
+            let cached = body(host, path, at: fixtureNow, cache: cache)
+            #expect(cached != nil && cached == body(host, path, at: fixtureNow, cache: nil), "\(host)\(path)")
+        }
+        // acme on two branches (two Licensing links) and gamma: three answers kept.
+        #expect(cache.jsonCount == 3)
+        #expect(cache.renders == 0)
+        let text = String(
+            decoding: body("acme.s20.online", "/company/2/users", at: fixtureNow, cache: cache) ?? [],
+            as: UTF8.self
+        )
+        #expect(text.contains("\"licensing_url\": \"/company/2/licensing\""))
+    }
+
     @Test func theGateAnswersFromTheCacheWhenGivenOne() {
         let gate = Gate(profile: .alfaCRM, baseDomains: ["s20.online"])
         let snapshot = fixtureSnapshot()
