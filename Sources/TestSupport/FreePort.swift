@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Synchronization
 
 /// Finds a TCP port on 127.0.0.1 that nothing listens on right now, for a server a test starts.
@@ -19,6 +20,13 @@ public enum FreePort {
             if fresh, (try? Self.bindable(candidate)) != nil { return candidate }
         }
         return try Self.bindable(0)
+    }
+
+    /// An address nothing listens on and no other test's server will take (a "dead" upstream):
+    /// a port bound to 0 and closed again would come from the ephemeral range, where the next
+    /// port-0 server of another test may land.
+    public static func deadAddress() throws -> SocketAddress {
+        try SocketAddress(ipAddress: "127.0.0.1", port: Self.find())
     }
 
     /// The first port of the ephemeral range (32768 by default on Linux).

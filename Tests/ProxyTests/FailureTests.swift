@@ -11,12 +11,7 @@ struct FailureTests {
     static let get = "GET / HTTP/1.1\r\nHost: a.s20.online\r\n\r\n"
 
     @Test func unreachableUpstreamGets502() async throws {
-        // Bind and close a port so nothing listens there.
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let probe = try await ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
-        let deadAddress = try #require(probe.localAddress)
-        try await probe.close()
-        try await group.shutdownGracefully()
+        let deadAddress = try FreePort.deadAddress()
 
         let harness = try await ProxyHarness.start(upstreamAddressOverride: deadAddress)
         let result = try await harness.exchange(Self.get)

@@ -276,13 +276,8 @@ struct MultiUpstreamTests {
         )
     }
 
-    /// An address where nothing listens (bound, then closed).
+    /// An address where nothing listens and no other test's server will take (each call another).
     static func deadAddress() async throws -> SocketAddress {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let probe = try await ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
-        let address = try #require(probe.localAddress)
-        try await probe.close()
-        try await group.shutdownGracefully()
-        return address
+        try FreePort.deadAddress()
     }
 }
