@@ -354,7 +354,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         else {
             // Every server of the group is out (each is tried again after its back-off).
             self.record.outcome = "upstream_unavailable"
-            if case .respondError = self.machine.acquireFailed() {
+            if case .respondError = self.machine.noUpstreamAvailable() {
                 self.writeError(.badGateway)
             }
             return

@@ -283,6 +283,15 @@ struct ExchangeStateMachine {
         return .respondError(closeAfter: true)
     }
 
+    /// No server of the group can be tried (every one is out, each until its back-off ends): 502,
+    /// whatever tries are left.
+    mutating func noUpstreamAvailable() -> UpstreamFailureAction {
+        guard self.state == .acquiring else { return .none }
+        self.state = .responding
+        self.closeAfterExchange = true
+        return .respondError(closeAfter: true)
+    }
+
     /// Connecting failed or timed out (no byte sent): another server of the group is tried once
     /// (two tries in all) when the group has one, else 502.
     mutating func acquireFailed() -> UpstreamFailureAction {

@@ -253,6 +253,18 @@ struct ExchangeStateMachineTests {
         #expect(machine.acquireFailed() == .respondError(closeAfter: true))
     }
 
+    @Test func noServerToTryIs502AtOnceEvenWithTriesLeft() {
+        var machine = ExchangeStateMachine()
+        _ = machine.forwardRequest(keepAlive: true, hasBody: false, idempotent: true, groupHasOtherServers: true)
+        #expect(machine.noUpstreamAvailable() == .respondError(closeAfter: true))
+        #expect(machine.state == .responding)
+        // After a failed connect too: the retry finds every server out.
+        var retried = ExchangeStateMachine()
+        _ = retried.forwardRequest(keepAlive: true, hasBody: false, idempotent: true, groupHasOtherServers: true)
+        #expect(retried.acquireFailed() == .retry)
+        #expect(retried.noUpstreamAvailable() == .respondError(closeAfter: true))
+    }
+
     @Test func aRetryAfterAFailedConnectIsTheLastTry() {
         var machine = ExchangeStateMachine()
         _ = machine.forwardRequest(keepAlive: true, hasBody: false, idempotent: true, groupHasOtherServers: true)
