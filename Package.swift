@@ -205,7 +205,7 @@ let package = Package(
         .testTarget(
             name: "FreezeGateCLITests",
             dependencies: [
-                "FreezeGateCLI", "Gate", "Proxy", "Postgres",
+                "FreezeGateCLI", "Gate", "Gateway", "Proxy", "Postgres", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -8,225 +8,141 @@ import NIOPosix
 import Proxy
 import ServiceLifecycle
 
+/// The settings' declarations, for the options' names and help.
+private typealias Setting = ServeSettingCatalog
+
 /// `freezegate serve`: runs the gateway until SIGTERM or SIGINT (docs/CONFIGURATION.md).
 ///
-/// Settings come from flags, then the environment (`FREEZEGATE_*`, `DATABASE_URL`), then the
-/// `--config` profile file, then the built-in defaults (docs/CONFIGURATION.md).
+/// Every setting is declared once in `ServeSettingCatalog`: its flag, environment variable
+/// (`FREEZEGATE_*`, `DATABASE_URL`), key in the `--config` file and default; the precedence is
+/// flag > environment > config file > default (`ServeSettingResolver`).
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Runs the gateway until SIGTERM or SIGINT, then drains and exits 0.",
         discussion: """
-            Precedence: flags > environment (FREEZEGATE_LISTEN, FREEZEGATE_ADMIN_LISTEN, FREEZEGATE_UPSTREAM,
-            FREEZEGATE_UPSTREAM_MAX_FAILS, FREEZEGATE_UPSTREAM_BACKOFF, FREEZEGATE_UPSTREAM_DNS_REFRESH,
-            FREEZEGATE_BASE_DOMAINS, FREEZEGATE_CONFIG, FREEZEGATE_LOG_FORMAT, FREEZEGATE_LOG_LEVEL,
-            FREEZEGATE_ACCESS_LOG, FREEZEGATE_ACCESS_LOG_FORMAT, DATABASE_URL) > config file > defaults.
-            SIGHUP reloads the profile from --config; SIGUSR1 reopens the --access-log file.
-            Several --upstream servers form the default group (round robin); named groups, their policies and
-            weights, and the base domains that use them come from the profile (docs/CONFIGURATION.md).
+            Every setting below is a flag, an environment variable and a key of the --config file, in that \
+            order of precedence, then its default; --print-config shows where each value came from.
+            SIGHUP reloads the profile from --config and the certificates; SIGUSR1 reopens the --access-log file.
+            Several --upstream servers form the default group (round robin); named groups, their policies and             weights, and the base domains that use them come from the profile (docs/CONFIGURATION.md).
             """
     )
 
-    @Option(name: .customLong("database-url"), help: "libpq connection string or URL (default: $DATABASE_URL).")
+    @Option(name: .customLong(Setting.databaseURL.flag), help: ArgumentHelp(Setting.databaseURL.help))
     var databaseURL: String?
 
-    @Option(
-        help: """
-            An upstream server of the default group, http://HOST[:PORT] or https://HOST[:PORT] (repeatable; \
-            env FREEZEGATE_UPSTREAM, comma-separated; config key upstream). Names are resolved when serving starts.
-            """
-    )
+    @Option(name: .customLong(Setting.upstream.flag), help: ArgumentHelp(Setting.upstream.help))
     var upstream: [String] = []
 
-    @Option(
-        name: .customLong("upstream-max-fails"),
-        help:
-            "Consecutive connect failures or resets that take a server out (env FREEZEGATE_UPSTREAM_MAX_FAILS; config key upstream_max_fails; default 3)."
-    )
-    var upstreamMaxFails: Int?
+    @Option(name: .customLong(Setting.upstreamMaxFails.flag), help: ArgumentHelp(Setting.upstreamMaxFails.help))
+    var upstreamMaxFails: String?
 
-    @Option(
-        name: .customLong("upstream-backoff"),
-        help:
-            "Seconds a server stays out before one request tries it again, doubled per failed try up to 8 times (env FREEZEGATE_UPSTREAM_BACKOFF; config key upstream_backoff; default 10)."
-    )
-    var upstreamBackoff: Double?
+    @Option(name: .customLong(Setting.upstreamBackoff.flag), help: ArgumentHelp(Setting.upstreamBackoff.help))
+    var upstreamBackoff: String?
 
-    @Option(
-        name: .customLong("upstream-dns-refresh"),
-        help:
-            "Seconds between resolutions of upstream names, every address used; 0: at start only (env FREEZEGATE_UPSTREAM_DNS_REFRESH; config key upstream_dns_refresh; default 30)."
-    )
-    var upstreamDNSRefresh: Double?
+    @Option(name: .customLong(Setting.upstreamDNSRefresh.flag), help: ArgumentHelp(Setting.upstreamDNSRefresh.help))
+    var upstreamDNSRefresh: String?
 
-    @Option(
-        name: .customLong("upstream-ca"),
-        help: "PEM trust anchors for an https upstream (env FREEZEGATE_UPSTREAM_CA; default: the system trust store)."
-    )
+    @Option(name: .customLong(Setting.upstreamCA.flag), help: ArgumentHelp(Setting.upstreamCA.help))
     var upstreamCA: String?
 
-    @Option(
-        name: .customLong("upstream-client-cert"),
-        help:
-            "PEM client certificate (chain may follow) for mutual TLS to an https upstream (env FREEZEGATE_UPSTREAM_CLIENT_CERT)."
-    )
+    @Option(name: .customLong(Setting.upstreamClientCert.flag), help: ArgumentHelp(Setting.upstreamClientCert.help))
     var upstreamClientCertificate: String?
 
-    @Option(
-        name: .customLong("upstream-client-key"),
-        help: "PEM private key of --upstream-client-cert (env FREEZEGATE_UPSTREAM_CLIENT_KEY)."
-    )
+    @Option(name: .customLong(Setting.upstreamClientKey.flag), help: ArgumentHelp(Setting.upstreamClientKey.help))
     var upstreamClientKey: String?
 
-    @Option(help: "Where clients connect, HOST:PORT (env FREEZEGATE_LISTEN; default 127.0.0.1:8080).")
+    @Option(name: .customLong(Setting.listen.flag), help: ArgumentHelp(Setting.listen.help))
     var listen: String?
 
-    @Option(
-        name: .customLong("admin-listen"),
-        help:
-            "Admin listener (/healthz, /readyz, /metrics), HOST:PORT (env FREEZEGATE_ADMIN_LISTEN; default 127.0.0.1:9090)."
-    )
+    @Option(name: .customLong(Setting.adminListen.flag), help: ArgumentHelp(Setting.adminListen.help))
     var adminListen: String?
 
-    @Option(
-        name: .customLong("base-domain"),
-        help: "Tenant base domain (repeatable; env FREEZEGATE_BASE_DOMAINS, comma-separated; default s20.online)."
-    )
+    @Option(name: .customLong(Setting.baseDomains.flag), help: ArgumentHelp(Setting.baseDomains.help))
     var baseDomains: [String] = []
 
-    @Option(help: "Routing profile and policy file; flags win over it (env FREEZEGATE_CONFIG). Reloaded on SIGHUP.")
+    @Option(name: .customLong(Setting.config.flag), help: ArgumentHelp(Setting.config.help))
     var config: String?
 
-    @Option(name: .customLong("trusted-proxy"), help: "CIDR of a proxy whose X-Forwarded-* are kept (repeatable).")
+    @Option(name: .customLong(Setting.trustedProxies.flag), help: ArgumentHelp(Setting.trustedProxies.help))
     var trustedProxies: [String] = []
 
-    @Option(
-        name: .customLong("tls-listen"),
-        help:
-            "HTTPS listener, HOST:PORT (env FREEZEGATE_TLS_LISTEN). Without --listen (or FREEZEGATE_LISTEN) only this listener runs."
-    )
+    @Option(name: .customLong(Setting.tlsListen.flag), help: ArgumentHelp(Setting.tlsListen.help))
     var tlsListen: String?
 
-    @Option(
-        name: .customLong("tls-cert"),
-        help:
-            "PEM certificate, its chain may follow (repeatable, paired in order with --tls-key; env FREEZEGATE_TLS_CERT, comma-separated)."
-    )
+    @Option(name: .customLong(Setting.tlsCert.flag), help: ArgumentHelp(Setting.tlsCert.help))
     var tlsCertificates: [String] = []
 
-    @Option(
-        name: .customLong("tls-key"),
-        help: "PEM private key of the --tls-cert at the same position (env FREEZEGATE_TLS_KEY, comma-separated)."
-    )
+    @Option(name: .customLong(Setting.tlsKey.flag), help: ArgumentHelp(Setting.tlsKey.help))
     var tlsKeys: [String] = []
 
-    @Option(
-        name: .customLong("tls-cert-dir"),
-        help: "Directory of NAME.pem (chain and key) or NAME.crt + NAME.key files (env FREEZEGATE_TLS_CERT_DIR)."
-    )
+    @Option(name: .customLong(Setting.tlsCertDir.flag), help: ArgumentHelp(Setting.tlsCertDir.help))
     var tlsCertificateDirectory: String?
 
-    @Flag(
-        name: .customLong("proxy-protocol"),
-        help:
-            "Client listeners expect a PROXY protocol v1/v2 header, from --trusted-proxy addresses only (env FREEZEGATE_PROXY_PROTOCOL=true)."
-    )
+    @Flag(name: .customLong(Setting.proxyProtocol.flag), help: ArgumentHelp(Setting.proxyProtocol.help))
     var proxyProtocol = false
 
-    @Option(
-        name: .customLong("hsts-max-age"),
-        help: "Seconds of Strict-Transport-Security on responses over TLS (env FREEZEGATE_HSTS_MAX_AGE; default: none)."
-    )
-    var hstsMaxAge: Int?
+    @Option(name: .customLong(Setting.hstsMaxAge.flag), help: ArgumentHelp(Setting.hstsMaxAge.help))
+    var hstsMaxAge: String?
+
+    @Option(name: .customLong(Setting.clientHeaderTimeout.flag), help: ArgumentHelp(Setting.clientHeaderTimeout.help))
+    var clientHeaderTimeout: String?
+
+    @Option(name: .customLong(Setting.clientIdleTimeout.flag), help: ArgumentHelp(Setting.clientIdleTimeout.help))
+    var clientIdleTimeout: String?
 
     @Option(
-        name: .customLong("client-header-timeout"),
-        help: "Seconds to receive a request head (408 after; default 10)."
+        name: .customLong(Setting.upstreamConnectTimeout.flag),
+        help: ArgumentHelp(Setting.upstreamConnectTimeout.help)
     )
-    var clientHeaderTimeout: Double?
+    var upstreamConnectTimeout: String?
 
     @Option(
-        name: .customLong("client-idle-timeout"),
-        help: "Seconds an idle keep-alive client connection stays open (default 75)."
+        name: .customLong(Setting.upstreamResponseTimeout.flag),
+        help: ArgumentHelp(Setting.upstreamResponseTimeout.help)
     )
-    var clientIdleTimeout: Double?
+    var upstreamResponseTimeout: String?
+
+    @Option(name: .customLong(Setting.upstreamIdleTimeout.flag), help: ArgumentHelp(Setting.upstreamIdleTimeout.help))
+    var upstreamIdleTimeout: String?
+
+    @Option(name: .customLong(Setting.tunnelIdleTimeout.flag), help: ArgumentHelp(Setting.tunnelIdleTimeout.help))
+    var tunnelIdleTimeout: String?
+
+    @Option(name: .customLong(Setting.drainTimeout.flag), help: ArgumentHelp(Setting.drainTimeout.help))
+    var drainTimeout: String?
+
+    @Option(name: .customLong(Setting.maxRequestLine.flag), help: ArgumentHelp(Setting.maxRequestLine.help))
+    var maxRequestLine: String?
+
+    @Option(name: .customLong(Setting.maxHeaderBytes.flag), help: ArgumentHelp(Setting.maxHeaderBytes.help))
+    var maxHeaderBytes: String?
+
+    @Option(name: .customLong(Setting.maxHeaderCount.flag), help: ArgumentHelp(Setting.maxHeaderCount.help))
+    var maxHeaderCount: String?
 
     @Option(
-        name: .customLong("upstream-connect-timeout"),
-        help: "Seconds to connect to the upstream (502 after; default 5)."
+        name: .customLong(Setting.maxUpstreamConnections.flag),
+        help: ArgumentHelp(Setting.maxUpstreamConnections.help)
     )
-    var upstreamConnectTimeout: Double?
+    var maxUpstreamConnections: String?
 
-    @Option(
-        name: .customLong("upstream-response-timeout"),
-        help: "Seconds to the upstream's response head (504 after; default 60)."
-    )
-    var upstreamResponseTimeout: Double?
+    @Option(name: .customLong(Setting.maxConnections.flag), help: ArgumentHelp(Setting.maxConnections.help))
+    var maxConnections: String?
 
-    @Option(
-        name: .customLong("upstream-idle-timeout"),
-        help: "Seconds an idle pooled upstream connection stays open (default 60)."
-    )
-    var upstreamIdleTimeout: Double?
+    @Option(name: .customLong(Setting.threads.flag), help: ArgumentHelp(Setting.threads.help))
+    var threads: String?
 
-    @Option(
-        name: .customLong("tunnel-idle-timeout"),
-        help: "Seconds a silent WebSocket tunnel stays open (default 300)."
-    )
-    var tunnelIdleTimeout: Double?
-
-    @Option(name: .customLong("drain-timeout"), help: "Seconds requests in flight may take after SIGTERM (default 20).")
-    var drainTimeout: Double?
-
-    @Option(name: .customLong("max-request-line"), help: "Longest request line in bytes (414 above; default 8192).")
-    var maxRequestLine: Int?
-
-    @Option(name: .customLong("max-header-bytes"), help: "Largest header section in bytes (431 above; default 65536).")
-    var maxHeaderBytes: Int?
-
-    @Option(name: .customLong("max-header-count"), help: "Most header lines (431 above; default 100).")
-    var maxHeaderCount: Int?
-
-    @Option(
-        name: .customLong("max-upstream-connections"),
-        help: "Most upstream connections per event loop (default 512)."
-    )
-    var maxUpstreamConnections: Int?
-
-    @Option(
-        name: .customLong("max-connections"),
-        help:
-            "Client connections per process; more wait in the listen backlog (env FREEZEGATE_MAX_CONNECTIONS; default: no limit)."
-    )
-    var maxConnections: Int?
-
-    @Option(help: "Event loop threads (default: one per core).")
-    var threads: Int?
-
-    @Option(
-        name: .customLong("log-level"),
-        help: "trace, debug, info, notice, warning, error or critical (env FREEZEGATE_LOG_LEVEL; default info)."
-    )
+    @Option(name: .customLong(Setting.logLevel.flag), help: ArgumentHelp(Setting.logLevel.help))
     var logLevel: String?
 
-    @Option(
-        name: .customLong("log-format"),
-        help: "text (for a terminal) or json (JSON Lines) (env FREEZEGATE_LOG_FORMAT; default text)."
-    )
+    @Option(name: .customLong(Setting.logFormat.flag), help: ArgumentHelp(Setting.logFormat.help))
     var logFormat: String?
 
-    @Option(
-        name: .customLong("access-log"),
-        help:
-            "FILE, - (standard output) or off (env FREEZEGATE_ACCESS_LOG; default -). SIGUSR1 reopens FILE (logrotate)."
-    )
+    @Option(name: .customLong(Setting.accessLog.flag), help: ArgumentHelp(Setting.accessLog.help))
     var accessLog: String?
 
-    @Option(
-        name: .customLong("access-log-format"),
-        help:
-            "combined (nginx's combined, FreezeGate's fields appended) or json (env FREEZEGATE_ACCESS_LOG_FORMAT; default combined)."
-    )
+    @Option(name: .customLong(Setting.accessLogFormat.flag), help: ArgumentHelp(Setting.accessLogFormat.help))
     var accessLogFormat: String?
 
     @Flag(
@@ -235,74 +151,96 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var printConfig = false
 
+    /// What the command line gave, by the setting's key.
+    var givenFlags: [String: [String]] {
+        let given: [(ServeSettingDeclaration, [String])] = [
+            // An empty --database-url counts as absent, so DATABASE_URL applies.
+            (Setting.databaseURL, self.databaseURL.map { $0.isEmpty ? [] : [$0] } ?? []),
+            (Setting.upstream, self.upstream),
+            (Setting.upstreamMaxFails, self.upstreamMaxFails.map { [$0] } ?? []),
+            (Setting.upstreamBackoff, self.upstreamBackoff.map { [$0] } ?? []),
+            (Setting.upstreamDNSRefresh, self.upstreamDNSRefresh.map { [$0] } ?? []),
+            (Setting.upstreamCA, self.upstreamCA.map { [$0] } ?? []),
+            (Setting.upstreamClientCert, self.upstreamClientCertificate.map { [$0] } ?? []),
+            (Setting.upstreamClientKey, self.upstreamClientKey.map { [$0] } ?? []),
+            (Setting.listen, self.listen.map { [$0] } ?? []),
+            (Setting.adminListen, self.adminListen.map { [$0] } ?? []),
+            (Setting.baseDomains, self.baseDomains),
+            (Setting.config, self.config.map { [$0] } ?? []),
+            (Setting.trustedProxies, self.trustedProxies),
+            (Setting.tlsListen, self.tlsListen.map { [$0] } ?? []),
+            (Setting.tlsCert, self.tlsCertificates),
+            (Setting.tlsKey, self.tlsKeys),
+            (Setting.tlsCertDir, self.tlsCertificateDirectory.map { [$0] } ?? []),
+            (Setting.proxyProtocol, self.proxyProtocol ? ["true"] : []),
+            (Setting.hstsMaxAge, self.hstsMaxAge.map { [$0] } ?? []),
+            (Setting.clientHeaderTimeout, self.clientHeaderTimeout.map { [$0] } ?? []),
+            (Setting.clientIdleTimeout, self.clientIdleTimeout.map { [$0] } ?? []),
+            (Setting.upstreamConnectTimeout, self.upstreamConnectTimeout.map { [$0] } ?? []),
+            (Setting.upstreamResponseTimeout, self.upstreamResponseTimeout.map { [$0] } ?? []),
+            (Setting.upstreamIdleTimeout, self.upstreamIdleTimeout.map { [$0] } ?? []),
+            (Setting.tunnelIdleTimeout, self.tunnelIdleTimeout.map { [$0] } ?? []),
+            (Setting.drainTimeout, self.drainTimeout.map { [$0] } ?? []),
+            (Setting.maxRequestLine, self.maxRequestLine.map { [$0] } ?? []),
+            (Setting.maxHeaderBytes, self.maxHeaderBytes.map { [$0] } ?? []),
+            (Setting.maxHeaderCount, self.maxHeaderCount.map { [$0] } ?? []),
+            (Setting.maxUpstreamConnections, self.maxUpstreamConnections.map { [$0] } ?? []),
+            (Setting.maxConnections, self.maxConnections.map { [$0] } ?? []),
+            (Setting.threads, self.threads.map { [$0] } ?? []),
+            (Setting.logLevel, self.logLevel.map { [$0] } ?? []),
+            (Setting.logFormat, self.logFormat.map { [$0] } ?? []),
+            (Setting.accessLog, self.accessLog.map { [$0] } ?? []),
+            (Setting.accessLogFormat, self.accessLogFormat.map { [$0] } ?? []),
+        ]
+        var byKey: [String: [String]] = [:]
+        for (setting, values) in given where !values.isEmpty { byKey[setting.key] = values }
+        return byKey
+    }
+
     /// Everything merged and checked; any problem is a one-line `ValidationError` naming the flag,
-    /// variable or file.
+    /// variable or file (and line) it came from.
     func settings(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServeSettings {
-        var entries: [ConfigurationEntry] = []
-        func fromEnvironment(_ name: String) -> String? {
-            guard let value = environment[name], !value.isEmpty else { return nil }
-            return value
+        let flags = self.givenFlags
+        // The profile file first: it may hold every other setting.
+        let configFound = try ServeSettingResolver(flags: flags, environment: environment).find(Setting.config)
+        let configPath = configFound?.values.last
+        var profile = RouteProfile.alfaCRM
+        if let configPath, let configFound {
+            guard FileManager.default.isReadableFile(atPath: configPath) else {
+                throw ValidationError("\(configFound.origin): cannot read '\(configPath)'")
+            }
+            do {
+                profile = try RouteProfile.load(contentsOfFile: configPath)
+            } catch {
+                throw ValidationError("\(configFound.origin): \(error)")
+            }
         }
-        /// Flag, else environment variable, else default; records the entry.
-        func pick(
-            _ key: String,
-            flag: String,
-            _ flagValue: String?,
-            env: String,
-            default fallback: String?
+        var resolver = ServeSettingResolver(
+            flags: flags,
+            environment: environment,
+            file: Self.fileSettings(of: profile),
+            filePath: configPath
         )
-            -> (value: String?, source: ConfigurationSource)
-        {
-            if let flagValue { return (flagValue, .flag(flag)) }
-            if let value = fromEnvironment(env) { return (value, .environment(env)) }
-            return (fallback, .builtIn)
-        }
-        func check(_ origin: ConfigurationSource, _ body: () throws -> SocketAddress) throws -> SocketAddress {
-            do { return try body() } catch { throw ValidationError("\(Self.name(origin)): \(error)") }
-        }
+        resolver.record(Setting.config, configPath.map { .string($0) } ?? .none, configFound?.source ?? .builtIn)
 
         // The HTTPS listener, and the plain one (its default only when no HTTPS listener is asked
         // for without it: `--tls-listen` alone runs the HTTPS listener alone).
-        let tlsListenPick = pick(
-            "tls_listen",
-            flag: "tls-listen",
-            self.tlsListen,
-            env: "FREEZEGATE_TLS_LISTEN",
-            default: nil
+        let tlsListen = try resolver.text(Setting.tlsListen)
+        let listen = try resolver.text(Setting.listen, default: tlsListen.value == nil ? ServeDefaults.listen : nil)
+        let listenAddress = try listen.value.map { try Self.address($0, origin: listen.found?.origin) }
+        let certificateFiles = try resolver.list(Setting.tlsCert).values
+        let keyFiles = try resolver.list(Setting.tlsKey).values
+        let certificateDirectory = try resolver.text(Setting.tlsCertDir).value
+        let hstsMaxAge = try resolver.integer(
+            Setting.hstsMaxAge,
+            default: nil,
+            expectation: "must not be negative",
+            isValid: { $0 >= 0 }
         )
-        let listenPick = pick(
-            "listen",
-            flag: "listen",
-            self.listen,
-            env: "FREEZEGATE_LISTEN",
-            default: tlsListenPick.value == nil ? ServeDefaults.listen : nil
-        )
-        let listenText = listenPick.value
-        let listen = try listenText.map { text in
-            try check(listenPick.source) {
-                let (host, port) = try EndpointParser.hostAndPort(text)
-                return try EndpointParser.resolve(host: host, port: port)
-            }
-        }
         var tls: TLSListenerConfiguration?
         var tlsSources = TLSCertificateSources(pairs: [], directory: nil)
-        let certificateFiles =
-            !self.tlsCertificates.isEmpty ? self.tlsCertificates : Self.list(fromEnvironment("FREEZEGATE_TLS_CERT"))
-        let keyFiles = !self.tlsKeys.isEmpty ? self.tlsKeys : Self.list(fromEnvironment("FREEZEGATE_TLS_KEY"))
-        let certificateDirectory = self.tlsCertificateDirectory ?? fromEnvironment("FREEZEGATE_TLS_CERT_DIR")
-        var hstsMaxAge = self.hstsMaxAge
-        if hstsMaxAge == nil, let text = fromEnvironment("FREEZEGATE_HSTS_MAX_AGE") {
-            guard let value = Int(text) else {
-                throw ValidationError("FREEZEGATE_HSTS_MAX_AGE: '\(text)' is not a number")
-            }
-            hstsMaxAge = value
-        }
-        if let hstsMaxAge, hstsMaxAge < 0 { throw ValidationError("--hsts-max-age: must not be negative") }
-        if let tlsListenText = tlsListenPick.value {
-            let address = try check(tlsListenPick.source) {
-                let (host, port) = try EndpointParser.hostAndPort(tlsListenText)
-                return try EndpointParser.resolve(host: host, port: port)
-            }
+        if let tlsListenText = tlsListen.value {
+            let address = try Self.address(tlsListenText, origin: tlsListen.found?.origin)
             guard certificateFiles.count == keyFiles.count else {
                 throw ValidationError(
                     "--tls-cert and --tls-key come in pairs: \(certificateFiles.count) certificate(s), \(keyFiles.count) key(s)"
@@ -322,436 +260,200 @@ struct ServeCommand: AsyncParsableCommand {
             } catch let error as TLSCertificateError {
                 throw ValidationError("\(error)")
             } catch {
-                throw ValidationError("--tls-listen: the TLS context cannot be built: \(error)")
+                throw ValidationError(
+                    "\(tlsListen.found?.origin ?? "--tls-listen"): the TLS context cannot be built: \(error)"
+                )
             }
         } else if !certificateFiles.isEmpty || !keyFiles.isEmpty || certificateDirectory != nil {
             throw ValidationError("--tls-cert, --tls-key and --tls-cert-dir need --tls-listen")
         }
-        let adminPick = pick(
-            "admin_listen",
-            flag: "admin-listen",
-            self.adminListen,
-            env: "FREEZEGATE_ADMIN_LISTEN",
-            default: ServeDefaults.adminListen
+        let adminListen = try resolver.text(Setting.adminListen, default: ServeDefaults.adminListen)
+        let admin = try Self.address(adminListen.value ?? ServeDefaults.adminListen, origin: adminListen.found?.origin)
+
+        // The database; its password never reaches --print-config.
+        guard let databaseFound = try resolver.find(Setting.databaseURL), let databaseURL = databaseFound.values.last
+        else { throw ValidationError("missing --database-url (and DATABASE_URL is not set)") }
+        resolver.record(
+            Setting.databaseURL,
+            .string(SecretMasking.maskDatabaseURL(databaseURL)),
+            databaseFound.source
         )
-        let adminText = adminPick.value ?? ServeDefaults.adminListen
-        let admin = try check(adminPick.source) {
-            let (host, port) = try EndpointParser.hostAndPort(adminText)
-            return try EndpointParser.resolve(host: host, port: port)
-        }
 
-        // The database: flag, else DATABASE_URL.
-        let databaseURL = try DatabaseURL.resolve(flag: self.databaseURL, environment: environment)
-        let databaseSource: ConfigurationSource =
-            (self.databaseURL?.isEmpty == false) ? .flag("database-url") : .environment("DATABASE_URL")
-
-        // The profile file: flag, else FREEZEGATE_CONFIG.
-        let configPick = pick("config", flag: "config", self.config, env: "FREEZEGATE_CONFIG", default: nil)
-        var profile = RouteProfile.alfaCRM
-        if let config = configPick.value {
-            let origin = Self.name(configPick.source)
-            guard FileManager.default.isReadableFile(atPath: config) else {
-                throw ValidationError("\(origin): cannot read '\(config)'")
-            }
-            do {
-                profile = try RouteProfile.load(contentsOfFile: config)
-            } catch {
-                throw ValidationError("\(origin): \(error)")
-            }
-        }
-
-        // The upstream servers: flags, else FREEZEGATE_UPSTREAM, else the profile's `upstream`.
-        let upstreamTexts: [String]
-        let upstreamSource: ConfigurationSource
-        if !self.upstream.isEmpty {
-            upstreamTexts = self.upstream
-            upstreamSource = .flag("upstream")
-        } else if let text = fromEnvironment("FREEZEGATE_UPSTREAM") {
-            upstreamTexts = Self.list(text)
-            upstreamSource = .environment("FREEZEGATE_UPSTREAM")
-        } else if let servers = profile.upstreams {
-            upstreamTexts = servers.map(\.url)
-            upstreamSource = .configFile(configPick.value ?? "")
-        } else {
+        // The upstream servers of the default group; the file's entries may carry weights.
+        guard let upstreamFound = try resolver.find(Setting.upstream) else {
             throw ValidationError("missing --upstream (and FREEZEGATE_UPSTREAM is not set)")
         }
-        guard !upstreamTexts.isEmpty else { throw ValidationError("\(Self.name(upstreamSource)): no server given") }
+        let upstreamTexts = upstreamFound.values
+        guard !upstreamTexts.isEmpty else { throw ValidationError("\(upstreamFound.origin): no server given") }
+        resolver.record(Setting.upstream, .list(upstreamTexts), upstreamFound.source)
         let upstreamGroups: UpstreamGroups
         do {
             var defaultServers: [UpstreamServer] = []
-            if case .configFile = upstreamSource {
+            if case .configFile = upstreamFound.source {
                 defaultServers = try UpstreamProfileSettings.defaultServers(
                     profile: profile,
-                    source: configPick.value ?? "profile"
+                    source: configPath ?? "profile"
                 )
             } else {
                 for text in upstreamTexts {
                     do {
                         defaultServers.append(try UpstreamServer(url: text))
                     } catch {
-                        throw ValidationError("\(Self.name(upstreamSource)): \(error)")
+                        throw ValidationError("\(upstreamFound.origin): \(error)")
                     }
                 }
             }
             upstreamGroups = try UpstreamProfileSettings.groups(
                 defaultServers: defaultServers,
                 profile: profile,
-                source: configPick.value ?? "profile"
+                source: configPath ?? "profile"
             )
         } catch let error as ValidationError {
             throw error
         } catch {
             throw ValidationError("\(error)")
         }
-        let anyTLS = upstreamGroups.all.contains { $0.servers.contains(where: \.tls) }
-        let upstreamCA = self.upstreamCA ?? fromEnvironment("FREEZEGATE_UPSTREAM_CA")
-        let clientCertificateFile =
-            self.upstreamClientCertificate ?? fromEnvironment("FREEZEGATE_UPSTREAM_CLIENT_CERT")
-        let clientKeyFile = self.upstreamClientKey ?? fromEnvironment("FREEZEGATE_UPSTREAM_CLIENT_KEY")
-        var upstreamTLS: UpstreamTLS?
-        if anyTLS {
-            if let upstreamCA, !FileManager.default.isReadableFile(atPath: upstreamCA) {
-                throw ValidationError("--upstream-ca: cannot read '\(upstreamCA)'")
-            }
-            var clientCertificate: TLSCertificate?
-            switch (clientCertificateFile, clientKeyFile) {
-            case (nil, nil):
-                break
-            case (let certificateFile?, let keyFile?):
-                do {
-                    clientCertificate = try TLSCertificateLoader.load(
-                        certificateFile: certificateFile,
-                        keyFile: keyFile,
-                        requireDNSName: false
-                    )
-                } catch {
-                    throw ValidationError("\(error)")
-                }
-            default:
-                throw ValidationError("--upstream-client-cert and --upstream-client-key go together")
-            }
-            do {
-                // Each server by name is verified against its own name (set per server at start).
-                upstreamTLS = try UpstreamTLS.make(
-                    serverHostname: "",
-                    caFile: upstreamCA,
-                    clientCertificate: clientCertificate
+        let upstreamTLS = try Self.upstreamTLS(groups: upstreamGroups, resolver: &resolver)
+
+        // Passive health.
+        let maxFails =
+            try resolver.integer(
+                Setting.upstreamMaxFails,
+                default: 3,
+                expectation: "must be a whole number from 1 to 65535",
+                isValid: { (1..<65_536).contains($0) }
+            ) ?? 3
+        let backoff =
+            try resolver.number(
+                Setting.upstreamBackoff,
+                default: 10,
+                expectation: "must be a number of seconds between 0 and 86400",
+                isValid: { $0.isFinite && $0 > 0 && $0 <= 86_400 }
+            ) ?? 10
+        let dnsRefresh =
+            try resolver.number(
+                Setting.upstreamDNSRefresh,
+                default: 30,
+                expectation: "must be a number of seconds from 0 to 86400",
+                isValid: { $0.isFinite && $0 >= 0 && $0 <= 86_400 }
+            ) ?? 30
+        resolver.recordDerived(
+            key: "upstream_health_check",
+            profile.upstreamHealthCheck.map { check in
+                .string(
+                    "GET \(check.path) every \(check.interval) s, timeout \(check.timeout) s, "
+                        + "up after \(check.healthyThreshold), down after \(check.unhealthyThreshold)"
                 )
-            } catch {
-                throw ValidationError("--upstream-ca: '\(upstreamCA ?? "system trust store")' cannot be used: \(error)")
-            }
-        } else if upstreamCA != nil || clientCertificateFile != nil || clientKeyFile != nil {
-            throw ValidationError("--upstream-ca and --upstream-client-cert/-key need an https:// --upstream")
-        }
-
-        // Passive health: flag, else environment, else profile, else default.
-        let maxFailsPick = try Self.number(
-            self.upstreamMaxFails.map(Double.init),
-            flag: "upstream-max-fails",
-            env: "FREEZEGATE_UPSTREAM_MAX_FAILS",
-            profile: profile.upstreamMaxFails.map(Double.init),
-            configPath: configPick.value,
-            default: 3,
-            environment: fromEnvironment
-        )
-        guard maxFailsPick.value >= 1, maxFailsPick.value == maxFailsPick.value.rounded(), maxFailsPick.value < 65_536
-        else {
-            throw ValidationError("\(Self.name(maxFailsPick.source)): must be a whole number from 1 to 65535")
-        }
-        let backoffPick = try Self.number(
-            self.upstreamBackoff,
-            flag: "upstream-backoff",
-            env: "FREEZEGATE_UPSTREAM_BACKOFF",
-            profile: profile.upstreamBackoff,
-            configPath: configPick.value,
-            default: 10,
-            environment: fromEnvironment
-        )
-        guard backoffPick.value.isFinite, backoffPick.value > 0, backoffPick.value <= 86_400 else {
-            throw ValidationError("\(Self.name(backoffPick.source)): must be a number of seconds between 0 and 86400")
-        }
-        let dnsRefreshPick = try Self.number(
-            self.upstreamDNSRefresh,
-            flag: "upstream-dns-refresh",
-            env: "FREEZEGATE_UPSTREAM_DNS_REFRESH",
-            profile: profile.upstreamDNSRefresh,
-            configPath: configPick.value,
-            default: 30,
-            environment: fromEnvironment
-        )
-        guard dnsRefreshPick.value.isFinite, dnsRefreshPick.value >= 0, dnsRefreshPick.value <= 86_400 else {
-            throw ValidationError("\(Self.name(dnsRefreshPick.source)): must be a number of seconds from 0 to 86400")
-        }
-        let upstreamHealth = UpstreamHealthPolicy(
-            maxFailures: Int(maxFailsPick.value),
-            backoff: .nanoseconds(Int64(backoffPick.value * 1_000_000_000))
+            } ?? .none,
+            profile.upstreamHealthCheck == nil ? .builtIn : .configFile(configPath ?? "")
         )
 
-        // Base domains: flags, else FREEZEGATE_BASE_DOMAINS, else the profile, else the default.
+        // Base domains; from a flag or the environment they keep winning over the file on reload.
+        let domains = try resolver.list(Setting.baseDomains, default: ServeDefaults.baseDomains)
+        let baseDomains = domains.values
+        let domainsOrigin = domains.found?.origin ?? "default"
         var baseDomainsOverride: [String]?
-        let baseDomains: [String]
-        let baseDomainsSource: ConfigurationSource
-        if !self.baseDomains.isEmpty {
-            baseDomainsOverride = self.baseDomains
-            baseDomainsSource = .flag("base-domain")
-        } else if let text = fromEnvironment("FREEZEGATE_BASE_DOMAINS") {
-            baseDomainsOverride = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty }
-            baseDomainsSource = .environment("FREEZEGATE_BASE_DOMAINS")
-        } else {
-            baseDomainsSource = profile.baseDomains == nil ? .builtIn : .configFile(configPick.value ?? "")
+        switch domains.found?.source {
+        case .flag?, .environment?: baseDomainsOverride = baseDomains
+        default: baseDomainsOverride = nil
         }
-        baseDomains = baseDomainsOverride ?? profile.baseDomains ?? ServeDefaults.baseDomains
-        if baseDomains.isEmpty {
-            throw ValidationError("\(Self.name(baseDomainsSource)): no base domain given")
-        }
+        if baseDomains.isEmpty { throw ValidationError("\(domainsOrigin): no base domain given") }
         for domain in baseDomains {
             let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
             guard !domain.isEmpty, labels.allSatisfy({ !$0.isEmpty && $0.count <= 63 }),
                 domain.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") })
-            else { throw ValidationError("\(Self.name(baseDomainsSource)): '\(domain)' is not a domain name") }
+            else { throw ValidationError("\(domainsOrigin): '\(domain)' is not a domain name") }
         }
 
-        // Trusted proxies: flags, else the profile.
+        // Trusted proxies.
+        let trustedTexts = try resolver.list(Setting.trustedProxies)
         var trusted: [CIDRBlock] = []
-        let trustedTexts = self.trustedProxies.isEmpty ? profile.trustedProxies : self.trustedProxies
-        let trustedSource: ConfigurationSource =
-            !self.trustedProxies.isEmpty
-            ? .flag("trusted-proxy") : (configPick.value != nil ? .configFile(configPick.value ?? "") : .builtIn)
-        for text in trustedTexts {
+        for text in trustedTexts.values {
             guard let block = CIDRBlock(text) else {
-                let origin =
-                    self.trustedProxies.isEmpty ? "\(Self.name(configPick.source)): trusted_proxies" : "--trusted-proxy"
-                throw ValidationError("\(origin): '\(text)' is not a CIDR block")
+                throw ValidationError("\(trustedTexts.found?.origin ?? "default"): '\(text)' is not a CIDR block")
             }
             trusted.append(block)
         }
 
         // Logging.
-        let levelPick = pick(
-            "log_level",
-            flag: "log-level",
-            self.logLevel,
-            env: "FREEZEGATE_LOG_LEVEL",
-            default: ServeDefaults.logLevel
-        )
-        let levelText = levelPick.value ?? ServeDefaults.logLevel
-        guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
-            throw ValidationError("\(Self.name(levelPick.source)): '\(levelText)' is not a log level")
+        let levelText = try resolver.text(Setting.logLevel, default: ServeDefaults.logLevel)
+        guard let level = Logger.Level(rawValue: (levelText.value ?? ServeDefaults.logLevel).lowercased()) else {
+            throw ValidationError(
+                "\(levelText.found?.origin ?? "default"): '\(levelText.value ?? "")' is not a log level"
+            )
         }
-        let formatPick = pick(
-            "log_format",
-            flag: "log-format",
-            self.logFormat,
-            env: "FREEZEGATE_LOG_FORMAT",
-            default: ServeDefaults.logFormat.rawValue
-        )
-        let formatText = formatPick.value ?? ServeDefaults.logFormat.rawValue
-        guard let format = LogFormat(rawValue: formatText.lowercased()) else {
-            throw ValidationError("\(Self.name(formatPick.source)): '\(formatText)' is not a log format (text or json)")
+        resolver.record(Setting.logLevel, .string(level.rawValue), levelText.found?.source ?? .builtIn)
+        let formatText = try resolver.text(Setting.logFormat, default: ServeDefaults.logFormat.rawValue)
+        guard let format = LogFormat(rawValue: (formatText.value ?? "").lowercased()) else {
+            throw ValidationError(
+                "\(formatText.found?.origin ?? "default"): '\(formatText.value ?? "")' is not a log format (text or json)"
+            )
         }
+        resolver.record(Setting.logFormat, .string(format.rawValue), formatText.found?.source ?? .builtIn)
 
         // The access log.
-        let accessLogPick = pick(
-            "access_log",
-            flag: "access-log",
-            self.accessLog,
-            env: "FREEZEGATE_ACCESS_LOG",
-            default: ServeDefaults.accessLog
-        )
-        let accessLogText = accessLogPick.value ?? ServeDefaults.accessLog
-        guard !accessLogText.isEmpty else {
-            throw ValidationError("\(Self.name(accessLogPick.source)): empty; give a file, - or off")
+        let accessLogText = try resolver.text(Setting.accessLog, default: ServeDefaults.accessLog)
+        guard let accessLogValue = accessLogText.value, !accessLogValue.isEmpty else {
+            throw ValidationError("\(accessLogText.found?.origin ?? "default"): empty; give a file, - or off")
         }
-        let accessLogDestination = AccessLogDestination(parsing: accessLogText)
-        let accessFormatPick = pick(
-            "access_log_format",
-            flag: "access-log-format",
-            self.accessLogFormat,
-            env: "FREEZEGATE_ACCESS_LOG_FORMAT",
+        let accessLogDestination = AccessLogDestination(parsing: accessLogValue)
+        let accessFormatText = try resolver.text(
+            Setting.accessLogFormat,
             default: ServeDefaults.accessLogFormat.rawValue
         )
-        let accessFormatText = accessFormatPick.value ?? ServeDefaults.accessLogFormat.rawValue
-        guard let accessLogFormat = AccessLogFormat(rawValue: accessFormatText.lowercased()) else {
+        guard let accessLogFormat = AccessLogFormat(rawValue: (accessFormatText.value ?? "").lowercased()) else {
             throw ValidationError(
-                "\(Self.name(accessFormatPick.source)): '\(accessFormatText)' is not an access log format (combined or json)"
+                "\(accessFormatText.found?.origin ?? "default"): '\(accessFormatText.value ?? "")' is not an access log format (combined or json)"
             )
         }
+        resolver.record(
+            Setting.accessLogFormat,
+            .string(accessLogFormat.rawValue),
+            accessFormatText.found?.source ?? .builtIn
+        )
 
-        // Timeouts and limits: flags, else defaults.
-        func seconds(_ flag: String, _ value: Double?, _ fallback: Double) throws -> TimeAmount {
-            let value = value ?? fallback
-            guard value.isFinite, value > 0, value <= 86_400 else {
-                throw ValidationError("--\(flag): must be a number of seconds between 0 and 86400")
-            }
-            entries.append(
-                ConfigurationEntry(
-                    key: flag.replacingOccurrences(of: "-", with: "_"),
-                    value: .number(String(value)),
-                    source: self.sourceOfFlag(flag, given: valueGiven(flag))
-                )
-            )
+        // Timeouts and limits.
+        func seconds(_ setting: ServeSettingDeclaration, _ fallback: Double) throws -> TimeAmount {
+            let value =
+                try resolver.number(
+                    setting,
+                    default: fallback,
+                    expectation: "must be a number of seconds between 0 and 86400",
+                    isValid: { $0.isFinite && $0 > 0 && $0 <= 86_400 }
+                ) ?? fallback
             return .nanoseconds(Int64(value * 1_000_000_000))
         }
-        func positive(_ flag: String, _ value: Int?, _ fallback: Int) throws -> Int {
-            let value = value ?? fallback
-            guard value > 0 else { throw ValidationError("--\(flag): must be positive") }
-            entries.append(
-                ConfigurationEntry(
-                    key: flag.replacingOccurrences(of: "-", with: "_"),
-                    value: .number(String(value)),
-                    source: self.sourceOfFlag(flag, given: valueGiven(flag))
-                )
-            )
-            return value
+        func positive(_ setting: ServeSettingDeclaration, _ fallback: Int?) throws -> Int? {
+            try resolver.integer(setting, default: fallback, expectation: "must be positive", isValid: { $0 > 0 })
         }
-        func valueGiven(_ flag: String) -> Bool {
-            switch flag {
-            case "client-header-timeout": return self.clientHeaderTimeout != nil
-            case "client-idle-timeout": return self.clientIdleTimeout != nil
-            case "upstream-connect-timeout": return self.upstreamConnectTimeout != nil
-            case "upstream-response-timeout": return self.upstreamResponseTimeout != nil
-            case "upstream-idle-timeout": return self.upstreamIdleTimeout != nil
-            case "tunnel-idle-timeout": return self.tunnelIdleTimeout != nil
-            case "drain-timeout": return self.drainTimeout != nil
-            case "max-request-line": return self.maxRequestLine != nil
-            case "max-header-bytes": return self.maxHeaderBytes != nil
-            case "max-header-count": return self.maxHeaderCount != nil
-            case "max-upstream-connections": return self.maxUpstreamConnections != nil
-            default: return false
-            }
-        }
-
-        entries += [
-            ConfigurationEntry(
-                key: "listen",
-                value: listenText.map { .string($0) } ?? .none,
-                source: listenPick.source
-            ),
-            ConfigurationEntry(
-                key: "tls_listen",
-                value: tlsListenPick.value.map { .string($0) } ?? .none,
-                source: tlsListenPick.source
-            ),
-            ConfigurationEntry(
-                key: "tls_cert",
-                value: .list(certificateFiles),
-                source: !self.tlsCertificates.isEmpty
-                    ? .flag("tls-cert")
-                    : (fromEnvironment("FREEZEGATE_TLS_CERT") != nil ? .environment("FREEZEGATE_TLS_CERT") : .builtIn)
-            ),
-            ConfigurationEntry(
-                key: "tls_key",
-                value: .list(keyFiles),
-                source: !self.tlsKeys.isEmpty
-                    ? .flag("tls-key")
-                    : (fromEnvironment("FREEZEGATE_TLS_KEY") != nil ? .environment("FREEZEGATE_TLS_KEY") : .builtIn)
-            ),
-            ConfigurationEntry(
-                key: "tls_cert_dir",
-                value: certificateDirectory.map { .string($0) } ?? .none,
-                source: self.tlsCertificateDirectory != nil
-                    ? .flag("tls-cert-dir")
-                    : (certificateDirectory != nil ? .environment("FREEZEGATE_TLS_CERT_DIR") : .builtIn)
-            ),
-            ConfigurationEntry(
-                key: "hsts_max_age",
-                value: hstsMaxAge.map { .number(String($0)) } ?? .none,
-                source: self.hstsMaxAge != nil
-                    ? .flag("hsts-max-age") : (hstsMaxAge != nil ? .environment("FREEZEGATE_HSTS_MAX_AGE") : .builtIn)
-            ),
-            ConfigurationEntry(key: "admin_listen", value: .string(adminText), source: adminPick.source),
-            ConfigurationEntry(key: "upstream", value: .list(upstreamTexts), source: upstreamSource),
-            ConfigurationEntry(
-                key: "upstream_max_fails",
-                value: .number(String(Int(maxFailsPick.value))),
-                source: maxFailsPick.source
-            ),
-            ConfigurationEntry(
-                key: "upstream_dns_refresh",
-                value: .number(String(dnsRefreshPick.value)),
-                source: dnsRefreshPick.source
-            ),
-            ConfigurationEntry(
-                key: "upstream_health_check",
-                value: profile.upstreamHealthCheck.map { check in
-                    .string(
-                        "GET \(check.path) every \(check.interval) s, timeout \(check.timeout) s, "
-                            + "up after \(check.healthyThreshold), down after \(check.unhealthyThreshold)"
-                    )
-                } ?? .none,
-                source: profile.upstreamHealthCheck == nil ? .builtIn : .configFile(configPick.value ?? "")
-            ),
-            ConfigurationEntry(
-                key: "upstream_backoff",
-                value: .number(String(backoffPick.value)),
-                source: backoffPick.source
-            ),
-            ConfigurationEntry(
-                key: "database_url",
-                value: .string(SecretMasking.maskDatabaseURL(databaseURL)),
-                source: databaseSource
-            ),
-            ConfigurationEntry(
-                key: "config",
-                value: configPick.value.map { .string($0) } ?? .none,
-                source: configPick.source
-            ),
-            ConfigurationEntry(key: "base_domains", value: .list(baseDomains), source: baseDomainsSource),
-            ConfigurationEntry(key: "trusted_proxies", value: .list(trustedTexts), source: trustedSource),
-            ConfigurationEntry(key: "log_level", value: .string(level.rawValue), source: levelPick.source),
-            ConfigurationEntry(key: "log_format", value: .string(format.rawValue), source: formatPick.source),
-            ConfigurationEntry(key: "access_log", value: .string(accessLogText), source: accessLogPick.source),
-            ConfigurationEntry(
-                key: "access_log_format",
-                value: .string(accessLogFormat.rawValue),
-                source: accessFormatPick.source
-            ),
-        ]
         let timeouts = ProxyTimeouts(
-            clientHeaderRead: try seconds("client-header-timeout", self.clientHeaderTimeout, 10),
-            clientIdle: try seconds("client-idle-timeout", self.clientIdleTimeout, 75),
-            upstreamConnect: try seconds("upstream-connect-timeout", self.upstreamConnectTimeout, 5),
-            upstreamResponseHead: try seconds("upstream-response-timeout", self.upstreamResponseTimeout, 60),
-            upstreamIdle: try seconds("upstream-idle-timeout", self.upstreamIdleTimeout, 60),
-            tunnelIdle: try seconds("tunnel-idle-timeout", self.tunnelIdleTimeout, 300),
-            drain: try seconds("drain-timeout", self.drainTimeout, 20)
+            clientHeaderRead: try seconds(Setting.clientHeaderTimeout, 10),
+            clientIdle: try seconds(Setting.clientIdleTimeout, 75),
+            upstreamConnect: try seconds(Setting.upstreamConnectTimeout, 5),
+            upstreamResponseHead: try seconds(Setting.upstreamResponseTimeout, 60),
+            upstreamIdle: try seconds(Setting.upstreamIdleTimeout, 60),
+            tunnelIdle: try seconds(Setting.tunnelIdleTimeout, 300),
+            drain: try seconds(Setting.drainTimeout, 20)
         )
         let limits = RequestLimits(
-            maxRequestLineBytes: try positive("max-request-line", self.maxRequestLine, 8 * 1024),
-            maxHeaderBytes: try positive("max-header-bytes", self.maxHeaderBytes, 64 * 1024),
-            maxHeaderCount: try positive("max-header-count", self.maxHeaderCount, 100)
+            maxRequestLineBytes: try positive(Setting.maxRequestLine, 8 * 1024) ?? 8 * 1024,
+            maxHeaderBytes: try positive(Setting.maxHeaderBytes, 64 * 1024) ?? 64 * 1024,
+            maxHeaderCount: try positive(Setting.maxHeaderCount, 100) ?? 100
         )
-        let maxUpstream = try positive("max-upstream-connections", self.maxUpstreamConnections, 512)
-        if let threads = self.threads, threads <= 0 { throw ValidationError("--threads: must be positive") }
-        entries.append(
-            ConfigurationEntry(
-                key: "threads",
-                value: .number(String(self.threads ?? System.coreCount)),
-                source: self.threads == nil ? .builtIn : .flag("threads")
-            )
-        )
-        let proxyProtocolText = fromEnvironment("FREEZEGATE_PROXY_PROTOCOL")?.lowercased()
-        if let proxyProtocolText, !["true", "false", "1", "0", "yes", "no"].contains(proxyProtocolText) {
-            throw ValidationError("FREEZEGATE_PROXY_PROTOCOL: '\(proxyProtocolText)' is not true or false")
-        }
-        let proxyProtocol = self.proxyProtocol || ["true", "1", "yes"].contains(proxyProtocolText ?? "")
+        let maxUpstream = try positive(Setting.maxUpstreamConnections, 512) ?? 512
+        let maxConnections = try positive(Setting.maxConnections, nil)
+        let threadsFound = try resolver.find(Setting.threads)
+        let threads = try positive(Setting.threads, System.coreCount) ?? System.coreCount
+        resolver.record(Setting.threads, .number(String(threads)), threadsFound?.source ?? .builtIn)
+
+        let proxyProtocol = try resolver.toggle(Setting.proxyProtocol)
         if proxyProtocol && trusted.isEmpty {
             throw ValidationError(
                 "--proxy-protocol: no --trusted-proxy given, so every connection would be refused"
             )
         }
-        entries.append(
-            ConfigurationEntry(
-                key: "proxy_protocol",
-                value: .string(proxyProtocol ? "true" : "false"),
-                source: self.proxyProtocol
-                    ? .flag("proxy-protocol")
-                    : (proxyProtocolText != nil ? .environment("FREEZEGATE_PROXY_PROTOCOL") : .builtIn)
-            )
-        )
         var configuration = ProxyConfiguration(
-            listen: listen,
+            listen: listenAddress,
             tls: tls,
             upstreamGroups: upstreamGroups,
             timeouts: timeouts,
@@ -761,39 +463,17 @@ struct ServeCommand: AsyncParsableCommand {
         )
         configuration.proxyProtocol = proxyProtocol
         configuration.upstreamTLS = upstreamTLS
-        configuration.upstreamHealth = upstreamHealth
-        configuration.upstreamDNSRefresh =
-            dnsRefreshPick.value > 0 ? .nanoseconds(Int64(dnsRefreshPick.value * 1_000_000_000)) : nil
+        configuration.upstreamHealth = UpstreamHealthPolicy(
+            maxFailures: maxFails,
+            backoff: .nanoseconds(Int64(backoff * 1_000_000_000))
+        )
+        configuration.upstreamDNSRefresh = dnsRefresh > 0 ? .nanoseconds(Int64(dnsRefresh * 1_000_000_000)) : nil
         configuration.upstreamHealthCheck = profile.upstreamHealthCheck.map(UpstreamProfileSettings.healthCheck)
-        entries.append(
-            ConfigurationEntry(
-                key: "upstream_ca",
-                value: upstreamCA.map { .string($0) } ?? .none,
-                source: self.upstreamCA != nil
-                    ? .flag("upstream-ca") : (upstreamCA != nil ? .environment("FREEZEGATE_UPSTREAM_CA") : .builtIn)
-            )
-        )
-        var maxConnections = self.maxConnections
-        if maxConnections == nil, let text = fromEnvironment("FREEZEGATE_MAX_CONNECTIONS") {
-            guard let value = Int(text) else {
-                throw ValidationError("FREEZEGATE_MAX_CONNECTIONS: '\(text)' is not a number")
-            }
-            maxConnections = value
-        }
-        if let maxConnections, maxConnections <= 0 { throw ValidationError("--max-connections: must be positive") }
         configuration.maxConnections = maxConnections
-        entries.append(
-            ConfigurationEntry(
-                key: "max_connections",
-                value: maxConnections.map { .number(String($0)) } ?? .none,
-                source: self.maxConnections != nil
-                    ? .flag("max-connections")
-                    : (maxConnections != nil ? .environment("FREEZEGATE_MAX_CONNECTIONS") : .builtIn)
-            )
-        )
         return ServeSettings(
             proxy: configuration,
             admin: admin,
+            threads: threads,
             logLevel: level,
             logFormat: format,
             accessLog: accessLogDestination,
@@ -802,47 +482,81 @@ struct ServeCommand: AsyncParsableCommand {
             databaseURL: databaseURL,
             profile: profile,
             baseDomains: baseDomains,
-            configPath: configPick.value,
+            configPath: configPath,
             baseDomainsOverride: baseDomainsOverride,
-            entries: entries
+            entries: resolver.entries
         )
     }
 
-    /// A number from the flag, else the environment variable, else the profile, else `fallback`.
-    private static func number(
-        _ flagValue: Double?,
-        flag: String,
-        env: String,
-        profile: Double?,
-        configPath: String?,
-        default fallback: Double,
-        environment: (String) -> String?
-    ) throws -> (value: Double, source: ConfigurationSource) {
-        if let flagValue { return (flagValue, .flag(flag)) }
-        if let text = environment(env) {
-            guard let value = Double(text) else { throw ValidationError("\(env): '\(text)' is not a number") }
-            return (value, .environment(env))
+    /// The settings the profile file holds: those kept as written, and those the profile parser
+    /// reads itself (the upstream list, passive health, base domains, trusted proxies) as text.
+    static func fileSettings(of profile: RouteProfile) -> [String: ProfileSetting] {
+        var settings = profile.settings
+        func put(_ setting: ServeSettingDeclaration, _ values: [String]?, isList: Bool) {
+            guard let values else { return }
+            settings[setting.key] = ProfileSetting(values: values, isList: isList, line: nil)
         }
-        if let profile { return (profile, .configFile(configPath ?? "")) }
-        return (fallback, .builtIn)
+        put(Setting.upstream, profile.upstreams?.map(\.url), isList: true)
+        put(Setting.upstreamMaxFails, profile.upstreamMaxFails.map { [String($0)] }, isList: false)
+        put(Setting.upstreamBackoff, profile.upstreamBackoff.map { [String($0)] }, isList: false)
+        put(Setting.upstreamDNSRefresh, profile.upstreamDNSRefresh.map { [String($0)] }, isList: false)
+        put(Setting.baseDomains, profile.baseDomains, isList: true)
+        put(Setting.trustedProxies, profile.trustedProxies.isEmpty ? nil : profile.trustedProxies, isList: true)
+        return settings
     }
 
-    /// A comma-separated environment value as a list (nil or empty: none).
-    private static func list(_ text: String?) -> [String] {
-        (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    /// The TLS client context for https upstreams, with the CA and the client certificate.
+    private static func upstreamTLS(
+        groups: UpstreamGroups,
+        resolver: inout ServeSettingResolver
+    ) throws -> UpstreamTLS? {
+        let anyTLS = groups.all.contains { $0.servers.contains(where: \.tls) }
+        let ca = try resolver.text(Setting.upstreamCA)
+        let certificate = try resolver.text(Setting.upstreamClientCert)
+        let key = try resolver.text(Setting.upstreamClientKey)
+        guard anyTLS else {
+            if ca.value != nil || certificate.value != nil || key.value != nil {
+                throw ValidationError("--upstream-ca and --upstream-client-cert/-key need an https:// --upstream")
+            }
+            return nil
+        }
+        if let caFile = ca.value, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw ValidationError("\(ca.found?.origin ?? "--upstream-ca"): cannot read '\(caFile)'")
+        }
+        var clientCertificate: TLSCertificate?
+        switch (certificate.value, key.value) {
+        case (nil, nil):
+            break
+        case (let certificateFile?, let keyFile?):
+            do {
+                clientCertificate = try TLSCertificateLoader.load(
+                    certificateFile: certificateFile,
+                    keyFile: keyFile,
+                    requireDNSName: false
+                )
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        default:
+            throw ValidationError("--upstream-client-cert and --upstream-client-key go together")
+        }
+        do {
+            // Each server by name is verified against its own name (set per server at start).
+            return try UpstreamTLS.make(serverHostname: "", caFile: ca.value, clientCertificate: clientCertificate)
+        } catch {
+            throw ValidationError(
+                "\(ca.found?.origin ?? "--upstream-ca"): '\(ca.value ?? "system trust store")' cannot be used: \(error)"
+            )
+        }
     }
 
-    private func sourceOfFlag(_ flag: String, given: Bool) -> ConfigurationSource {
-        given ? .flag(flag) : .builtIn
-    }
-
-    /// How an error names the origin of a bad value: `--listen`, `FREEZEGATE_LISTEN`, the file.
-    private static func name(_ source: ConfigurationSource) -> String {
-        switch source {
-        case .flag(let flag): return "--\(flag)"
-        case .environment(let variable): return variable
-        case .configFile(let path): return path
-        case .builtIn: return "default"
+    /// A listener address, resolved; a bad one is named by where it came from.
+    private static func address(_ text: String, origin: String?) throws -> SocketAddress {
+        do {
+            let (host, port) = try EndpointParser.hostAndPort(text)
+            return try EndpointParser.resolve(host: host, port: port)
+        } catch {
+            throw ValidationError("\(origin ?? "default"): \(error)")
         }
     }
 
@@ -909,7 +623,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let accessLog, case .file = accessLog.destination {
             reloadServices.append(ReloadSignalService(signal: SIGUSR1) { accessLog.reopen() })
         }
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: self.threads ?? System.coreCount)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: settings.threads)
         let proxy = ProxyServer(
             configuration: proxyConfiguration,
             decider: services.decider,

@@ -8,6 +8,8 @@ import Proxy
 struct ServeSettings {
     var proxy: ProxyConfiguration
     var admin: SocketAddress
+    /// Event loop threads.
+    var threads: Int
     var logLevel: Logger.Level
     var logFormat: LogFormat
     var accessLog: AccessLogDestination

@@ -51,6 +51,9 @@ public struct RouteProfile: Sendable {
     public var timeZone: TimeZone = RouteProfile.defaultTimeZone
     /// `operator`: the name, support contacts and logo on the built-in blocked page.
     public var operatorBranding = OperatorBranding()
+    /// The gateway's own settings written in the file (listeners, TLS files, logs, limits), by
+    /// key: only the keys the caller declared are accepted, and the caller reads them.
+    public var settings: [String: ProfileSetting] = [:]
 
     public static let defaultTimeZoneIdentifier = "Europe/Moscow"
     static let defaultTimeZone: TimeZone =

@@ -6,9 +6,12 @@ import Yams
 struct RouteProfileParser {
     let source: String
     let readFile: (String) throws -> String
+    /// Top-level keys kept as `ProfileSetting`s for the caller to read (the gateway's settings).
+    let settingKeys: Set<String>
 
-    init(source: String, readFile: @escaping (String) throws -> String) {
+    init(source: String, settingKeys: Set<String> = [], readFile: @escaping (String) throws -> String) {
         self.source = source
+        self.settingKeys = settingKeys
         self.readFile = readFile
     }
 
@@ -106,10 +109,18 @@ struct RouteProfileParser {
                 }
                 profile.upstreamBackoff = seconds
             default:
-                throw self.error(
-                    keyNode,
-                    "unknown key '\(key)' (expected one of \(Self.topLevelKeys.sorted().joined(separator: ", ")))"
-                )
+                guard self.settingKeys.contains(key) else {
+                    let expected = Self.topLevelKeys.union(self.settingKeys).sorted().joined(separator: ", ")
+                    throw self.error(keyNode, "unknown key '\(key)' (expected one of \(expected))")
+                }
+                // `null` (or `~`, or nothing) leaves the setting to its default, as if absent.
+                if let scalar = value.scalar, scalar.style == .plain,
+                    ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+                {
+                    profile.settings[key] = nil
+                } else {
+                    profile.settings[key] = try self.parseSetting(value, key)
+                }
             }
         }
         if let routesNode {
@@ -156,6 +167,23 @@ struct RouteProfileParser {
     func string(_ node: Node, _ what: String) throws(RouteProfileError) -> String {
         guard let scalar = node.scalar else { throw self.error(node, "\(what) must be a string") }
         return scalar.string
+    }
+
+    /// A declared gateway setting: one scalar or a list of scalars, kept as written.
+    func parseSetting(_ node: Node, _ key: String) throws(RouteProfileError) -> ProfileSetting {
+        let line = node.mark.map { $0.line }
+        if let scalar = node.scalar {
+            return ProfileSetting(values: [scalar.string], isList: false, line: line)
+        }
+        guard let sequence = node.sequence else {
+            throw self.error(node, "\(key) must be a value or a list of values")
+        }
+        var values: [String] = []
+        for item in sequence {
+            guard let scalar = item.scalar else { throw self.error(item, "each item of \(key) must be a value") }
+            values.append(scalar.string)
+        }
+        return ProfileSetting(values: values, isList: true, line: line)
     }
 
     func action(_ node: Node, _ what: String) throws(RouteProfileError) -> ClassAction {

@@ -3,6 +3,7 @@ import Gate
 
 extension RouteProfile {
     /// Loads and validates a profile file; template paths in it are relative to the file's folder.
+    /// The settings of `serve` it may also hold are kept in `settings` (`ServeSettingCatalog`).
     package static func load(contentsOfFile path: String) throws(RouteProfileError) -> RouteProfile {
         let text: String
         do {
@@ -15,7 +16,7 @@ extension RouteProfile {
             )
         }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        return try RouteProfile(yaml: text, source: path) { templatePath in
+        return try RouteProfile(yaml: text, source: path, settingKeys: ServeSettingCatalog.fileKeys) { templatePath in
             let url =
                 templatePath.hasPrefix("/")
                 ? URL(fileURLWithPath: templatePath) : folder.appendingPathComponent(templatePath)

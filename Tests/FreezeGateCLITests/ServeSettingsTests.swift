@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
 import Gate
+import Gateway
 import Logging
 import NIOCore
 import Proxy
+import TestSupport
 import Testing
 
 @testable import FreezeGateCLI
@@ -257,5 +259,89 @@ import Testing
             try entry(settings, "upstream_health_check").value
                 == .string("GET /healthz every 3.0 s, timeout 2.0 s, up after 2, down after 3")
         )
+    }
+
+    /// Every setting may live in the config file; relative file names there are relative to the
+    /// file's folder; the environment and flags still win over it.
+    @Test func theConfigFileMayHoldEverySetting() throws {
+        let folder = try TemporaryDirectory()
+        let authority = try TestCertificateAuthority()
+        let issued = try authority.issue(dnsNames: ["*.s20.online"])
+        try TestCertificateAuthority.write(issued.certificatePEM, to: folder.path + "/site.crt")
+        try TestCertificateAuthority.write(issued.keyPEM, to: folder.path + "/site.key")
+        let path = folder.path + "/profile.yaml"
+        try """
+        database_url: postgresql://gw:secret@db/crm
+        upstream: [http://127.0.0.1:8000]
+        listen: 127.0.0.1:18081
+        admin_listen: 127.0.0.1:19091
+        tls_listen: 127.0.0.1:18443
+        tls_cert: [site.crt]
+        tls_key: [site.key]
+        hsts_max_age: 600
+        trusted_proxies: [10.0.0.0/8]
+        proxy_protocol: true
+        access_log: logs/access.log
+        access_log_format: json
+        log_level: warning
+        max_connections: 700
+        drain_timeout: 5
+        max_header_count: 50
+        threads: 3
+
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let settings = try self.settings(["--config", path])
+        #expect(settings.databaseURL == "postgresql://gw:secret@db/crm")
+        #expect(settings.proxy.listen == (try SocketAddress(ipAddress: "127.0.0.1", port: 18081)))
+        #expect(settings.admin == (try SocketAddress(ipAddress: "127.0.0.1", port: 19091)))
+        #expect(settings.proxy.tls?.address == (try SocketAddress(ipAddress: "127.0.0.1", port: 18443)))
+        #expect(settings.proxy.tls?.hstsMaxAge == 600)
+        #expect(settings.tlsSources.pairs.map(\.certificate) == [folder.path + "/site.crt"])
+        #expect(settings.proxy.proxyProtocol)
+        #expect(settings.accessLog == .file(folder.path + "/logs/access.log"))
+        #expect(settings.accessLogFormat == .json)
+        #expect(settings.logLevel == .warning)
+        #expect(settings.proxy.maxConnections == 700)
+        #expect(settings.proxy.timeouts.drain == .seconds(5))
+        #expect(settings.proxy.limits.maxHeaderCount == 50)
+        #expect(settings.threads == 3)
+        #expect(try entry(settings, "access_log").source == .configFile(path))
+        #expect(try entry(settings, "database_url").value == .string("postgresql://gw:****@db/crm"))
+
+        let overridden = try self.settings(
+            ["--config", path, "--max-connections", "9"],
+            environment: ["FREEZEGATE_ACCESS_LOG": "off", "FREEZEGATE_MAX_CONNECTIONS": "8"]
+        )
+        #expect(overridden.accessLog == .off)
+        #expect(overridden.proxy.maxConnections == 9)
+        #expect(try entry(overridden, "access_log").source == .environment("FREEZEGATE_ACCESS_LOG"))
+        #expect(try entry(overridden, "max_connections").source == .flag("max-connections"))
+    }
+
+    @Test func aBadValueInTheConfigFileIsNamedByFileLineAndKey() throws {
+        let path = try profileFile("upstream: [http://127.0.0.1:8000]\nmax_connections: lots\n")
+        let error = #expect(throws: ValidationError.self) { try self.settings(Self.database + ["--config", path]) }
+        #expect(error?.message == "\(path):2: max_connections: 'lots' is not a whole number")
+        let listed = try profileFile("upstream: [http://127.0.0.1:8000]\nlisten: [127.0.0.1:1, 127.0.0.1:2]\n")
+        let list = #expect(throws: ValidationError.self) { try self.settings(Self.database + ["--config", listed]) }
+        #expect(list?.message == "\(listed):2: listen: must be one value, not a list")
+        let unknown = try profileFile("upstream: [http://127.0.0.1:8000]\nlisen: 127.0.0.1:1\n")
+        let misspelt = #expect(throws: ValidationError.self) {
+            try self.settings(Self.database + ["--config", unknown])
+        }
+        #expect(misspelt?.message.contains("unknown key 'lisen'") == true)
+    }
+
+    /// `--print-config` names every declared setting; `serve --help` names each one's variable and
+    /// config key.
+    @Test func everySettingIsPrintedAndExplained() throws {
+        let settings = try settings(Self.database + ["--upstream", "http://127.0.0.1:8000"])
+        #expect(settings.entries.prefix(ServeSettingCatalog.all.count).map(\.key) == ServeSettingCatalog.all.map(\.key))
+        let help = ServeCommand.helpMessage(columns: 10_000)
+        for setting in ServeSettingCatalog.all {
+            #expect(help.contains("--\(setting.flag)"), "\(setting.flag)")
+            #expect(help.contains("env \(setting.environment)"), "\(setting.environment)")
+            if setting.inFile { #expect(help.contains("config key \(setting.key);"), "\(setting.key)") }
+        }
     }
 }

@@ -88,4 +88,41 @@ struct ServeCommandProcessTests {
         let firstLine = outcome.stderr.split(separator: "\n").first.map(String.init) ?? ""
         #expect(firstLine.contains("\(profile):2"), "stderr: \(outcome.stderr)")
     }
+
+    /// The settings of the command line, written in the `--config` file instead: the file is
+    /// named as their source, a file name in it is relative to its folder, and a bad value stops
+    /// `serve` naming the file, line and key.
+    @Test func theConfigFileCarriesTheCommandLinesSettings() async throws {
+        let profile = try temporaryFile(
+            "gateway.yaml",
+            """
+            database_url: postgresql://gw:hunter2@db/crm
+            upstream: [http://127.0.0.1:8000]
+            listen: 127.0.0.1:18082
+            access_log: access.log
+            access_log_format: json
+            max_connections: 300
+            client_idle_timeout: 30
+
+            """
+        )
+        let folder = URL(fileURLWithPath: profile).deletingLastPathComponent().path
+        let outcome = try await ServeProcess.run(
+            ["serve", "--print-config", "--config", profile],
+            environment: ["FREEZEGATE_CLIENT_IDLE_TIMEOUT": "40"]
+        )
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(!outcome.stdout.contains("hunter2"))
+        #expect(outcome.stdout.contains("listen: \"127.0.0.1:18082\"  # config file \(profile)\n"))
+        #expect(outcome.stdout.contains("access_log: \"\(folder)/access.log\"  # config file \(profile)\n"))
+        #expect(outcome.stdout.contains("access_log_format: \"json\"  # config file \(profile)\n"))
+        #expect(outcome.stdout.contains("max_connections: 300  # config file \(profile)\n"))
+        #expect(outcome.stdout.contains("client_idle_timeout: 40.0  # environment FREEZEGATE_CLIENT_IDLE_TIMEOUT\n"))
+
+        let broken = try temporaryFile("broken.yaml", "upstream: [http://127.0.0.1:8000]\nthreads: many\n")
+        let refused = try await ServeProcess.run(["serve", "--config", broken, "--database-url", "x"])
+        #expect(refused.status != 0)
+        let firstLine = refused.stderr.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(firstLine.contains("\(broken):2: threads: 'many' is not a whole number"), "\(refused.stderr)")
+    }
 }

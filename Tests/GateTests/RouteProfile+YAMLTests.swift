@@ -132,4 +132,38 @@ import Testing
         #expect(self.failure("")?.message == "the profile is empty")
         #expect(self.failure("[1, 2]")?.message.contains("must be a mapping") == true)
     }
+
+    /// The gateway's own settings: kept as written when the caller declares the key, refused
+    /// (with the declared keys among the expected ones) when it does not.
+    @Test func declaredSettingKeysAreKeptAsWritten() throws {
+        let yaml = "block_status: 402\nlisten: 0.0.0.0:80\ntls_cert: [a.pem, b.pem]\nproxy_protocol: true\n"
+        let profile = try RouteProfile(
+            yaml: yaml,
+            source: "test.yaml",
+            settingKeys: ["listen", "tls_cert", "proxy_protocol"]
+        ) { _ in "" }
+        #expect(profile.blockStatus == 402)
+        #expect(profile.settings["listen"] == ProfileSetting(values: ["0.0.0.0:80"], isList: false, line: 2))
+        #expect(profile.settings["tls_cert"] == ProfileSetting(values: ["a.pem", "b.pem"], isList: true, line: 3))
+        #expect(profile.settings["proxy_protocol"]?.values == ["true"])
+        let unset = try RouteProfile(
+            yaml: "listen: null\ntls_cert: ~\n",
+            source: "t.yaml",
+            settingKeys: ["listen", "tls_cert"]
+        ) {
+            _ in ""
+        }
+        #expect(unset.settings.isEmpty)
+        let undeclared = self.failure(yaml)
+        #expect(undeclared?.line == 2)
+        #expect(undeclared?.message.hasPrefix("unknown key 'listen'") == true)
+        let nested = #expect(throws: RouteProfileError.self) {
+            try RouteProfile(yaml: "listen:\n  host: x\n", source: "test.yaml", settingKeys: ["listen"]) { _ in "" }
+        }
+        #expect(nested?.message == "listen must be a value or a list of values")
+        let unknown = #expect(throws: RouteProfileError.self) {
+            try RouteProfile(yaml: "lisen: x\n", source: "test.yaml", settingKeys: ["listen"]) { _ in "" }
+        }
+        #expect(unknown?.message.contains("listen") == true)
+    }
 }
