@@ -8,7 +8,7 @@ import NIOPosix
 import Proxy
 import ServiceLifecycle
 
-/// The settings' declarations, for the options' names and help.
+/// The settings' declarations.
 private typealias Setting = ServeSettingCatalog
 
 /// `freezegate serve`: runs the gateway until SIGTERM or SIGINT (docs/CONFIGURATION.md).
@@ -20,130 +20,18 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Runs the gateway until SIGTERM or SIGINT, then drains and exits 0.",
+        usage: "freezegate serve [--print-config] [--SETTING VALUE ...]",
         discussion: """
             Every setting below is a flag, an environment variable and a key of the --config file, in that \
-            order of precedence, then its default; --print-config shows where each value came from.
-            SIGHUP reloads the profile from --config and the certificates; SIGUSR1 reopens the --access-log file.
-            Several --upstream servers form the default group (round robin); named groups, their policies and             weights, and the base domains that use them come from the profile (docs/CONFIGURATION.md).
-            """
+            order of precedence, then its default; --print-config shows where each value came from. \
+            SIGHUP reloads the profile from --config and the certificates; SIGUSR1 reopens the --access-log file. \
+            Several --upstream servers form the default group (round robin); named groups, their policies and \
+            weights, and the base domains that use them come from the profile (docs/CONFIGURATION.md).
+
+            SETTINGS:
+
+            """ + ServeSettingCatalog.helpListing
     )
-
-    @Option(name: .customLong(Setting.databaseURL.flag), help: ArgumentHelp(Setting.databaseURL.help))
-    var databaseURL: String?
-
-    @Option(name: .customLong(Setting.upstream.flag), help: ArgumentHelp(Setting.upstream.help))
-    var upstream: [String] = []
-
-    @Option(name: .customLong(Setting.upstreamMaxFails.flag), help: ArgumentHelp(Setting.upstreamMaxFails.help))
-    var upstreamMaxFails: String?
-
-    @Option(name: .customLong(Setting.upstreamBackoff.flag), help: ArgumentHelp(Setting.upstreamBackoff.help))
-    var upstreamBackoff: String?
-
-    @Option(name: .customLong(Setting.upstreamDNSRefresh.flag), help: ArgumentHelp(Setting.upstreamDNSRefresh.help))
-    var upstreamDNSRefresh: String?
-
-    @Option(name: .customLong(Setting.upstreamCA.flag), help: ArgumentHelp(Setting.upstreamCA.help))
-    var upstreamCA: String?
-
-    @Option(name: .customLong(Setting.upstreamClientCert.flag), help: ArgumentHelp(Setting.upstreamClientCert.help))
-    var upstreamClientCertificate: String?
-
-    @Option(name: .customLong(Setting.upstreamClientKey.flag), help: ArgumentHelp(Setting.upstreamClientKey.help))
-    var upstreamClientKey: String?
-
-    @Option(name: .customLong(Setting.listen.flag), help: ArgumentHelp(Setting.listen.help))
-    var listen: String?
-
-    @Option(name: .customLong(Setting.adminListen.flag), help: ArgumentHelp(Setting.adminListen.help))
-    var adminListen: String?
-
-    @Option(name: .customLong(Setting.baseDomains.flag), help: ArgumentHelp(Setting.baseDomains.help))
-    var baseDomains: [String] = []
-
-    @Option(name: .customLong(Setting.config.flag), help: ArgumentHelp(Setting.config.help))
-    var config: String?
-
-    @Option(name: .customLong(Setting.trustedProxies.flag), help: ArgumentHelp(Setting.trustedProxies.help))
-    var trustedProxies: [String] = []
-
-    @Option(name: .customLong(Setting.tlsListen.flag), help: ArgumentHelp(Setting.tlsListen.help))
-    var tlsListen: String?
-
-    @Option(name: .customLong(Setting.tlsCert.flag), help: ArgumentHelp(Setting.tlsCert.help))
-    var tlsCertificates: [String] = []
-
-    @Option(name: .customLong(Setting.tlsKey.flag), help: ArgumentHelp(Setting.tlsKey.help))
-    var tlsKeys: [String] = []
-
-    @Option(name: .customLong(Setting.tlsCertDir.flag), help: ArgumentHelp(Setting.tlsCertDir.help))
-    var tlsCertificateDirectory: String?
-
-    @Flag(name: .customLong(Setting.proxyProtocol.flag), help: ArgumentHelp(Setting.proxyProtocol.help))
-    var proxyProtocol = false
-
-    @Option(name: .customLong(Setting.hstsMaxAge.flag), help: ArgumentHelp(Setting.hstsMaxAge.help))
-    var hstsMaxAge: String?
-
-    @Option(name: .customLong(Setting.clientHeaderTimeout.flag), help: ArgumentHelp(Setting.clientHeaderTimeout.help))
-    var clientHeaderTimeout: String?
-
-    @Option(name: .customLong(Setting.clientIdleTimeout.flag), help: ArgumentHelp(Setting.clientIdleTimeout.help))
-    var clientIdleTimeout: String?
-
-    @Option(
-        name: .customLong(Setting.upstreamConnectTimeout.flag),
-        help: ArgumentHelp(Setting.upstreamConnectTimeout.help)
-    )
-    var upstreamConnectTimeout: String?
-
-    @Option(
-        name: .customLong(Setting.upstreamResponseTimeout.flag),
-        help: ArgumentHelp(Setting.upstreamResponseTimeout.help)
-    )
-    var upstreamResponseTimeout: String?
-
-    @Option(name: .customLong(Setting.upstreamIdleTimeout.flag), help: ArgumentHelp(Setting.upstreamIdleTimeout.help))
-    var upstreamIdleTimeout: String?
-
-    @Option(name: .customLong(Setting.tunnelIdleTimeout.flag), help: ArgumentHelp(Setting.tunnelIdleTimeout.help))
-    var tunnelIdleTimeout: String?
-
-    @Option(name: .customLong(Setting.drainTimeout.flag), help: ArgumentHelp(Setting.drainTimeout.help))
-    var drainTimeout: String?
-
-    @Option(name: .customLong(Setting.maxRequestLine.flag), help: ArgumentHelp(Setting.maxRequestLine.help))
-    var maxRequestLine: String?
-
-    @Option(name: .customLong(Setting.maxHeaderBytes.flag), help: ArgumentHelp(Setting.maxHeaderBytes.help))
-    var maxHeaderBytes: String?
-
-    @Option(name: .customLong(Setting.maxHeaderCount.flag), help: ArgumentHelp(Setting.maxHeaderCount.help))
-    var maxHeaderCount: String?
-
-    @Option(
-        name: .customLong(Setting.maxUpstreamConnections.flag),
-        help: ArgumentHelp(Setting.maxUpstreamConnections.help)
-    )
-    var maxUpstreamConnections: String?
-
-    @Option(name: .customLong(Setting.maxConnections.flag), help: ArgumentHelp(Setting.maxConnections.help))
-    var maxConnections: String?
-
-    @Option(name: .customLong(Setting.threads.flag), help: ArgumentHelp(Setting.threads.help))
-    var threads: String?
-
-    @Option(name: .customLong(Setting.logLevel.flag), help: ArgumentHelp(Setting.logLevel.help))
-    var logLevel: String?
-
-    @Option(name: .customLong(Setting.logFormat.flag), help: ArgumentHelp(Setting.logFormat.help))
-    var logFormat: String?
-
-    @Option(name: .customLong(Setting.accessLog.flag), help: ArgumentHelp(Setting.accessLog.help))
-    var accessLog: String?
-
-    @Option(name: .customLong(Setting.accessLogFormat.flag), help: ArgumentHelp(Setting.accessLogFormat.help))
-    var accessLogFormat: String?
 
     @Flag(
         name: .customLong("print-config"),
@@ -151,56 +39,17 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var printConfig = false
 
-    /// What the command line gave, by the setting's key.
-    var givenFlags: [String: [String]] {
-        let given: [(ServeSettingDeclaration, [String])] = [
-            // An empty --database-url counts as absent, so DATABASE_URL applies.
-            (Setting.databaseURL, self.databaseURL.map { $0.isEmpty ? [] : [$0] } ?? []),
-            (Setting.upstream, self.upstream),
-            (Setting.upstreamMaxFails, self.upstreamMaxFails.map { [$0] } ?? []),
-            (Setting.upstreamBackoff, self.upstreamBackoff.map { [$0] } ?? []),
-            (Setting.upstreamDNSRefresh, self.upstreamDNSRefresh.map { [$0] } ?? []),
-            (Setting.upstreamCA, self.upstreamCA.map { [$0] } ?? []),
-            (Setting.upstreamClientCert, self.upstreamClientCertificate.map { [$0] } ?? []),
-            (Setting.upstreamClientKey, self.upstreamClientKey.map { [$0] } ?? []),
-            (Setting.listen, self.listen.map { [$0] } ?? []),
-            (Setting.adminListen, self.adminListen.map { [$0] } ?? []),
-            (Setting.baseDomains, self.baseDomains),
-            (Setting.config, self.config.map { [$0] } ?? []),
-            (Setting.trustedProxies, self.trustedProxies),
-            (Setting.tlsListen, self.tlsListen.map { [$0] } ?? []),
-            (Setting.tlsCert, self.tlsCertificates),
-            (Setting.tlsKey, self.tlsKeys),
-            (Setting.tlsCertDir, self.tlsCertificateDirectory.map { [$0] } ?? []),
-            (Setting.proxyProtocol, self.proxyProtocol ? ["true"] : []),
-            (Setting.hstsMaxAge, self.hstsMaxAge.map { [$0] } ?? []),
-            (Setting.clientHeaderTimeout, self.clientHeaderTimeout.map { [$0] } ?? []),
-            (Setting.clientIdleTimeout, self.clientIdleTimeout.map { [$0] } ?? []),
-            (Setting.upstreamConnectTimeout, self.upstreamConnectTimeout.map { [$0] } ?? []),
-            (Setting.upstreamResponseTimeout, self.upstreamResponseTimeout.map { [$0] } ?? []),
-            (Setting.upstreamIdleTimeout, self.upstreamIdleTimeout.map { [$0] } ?? []),
-            (Setting.tunnelIdleTimeout, self.tunnelIdleTimeout.map { [$0] } ?? []),
-            (Setting.drainTimeout, self.drainTimeout.map { [$0] } ?? []),
-            (Setting.maxRequestLine, self.maxRequestLine.map { [$0] } ?? []),
-            (Setting.maxHeaderBytes, self.maxHeaderBytes.map { [$0] } ?? []),
-            (Setting.maxHeaderCount, self.maxHeaderCount.map { [$0] } ?? []),
-            (Setting.maxUpstreamConnections, self.maxUpstreamConnections.map { [$0] } ?? []),
-            (Setting.maxConnections, self.maxConnections.map { [$0] } ?? []),
-            (Setting.threads, self.threads.map { [$0] } ?? []),
-            (Setting.logLevel, self.logLevel.map { [$0] } ?? []),
-            (Setting.logFormat, self.logFormat.map { [$0] } ?? []),
-            (Setting.accessLog, self.accessLog.map { [$0] } ?? []),
-            (Setting.accessLogFormat, self.accessLogFormat.map { [$0] } ?? []),
-        ]
-        var byKey: [String: [String]] = [:]
-        for (setting, values) in given where !values.isEmpty { byKey[setting.key] = values }
-        return byKey
-    }
+    /// The settings' flags and values as given, read by `ServeArguments` against the catalog
+    /// (listed in the discussion above, not by ArgumentParser).
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp(visibility: .private))
+    var settingArguments: [String] = []
 
     /// Everything merged and checked; any problem is a one-line `ValidationError` naming the flag,
     /// variable or file (and line) it came from.
     func settings(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServeSettings {
-        let flags = self.givenFlags
+        var flags = try ServeArguments.parse(self.settingArguments)
+        // An empty --database-url counts as absent, so DATABASE_URL applies.
+        if flags[Setting.databaseURL.key]?.allSatisfy(\.isEmpty) == true { flags[Setting.databaseURL.key] = nil }
         // The profile file first: it may hold every other setting.
         let configFound = try ServeSettingResolver(flags: flags, environment: environment).find(Setting.config)
         let configPath = configFound?.values.last

@@ -25,6 +25,8 @@ package struct ServeSettingDeclaration: Sendable, Hashable {
     /// Whether the value names a file: a relative name in the config file is relative to the
     /// file's folder, as the profile's templates are.
     package let isPath: Bool
+    /// What the flag's value is, for `serve --help` (`HOST:PORT`); none for a toggle.
+    package let valueName: String
     /// The default as `serve --help` states it.
     package let defaultText: String
     /// What the setting does, one sentence without a final full stop.
@@ -37,6 +39,7 @@ package struct ServeSettingDeclaration: Sendable, Hashable {
         arity: Arity = .single,
         inFile: Bool = true,
         isPath: Bool = false,
+        valueName: String = "",
         defaultText: String,
         summary: String
     ) {
@@ -48,8 +51,14 @@ package struct ServeSettingDeclaration: Sendable, Hashable {
         self.arity = arity
         self.inFile = inFile
         self.isPath = isPath
+        self.valueName = valueName
         self.defaultText = defaultText
         self.summary = summary
+    }
+
+    /// The flag as `serve --help` shows it (`--listen HOST:PORT`).
+    package var usage: String {
+        self.arity == .toggle ? "--\(self.flag)" : "--\(self.flag) \(self.valueName)"
     }
 
     /// The help line of the flag, naming the variable and the config key.
