@@ -29,6 +29,28 @@ struct CheckConfigCommand: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode.failure
         }
+        if !profile.settings.isEmpty {
+            do {
+                try Self.checkSettings(of: profile, file: self.file)
+            } catch let error as ValidationError {
+                FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+                throw ExitCode.failure
+            }
+        }
         print(profile.summary)
+        if !profile.settings.isEmpty {
+            print("gateway settings: " + profile.settings.keys.sorted().joined(separator: ", "))
+        }
+    }
+
+    /// The settings of `serve` the file holds, checked as `serve --config FILE` checks them (TLS
+    /// files loaded, numbers and words read), with no flag or variable in the way. What `serve`
+    /// requires and the file leaves to the command line (the database, an upstream) is filled in
+    /// with a placeholder that is never used.
+    static func checkSettings(of profile: RouteProfile, file: String) throws {
+        var words = ["--config", file]
+        if profile.settings[ServeSettingCatalog.databaseURL.key] == nil { words += ["--database-url", "unchecked"] }
+        if profile.upstreams == nil { words += ["--upstream", "http://127.0.0.1:9"] }
+        _ = try ServeCommand.parse(words).settings(environment: [:])
     }
 }

@@ -73,4 +73,21 @@ struct UpstreamConfigProcessTests {
         #expect(outcome.stderr.contains("\(path):\(line):"), "\(outcome.stderr)")
         #expect(outcome.stderr.contains(message), "\(outcome.stderr)")
     }
+
+    /// A file that also holds the gateway's settings: `check-config` checks them as `serve` would
+    /// and names a bad one by its line and key.
+    @Test func checkConfigChecksTheGatewaySettingsInTheFile() async throws {
+        let good = try profile("listen: 0.0.0.0:8080\naccess_log: off\nmax_connections: 500\n")
+        let accepted = try await ServeProcess.run(["check-config", good])
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+        #expect(accepted.stdout.contains("gateway settings: access_log, listen, max_connections"))
+        let bad = try profile("listen: 0.0.0.0:8080\nmax_connections: 0\n")
+        let refused = try await ServeProcess.run(["check-config", bad])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("\(bad):2: max_connections: must be positive"), "\(refused.stderr)")
+        let tls = try profile("tls_listen: 127.0.0.1:8443\ntls_cert: [missing.crt]\ntls_key: [missing.key]\n")
+        let missing = try await ServeProcess.run(["check-config", tls])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("missing.crt"), "\(missing.stderr)")
+    }
 }
