@@ -454,7 +454,8 @@ struct ServeCommand: AsyncParsableCommand {
                 path: path,
                 baseDomainsOverride: settings.baseDomainsOverride,
                 store: services.gateStore,
-                logger: logger
+                logger: logger,
+                startSettings: settings.profile.settings
             )
         }
         let certificateReloader = settings.proxy.tls.map { tls in

@@ -139,4 +139,13 @@ import Testing
         #expect((try? fixture.reloader.reload().get()) != nil)
         #expect(fixture.store.gate.hostResolver.baseDomains == ["flag.example"])
     }
+
+    /// A reload names the gateway settings that changed in the file, which wait for a restart.
+    @Test func changedGatewaySettingsAreNamed() {
+        func setting(_ values: String...) -> ProfileSetting { ProfileSetting(values: values, isList: false, line: 1) }
+        let start = ["listen": setting("0.0.0.0:80"), "access_log": setting("off"), "threads": setting("2")]
+        let now = ["listen": setting("0.0.0.0:81"), "access_log": setting("off"), "max_connections": setting("9")]
+        #expect(ProfileReloader.settingsChanged(from: start, to: now) == ["listen", "max_connections", "threads"])
+        #expect(ProfileReloader.settingsChanged(from: start, to: start).isEmpty)
+    }
 }
