@@ -9,6 +9,8 @@ let package = Package(
         // For the allocation benchmarks (Benchmarks/Package.swift): the pure hot path.
         .library(name: "Gate", targets: ["Gate"]),
         .library(name: "TenantModel", targets: ["TenantModel"]),
+        // For the allocation benchmark of a proxied request (Benchmarks/Package.swift).
+        .library(name: "Proxy", targets: ["Proxy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
