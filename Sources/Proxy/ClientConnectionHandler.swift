@@ -274,7 +274,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     private func processRejection(_ rejection: RequestRejection) {
-        if self.machine.state == .idle {
+        if self.machine.phase == .idle {
             self.exchangeID &+= 1
             self.startRecord(nil, client: nil)
         }
@@ -544,7 +544,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     private func idleTimeoutExpired() {
-        if self.machine.state == .idle && self.machine.queuedEvents == 0 {
+        if self.machine.phase == .idle && self.machine.queuedEvents == 0 {
             _ = self.machine.quiesce()
             self.context?.close(promise: nil)
         }
@@ -672,7 +672,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             }
             self.clientNeedsFlush = true
         case .body(var buffer):
-            if self.machine.state == .tunnelling { return }
+            if self.machine.phase == .tunnelling { return }
             self.record.bytesOut += buffer.readableBytes
             self.clientNeedsFlush = true
             if self.exchange.heldResponse != nil {
@@ -685,7 +685,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 context.write(Self.wrapOutboundOut(buffer), promise: nil)
             }
         case .end(let trailers):
-            if self.machine.state == .tunnelling {
+            if self.machine.phase == .tunnelling {
                 self.completeTunnel()
                 return
             }

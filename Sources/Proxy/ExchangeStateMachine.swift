@@ -4,9 +4,11 @@ import NIOCore
 /// ``ClientConnectionHandler`` feeds it events and performs the actions it returns, so every rule
 /// (when to read, which pipelined request event may be handled, when an upstream connection may be
 /// reused, when a request may be retried, when the client connection must close) is unit-tested
-/// without any I/O.
+/// without any I/O. The states of an exchange in progress carry its data (`Exchange`); what spans
+/// exchanges is the connection's (close after this one, the pipelined events waiting).
 struct ExchangeStateMachine {
-    enum State: Equatable {
+    /// Where the connection's exchange is, as the handler asks it.
+    enum Phase: Equatable {
         /// Between requests.
         case idle
         /// Forwarding: waiting for an upstream connection.
@@ -27,26 +29,101 @@ struct ExchangeStateMachine {
         case ended
     }
 
+    /// One exchange: what its request is and how far it got. Carried by the states of an exchange
+    /// in progress, so it is made with the request head and gone when the exchange ends: nothing of
+    /// one request can leak into the next.
+    struct Exchange: Equatable {
+        let hasBody: Bool
+        let idempotent: Bool
+        /// It asks to become a WebSocket (only then may a `101` open a tunnel).
+        let webSocketUpgrade: Bool
+        /// Another server of the group can take a replay (a failed fresh connection is then worth
+        /// one more try elsewhere for a safe request).
+        let replayableElsewhere: Bool
+        var requestEnded = false
+        var response = ResponseProgress.none
+        /// A request byte reached the upstream (no retry from then on, unless safe to replay).
+        var requestBytesSent = false
+        var upstreamAttempts = 0
+        /// Connections that could not be had for this request (each a try of a server).
+        var failedAcquisitions = 0
+        var upstreamWasReused = false
+        var upstreamKeepAlive = true
+
+        /// An exchange answered locally: its request's traits do not matter.
+        static func local(requestEnded: Bool = false) -> Exchange {
+            Exchange(
+                hasBody: false,
+                idempotent: false,
+                webSocketUpgrade: false,
+                replayableElsewhere: false,
+                requestEnded: requestEnded
+            )
+        }
+
+        /// A failure may replay this request whatever reached the upstream: it is idempotent, has
+        /// no body, and its connection was reused (an idle keep-alive connection the upstream may
+        /// have closed meanwhile — the case retries exist for) or another server of the group can
+        /// take it (a server dying under an idempotent request: RFC 9110 §9.2.2 allows the retry).
+        var isSafeReplay: Bool {
+            (self.upstreamWasReused || self.replayableElsewhere) && self.idempotent && !self.hasBody
+        }
+    }
+
+    enum State: Equatable {
+        case idle
+        case acquiring(Exchange)
+        case forwarding(Exchange)
+        case responding(Exchange)
+        case tunnelling
+        case closed
+    }
+
     private(set) var state: State = .idle
-    private(set) var requestEnded = false
-    private(set) var response: ResponseProgress = .none
     /// The client connection must close after the current exchange.
     private(set) var closeAfterExchange = false
-    /// A request byte reached the upstream (no retry from then on, unless safe to replay).
-    private(set) var requestBytesSent = false
-    private(set) var upstreamAttempts = 0
-    /// Connections that could not be had for this request (each a try of a server).
-    private(set) var failedAcquisitions = 0
-    private var requestHasBody = false
-    private var requestIsIdempotent = false
-    private var upstreamWasReused = false
-    /// Another server of the group can take a replay (a failed fresh connection is then worth
-    /// one more try elsewhere for a safe request).
-    private var replayableElsewhere = false
-    private var upstreamKeepAlive = true
-    private var requestIsWebSocketUpgrade = false
     /// Request events that arrived while an earlier exchange ran (pipelining), in order.
     private var queued = CircularBuffer<RequestEvent>()
+
+    var phase: Phase {
+        switch self.state {
+        case .idle: return .idle
+        case .acquiring: return .acquiring
+        case .forwarding: return .forwarding
+        case .responding: return .responding
+        case .tunnelling: return .tunnelling
+        case .closed: return .closed
+        }
+    }
+
+    /// The exchange in progress, if any.
+    var exchange: Exchange? {
+        switch self.state {
+        case .acquiring(let exchange), .forwarding(let exchange), .responding(let exchange): return exchange
+        case .idle, .tunnelling, .closed: return nil
+        }
+    }
+
+    /// How far the response got: none between requests, ended once HTTP is over (a tunnel, a
+    /// closed connection).
+    var response: ResponseProgress {
+        switch self.state {
+        case .acquiring(let exchange), .forwarding(let exchange), .responding(let exchange): return exchange.response
+        case .idle: return .none
+        case .tunnelling, .closed: return .ended
+        }
+    }
+
+    /// Whether the request being handled has ended (true where no request is under way but a
+    /// tunnel's or a closed connection's).
+    private var requestEnded: Bool {
+        switch self.state {
+        case .acquiring(let exchange), .forwarding(let exchange), .responding(let exchange):
+            return exchange.requestEnded
+        case .idle: return false
+        case .tunnelling, .closed: return true
+        }
+    }
 
     // MARK: Pipelined request events
 
@@ -82,8 +159,8 @@ struct ExchangeStateMachine {
     /// current request. Body parts belong to the request being handled.
     private func mustWait(_ event: RequestEvent) -> Bool {
         switch event {
-        case .head: return self.state != .idle
-        case .rejection: return self.state != .idle && self.requestEnded
+        case .head: return self.phase != .idle
+        case .rejection: return self.phase != .idle && self.requestEnded
         case .body, .end: return false
         }
     }
@@ -111,34 +188,23 @@ struct ExchangeStateMachine {
         groupHasOtherServers: Bool = false
     ) -> HeadAction {
         precondition(self.state == .idle, "request head while \(self.state)")
-        self.resetExchange()
-        self.state = .acquiring
-        self.requestHasBody = hasBody
-        self.requestIsIdempotent = idempotent
-        self.requestIsWebSocketUpgrade = webSocketUpgrade
-        self.replayableElsewhere = groupHasOtherServers
+        self.state = .acquiring(
+            Exchange(
+                hasBody: hasBody,
+                idempotent: idempotent,
+                webSocketUpgrade: webSocketUpgrade,
+                replayableElsewhere: groupHasOtherServers
+            )
+        )
         if !keepAlive { self.closeAfterExchange = true }
         return .acquireUpstream
     }
 
     mutating func respondLocally(keepAlive: Bool, drainable: Bool, closeRequested: Bool) -> HeadAction {
         precondition(self.state == .idle, "request head while \(self.state)")
-        self.resetExchange()
-        self.state = .responding
+        self.state = .responding(.local())
         if !keepAlive || !drainable || closeRequested { self.closeAfterExchange = true }
         return .respond(closeAfter: self.closeAfterExchange)
-    }
-
-    private mutating func resetExchange() {
-        self.requestEnded = false
-        self.response = .none
-        self.requestBytesSent = false
-        self.upstreamAttempts = 0
-        self.failedAcquisitions = 0
-        self.upstreamWasReused = false
-        self.replayableElsewhere = false
-        self.upstreamKeepAlive = true
-        self.requestIsWebSocketUpgrade = false
     }
 
     enum BodyAction: Equatable {
@@ -151,8 +217,9 @@ struct ExchangeStateMachine {
     mutating func requestBodyPart() -> BodyAction {
         switch self.state {
         case .acquiring: return .buffer
-        case .forwarding:
-            self.requestBytesSent = true
+        case .forwarding(var exchange):
+            exchange.requestBytesSent = true
+            self.state = .forwarding(exchange)
             return .forward
         default: return .discard
         }
@@ -167,23 +234,28 @@ struct ExchangeStateMachine {
     }
 
     mutating func requestEnd() -> RequestEndAction {
-        self.requestEnded = true
         switch self.state {
-        case .acquiring:
+        case .acquiring(var exchange):
+            exchange.requestEnded = true
+            self.state = .acquiring(exchange)
             return .buffer
-        case .forwarding:
+        case .forwarding(var exchange):
+            exchange.requestEnded = true
+            self.state = .forwarding(exchange)
             return .forward
-        case .responding:
-            if self.response == .ended { return self.completeExchange() }
+        case .responding(var exchange):
+            exchange.requestEnded = true
+            self.state = .responding(exchange)
+            if exchange.response == .ended { return self.completeExchange() }
             return .none
-        default:
+        case .idle, .tunnelling, .closed:
             return .none
         }
     }
 
     /// The request was ended by the client closing its side, a protocol error or a timeout.
     mutating func clientFailed() -> ClientFailureAction {
-        let previous = self.state
+        let previous = self.phase
         self.state = .closed
         switch previous {
         case .acquiring: return .cancelAcquire
@@ -211,31 +283,33 @@ struct ExchangeStateMachine {
 
     /// `reused`: the connection was an idle pooled one.
     mutating func upstreamAttached(reused: Bool) -> AttachAction {
-        guard self.state == .acquiring else { return .release }
-        self.state = .forwarding
-        self.upstreamAttempts += 1
-        self.upstreamWasReused = reused
-        return .sendRequest(end: self.requestEnded)
+        guard case .acquiring(var exchange) = self.state else { return .release }
+        exchange.upstreamAttempts += 1
+        exchange.upstreamWasReused = reused
+        self.state = .forwarding(exchange)
+        return .sendRequest(end: exchange.requestEnded)
     }
 
-    /// The head (and buffered body) write to the upstream succeeded.
+    /// The head (and buffered body) write to the upstream succeeded. (Its callback may come after
+    /// a failure sent the exchange back to acquiring: the bytes did leave.)
     mutating func requestHeadWritten() {
-        self.requestBytesSent = true
-    }
-
-    /// A failure may replay this request whatever reached the upstream: it is idempotent, has no
-    /// body, and its connection was reused (an idle keep-alive connection the upstream may have
-    /// closed meanwhile — the case retries exist for) or another server of the group can take it
-    /// (a server dying under an idempotent request: RFC 9110 §9.2.2 allows the retry).
-    private var isSafeReplay: Bool {
-        (self.upstreamWasReused || self.replayableElsewhere) && self.requestIsIdempotent && !self.requestHasBody
+        switch self.state {
+        case .acquiring(var exchange):
+            exchange.requestBytesSent = true
+            self.state = .acquiring(exchange)
+        case .forwarding(var exchange):
+            exchange.requestBytesSent = true
+            self.state = .forwarding(exchange)
+        default:
+            break
+        }
     }
 
     /// Whether the outcome of the head write changes anything: for a safe replay it does not
     /// (a failed write and a failure after it are retried alike), so the handler need not wait
     /// for it — no promise per request on the common path.
     var headWriteOutcomeMatters: Bool {
-        !self.isSafeReplay
+        !(self.exchange?.isSafeReplay ?? false)
     }
 
     enum UpstreamFailureAction: Equatable {
@@ -256,29 +330,35 @@ struct ExchangeStateMachine {
     mutating func upstreamFailed(bytesMayHaveReachedUpstream: Bool, retryAllowed: Bool = true) -> UpstreamFailureAction
     {
         let maxAttempts = retryAllowed ? 2 : 0
+        var exchange: Exchange
+        let attached: Bool
         switch self.state {
-        case .acquiring, .forwarding:
-            break
+        case .acquiring(let current):
+            exchange = current
+            attached = false
+        case .forwarding(let current):
+            exchange = current
+            attached = true
         case .tunnelling:
             self.state = .closed
             return .closeClient
-        default:
+        case .idle, .responding, .closed:
             return .none
         }
-        if self.response != .none {
+        if exchange.response != .none {
             self.state = .closed
             return .closeClient
         }
-        let nothingSent = !bytesMayHaveReachedUpstream && !self.requestBytesSent
-        if self.state == .forwarding, self.upstreamAttempts + self.failedAcquisitions < maxAttempts,
-            nothingSent || self.isSafeReplay
+        let nothingSent = !bytesMayHaveReachedUpstream && !exchange.requestBytesSent
+        if attached, exchange.upstreamAttempts + exchange.failedAcquisitions < maxAttempts,
+            nothingSent || exchange.isSafeReplay
         {
-            self.state = .acquiring
-            self.requestBytesSent = false
+            exchange.requestBytesSent = false
+            self.state = .acquiring(exchange)
             return .retry
         }
         // Answer with an error page. The request body may still be arriving: close afterwards.
-        self.state = .responding
+        self.state = .responding(exchange)
         self.closeAfterExchange = true
         return .respondError(closeAfter: true)
     }
@@ -286,8 +366,8 @@ struct ExchangeStateMachine {
     /// No server of the group can be tried (every one is out, each until its back-off ends): 502,
     /// whatever tries are left.
     mutating func noUpstreamAvailable() -> UpstreamFailureAction {
-        guard self.state == .acquiring else { return .none }
-        self.state = .responding
+        guard case .acquiring(let exchange) = self.state else { return .none }
+        self.state = .responding(exchange)
         self.closeAfterExchange = true
         return .respondError(closeAfter: true)
     }
@@ -295,13 +375,14 @@ struct ExchangeStateMachine {
     /// Connecting failed or timed out (no byte sent): another server of the group is tried once
     /// (two tries in all) when the group has one, else 502.
     mutating func acquireFailed() -> UpstreamFailureAction {
-        guard self.state == .acquiring else { return .none }
-        let maxAttempts = self.replayableElsewhere ? 2 : 1
-        self.failedAcquisitions += 1
-        if self.upstreamAttempts + self.failedAcquisitions < maxAttempts {
+        guard case .acquiring(var exchange) = self.state else { return .none }
+        let maxAttempts = exchange.replayableElsewhere ? 2 : 1
+        exchange.failedAcquisitions += 1
+        if exchange.upstreamAttempts + exchange.failedAcquisitions < maxAttempts {
+            self.state = .acquiring(exchange)
             return .retry
         }
-        self.state = .responding
+        self.state = .responding(exchange)
         self.closeAfterExchange = true
         return .respondError(closeAfter: true)
     }
@@ -322,7 +403,8 @@ struct ExchangeStateMachine {
     /// The upstream sent a response head. `upgradesToWebSocket`: it says `Upgrade: websocket`.
     func responseHeadArrived(status: Int, upgradesToWebSocket: Bool, clientIsHTTP11: Bool) -> ResponseHeadAction {
         if status == 101 {
-            return self.requestIsWebSocketUpgrade && upgradesToWebSocket ? .beginTunnel : .refuseUpgrade
+            let asked = self.exchange?.webSocketUpgrade ?? false
+            return asked && upgradesToWebSocket ? .beginTunnel : .refuseUpgrade
         }
         if (100..<200).contains(status) {
             return clientIsHTTP11 ? .forwardInformational : .dropInformational
@@ -333,15 +415,16 @@ struct ExchangeStateMachine {
     /// The upstream answered a request head that needs no tunnel. `keepAlive`: the upstream
     /// keeps its connection open after this response.
     mutating func responseHeadReceived(upstreamKeepAlive: Bool, closeClientAfter: Bool) {
-        self.response = .started
-        self.upstreamKeepAlive = upstreamKeepAlive
         if closeClientAfter { self.closeAfterExchange = true }
+        self.update { exchange in
+            exchange.response = .started
+            exchange.upstreamKeepAlive = upstreamKeepAlive
+        }
     }
 
     /// The upstream's `101` accepted a WebSocket upgrade.
     mutating func tunnelEstablished() {
         self.state = .tunnelling
-        self.response = .ended
     }
 
     struct ResponseEndAction: Equatable {
@@ -359,10 +442,15 @@ struct ExchangeStateMachine {
     }
 
     mutating func responseEnded() -> ResponseEndAction {
-        self.response = .ended
-        // After a refused upgrade the upstream may have stopped reading HTTP: never reused.
-        let reuse = self.requestEnded && self.upstreamKeepAlive && !self.requestIsWebSocketUpgrade
-        if self.requestEnded {
+        guard var exchange = self.exchange else {
+            // No exchange to complete (the connection is closing): nothing is reused.
+            self.state = .closed
+            return ResponseEndAction(reuseUpstream: false, next: .closeClient)
+        }
+        exchange.response = .ended
+        if exchange.requestEnded {
+            // After a refused upgrade the upstream may have stopped reading HTTP: never reused.
+            let reuse = exchange.upstreamKeepAlive && !exchange.webSocketUpgrade
             return ResponseEndAction(
                 reuseUpstream: reuse,
                 next: .exchangeComplete(close: self.completeExchange().closes)
@@ -374,8 +462,12 @@ struct ExchangeStateMachine {
 
     /// The locally generated response was written.
     mutating func localResponseWritten() -> RequestEndAction {
-        self.response = .ended
-        if self.requestEnded || self.closeAfterExchange { return self.completeExchange() }
+        guard case .responding(var exchange) = self.state else {
+            return self.phase == .closed && self.closeAfterExchange ? .exchangeComplete(close: true) : .none
+        }
+        exchange.response = .ended
+        self.state = .responding(exchange)
+        if exchange.requestEnded || self.closeAfterExchange { return self.completeExchange() }
         return .none
     }
 
@@ -388,6 +480,23 @@ struct ExchangeStateMachine {
         return .exchangeComplete(close: false)
     }
 
+    /// Changes the exchange in progress, if there is one, in its state.
+    private mutating func update(_ change: (inout Exchange) -> Void) {
+        switch self.state {
+        case .acquiring(var exchange):
+            change(&exchange)
+            self.state = .acquiring(exchange)
+        case .forwarding(var exchange):
+            change(&exchange)
+            self.state = .forwarding(exchange)
+        case .responding(var exchange):
+            change(&exchange)
+            self.state = .responding(exchange)
+        case .idle, .tunnelling, .closed:
+            break
+        }
+    }
+
     enum RejectionAction: Equatable {
         /// Answer with the rejection's status and close; `dropUpstream`: close any leased
         /// upstream connection (it holds a partial request).
@@ -398,25 +507,25 @@ struct ExchangeStateMachine {
 
     /// The request stream was found malformed or timed out (400, 408, 414, 431).
     mutating func requestRejected() -> RejectionAction {
-        let previous = self.state
         self.closeAfterExchange = true
-        switch previous {
+        switch self.state {
         case .idle:
-            self.resetExchange()
-            self.requestEnded = true
-            self.state = .responding
+            self.state = .responding(.local(requestEnded: true))
             return .respond(dropUpstream: false)
-        case .acquiring, .forwarding:
-            self.requestEnded = true
-            if self.response == .none {
-                self.state = .responding
+        case .acquiring(var exchange), .forwarding(var exchange):
+            exchange.requestEnded = true
+            if exchange.response == .none {
+                self.state = .responding(exchange)
                 return .respond(dropUpstream: true)
             }
             self.state = .closed
             return .close(dropUpstream: true)
-        case .responding, .tunnelling, .closed:
+        case .tunnelling:
             self.state = .closed
-            return .close(dropUpstream: previous == .tunnelling)
+            return .close(dropUpstream: true)
+        case .responding, .closed:
+            self.state = .closed
+            return .close(dropUpstream: false)
         }
     }
 
@@ -435,7 +544,7 @@ struct ExchangeStateMachine {
 
     /// Whether a read from the client may be issued now (backpressure and pipelining).
     func mayReadClient(upstreamWritable: Bool) -> Bool {
-        switch self.state {
+        switch self.phase {
         case .idle: return true
         case .acquiring: return false
         case .forwarding: return self.requestEnded ? self.queued.count < 16 : upstreamWritable

@@ -16,7 +16,7 @@ struct ExchangeStateMachineTests {
         machine.responseHeadReceived(upstreamKeepAlive: true, closeClientAfter: false)
         let end = machine.responseEnded()
         #expect(end == .init(reuseUpstream: true, next: .exchangeComplete(close: false)))
-        #expect(machine.state == .idle)
+        #expect(machine.phase == .idle)
     }
 
     @Test(arguments: [
@@ -70,7 +70,7 @@ struct ExchangeStateMachineTests {
         _ = machine.forwardRequest(keepAlive: true, hasBody: true, idempotent: false)
         _ = machine.upstreamAttached(reused: true)
         #expect(machine.upstreamFailed(bytesMayHaveReachedUpstream: false) == .retry)
-        #expect(machine.state == .acquiring)
+        #expect(machine.phase == .acquiring)
     }
 
     @Test func sentPostIsNeverReplayed() {
@@ -111,7 +111,7 @@ struct ExchangeStateMachineTests {
         #expect(machine.localResponseWritten() == .none)
         #expect(machine.requestBodyPart() == .discard)
         #expect(machine.requestEnd() == .exchangeComplete(close: false))
-        #expect(machine.state == .idle)
+        #expect(machine.phase == .idle)
     }
 
     @Test func undrainableLocalResponseCloses() {
@@ -121,7 +121,7 @@ struct ExchangeStateMachineTests {
                 == .respond(closeAfter: true)
         )
         #expect(machine.localResponseWritten() == .exchangeComplete(close: true))
-        #expect(machine.state == .closed)
+        #expect(machine.phase == .closed)
     }
 
     @Test func clientLeavingMidForwardDropsTheUpstream() {
@@ -205,7 +205,7 @@ struct ExchangeStateMachineTests {
         // The response ends: the second request is handed over, its parts follow, the third waits.
         machine.responseHeadReceived(upstreamKeepAlive: true, closeClientAfter: false)
         _ = machine.responseEnded()
-        #expect(machine.state == .idle)
+        #expect(machine.phase == .idle)
         #expect(Self.kind(machine.nextQueued()) == "head /second")
         _ = machine.forwardRequest(keepAlive: true, hasBody: true, idempotent: false)
         #expect(Self.kind(machine.nextQueued()) == "body")
@@ -249,7 +249,7 @@ struct ExchangeStateMachineTests {
         var machine = ExchangeStateMachine()
         _ = machine.forwardRequest(keepAlive: true, hasBody: true, idempotent: false, groupHasOtherServers: true)
         #expect(machine.acquireFailed() == .retry)
-        #expect(machine.state == .acquiring)
+        #expect(machine.phase == .acquiring)
         #expect(machine.acquireFailed() == .respondError(closeAfter: true))
     }
 
@@ -257,7 +257,7 @@ struct ExchangeStateMachineTests {
         var machine = ExchangeStateMachine()
         _ = machine.forwardRequest(keepAlive: true, hasBody: false, idempotent: true, groupHasOtherServers: true)
         #expect(machine.noUpstreamAvailable() == .respondError(closeAfter: true))
-        #expect(machine.state == .responding)
+        #expect(machine.phase == .responding)
         // After a failed connect too: the retry finds every server out.
         var retried = ExchangeStateMachine()
         _ = retried.forwardRequest(keepAlive: true, hasBody: false, idempotent: true, groupHasOtherServers: true)
@@ -382,5 +382,46 @@ struct ExchangeStateMachineTests {
         _ = plain.upstreamAttached(reused: false)
         plain.responseHeadReceived(upstreamKeepAlive: true, closeClientAfter: false)
         #expect(plain.responseEnded().reuseUpstream == true)
+    }
+
+    /// The exchange's data lives in its state: made with the head, gone when it ends, so nothing of
+    /// one request (here a WebSocket upgrade the upstream did not accept) reaches the next.
+    @Test func anExchangesDataEndsWithIt() {
+        var machine = ExchangeStateMachine()
+        #expect(machine.exchange == nil)
+        _ = machine.forwardRequest(keepAlive: true, hasBody: false, idempotent: true, webSocketUpgrade: true)
+        #expect(machine.exchange?.webSocketUpgrade == true)
+        _ = machine.requestEnd()
+        _ = machine.upstreamAttached(reused: false)
+        machine.responseHeadReceived(upstreamKeepAlive: true, closeClientAfter: false)
+        // After a refused upgrade the upstream connection is never reused.
+        #expect(machine.responseEnded() == .init(reuseUpstream: false, next: .exchangeComplete(close: false)))
+        #expect(machine.exchange == nil)
+        #expect(machine.phase == .idle)
+
+        _ = machine.forwardRequest(keepAlive: true, hasBody: false, idempotent: true)
+        #expect(machine.exchange?.webSocketUpgrade == false)
+        #expect(machine.exchange?.upstreamAttempts == 0)
+        _ = machine.requestEnd()
+        _ = machine.upstreamAttached(reused: true)
+        #expect(machine.exchange?.upstreamAttempts == 1)
+        machine.responseHeadReceived(upstreamKeepAlive: true, closeClientAfter: false)
+        #expect(machine.responseEnded() == .init(reuseUpstream: true, next: .exchangeComplete(close: false)))
+    }
+
+    /// Once the client has gone, late events of the exchange change nothing and reuse nothing.
+    @Test func aClosedConnectionIgnoresLateEvents() {
+        var machine = ExchangeStateMachine()
+        _ = machine.forwardRequest(keepAlive: true, hasBody: false, idempotent: true)
+        _ = machine.requestEnd()
+        _ = machine.upstreamAttached(reused: false)
+        #expect(machine.clientFailed() == .closeUpstream)
+        #expect(machine.exchange == nil)
+        #expect(machine.requestEnd() == .none)
+        #expect(machine.localResponseWritten() == .none)
+        #expect(machine.upstreamFailed(bytesMayHaveReachedUpstream: true) == .none)
+        #expect(machine.responseEnded() == .init(reuseUpstream: false, next: .closeClient))
+        #expect(machine.phase == .closed)
+        #expect(!machine.mayReadClient(upstreamWritable: true))
     }
 }
