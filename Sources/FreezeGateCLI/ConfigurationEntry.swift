@@ -6,6 +6,7 @@ struct ConfigurationEntry: Sendable, Hashable {
     enum Value: Sendable, Hashable {
         case string(String)
         case number(String)
+        case boolean(Bool)
         case list([String])
         case none
     }

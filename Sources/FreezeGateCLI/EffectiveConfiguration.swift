@@ -16,6 +16,7 @@ enum EffectiveConfiguration {
         switch value {
         case .string(let text): return quoted(text)
         case .number(let text): return text
+        case .boolean(let value): return value ? "true" : "false"
         case .list(let items): return "[" + items.map(quoted).joined(separator: ", ") + "]"
         case .none: return "null"
         }

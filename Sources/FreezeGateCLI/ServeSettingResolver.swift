@@ -159,7 +159,7 @@ struct ServeSettingResolver {
             default: throw ValidationError("\(found.origin): '\(text)' is not true or false")
             }
         }
-        self.record(setting, .string(value ? "true" : "false"), found?.source ?? .builtIn)
+        self.record(setting, .boolean(value), found?.source ?? .builtIn)
         return value
     }
 

@@ -306,6 +306,8 @@ import Testing
         #expect(settings.proxy.limits.maxHeaderCount == 50)
         #expect(settings.threads == 3)
         #expect(try entry(settings, "access_log").source == .configFile(path))
+        #expect(try entry(settings, "proxy_protocol").value == .boolean(true))
+        #expect(EffectiveConfiguration.yaml(settings.entries).contains("proxy_protocol: true  # config file \(path)\n"))
         #expect(try entry(settings, "database_url").value == .string("postgresql://gw:****@db/crm"))
 
         let overridden = try self.settings(
