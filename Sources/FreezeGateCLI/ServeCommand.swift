@@ -291,9 +291,7 @@ struct ServeCommand: AsyncParsableCommand {
         )
         let maxUpstream = try positive(Setting.maxUpstreamConnections, 512) ?? 512
         let maxConnections = try positive(Setting.maxConnections, nil)
-        let threadsFound = try resolver.find(Setting.threads)
         let threads = try positive(Setting.threads, System.coreCount) ?? System.coreCount
-        resolver.record(Setting.threads, .number(String(threads)), threadsFound?.source ?? .builtIn)
 
         let proxyProtocol = try resolver.toggle(Setting.proxyProtocol)
         if proxyProtocol && trusted.isEmpty {

@@ -111,19 +111,7 @@ struct ServeSettingResolver {
         expectation: String,
         isValid: (Double) -> Bool
     ) throws -> Double? {
-        let found = try self.find(setting)
-        var value = fallback
-        if let found, let text = found.values.last {
-            guard let parsed = Double(text.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("\(found.origin): '\(text)' is not a number")
-            }
-            value = parsed
-        }
-        if let value, !isValid(value) {
-            throw ValidationError("\(found?.origin ?? "default"): \(expectation)")
-        }
-        self.record(setting, value.map { .number(String($0)) } ?? .none, found?.source ?? .builtIn)
-        return value
+        try self.numeric(setting, default: fallback, kind: "number", expectation: expectation, isValid: isValid)
     }
 
     /// A whole number, else `fallback`; `isValid` false → "ORIGIN: `expectation`".
@@ -133,11 +121,22 @@ struct ServeSettingResolver {
         expectation: String,
         isValid: (Int) -> Bool
     ) throws -> Int? {
+        try self.numeric(setting, default: fallback, kind: "whole number", expectation: expectation, isValid: isValid)
+    }
+
+    /// The value read as `Value` (`kind` names it in the error), checked, recorded.
+    private mutating func numeric<Value: LosslessStringConvertible>(
+        _ setting: ServeSettingDeclaration,
+        default fallback: Value?,
+        kind: String,
+        expectation: String,
+        isValid: (Value) -> Bool
+    ) throws -> Value? {
         let found = try self.find(setting)
         var value = fallback
         if let found, let text = found.values.last {
-            guard let parsed = Int(text.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("\(found.origin): '\(text)' is not a whole number")
+            guard let parsed = Value(text.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("\(found.origin): '\(text)' is not a \(kind)")
             }
             value = parsed
         }

@@ -107,22 +107,13 @@ struct ExchangeStateMachine {
     /// How far the response got: none between requests, ended once HTTP is over (a tunnel, a
     /// closed connection).
     var response: ResponseProgress {
-        switch self.state {
-        case .acquiring(let exchange), .forwarding(let exchange), .responding(let exchange): return exchange.response
-        case .idle: return .none
-        case .tunnelling, .closed: return .ended
-        }
+        self.exchange?.response ?? (self.state == .idle ? .none : .ended)
     }
 
     /// Whether the request being handled has ended (true where no request is under way but a
     /// tunnel's or a closed connection's).
     private var requestEnded: Bool {
-        switch self.state {
-        case .acquiring(let exchange), .forwarding(let exchange), .responding(let exchange):
-            return exchange.requestEnded
-        case .idle: return false
-        case .tunnelling, .closed: return true
-        }
+        self.exchange?.requestEnded ?? (self.state != .idle)
     }
 
     // MARK: Pipelined request events
@@ -293,16 +284,7 @@ struct ExchangeStateMachine {
     /// The head (and buffered body) write to the upstream succeeded. (Its callback may come after
     /// a failure sent the exchange back to acquiring: the bytes did leave.)
     mutating func requestHeadWritten() {
-        switch self.state {
-        case .acquiring(var exchange):
-            exchange.requestBytesSent = true
-            self.state = .acquiring(exchange)
-        case .forwarding(var exchange):
-            exchange.requestBytesSent = true
-            self.state = .forwarding(exchange)
-        default:
-            break
-        }
+        self.update { $0.requestBytesSent = true }
     }
 
     /// Whether the outcome of the head write changes anything: for a safe replay it does not
