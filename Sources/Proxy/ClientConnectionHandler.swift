@@ -34,9 +34,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// Bodies up to this size travel in the head's buffer (copied once, like nginx's buffers).
     private static let maxBodyCopiedWithHead = 8 * 1024
     private var record = AccessLogRecord()
-    private let emptyHead = HTTPRequestHead(version: .http1_1, method: .GET, uri: "-")
-    /// Computed once per connection (it depends on the listener only).
-    private lazy var strictTransportSecurity: String? = self.environment.strictTransportSecurity
+    /// Built once: a request head allocates, and a handler is made per connection and per stream.
+    private static let emptyHead = HTTPRequestHead(version: .http1_1, method: .GET, uri: "-")
+    private var strictTransportSecurity: String? { self.environment.strictTransportSecurity }
     private var clientIdentity: ForwardingHeaderPolicy.ClientIdentity?
     /// The peer, read once per connection (the channel getter checks the calling thread).
     private var remoteAddress: SocketAddress?
@@ -53,11 +53,15 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         self.remoteAddress = self.environment.clientAddress ?? context.channel.remoteAddress
-        self.decoder = try? context.pipeline.syncOperations.handler(type: RequestDecodingHandler.self)
-        self.decoder?.receiver = self
-        // An HTTP/2 stream is not a connection: its connection is counted once, by its pipeline.
-        if !self.environment.isHTTP2Stream { self.environment.metrics.clientConnections.increment() }
-        self.idleTimer = DeadlineTimer(eventLoop: context.eventLoop) { [weak self] in self?.idleTimeoutExpired() }
+        // An HTTP/2 stream is not a connection: its connection is counted once, by its pipeline,
+        // and idles under its connection's timeout. A stream's pipeline has no request decoder
+        // (frames arrive already split), so it is not searched for one.
+        if !self.environment.isHTTP2Stream {
+            self.decoder = try? context.pipeline.syncOperations.handler(type: RequestDecodingHandler.self)
+            self.decoder?.receiver = self
+            self.environment.metrics.clientConnections.increment()
+            self.idleTimer = DeadlineTimer(eventLoop: context.eventLoop) { [weak self] in self?.idleTimeoutExpired() }
+        }
         self.responseHeadTimer = DeadlineTimer(eventLoop: context.eventLoop) { [weak self] in
             self?.responseHeadTimeoutExpired()
         }
@@ -591,7 +595,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
         if let client {
             record.clientAddress =
-                client.trusted ? self.policy.clientAddress(head ?? self.emptyHead, client: client) : client.ip
+                client.trusted ? self.policy.clientAddress(head ?? Self.emptyHead, client: client) : client.ip
         } else {
             record.clientAddress = self.remoteAddress?.ipAddress ?? "-"
         }

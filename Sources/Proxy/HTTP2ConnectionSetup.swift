@@ -27,10 +27,13 @@ enum HTTP2ConnectionSetup {
         stream.streamErrorRateLimit.maximumCount = limits.maxResetStreams
         stream.streamErrorRateLimit.windowLength = limits.resetWindow
 
-        // Every stream of the connection runs on its loop: the loop's environment is read once.
-        var streamEnvironment = try environments.environment(on: channel.eventLoop, isTLS: true)
-        streamEnvironment.isHTTP2Stream = true
-        streamEnvironment.clientAddress = clientAddress
+        // Every stream of the connection runs on its loop and shares the connection's environment.
+        let streamEnvironment = try environments.environment(
+            on: channel.eventLoop,
+            isTLS: true,
+            isHTTP2Stream: true,
+            clientAddress: clientAddress
+        )
         let loopEnvironment = NIOLoopBound(streamEnvironment, eventLoop: channel.eventLoop)
         let metrics = streamEnvironment.metrics
         metrics.clientConnections.increment()

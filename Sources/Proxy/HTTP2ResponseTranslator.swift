@@ -6,6 +6,11 @@ import NIOHPACK
 /// mean something on one HTTP/1.1 connection (`Connection` and the fields it names,
 /// `Keep-Alive`, `Proxy-Connection`, `Transfer-Encoding`, `Upgrade`), which HTTP/2 forbids
 /// (RFC 9113 §8.2.2). Values keep their bytes where they are UTF-8 (HPACK strings here are).
+///
+/// Fields are sent without indexing (a static-table name where there is one, the value literal),
+/// as nginx sends them: a response's fields — its request ID, dates, tags, lengths — mostly
+/// differ from the last one's, so entering them into the connection's dynamic table would cost
+/// the encoder a search of a table full of stale entries per field and save the wire nothing.
 /// Pure: no I/O.
 enum HTTP2ResponseTranslator {
     static func headers(of head: UpstreamResponseHead) -> HPACKHeaders {
@@ -19,7 +24,11 @@ enum HTTP2ResponseTranslator {
                 if HTTP2RequestTranslator.connectionSpecificFields.contains(name) || named.contains(name) {
                     continue
                 }
-                headers.add(name: name, value: String(decoding: bytes[field.value], as: UTF8.self))
+                headers.add(
+                    name: name,
+                    value: String(decoding: bytes[field.value], as: UTF8.self),
+                    indexing: .nonIndexable
+                )
             }
         }
         return headers
@@ -46,7 +55,11 @@ enum HTTP2ResponseTranslator {
                         valueEnd -= 1
                     }
                     if !HTTP2RequestTranslator.connectionSpecificFields.contains(name) {
-                        trailers.add(name: name, value: String(decoding: bytes[valueStart..<valueEnd], as: UTF8.self))
+                        trailers.add(
+                            name: name,
+                            value: String(decoding: bytes[valueStart..<valueEnd], as: UTF8.self),
+                            indexing: .nonIndexable
+                        )
                     }
                 }
                 start = end + 1

@@ -41,6 +41,10 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
     /// The last frame written, so a write of no frame (the handler's "everything written so far
     /// has left" marker) completes when the frames before it have.
     private var lastWrite: EventLoopFuture<Void>?
+    /// The newest frame of the write being handled, held until the write ends so that only the
+    /// last frame of each write carries a promise: frames leave in order, so its completion says
+    /// that every frame before it has left too (one promise per response instead of one per frame).
+    private var heldFrame: HTTP2Frame.FramePayload?
     private var responseEnded = false
     private let metrics: ProxyMetrics
 
@@ -139,12 +143,14 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
             self.pendingHead = nil
             self.pendingData = nil
             self.responseEnded = true
+            self.releaseHeldFrame(context: context)
             context.writeAndFlush(Self.wrapOutboundOut(.rstStream(.internalError)), promise: nil)
             promise?.fail(error)
             context.close(promise: nil)
             return
         }
         self.writePending(context: context)
+        self.releaseHeldFrame(context: context)
         self.completeAfterEarlierWrites(promise)
     }
 
@@ -152,6 +158,7 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
         // A body that runs until the connection closes ends here, in HTTP/2 with END_STREAM.
         if !self.responseEnded, let part = try? self.response.inputEnded() {
             self.responsePart(context: context, part)
+            self.releaseHeldFrame(context: context)
             context.flush()
         }
         context.close(mode: mode, promise: promise)
@@ -207,9 +214,19 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
     }
 
     private func send(context: ChannelHandlerContext, _ payload: HTTP2Frame.FramePayload) {
+        if let held = self.heldFrame {
+            context.write(Self.wrapOutboundOut(held), promise: nil)
+        }
+        self.heldFrame = payload
+    }
+
+    /// Writes the held frame, the last of the current write, with the promise later writes wait on.
+    private func releaseHeldFrame(context: ChannelHandlerContext) {
+        guard let held = self.heldFrame else { return }
+        self.heldFrame = nil
         let promise = context.eventLoop.makePromise(of: Void.self)
         self.lastWrite = promise.futureResult
-        context.write(Self.wrapOutboundOut(payload), promise: promise)
+        context.write(Self.wrapOutboundOut(held), promise: promise)
     }
 
     private func completeAfterEarlierWrites(_ promise: EventLoopPromise<Void>?) {

@@ -1,8 +1,10 @@
 import Logging
 import NIOCore
 
-/// What every client connection handler on one event loop shares.
-struct ProxyEnvironment {
+/// What the handlers of one client connection share — on an HTTP/2 connection, every stream's
+/// handler: one object per connection, so that a stream's handler takes a reference rather than a
+/// copy of the configuration and the loop's services.
+final class ProxyEnvironment {
     let configuration: ProxyConfiguration
     /// This event loop's decider.
     let decider: any EventLoopRequestDecider
@@ -15,15 +17,40 @@ struct ProxyEnvironment {
     /// This event loop's access log buffer; nil when the access log is off.
     let accessLog: AccessLogLoopBuffer?
     /// The connection arrived on the HTTPS listener.
-    var isTLS = false
+    let isTLS: Bool
     /// The handler serves one HTTP/2 stream, not a connection.
-    var isHTTP2Stream = false
-    /// The client a PROXY protocol header named before this handler joined the pipeline.
-    var clientAddress: SocketAddress?
-
+    let isHTTP2Stream: Bool
+    /// The client a PROXY protocol header named before the handler joined the pipeline.
+    let clientAddress: SocketAddress?
     /// `Strict-Transport-Security` for responses on this connection (TLS with `--hsts-max-age`).
-    var strictTransportSecurity: String? {
-        guard self.isTLS, let maxAge = self.configuration.tls?.hstsMaxAge else { return nil }
-        return "max-age=\(maxAge)"
+    let strictTransportSecurity: String?
+
+    init(
+        configuration: ProxyConfiguration,
+        decider: any EventLoopRequestDecider,
+        upstreams: UpstreamRouter,
+        metrics: ProxyMetrics,
+        requestIDs: RequestIDSource,
+        logger: Logger,
+        accessLog: AccessLogLoopBuffer?,
+        isTLS: Bool,
+        isHTTP2Stream: Bool,
+        clientAddress: SocketAddress?
+    ) {
+        self.configuration = configuration
+        self.decider = decider
+        self.upstreams = upstreams
+        self.metrics = metrics
+        self.requestIDs = requestIDs
+        self.logger = logger
+        self.accessLog = accessLog
+        self.isTLS = isTLS
+        self.isHTTP2Stream = isHTTP2Stream
+        self.clientAddress = clientAddress
+        if isTLS, let maxAge = configuration.tls?.hstsMaxAge {
+            self.strictTransportSecurity = "max-age=\(maxAge)"
+        } else {
+            self.strictTransportSecurity = nil
+        }
     }
 }

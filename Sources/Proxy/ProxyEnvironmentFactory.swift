@@ -13,7 +13,12 @@ struct ProxyEnvironmentFactory: Sendable {
     let accessLogs: [ObjectIdentifier: NIOLoopBound<AccessLogLoopBuffer>]
 
     /// Must be called on `loop`.
-    func environment(on loop: any EventLoop, isTLS: Bool) throws -> ProxyEnvironment {
+    func environment(
+        on loop: any EventLoop,
+        isTLS: Bool,
+        isHTTP2Stream: Bool = false,
+        clientAddress: SocketAddress? = nil
+    ) throws -> ProxyEnvironment {
         let key = ObjectIdentifier(loop)
         guard let upstreams = self.routers[key]?.value, let metrics = self.metrics[key]?.value,
             let decider = self.deciders[key]?.value, let requestIDs = self.requestIDs[key]?.value
@@ -28,7 +33,9 @@ struct ProxyEnvironmentFactory: Sendable {
             requestIDs: requestIDs,
             logger: self.logger,
             accessLog: self.accessLogs[key]?.value,
-            isTLS: isTLS
+            isTLS: isTLS,
+            isHTTP2Stream: isHTTP2Stream,
+            clientAddress: clientAddress
         )
     }
 }

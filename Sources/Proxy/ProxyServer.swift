@@ -176,7 +176,6 @@ public final class ProxyServer: Service, Sendable {
                 .childChannelOption(.maxMessagesPerRead, value: 4)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        let environment = try environments.environment(on: channel.eventLoop, isTLS: tls)
                         let id = ObjectIdentifier(channel)
                         stateBox.withLockedValue { $0.children[id] = channel }
                         channel.closeFuture.whenComplete { _ in
@@ -189,7 +188,10 @@ public final class ProxyServer: Service, Sendable {
                             )
                         }
                         guard tls, let tlsContext, let tlsMetrics else {
-                            try Self.configureClientPipeline(channel.pipeline.syncOperations, environment: environment)
+                            try Self.configureClientPipeline(
+                                channel.pipeline.syncOperations,
+                                environment: try environments.environment(on: channel.eventLoop, isTLS: false)
+                            )
                             return
                         }
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
@@ -207,11 +209,13 @@ public final class ProxyServer: Service, Sendable {
                                         clientAddress: recorder.clientAddress
                                     )
                                 default:
-                                    var environment = environment
-                                    environment.clientAddress = recorder.clientAddress
                                     try Self.configureClientPipeline(
                                         channel.pipeline.syncOperations,
-                                        environment: environment
+                                        environment: try environments.environment(
+                                            on: channel.eventLoop,
+                                            isTLS: true,
+                                            clientAddress: recorder.clientAddress
+                                        )
                                     )
                                 }
                             }

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOHPACK
 import Testing
 
 @testable import Proxy
@@ -24,6 +25,24 @@ import Testing
         #expect(fields.map { $0.0 } == [":status", "content-type", "set-cookie", "set-cookie", "x-request-id"])
         #expect(fields[0].1 == "200")
         #expect(fields[2].1 == "a=1" && fields[3].1 == "b=2")
+    }
+
+    @Test func fieldsGoWithoutIndexingSoTheDynamicTableStaysEmpty() throws {
+        let head = try Self.head("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Request-Id: r1\r\n\r\n")
+        let headers = HTTP2ResponseTranslator.headers(of: head)
+        #expect(headers.map { $0.indexable } == [.indexable, .nonIndexable, .nonIndexable])
+        let trailers = HTTP2ResponseTranslator.trailers(ByteBuffer(string: "X-Checksum: abc\r\n"))
+        #expect(trailers.map { $0.indexable } == [.nonIndexable])
+
+        // Encoded twice on one connection: nothing entered the table, so the second block is as
+        // long as the first (no field became an index into the dynamic table).
+        var encoder = HPACKEncoder(allocator: ByteBufferAllocator())
+        var first = ByteBuffer()
+        try encoder.encode(headers: headers, to: &first)
+        var second = ByteBuffer()
+        try encoder.encode(headers: headers, to: &second)
+        #expect(encoder.dynamicTableSize == 0)
+        #expect(first.readableBytes == second.readableBytes)
     }
 
     @Test func trailerLinesBecomeATrailerBlock() {
