@@ -5,6 +5,7 @@
 #
 #   bench/resync-stall.sh [TENANTS] [ROUNDS]          defaults: 1000000 3
 #   BASELINE=/path/to/older/freezegate bench/resync-stall.sh   # the same rounds with an older build too
+#   RATE=500 bench/resync-stall.sh 1000000 4   # the load at 500 requests/s on a schedule, not back to back
 #
 # 1. Seeds TENANTS tenants with SQL (generate_series: two freezes each, a custom domain for every
 #    fourth, as bench/live-state.sh does) plus `acme`, and starts the gateway in front of a small
@@ -13,7 +14,10 @@
 # 2. A client process sends requests back to back over one keep-alive connection (python3
 #    http.client; `GET /company/1/dashboard`, Host t<random>.s20.online: the tenant is looked up in the
 #    snapshot, the request forwarded to a small Python upstream answering 200 with 64 bytes) for
-#    the whole run, recording each latency.
+#    the whole run, recording each latency. With RATE=N the requests go out N per second on a fixed
+#    schedule instead, each latency counted from its slot: back to back, the client, the upstream
+#    and the gateway keep both cores of a 2-core machine busy before any resync, so the machine's
+#    own scheduling delays mix with what a resync adds; on a schedule they leave room.
 # 3. Each round forces a full resync by ending the gateway's LISTEN session (pg_terminate_backend on
 #    application_name freezegate-listener): the gateway reconnects and reloads every tenant. As soon as
 #    the load's query runs (pg_stat_activity), `acme` is frozen (force_freeze, autocommit) and a second
@@ -23,7 +27,12 @@
 #    Reported per round: the resync's length (termination → reloaded), the worst request latency from
 #    the termination until 1 s after the reload against the worst over the 10 s before the round (and
 #    the 99.9th percentile and the share of requests over 10 ms, during and before: the client and the
-#    machine have their own stalls, which the 10 s before show), the
+#    machine have their own stalls, which the 10 s before show; and, for the requests over 10 ms or
+#    else the worst, the largest request_time and upstream_time the gateway's access log shows for
+#    them — each request carries its number in the query, `?n=N` — so that a request slow at the
+#    client but quick in the gateway is seen to have waited elsewhere; and the longest the gateway's
+#    event-loop threads were runnable but waiting for a CPU, from their schedstat sampled every
+#    10 ms, during and before), the
 #    commit-to-effect time, and the peak resident memory against the value before the round.
 #
 # Everything runs on 127.0.0.1 / a Unix socket and is removed on exit: a throwaway PostgreSQL 15
@@ -39,6 +48,8 @@ if [ "$TENANTS" -lt 1000 ] || [ "$TENANTS" -gt 5000000 ] || [ "$ROUNDS" -lt 1 ] 
     echo "TENANTS must be 1000..5000000, ROUNDS 1..20" >&2; exit 2
 fi
 BASELINE=${BASELINE:-}
+RATE=${RATE:-0}
+case "$RATE" in ''|*[!0-9]*) echo "RATE must be a whole number of requests per second (0: back to back)" >&2; exit 2 ;; esac
 [ -n "$BASELINE" ] && [ ! -x "$BASELINE" ] && { echo "BASELINE=$BASELINE is not an executable" >&2; exit 2; }
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -150,11 +161,15 @@ PIDS+=($!)
 
 # --- the measurement, per build ----------------------------------------------------------------
 cat >"$WORK/client.py" <<'PY'
-# Back-to-back requests over one keep-alive connection until the file STOP exists; one line per
-# request: monotonic start time, latency (s), status.
+# Requests over one keep-alive connection until the file STOP exists, back to back (RATE 0) or
+# RATE per second on a fixed schedule; one line per request: monotonic start time, latency (s),
+# status. On a schedule, a request's latency counts from its slot, not from when it was sent, so a
+# stall also shows in the requests it held back (no coordinated omission).
 import http.client, os, random, socket, sys, time
 port, out, stop = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-tenants = int(sys.argv[4])
+tenants, rate = int(sys.argv[4]), float(sys.argv[5])
+interval = 1 / rate if rate > 0 else 0.0
+slot = time.monotonic()
 c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
 c.connect()
 c.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -165,9 +180,16 @@ with open(out, "w", buffering=1) as f:  # line-buffered: the driver reads it whi
         if n % 256 == 0 and os.path.exists(stop):
             break
         host = f"t{random.randint(1, tenants)}.s20.online"
-        t = time.monotonic()
+        if interval:
+            slot += interval
+            pause = slot - time.monotonic()
+            if pause > 0:
+                time.sleep(pause)
+            t = slot
+        else:
+            t = time.monotonic()
         try:
-            c.request("GET", "/company/1/dashboard", headers={"Host": host})
+            c.request("GET", f"/company/1/dashboard?n={n}", headers={"Host": host})
             r = c.getresponse()
             r.read()
             status = r.status
@@ -178,7 +200,7 @@ with open(out, "w", buffering=1) as f:  # line-buffered: the driver reads it whi
             status = 0
             c.close()
             c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        f.write(f"{t:.6f} {time.monotonic() - t:.6f} {status}\n")
+        f.write(f"{t:.6f} {time.monotonic() - t:.6f} {status} {n}\n")
 PY
 
 cat >"$WORK/measure.py" <<'PY'
@@ -187,6 +209,7 @@ import http.client, os, subprocess, sys, threading, time
 label, gate_port, pid = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rounds, latencies_file, log_file = int(sys.argv[4]), sys.argv[5], sys.argv[6]
 ready_seconds, ready_rss = float(sys.argv[7]), int(sys.argv[8])
+access_log_file = sys.argv[9]
 
 def rss_kib():
     with open(f"/proc/{pid}/status") as f:
@@ -201,6 +224,49 @@ def sample():
         samples.append((time.monotonic(), rss_kib()))
         time.sleep(0.02)
 threading.Thread(target=sample, daemon=True).start()
+
+def event_loop_threads():
+    """The gateway's event-loop threads (SwiftNIO names them NIO-ELT-…)."""
+    threads = []
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                if f.read().startswith("NIO-ELT"):
+                    threads.append(tid)
+        except OSError:
+            pass
+    return threads
+
+def run_delay_ns(tid):
+    """How long the thread has been runnable but waiting for a CPU, in total (schedstat)."""
+    try:
+        with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+            return int(f.read().split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+waits = []  # (monotonic, the most any event loop waited for a CPU since the previous sample, s)
+def sample_waits():
+    threads = event_loop_threads()
+    last = {tid: run_delay_ns(tid) for tid in threads}
+    while True:
+        time.sleep(0.01)
+        worst = 0
+        for tid in threads:
+            now = run_delay_ns(tid)
+            if now is not None and last[tid] is not None:
+                worst = max(worst, now - last[tid])
+            last[tid] = now
+        waits.append((time.monotonic(), worst / 1e9))
+threading.Thread(target=sample_waits, daemon=True).start()
+
+def loop_wait(start, end):
+    """The longest an event loop waited for a CPU within one ~10 ms sample in [start, end), and
+    within three consecutive samples."""
+    window = [w for t, w in waits if start <= t < end]
+    longest = max(window, default=0.0)
+    three = max((sum(window[i:i + 3]) for i in range(max(len(window) - 2, 0))), default=longest)
+    return longest, three
 
 def sql(statement):
     return subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", "freezegate", "-c", statement],
@@ -217,21 +283,42 @@ def reloaded_lines():
         return sum(1 for line in f if "PostgreSQL is back" in line)
 
 def latencies(start, end):
-    """(worst, count, over 10 ms, 99.9th percentile) of the requests started in [start, end)."""
+    """(worst, count, over 10 ms, 99.9th percentile, the request numbers of those over 10 ms and of
+    the worst) of the load's requests started in [start, end)."""
     values = []
     with open(latencies_file) as f:
         for line in f:
             parts = line.split()
-            if len(parts) != 3:
+            if len(parts) != 4:
                 continue
             t, latency = float(parts[0]), float(parts[1])
             if start <= t < end:
-                values.append(latency)
+                values.append((latency, parts[3]))
     if not values:
-        return 0.0, 0, 0, 0.0
+        return 0.0, 0, 0, 0.0, []
     values.sort()
-    over = sum(1 for v in values if v > 0.010)
-    return values[-1], len(values), over, values[min(len(values) - 1, int(len(values) * 0.999))]
+    slow = [n for v, n in values if v > 0.010] or [values[-1][1]]
+    return (values[-1][0], len(values), sum(1 for v, _ in values if v > 0.010),
+            values[min(len(values) - 1, int(len(values) * 0.999))][0], slow)
+
+def gateway_times(numbers):
+    """The gateway's own view of the load's requests `numbers`, from its access log: the worst
+    request_time (head read → response written, millisecond resolution) and upstream_time among
+    them. A request slow at the client but not in the gateway waited outside it (client, upstream,
+    kernel, scheduler)."""
+    wanted = {f"?n={n} " for n in numbers}
+    request, upstream = 0.0, 0.0
+    with open(access_log_file, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            start = line.find("?n=")
+            if start < 0 or line[start:line.find(" ", start) + 1] not in wanted:
+                continue
+            for field in line.split():
+                if field.startswith("request_time="):
+                    request = max(request, float(field.split("=", 1)[1]))
+                elif field.startswith("upstream_time=") and field[14:] != "-":
+                    upstream = max(upstream, float(field.split("=", 1)[1]))
+    return request, upstream
 
 ms = lambda s: f"{s * 1000:.1f} ms"
 mib = lambda k: f"{k / 1024:.0f} MiB"
@@ -241,7 +328,8 @@ c = http.client.HTTPConnection("127.0.0.1", gate_port, timeout=10)
 time.sleep(10)
 for round_ in range(1, rounds + 1):
     before = reloaded_lines()
-    steady_worst, steady_count, steady_over, steady_p999 = latencies(time.monotonic() - 10, time.monotonic())
+    steady_worst, steady_count, steady_over, steady_p999, _ = latencies(time.monotonic() - 10, time.monotonic())
+    steady_wait, steady_wait3 = loop_wait(time.monotonic() - 10, time.monotonic())
     rss_before = rss_kib()
     terminated = time.monotonic()
     sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'freezegate-listener'")
@@ -267,12 +355,18 @@ for round_ in range(1, rounds + 1):
     reloaded = time.monotonic()
     time.sleep(1)
     reverted = acme_status(c) != 403
-    worst, count, over, p999 = latencies(terminated, reloaded + 1)
+    worst, count, over, p999, slow = latencies(terminated, reloaded + 1)
+    in_gateway, in_upstream = gateway_times(slow)
+    wait, wait3 = loop_wait(terminated, reloaded + 1)
     peak = max((k for t, k in samples if terminated <= t <= reloaded + 1), default=0)
     print(f"round {round_}: resync {reloaded - terminated:.2f} s (termination → reloaded); "
           f"worst request {ms(worst)} over {count} requests (10 s before: {ms(steady_worst)} over {steady_count}); "
           f"p99.9 {ms(p999)} (before: {ms(steady_p999)}); over 10 ms: {over} = {over * 10000 / max(count, 1):.1f} per 10,000 "
           f"(before: {steady_over} = {steady_over * 10000 / max(steady_count, 1):.1f} per 10,000); "
+          f"of {'those over 10 ms' if over else 'the worst'}, the gateway's access log shows at most request_time {ms(in_gateway)}, "
+          f"upstream_time {ms(in_upstream)}; "
+          f"event loops waited for a CPU at most {ms(wait)} per 10 ms sample, {ms(wait3)} per 3 samples "
+          f"(before: {ms(steady_wait)}, {ms(steady_wait3)}); "
           f"change committed mid-resync effective after {ms(effective - committed)}"
           f" ({(reloaded - effective) * 1000:.0f} ms before the resync's end was logged), {'REVERTED' if reverted else 'kept'} after it; "
           f"RSS {mib(rss_before)} before, peak {mib(peak)} ({peak / max(rss_before, 1):.2f}x)")
@@ -304,11 +398,11 @@ measure() { # measure LABEL BINARY
     local ready_rss
     ready_rss=$(awk '/VmRSS/ {print $2}' "/proc/$gateway_pid/status")
     rm -f "$WORK/stop"
-    python3 "$WORK/client.py" "$gate_port" "$WORK/latencies" "$WORK/stop" "$TENANTS" &
+    python3 "$WORK/client.py" "$gate_port" "$WORK/latencies" "$WORK/stop" "$TENANTS" "$RATE" &
     client_pid=$!
     PIDS+=("$client_pid")
     timeout 1800 python3 "$WORK/measure.py" "$label" "$gate_port" "$gateway_pid" "$ROUNDS" "$WORK/latencies" \
-        "$WORK/gateway.err" "$(echo "$ready_at - $started" | bc)" "$ready_rss"
+        "$WORK/gateway.err" "$(echo "$ready_at - $started" | bc)" "$ready_rss" "$WORK/gateway.out"
     touch "$WORK/stop"
     wait "$client_pid" || true
     kill -TERM "$gateway_pid" 2>/dev/null || true
@@ -317,6 +411,7 @@ measure() { # measure LABEL BINARY
 }
 
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+if [ "$RATE" = 0 ]; then echo "load: back to back over one connection" >&2; else echo "load: $RATE requests/s on a schedule over one connection" >&2; fi
 if [ -n "${BIN_LABEL:-}" ]; then label=$BIN_LABEL; else label="this build ($(git -C "$REPO" rev-parse --short HEAD))"; fi
 measure "$label" "$FREEZEGATE"
 [ -n "$BASELINE" ] && measure "baseline ($BASELINE)" "$BASELINE"
