@@ -62,9 +62,6 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             self.environment.metrics.clientConnections.increment()
             self.idleTimer = DeadlineTimer(eventLoop: context.eventLoop) { [weak self] in self?.idleTimeoutExpired() }
         }
-        self.responseHeadTimer = DeadlineTimer(eventLoop: context.eventLoop) { [weak self] in
-            self?.responseHeadTimeoutExpired()
-        }
         self.armIdleTimer()
     }
 
@@ -554,7 +551,13 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
     }
 
+    /// Made at the first forwarded request: a connection or stream answered locally needs none.
     private func armResponseHeadTimer() {
+        if self.responseHeadTimer == nil, let eventLoop = self.context?.eventLoop {
+            self.responseHeadTimer = DeadlineTimer(eventLoop: eventLoop) { [weak self] in
+                self?.responseHeadTimeoutExpired()
+            }
+        }
         self.responseHeadTimer?.arm(in: self.environment.configuration.timeouts.upstreamResponseHead)
     }
 

@@ -209,6 +209,26 @@ struct HTTP2ForwardingTests {
         }
     }
 
+    @Test(.timeLimit(.minutes(1)))
+    func anUpstreamSilentPastTheResponseHeadTimeoutIsA504OnThatStreamOnly() async throws {
+        var timeouts = ProxyTimeouts()
+        timeouts.upstreamResponseHead = .milliseconds(300)
+        let behavior: @Sendable (HTTPRequestHead) -> UpstreamBehavior = { head in
+            head.uri == "/slow" ? .silent : .respond(.ok, HTTPHeaders(), "fine")
+        }
+        try await Self.withHTTP2Proxy(timeouts: timeouts, behavior: behavior) { harness, address in
+            let client = try await Self.connect(harness, address)
+            defer { Task { await client.close() } }
+            let slow = try await client.request(Self.get("/slow"))
+            #expect(slow.status == 504)
+            // The connection and its other streams carry on.
+            let next = try await client.request(Self.get("/customer"))
+            #expect(next.status == 200)
+            #expect(next.bodyString == "fine")
+            #expect(client.channel.isActive)
+        }
+    }
+
     /// Every field HTTP/1.1 could read differently: refused (400 or a stream reset), and not a
     /// byte of the request reaches the upstream.
     @Test(arguments: [
