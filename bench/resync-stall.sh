@@ -6,6 +6,7 @@
 #   bench/resync-stall.sh [TENANTS] [ROUNDS]          defaults: 1000000 3
 #   BASELINE=/path/to/older/freezegate bench/resync-stall.sh   # the same rounds with an older build too
 #   RATE=500 bench/resync-stall.sh 1000000 4   # the load at 500 requests/s on a schedule, not back to back
+#   PIN=1 RATE=500 bench/resync-stall.sh        # the gateway alone on CPU 0, everything else on CPU 1
 #
 # 1. Seeds TENANTS tenants with SQL (generate_series: two freezes each, a custom domain for every
 #    fourth, as bench/live-state.sh does) plus `acme`, and starts the gateway in front of a small
@@ -35,6 +36,12 @@
 #    10 ms, during and before), the
 #    commit-to-effect time, and the peak resident memory against the value before the round.
 #
+# With PIN=1 (taskset, 2 cores or more) the gateway runs on CPU 0 and PostgreSQL, the upstream and
+# the clients on CPU 1, as if they were other hosts: the event loops then share a core with the
+# gateway's own resync only, so their waits for a CPU measure the gateway's own share (the
+# clients' latencies then include PostgreSQL's contention on CPU 1; the access log and the
+# event loops' waits are the figures to read).
+#
 # Everything runs on 127.0.0.1 / a Unix socket and is removed on exit: a throwaway PostgreSQL 15
 # cluster (as user postgres when run as root; fsync off), the upstream and the gateway. Builds the
 # release product unless SKIP_BUILD=1; BIN=DIR takes freezegate from DIR (BIN_LABEL names it). PG_BIN overrides /usr/lib/postgresql/15/bin; KEEP=1 keeps the
@@ -49,6 +56,7 @@ if [ "$TENANTS" -lt 1000 ] || [ "$TENANTS" -gt 5000000 ] || [ "$ROUNDS" -lt 1 ] 
 fi
 BASELINE=${BASELINE:-}
 RATE=${RATE:-0}
+PIN=${PIN:-}
 case "$RATE" in ''|*[!0-9]*) echo "RATE must be a whole number of requests per second (0: back to back)" >&2; exit 2 ;; esac
 [ -n "$BASELINE" ] && [ ! -x "$BASELINE" ] && { echo "BASELINE=$BASELINE is not an executable" >&2; exit 2; }
 
@@ -60,6 +68,9 @@ PIDS=()
 CLUSTER_STARTED=""
 
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# on_cpu N COMMAND...: becomes COMMAND, on CPU N when PIN is set (exec: in a background job or a
+# subshell the process keeps the job's PID, so $! is the command's own).
+on_cpu() { local cpu=$1; shift; if [ -n "$PIN" ]; then exec taskset -c "$cpu" "$@"; else exec "$@"; fi; }
 
 cleanup() {
     local status=$?
@@ -101,7 +112,9 @@ mkdir -p "$WORK/pg"
 PGPORT_=$((20000 + RANDOM % 20000))
 as_pg "$PG_BIN/initdb" -D "$WORK/pg/data" -A trust -U postgres >/dev/null
 CLUSTER_STARTED=1
-as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/log" -w -t 30 start -o "-k $WORK/pg -p $PGPORT_ \
+PG_ON_CPU=()
+[ -n "$PIN" ] && PG_ON_CPU=(taskset -c 1)
+as_pg "${PG_ON_CPU[@]}" "$PG_BIN/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/log" -w -t 30 start -o "-k $WORK/pg -p $PGPORT_ \
     -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c shared_buffers=256MB" >/dev/null
 
 export PGHOST=$WORK/pg PGPORT=$PGPORT_ PGUSER=postgres
@@ -156,7 +169,7 @@ class Handler(socketserver.BaseRequestHandler):
 socketserver.ThreadingTCPServer.daemon_threads = True
 socketserver.ThreadingTCPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
 PY
-python3 "$WORK/upstream.py" "$CRM_PORT" >"$WORK/crm.out" 2>&1 &
+on_cpu 1 python3 "$WORK/upstream.py" "$CRM_PORT" >"$WORK/crm.out" 2>&1 &
 PIDS+=($!)
 
 # --- the measurement, per build ----------------------------------------------------------------
@@ -382,7 +395,7 @@ measure() { # measure LABEL BINARY
     admin_port=$(free_port)
     : >"$WORK/gateway.err"
     started=$(date +%s.%N)
-    "$binary" serve --database-url "$DATABASE_URL" --upstream "http://127.0.0.1:$CRM_PORT" \
+    on_cpu 0 "$binary" serve --database-url "$DATABASE_URL" --upstream "http://127.0.0.1:$CRM_PORT" \
         --listen "127.0.0.1:$gate_port" --admin-listen "127.0.0.1:$admin_port" --base-domain s20.online \
         --log-level notice >"$WORK/gateway.out" 2>"$WORK/gateway.err" &
     gateway_pid=$!
@@ -398,11 +411,11 @@ measure() { # measure LABEL BINARY
     local ready_rss
     ready_rss=$(awk '/VmRSS/ {print $2}' "/proc/$gateway_pid/status")
     rm -f "$WORK/stop"
-    python3 "$WORK/client.py" "$gate_port" "$WORK/latencies" "$WORK/stop" "$TENANTS" "$RATE" &
+    on_cpu 1 python3 "$WORK/client.py" "$gate_port" "$WORK/latencies" "$WORK/stop" "$TENANTS" "$RATE" &
     client_pid=$!
     PIDS+=("$client_pid")
-    timeout 1800 python3 "$WORK/measure.py" "$label" "$gate_port" "$gateway_pid" "$ROUNDS" "$WORK/latencies" \
-        "$WORK/gateway.err" "$(echo "$ready_at - $started" | bc)" "$ready_rss" "$WORK/gateway.out"
+    (on_cpu 1 timeout 1800 python3 "$WORK/measure.py" "$label" "$gate_port" "$gateway_pid" "$ROUNDS" "$WORK/latencies" \
+        "$WORK/gateway.err" "$(echo "$ready_at - $started" | bc)" "$ready_rss" "$WORK/gateway.out")
     touch "$WORK/stop"
     wait "$client_pid" || true
     kill -TERM "$gateway_pid" 2>/dev/null || true
@@ -412,6 +425,7 @@ measure() { # measure LABEL BINARY
 
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 if [ "$RATE" = 0 ]; then echo "load: back to back over one connection" >&2; else echo "load: $RATE requests/s on a schedule over one connection" >&2; fi
+[ -n "$PIN" ] && echo "pinned: the gateway on CPU 0; PostgreSQL, the upstream and the clients on CPU 1" >&2
 if [ -n "${BIN_LABEL:-}" ]; then label=$BIN_LABEL; else label="this build ($(git -C "$REPO" rev-parse --short HEAD))"; fi
 measure "$label" "$FREEZEGATE"
 [ -n "$BASELINE" ] && measure "baseline ($BASELINE)" "$BASELINE"
