@@ -36,7 +36,6 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var record = AccessLogRecord()
     /// Built once: a request head allocates, and a handler is made per connection and per stream.
     private static let emptyHead = HTTPRequestHead(version: .http1_1, method: .GET, uri: "-")
-    private var strictTransportSecurity: String? { self.environment.strictTransportSecurity }
     private var clientIdentity: ForwardingHeaderPolicy.ClientIdentity?
     /// The peer, read once per connection (the channel getter checks the calling thread).
     private var remoteAddress: SocketAddress?
@@ -320,7 +319,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             version: self.exchange.clientHead?.version ?? .http1_1,
             close: close,
             requestID: self.record.requestID,
-            strictTransportSecurity: self.strictTransportSecurity
+            strictTransportSecurity: self.environment.strictTransportSecurity
         )
         self.record.status = response.status.code
         var out = context.channel.allocator.buffer(capacity: 256)
@@ -663,7 +662,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 closeClient: closeClient,
                 tunnel: false,
                 requestID: self.record.requestID,
-                strictTransportSecurity: self.strictTransportSecurity,
+                strictTransportSecurity: self.environment.strictTransportSecurity,
                 into: &out
             )
             self.machine.responseHeadReceived(

@@ -9,15 +9,17 @@ public enum DispatchTimerClocks {
     /// Long enough that libdispatch's manager arms the clock's timer descriptor before the deadline
     /// passes: a timer already due when the manager first sees it (1 ms was, on a busy machine)
     /// fires without one, and the clock then had no descriptor.
-    static let warmUpDelay: Duration = .milliseconds(50)
+    static let warmUpMilliseconds = 50
 
     public static func prepare() async {
         // ContinuousClock (CLOCK_BOOTTIME, with CLOCK_MONOTONIC beside it), SuspendingClock, and the
         // wall clock (CLOCK_REALTIME) of wall-clock deadlines.
-        try? await Task.sleep(for: Self.warmUpDelay, clock: .continuous)
-        try? await Task.sleep(for: Self.warmUpDelay, clock: .suspending)
+        try? await Task.sleep(for: .milliseconds(Self.warmUpMilliseconds), clock: .continuous)
+        try? await Task.sleep(for: .milliseconds(Self.warmUpMilliseconds), clock: .suspending)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().asyncAfter(wallDeadline: .now() + .milliseconds(50)) { continuation.resume() }
+            DispatchQueue.global().asyncAfter(wallDeadline: .now() + .milliseconds(Self.warmUpMilliseconds)) {
+                continuation.resume()
+            }
         }
     }
 }

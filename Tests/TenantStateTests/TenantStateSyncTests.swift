@@ -231,6 +231,8 @@ struct TenantStateSyncTests {
             )
         }
         #expect(await eventually(timeout: .seconds(60)) { sync.cache.currentSnapshot()?.count == 10_000 })
+        // A batch is published before its statistics are counted: wait for the count of the last one.
+        #expect(await eventually { sync.cache.statistics.reloadedTenants >= 10_000 })
         let statistics = sync.cache.statistics
         #expect(statistics.notificationsReceived == 10_000)
         #expect(statistics.reloadedTenants >= 10_000)
