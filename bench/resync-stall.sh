@@ -7,6 +7,7 @@
 #   BASELINE=/path/to/older/freezegate bench/resync-stall.sh   # the same rounds with an older build too
 #   RATE=500 bench/resync-stall.sh 1000000 4   # the load at 500 requests/s on a schedule, not back to back
 #   PIN=1 RATE=500 bench/resync-stall.sh        # the gateway alone on CPU 0, everything else on CPU 1
+#   PIN=db RATE=500 bench/resync-stall.sh       # PostgreSQL alone on CPU 1, everything else on CPU 0
 #
 # 1. Seeds TENANTS tenants with SQL (generate_series: two freezes each, a custom domain for every
 #    fourth, as bench/live-state.sh does) plus `acme`, and starts the gateway in front of a small
@@ -40,7 +41,10 @@
 # the clients on CPU 1, as if they were other hosts: the event loops then share a core with the
 # gateway's own resync only, so their waits for a CPU measure the gateway's own share (the
 # clients' latencies then include PostgreSQL's contention on CPU 1; the access log and the
-# event loops' waits are the figures to read).
+# event loops' waits are the figures to read). With PIN=db PostgreSQL runs alone on CPU 1, as if
+# the database were another host, and the gateway, the upstream and the clients share CPU 0: what
+# the clients see then includes everything the gateway's resync costs on the serving host (the
+# rows arriving, decoding, building the tables) and nothing of PostgreSQL's own work on the query.
 #
 # Everything runs on 127.0.0.1 / a Unix socket and is removed on exit: a throwaway PostgreSQL 15
 # cluster (as user postgres when run as root; fsync off), the upstream and the gateway. Builds the
@@ -57,6 +61,12 @@ fi
 BASELINE=${BASELINE:-}
 RATE=${RATE:-0}
 PIN=${PIN:-}
+case "$PIN" in
+    '') ;;
+    1) GATEWAY_CPU=0 PG_CPU=1 OTHERS_CPU=1 ;;
+    db) GATEWAY_CPU=0 PG_CPU=1 OTHERS_CPU=0 ;;
+    *) echo "PIN must be 1 (the gateway alone on CPU 0) or db (PostgreSQL alone on CPU 1)" >&2; exit 2 ;;
+esac
 case "$RATE" in ''|*[!0-9]*) echo "RATE must be a whole number of requests per second (0: back to back)" >&2; exit 2 ;; esac
 [ -n "$BASELINE" ] && [ ! -x "$BASELINE" ] && { echo "BASELINE=$BASELINE is not an executable" >&2; exit 2; }
 
@@ -113,7 +123,7 @@ PGPORT_=$((20000 + RANDOM % 20000))
 as_pg "$PG_BIN/initdb" -D "$WORK/pg/data" -A trust -U postgres >/dev/null
 CLUSTER_STARTED=1
 PG_ON_CPU=()
-[ -n "$PIN" ] && PG_ON_CPU=(taskset -c 1)
+[ -n "$PIN" ] && PG_ON_CPU=(taskset -c "$PG_CPU")
 as_pg "${PG_ON_CPU[@]}" "$PG_BIN/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/log" -w -t 30 start -o "-k $WORK/pg -p $PGPORT_ \
     -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c shared_buffers=256MB" >/dev/null
 
@@ -169,7 +179,7 @@ class Handler(socketserver.BaseRequestHandler):
 socketserver.ThreadingTCPServer.daemon_threads = True
 socketserver.ThreadingTCPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
 PY
-on_cpu 1 python3 "$WORK/upstream.py" "$CRM_PORT" >"$WORK/crm.out" 2>&1 &
+on_cpu "${OTHERS_CPU:-}" python3 "$WORK/upstream.py" "$CRM_PORT" >"$WORK/crm.out" 2>&1 &
 PIDS+=($!)
 
 # --- the measurement, per build ----------------------------------------------------------------
@@ -395,7 +405,7 @@ measure() { # measure LABEL BINARY
     admin_port=$(free_port)
     : >"$WORK/gateway.err"
     started=$(date +%s.%N)
-    on_cpu 0 "$binary" serve --database-url "$DATABASE_URL" --upstream "http://127.0.0.1:$CRM_PORT" \
+    on_cpu "${GATEWAY_CPU:-}" "$binary" serve --database-url "$DATABASE_URL" --upstream "http://127.0.0.1:$CRM_PORT" \
         --listen "127.0.0.1:$gate_port" --admin-listen "127.0.0.1:$admin_port" --base-domain s20.online \
         --log-level notice >"$WORK/gateway.out" 2>"$WORK/gateway.err" &
     gateway_pid=$!
@@ -411,10 +421,10 @@ measure() { # measure LABEL BINARY
     local ready_rss
     ready_rss=$(awk '/VmRSS/ {print $2}' "/proc/$gateway_pid/status")
     rm -f "$WORK/stop"
-    on_cpu 1 python3 "$WORK/client.py" "$gate_port" "$WORK/latencies" "$WORK/stop" "$TENANTS" "$RATE" &
+    on_cpu "${OTHERS_CPU:-}" python3 "$WORK/client.py" "$gate_port" "$WORK/latencies" "$WORK/stop" "$TENANTS" "$RATE" &
     client_pid=$!
     PIDS+=("$client_pid")
-    (on_cpu 1 timeout 1800 python3 "$WORK/measure.py" "$label" "$gate_port" "$gateway_pid" "$ROUNDS" "$WORK/latencies" \
+    (on_cpu "${OTHERS_CPU:-}" timeout 1800 python3 "$WORK/measure.py" "$label" "$gate_port" "$gateway_pid" "$ROUNDS" "$WORK/latencies" \
         "$WORK/gateway.err" "$(echo "$ready_at - $started" | bc)" "$ready_rss" "$WORK/gateway.out")
     touch "$WORK/stop"
     wait "$client_pid" || true
@@ -425,7 +435,10 @@ measure() { # measure LABEL BINARY
 
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 if [ "$RATE" = 0 ]; then echo "load: back to back over one connection" >&2; else echo "load: $RATE requests/s on a schedule over one connection" >&2; fi
-[ -n "$PIN" ] && echo "pinned: the gateway on CPU 0; PostgreSQL, the upstream and the clients on CPU 1" >&2
+case "$PIN" in
+    1) echo "pinned: the gateway on CPU 0; PostgreSQL, the upstream and the clients on CPU 1" >&2 ;;
+    db) echo "pinned: PostgreSQL on CPU 1; the gateway, the upstream and the clients on CPU 0" >&2 ;;
+esac
 if [ -n "${BIN_LABEL:-}" ]; then label=$BIN_LABEL; else label="this build ($(git -C "$REPO" rev-parse --short HEAD))"; fi
 measure "$label" "$FREEZEGATE"
 [ -n "$BASELINE" ] && measure "baseline ($BASELINE)" "$BASELINE"
