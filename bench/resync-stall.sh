@@ -35,7 +35,8 @@
 #    client but quick in the gateway is seen to have waited elsewhere; and the longest the gateway's
 #    event-loop threads were runnable but waiting for a CPU, from their schedstat sampled every
 #    10 ms, during and before), the
-#    commit-to-effect time, and the peak resident memory against the value before the round.
+#    commit-to-effect time, the peak resident memory against the value before the round, and the
+#    gateway's CPU time during the resync (all its threads; the load's own work plus serving).
 #
 # With PIN=1 (taskset, 2 cores or more) the gateway runs on CPU 0 and PostgreSQL, the upstream and
 # the clients on CPU 1, as if they were other hosts: the event loops then share a core with the
@@ -348,13 +349,23 @@ mib = lambda k: f"{k / 1024:.0f} MiB"
 print(f"## {label}")
 print(f"ready {ready_seconds:.1f} s after start, RSS once ready {mib(ready_rss)}")
 c = http.client.HTTPConnection("127.0.0.1", gate_port, timeout=10)
+
+def cpu_seconds():
+    """The gateway's CPU time so far, user and system, all threads (/proc/PID/stat)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+cpu_mark = (time.monotonic(), cpu_seconds())
 time.sleep(10)
 for round_ in range(1, rounds + 1):
+    steady_cpu = (cpu_seconds() - cpu_mark[1]) / max(time.monotonic() - cpu_mark[0], 0.001)
     before = reloaded_lines()
     steady_worst, steady_count, steady_over, steady_p999, _ = latencies(time.monotonic() - 10, time.monotonic())
     steady_wait, steady_wait3 = loop_wait(time.monotonic() - 10, time.monotonic())
     rss_before = rss_kib()
     terminated = time.monotonic()
+    cpu_at_termination = cpu_seconds()
     sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'freezegate-listener'")
     # The full load's query is running: commit the change now.
     deadline = time.monotonic() + 60
@@ -376,13 +387,15 @@ for round_ in range(1, rounds + 1):
             sys.exit("no resync within 300 s")
         time.sleep(0.01)
     reloaded = time.monotonic()
+    resync_cpu = cpu_seconds() - cpu_at_termination
     time.sleep(1)
     reverted = acme_status(c) != 403
     worst, count, over, p999, slow = latencies(terminated, reloaded + 1)
     in_gateway, in_upstream = gateway_times(slow)
     wait, wait3 = loop_wait(terminated, reloaded + 1)
     peak = max((k for t, k in samples if terminated <= t <= reloaded + 1), default=0)
-    print(f"round {round_}: resync {reloaded - terminated:.2f} s (termination → reloaded); "
+    print(f"round {round_}: resync {reloaded - terminated:.2f} s (termination → reloaded), "
+          f"gateway CPU {resync_cpu:.2f} s in it (before: {steady_cpu:.3f} s per s); "
           f"worst request {ms(worst)} over {count} requests (10 s before: {ms(steady_worst)} over {steady_count}); "
           f"p99.9 {ms(p999)} (before: {ms(steady_p999)}); over 10 ms: {over} = {over * 10000 / max(count, 1):.1f} per 10,000 "
           f"(before: {steady_over} = {steady_over * 10000 / max(steady_count, 1):.1f} per 10,000); "
@@ -396,6 +409,7 @@ for round_ in range(1, rounds + 1):
     sql("SELECT freezegate.unfreeze('acme')")
     while acme_status(c) == 403:
         time.sleep(0.01)
+    cpu_mark = (time.monotonic(), cpu_seconds())
     time.sleep(10)
 PY
 

@@ -64,4 +64,24 @@ public struct TenantRecord: Sendable, Hashable {
         }
         return .expired
     }
+
+    /// The first instant after `instant` at which `condition(at:)` may differ from its value at
+    /// `instant`: the earliest freeze start or end, start or end of the paid period, later than
+    /// `instant` (the condition compares the instant with those and nothing else, so it holds until
+    /// then). Nil: it never changes.
+    public func nextConditionChange(after instant: Date) -> Date? {
+        var next: Date?
+        func consider(_ boundary: Date?) {
+            guard let boundary, boundary > instant else { return }
+            if let earliest = next, earliest <= boundary { return }
+            next = boundary
+        }
+        for window in self.freezes {
+            consider(window.start)
+            consider(window.end)
+        }
+        consider(self.paidFrom)
+        consider(self.paidUntil)
+        return next
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// An immutable picture of all tenants, looked up on every request without a lock.
 ///
@@ -22,6 +23,12 @@ public struct TenantSnapshot: Sendable {
     public let count: Int
     /// When the data of this snapshot was read from PostgreSQL (for staleness checks and metrics).
     public let loadedAt: Date
+    /// Equal for two snapshots with the same tenants (a snapshot and its `stamped` copies), different
+    /// once a change or a load made new ones: what a result computed from the tenants can be cached by.
+    public let contentID: UInt64
+
+    /// The source of `contentID`s, unique within the process.
+    private static let contentIDs = Atomic<UInt64>(0)
 
     /// Overlay size at which `applyingIncrementally` folds the overlay into a new base.
     static let overlayLimit = 4096
@@ -39,9 +46,11 @@ public struct TenantSnapshot: Sendable {
     package init(recordsByKey: [String: TenantRecord], loadedAt: Date) {
         var byDomain: [String: String] = [:]
         // Deterministic when two tenants claim one domain (the SQL forbids it): the smaller key wins.
-        for key in recordsByKey.keys.sorted() {
-            guard let record = recordsByKey[key] else { continue }
-            for domain in record.domains where byDomain[domain] == nil {
+        // One walk in table order, not a walk in sorted order (sorting and looking up a million keys
+        // was a tenth of a resync's CPU).
+        for (key, record) in recordsByKey where !record.domains.isEmpty {
+            for domain in record.domains {
+                if let holder = byDomain[domain], holder < key { continue }
                 byDomain[domain] = key
             }
         }
@@ -54,8 +63,13 @@ public struct TenantSnapshot: Sendable {
             changedRecords: [:],
             changedDomains: [:],
             count: recordsByKey.count,
-            loadedAt: loadedAt
+            loadedAt: loadedAt,
+            contentID: Self.newContentID()
         )
+    }
+
+    private static func newContentID() -> UInt64 {
+        Self.contentIDs.add(1, ordering: .relaxed).newValue
     }
 
     private init(
@@ -63,13 +77,15 @@ public struct TenantSnapshot: Sendable {
         changedRecords: [String: TenantRecord?],
         changedDomains: [String: String?],
         count: Int,
-        loadedAt: Date
+        loadedAt: Date,
+        contentID: UInt64
     ) {
         self.tables = tables
         self.changedRecords = changedRecords
         self.changedDomains = changedDomains
         self.count = count
         self.loadedAt = loadedAt
+        self.contentID = contentID
     }
 
     /// All records, in no particular order. O(1) unless tenants changed since the last full build;
@@ -123,7 +139,8 @@ public struct TenantSnapshot: Sendable {
             changedRecords: self.changedRecords,
             changedDomains: self.changedDomains,
             count: self.count,
-            loadedAt: loadedAt
+            loadedAt: loadedAt,
+            contentID: self.contentID
         )
     }
 
@@ -172,7 +189,8 @@ public struct TenantSnapshot: Sendable {
             changedRecords: changedRecords,
             changedDomains: changedDomains,
             count: count,
-            loadedAt: loadedAt
+            loadedAt: loadedAt,
+            contentID: Self.newContentID()
         )
         guard changedRecords.count + changedDomains.count >= Self.overlayLimit else { return overlay }
         return TenantSnapshot(

@@ -26,6 +26,20 @@ import Testing
         #expect(snapshot.record(forDomain: "acme.edu") == nil)
     }
 
+    /// The SQL forbids it, but a snapshot must not depend on its table's order if it happens.
+    @Test func aDomainClaimedByTwoTenantsGoesToTheSmallerKeyWhateverTheOrder() {
+        let keys = (0..<200).map { "t\($0)" }
+        for seed in 0..<5 {
+            var generator = SplitMix64(seed: UInt64(seed))
+            let records = keys.shuffled(using: &generator).map {
+                TenantRecord(key: $0, paidUntil: self.paidUntil, domains: ["shared.edu", "own-\($0).edu"])
+            }
+            let snapshot = TenantSnapshot(records: records, loadedAt: utc("2026-01-01T00:00:00Z"))
+            #expect(snapshot.record(forDomain: "shared.edu")?.key == "t0")
+            #expect(snapshot.record(forDomain: "own-t150.edu")?.key == "t150")
+        }
+    }
+
     @Test func applyingReplacesAndDropsStaleDomains() {
         let original = TenantSnapshot(
             records: [
