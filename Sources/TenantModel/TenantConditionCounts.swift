@@ -14,7 +14,7 @@ public struct TenantConditionCounts: Sendable, Equatable {
     /// The first instant at which a tenant's condition may differ from `countedAt`'s; nil: never.
     public let validUntil: Date?
 
-    public init(frozen: Int, expired: Int, active: Int, contentID: UInt64, countedAt: Date, validUntil: Date?) {
+    init(frozen: Int, expired: Int, active: Int, contentID: UInt64, countedAt: Date, validUntil: Date?) {
         self.frozen = frozen
         self.expired = expired
         self.active = active
