@@ -13,14 +13,26 @@ public struct TenantConditionCounts: Sendable, Equatable {
     public let countedAt: Date
     /// The first instant at which a tenant's condition may differ from `countedAt`'s; nil: never.
     public let validUntil: Date?
+    /// The counts of the snapshot's base table alone, reused by `TenantSnapshot.conditionCounts(at:reusing:)`
+    /// for a later snapshot over the same table.
+    let table: TenantTableCounts
 
-    init(frozen: Int, expired: Int, active: Int, contentID: UInt64, countedAt: Date, validUntil: Date?) {
+    init(
+        frozen: Int,
+        expired: Int,
+        active: Int,
+        contentID: UInt64,
+        countedAt: Date,
+        validUntil: Date?,
+        table: TenantTableCounts
+    ) {
         self.frozen = frozen
         self.expired = expired
         self.active = active
         self.contentID = contentID
         self.countedAt = countedAt
         self.validUntil = validUntil
+        self.table = table
     }
 
     /// Whether these are also the counts of `snapshot` at `instant` (the same tenants, and `instant`

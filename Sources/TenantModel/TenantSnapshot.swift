@@ -200,6 +200,12 @@ public struct TenantSnapshot: Sendable {
         )
     }
 
+    /// The base tables, for what is computed from them alone (`TenantTableCounts`).
+    var baseTables: TenantTables { self.tables }
+
+    /// The tenants changed since the base tables were built: a record, or nil for a removed tenant.
+    var overlayRecords: [String: TenantRecord?] { self.changedRecords }
+
     /// Whether these base tables are `other`'s too (then dropping this snapshot frees only its overlay).
     package func sharesTables(with other: TenantSnapshot) -> Bool {
         self.tables === other.tables
