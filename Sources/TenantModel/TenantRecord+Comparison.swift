@@ -5,6 +5,7 @@ extension TenantRecord {
     /// before it (which a later snapshot query leaves out): used to count what a resync corrected
     /// without counting freezes that merely ran out.
     func decidesAlike(_ other: TenantRecord, from instant: Date) -> Bool {
+        if self.isSameRecord(as: other) { return true }
         guard self.key == other.key, self.paidFrom == other.paidFrom, self.paidUntil == other.paidUntil,
             self.domains == other.domains, self.upstreamGroup == other.upstreamGroup,
             self.timeZone == other.timeZone, self.expiresAt == other.expiresAt, self.deleteAfter == other.deleteAfter

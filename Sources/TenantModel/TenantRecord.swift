@@ -5,26 +5,32 @@ import Foundation
 /// The record holds periods rather than a state so that a freeze scheduled for 09:00 starts at
 /// 09:00 without any database event: the state is computed at the request's instant.
 public struct TenantRecord: Sendable, Hashable {
+    /// The fields behind one reference: a record is copied out of the snapshot on every lookup and a
+    /// million times by a resync's comparison, and a copy of the fields themselves retained each of
+    /// their arrays and strings (a tenth of a resync's CPU); a snapshot's table also holds a pointer
+    /// per slot instead of every field.
+    private let fields: TenantRecordFields
+
     /// The tenant key, a DNS label (`acme` of `acme.s20.online`).
-    public let key: String
+    public var key: String { self.fields.key }
     /// The start of the paid period, if the database records one; `nil` means "paid since always".
-    public let paidFrom: Date?
+    public var paidFrom: Date? { self.fields.paidFrom }
     /// The first instant that is no longer paid.
-    public let paidUntil: Date
+    public var paidUntil: Date { self.fields.paidUntil }
     /// Custom domains registered for the tenant (lower-cased, without a trailing dot).
-    public let domains: [String]
+    public var domains: [String] { self.fields.domains }
     /// The tenant's freeze windows, sorted by start.
-    public let freezes: [FreezeWindow]
+    public var freezes: [FreezeWindow] { self.fields.freezes }
     /// The upstream group the tenant's requests go to (set in SQL); nil: its base domain's.
-    public let upstreamGroup: String?
+    public var upstreamGroup: String? { self.fields.upstreamGroup }
     /// The IANA zone the tenant's blocked page shows dates in (set in SQL); nil: the profile's.
-    public let timeZone: String?
+    public var timeZone: String? { self.fields.timeZone }
     /// When the paid and frozen time runs out unless paid again: the later of `paidUntil` and the
     /// end of the last freeze (an expired tenant's page says "since" it); nil before migration 0009.
-    public let expiresAt: Date?
+    public var expiresAt: Date? { self.fields.expiresAt }
     /// `tenant_status_at`'s `delete_after` for the tenant once expired: when the operator's policy
     /// may remove the account (FreezeGate itself deletes nothing); nil before migration 0009.
-    public let deleteAfter: Date?
+    public var deleteAfter: Date? { self.fields.deleteAfter }
 
     public init(
         key: String,
@@ -37,15 +43,31 @@ public struct TenantRecord: Sendable, Hashable {
         expiresAt: Date? = nil,
         deleteAfter: Date? = nil
     ) {
-        self.key = key
-        self.paidFrom = paidFrom
-        self.paidUntil = paidUntil
-        self.domains = domains.map(DomainName.normalized)
-        self.freezes = freezes.sorted { ($0.start, $0.id) < ($1.start, $1.id) }
-        self.upstreamGroup = upstreamGroup
-        self.timeZone = timeZone
-        self.expiresAt = expiresAt
-        self.deleteAfter = deleteAfter
+        self.fields = TenantRecordFields(
+            key: key,
+            paidFrom: paidFrom,
+            paidUntil: paidUntil,
+            domains: domains.map(DomainName.normalized),
+            freezes: freezes.sorted { ($0.start, $0.id) < ($1.start, $1.id) },
+            upstreamGroup: upstreamGroup,
+            timeZone: timeZone,
+            expiresAt: expiresAt,
+            deleteAfter: deleteAfter
+        )
+    }
+
+    /// Whether `other` is this very record (a copy of it), not merely an equal one: then every
+    /// comparison of their fields holds without looking at them.
+    func isSameRecord(as other: TenantRecord) -> Bool {
+        self.fields === other.fields
+    }
+
+    public static func == (lhs: TenantRecord, rhs: TenantRecord) -> Bool {
+        lhs.isSameRecord(as: rhs) || lhs.fields.hasEqualValues(to: rhs.fields)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        self.fields.hashValues(into: &hasher)
     }
 
     /// The tenant's condition at `instant`, with exactly the database's definition: frozen when a

@@ -72,4 +72,39 @@ import Testing
         )
         #expect(record.domains == ["crm.acme.edu", "xn--mnchen-3ya.de"])
     }
+
+    @Test func recordsAreEqualAndHashAlikeByTheirFieldsNotByWhereTheyAreStored() {
+        func make(group: String? = "eu", zone: String? = "Europe/Moscow", deleteAfter: Date? = nil) -> TenantRecord {
+            TenantRecord(
+                key: "acme",
+                paidFrom: utc("2027-01-01T00:00:00Z"),
+                paidUntil: utc("2027-09-01T00:00:00Z"),
+                domains: ["CRM.Acme-School.com."],
+                freezes: [self.freeze],
+                upstreamGroup: group,
+                timeZone: zone,
+                expiresAt: utc("2027-10-01T00:00:00Z"),
+                deleteAfter: deleteAfter
+            )
+        }
+        let record = make()
+        let copy = record
+        let twin = make()
+        #expect(copy.isSameRecord(as: record))
+        #expect(!twin.isSameRecord(as: record))
+        #expect(twin == record)
+        #expect(twin.hashValue == record.hashValue)
+        #expect(Set([record, copy, twin]).count == 1)
+        // Each field counts.
+        #expect(make(group: "us") != record)
+        #expect(make(zone: nil) != record)
+        #expect(make(deleteAfter: utc("2028-01-01T00:00:00Z")) != record)
+        #expect(self.record(freezes: []) != self.record())
+        #expect(self.record(paidUntil: "2027-09-02T00:00:00Z") != self.record())
+        #expect(Set([make(), make(group: "us"), make(zone: nil)]).count == 3)
+        // A copy decides alike without comparing; a twin by its fields.
+        #expect(copy.decidesAlike(record, from: utc("2027-01-01T00:00:00Z")))
+        #expect(twin.decidesAlike(record, from: utc("2027-01-01T00:00:00Z")))
+        #expect(!make(group: "us").decidesAlike(record, from: utc("2027-01-01T00:00:00Z")))
+    }
 }
