@@ -10,7 +10,7 @@ struct BinaryReader {
 
     mutating func read<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
         let chunk = try take(MemoryLayout<T>.size)
-        return chunk.reduce(T.zero) { ($0 << 8) | T(truncatingIfNeeded: $1) }
+        return T(bigEndian: chunk.withUnsafeBytes { $0.loadUnaligned(as: T.self) })
     }
 
     mutating func take(_ count: Int) throws -> ArraySlice<UInt8> {

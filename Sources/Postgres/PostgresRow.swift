@@ -7,6 +7,11 @@ public struct PostgresRow: Sendable {
 
     /// Decodes the value of column `column` (0-based). NULL decodes only into an `Optional`.
     public func decode<T: PostgresDecodable>(_ type: T.Type = T.self, column: Int) throws -> T {
+        try self.decodeValue(type, column: column)
+    }
+
+    /// The body of `decode(_:column:)`, which the specialised overloads share.
+    func decodeValue<T: PostgresDecodable>(_ type: T.Type, column: Int) throws -> T {
         guard rows.columns.indices.contains(column) else {
             throw PostgresError(
                 kind: .usage,

@@ -44,6 +44,29 @@ struct PostgresConnectionTests {
         #expect(try rows[0].decode([String].self, column: "empty") == [])
     }
 
+    @Test func negativeValuesAndInstantsBeforePostgreSQLsEpochDecode() async throws {
+        let connection = try await connect()
+        let row = try await connection.query(
+            """
+            SELECT -5::int8, -70000::int4, -3::int2, '1999-12-31T23:59:59.5Z'::timestamptz,
+                   ARRAY['1970-01-01T00:00:00Z'::timestamptz, '1999-06-01T00:00:00Z'] AS moments,
+                   ARRAY[-1, 9223372036854775807, -9223372036854775808]::int8[] AS ids,
+                   NULL::timestamptz AS never, ARRAY['a', NULL]::text[] AS names
+            """
+        )[0]
+        #expect(try row.decode(Int64.self, column: 0) == -5)
+        #expect(try row.decode(Int32.self, column: 1) == -70_000)
+        #expect(try row.decode(Int.self, column: 2) == -3)
+        #expect(try row.decode(Date.self, column: 3).timeIntervalSince1970 == 946_684_799.5)
+        #expect(try row.decode(Date?.self, column: 3)?.timeIntervalSince1970 == 946_684_799.5)
+        #expect(try row.decode([Date].self, column: 4).map(\.timeIntervalSince1970) == [0, 928_195_200])
+        #expect(try row.decode([Int64].self, column: 5) == [-1, Int64.max, Int64.min])
+        #expect(try row.decode(Date?.self, column: 6) == nil)
+        #expect(throws: PostgresError.self) { try row.decode(Date.self, column: 6) }
+        #expect(try row.decode([String?].self, column: 7) == ["a", nil])
+        #expect(throws: PostgresError.self) { try row.decode([String].self, column: 7) }
+    }
+
     @Test func nullsDecodeOnlyAsOptionals() async throws {
         let connection = try await connect()
         let row = try await connection.query("SELECT NULL::text, $1::int8", [Int64?.none])[0]
