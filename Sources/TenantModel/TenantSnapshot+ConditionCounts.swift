@@ -35,9 +35,7 @@ extension TenantSnapshot {
             if let replaced = tables.recordsByKey[key] { tally(replaced, -1) }
             guard let record = changed else { continue }
             tally(record, 1)
-            if let next = record.nextConditionChange(after: instant), validUntil.map({ next < $0 }) ?? true {
-                validUntil = next
-            }
+            validUntil = Self.earlier(validUntil, record.nextConditionChange(after: instant))
         }
         return TenantConditionCounts(
             frozen: frozen,
@@ -61,9 +59,7 @@ extension TenantSnapshot {
             case .expired: expired += 1
             case .active: break
             }
-            if let next = record.nextConditionChange(after: instant), validUntil.map({ next < $0 }) ?? true {
-                validUntil = next
-            }
+            validUntil = Self.earlier(validUntil, record.nextConditionChange(after: instant))
         }
         return TenantTableCounts(
             tablesID: tables.id,
@@ -72,5 +68,12 @@ extension TenantSnapshot {
             countedAt: instant,
             validUntil: validUntil
         )
+    }
+
+    /// The earlier of two span ends, where nil means "never".
+    private static func earlier(_ first: Date?, _ second: Date?) -> Date? {
+        guard let first else { return second }
+        guard let second else { return first }
+        return min(first, second)
     }
 }
