@@ -21,7 +21,6 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var decoder: RequestDecodingHandler?
     private var readPending = false
     private var idleTimer: DeadlineTimer?
-    private var responseHeadTimer: DeadlineTimer?
 
     // The current exchange.
     private var exchangeID = 0
@@ -400,7 +399,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
                 }
                 if end { connection.handler.writeEnd(trailers: self.exchange.requestTrailers) }
                 connection.handler.flush()
-                self.armResponseHeadTimer()
+                connection.handler.armResponseHeadDeadline(
+                    in: self.environment.configuration.timeouts.upstreamResponseHead
+                )
                 guard let headWritten else {
                     // A safe replay has no body to keep for a retry.
                     self.resumeReading()
@@ -445,7 +446,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     private func upstreamFailure(bytesMayHaveReachedUpstream: Bool, status: HTTPResponseStatus, allowRetry: Bool = true)
     {
-        self.responseHeadTimer?.disarm()
+        self.upstream?.handler.disarmResponseHeadDeadline()
         self.dropUpstream()
         let action = self.machine.upstreamFailed(
             bytesMayHaveReachedUpstream: bytesMayHaveReachedUpstream,
@@ -500,7 +501,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     private func finishExchange(close: Bool) {
-        self.responseHeadTimer?.disarm()
+        self.upstream?.handler.disarmResponseHeadDeadline()
         self.emitRecord()
         self.exchange = ExchangeData()
         if close {
@@ -550,25 +551,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
     }
 
-    /// Made at the first forwarded request: a connection or stream answered locally needs none.
-    private func armResponseHeadTimer() {
-        if self.responseHeadTimer == nil, let eventLoop = self.context?.eventLoop {
-            self.responseHeadTimer = DeadlineTimer(eventLoop: eventLoop) { [weak self] in
-                self?.responseHeadTimeoutExpired()
-            }
-        }
-        self.responseHeadTimer?.arm(in: self.environment.configuration.timeouts.upstreamResponseHead)
-    }
-
-    private func responseHeadTimeoutExpired() {
-        guard self.machine.response == .none, self.upstream != nil else { return }
-        if let server = self.exchange.upstreamServer { self.environment.upstreams.recordTimeout(server) }
-        self.upstreamFailure(bytesMayHaveReachedUpstream: true, status: .gatewayTimeout, allowRetry: false)
-    }
-
     private func cancelTimers() {
         self.idleTimer?.cancel()
-        self.responseHeadTimer?.cancel()
+        self.upstream?.handler.disarmResponseHeadDeadline()
     }
 
     /// Opens the exchange's record: the request's fields for the access log, and its request ID
@@ -650,7 +635,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             case .forwardResponse(let close):
                 closeClient = close
             }
-            self.responseHeadTimer?.disarm()
+            self.upstream?.handler.disarmResponseHeadDeadline()
             let smallBody = head.contentLength.map { $0 <= Self.maxBodyCopiedWithHead } ?? false
             var out = context.channel.allocator.buffer(
                 capacity: head.bytes.readableBytes + 64 + (smallBody ? head.contentLength ?? 0 : 0)
@@ -749,11 +734,18 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         self.upstreamFailure(bytesMayHaveReachedUpstream: true, status: .badGateway, allowRetry: allowRetry)
     }
 
+    /// The deadline armed when the request left passed without the response head.
+    func upstreamResponseHeadTimedOut() {
+        guard self.machine.response == .none, self.upstream != nil else { return }
+        if let server = self.exchange.upstreamServer { self.environment.upstreams.recordTimeout(server) }
+        self.upstreamFailure(bytesMayHaveReachedUpstream: true, status: .gatewayTimeout, allowRetry: false)
+    }
+
     // MARK: - Tunnel
 
     private func beginTunnel(_ head: UpstreamResponseHead) {
         guard let clientHead = self.exchange.clientHead else { return }
-        self.responseHeadTimer?.disarm()
+        self.upstream?.handler.disarmResponseHeadDeadline()
         self.machine.tunnelEstablished()
         self.record.status = 101
         self.passOn(head, to: clientHead, tunnel: true)

@@ -42,6 +42,13 @@ final class HTTP2ConnectionErrorCloser: ChannelOutboundHandler {
         var index = bytes.startIndex
         var errorGoAway = false
         while index < bytes.endIndex {
+            if self.payloadRemaining == 0, self.header.isEmpty, bytes.endIndex - index >= Self.frameHeaderLength {
+                // The usual case, a whole frame header in this write: read it in place.
+                self.payloadRemaining = Int(bytes[index]) << 16 | Int(bytes[index + 1]) << 8 | Int(bytes[index + 2])
+                self.goAwayPayload = bytes[index + 3] == Self.goAwayType ? [] : nil
+                index += Self.frameHeaderLength
+                continue
+            }
             if self.payloadRemaining > 0 {
                 var take = min(self.payloadRemaining, bytes.endIndex - index)
                 if var goAway = self.goAwayPayload, goAway.count < 8 {

@@ -4,14 +4,21 @@ import NIOHTTP1
 /// The only handler of an upstream connection: writes the requests the client side forwards
 /// (heads already as bytes, bodies framed here), parses what the upstream sends back
 /// (``UpstreamResponseParser``), hands the parts to the client connection that leased it and
-/// reads only while that client can take more (backpressure).
+/// reads only while that client can take more (backpressure). It also keeps the deadline for the
+/// response head of the request it carries: the timer lives as long as the pooled connection, so
+/// arming it per request schedules nothing (a stream of HTTP/2 lives for one request, and a timer of
+/// its own was a task scheduled and cancelled per request).
 final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
     typealias OutboundIn = Never
     typealias OutboundOut = ByteBuffer
 
-    weak var delegate: UpstreamResponseDelegate?
+    /// The client side that leased the connection. A change of lease stops the response-head clock.
+    weak var delegate: UpstreamResponseDelegate? {
+        didSet { self.responseHeadTimer?.disarm() }
+    }
+    private var responseHeadTimer: DeadlineTimer?
     private var context: ChannelHandlerContext?
     private var readAllowed = true
     private var readPending = false
@@ -30,10 +37,26 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        self.responseHeadTimer = DeadlineTimer(eventLoop: context.eventLoop) { [weak self] in
+            self?.delegate?.upstreamResponseHeadTimedOut()
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        self.responseHeadTimer?.cancel()
+        self.responseHeadTimer = nil
+    }
+
+    /// Starts (or moves) the deadline by which the response head must arrive; when it passes, the
+    /// delegate hears ``UpstreamResponseDelegate/upstreamResponseHeadTimedOut()``.
+    func armResponseHeadDeadline(in timeout: TimeAmount) {
+        self.responseHeadTimer?.arm(in: timeout)
+    }
+
+    /// The response head arrived (or the exchange no longer waits for one).
+    func disarmResponseHeadDeadline() {
+        self.responseHeadTimer?.disarm()
     }
 
     func removeHandler(context: ChannelHandlerContext, removalToken: ChannelHandlerContext.RemovalToken) {
@@ -159,6 +182,7 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        self.responseHeadTimer?.cancel()
         if let delegate = self.delegate {
             do {
                 // A body delimited by the close ends here.

@@ -6,4 +6,6 @@ protocol UpstreamResponseDelegate: AnyObject {
     func upstreamWritabilityChanged(isWritable: Bool)
     /// The upstream connection failed or closed while leased.
     func upstreamClosed(error: Error?)
+    /// The deadline the client side armed for the response head passed without one.
+    func upstreamResponseHeadTimedOut()
 }

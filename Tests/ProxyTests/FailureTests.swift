@@ -37,6 +37,53 @@ struct FailureTests {
         )
     }
 
+    /// The response-head deadline belongs to the pooled upstream connection and outlives each
+    /// exchange: the deadline of an answered request must not cut short the next request on the
+    /// same connection, and each request gets its own full time.
+    @Test func aReusedUpstreamConnectionGivesEachRequestItsOwnResponseHeadDeadline() async throws {
+        var timeouts = ProxyTimeouts()
+        timeouts.upstreamResponseHead = .milliseconds(400)
+        try await withProxy(
+            timeouts: timeouts,
+            behavior: { head in
+                head.uri == "/slow" ? .delayed(.milliseconds(300), .ok, "slow") : .respond(.ok, HTTPHeaders(), "fast")
+            },
+            { harness in
+                let connection = try await harness.connect()
+                try await connection.send("GET /fast HTTP/1.1\r\nHost: a.s20.online\r\n\r\n")
+                #expect(await connection.waitForResponses(1).map(\.status) == [200])
+                // Sent 250 ms after the first: answered 550 ms after the first deadline was armed,
+                // 300 ms after its own.
+                try await Task.sleep(for: .milliseconds(250))
+                try await connection.send("GET /slow HTTP/1.1\r\nHost: a.s20.online\r\n\r\n")
+                let responses = await connection.waitForResponses(2)
+                await connection.close()
+                #expect(responses.map(\.status) == [200, 200])
+                #expect(responses.last?.bodyText == "slow")
+                #expect(harness.upstream.connectionCount == 1)
+            }
+        )
+    }
+
+    @Test func aSilentRequestAfterAnAnsweredOneOnTheSameUpstreamConnectionGets504() async throws {
+        var timeouts = ProxyTimeouts()
+        timeouts.upstreamResponseHead = .milliseconds(300)
+        try await withProxy(
+            timeouts: timeouts,
+            behavior: { head in head.uri == "/silent" ? .silent : .respond(.ok, HTTPHeaders(), "fast") },
+            { harness in
+                let connection = try await harness.connect()
+                try await connection.send("GET /fast HTTP/1.1\r\nHost: a.s20.online\r\n\r\n")
+                #expect(await connection.waitForResponses(1).map(\.status) == [200])
+                try await connection.send("GET /silent HTTP/1.1\r\nHost: a.s20.online\r\n\r\n")
+                let responses = await connection.waitForResponses(2)
+                await connection.close()
+                #expect(responses.map(\.status) == [200, 504])
+                #expect(harness.upstream.connectionCount == 1)
+            }
+        )
+    }
+
     @Test func upstreamDyingMidResponseClosesTheClientWithoutCompletingTheBody() async throws {
         try await withProxy(
             behavior: { _ in .dieMidResponse(contentLength: 1000, sendBytes: 100) },
