@@ -321,13 +321,19 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             strictTransportSecurity: self.environment.strictTransportSecurity
         )
         self.record.status = response.status.code
+        let sendsBody = LocalResponseHead.sendsBody(response, requestMethod: method)
+        if sendsBody { self.record.bytesOut += response.body.readableBytes }
+        if self.environment.isHTTP2Stream {
+            self.writeStream(context, .head(HTTP2ResponseTranslator.headers(of: head), informational: false))
+            if sendsBody { self.writeStream(context, .body(response.body)) }
+            self.writeStream(context, .end(trailers: nil))
+            context.flush()
+            return
+        }
         var out = context.channel.allocator.buffer(capacity: 256)
         WireEncoding.writeResponseHead(head, into: &out)
         context.write(Self.wrapOutboundOut(out), promise: nil)
-        if LocalResponseHead.sendsBody(response, requestMethod: method) {
-            self.record.bytesOut += response.body.readableBytes
-            context.write(Self.wrapOutboundOut(response.body), promise: nil)
-        }
+        if sendsBody { context.write(Self.wrapOutboundOut(response.body), promise: nil) }
         context.flush()
     }
 
@@ -479,6 +485,12 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// Ends a forwarded response's body in its framing and flushes.
     private func writeEnd(trailers: ByteBuffer?) {
         guard let context = self.context else { return }
+        if self.environment.isHTTP2Stream {
+            self.writeStream(context, .end(trailers: trailers.map(HTTP2ResponseTranslator.trailers)))
+            self.clientNeedsFlush = false
+            context.flush()
+            return
+        }
         self.writeHeldResponse()
         if self.exchange.responseFraming == .chunked {
             var out = context.channel.allocator.buffer(capacity: 5 + (trailers?.readableBytes ?? 0))
@@ -496,7 +508,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         guard let context = self.context else { return }
         let loopBoundContext = context.loopBound
         let marker = context.eventLoop.makePromise(of: Void.self)
-        context.writeAndFlush(Self.wrapOutboundOut(ByteBuffer()), promise: marker)
+        if self.environment.isHTTP2Stream {
+            context.writeAndFlush(NIOAny(HTTP2ResponsePart.marker), promise: marker)
+        } else {
+            context.writeAndFlush(Self.wrapOutboundOut(ByteBuffer()), promise: marker)
+        }
         marker.futureResult.whenComplete { _ in loopBoundContext.value.close(promise: nil) }
     }
 
@@ -636,6 +652,10 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 closeClient = close
             }
             self.upstream?.handler.disarmResponseHeadDeadline()
+            if self.environment.isHTTP2Stream {
+                self.streamResponseHead(head, to: clientHead, closeClient: closeClient, context: context)
+                return
+            }
             let smallBody = head.contentLength.map { $0 <= Self.maxBodyCopiedWithHead } ?? false
             var out = context.channel.allocator.buffer(
                 capacity: head.bytes.readableBytes + 64 + (smallBody ? head.contentLength ?? 0 : 0)
@@ -666,7 +686,9 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             if self.machine.phase == .tunnelling { return }
             self.record.bytesOut += buffer.readableBytes
             self.clientNeedsFlush = true
-            if self.exchange.heldResponse != nil {
+            if self.environment.isHTTP2Stream {
+                self.writeStream(context, .body(buffer))
+            } else if self.exchange.heldResponse != nil {
                 self.exchange.heldResponse?.writeBuffer(&buffer)
             } else if self.exchange.responseFraming == .chunked {
                 WireEncoding.writeChunk(buffer, allocator: context.channel.allocator) {
@@ -741,6 +763,43 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         self.upstreamFailure(bytesMayHaveReachedUpstream: true, status: .gatewayTimeout, allowRetry: false)
     }
 
+    // MARK: - HTTP/2 stream
+
+    /// The final response head of a forwarded response, as an HTTP/2 header block.
+    private func streamResponseHead(
+        _ head: UpstreamResponseHead,
+        to clientHead: HTTPRequestHead,
+        closeClient: Bool,
+        context: ChannelHandlerContext
+    ) {
+        let selection = ClientResponseFieldSelection(
+            head,
+            requestMethod: clientHead.method,
+            clientVersion: clientHead.version,
+            tunnel: false,
+            requestID: self.record.requestID,
+            strictTransportSecurity: self.environment.strictTransportSecurity
+        )
+        self.machine.responseHeadReceived(
+            upstreamKeepAlive: head.isKeepAlive,
+            closeClientAfter: closeClient || selection.framing == .untilClose
+        )
+        self.record.status = UInt(head.status)
+        self.exchange.responseFraming = selection.framing
+        let headers = HTTP2ResponseTranslator.headers(
+            of: head,
+            selection: selection,
+            via: self.policy.viaValue(head.version)
+        )
+        self.writeStream(context, .head(headers, informational: false))
+        self.clientNeedsFlush = true
+    }
+
+    /// A write to an HTTP/2 stream's handler, which takes ``HTTP2ResponsePart``s, not bytes.
+    private func writeStream(_ context: ChannelHandlerContext, _ part: HTTP2ResponsePart) {
+        context.write(NIOAny(part), promise: nil)
+    }
+
     // MARK: - Tunnel
 
     private func beginTunnel(_ head: UpstreamResponseHead) {
@@ -755,6 +814,24 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
     /// opens a tunnel): no request ID, the connection kept.
     private func passOn(_ head: UpstreamResponseHead, to clientHead: HTTPRequestHead, tunnel: Bool) {
         guard let context = self.context else { return }
+        if self.environment.isHTTP2Stream {
+            let selection = ClientResponseFieldSelection(
+                head,
+                requestMethod: clientHead.method,
+                clientVersion: clientHead.version,
+                tunnel: false,
+                requestID: nil,
+                strictTransportSecurity: nil
+            )
+            let headers = HTTP2ResponseTranslator.headers(
+                of: head,
+                selection: selection,
+                via: self.policy.viaValue(head.version)
+            )
+            self.writeStream(context, .head(headers, informational: true))
+            context.flush()
+            return
+        }
         var out = context.channel.allocator.buffer(capacity: head.bytes.readableBytes + 32)
         _ = self.policy.writeClientResponseHead(
             head,

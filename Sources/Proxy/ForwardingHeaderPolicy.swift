@@ -245,57 +245,31 @@ public struct ForwardingHeaderPolicy: Sendable {
         strictTransportSecurity: String? = nil,
         into out: inout ByteBuffer
     ) -> MessageFraming {
-        let code = head.status
-        let informational = (100..<200).contains(code)
-        let bodyless = requestMethod == .HEAD || informational || code == 204 || code == 304
-        let lengthFraming = head.contentLength != nil && head.transferCoding == .none
-        // Content-Length stays only where it frames the body sent to the client (or, bodyless, as
-        // the upstream declared it).
-        let dropLength = !tunnel && !bodyless && !lengthFraming
-        let framing: MessageFraming
-        if tunnel || bodyless {
-            framing = .none
-        } else if lengthFraming, let length = head.contentLength {
-            framing = .length(length)
-        } else {
-            framing = clientVersion == .http1_1 ? .chunked : .untilClose
-        }
+        let selection = ClientResponseFieldSelection(
+            head,
+            requestMethod: requestMethod,
+            clientVersion: clientVersion,
+            tunnel: tunnel,
+            requestID: requestID,
+            strictTransportSecurity: strictTransportSecurity
+        )
+        let framing = selection.framing
+        let informational = head.isInformational
         let version = tunnel || informational ? HTTPVersion.http1_1 : clientVersion
-        let replacedID = informational ? nil : requestID
-        let replacedSTS = informational ? nil : strictTransportSecurity
         out.writeStaticString(version == .http1_0 ? "HTTP/1.0 " : "HTTP/1.1 ")
         head.bytes.withUnsafeReadableBytes { bytes in
             out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[9..<12]))
             out.writeInteger(ASCII.space)
             out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[head.reason]))
             out.writeStaticString("\r\n")
-            let named = head.connectionNamesFields ? Self.connectionNamedFields(head, bytes) : []
             // Runs of kept lines are contiguous in the upstream's bytes: copied in one go.
             var run: Range<Int>?
-            for field in head.fields {
-                let name = bytes[field.name]
-                var keep = true
-                if Self.isFixedHopByHop(name) {
-                    keep =
-                        tunnel
-                        && (ASCII.equalsCaseInsensitive(name, "connection")
-                            || ASCII.equalsCaseInsensitive(name, "upgrade"))
-                } else if dropLength && ASCII.equalsCaseInsensitive(name, "content-length") {
-                    keep = false
-                } else if replacedID != nil && ASCII.equalsCaseInsensitive(name, "x-request-id") {
-                    keep = false
-                } else if replacedSTS != nil && ASCII.equalsCaseInsensitive(name, "strict-transport-security") {
-                    keep = false
-                } else if !named.isEmpty {
-                    keep = !named.contains { $0.elementsEqual(name.lazy.map(ASCII.lowercased)) }
-                }
-                if keep {
-                    if let current = run, current.upperBound == field.line.lowerBound {
-                        run = current.lowerBound..<field.line.upperBound
-                    } else {
-                        if let current = run { out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[current])) }
-                        run = field.line
-                    }
+            for field in head.fields where selection.keeps(bytes[field.name]) {
+                if let current = run, current.upperBound == field.line.lowerBound {
+                    run = current.lowerBound..<field.line.upperBound
+                } else {
+                    if let current = run { out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[current])) }
+                    run = field.line
                 }
             }
             if let current = run { out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[current])) }
@@ -306,12 +280,12 @@ public struct ForwardingHeaderPolicy: Sendable {
         out.writeStaticString("Via: ")
         out.writeString(self.viaValue(head.version))
         out.writeStaticString("\r\n")
-        if let replacedID {
+        if let replacedID = selection.requestID {
             out.writeStaticString("X-Request-Id: ")
             out.writeString(replacedID)
             out.writeStaticString("\r\n")
         }
-        if let replacedSTS {
+        if let replacedSTS = selection.strictTransportSecurity {
             out.writeStaticString("Strict-Transport-Security: ")
             out.writeString(replacedSTS)
             out.writeStaticString("\r\n")
@@ -325,23 +299,6 @@ public struct ForwardingHeaderPolicy: Sendable {
         }
         out.writeStaticString("\r\n")
         return framing
-    }
-
-    /// The lower-cased names a response's `Connection` fields list (beyond the fixed ones).
-    private static func connectionNamedFields(
-        _ head: UpstreamResponseHead,
-        _ bytes: UnsafeRawBufferPointer
-    ) -> [[UInt8]] {
-        var named: [[UInt8]] = []
-        for field in head.fields where ASCII.equalsCaseInsensitive(bytes[field.name], "connection") {
-            FieldValueList.forEachElement(of: bytes[field.value], emptyElements: .skipped) { token in
-                let name = token.map(ASCII.lowercased)
-                if !Self.isFixedHopByHop(name) && !ASCII.equalsCaseInsensitive(name, "close") {
-                    named.append(name)
-                }
-            }
-        }
-        return named
     }
 
     /// The client's address for the access log: the TCP peer, or, when the peer is a trusted

@@ -1,10 +1,11 @@
 import NIOCore
 import NIOHPACK
+import NIOHTTP1
 
-/// Turns the HTTP/1.1 response head the gateway would send (forwarded or its own page) into an
-/// HTTP/2 header block: `:status` first, names in lower case, and without the fields that only
-/// mean something on one HTTP/1.1 connection (`Connection` and the fields it names,
-/// `Keep-Alive`, `Proxy-Connection`, `Transfer-Encoding`, `Upgrade`), which HTTP/2 forbids
+/// Turns a response — an upstream's, with the fields the gateway passes on, or one the gateway
+/// writes itself — into an HTTP/2 header block: `:status` first, names in lower case, and without
+/// the fields that only mean something on one HTTP/1.1 connection (`Connection` and the fields it
+/// names, `Keep-Alive`, `Proxy-Connection`, `Transfer-Encoding`, `Upgrade`), which HTTP/2 forbids
 /// (RFC 9113 §8.2.2). Values keep their bytes where they are UTF-8 (HPACK strings here are).
 ///
 /// Fields are sent without indexing (a static-table name where there is one, the value literal),
@@ -13,23 +14,49 @@ import NIOHPACK
 /// the encoder a search of a table full of stale entries per field and save the wire nothing.
 /// Pure: no I/O.
 enum HTTP2ResponseTranslator {
-    static func headers(of head: UpstreamResponseHead) -> HPACKHeaders {
+    /// The header block for an upstream response: the fields `selection` keeps (the same an
+    /// HTTP/1.1 client gets), lower-cased and without those HTTP/2 forbids, then the gateway's own:
+    /// `via`, and the `x-request-id` and `strict-transport-security` the selection carries.
+    static func headers(
+        of head: UpstreamResponseHead,
+        selection: ClientResponseFieldSelection,
+        via: String
+    ) -> HPACKHeaders {
         var headers = HPACKHeaders()
-        headers.reserveCapacity(head.fields.count + 1)
+        headers.reserveCapacity(head.fields.count + 4)
         headers.add(name: ":status", value: String(head.status))
         head.bytes.withUnsafeReadableBytes { bytes in
-            let named = head.connectionNamesFields ? Self.namesListedInConnection(head, bytes) : []
-            for field in head.fields {
+            for field in head.fields where selection.keeps(bytes[field.name]) {
                 let name = String(decoding: bytes[field.name], as: UTF8.self).lowercased()
-                if HTTP2RequestTranslator.connectionSpecificFields.contains(name) || named.contains(name) {
-                    continue
-                }
+                // A tunnel's `connection` and `upgrade` are kept for HTTP/1.1 only: HTTP/2 has none.
+                if HTTP2RequestTranslator.connectionSpecificFields.contains(name) { continue }
                 headers.add(
                     name: name,
                     value: String(decoding: bytes[field.value], as: UTF8.self),
                     indexing: .nonIndexable
                 )
             }
+        }
+        headers.add(name: "via", value: via, indexing: .nonIndexable)
+        if let requestID = selection.requestID {
+            headers.add(name: "x-request-id", value: requestID, indexing: .nonIndexable)
+        }
+        if let strictTransportSecurity = selection.strictTransportSecurity {
+            headers.add(name: "strict-transport-security", value: strictTransportSecurity, indexing: .nonIndexable)
+        }
+        return headers
+    }
+
+    /// The header block for a response the gateway writes itself (a blocked page, an error page,
+    /// a redirect), from the head it would send an HTTP/1.1 client.
+    static func headers(of head: HTTPResponseHead) -> HPACKHeaders {
+        var headers = HPACKHeaders()
+        headers.reserveCapacity(head.headers.count + 1)
+        headers.add(name: ":status", value: String(head.status.code))
+        for (name, value) in head.headers {
+            let name = name.lowercased()
+            if HTTP2RequestTranslator.connectionSpecificFields.contains(name) { continue }
+            headers.add(name: name, value: value, indexing: .nonIndexable)
         }
         return headers
     }
@@ -66,22 +93,5 @@ enum HTTP2ResponseTranslator {
             }
         }
         return trailers
-    }
-
-    private static func namesListedInConnection(
-        _ head: UpstreamResponseHead,
-        _ bytes: UnsafeRawBufferPointer
-    )
-        -> Set<String>
-    {
-        var names = Set<String>()
-        for field in head.fields where ASCII.equalsCaseInsensitive(bytes[field.name], "connection") {
-            let value = String(decoding: bytes[field.value], as: UTF8.self)
-            for token in value.split(separator: ",") {
-                let trimmed = token.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }
-                names.insert(String(trimmed.reversed()).lowercased())
-            }
-        }
-        return names
     }
 }

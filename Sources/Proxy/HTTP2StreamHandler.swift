@@ -11,14 +11,15 @@ import NIOHTTP2
 /// read differently: the refusal reaches the handler behind as a ``RequestRejection``, which
 /// answers 400 without forwarding a byte); DATA that contradicts `content-length` resets the
 /// stream, so nothing more is forwarded and the upstream connection holding the partial
-/// request is closed. Outbound, the HTTP/1.1 response bytes the handler behind writes are
-/// parsed (``UpstreamResponseParser``) into HEADERS, DATA and trailers. Backpressure is the
+/// request is closed. Outbound, the handler behind writes the response as ``HTTP2ResponsePart``s,
+/// which become HEADERS, DATA and trailers. A stream closed before its response ended is reset
+/// (by the HTTP/2 layer): a response cut short never looks complete. Backpressure is the
 /// stream channel's: its writability follows the stream's flow-control window and its reads
 /// open the window.
 final class HTTP2StreamHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTP2Frame.FramePayload
     typealias InboundOut = HTTPServerRequestPart
-    typealias OutboundIn = ByteBuffer
+    typealias OutboundIn = HTTP2ResponsePart
     typealias OutboundOut = HTTP2Frame.FramePayload
 
     private enum RequestState {
@@ -32,7 +33,6 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
     /// an HTTP/1.1 head gets, not the defaults.
     private let limits: RequestLimits
     private var request = RequestState.awaitingHead
-    private var response = UpstreamResponseParser()
     /// The final response's head, written with the first part after it (a bodyless response
     /// then leaves as one HEADERS frame that ends the stream).
     private var pendingHead: HPACKHeaders?
@@ -41,9 +41,9 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
     /// The last frame written, so a write of no frame (the handler's "everything written so far
     /// has left" marker) completes when the frames before it have.
     private var lastWrite: EventLoopFuture<Void>?
-    /// The newest frame of the write being handled, held until the write ends so that only the
-    /// last frame of each write carries a promise: frames leave in order, so its completion says
-    /// that every frame before it has left too (one promise per response instead of one per frame).
+    /// The newest frame, held until the flush (or a write with a promise) so that only the last
+    /// frame carries a promise: frames leave in order, so its completion says that every frame
+    /// before it has left too (one promise per response instead of one per frame).
     private var heldFrame: HTTP2Frame.FramePayload?
     private var responseEnded = false
     private let metrics: ProxyMetrics
@@ -78,14 +78,12 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
         case .awaitingHead:
             switch HTTP2RequestTranslator.requestHead(headers, endStream: endStream, limits: self.limits) {
             case .success(let head):
-                self.response.requestSent(isHEAD: head.method == .HEAD)
                 let declared = head.headers.first(name: "content-length").flatMap { UInt64($0) }
                 self.request = endStream ? .ended : .body(declaredLength: declared, received: 0)
                 context.fireChannelRead(Self.wrapInboundOut(.head(head)))
                 if endStream { context.fireChannelRead(Self.wrapInboundOut(.end(nil))) }
             case .failure(let rejection):
                 self.request = .refused
-                self.response.requestSent(isHEAD: false)
                 context.fireErrorCaught(rejection)
             }
         case .body(let declared, let received):
@@ -129,75 +127,58 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
     // MARK: - Response
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        var buffer = Self.unwrapOutboundIn(data)
-        if buffer.readableBytes == 0 || self.responseEnded {
-            self.completeAfterEarlierWrites(promise)
-            return
-        }
-        do {
-            while let part = try self.response.next(&buffer) {
-                self.responsePart(context: context, part)
+        if !self.responseEnded {
+            switch Self.unwrapOutboundIn(data) {
+            case .head(let headers, let informational):
+                if informational {
+                    self.writePending(context: context)
+                    self.send(context: context, .headers(.init(headers: headers)))
+                } else {
+                    self.pendingHead = headers
+                }
+            case .body(let slice):
+                if slice.readableBytes > 0 {
+                    self.writePending(context: context)
+                    self.pendingData = slice
+                }
+            case .end(let trailers):
+                self.end(context: context, trailers: trailers)
+            case .marker:
+                break
             }
-        } catch {
-            // The handler behind only writes what it parsed or built: nothing to send but a reset.
-            self.pendingHead = nil
-            self.pendingData = nil
-            self.responseEnded = true
-            self.releaseHeldFrame(context: context)
-            context.writeAndFlush(Self.wrapOutboundOut(.rstStream(.internalError)), promise: nil)
-            promise?.fail(error)
-            context.close(promise: nil)
-            return
         }
+        // A part with a promise leaves now; without one it waits for the flush, so that a head,
+        // its body and the end become as few frames as possible (a small response: HEADERS and
+        // one DATA that ends the stream).
+        guard let promise else { return }
         self.writePending(context: context)
         self.releaseHeldFrame(context: context)
         self.completeAfterEarlierWrites(promise)
     }
 
-    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
-        // A body that runs until the connection closes ends here, in HTTP/2 with END_STREAM.
-        if !self.responseEnded, let part = try? self.response.inputEnded() {
-            self.responsePart(context: context, part)
-            self.releaseHeldFrame(context: context)
-            context.flush()
-        }
-        context.close(mode: mode, promise: promise)
+    func flush(context: ChannelHandlerContext) {
+        self.writePending(context: context)
+        self.releaseHeldFrame(context: context)
+        context.flush()
     }
 
-    private func responsePart(context: ChannelHandlerContext, _ part: UpstreamResponseParser.Part) {
-        switch part {
-        case .head(let head):
-            let headers = HTTP2ResponseTranslator.headers(of: head)
-            if head.isInformational {
-                // 101 cannot happen (HTTP/2 has no Upgrade): 1xx are interim HEADERS.
-                self.send(context: context, .headers(.init(headers: headers)))
-            } else {
-                self.pendingHead = headers
-            }
-        case .body(let slice):
+    private func end(context: ChannelHandlerContext, trailers: HPACKHeaders?) {
+        self.responseEnded = true
+        if let trailers {
             self.writePending(context: context)
-            self.pendingData = slice
-        case .end(let trailers):
-            self.responseEnded = true
-            if let trailers {
-                self.writePending(context: context)
-                self.send(
-                    context: context,
-                    .headers(.init(headers: HTTP2ResponseTranslator.trailers(trailers), endStream: true))
-                )
-            } else if let data = self.pendingData {
-                self.pendingData = nil
-                if let head = self.pendingHead {
-                    self.pendingHead = nil
-                    self.send(context: context, .headers(.init(headers: head)))
-                }
-                self.send(context: context, .data(.init(data: .byteBuffer(data), endStream: true)))
-            } else if let head = self.pendingHead {
+            self.send(context: context, .headers(.init(headers: trailers, endStream: true)))
+        } else if let data = self.pendingData {
+            self.pendingData = nil
+            if let head = self.pendingHead {
                 self.pendingHead = nil
-                self.send(context: context, .headers(.init(headers: head, endStream: true)))
-            } else {
-                self.send(context: context, .data(.init(data: .byteBuffer(ByteBuffer()), endStream: true)))
+                self.send(context: context, .headers(.init(headers: head)))
             }
+            self.send(context: context, .data(.init(data: .byteBuffer(data), endStream: true)))
+        } else if let head = self.pendingHead {
+            self.pendingHead = nil
+            self.send(context: context, .headers(.init(headers: head, endStream: true)))
+        } else {
+            self.send(context: context, .data(.init(data: .byteBuffer(ByteBuffer()), endStream: true)))
         }
     }
 
@@ -220,7 +201,7 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
         self.heldFrame = payload
     }
 
-    /// Writes the held frame, the last of the current write, with the promise later writes wait on.
+    /// Writes the held frame, the last one so far, with the promise later writes wait on.
     private func releaseHeldFrame(context: ChannelHandlerContext) {
         guard let held = self.heldFrame else { return }
         self.heldFrame = nil

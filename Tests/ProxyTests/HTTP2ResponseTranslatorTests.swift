@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHPACK
+import NIOHTTP1
 import Testing
 
 @testable import Proxy
@@ -15,22 +16,59 @@ import Testing
         return head
     }
 
+    static func selection(
+        _ head: UpstreamResponseHead,
+        method: HTTPMethod = .GET,
+        requestID: String? = nil,
+        strictTransportSecurity: String? = nil
+    ) -> ClientResponseFieldSelection {
+        ClientResponseFieldSelection(
+            head,
+            requestMethod: method,
+            clientVersion: .http1_1,
+            tunnel: false,
+            requestID: requestID,
+            strictTransportSecurity: strictTransportSecurity
+        )
+    }
+
+    static func block(
+        _ text: String,
+        method: HTTPMethod = .GET,
+        requestID: String? = nil,
+        strictTransportSecurity: String? = nil
+    ) throws -> HPACKHeaders {
+        let head = try Self.head(text)
+        let selection = Self.selection(
+            head,
+            method: method,
+            requestID: requestID,
+            strictTransportSecurity: strictTransportSecurity
+        )
+        return HTTP2ResponseTranslator.headers(of: head, selection: selection, via: "1.1 freezegate")
+    }
+
     @Test func statusFirstNamesLowerCaseHopByHopFieldsGone() throws {
         let head = try Self.head(
             "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: keep-alive, X-Hop\r\nKeep-Alive: timeout=5\r\n"
                 + "X-Hop: 1\r\nTransfer-Encoding: chunked\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nX-Request-Id: r1\r\n\r\n"
         )
-        let headers = HTTP2ResponseTranslator.headers(of: head)
+        let headers = HTTP2ResponseTranslator.headers(
+            of: head,
+            selection: Self.selection(head, requestID: "gw-1"),
+            via: "1.1 freezegate"
+        )
         let fields = headers.map { ($0.name, $0.value) }
-        #expect(fields.map { $0.0 } == [":status", "content-type", "set-cookie", "set-cookie", "x-request-id"])
+        #expect(fields.map { $0.0 } == [":status", "content-type", "set-cookie", "set-cookie", "via", "x-request-id"])
         #expect(fields[0].1 == "200")
         #expect(fields[2].1 == "a=1" && fields[3].1 == "b=2")
+        // The gateway's request ID replaces the upstream's.
+        #expect(fields[4].1 == "1.1 freezegate" && fields[5].1 == "gw-1")
     }
 
     @Test func fieldsGoWithoutIndexingSoTheDynamicTableStaysEmpty() throws {
-        let head = try Self.head("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Request-Id: r1\r\n\r\n")
-        let headers = HTTP2ResponseTranslator.headers(of: head)
-        #expect(headers.map { $0.indexable } == [.indexable, .nonIndexable, .nonIndexable])
+        let headers = try Self.block("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Request-Id: r1\r\n\r\n")
+        #expect(headers.map { $0.indexable } == [.indexable, .nonIndexable, .nonIndexable, .nonIndexable])
         let trailers = HTTP2ResponseTranslator.trailers(ByteBuffer(string: "X-Checksum: abc\r\n"))
         #expect(trailers.map { $0.indexable } == [.nonIndexable])
 
@@ -51,5 +89,81 @@ import Testing
         )
         #expect(block.map { $0.name } == ["x-checksum", "grpc-status"])
         #expect(block.map { $0.value } == ["abc", "0"])
+    }
+
+    @Test func contentLengthStaysWhereItFramesTheBodyAndHEADKeepsTheDeclaredOne() throws {
+        let sized = try Self.block("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n")
+        #expect(sized.first(name: "content-length") == "5")
+        let chunked = try Self.block("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+        #expect(chunked[canonicalForm: "content-length"].isEmpty)
+        #expect(chunked[canonicalForm: "transfer-encoding"].isEmpty)
+        let head = try Self.block("HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n", method: .HEAD)
+        #expect(head.first(name: "content-length") == "1234")
+    }
+
+    @Test func strictTransportSecurityReplacesTheUpstreamsAndInterimResponsesCarryNeither() throws {
+        let final = try Self.block(
+            "HTTP/1.1 200 OK\r\nStrict-Transport-Security: max-age=1\r\nContent-Length: 0\r\n\r\n",
+            requestID: "gw-2",
+            strictTransportSecurity: "max-age=63072000"
+        )
+        #expect(final[canonicalForm: "strict-transport-security"] == ["max-age=63072000"])
+        #expect(final[canonicalForm: "x-request-id"] == ["gw-2"])
+        let interim = try Self.block(
+            "HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n",
+            requestID: "gw-2",
+            strictTransportSecurity: "max-age=63072000"
+        )
+        #expect(interim.map { $0.name } == [":status", "link", "via"])
+    }
+
+    /// One selection for both protocols: the fields an HTTP/2 client gets are those an HTTP/1.1
+    /// client gets, minus only what HTTP/2 has no use for (framing and connection fields).
+    @Test(arguments: [
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: keep-alive, X-Hop\r\nX-Hop: 1\r\nContent-Length: 3\r\n\r\n",
+        "HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\nX-Request-Id: up\r\nKeep-Alive: timeout=5\r\nTE: x\r\n\r\n",
+        "HTTP/1.1 304 Not Modified\r\nETag: \"a\"\r\nContent-Length: 10\r\nTrailer: x\r\nUpgrade: h2c\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nStrict-Transport-Security: max-age=5\r\nProxy-Connection: x\r\n\r\n",
+    ])
+    func anHTTP2ClientGetsTheFieldsAnHTTP1ClientGets(_ text: String) throws {
+        let head = try Self.head(text)
+        let policy = ForwardingHeaderPolicy()
+        var out = ByteBuffer()
+        _ = policy.writeClientResponseHead(
+            head,
+            requestMethod: .GET,
+            clientVersion: .http1_1,
+            closeClient: false,
+            tunnel: false,
+            requestID: "gw-3",
+            strictTransportSecurity: "max-age=9",
+            into: &out
+        )
+        let http1 = String(buffer: out).split(separator: "\r\n").dropFirst().compactMap { line -> String? in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            let name = line[..<colon].lowercased()
+            return ["transfer-encoding", "connection"].contains(name)
+                ? nil : "\(name)=\(line[line.index(after: colon)...].drop { $0 == " " })"
+        }
+        let block = HTTP2ResponseTranslator.headers(
+            of: head,
+            selection: Self.selection(head, requestID: "gw-3", strictTransportSecurity: "max-age=9"),
+            via: policy.viaValue(head.version)
+        )
+        let http2 = block.dropFirst().map { "\($0.name)=\($0.value)" }
+        #expect(http2 == http1)
+    }
+
+    @Test func aGatewayAnswerLosesItsConnectionFieldsAndKeepsTheRest() {
+        var fields = HTTPHeaders()
+        fields.add(name: "Content-Type", value: "text/html; charset=utf-8")
+        fields.add(name: "Content-Length", value: "42")
+        fields.add(name: "X-Request-Id", value: "gw-4")
+        fields.add(name: "Connection", value: "close")
+        let block = HTTP2ResponseTranslator.headers(
+            of: HTTPResponseHead(version: .http1_1, status: .forbidden, headers: fields)
+        )
+        #expect(block.map { $0.name } == [":status", "content-type", "content-length", "x-request-id"])
+        #expect(block.first(name: ":status") == "403")
     }
 }
