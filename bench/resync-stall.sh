@@ -8,6 +8,8 @@
 #   RATE=500 bench/resync-stall.sh 1000000 4   # the load at 500 requests/s on a schedule, not back to back
 #   PIN=1 RATE=500 bench/resync-stall.sh        # the gateway alone on CPU 0, everything else on CPU 1
 #   PIN=db RATE=500 bench/resync-stall.sh       # PostgreSQL alone on CPU 1, everything else on CPU 0
+#   PIN=host RATE=500 bench/resync-stall.sh     # the gateway alone on CPU 0; on CPU 1 the clients and
+#                                               # the upstream first, PostgreSQL only when they idle
 #
 # 1. Seeds TENANTS tenants with SQL (generate_series: two freezes each, a custom domain for every
 #    fourth, as bench/live-state.sh does) plus `acme`, and starts the gateway in front of a small
@@ -46,6 +48,11 @@
 # the database were another host, and the gateway, the upstream and the clients share CPU 0: what
 # the clients see then includes everything the gateway's resync costs on the serving host (the
 # rows arriving, decoding, building the tables) and nothing of PostgreSQL's own work on the query.
+# With PIN=host the gateway runs alone on CPU 0 as with PIN=1, and PostgreSQL on CPU 1 under the
+# SCHED_IDLE policy (chrt --idle), so that the clients and the upstream beside it run whenever they
+# are ready, as if the database were another host: its query neither delays the upstream's answers
+# nor the clients' clocks, and what the clients see of a resync is the gateway's part only (its
+# own load competing with its event loops) plus the client's and upstream's own small costs.
 #
 # Everything runs on 127.0.0.1 / a Unix socket and is removed on exit: a throwaway PostgreSQL 15
 # cluster (as user postgres when run as root; fsync off), the upstream and the gateway. Builds the
@@ -66,7 +73,8 @@ case "$PIN" in
     '') ;;
     1) GATEWAY_CPU=0 PG_CPU=1 OTHERS_CPU=1 ;;
     db) GATEWAY_CPU=0 PG_CPU=1 OTHERS_CPU=0 ;;
-    *) echo "PIN must be 1 (the gateway alone on CPU 0) or db (PostgreSQL alone on CPU 1)" >&2; exit 2 ;;
+    host) GATEWAY_CPU=0 PG_CPU=1 OTHERS_CPU=1 ;;
+    *) echo "PIN must be 1 (the gateway alone on CPU 0), db (PostgreSQL alone on CPU 1) or host (the gateway alone, PostgreSQL idle-priority)" >&2; exit 2 ;;
 esac
 case "$RATE" in ''|*[!0-9]*) echo "RATE must be a whole number of requests per second (0: back to back)" >&2; exit 2 ;; esac
 [ -n "$BASELINE" ] && [ ! -x "$BASELINE" ] && { echo "BASELINE=$BASELINE is not an executable" >&2; exit 2; }
@@ -125,6 +133,8 @@ as_pg "$PG_BIN/initdb" -D "$WORK/pg/data" -A trust -U postgres >/dev/null
 CLUSTER_STARTED=1
 PG_ON_CPU=()
 [ -n "$PIN" ] && PG_ON_CPU=(taskset -c "$PG_CPU")
+# Inherited by the postmaster and every backend it starts.
+[ "$PIN" = host ] && PG_ON_CPU+=(chrt --idle 0)
 as_pg "${PG_ON_CPU[@]}" "$PG_BIN/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/log" -w -t 30 start -o "-k $WORK/pg -p $PGPORT_ \
     -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c shared_buffers=256MB" >/dev/null
 
@@ -292,9 +302,21 @@ def loop_wait(start, end):
     three = max((sum(window[i:i + 3]) for i in range(max(len(window) - 2, 0))), default=longest)
     return longest, three
 
+# One psql session for every statement: a psql started per statement (tens of them while polling
+# for the load's query) costs milliseconds of CPU each on the core the client and the upstream use.
+psql = subprocess.Popen(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", "freezegate"],
+                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 def sql(statement):
-    return subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", "freezegate", "-c", statement],
-                          check=True, capture_output=True, text=True, timeout=60).stdout.strip()
+    psql.stdin.write(statement + ";\n\\echo __end__\n")
+    psql.stdin.flush()
+    lines = []
+    while True:
+        line = psql.stdout.readline()
+        if not line:
+            sys.exit(f"psql ended on: {statement}")
+        if line.rstrip("\n") == "__end__":
+            return "\n".join(lines).strip()
+        lines.append(line.rstrip("\n"))
 
 def acme_status(c):
     c.request("GET", "/company/1/dashboard", headers={"Host": "acme.s20.online"})
@@ -358,11 +380,13 @@ def cpu_seconds():
 
 cpu_mark = (time.monotonic(), cpu_seconds())
 time.sleep(10)
+# Only timestamps are taken during the rounds; the files (the client's latencies, the access log)
+# are read after the last one, so that reading them competes with no round's requests.
+rounds_seen = []
 for round_ in range(1, rounds + 1):
     steady_cpu = (cpu_seconds() - cpu_mark[1]) / max(time.monotonic() - cpu_mark[0], 0.001)
     before = reloaded_lines()
-    steady_worst, steady_count, steady_over, steady_p999, _ = latencies(time.monotonic() - 10, time.monotonic())
-    steady_wait, steady_wait3 = loop_wait(time.monotonic() - 10, time.monotonic())
+    steady_end = time.monotonic()
     rss_before = rss_kib()
     terminated = time.monotonic()
     cpu_at_termination = cpu_seconds()
@@ -390,6 +414,18 @@ for round_ in range(1, rounds + 1):
     resync_cpu = cpu_seconds() - cpu_at_termination
     time.sleep(1)
     reverted = acme_status(c) != 403
+    rounds_seen.append((round_, steady_cpu, steady_end, rss_before, terminated, reloaded, resync_cpu, committed,
+                        effective, reverted))
+    sql("SELECT freezegate.unfreeze('acme')")
+    while acme_status(c) == 403:
+        time.sleep(0.01)
+    cpu_mark = (time.monotonic(), cpu_seconds())
+    time.sleep(10)
+
+for (round_, steady_cpu, steady_end, rss_before, terminated, reloaded, resync_cpu, committed, effective,
+     reverted) in rounds_seen:
+    steady_worst, steady_count, steady_over, steady_p999, _ = latencies(steady_end - 10, steady_end)
+    steady_wait, steady_wait3 = loop_wait(steady_end - 10, steady_end)
     worst, count, over, p999, slow = latencies(terminated, reloaded + 1)
     in_gateway, in_upstream = gateway_times(slow)
     wait, wait3 = loop_wait(terminated, reloaded + 1)
@@ -406,11 +442,6 @@ for round_ in range(1, rounds + 1):
           f"change committed mid-resync effective after {ms(effective - committed)}"
           f" ({(reloaded - effective) * 1000:.0f} ms before the resync's end was logged), {'REVERTED' if reverted else 'kept'} after it; "
           f"RSS {mib(rss_before)} before, peak {mib(peak)} ({peak / max(rss_before, 1):.2f}x)")
-    sql("SELECT freezegate.unfreeze('acme')")
-    while acme_status(c) == 403:
-        time.sleep(0.01)
-    cpu_mark = (time.monotonic(), cpu_seconds())
-    time.sleep(10)
 PY
 
 measure() { # measure LABEL BINARY
@@ -452,6 +483,7 @@ if [ "$RATE" = 0 ]; then echo "load: back to back over one connection" >&2; else
 case "$PIN" in
     1) echo "pinned: the gateway on CPU 0; PostgreSQL, the upstream and the clients on CPU 1" >&2 ;;
     db) echo "pinned: PostgreSQL on CPU 1; the gateway, the upstream and the clients on CPU 0" >&2 ;;
+    host) echo "pinned: the gateway on CPU 0; the upstream and the clients on CPU 1, PostgreSQL there at idle priority" >&2 ;;
 esac
 if [ -n "${BIN_LABEL:-}" ]; then label=$BIN_LABEL; else label="this build ($(git -C "$REPO" rev-parse --short HEAD))"; fi
 measure "$label" "$FREEZEGATE"
