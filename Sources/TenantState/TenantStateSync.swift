@@ -36,6 +36,8 @@ public final class TenantStateSync: Service, Sendable {
     private let clock: any WallClock
     private let logger: Logger
     private let hooks: TenantStateSyncHooks
+    /// Every full load's CPU work, on one thread of its own (``ResyncWorker``).
+    let loadWorker = ResyncWorker(threadName: "freezegate-resync")
 
     public init(
         configuration: TenantStateSyncConfiguration,
@@ -49,6 +51,10 @@ public final class TenantStateSync: Service, Sendable {
         self.clock = clock
         self.logger = logger
         self.hooks = hooks
+    }
+
+    deinit {
+        self.loadWorker.stop()
     }
 
     /// Runs until the task is cancelled or, in a `ServiceGroup`, until graceful shutdown; never throws.
@@ -246,16 +252,17 @@ public final class TenantStateSync: Service, Sendable {
         let now = self.clock.now()
         let from = now.addingTimeInterval(-self.configuration.snapshotLookback.timeInterval)
         let connection = try await PostgresConnection.connect(loadConfiguration)
+        // A resync's work yields to the requests (``ResyncWorker``); the first load has none to serve.
+        let served = self.cache.currentSnapshot()
+        let lowPriority = served != nil
         // Decoded batch by batch straight into the table: no full result and no array of every record
         // beside it, so that memory during a resync stays near twice the snapshot.
-        var recordsByKey: [String: TenantRecord] = [:]
-        // A resync's table is about the size of the served one: made that size at once, it is not
-        // rehashed a score of times as it grows (a fifth of a million-tenant resync's CPU).
-        recordsByKey.reserveCapacity(self.cache.currentSnapshot()?.count ?? 0)
+        let table = FullLoadTable(capacity: served?.count ?? 0)
+        _ = consume served
         do {
-            try await TenantSnapshotQuery.all(on: connection, at: from, batchSize: Self.fullLoadBatchSize) { batch in
-                for record in batch {
-                    recordsByKey[record.key] = record
+            try await TenantSnapshotQuery.batches(on: connection, at: from, batchSize: Self.fullLoadBatchSize) { rows in
+                try await self.loadWorker.run(lowPriority: lowPriority) {
+                    table.insert(try TenantSnapshotQuery.records(from: rows))
                 }
             }
         } catch {
@@ -264,9 +271,11 @@ public final class TenantStateSync: Service, Sendable {
         }
         await connection.close()
         await self.hooks.afterFullLoadQuery?()
-        let snapshot = TenantSnapshot(recordsByKey: consume recordsByKey, loadedAt: now)
         let current = self.cache.currentSnapshot()
-        let differingKeys = current?.keysOfChangedTenants(in: snapshot, from: from) ?? []
+        let (snapshot, differingKeys) = try await self.loadWorker.run(lowPriority: lowPriority) {
+            let snapshot = TenantSnapshot(recordsByKey: table.takeRecords(), loadedAt: now)
+            return (snapshot, current?.keysOfChangedTenants(in: snapshot, from: from) ?? [])
+        }
         // If the loop replaced it meanwhile, this may be the last reference to a large snapshot.
         self.cache.reclaimer.release(consume current)
         return FullSnapshotLoad(snapshot: snapshot, differingKeys: differingKeys, started: started)
