@@ -41,6 +41,7 @@
 #   BASELINE=/path/to/older/freezegate bench/tls-vs-nginx.sh   # also an older build, same rounds
 #   PERF=/tmp/profile bench/tls-vs-nginx.sh    # also a perf profile of FreezeGate per measurement
 #   PERF=/tmp/profile PERF_CALL_GRAPH=fp bench/tls-vs-nginx.sh    # the profile with call graphs
+#   SYSCALLS=1 bench/tls-vs-nginx.sh   # also each server's system calls per request (strace -c)
 #
 # Environment: ROUNDS (5), DURATION (seconds per run, 5), CONNECTIONS (64), THREADS (client
 # threads of wrk and h2load, 2), HANDSHAKE_CLIENTS (8), TESTS ("handshake h1 h2-m1 h2-m10"),
@@ -106,6 +107,7 @@ need wrk wrk
 need h2load nghttp2-client
 need openssl openssl
 need curl curl
+[ -n "${SYSCALLS:-}" ] && need strace strace
 build_freezegate
 
 TARGETS=(freezegate nginx)
@@ -365,6 +367,31 @@ for test in $TESTS; do
         perf report -q -i "$PERF/tls-$test.data" --no-children --sort dso,sym --percent-limit 0.3 \
             > "$PERF/tls-$test.sym.txt" 2>/dev/null || true
         echo "profile: $PERF/tls-$test.{dso,sym}.txt ($R_RPS req/s while recording)"
+    fi
+    if [ -n "${SYSCALLS:-}" ]; then
+        # One more run per server with strace counting the system calls of all its processes and
+        # threads, divided by the requests its access log gained meanwhile. strace slows the
+        # server: the calls per request are the figure, not the rate.
+        for target in freezegate nginx; do
+            if [ "$target" = nginx ]; then
+                log="$WORK/nginx-tls/logs/access.log"
+                mapfile -t traced < <(pgrep -P "$NGINX_MASTER")
+            else
+                log="$WORK/freezegate-access.log"
+                traced=("$GATE_PID")
+            fi
+            before=$(wc -l <"$log")
+            strace -f -c -o "$WORK/strace.$target" "${traced[@]/#/-p}" 2>/dev/null &
+            strace_pid=$!
+            sleep 0.5
+            run_test "$test" "$(port_of "$target")" "$DURATION"
+            kill -INT "$strace_pid" 2>/dev/null || true
+            wait "$strace_pid" 2>/dev/null || true
+            after=$(wc -l <"$log")
+            echo "system calls per request, $target ($((after - before)) requests):" \
+                "$(awk -v n=$((after - before)) '$NF != "total" && $4 ~ /^[0-9]+$/ && n > 0 && $4 / n >= 0.01 {
+                    printf "%s %.2f, ", $NF, $4 / n }' "$WORK/strace.$target" | sed 's/, $//')"
+        done
     fi
     echo
     printf '%-11s %10s %9s %12s %14s %12s\n' median req/s p99_ms cpu_us/req "req/s % nginx" "cpu % nginx"
