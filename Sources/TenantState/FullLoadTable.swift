@@ -1,8 +1,8 @@
 import TenantModel
 
-/// The records of a full load as they arrive, keyed by tenant. Filled and emptied by one caller at
-/// a time (each batch awaited before the next, on the sync task or on the ``ResyncWorker``'s
-/// thread), which is what makes the unchecked sendability sound.
+/// The records of a full load as they arrive, keyed by tenant. Filled and emptied on the
+/// ``FullLoadWorker``'s thread only, one job after the other (each batch awaited before the next),
+/// which is what makes the unchecked sendability sound.
 final class FullLoadTable: @unchecked Sendable {
     private var recordsByKey: [String: TenantRecord] = [:]
 

@@ -36,8 +36,8 @@ public final class TenantStateSync: Service, Sendable {
     private let clock: any WallClock
     private let logger: Logger
     private let hooks: TenantStateSyncHooks
-    /// Every full load's CPU work, on one thread of its own (``ResyncWorker``).
-    let loadWorker = ResyncWorker(threadName: "freezegate-resync")
+    /// Every full load's CPU work, on one thread of its own (``FullLoadWorker``).
+    let loadWorker = FullLoadWorker(threadName: "snapshot-loader")
 
     public init(
         configuration: TenantStateSyncConfiguration,
@@ -252,7 +252,7 @@ public final class TenantStateSync: Service, Sendable {
         let now = self.clock.now()
         let from = now.addingTimeInterval(-self.configuration.snapshotLookback.timeInterval)
         let connection = try await PostgresConnection.connect(loadConfiguration)
-        // A resync's work yields to the requests (``ResyncWorker``); the first load has none to serve.
+        // A resync's work yields to the requests (``FullLoadWorker``); the first load has none to serve.
         let served = self.cache.currentSnapshot()
         let lowPriority = served != nil
         // Decoded batch by batch straight into the table: no full result and no array of every record

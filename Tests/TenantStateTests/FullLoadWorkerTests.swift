@@ -6,11 +6,11 @@ import Testing
 import Glibc
 #endif
 
-@Suite struct ResyncWorkerTests {
+@Suite struct FullLoadWorkerTests {
     struct Refused: Error {}
 
     @Test func jobsRunInOrderAndReturnTheirValueOrError() async throws {
-        let worker = ResyncWorker(threadName: "test-resync")
+        let worker = FullLoadWorker(threadName: "test-load")
         defer { worker.stop() }
         var values: [Int] = []
         for index in 0..<20 {
@@ -27,7 +27,7 @@ import Glibc
     /// load's does not (nothing is served yet), and a thread once lowered stays so.
     @Test func itsThreadDropsToTheLowestPriorityAtTheFirstResyncAndStaysThere() async throws {
         #if os(Linux)
-        let worker = ResyncWorker(threadName: "test-resync")
+        let worker = FullLoadWorker(threadName: "test-load")
         defer { worker.stop() }
         let nice: @Sendable () -> Int32 = { getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) }
         let own = nice()

@@ -13,7 +13,7 @@ import Synchronization
 /// normal priority. Every load runs on this one thread so that all of them allocate from its malloc
 /// arena, which each resync reuses: the first load built elsewhere left its arena's memory resident
 /// beside the worker's after the first resync (1.1 GiB instead of 0.8 GiB at a million tenants).
-final class ResyncWorker: Sendable {
+final class FullLoadWorker: Sendable {
     private struct Queue {
         var jobs: [(lowPriority: Bool, run: @Sendable () -> Void)] = []
         var stopping = false
