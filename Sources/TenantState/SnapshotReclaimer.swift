@@ -2,6 +2,10 @@ import Foundation
 import Synchronization
 import TenantModel
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Frees replaced snapshots on a dedicated low-priority thread, never on a request's thread or the
 /// sync task.
 ///
@@ -32,7 +36,7 @@ final class SnapshotReclaimer: Sendable {
     }
 
     private func run(patience: Duration) {
-        LowestThreadPriority.applyToCurrentThread()
+        Self.lowerPriority()
         var held: [(snapshot: TenantSnapshot, since: ContinuousClock.Instant)] = []
         while true {
             if held.isEmpty {
@@ -82,5 +86,12 @@ final class SnapshotReclaimer: Sendable {
             if let moved = item.take() { queued.append(moved) }
         }
         self.wakeUp.signal()
+    }
+
+    /// Nice 19 for this thread only: on Linux the nice value is per thread, and `who` 0 is the caller.
+    private static func lowerPriority() {
+        #if os(Linux)
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+        #endif
     }
 }

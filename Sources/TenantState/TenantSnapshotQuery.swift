@@ -18,15 +18,14 @@ public enum TenantSnapshotQuery {
     }
 
     /// Every tenant, fetched through a cursor `batchSize` rows at a time and handed to `body` batch by
-    /// batch as rows (decoded with ``records(from:)`` wherever `body` chooses), so that the client
-    /// never holds the whole result at once (a million rows of text and libpq's bookkeeping were
-    /// several hundred MiB beside the snapshot being built). The cursor reads from the statement
-    /// snapshot of its `DECLARE`, like the single query.
-    static func batches(
+    /// batch, so that the client never holds the whole result at once (a million rows of text and
+    /// libpq's bookkeeping were several hundred MiB beside the snapshot being built). The cursor reads
+    /// from the statement snapshot of its `DECLARE`, like the single query.
+    public static func all(
         on connection: PostgresConnection,
         at instant: Date,
         batchSize: Int,
-        _ body: (PostgresRows) async throws -> Void
+        _ body: ([TenantRecord]) throws -> Void
     ) async throws {
         try await connection.transaction { connection in
             try await connection.query(
@@ -36,7 +35,7 @@ public enum TenantSnapshotQuery {
             while true {
                 let rows = try await connection.query("FETCH \(max(1, batchSize)) FROM freezegate_snapshot")
                 if rows.isEmpty { break }
-                try await body(rows)
+                try body(try records(from: rows))
             }
         }
     }

@@ -36,8 +36,6 @@ public final class TenantStateSync: Service, Sendable {
     private let clock: any WallClock
     private let logger: Logger
     private let hooks: TenantStateSyncHooks
-    /// Every full load's CPU work, on one thread of its own (``FullLoadWorker``).
-    let loadWorker = FullLoadWorker(threadName: "snapshot-loader")
 
     public init(
         configuration: TenantStateSyncConfiguration,
@@ -51,10 +49,6 @@ public final class TenantStateSync: Service, Sendable {
         self.clock = clock
         self.logger = logger
         self.hooks = hooks
-    }
-
-    deinit {
-        self.loadWorker.stop()
     }
 
     /// Runs until the task is cancelled or, in a `ServiceGroup`, until graceful shutdown; never throws.
@@ -252,17 +246,16 @@ public final class TenantStateSync: Service, Sendable {
         let now = self.clock.now()
         let from = now.addingTimeInterval(-self.configuration.snapshotLookback.timeInterval)
         let connection = try await PostgresConnection.connect(loadConfiguration)
-        // A resync's work yields to the requests (``FullLoadWorker``); the first load has none to serve.
-        let served = self.cache.currentSnapshot()
-        let lowPriority = served != nil
         // Decoded batch by batch straight into the table: no full result and no array of every record
         // beside it, so that memory during a resync stays near twice the snapshot.
-        let table = FullLoadTable(capacity: served?.count ?? 0)
-        _ = consume served
+        var recordsByKey: [String: TenantRecord] = [:]
+        // A resync's table is about the size of the served one: made that size at once, it is not
+        // rehashed a score of times as it grows (a fifth of a million-tenant resync's CPU).
+        recordsByKey.reserveCapacity(self.cache.currentSnapshot()?.count ?? 0)
         do {
-            try await TenantSnapshotQuery.batches(on: connection, at: from, batchSize: Self.fullLoadBatchSize) { rows in
-                try await self.loadWorker.run(lowPriority: lowPriority) {
-                    table.insert(try TenantSnapshotQuery.records(from: rows))
+            try await TenantSnapshotQuery.all(on: connection, at: from, batchSize: Self.fullLoadBatchSize) { batch in
+                for record in batch {
+                    recordsByKey[record.key] = record
                 }
             }
         } catch {
@@ -271,11 +264,9 @@ public final class TenantStateSync: Service, Sendable {
         }
         await connection.close()
         await self.hooks.afterFullLoadQuery?()
+        let snapshot = TenantSnapshot(recordsByKey: consume recordsByKey, loadedAt: now)
         let current = self.cache.currentSnapshot()
-        let (snapshot, differingKeys) = try await self.loadWorker.run(lowPriority: lowPriority) {
-            let snapshot = TenantSnapshot(recordsByKey: table.takeRecords(), loadedAt: now)
-            return (snapshot, current?.keysOfChangedTenants(in: snapshot, from: from) ?? [])
-        }
+        let differingKeys = current?.keysOfChangedTenants(in: snapshot, from: from) ?? []
         // If the loop replaced it meanwhile, this may be the last reference to a large snapshot.
         self.cache.reclaimer.release(consume current)
         return FullSnapshotLoad(snapshot: snapshot, differingKeys: differingKeys, started: started)
