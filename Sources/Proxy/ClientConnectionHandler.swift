@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import NIOHPACK
 import NIOHTTP1
 import NIOSSL
 
@@ -772,6 +773,23 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         closeClient: Bool,
         context: ChannelHandlerContext
     ) {
+        let (headers, framing) = self.streamHeaders(head, to: clientHead)
+        self.machine.responseHeadReceived(
+            upstreamKeepAlive: head.isKeepAlive,
+            closeClientAfter: closeClient || framing == .untilClose
+        )
+        self.record.status = UInt(head.status)
+        self.exchange.responseFraming = framing
+        self.writeStream(context, .head(headers, informational: false))
+        self.clientNeedsFlush = true
+    }
+
+    /// An upstream head as an HTTP/2 header block, with the fields and framing an HTTP/1.1 client
+    /// would get (an interim head gets no request ID or HSTS: the selection leaves them out).
+    private func streamHeaders(
+        _ head: UpstreamResponseHead,
+        to clientHead: HTTPRequestHead
+    ) -> (HPACKHeaders, MessageFraming) {
         let selection = ClientResponseFieldSelection(
             head,
             requestMethod: clientHead.method,
@@ -780,19 +798,12 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             requestID: self.record.requestID,
             strictTransportSecurity: self.environment.strictTransportSecurity
         )
-        self.machine.responseHeadReceived(
-            upstreamKeepAlive: head.isKeepAlive,
-            closeClientAfter: closeClient || selection.framing == .untilClose
-        )
-        self.record.status = UInt(head.status)
-        self.exchange.responseFraming = selection.framing
         let headers = HTTP2ResponseTranslator.headers(
             of: head,
             selection: selection,
             via: self.policy.viaValue(head.version)
         )
-        self.writeStream(context, .head(headers, informational: false))
-        self.clientNeedsFlush = true
+        return (headers, selection.framing)
     }
 
     /// A write to an HTTP/2 stream's handler, which takes ``HTTP2ResponsePart``s, not bytes.
@@ -815,19 +826,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
     private func passOn(_ head: UpstreamResponseHead, to clientHead: HTTPRequestHead, tunnel: Bool) {
         guard let context = self.context else { return }
         if self.environment.isHTTP2Stream {
-            let selection = ClientResponseFieldSelection(
-                head,
-                requestMethod: clientHead.method,
-                clientVersion: clientHead.version,
-                tunnel: false,
-                requestID: nil,
-                strictTransportSecurity: nil
-            )
-            let headers = HTTP2ResponseTranslator.headers(
-                of: head,
-                selection: selection,
-                via: self.policy.viaValue(head.version)
-            )
+            let (headers, _) = self.streamHeaders(head, to: clientHead)
             self.writeStream(context, .head(headers, informational: true))
             context.flush()
             return

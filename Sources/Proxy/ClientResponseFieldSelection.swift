@@ -32,7 +32,7 @@ struct ClientResponseFieldSelection {
         strictTransportSecurity: String?
     ) {
         let code = head.status
-        let informational = (100..<200).contains(code)
+        let informational = head.isInformational
         let bodyless = requestMethod == .HEAD || informational || code == 204 || code == 304
         let lengthFraming = head.contentLength != nil && head.transferCoding == .none
         // Content-Length stays only where it frames the body sent to the client (or, bodyless, as
