@@ -35,11 +35,13 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        // Long computations that give their core away every few hundred microseconds (full loads).
+        .target(name: "CPUPacing"),
         // A small, safe libpq wrapper: connections, parameterised queries, typed rows, LISTEN/NOTIFY.
         .target(
             name: "Postgres",
             dependencies: [
-                "CLibPQ",
+                "CLibPQ", "CPUPacing",
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
@@ -58,7 +60,7 @@ let package = Package(
         .target(
             name: "TenantState",
             dependencies: [
-                "TenantModel", "Postgres",
+                "TenantModel", "Postgres", "CPUPacing",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -101,7 +103,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "Postgres", "TenantModel", "TenantState", "Gate", "Proxy",
+                "Postgres", "TenantModel", "TenantState", "Gate", "Proxy", "CPUPacing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -157,6 +159,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "CPUPacingTests", dependencies: ["CPUPacing"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "SQLModelTests", dependencies: ["Postgres", "Migrator", "TestSupport"]),
         .testTarget(

@@ -25,6 +25,8 @@
 #   MODE=logs-off ROUNDS=3 bench/proxy-vs-nginx.sh
 #   BASELINE=/path/to/older/freezegate bench/proxy-vs-nginx.sh   # also an older build, same rounds
 #   PERF=/tmp/profile bench/proxy-vs-nginx.sh    # also a perf profile of FreezeGate per mode
+#   PERF=/tmp/profile PERF_CALL_GRAPH=fp bench/proxy-vs-nginx.sh   # with call graphs, for
+#                                                # bench/perf-modules.py (CPU by Swift module)
 #   MALLOCS=1 bench/proxy-vs-nginx.sh            # also heap allocations per forwarded request
 #
 # Environment: MODE (logs-on | logs-off | both), ROUNDS (5), DURATION (seconds per run, 5),
@@ -340,7 +342,8 @@ run_mode() { # run_mode MODE
         # A flat profile of FreezeGate under the same load (one more run): where its time goes,
         # by binary (kernel, libswiftCore, FreezeGate's own code…) and by symbol.
         mkdir -p "$PERF"
-        perf record -q -F 1999 -p "$GATE_PID" -o "$PERF/freezegate-$mode.data" -- sleep "$DURATION" 2>/dev/null &
+        perf record -q -F 1999 ${PERF_CALL_GRAPH:+--call-graph $PERF_CALL_GRAPH} -p "$GATE_PID" \
+            -o "$PERF/freezegate-$mode.data" -- sleep "$DURATION" 2>/dev/null &
         local perf_pid=$!
         run_wrk $GATE_PORT "$DURATION" "$ACTIVE_HOST" "$FORWARDED_PATH"
         wait "$perf_pid" || true

@@ -1,4 +1,5 @@
 import CLibPQ
+import CPUPacing
 
 /// The rows of one statement, copied out of the libpq result (which is cleared right after).
 ///
@@ -34,7 +35,11 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
         var bytes: [UInt8] = []
         var cells: [Range<Int>?] = []
         cells.reserveCapacity(rowCount * columnCount)
+        // A full load's batch is tens of thousands of rows: milliseconds of copying on a core that
+        // may also run an event loop.
+        var pacer = CPUYieldPacer()
         for row in 0..<rowCount {
+            pacer.pace()
             for column in 0..<columnCount {
                 if PQgetisnull(result, Int32(row), Int32(column)) == 1 {
                     cells.append(nil)

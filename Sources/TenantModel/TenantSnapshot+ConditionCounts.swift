@@ -7,17 +7,19 @@ extension TenantSnapshot {
     /// unless `previous` counted the same base table and its counts still hold at `instant` (this
     /// snapshot only added changes to the one counted, as a notification does): then only the
     /// overlay's changed tenants are walked. A change at a million tenants then costs a walk of the
-    /// few thousand changed since the last full build, not of the million.
+    /// few thousand changed since the last full build, not of the million. `pace` is called once per
+    /// record of a full walk, so that the caller can give the core away during it.
     public func conditionCounts(
         at instant: Date,
-        reusing previous: TenantConditionCounts? = nil
+        reusing previous: TenantConditionCounts? = nil,
+        pacing pace: () -> Void = {}
     ) -> TenantConditionCounts {
         let tables = self.baseTables
         let table: TenantTableCounts
         if let counted = previous?.table, counted.hold(forTables: tables.id, at: instant) {
             table = counted
         } else {
-            table = Self.count(tables, at: instant)
+            table = Self.count(tables, at: instant, pacing: pace)
         }
         var frozen = table.frozen
         var expired = table.expired
@@ -49,11 +51,12 @@ extension TenantSnapshot {
     }
 
     /// The counts of the base table alone: one walk of every record in it.
-    private static func count(_ tables: TenantTables, at instant: Date) -> TenantTableCounts {
+    private static func count(_ tables: TenantTables, at instant: Date, pacing pace: () -> Void) -> TenantTableCounts {
         var frozen = 0
         var expired = 0
         var validUntil: Date?
         for record in tables.recordsByKey.values {
+            pace()
             switch record.condition(at: instant) {
             case .frozen: frozen += 1
             case .expired: expired += 1

@@ -42,13 +42,16 @@ public struct TenantSnapshot: Sendable {
         self.init(recordsByKey: byKey, loadedAt: loadedAt)
     }
 
-    /// A snapshot of the tenants in `recordsByKey` (each under its own key).
-    package init(recordsByKey: [String: TenantRecord], loadedAt: Date) {
+    /// A snapshot of the tenants in `recordsByKey` (each under its own key). `pace` is called once
+    /// per record, so that a caller building a large snapshot can give the CPU away between records.
+    package init(recordsByKey: [String: TenantRecord], loadedAt: Date, pacing pace: () -> Void = {}) {
         var byDomain: [String: String] = [:]
         // Deterministic when two tenants claim one domain (the SQL forbids it): the smaller key wins.
         // One walk in table order, not a walk in sorted order (sorting and looking up a million keys
         // was a tenth of a resync's CPU).
-        for (key, record) in recordsByKey where !record.domains.isEmpty {
+        for (key, record) in recordsByKey {
+            pace()
+            if record.domains.isEmpty { continue }
             for domain in record.domains {
                 if let holder = byDomain[domain], holder < key { continue }
                 byDomain[domain] = key

@@ -20,12 +20,14 @@ public enum TenantSnapshotQuery {
     /// Every tenant, fetched through a cursor `batchSize` rows at a time and handed to `body` batch by
     /// batch, so that the client never holds the whole result at once (a million rows of text and
     /// libpq's bookkeeping were several hundred MiB beside the snapshot being built). The cursor reads
-    /// from the statement snapshot of its `DECLARE`, like the single query.
+    /// from the statement snapshot of its `DECLARE`, like the single query. `pace` is called after
+    /// each row decoded.
     public static func all(
         on connection: PostgresConnection,
         at instant: Date,
         batchSize: Int,
-        _ body: ([TenantRecord]) throws -> Void
+        pacing pace: () -> Void = {},
+        eachBatch body: ([TenantRecord]) throws -> Void
     ) async throws {
         try await connection.transaction { connection in
             try await connection.query(
@@ -35,7 +37,7 @@ public enum TenantSnapshotQuery {
             while true {
                 let rows = try await connection.query("FETCH \(max(1, batchSize)) FROM freezegate_snapshot")
                 if rows.isEmpty { break }
-                try body(try records(from: rows))
+                try body(try records(from: rows, pacing: pace))
             }
         }
     }
@@ -51,13 +53,15 @@ public enum TenantSnapshotQuery {
         return try records(from: rows)
     }
 
-    static func records(from rows: PostgresRows) throws -> [TenantRecord] {
+    /// `pace` is called after each row (a full load gives the CPU away there, see `CPUYieldPacer`).
+    static func records(from rows: PostgresRows, pacing pace: () -> Void = {}) throws -> [TenantRecord] {
         guard !rows.isEmpty else { return [] }
         let columns = try SnapshotColumns(rows.columns)
         var records: [TenantRecord] = []
         records.reserveCapacity(rows.count)
         for row in rows {
             records.append(try columns.record(from: row))
+            pace()
         }
         return records
     }

@@ -1,3 +1,4 @@
+import CPUPacing
 import Foundation
 import Logging
 import Postgres
@@ -252,21 +253,31 @@ public final class TenantStateSync: Service, Sendable {
         // A resync's table is about the size of the served one: made that size at once, it is not
         // rehashed a score of times as it grows (a fifth of a million-tenant resync's CPU).
         recordsByKey.reserveCapacity(self.cache.currentSnapshot()?.count ?? 0)
+        // Seconds of CPU at normal priority: given away every few hundred microseconds, so that an
+        // event loop woken on the same core does not wait for the end of the load's slice.
+        var pacer = CPUYieldPacer()
         do {
-            try await TenantSnapshotQuery.all(on: connection, at: from, batchSize: Self.fullLoadBatchSize) { batch in
-                for record in batch {
-                    recordsByKey[record.key] = record
+            try await TenantSnapshotQuery.all(
+                on: connection,
+                at: from,
+                batchSize: Self.fullLoadBatchSize,
+                pacing: { pacer.pace() },
+                eachBatch: { batch in
+                    for record in batch {
+                        recordsByKey[record.key] = record
+                        pacer.pace()
+                    }
                 }
-            }
+            )
         } catch {
             await connection.close()
             throw error
         }
         await connection.close()
         await self.hooks.afterFullLoadQuery?()
-        let snapshot = TenantSnapshot(recordsByKey: consume recordsByKey, loadedAt: now)
+        let snapshot = TenantSnapshot(recordsByKey: consume recordsByKey, loadedAt: now, pacing: { pacer.pace() })
         let current = self.cache.currentSnapshot()
-        let differingKeys = current?.keysOfChangedTenants(in: snapshot, from: from) ?? []
+        let differingKeys = current?.keysOfChangedTenants(in: snapshot, from: from, pacing: { pacer.pace() }) ?? []
         // If the loop replaced it meanwhile, this may be the last reference to a large snapshot.
         self.cache.reclaimer.release(consume current)
         return FullSnapshotLoad(snapshot: snapshot, differingKeys: differingKeys, started: started)

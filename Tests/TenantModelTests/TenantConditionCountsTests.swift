@@ -160,6 +160,23 @@ import Testing
         }
     }
 
+    /// The walk of the base table offers its pace once per record; counts reused from the last walk
+    /// walk nothing, so they offer none.
+    @Test func aFullWalkPacesOncePerRecordAndAReusedCountNever() {
+        let snapshot = TenantSnapshot(
+            records: (0..<25).map { TenantRecord(key: "t\($0)", paidUntil: self.day(30)) },
+            loadedAt: self.base
+        )
+        var paces = 0
+        let counts = snapshot.conditionCounts(at: self.day(1), pacing: { paces += 1 })
+        #expect(paces == 25)
+        #expect(counts.active == 25)
+        paces = 0
+        let reused = snapshot.conditionCounts(at: self.day(2), reusing: counts, pacing: { paces += 1 })
+        #expect(paces == 0)
+        #expect(reused.active == 25)
+    }
+
     @Test func aChangeIsCountedFromTheOverlayAloneAndAReloadOrAFoldCountsTheTableAgain() {
         let snapshot = TenantSnapshot(
             records: (0..<10).map { TenantRecord(key: "t\($0)", paidUntil: self.day(30)) },

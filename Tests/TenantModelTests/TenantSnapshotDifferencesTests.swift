@@ -70,4 +70,18 @@ import Testing
             )
         }
     }
+
+    /// A resync compares a million records in one go: the comparison offers its pace once per record
+    /// it visits (both walks when a tenant was removed), so that the caller can give the core away.
+    @Test func theComparisonPacesOncePerRecordVisited() {
+        let old = (0..<30).map { TenantRecord(key: "t\($0)", paidUntil: self.day(1)) }
+        let kept = TenantSnapshot(records: old, loadedAt: self.base)
+        var paces = 0
+        _ = kept.keysOfChangedTenants(in: kept, from: self.base, pacing: { paces += 1 })
+        #expect(paces == 30, "nothing removed: one walk")
+        paces = 0
+        let fewer = TenantSnapshot(records: Array(old.dropLast(5)), loadedAt: self.base)
+        #expect(kept.keysOfChangedTenants(in: fewer, from: self.base, pacing: { paces += 1 }).count == 5)
+        #expect(paces == 25 + 30, "a removal: both walks")
+    }
 }

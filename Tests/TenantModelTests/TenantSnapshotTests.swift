@@ -27,6 +27,21 @@ import Testing
     }
 
     /// The SQL forbids it, but a snapshot must not depend on its table's order if it happens.
+    /// Building the domain table of a full load offers its pace once per record, with or without
+    /// domains, and still builds the same table.
+    @Test func buildingPacesOncePerRecord() {
+        var byKey: [String: TenantRecord] = [:]
+        for index in 0..<40 {
+            let domains = index % 4 == 0 ? ["school\(index).example"] : []
+            byKey["t\(index)"] = TenantRecord(key: "t\(index)", paidUntil: self.paidUntil, domains: domains)
+        }
+        var paces = 0
+        let snapshot = TenantSnapshot(recordsByKey: byKey, loadedAt: self.paidUntil, pacing: { paces += 1 })
+        #expect(paces == 40)
+        #expect(snapshot.record(forDomain: "school8.example")?.key == "t8")
+        #expect(snapshot.record(forDomain: "school9.example") == nil)
+    }
+
     @Test func aDomainClaimedByTwoTenantsGoesToTheSmallerKeyWhateverTheOrder() {
         let keys = (0..<200).map { "t\($0)" }
         for seed in 0..<5 {
