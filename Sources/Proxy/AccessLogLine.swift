@@ -155,20 +155,53 @@ enum AccessLogLine {
     /// nginx's access log escaping: `"` and `\`, controls, DEL and bytes above 0x7F as `\xHH`
     /// (and, for free text inside a `key=value` field, spaces too). An empty value is `-`.
     static func appendEscaped<Bytes: Sequence<UInt8>>(_ bytes: Bytes, into out: inout [UInt8], spaceToo: Bool = false) {
+        // A native string's UTF-8 and an array are contiguous: runs that need no escaping are copied
+        // whole (a byte-by-byte append was a per-cent of a forwarded request's CPU).
+        let copied: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            Self.appendEscaped(contiguous: buffer, into: &out, spaceToo: spaceToo)
+        }
+        if copied != nil { return }
         let start = out.count
         for byte in bytes {
-            if byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
-                || (spaceToo && byte == UInt8(ascii: " "))
-            {
-                out.append(UInt8(ascii: "\\"))
-                out.append(UInt8(ascii: "x"))
-                out.append(Self.hexDigits[Int(byte >> 4)])
-                out.append(Self.hexDigits[Int(byte & 0x0F)])
+            if Self.needsEscape(byte, spaceToo: spaceToo) {
+                Self.appendHexEscape(byte, into: &out)
             } else {
                 out.append(byte)
             }
         }
         if out.count == start { out.append(UInt8(ascii: "-")) }
+    }
+
+    private static func appendEscaped(
+        contiguous buffer: UnsafeBufferPointer<UInt8>,
+        into out: inout [UInt8],
+        spaceToo: Bool
+    ) {
+        guard !buffer.isEmpty else {
+            out.append(UInt8(ascii: "-"))
+            return
+        }
+        var runStart = 0
+        for index in buffer.indices where Self.needsEscape(buffer[index], spaceToo: spaceToo) {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<index]))
+            Self.appendHexEscape(buffer[index], into: &out)
+            runStart = index + 1
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart...]))
+    }
+
+    @inline(__always)
+    private static func needsEscape(_ byte: UInt8, spaceToo: Bool) -> Bool {
+        byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+            || (spaceToo && byte == UInt8(ascii: " "))
+    }
+
+    @inline(__always)
+    private static func appendHexEscape(_ byte: UInt8, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\\"))
+        out.append(UInt8(ascii: "x"))
+        out.append(Self.hexDigits[Int(byte >> 4)])
+        out.append(Self.hexDigits[Int(byte & 0x0F)])
     }
 
     /// A field value in wire form: its bytes, escaped.

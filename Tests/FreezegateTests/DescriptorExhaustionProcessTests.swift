@@ -23,23 +23,6 @@ struct DescriptorExhaustionProcessTests {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
-    /// The clocks (clockid) of the process's timer descriptors (timerfd), from /proc.
-    static func timerClocks(_ pid: pid_t) -> Set<Int> {
-        let directory = "/proc/\(pid)/fd"
-        let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        var clocks: Set<Int> = []
-        for descriptor in descriptors {
-            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(directory)/\(descriptor)"),
-                target.contains("timerfd"),
-                let info = try? String(contentsOfFile: "/proc/\(pid)/fdinfo/\(descriptor)", encoding: .utf8),
-                let line = info.split(separator: "\n").first(where: { $0.hasPrefix("clockid:") }),
-                let clock = Int(line.dropFirst("clockid:".count).trimmingCharacters(in: .whitespaces))
-            else { continue }
-            clocks.insert(clock)
-        }
-        return clocks
-    }
-
     /// A TCP connection that only sits there (the kernel completes it from the listen backlog).
     static func openIdleConnection(port: Int) -> Int32? {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -93,7 +76,7 @@ struct DescriptorExhaustionProcessTests {
             // use (CLOCK_REALTIME 0, CLOCK_MONOTONIC 1, CLOCK_BOOTTIME 7): libdispatch creates one
             // at a clock's first timer and kills the process (SIGILL) when it cannot, so a first
             // timer while descriptors run out would end the gateway.
-            let clocks = Self.timerClocks(process.pid)
+            let clocks = TimerDescriptorClocks.clocks(ofProcess: "\(process.pid)") ?? []
             #expect(clocks.isSuperset(of: [0, 1, 7]), "timer descriptors' clocks: \(clocks.sorted())")
             // 128 descriptors for the whole process: about 80 client connections fit, 300 do not.
             _ = try CommandRunner.run(["prlimit", "--pid", "\(process.pid)", "--nofile=128:128"])

@@ -34,6 +34,32 @@ import Testing
         #expect(civil.year == year && civil.month == month && civil.day == day)
     }
 
+    /// The escaping copies runs of plain bytes whole when the bytes are contiguous (a string's
+    /// UTF-8, an array) and goes byte by byte otherwise: both must write the same, whatever the bytes.
+    @Test func escapingIsTheSameForContiguousAndOtherBytes() {
+        var generator = SystemRandomNumberGenerator()
+        var samples: [[UInt8]] = [[], [0x22], [0x5C, 0x20], Array("plain".utf8), Array("Привет, \"мир\"".utf8)]
+        for _ in 0..<300 {
+            let count = Int.random(in: 0...24, using: &generator)
+            samples.append((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        }
+        for bytes in samples {
+            for spaceToo in [false, true] {
+                var contiguous: [UInt8] = Array("prefix ".utf8)
+                var byteByByte = contiguous
+                AccessLogLine.appendEscaped(bytes, into: &contiguous, spaceToo: spaceToo)
+                AccessLogLine.appendEscaped(bytes.lazy.map { $0 }, into: &byteByByte, spaceToo: spaceToo)
+                #expect(contiguous == byteByByte, "\(bytes)")
+            }
+        }
+        var out: [UInt8] = []
+        AccessLogLine.appendEscaped("a \"b\"\u{7F}é".utf8, into: &out, spaceToo: true)
+        #expect(String(decoding: out, as: UTF8.self) == #"a\x20\x22b\x22\x7F\xC3\xA9"#)
+        out = []
+        AccessLogLine.appendEscaped("".utf8, into: &out)
+        #expect(out == Array("-".utf8))
+    }
+
     @Test func combinedIsNginxsLayoutWithOurFieldsAfter() {
         var record = AccessLogRecord()
         record.clientAddress = "203.0.113.7"
