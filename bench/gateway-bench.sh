@@ -100,6 +100,13 @@ cpu_ticks() { # cpu_ticks PID -> utime + stime (clock ticks) of the process tree
     done
     echo "$total"
 }
+cpu_ticks_kernel() { # cpu_ticks_kernel PID -> stime alone (clock ticks): the kernel's share of cpu_ticks
+    local pid total=0
+    for pid in $(tree_pids "$1"); do
+        total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{print $13} END {if (!NR) print 0}')))
+    done
+    echo "$total"
+}
 # shellcheck disable=SC2034 # used by the scripts that source this file
 TICK=$(getconf CLK_TCK) # clock ticks per second, for cpu_ticks
 

@@ -18,7 +18,7 @@
 # gets one wrk run (`-t2 -c64 --latency`, 1 KiB GET as Host: t00042.s20.online, an active
 # tenant), in an order that rotates every round. Per run: req/s, p99 and CPU µs per request of
 # the proxy (utime + stime of all its processes and threads from /proc, e.g. nginx's master and
-# workers). Then a short run against a frozen tenant's admin path (FreezeGate's blocked page),
+# workers), and the kernel's part of it (stime alone: sys_us/req). Then a short run against a frozen tenant's admin path (FreezeGate's blocked page),
 # and per mode a table of medians with each proxy as % of nginx.
 #
 #   bench/proxy-vs-nginx.sh                                  # MODE=both ROUNDS=5 DURATION=5
@@ -271,16 +271,19 @@ run_wrk() { # run_wrk PORT SECONDS HOST PATH -> W_RPS, W_P99 (ms), W_REQUESTS, W
     [ "${W_REQUESTS:-0}" -gt 0 ] || { echo "wrk got no answers from port $1:" >&2; echo "$out" >&2; exit 1; }
 }
 
-measure() { # measure TARGET HOST PATH -> W_* of run_wrk, M_CPU and M_SINK (CPU µs per request)
-    local pid sink_before=0 sink_after=0 before after
+measure() { # measure TARGET HOST PATH -> W_* of run_wrk, M_CPU, M_SYS (its kernel part) and M_SINK (CPU µs per request)
+    local pid sink_before=0 sink_after=0 before after kernel_before kernel_after
     pid=$(pid_of "$1")
     kill -0 "$pid" 2>/dev/null || { echo "$1 (pid $pid) is not running" >&2; exit 1; }
     before=$(cpu_ticks "$pid")
+    kernel_before=$(cpu_ticks_kernel "$pid")
     if [ "$1" = haproxy ] && [ -n "$SINK_PID" ]; then sink_before=$(cpu_ticks "$SINK_PID"); fi
     run_wrk "$(port_of "$1")" "$DURATION" "$2" "$3"
     after=$(cpu_ticks "$pid")
+    kernel_after=$(cpu_ticks_kernel "$pid")
     if [ "$1" = haproxy ] && [ -n "$SINK_PID" ]; then sink_after=$(cpu_ticks "$SINK_PID"); fi
     M_CPU=$(awk -v t="$((after - before))" -v hz="$TICK" -v n="$W_REQUESTS" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
+    M_SYS=$(awk -v t="$((kernel_after - kernel_before))" -v hz="$TICK" -v n="$W_REQUESTS" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
     M_SINK=$(awk -v t="$((sink_after - sink_before))" -v hz="$TICK" -v n="$W_REQUESTS" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
 }
 
@@ -311,7 +314,7 @@ run_mode() { # run_mode MODE
     echo "warm-up" >&2
     for target in "${TARGETS[@]}"; do run_wrk "$(port_of "$target")" 2 "$ACTIVE_HOST" "$FORWARDED_PATH"; done
 
-    local -A RPS P99 CPU
+    local -A RPS P99 CPU SYS
     local SINK=""
     echo
     echo "## $mode — Host: $ACTIVE_HOST, GET $FORWARDED_PATH (1 KiB), wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s"
@@ -322,7 +325,7 @@ run_mode() { # run_mode MODE
     else
         echo "nginx: access_log off; haproxy: no log"
     fi
-    printf '%-6s %-11s %12s %10s %12s\n' round target req/s p99_ms cpu_us/req
+    printf '%-6s %-11s %12s %10s %12s %12s\n' round target req/s p99_ms cpu_us/req sys_us/req
     for round in $(seq 1 "$ROUNDS"); do
         # Rotate the order every round so that drift in the machine's load hits every target.
         count=${#TARGETS[@]}
@@ -330,8 +333,9 @@ run_mode() { # run_mode MODE
             target=${TARGETS[$(((index + round - 1) % count))]}
             measure "$target" "$ACTIVE_HOST" "$FORWARDED_PATH"
             [ "$W_NON2XX" != 0 ] && echo "  $target: $W_NON2XX non-2xx responses" >&2
-            printf '%-6s %-11s %12s %10s %12s\n' "$round" "$target" "$W_RPS" "$W_P99" "$M_CPU"
+            printf '%-6s %-11s %12s %10s %12s %12s\n' "$round" "$target" "$W_RPS" "$W_P99" "$M_CPU" "$M_SYS"
             RPS[$target]+="$W_RPS "
+            SYS[$target]+="$M_SYS "
             P99[$target]+="$W_P99 "
             CPU[$target]+="$M_CPU "
             if [ "$target" = haproxy ]; then SINK+="$M_SINK "; fi
@@ -373,8 +377,8 @@ run_mode() { # run_mode MODE
     fi
 
     echo
-    printf '%-11s %12s %10s %12s %14s %14s\n' "median" req/s p99_ms cpu_us/req "req/s % nginx" "cpu % nginx"
-    local nginx_rps nginx_cpu m_rps m_p99 m_cpu
+    printf '%-11s %12s %10s %12s %12s %14s %14s\n' "median" req/s p99_ms cpu_us/req sys_us/req "req/s % nginx" "cpu % nginx"
+    local nginx_rps nginx_cpu m_rps m_p99 m_cpu m_sys
     # shellcheck disable=SC2086 # word splitting of the collected figures is intended
     nginx_rps=$(median ${RPS[nginx]})
     # shellcheck disable=SC2086
@@ -386,7 +390,9 @@ run_mode() { # run_mode MODE
         m_p99=$(median ${P99[$target]})
         # shellcheck disable=SC2086
         m_cpu=$(median ${CPU[$target]})
-        printf '%-11s %12s %10s %12s %14s %14s\n' "$target" "$m_rps" "$m_p99" "$m_cpu" \
+        # shellcheck disable=SC2086
+        m_sys=$(median ${SYS[$target]})
+        printf '%-11s %12s %10s %12s %12s %14s %14s\n' "$target" "$m_rps" "$m_p99" "$m_cpu" "$m_sys" \
             "$(awk -v a="$m_rps" -v b="$nginx_rps" 'BEGIN {printf "%.0f %%", 100 * a / b}')" \
             "$(awk -v a="$m_cpu" -v b="$nginx_cpu" 'BEGIN {printf "%.0f %%", 100 * a / b}')"
         if [ "$target" = freezegate ]; then

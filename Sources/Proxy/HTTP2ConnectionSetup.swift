@@ -44,6 +44,8 @@ enum HTTP2ConnectionSetup {
             idleTimeout: environments.configuration.timeouts.clientIdle,
             metrics: metrics
         )
+        // One TLS record per flush rather than one per frame part the HTTP/2 handler writes.
+        try channel.pipeline.syncOperations.addHandler(TLSRecordCoalescer())
         // Below the HTTP/2 handler, to see the bytes it writes.
         try channel.pipeline.syncOperations.addHandler(HTTP2ConnectionErrorCloser())
         _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(

@@ -14,10 +14,25 @@ import NIOHTTP1
 /// carrying method without body, or `transfer-encoding: chunked` for a body of unknown length.
 /// Pure: no I/O, tested without a connection.
 enum HTTP2RequestTranslator {
-    /// The fields that only mean something on one HTTP/1.1 connection (RFC 9113 §8.2.2).
-    static let connectionSpecificFields: Set<String> = [
-        "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade",
-    ]
+    /// Whether `name` (lower case, as HTTP/2 carries it) is a field that only means something on
+    /// one HTTP/1.1 connection (RFC 9113 §8.2.2): `connection`, `keep-alive`, `proxy-connection`,
+    /// `transfer-encoding`, `upgrade`. Runs on every field of every stream: the length picks the
+    /// name worth comparing, no hashing.
+    static func isConnectionSpecific(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 7: return name == "upgrade"
+        case 10: return name == "connection" || name == "keep-alive"
+        case 16: return name == "proxy-connection"
+        case 17: return name == "transfer-encoding"
+        default: return false
+        }
+    }
+
+    /// The same test on the bytes of a name in any case (an upstream's response fields).
+    static func isConnectionSpecific(_ name: Slice<UnsafeRawBufferPointer>) -> Bool {
+        name.count != 2 && ForwardingHeaderPolicy.isFixedHopByHop(name)
+            && !ASCII.equalsCaseInsensitive(name, "trailer")
+    }
 
     /// The request head for HTTP/1.1, or why the block is refused (400).
     /// - Parameters:
@@ -78,7 +93,7 @@ enum HTTP2RequestTranslator {
             guard Self.isValidValue(value, allowEmpty: true) else {
                 return .failure(Self.malformed("invalid value of \(name)"))
             }
-            if Self.connectionSpecificFields.contains(name) {
+            if Self.isConnectionSpecific(name) {
                 return .failure(Self.malformed("connection-specific field \(name)"))
             }
             switch name {
@@ -172,7 +187,7 @@ enum HTTP2RequestTranslator {
             guard Self.isValidValue(value, allowEmpty: true) else {
                 return .failure(Self.malformed("invalid value of trailer \(name)"))
             }
-            if Self.connectionSpecificFields.contains(name) || name == "te" || name == "content-length"
+            if Self.isConnectionSpecific(name) || name == "te" || name == "content-length"
                 || name == "host"
             {
                 return .failure(Self.malformed("trailer \(name) not allowed"))

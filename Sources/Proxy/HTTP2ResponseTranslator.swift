@@ -27,11 +27,10 @@ enum HTTP2ResponseTranslator {
         headers.add(name: ":status", value: String(head.status))
         head.bytes.withUnsafeReadableBytes { bytes in
             for field in head.fields where selection.keeps(bytes[field.name]) {
-                let name = String(decoding: bytes[field.name], as: UTF8.self).lowercased()
                 // A tunnel's `connection` and `upgrade` are kept for HTTP/1.1 only: HTTP/2 has none.
-                if HTTP2RequestTranslator.connectionSpecificFields.contains(name) { continue }
+                if HTTP2RequestTranslator.isConnectionSpecific(bytes[field.name]) { continue }
                 headers.add(
-                    name: name,
+                    name: Self.lowercasedName(bytes[field.name]),
                     value: String(decoding: bytes[field.value], as: UTF8.self),
                     indexing: .nonIndexable
                 )
@@ -55,10 +54,18 @@ enum HTTP2ResponseTranslator {
         headers.add(name: ":status", value: String(head.status.code))
         for (name, value) in head.headers {
             let name = name.lowercased()
-            if HTTP2RequestTranslator.connectionSpecificFields.contains(name) { continue }
+            if HTTP2RequestTranslator.isConnectionSpecific(name) { continue }
             headers.add(name: name, value: value, indexing: .nonIndexable)
         }
         return headers
+    }
+
+    /// A field name's bytes as a lower-case string, made in one pass (a name is a token: ASCII).
+    static func lowercasedName(_ name: Slice<UnsafeRawBufferPointer>) -> String {
+        String(unsafeUninitializedCapacity: name.count) { buffer in
+            for (offset, byte) in name.enumerated() { buffer[offset] = ASCII.lowercased(byte) }
+            return name.count
+        }
     }
 
     /// A chunked body's trailer field lines (each ending in CRLF) as an HTTP/2 trailer block.
@@ -81,7 +88,7 @@ enum HTTP2ResponseTranslator {
                     while valueEnd > valueStart, bytes[valueEnd - 1] == 0x20 || bytes[valueEnd - 1] == 0x09 {
                         valueEnd -= 1
                     }
-                    if !HTTP2RequestTranslator.connectionSpecificFields.contains(name) {
+                    if !HTTP2RequestTranslator.isConnectionSpecific(name) {
                         trailers.add(
                             name: name,
                             value: String(decoding: bytes[valueStart..<valueEnd], as: UTF8.self),

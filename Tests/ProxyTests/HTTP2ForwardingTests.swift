@@ -122,6 +122,35 @@ struct HTTP2ForwardingTests {
         }
     }
 
+    /// The HTTP/2 handler writes a response as several buffers (HEADERS, a DATA frame's header,
+    /// its payload); gathered before the TLS handler, a small response leaves as one TLS record,
+    /// not one per buffer.
+    @Test func aSmallResponseLeavesAsOneTLSRecord() async throws {
+        try await Self.withHTTP2Proxy { harness, address in
+            let connection = try await HTTP2AbuseTests.raw(harness, address)
+            // The server's SETTINGS acknowledgement and TLS 1.3 session tickets come first.
+            #expect(await eventually { connection.frames.contains { $0.kind == 0x4 && $0.flags == 0x1 } })
+            var before = connection.applicationDataRecords
+            for _ in 0..<50 {
+                try await Task.sleep(for: .milliseconds(100))
+                if connection.applicationDataRecords == before { break }
+                before = connection.applicationDataRecords
+            }
+            try await connection.send(
+                HTTP2FrameBytes.headers(
+                    stream: 1,
+                    block: try HTTP2FrameBytes.block(Self.get("/customer/1")),
+                    flags: HTTP2FrameBytes.endHeaders | HTTP2FrameBytes.endStream
+                )
+            )
+            #expect(await eventually { connection.frames.contains { $0.stream == 1 && $0.flags & 0x1 != 0 } })
+            let frames = connection.frames.filter { $0.stream == 1 }.map(\.kind)
+            #expect(frames == [0x1, 0x0], "HEADERS then DATA: \(frames)")
+            #expect(connection.applicationDataRecords - before == 1)
+            await connection.close()
+        }
+    }
+
     @Test func aBodyWithContentLengthIsForwardedWithIt() async throws {
         try await Self.withHTTP2Proxy(behavior: Self.always(.summarize)) { harness, address in
             let client = try await Self.connect(harness, address)

@@ -66,6 +66,24 @@ import Testing
         #expect(fields[4].1 == "1.1 freezegate" && fields[5].1 == "gw-1")
     }
 
+    @Test func connectionSpecificNamesAreTheSameFiveOnBytesInAnyCaseAndOnStrings() {
+        let names = [
+            "connection", "Keep-Alive", "PROXY-CONNECTION", "transfer-Encoding", "Upgrade", "te", "TE", "trailer",
+            "Trailer", "content-type", "connectionx", "upgradE ", "keep_alive", "", "x",
+        ]
+        let connectionSpecific: Set<String> = [
+            "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade",
+        ]
+        for name in names {
+            let expected = connectionSpecific.contains(name.lowercased())
+            let onBytes = Array(name.utf8).withUnsafeBytes { HTTP2RequestTranslator.isConnectionSpecific($0[...]) }
+            #expect(onBytes == expected, "\(name)")
+            #expect(HTTP2RequestTranslator.isConnectionSpecific(name.lowercased()) == expected, "\(name)")
+            let lowered = Array(name.utf8).withUnsafeBytes { HTTP2ResponseTranslator.lowercasedName($0[...]) }
+            #expect(lowered == name.lowercased())
+        }
+    }
+
     @Test func fieldsGoWithoutIndexingSoTheDynamicTableStaysEmpty() throws {
         let headers = try Self.block("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Request-Id: r1\r\n\r\n")
         #expect(headers.map { $0.indexable } == [.indexable, .nonIndexable, .nonIndexable, .nonIndexable])

@@ -27,11 +27,17 @@ final class RawHTTP2Connection: Sendable {
 
     let channel: any Channel
     private let inbound: NIOLockedValueBox<[UInt8]>
+    private let records: InboundTLSRecords
 
-    private init(channel: any Channel, inbound: NIOLockedValueBox<[UInt8]>) {
+    private init(channel: any Channel, inbound: NIOLockedValueBox<[UInt8]>, records: InboundTLSRecords) {
         self.channel = channel
         self.inbound = inbound
+        self.records = records
     }
+
+    /// TLS records of application data (content type 23) the gateway has sent so far, counted on
+    /// the wire before decryption (TLS 1.3 sends its session tickets in such records too).
+    var applicationDataRecords: Int { self.records.applicationData }
 
     /// Connects, completes the TLS handshake and sends the client preface with empty SETTINGS.
     static func connect(
@@ -46,16 +52,18 @@ final class RawHTTP2Connection: Sendable {
         tls.applicationProtocols = ["h2"]
         let context = try NIOSSLContext(configuration: tls)
         let inbound = NIOLockedValueBox<[UInt8]>([])
+        let records = InboundTLSRecords()
         let channel = try await ClientBootstrap(group: group)
             .connect(to: address) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(records)
                     try sync.addHandler(NIOSSLClientHandler(context: context, serverHostname: serverName))
                     try sync.addHandler(InboundBytes(inbound: inbound))
                     return channel
                 }
             }
-        let connection = RawHTTP2Connection(channel: channel, inbound: inbound)
+        let connection = RawHTTP2Connection(channel: channel, inbound: inbound, records: records)
         try await connection.send(HTTP2FrameBytes.preface + HTTP2FrameBytes.settings())
         return connection
     }
@@ -138,5 +146,45 @@ private final class InboundBytes: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // The gateway closing abruptly after GOAWAY is expected here; the test reads the frames.
         context.close(promise: nil)
+    }
+}
+
+/// Follows the TLS record headers (type, version, length) of the encrypted bytes the gateway
+/// sends, in front of the TLS handler, and counts the records of application data.
+private final class InboundTLSRecords: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private struct Position {
+        var header: [UInt8] = []
+        var bodyRemaining = 0
+        var applicationData = 0
+    }
+
+    private let position = NIOLockedValueBox(Position())
+
+    var applicationData: Int { self.position.withLockedValue { $0.applicationData } }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let bytes = Self.unwrapInboundIn(data).readableBytesView
+        self.position.withLockedValue { position in
+            var index = bytes.startIndex
+            while index < bytes.endIndex {
+                if position.bodyRemaining > 0 {
+                    let take = min(position.bodyRemaining, bytes.endIndex - index)
+                    position.bodyRemaining -= take
+                    index += take
+                    continue
+                }
+                position.header.append(bytes[index])
+                index += 1
+                if position.header.count == 5 {
+                    if position.header[0] == 23 { position.applicationData += 1 }
+                    position.bodyRemaining = Int(position.header[3]) << 8 | Int(position.header[4])
+                    position.header.removeAll(keepingCapacity: true)
+                }
+            }
+        }
+        context.fireChannelRead(data)
     }
 }
