@@ -53,8 +53,17 @@ public struct HostResolver: Sendable {
         if let snapshot, let record = snapshot.record(forDomain: host) {
             return .tenant(record)
         }
-        for base in self.baseDomains where host.count > base.count + 1 && host.hasSuffix("." + base) {
-            let label = host.dropLast(base.count + 1)
+        // Compared as bytes: a label with any byte outside a–z, 0–9 and `-` names no tenant, so
+        // counting characters instead could change nothing but the cost.
+        let hostBytes = host.utf8
+        for base in self.baseDomains {
+            let suffixLength = base.utf8.count + 1
+            guard hostBytes.count > suffixLength else { continue }
+            let dot = hostBytes.index(hostBytes.endIndex, offsetBy: -suffixLength)
+            guard hostBytes[dot] == UInt8(ascii: "."),
+                hostBytes[hostBytes.index(after: dot)...].elementsEqual(base.utf8)
+            else { continue }
+            let label = host[..<dot]
             guard Self.isTenantKey(label) else { return .none }
             guard let snapshot else { return .unverifiedTenant(key: String(label)) }
             return snapshot.record(forKey: String(label)).map { .tenant($0) } ?? .none

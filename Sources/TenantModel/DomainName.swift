@@ -8,6 +8,13 @@ public enum DomainName {
     /// full-width `ａｃｍｅ` is `acme`), invisible characters removed, and every non-ASCII label in
     /// its `xn--` Punycode form. A label Punycode cannot encode is kept as it is.
     public static func normalized(_ name: String) -> String {
+        // Every request's host is looked up already normalised (lower-case ASCII, no trailing
+        // dot): returned as it is, without a lower-cased copy.
+        if name.utf8.last != UInt8(ascii: "."),
+            name.utf8.allSatisfy({ $0 < 0x80 && !($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) })
+        {
+            return name
+        }
         var text = name
         if text.utf8.contains(where: { $0 >= 0x80 }) {
             text = folded(text)

@@ -189,6 +189,34 @@ import Testing
         #expect(nested.tenant(forHost: "eu.s20.online", in: snapshot) == .none)
     }
 
+    /// The base domain is matched on bytes; the tenant found is the one a character-by-character
+    /// match finds (the rule before), for plain hosts and for hosts whose characters are not bytes.
+    @Test func matchingOnBytesFindsWhatMatchingOnCharactersFound() {
+        let resolver = HostResolver(baseDomains: ["s20.online", "eu.s20.online"])
+        let keys = ["acme", "a-1", "eu", "x"]
+        let snapshot = TenantSnapshot(
+            records: keys.map { TenantRecord(key: $0, paidUntil: fixtureNow) },
+            loadedAt: fixtureNow
+        )
+        func byCharacters(_ host: String) -> TenantHostMatch {
+            for base in resolver.baseDomains where host.count > base.count + 1 && host.hasSuffix("." + base) {
+                let label = host.dropLast(base.count + 1)
+                guard HostResolver.isTenantKey(label) else { return .none }
+                return snapshot.record(forKey: String(label)).map { .tenant($0) } ?? .none
+            }
+            return .none
+        }
+        let hosts = [
+            "acme.s20.online", "a-1.eu.s20.online", "eu.s20.online", "x.eu.s20.online", "acme.eu.s20.online",
+            ".s20.online", "s20.online", "aacme.s20.online", "acme.s20.onlinex", "acmes20.online", "a.b.s20.online",
+            "\u{E9}.s20.online", "acme\u{301}.s20.online", "\u{600}.s20.online", "x\u{600}.eu.s20.online",
+            "acme.s20.online\u{301}", "acme.\u{301}s20.online", "\u{1F600}.s20.online", "unknown.s20.online",
+        ]
+        for host in hosts {
+            #expect(resolver.tenant(forHost: host, in: snapshot) == byCharacters(host), "\(host)")
+        }
+    }
+
     @Test func tenantKeys() {
         #expect(HostResolver.isTenantKey("acme"))
         #expect(HostResolver.isTenantKey("a-1"))

@@ -34,4 +34,21 @@ import Testing
     func normalisesDomainNames(input: String, expected: String) {
         #expect(DomainName.normalized(input) == expected)
     }
+
+    /// A name already in normal form (lower-case ASCII, no trailing dot) comes back unchanged, and
+    /// one that is not, however close, is still normalised.
+    @Test(arguments: [
+        ("acme.s20.online", "acme.s20.online"),
+        ("xn--80atdl2c.xn--p1ai", "xn--80atdl2c.xn--p1ai"),
+        ("a-1.example", "a-1.example"),
+        ("", ""),
+        ("Acme.s20.online", "acme.s20.online"),
+        ("acme.s20.onlinE", "acme.s20.online"),
+        ("acme.s20.online.", "acme.s20.online"),
+        ("acme.s20.onlin\u{E9}", "acme.s20.xn--onlin-fsa"),
+    ])
+    func aNormalNameIsItsOwnNormalForm(input: String, expected: String) {
+        #expect(DomainName.normalized(input) == expected)
+        #expect(DomainName.normalized(DomainName.normalized(input)) == expected)
+    }
 }
