@@ -43,7 +43,9 @@ final class TLSRecordCoalescer: ChannelOutboundHandler, RemovableChannelHandler 
             return
         }
         if !self.gatheredIsOwn {
-            var own = context.channel.allocator.buffer(capacity: gathered.readableBytes + buffer.readableBytes)
+            // Room for a small response's remaining parts too, so that they append without growing it.
+            let needed = gathered.readableBytes + buffer.readableBytes
+            var own = context.channel.allocator.buffer(capacity: min(self.limit, max(needed, 4_096)))
             own.writeBuffer(&gathered)
             gathered = own
             self.gatheredIsOwn = true
