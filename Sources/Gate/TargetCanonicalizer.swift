@@ -189,6 +189,13 @@ public enum TargetCanonicalizer {
         if let last = decoded.last, last == UInt8(ascii: ".") || last == UInt8(ascii: " ") {
             found.insert(.trailingDotOrSpace)
         }
+        // The same at the end of each piece a decoded `/` or `\` cuts the segment into.
+        for (previous, byte) in zip(decoded, decoded.dropFirst())
+        where (byte == UInt8(ascii: "/") || byte == UInt8(ascii: "\\"))
+            && (previous == UInt8(ascii: ".") || previous == UInt8(ascii: " "))
+        {
+            found.insert(.trailingDotOrSpace)
+        }
         let text = UTF8Reading.decode(decoded, lenient: true)
         if text.invalid {
             found.insert(.invalidUTF8)
@@ -275,12 +282,27 @@ public enum TargetCanonicalizer {
         if found.contains(.encodedQuery) { toggle(\.truncateAtDecodedQuery) }
         if found.contains(.trailingDotOrSpace) { toggle(\.trimTrailingDotsAndSpaces) }
         if found.contains(.networkPath) { toggle(\.networkPath) }
-        if found.contains(.dotSegment) || found.contains(.encodedDot) || found.contains(.overlongUTF8)
+        let dotsMayDiffer =
+            found.contains(.dotSegment) || found.contains(.encodedDot) || found.contains(.overlongUTF8)
             || found.contains(.doubleEncoding) || found.contains(.compatibilityForm)
-        {
+        if dotsMayDiffer {
             dimensions.append([{ _ in }, { $0.dotHandling = .beforeDecoding }, { $0.dotHandling = .none }])
-            let hasEmptySegment = zip(bytes, bytes.dropFirst()).contains { isSeparator($0) && isSeparator($1) }
-            if hasEmptySegment { toggle(\.mergeSlashesBeforeDots) }
+        }
+        // An empty segment before a `..` is popped by it when slashes are merged after the dots are
+        // resolved, and skipped (the `..` pops the segment before) when merged first, as nginx
+        // does. Empty segments come from `//`, and also from a segment that trimming its dots or
+        // spaces, or stripping its `;` parameters, leaves empty, or from decoded separators.
+        let hasEmptySegment =
+            zip(bytes, bytes.dropFirst()).contains { isSeparator($0) && isSeparator($1) }
+            || found.contains(.trailingDotOrSpace) || found.contains(.parameters)
+            || found.contains(.encodedSlash) || found.contains(.encodedBackslash)
+        let decodedOnce = PercentDecoding.decodeOnce(bytes)
+        let dotDotMayAppear =
+            dotsMayDiffer
+            || zip(decodedOnce, decodedOnce.dropFirst()).contains { $0 == UInt8(ascii: ".") && $1 == UInt8(ascii: ".") }
+        if hasEmptySegment && dotDotMayAppear {
+            // Merging first is the default reading (nginx's); the other order is the variant.
+            dimensions.append([{ _ in }, { $0.mergeSlashesBeforeDots = false }])
         }
 
         // Full product over the first dimensions (at most 256 combinations); the remaining ones

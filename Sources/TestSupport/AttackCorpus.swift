@@ -244,6 +244,23 @@ public let attackCorpus: [AttackCase] = [
     AttackCase(target: "/v2api/%u0041", expected: .forward, technique: "%u escape in API"),
     AttackCase(target: "/login%20", expected: .block, technique: "trailing space: unknown unless trimmed"),
     AttackCase(target: "/customer/x%20", expected: .forward, technique: "trailing space in client"),
+    // Found by fuzzing: a segment of dots that trimming empties, cut out of one raw segment by an
+    // encoded slash, so that its `..` pops the segment before it when slashes merge first.
+    AttackCase(
+        target: "/assets/...%2f..%2fcom.%ny/1.%2f..%2fcom.%ny/1",
+        expected: .block,
+        technique: "dots trimmed to an empty segment behind an encoded slash"
+    ),
+    AttackCase(
+        target: "/assets/...%2f..%2fcompany/1",
+        expected: .block,
+        technique: "dots trimmed to an empty segment, then the admin path"
+    ),
+    AttackCase(
+        target: "/assets/;p%2f..%2fcompany/1",
+        expected: .block,
+        technique: "parameters stripped to an empty segment"
+    ),
 ]
 
 /// Header-borne routing overrides (X-Original-URL and friends, underscore spellings that CGI
