@@ -91,19 +91,13 @@ tree_pids() { # tree_pids PID -> the PID and all its descendants
     for child in $(pgrep -P "$1" || true); do tree_pids "$child"; done
 }
 
-cpu_ticks() { # cpu_ticks PID -> utime + stime (clock ticks) of the process tree, every thread included
-    local pid total=0
+cpu_ticks() { # cpu_ticks PID [kernel] -> utime + stime (clock ticks) of the process tree, every thread included; stime alone with "kernel"
+    local pid total=0 fields='$12 + $13'
+    [ "${2:-}" = kernel ] && fields='$13'
     for pid in $(tree_pids "$1"); do
         # Fields 14 and 15 of stat, counted after the ") " that ends the command name (which may
         # contain spaces); a process that ended meanwhile counts nothing.
-        total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{print $12 + $13} END {if (!NR) print 0}')))
-    done
-    echo "$total"
-}
-cpu_ticks_kernel() { # cpu_ticks_kernel PID -> stime alone (clock ticks): the kernel's share of cpu_ticks
-    local pid total=0
-    for pid in $(tree_pids "$1"); do
-        total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{print $13} END {if (!NR) print 0}')))
+        total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk "{print $fields} END {if (!NR) print 0}")))
     done
     echo "$total"
 }

@@ -18,8 +18,9 @@
 # gets one wrk run (`-t2 -c64 --latency`, 1 KiB GET as Host: t00042.s20.online, an active
 # tenant), in an order that rotates every round. Per run: req/s, p99 and CPU µs per request of
 # the proxy (utime + stime of all its processes and threads from /proc, e.g. nginx's master and
-# workers), and the kernel's part of it (stime alone: sys_us/req). Then a short run against a frozen tenant's admin path (FreezeGate's blocked page),
-# and per mode a table of medians with each proxy as % of nginx.
+# workers), and the kernel's part of it (stime alone: sys_us/req). Then a short run against a
+# frozen tenant's admin path (FreezeGate's blocked page), and per mode a table of medians with each
+# proxy as % of nginx.
 #
 #   bench/proxy-vs-nginx.sh                                  # MODE=both ROUNDS=5 DURATION=5
 #   MODE=logs-off ROUNDS=3 bench/proxy-vs-nginx.sh
@@ -276,11 +277,11 @@ measure() { # measure TARGET HOST PATH -> W_* of run_wrk, M_CPU, M_SYS (its kern
     pid=$(pid_of "$1")
     kill -0 "$pid" 2>/dev/null || { echo "$1 (pid $pid) is not running" >&2; exit 1; }
     before=$(cpu_ticks "$pid")
-    kernel_before=$(cpu_ticks_kernel "$pid")
+    kernel_before=$(cpu_ticks "$pid" kernel)
     if [ "$1" = haproxy ] && [ -n "$SINK_PID" ]; then sink_before=$(cpu_ticks "$SINK_PID"); fi
     run_wrk "$(port_of "$1")" "$DURATION" "$2" "$3"
     after=$(cpu_ticks "$pid")
-    kernel_after=$(cpu_ticks_kernel "$pid")
+    kernel_after=$(cpu_ticks "$pid" kernel)
     if [ "$1" = haproxy ] && [ -n "$SINK_PID" ]; then sink_after=$(cpu_ticks "$SINK_PID"); fi
     M_CPU=$(awk -v t="$((after - before))" -v hz="$TICK" -v n="$W_REQUESTS" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
     M_SYS=$(awk -v t="$((kernel_after - kernel_before))" -v hz="$TICK" -v n="$W_REQUESTS" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')

@@ -14,22 +14,11 @@ import NIOHTTP1
 /// carrying method without body, or `transfer-encoding: chunked` for a body of unknown length.
 /// Pure: no I/O, tested without a connection.
 enum HTTP2RequestTranslator {
-    /// Whether `name` (lower case, as HTTP/2 carries it) is a field that only means something on
-    /// one HTTP/1.1 connection (RFC 9113 §8.2.2): `connection`, `keep-alive`, `proxy-connection`,
-    /// `transfer-encoding`, `upgrade`. Runs on every field of every stream: the length picks the
-    /// name worth comparing, no hashing.
-    static func isConnectionSpecific(_ name: String) -> Bool {
-        switch name.utf8.count {
-        case 7: return name == "upgrade"
-        case 10: return name == "connection" || name == "keep-alive"
-        case 16: return name == "proxy-connection"
-        case 17: return name == "transfer-encoding"
-        default: return false
-        }
-    }
-
-    /// The same test on the bytes of a name in any case (an upstream's response fields).
-    static func isConnectionSpecific(_ name: Slice<UnsafeRawBufferPointer>) -> Bool {
+    /// Whether `name` is a field that only means something on one HTTP/1.1 connection (RFC 9113
+    /// §8.2.2): `connection`, `keep-alive`, `proxy-connection`, `transfer-encoding`, `upgrade` —
+    /// the fixed hop-by-hop fields but `te` and `trailer`, in any case. Runs on every field of
+    /// every stream and response: compared by length, no hashing.
+    static func isConnectionSpecific<Name: Collection<UInt8>>(_ name: Name) -> Bool {
         name.count != 2 && ForwardingHeaderPolicy.isFixedHopByHop(name)
             && !ASCII.equalsCaseInsensitive(name, "trailer")
     }
@@ -93,7 +82,7 @@ enum HTTP2RequestTranslator {
             guard Self.isValidValue(value, allowEmpty: true) else {
                 return .failure(Self.malformed("invalid value of \(name)"))
             }
-            if Self.isConnectionSpecific(name) {
+            if Self.isConnectionSpecific(name.utf8) {
                 return .failure(Self.malformed("connection-specific field \(name)"))
             }
             switch name {
@@ -187,7 +176,7 @@ enum HTTP2RequestTranslator {
             guard Self.isValidValue(value, allowEmpty: true) else {
                 return .failure(Self.malformed("invalid value of trailer \(name)"))
             }
-            if Self.isConnectionSpecific(name) || name == "te" || name == "content-length"
+            if Self.isConnectionSpecific(name.utf8) || name == "te" || name == "content-length"
                 || name == "host"
             {
                 return .failure(Self.malformed("trailer \(name) not allowed"))

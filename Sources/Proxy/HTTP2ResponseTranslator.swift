@@ -54,7 +54,7 @@ enum HTTP2ResponseTranslator {
         headers.add(name: ":status", value: String(head.status.code))
         for (name, value) in head.headers {
             let name = name.lowercased()
-            if HTTP2RequestTranslator.isConnectionSpecific(name) { continue }
+            if HTTP2RequestTranslator.isConnectionSpecific(name.utf8) { continue }
             headers.add(name: name, value: value, indexing: .nonIndexable)
         }
         return headers
@@ -88,7 +88,7 @@ enum HTTP2ResponseTranslator {
                     while valueEnd > valueStart, bytes[valueEnd - 1] == 0x20 || bytes[valueEnd - 1] == 0x09 {
                         valueEnd -= 1
                     }
-                    if !HTTP2RequestTranslator.isConnectionSpecific(name) {
+                    if !HTTP2RequestTranslator.isConnectionSpecific(name.utf8) {
                         trailers.add(
                             name: name,
                             value: String(decoding: bytes[valueStart..<valueEnd], as: UTF8.self),

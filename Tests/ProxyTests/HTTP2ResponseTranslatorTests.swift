@@ -78,7 +78,7 @@ import Testing
             let expected = connectionSpecific.contains(name.lowercased())
             let onBytes = Array(name.utf8).withUnsafeBytes { HTTP2RequestTranslator.isConnectionSpecific($0[...]) }
             #expect(onBytes == expected, "\(name)")
-            #expect(HTTP2RequestTranslator.isConnectionSpecific(name.lowercased()) == expected, "\(name)")
+            #expect(HTTP2RequestTranslator.isConnectionSpecific(name.lowercased().utf8) == expected, "\(name)")
             let lowered = Array(name.utf8).withUnsafeBytes { HTTP2ResponseTranslator.lowercasedName($0[...]) }
             #expect(lowered == name.lowercased())
         }
