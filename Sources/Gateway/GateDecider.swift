@@ -10,39 +10,59 @@ import TenantState
 /// complete. Each event loop decides through its own ``GateLoopDecider``.
 struct GateDecider: RequestDecider {
     let store: GateStore
-    let snapshot: @Sendable () -> TenantSnapshot?
+    let snapshots: SnapshotSource
     let clock: any WallClock
     let answers: GateAnswerMetrics
 
     init(
         store: GateStore,
-        snapshot: @escaping @Sendable () -> TenantSnapshot?,
+        snapshots: SnapshotSource,
         clock: any WallClock,
         answers: GateAnswerMetrics = GateAnswerMetrics()
     ) {
         self.store = store
-        self.snapshot = snapshot
+        self.snapshots = snapshots
         self.clock = clock
         self.answers = answers
     }
 
+    /// Decides from the live cache, each event loop through its own copy of the snapshot.
+    init(store: GateStore, cache: TenantStateCache, clock: any WallClock) {
+        self.init(store: store, snapshots: .cache(cache), clock: clock)
+    }
+
+    init(gate: Gate, cache: TenantStateCache, clock: any WallClock) {
+        self.init(store: GateStore(gate), snapshots: .cache(cache), clock: clock)
+    }
+
+    /// Decides from whatever `snapshot` returns, called once per request.
+    init(store: GateStore, snapshot: @escaping @Sendable () -> TenantSnapshot?, clock: any WallClock) {
+        self.init(store: store, snapshots: .reading(snapshot), clock: clock)
+    }
+
     init(gate: Gate, snapshot: @escaping @Sendable () -> TenantSnapshot?, clock: any WallClock) {
-        self.init(store: GateStore(gate), snapshot: snapshot, clock: clock)
+        self.init(store: GateStore(gate), snapshots: .reading(snapshot), clock: clock)
     }
 
-    func makeEventLoopDecider() -> any EventLoopRequestDecider {
-        GateLoopDecider(self)
+    func makeEventLoopDecider(on loop: any EventLoop) -> any EventLoopRequestDecider {
+        GateLoopDecider(self, on: loop)
     }
 
-    /// Decides with the store's current Gate and no page cache (callers off the event loops).
+    /// Decides with the store's current Gate and snapshot and no page cache (callers off the event
+    /// loops).
     func decide(_ request: InboundRequest) -> ProxyDecision {
-        self.decide(request, gate: self.store.gate, pageCache: nil)
+        self.decide(request, gate: self.store.gate, snapshot: self.snapshots.read(), pageCache: nil)
     }
 
-    func decide(_ request: InboundRequest, gate: Gate, pageCache: BlockedPageCache?) -> ProxyDecision {
+    func decide(
+        _ request: InboundRequest,
+        gate: Gate,
+        snapshot: TenantSnapshot?,
+        pageCache: BlockedPageCache?
+    ) -> ProxyDecision {
         let decision = gate.decide(
             head: request.head,
-            snapshot: snapshot(),
+            snapshot: snapshot,
             now: clock.now(),
             requestID: request.requestID,
             isTLS: request.isTLS,

@@ -114,7 +114,7 @@ public final class ProxyServer: Service, Sendable {
                 NIOLoopBound(ProxyMetrics(), eventLoop: loop)
             }.get()
             createdDeciders[ObjectIdentifier(loop)] = try await loop.submit {
-                NIOLoopBound(decider.makeEventLoopDecider(), eventLoop: loop)
+                NIOLoopBound(decider.makeEventLoopDecider(on: loop), eventLoop: loop)
             }.get()
             createdRequestIDs[ObjectIdentifier(loop)] = try await loop.submit {
                 NIOLoopBound(RequestIDSource(), eventLoop: loop)

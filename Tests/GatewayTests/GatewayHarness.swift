@@ -81,7 +81,7 @@ final class GatewayHarness: Sendable {
         let cache = sync.cache
         let decider = GateDecider(
             gate: Gate(profile: profile, baseDomains: ["s20.online"]),
-            snapshot: { cache.currentSnapshot() },
+            cache: cache,
             clock: clock
         )
         let proxy = ProxyServer(

@@ -1,7 +1,9 @@
 import Foundation
 import Gate
 import Logging
+import NIOCore
 import NIOHTTP1
+import NIOPosix
 import Proxy
 import TenantModel
 import TenantState
@@ -69,7 +71,7 @@ import Testing
             path: path,
             store: store,
             decider: decider,
-            loopDecider: decider.makeEventLoopDecider(),
+            loopDecider: decider.makeEventLoopDecider(on: MultiThreadedEventLoopGroup.singleton.any()),
             reloader: reloader
         )
     }

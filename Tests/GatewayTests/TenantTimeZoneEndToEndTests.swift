@@ -44,7 +44,7 @@ struct TenantTimeZoneEndToEndTests {
         let cache = sync.cache
         let decider = GateDecider(
             gate: Gate(profile: .alfaCRM, baseDomains: ["s20.online"]),
-            snapshot: { cache.currentSnapshot() },
+            cache: cache,
             clock: clock
         )
         let proxy = ProxyServer(

@@ -8,21 +8,14 @@ import Testing
 /// Where a replaced snapshot is freed: never under the cache's lock nor by whoever happens to drop
 /// the last copy (a request's thread), but on the reclaimer's thread once nobody else holds it.
 @Suite struct SnapshotReclaimerTests {
-    private static func snapshot(_ keys: ClosedRange<Int>) -> TenantSnapshot {
-        TenantSnapshot(
-            records: keys.map { TenantRecord(key: "t\($0)", paidUntil: utc("2030-01-01T00:00:00Z")) },
-            loadedAt: utc("2029-01-01T00:00:00Z")
-        )
-    }
-
     @Test("publish hands the replaced snapshot to the reclaimer, which waits for the last reader")
     func replacedSnapshotOutlivesItsLastReaderOnTheReclaimer() async {
         let reclaimer = SnapshotReclaimer(threadName: "test-reclaim")
         let cache = TenantStateCache(reclaimer: reclaimer)
-        cache.publish(Self.snapshot(1...1000))
+        cache.publish(numberedSnapshot(1...1000))
         // A request that took the snapshot just before the swap.
         var reader = cache.currentSnapshot()
-        cache.publish(Self.snapshot(1...1001))
+        cache.publish(numberedSnapshot(1...1001))
 
         // The replaced tables are still held by the reclaimer: when this reader lets go, its thread
         // does not free them.
@@ -38,20 +31,23 @@ import Testing
     @Test("two queued copies of the same tables do not wait for each other")
     func queuedCopiesOfTheSameTablesAreFreed() async {
         let reclaimer = SnapshotReclaimer(threadName: "test-reclaim", patience: .seconds(600))
-        let base = Self.snapshot(1...10)
+        let base = numberedSnapshot(1...10)
         reclaimer.release(base.stamped(loadedAt: utc("2029-01-02T00:00:00Z")))
         reclaimer.release(consume base)
         #expect(await eventually { reclaimer.reclaimedCount == 2 })
     }
 
-    @Test("an overlay of the same tables is dropped at once, not queued")
+    @Test("an overlay of the same tables is dropped at once, not queued, by the cache and by a reader's copy")
     func overlayOfTheSameTablesIsNotQueued() async throws {
         let reclaimer = SnapshotReclaimer(threadName: "test-reclaim")
         let cache = TenantStateCache(reclaimer: reclaimer)
-        let base = Self.snapshot(1...10)
+        let base = numberedSnapshot(1...10)
         cache.publish(base)
+        let copy = TenantSnapshotCopy(of: cache)
         cache.publish(base.applyingIncrementally(upserts: [], removals: ["t1"], loadedAt: base.loadedAt))
+        #expect(copy.current()?.record(forKey: "t1") == nil)
         cache.publish(base.stamped(loadedAt: utc("2029-01-02T00:00:00Z")))
+        #expect(copy.current()?.record(forKey: "t1") != nil)
         try await Task.sleep(for: .milliseconds(50))
         #expect(reclaimer.reclaimedCount == 0)
         #expect(cache.currentSnapshot()?.record(forKey: "t1") != nil)
