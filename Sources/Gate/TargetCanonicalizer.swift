@@ -296,11 +296,12 @@ public enum TargetCanonicalizer {
             zip(bytes, bytes.dropFirst()).contains { isSeparator($0) && isSeparator($1) }
             || found.contains(.trailingDotOrSpace) || found.contains(.parameters)
             || found.contains(.encodedSlash) || found.contains(.encodedBackslash)
-        let decodedOnce = PercentDecoding.decodeOnce(bytes)
-        let dotDotMayAppear =
-            dotsMayDiffer
-            || zip(decodedOnce, decodedOnce.dropFirst()).contains { $0 == UInt8(ascii: ".") && $1 == UInt8(ascii: ".") }
-        if hasEmptySegment && dotDotMayAppear {
+        func dotDotOnceDecoded() -> Bool {
+            let decoded = PercentDecoding.decodeOnce(bytes)
+            return zip(decoded, decoded.dropFirst()).contains { $0 == UInt8(ascii: ".") && $1 == UInt8(ascii: ".") }
+        }
+        // Decoded only when an empty segment makes the answer matter.
+        if hasEmptySegment && (dotsMayDiffer || dotDotOnceDecoded()) {
             // Merging first is the default reading (nginx's); the other order is the variant.
             dimensions.append([{ _ in }, { $0.mergeSlashesBeforeDots = false }])
         }

@@ -26,22 +26,9 @@ struct GateDecider: RequestDecider {
         self.answers = answers
     }
 
-    /// Decides from the live cache, each event loop through its own copy of the snapshot.
-    init(store: GateStore, cache: TenantStateCache, clock: any WallClock) {
-        self.init(store: store, snapshots: .cache(cache), clock: clock)
-    }
-
+    /// Decides with `gate` from the live cache, each event loop through its own copy of the snapshot.
     init(gate: Gate, cache: TenantStateCache, clock: any WallClock) {
         self.init(store: GateStore(gate), snapshots: .cache(cache), clock: clock)
-    }
-
-    /// Decides from whatever `snapshot` returns, called once per request.
-    init(store: GateStore, snapshot: @escaping @Sendable () -> TenantSnapshot?, clock: any WallClock) {
-        self.init(store: store, snapshots: .reading(snapshot), clock: clock)
-    }
-
-    init(gate: Gate, snapshot: @escaping @Sendable () -> TenantSnapshot?, clock: any WallClock) {
-        self.init(store: GateStore(gate), snapshots: .reading(snapshot), clock: clock)
     }
 
     func makeEventLoopDecider(on loop: any EventLoop) -> any EventLoopRequestDecider {

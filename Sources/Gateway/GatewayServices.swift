@@ -35,7 +35,7 @@ package struct GatewayServices {
         let store = GateStore(Gate(profile: profile, baseDomains: baseDomains))
         let stateMetrics = TenantStateMetrics()
         return GatewayServices(
-            decider: GateDecider(store: store, cache: cache, clock: clock),
+            decider: GateDecider(store: store, snapshots: .cache(cache), clock: clock),
             gateStore: store,
             readiness: { cache.isReady },
             metrics: {

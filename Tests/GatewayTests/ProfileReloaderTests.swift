@@ -60,7 +60,7 @@ import Testing
         try initial.write(toFile: path, atomically: true, encoding: .utf8)
         let profile = try RouteProfile.load(contentsOfFile: path)
         let store = GateStore(Gate(profile: profile, baseDomains: baseDomainsOverride ?? profile.baseDomains ?? []))
-        let decider = GateDecider(store: store, snapshot: { nil }, clock: SystemWallClock())
+        let decider = GateDecider(store: store, snapshots: .reading { nil }, clock: SystemWallClock())
         let reloader = ProfileReloader(
             path: path,
             baseDomainsOverride: baseDomainsOverride,
