@@ -37,6 +37,8 @@ let package = Package(
         ),
         // Long computations that give their core away every few hundred microseconds (full loads).
         .target(name: "CPUPacing"),
+        // Counters and histograms each event loop keeps for itself, added up when /metrics is read.
+        .target(name: "LoopMetrics"),
         // A small, safe libpq wrapper: connections, parameterised queries, typed rows, LISTEN/NOTIFY.
         .target(
             name: "Postgres",
@@ -80,6 +82,7 @@ let package = Package(
         .target(
             name: "Proxy",
             dependencies: [
+                "LoopMetrics",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -103,7 +106,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "Postgres", "TenantModel", "TenantState", "Gate", "Proxy", "CPUPacing",
+                "Postgres", "TenantModel", "TenantState", "Gate", "Proxy", "CPUPacing", "LoopMetrics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -160,6 +163,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CPUPacingTests", dependencies: ["CPUPacing"]),
+        .testTarget(name: "LoopMetricsTests", dependencies: ["LoopMetrics"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "SQLModelTests", dependencies: ["Postgres", "Migrator", "TestSupport"]),
         .testTarget(

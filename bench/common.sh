@@ -61,6 +61,11 @@ CONF
 }
 
 build_freezegate() {
+    # GATEWAY_BINARY: measure a binary built before (say, to profile another build) without building.
+    if [ -n "${GATEWAY_BINARY:-}" ]; then
+        FREEZEGATE=$GATEWAY_BINARY
+        return
+    fi
     # niced: the build may share the machine with other work; the measurement starts after it.
     (cd "$REPO" && nice -n 10 swift build -c release --product freezegate >&2)
     FREEZEGATE="$REPO/.build/release/freezegate"

@@ -29,10 +29,11 @@
 #   PERF=/tmp/profile PERF_CALL_GRAPH=fp bench/proxy-vs-nginx.sh   # with call graphs, for
 #                                                # bench/perf-modules.py (CPU by Swift module)
 #   MALLOCS=1 bench/proxy-vs-nginx.sh            # also heap allocations per forwarded request
+#   GATEWAY_BINARY=/path/to/freezegate PERF=… bench/proxy-vs-nginx.sh   # that binary, not a build
 #
 # Environment: MODE (logs-on | logs-off | both), ROUNDS (5), DURATION (seconds per run, 5),
 # CONNECTIONS (64), WRK_THREADS (2), TENANTS (10000), FROZEN_ROUND (1; 0 skips the blocked-page
-# run), BASELINE, PERF, MALLOCS (0; 1 counts libc's malloc and posix_memalign calls of each
+# run), BASELINE, GATEWAY_BINARY (a binary to measure instead of building this tree), PERF, MALLOCS (0; 1 counts libc's malloc and posix_memalign calls of each
 # FreezeGate build during one more run per mode, with perf uprobes, as root), PG_BIN
 # (/usr/lib/postgresql/15/bin). Runs as root on Debian 12 (installs nginx,
 # haproxy, wrk, socat, curl when missing) or as a user who has them.

@@ -706,7 +706,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             let finished = NIODeadline.now()
             self.record.upstreamFinished = finished
             if let server = self.exchange.upstreamServer, let started = self.record.upstreamStarted {
-                self.environment.upstreams.metrics.responded(server, duration: finished - started)
+                self.environment.upstreams.traffic.responded(server, duration: finished - started)
             }
             let action = self.machine.responseEnded()
             if let connection = self.upstream {

@@ -1,32 +1,43 @@
+import LoopMetrics
 import Metrics
 import NIOCore
 
-/// Per-request metrics through swift-metrics (exported by whatever backend `serve` bootstraps,
-/// Prometheus in production). Labels are decision tags and status classes, never raw paths;
-/// metric objects are cached per event loop, so the hot path does no registry lookup or locking.
+/// Per-request metrics. The series every request updates are the event loop's own
+/// (``LoopCounter``, ``LoopHistogram`` in ``LoopMetricsRegistry``, added up when `/metrics` is
+/// read), so the request path shares no lock and no written cache line with the other loops;
+/// the per-connection and rare ones go through swift-metrics (exported by whatever backend `serve`
+/// bootstraps, Prometheus in production). Labels are decision tags and status classes, never raw
+/// paths; metric objects are cached, so the hot path does no registry lookup.
 final class ProxyMetrics {
+    /// Bounds for a histogram the registry has no description of (tests without `serve`'s catalog).
+    static let defaultLatencyBounds: [Int64] = [
+        500_000, 1_000_000, 2_500_000, 5_000_000, 10_000_000, 25_000_000, 50_000_000, 100_000_000, 250_000_000,
+        500_000_000, 1_000_000_000, 2_500_000_000, 5_000_000_000, 10_000_000_000, 30_000_000_000, 60_000_000_000,
+    ]
+
     struct Key: Hashable {
         var requestClass: String
         var decision: String
         var status: String
     }
 
-    private var counters: [Key: Counter] = [:]
-    private var durations: [Key: Timer] = [:]
+    private let registry: LoopMetricsRegistry
+    private var counters: [Key: LoopCounter] = [:]
+    private var durations: [Key: LoopHistogram] = [:]
     /// The most recent key's metrics: consecutive requests mostly share it, which spares hashing.
-    private var last: (key: Key, counter: Counter, timer: Timer)?
+    private var last: (key: Key, counter: LoopCounter, histogram: LoopHistogram)?
     /// Upstream latency (request sent → response complete) by request class.
-    private var upstreamDurations: [String: Timer] = [:]
+    private var upstreamDurations: [String: LoopHistogram] = [:]
     /// Upstream failures by kind (`unreachable`, `timeout`, `failed`, `failed_mid_response`).
     private var upstreamErrors: [String: Counter] = [:]
     /// Client connections open now (all loops add to the same gauge).
     let clientConnections = Meter(label: "freezegate_client_connections")
     /// Finished exchanges by the client's protocol.
-    let http1Requests = Counter(label: "freezegate_http_requests_total", dimensions: [("protocol", "http1")])
-    let http2Requests = Counter(label: "freezegate_http_requests_total", dimensions: [("protocol", "http2")])
+    let http1Requests: LoopCounter
+    let http2Requests: LoopCounter
     /// HTTP/2 connections and their streams (streams per connection is the ratio of the rates).
     let http2Connections = Counter(label: "freezegate_http2_connections_total")
-    let http2Streams = Counter(label: "freezegate_http2_streams_total")
+    let http2Streams: LoopCounter
     /// Streams reset by the client (RST_STREAM received) and by the gateway (a stream error).
     let http2ClientResets = Counter(label: "freezegate_http2_resets_total", dimensions: [("by", "client")])
     let http2GatewayResets = Counter(label: "freezegate_http2_resets_total", dimensions: [("by", "gateway")])
@@ -35,15 +46,26 @@ final class ProxyMetrics {
     let http2IdleGoAways = Counter(label: "freezegate_http2_goaways_total", dimensions: [("reason", "idle")])
     let http2ShutdownGoAways = Counter(label: "freezegate_http2_goaways_total", dimensions: [("reason", "shutdown")])
 
+    init(registry: LoopMetricsRegistry = .shared) {
+        self.registry = registry
+        self.http1Requests = registry.makeCounter("freezegate_http_requests_total", labels: [("protocol", "http1")])
+        self.http2Requests = registry.makeCounter("freezegate_http_requests_total", labels: [("protocol", "http2")])
+        self.http2Streams = registry.makeCounter("freezegate_http2_streams_total", labels: [])
+    }
+
     /// Records how long the upstream took to answer a request it completed.
     func recordUpstream(requestClass: String, duration: TimeAmount) {
-        if let timer = self.upstreamDurations[requestClass] {
-            timer.recordNanoseconds(duration.nanoseconds)
+        if let histogram = self.upstreamDurations[requestClass] {
+            histogram.record(nanoseconds: duration.nanoseconds)
             return
         }
-        let timer = Timer(label: "freezegate_upstream_duration_seconds", dimensions: [("class", requestClass)])
-        self.upstreamDurations[requestClass] = timer
-        timer.recordNanoseconds(duration.nanoseconds)
+        let histogram = self.registry.makeHistogram(
+            "freezegate_upstream_duration_seconds",
+            labels: [("class", requestClass)],
+            defaultBounds: Self.defaultLatencyBounds
+        )
+        self.upstreamDurations[requestClass] = histogram
+        histogram.record(nanoseconds: duration.nanoseconds)
     }
 
     /// Counts an upstream failure; `outcome` is the access log's (`upstream_timeout`, …).
@@ -73,25 +95,27 @@ final class ProxyMetrics {
         let key = Key(requestClass: tags.requestClass, decision: tags.decision, status: statusClass)
         if let last = self.last, last.key == key {
             last.counter.increment()
-            last.timer.recordNanoseconds(duration.nanoseconds)
+            last.histogram.record(nanoseconds: duration.nanoseconds)
             return
         }
-        defer {
-            if let counter = self.counters[key], let timer = self.durations[key] {
-                self.last = (key, counter, timer)
-            }
+        let counter: LoopCounter
+        let histogram: LoopHistogram
+        if let known = self.counters[key], let knownHistogram = self.durations[key] {
+            counter = known
+            histogram = knownHistogram
+        } else {
+            let labels = [("class", key.requestClass), ("decision", key.decision), ("status", key.status)]
+            counter = self.registry.makeCounter("freezegate_requests_total", labels: labels)
+            histogram = self.registry.makeHistogram(
+                "freezegate_request_duration_seconds",
+                labels: labels,
+                defaultBounds: Self.defaultLatencyBounds
+            )
+            self.counters[key] = counter
+            self.durations[key] = histogram
         }
-        if let counter = self.counters[key], let timer = self.durations[key] {
-            counter.increment()
-            timer.recordNanoseconds(duration.nanoseconds)
-            return
-        }
-        let dimensions = [("class", key.requestClass), ("decision", key.decision), ("status", key.status)]
-        let counter = Counter(label: "freezegate_requests_total", dimensions: dimensions)
-        let timer = Timer(label: "freezegate_request_duration_seconds", dimensions: dimensions)
-        self.counters[key] = counter
-        self.durations[key] = timer
+        self.last = (key, counter, histogram)
         counter.increment()
-        timer.recordNanoseconds(duration.nanoseconds)
+        histogram.record(nanoseconds: duration.nanoseconds)
     }
 }

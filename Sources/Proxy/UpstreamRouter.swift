@@ -16,6 +16,8 @@ final class UpstreamRouter {
     private var warnedGroups: Set<String> = []
     private let logger: Logger
     let metrics: UpstreamServerMetrics
+    /// This loop's responses and durations per server.
+    let traffic: UpstreamServerTraffic
     /// Per server: when its failures were last reported (rate-limited warnings).
     private var failureLogs: [FailureLogWindow]
 
@@ -47,6 +49,7 @@ final class UpstreamRouter {
         for (index, group) in upstreams.groups.enumerated() { groupIndex[group.name] = index }
         self.groupIndex = groupIndex
         self.metrics = metrics
+        self.traffic = UpstreamServerTraffic(serverLabels: upstreams.servers.map(\.label))
         self.logger = logger
         self.failureLogs = Array(repeating: FailureLogWindow(), count: upstreams.servers.count)
     }
@@ -120,7 +123,7 @@ final class UpstreamRouter {
 
     /// A response head arrived from `server`.
     func recordSuccess(_ server: Int) {
-        self.metrics.requestAnswered(server)
+        self.traffic.requestAnswered(server)
         if self.upstreams.servers[server].health.recordSuccess() == .cameBack {
             self.logger.notice(
                 "upstream server back up",

@@ -1,31 +1,21 @@
 import Metrics
 import NIOCore
 
-/// Per-server and per-group upstream metrics, shared by every event loop (swift-metrics objects
-/// are thread-safe; all of them are made up front, so the request path does no registry lookup):
-/// `freezegate_upstream_server_requests_total{server}` (responses received),
-/// `freezegate_upstream_server_errors_total{server,kind}` (`connect`, `reset`, `timeout`),
-/// `freezegate_upstream_server_duration_seconds{server}` (request sent → response complete),
-/// `freezegate_upstream_server_up{server}` (1 in service, 0 out) and
+/// Per-server and per-group upstream metrics that change on failures and health changes, shared by
+/// every event loop (swift-metrics objects are thread-safe; all of them are made up front, so no
+/// registry lookup follows): `freezegate_upstream_server_errors_total{server,kind}` (`connect`,
+/// `reset`, `timeout`), `freezegate_upstream_server_up{server}` (1 in service, 0 out) and
 /// `freezegate_upstream_group_servers_up{group}`.
 final class UpstreamServerMetrics: Sendable {
     static let errorKinds = ["connect", "reset", "timeout"]
 
     private let upstreams: ResolvedUpstreams
-    private let requests: [Counter]
-    private let durations: [Timer]
     private let errors: [[String: Counter]]
     private let up: [Gauge]
     private let groupsUp: [Gauge]
 
     init(upstreams: ResolvedUpstreams) {
         self.upstreams = upstreams
-        self.requests = upstreams.servers.map {
-            Counter(label: "freezegate_upstream_server_requests_total", dimensions: [("server", $0.label)])
-        }
-        self.durations = upstreams.servers.map {
-            Timer(label: "freezegate_upstream_server_duration_seconds", dimensions: [("server", $0.label)])
-        }
         self.errors = upstreams.servers.map { server in
             var byKind: [String: Counter] = [:]
             for kind in Self.errorKinds {
@@ -44,15 +34,6 @@ final class UpstreamServerMetrics: Sendable {
         }
         for gauge in self.up { gauge.record(1) }
         for (index, group) in upstreams.groups.enumerated() { self.groupsUp[index].record(group.members.count) }
-    }
-
-    func requestAnswered(_ server: Int) {
-        self.requests[server].increment()
-    }
-
-    /// A response from `server` ended, `duration` after its connection was asked for.
-    func responded(_ server: Int, duration: TimeAmount) {
-        self.durations[server].recordNanoseconds(duration.nanoseconds)
     }
 
     func failed(_ server: Int, kind: String) {
