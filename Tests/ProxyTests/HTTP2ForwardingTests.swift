@@ -288,7 +288,8 @@ struct HTTP2ForwardingTests {
         }
     }
 
-    @Test(arguments: [
+    /// Request blocks whose pseudo-headers are repeated, misplaced, unknown, missing or malformed.
+    static let badPseudoHeaderBlocks: [(String, [(String, String)])] = [
         (
             "repeated :path",
             [(":method", "GET"), (":scheme", "https"), (":authority", host), (":path", "/a"), (":path", "/b")]
@@ -308,7 +309,17 @@ struct HTTP2ForwardingTests {
             "userinfo in :authority",
             [(":method", "GET"), (":scheme", "https"), (":authority", "evil@\(host)"), (":path", "/")]
         ),
-    ])
+        ("empty :path", [(":method", "GET"), (":scheme", "https"), (":authority", host), (":path", "")]),
+        (
+            ":protocol (extended CONNECT)",
+            [
+                (":method", "CONNECT"), (":protocol", "websocket"), (":scheme", "https"), (":authority", host),
+                (":path", "/"),
+            ]
+        ),
+    ]
+
+    @Test(arguments: badPseudoHeaderBlocks)
     func aBadPseudoHeaderBlockIsRefused(_ name: String, _ fields: [(String, String)]) async throws {
         try await Self.withHTTP2Proxy { harness, address in
             let client = try await Self.connect(harness, address)
@@ -316,6 +327,34 @@ struct HTTP2ForwardingTests {
             let response = try await client.request(fields)
             #expect(response.status == 400 || response.resetCode == .protocolError, "\(name): \(response)")
             #expect(harness.upstream.requests.isEmpty, "\(name)")
+        }
+    }
+
+    /// Trailers arrive after the head and body went upstream: a block HTTP/1.1 could read
+    /// differently resets the stream, and the upstream never sees the request complete.
+    @Test(arguments: [
+        ("pseudo-header in trailers", [(":path", "/company/1")]),
+        ("connection-specific trailer", [("transfer-encoding", "chunked")]),
+        ("upper-case trailer name", [("X-Checksum", "abc")]),
+        ("CR LF in a trailer value", [("x-checksum", "a\r\nx-injected: 1")]),
+        ("content-length trailer", [("content-length", "3")]),
+    ])
+    func aTrailerBlockThatHTTP1CouldReadDifferentlyIsRefused(
+        _ name: String,
+        _ trailers: [(String, String)]
+    )
+        async throws
+    {
+        try await Self.withHTTP2Proxy(behavior: Self.always(.summarize)) { harness, address in
+            let client = try await Self.connect(harness, address)
+            defer { Task { await client.close() } }
+            let response = try await client.request(
+                Self.post("/api/v2/lesson/create", []),
+                body: ["abc"],
+                trailers: trailers
+            )
+            #expect(response.status != 200, "\(name): \(response)")
+            #expect(harness.upstream.completeRequests.isEmpty, "\(name)")
         }
     }
 

@@ -51,6 +51,20 @@ import Testing
         #expect(repeatedSame.headers["content-length"] == ["5"])
     }
 
+    /// Pseudo-header names are lower-case like every other (RFC 9113 §8.2.1). Only a unit test
+    /// can send one otherwise: swift-nio-http2's HPACK encoder matches `:Method` to the static
+    /// table's `:method` and puts the lower-case name on the wire.
+    @Test(arguments: [":Method", ":PATH", ":Authority", ":Scheme"])
+    func anUpperCasePseudoHeaderIsRefused(_ name: String) {
+        let fields = Self.base.map { $0.0.caseInsensitiveCompare(name) == .orderedSame ? (name, $0.1) : $0 }
+        #expect(fields.contains { $0.0 == name })
+        guard case .failure(let rejection) = Self.translate(fields) else {
+            Issue.record("accepted \(name)")
+            return
+        }
+        #expect(rejection.status == .badRequest && rejection.reason.contains("pseudo-header"), "\(rejection)")
+    }
+
     @Test func hostWithoutAuthorityIsUsedAndAgreeingOnesPass() throws {
         let onlyHost = try Self.translate([
             (":method", "GET"), (":scheme", "https"), (":path", "/"), ("host", "acme.s20.online"),
