@@ -7,23 +7,17 @@ import TenantState
 
 /// Adapts the pure `Gate` to the proxy's decision seam: the current Gate (swappable by a SIGHUP
 /// reload), the live snapshot and the clock are read once per request, at the moment its head is
-/// complete. Each event loop decides through its own ``GateLoopDecider``.
+/// complete. Each event loop decides through its own ``GateLoopDecider``, which also counts the
+/// Gate's answers; ``decide(_:)`` off the loops (tests, tools) counts nothing.
 struct GateDecider: RequestDecider {
     let store: GateStore
     let snapshots: SnapshotSource
     let clock: any WallClock
-    let answers: GateAnswerMetrics
 
-    init(
-        store: GateStore,
-        snapshots: SnapshotSource,
-        clock: any WallClock,
-        answers: GateAnswerMetrics = GateAnswerMetrics()
-    ) {
+    init(store: GateStore, snapshots: SnapshotSource, clock: any WallClock) {
         self.store = store
         self.snapshots = snapshots
         self.clock = clock
-        self.answers = answers
     }
 
     /// Decides with `gate` from the live cache, each event loop through its own copy of the snapshot.
@@ -35,17 +29,18 @@ struct GateDecider: RequestDecider {
         GateLoopDecider(self, on: loop)
     }
 
-    /// Decides with the store's current Gate and snapshot and no page cache (callers off the event
-    /// loops).
+    /// Decides with the store's current Gate and snapshot, no page cache and no counting (callers
+    /// off the event loops).
     func decide(_ request: InboundRequest) -> ProxyDecision {
-        self.decide(request, gate: self.store.gate, snapshot: self.snapshots.read(), pageCache: nil)
+        self.decide(request, gate: self.store.gate, snapshot: self.snapshots.read(), pageCache: nil, answers: nil)
     }
 
     func decide(
         _ request: InboundRequest,
         gate: Gate,
         snapshot: TenantSnapshot?,
-        pageCache: BlockedPageCache?
+        pageCache: BlockedPageCache?,
+        answers: GateAnswerMetrics?
     ) -> ProxyDecision {
         let decision = gate.decide(
             head: request.head,
@@ -66,7 +61,7 @@ struct GateDecider: RequestDecider {
         case .forward(let head, _):
             return .forward(head, tags)
         case .respond(let status, let headers, let body, let closeConnection, _):
-            answers.record(decision: summary.decision, reason: summary.reason)
+            answers?.record(decision: summary.decision, reason: summary.reason)
             let response = GatewayResponse(
                 status: status,
                 headers: headers,

@@ -17,6 +17,7 @@ final class GateLoopDecider: EventLoopRequestDecider {
     /// Keeps the cache's observer alive as long as this decider (the cache holds it weakly).
     private let refresher: LoopSnapshotRefresher?
     let pages = BlockedPageCache()
+    let answers = GateAnswerMetrics()
 
     /// Made on `loop`, the one loop it serves.
     init(_ shared: GateDecider, on loop: any EventLoop) {
@@ -48,6 +49,12 @@ final class GateLoopDecider: EventLoopRequestDecider {
         } else {
             snapshot = self.shared.snapshots.read()
         }
-        return self.shared.decide(request, gate: self.gate, snapshot: snapshot, pageCache: self.pages)
+        return self.shared.decide(
+            request,
+            gate: self.gate,
+            snapshot: snapshot,
+            pageCache: self.pages,
+            answers: self.answers
+        )
     }
 }

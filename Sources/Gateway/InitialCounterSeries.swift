@@ -92,11 +92,11 @@ struct InitialCounterSeries: Hashable, Sendable {
     /// kept). Labels are passed in the catalog's order, which is the order of the code that
     /// increments the counter: the registry tells label sets apart by their order too, so another
     /// order would export a second series with the same labels.
-    /// The proxy's per-loop families are declared in the loop registry instead.
+    /// The families kept per event loop are declared in the loop registry instead.
     func register() {
         let order = MetricCatalog.definition(named: name)?.labels ?? labels.keys.sorted()
         let dimensions = order.compactMap { key in labels[key].map { (key, $0) } }
-        if ProxyLoopMetricNames.all.contains(name) {
+        if PrometheusMetrics.loopFamilyNames.contains(name) {
             LoopMetricsRegistry.shared.declareCounter(name, labels: dimensions)
         } else {
             _ = Counter(label: name, dimensions: dimensions)

@@ -25,9 +25,13 @@ struct PrometheusMetrics: Sendable {
         shared
     }
 
-    /// The catalog's entries for the families the proxy keeps per event loop.
+    /// The families each event loop counts for itself: the proxy's per-request ones and the Gate's
+    /// answers.
+    static let loopFamilyNames = ProxyLoopMetricNames.all.union(GateAnswerMetrics.familyNames)
+
+    /// The catalog's entries for the families kept per event loop.
     static var loopFamilies: [LoopMetricFamily] {
-        MetricCatalog.all.filter { ProxyLoopMetricNames.all.contains($0.name) }.map { definition in
+        MetricCatalog.all.filter { loopFamilyNames.contains($0.name) }.map { definition in
             LoopMetricFamily(
                 name: definition.name,
                 kind: definition.kind == .histogram ? .histogram : .counter,

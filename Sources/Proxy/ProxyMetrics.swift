@@ -28,6 +28,8 @@ final class ProxyMetrics {
     private var last: (key: Key, counter: LoopCounter, histogram: LoopHistogram)?
     /// Upstream latency (request sent → response complete) by request class.
     private var upstreamDurations: [String: LoopHistogram] = [:]
+    /// The most recent class's upstream histogram (consecutive requests mostly share it).
+    private var lastUpstream: (requestClass: String, histogram: LoopHistogram)?
     /// Upstream failures by kind (`unreachable`, `timeout`, `failed`, `failed_mid_response`).
     private var upstreamErrors: [String: Counter] = [:]
     /// Client connections open now (all loops add to the same gauge).
@@ -55,16 +57,22 @@ final class ProxyMetrics {
 
     /// Records how long the upstream took to answer a request it completed.
     func recordUpstream(requestClass: String, duration: TimeAmount) {
-        if let histogram = self.upstreamDurations[requestClass] {
-            histogram.record(nanoseconds: duration.nanoseconds)
+        if let last = self.lastUpstream, last.requestClass == requestClass {
+            last.histogram.record(nanoseconds: duration.nanoseconds)
             return
         }
-        let histogram = self.registry.makeHistogram(
-            "freezegate_upstream_duration_seconds",
-            labels: [("class", requestClass)],
-            defaultBounds: Self.defaultLatencyBounds
-        )
-        self.upstreamDurations[requestClass] = histogram
+        let histogram: LoopHistogram
+        if let known = self.upstreamDurations[requestClass] {
+            histogram = known
+        } else {
+            histogram = self.registry.makeHistogram(
+                "freezegate_upstream_duration_seconds",
+                labels: [("class", requestClass)],
+                defaultBounds: Self.defaultLatencyBounds
+            )
+            self.upstreamDurations[requestClass] = histogram
+        }
+        self.lastUpstream = (requestClass, histogram)
         histogram.record(nanoseconds: duration.nanoseconds)
     }
 
