@@ -55,13 +55,15 @@ public struct Gate: Sendable {
     /// `https_redirect` names is answered with `308` to the same host and target over HTTPS.
     ///
     /// `pageCache`: the calling thread's blocked pages, rendered once each (nil renders every page).
+    /// `hostCache`: the calling thread's tenants by host (nil looks every host up).
     public func decide(
         head: HTTPRequestHead,
         snapshot: TenantSnapshot?,
         now: Date,
         requestID: String? = nil,
         isTLS: Bool = false,
-        pageCache: BlockedPageCache? = nil
+        pageCache: BlockedPageCache? = nil,
+        hostCache: HostTenantCache? = nil
     ) -> GateDecision {
         let resolved: ResolvedRequest
         switch self.hostResolver.resolve(head) {
@@ -85,7 +87,13 @@ public struct Gate: Sendable {
         let tenant: String?
         var tenantGroup: String?
         var tenantRecord: TenantRecord?
-        switch self.hostResolver.tenant(forHost: resolved.authority.host, in: usableSnapshot) {
+        let match: TenantHostMatch
+        if let hostCache, let usableSnapshot {
+            match = hostCache.tenant(forHost: resolved.authority.host, in: usableSnapshot, resolver: self.hostResolver)
+        } else {
+            match = self.hostResolver.tenant(forHost: resolved.authority.host, in: usableSnapshot)
+        }
+        switch match {
         case .tenant(let record):
             lookup = .condition(record.condition(at: now))
             tenant = record.key

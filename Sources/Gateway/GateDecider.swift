@@ -32,7 +32,14 @@ struct GateDecider: RequestDecider {
     /// Decides with the store's current Gate and snapshot, no page cache and no counting (callers
     /// off the event loops).
     func decide(_ request: InboundRequest) -> ProxyDecision {
-        self.decide(request, gate: self.store.gate, snapshot: self.snapshots.read(), pageCache: nil, answers: nil)
+        self.decide(
+            request,
+            gate: self.store.gate,
+            snapshot: self.snapshots.read(),
+            pageCache: nil,
+            hostCache: nil,
+            answers: nil
+        )
     }
 
     func decide(
@@ -40,6 +47,7 @@ struct GateDecider: RequestDecider {
         gate: Gate,
         snapshot: TenantSnapshot?,
         pageCache: BlockedPageCache?,
+        hostCache: HostTenantCache?,
         answers: GateAnswerMetrics?
     ) -> ProxyDecision {
         let decision = gate.decide(
@@ -48,7 +56,8 @@ struct GateDecider: RequestDecider {
             now: clock.now(),
             requestID: request.requestID,
             isTLS: request.isTLS,
-            pageCache: pageCache
+            pageCache: pageCache,
+            hostCache: hostCache
         )
         let summary = decision.summary
         let tags = DecisionTags(

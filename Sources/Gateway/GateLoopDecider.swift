@@ -6,8 +6,9 @@ import TenantState
 
 /// One event loop's decider: keeps the Gate it last read (read again only when a reload moved the
 /// store's version), its own copy of the tenant snapshot (taken again only when the cache published
-/// a new one) and the blocked pages it rendered, so that deciding takes no lock shared with other
-/// loops and a frozen school's page is rendered once per loop, not per request.
+/// a new one), the tenants it found by host and the blocked pages it rendered, so that deciding
+/// takes no lock shared with other loops, a school's host is looked up once per snapshot and its
+/// page rendered once per loop, not per request.
 final class GateLoopDecider: EventLoopRequestDecider {
     private let shared: GateDecider
     private var gate: Gate
@@ -17,6 +18,7 @@ final class GateLoopDecider: EventLoopRequestDecider {
     /// Keeps the cache's observer alive as long as this decider (the cache holds it weakly).
     private let refresher: LoopSnapshotRefresher?
     let pages = BlockedPageCache()
+    let hosts = HostTenantCache()
     let answers = GateAnswerMetrics()
 
     /// Made on `loop`, the one loop it serves.
@@ -54,6 +56,7 @@ final class GateLoopDecider: EventLoopRequestDecider {
             gate: self.gate,
             snapshot: snapshot,
             pageCache: self.pages,
+            hostCache: self.hosts,
             answers: self.answers
         )
     }
