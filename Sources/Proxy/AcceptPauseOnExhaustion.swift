@@ -13,19 +13,29 @@ import Glibc
 /// off (autoRead), so the selector stops waking for the listening socket; they come back after
 /// 50 ms, doubling up to 1 s while accepts keep failing. Connections already open keep being
 /// served. When to warn and to say so when accepting works again: ``AcceptExhaustionEpisodes``.
+/// Out of descriptors, the listener also closes the process's spares (``DescriptorReserve``), so
+/// that what else needs one meanwhile finds it, and takes them back before it accepts again.
 final class AcceptPauseOnExhaustion: ChannelInboundHandler {
     typealias InboundIn = Channel
     typealias InboundOut = Channel
 
     private let logger: Logger
     private let limiter: ConnectionLimiter?
+    private let reserve: DescriptorReserve?
     private var episodes = AcceptExhaustionEpisodes()
     private var paused = false
     private var resumeTask: Scheduled<Void>?
 
-    init(logger: Logger, limiter: ConnectionLimiter?) {
+    init(logger: Logger, limiter: ConnectionLimiter?, reserve: DescriptorReserve? = nil) {
         self.logger = logger
         self.limiter = limiter
+        self.reserve = reserve
+    }
+
+    /// Whether an accept error means the process or the system has no descriptor left.
+    static func isOutOfDescriptors(_ error: any Error) -> Bool {
+        guard let error = error as? IOError else { return false }
+        return error.errnoCode == EMFILE || error.errnoCode == ENFILE
     }
 
     /// Whether an accept error means "out of descriptors or socket memory" (try later), as
@@ -42,6 +52,8 @@ final class AcceptPauseOnExhaustion: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if let recovery = self.episodes.accepted() {
+            // Also when the connection limiter, not the timer, resumed accepting.
+            self.reserve?.replenish()
             self.logger.info(
                 "accepting connections again",
                 metadata: [
@@ -58,6 +70,7 @@ final class AcceptPauseOnExhaustion: ChannelInboundHandler {
             context.fireErrorCaught(error)
             return
         }
+        if Self.isOutOfDescriptors(error) { self.reserve?.release() }
         let (next, warning) = self.episodes.acceptFailed(now: .now())
         if let warning {
             var metadata: Logger.Metadata = [
@@ -80,6 +93,8 @@ final class AcceptPauseOnExhaustion: ChannelInboundHandler {
         self.resumeTask = context.eventLoop.assumeIsolated().scheduleTask(in: next) {
             self.resumeTask = nil
             self.paused = false
+            // The spares first: the accepts that follow may take every descriptor left.
+            self.reserve?.replenish()
             // At the connection limit the limiter resumes reading when a connection closes.
             if self.limiter?.isPaused == true { return }
             try? context.channel.syncOptions?.setOption(.autoRead, value: true)

@@ -148,6 +148,7 @@ public final class ProxyServer: Service, Sendable {
         let tlsContext = self.configuration.tls?.context.sslContext
         let tlsMetrics = self.configuration.tls?.context.enableMetrics()
         let limiter = self.configuration.maxConnections.map { ConnectionLimiter(limit: $0) }
+        let reserve = DescriptorReserve()
         let group = self.group
         let logger = self.logger
         func bootstrap(tls: Bool) -> ServerBootstrap {
@@ -164,7 +165,7 @@ public final class ProxyServer: Service, Sendable {
                             try channel.pipeline.syncOperations.addHandler(ConnectionLimitHandler(limiter: limiter))
                         }
                         try channel.pipeline.syncOperations.addHandler(
-                            AcceptPauseOnExhaustion(logger: logger, limiter: limiter)
+                            AcceptPauseOnExhaustion(logger: logger, limiter: limiter, reserve: reserve)
                         )
                         try channel.pipeline.syncOperations.addHandler(
                             quiesce.makeServerChannelHandler(channel: channel)

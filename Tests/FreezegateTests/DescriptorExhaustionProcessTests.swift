@@ -43,6 +43,15 @@ struct DescriptorExhaustionProcessTests {
         return descriptor
     }
 
+    /// How many of `pid`'s descriptors are open on /dev/null (its standard streams may be too).
+    static func devNullDescriptors(_ pid: Int32) -> Int {
+        let directory = "/proc/\(pid)/fd"
+        let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return descriptors.filter {
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "\(directory)/\($0)")) == "/dev/null"
+        }.count
+    }
+
     @Test func acceptPausesWithOneWarningAndServiceRecovers() async throws {
         DescriptorLimit.raiseSoftToHard()
         let databaseURL = try await TestPostgres.shared.makeMigratedDatabase(prefix: "fds")
@@ -78,6 +87,8 @@ struct DescriptorExhaustionProcessTests {
             // timer while descriptors run out would end the gateway.
             let clocks = TimerDescriptorClocks.clocks(ofProcess: "\(process.pid)") ?? []
             #expect(clocks.isSuperset(of: [0, 1, 7]), "timer descriptors' clocks: \(clocks.sorted())")
+            let sparesBefore = Self.devNullDescriptors(process.pid)
+            #expect(sparesBefore >= 16, "the listener's spare descriptors: \(sparesBefore)")
             // 128 descriptors for the whole process: about 80 client connections fit, 300 do not.
             _ = try CommandRunner.run(["prlimit", "--pid", "\(process.pid)", "--nofile=128:128"])
             for _ in 0..<300 {
@@ -87,6 +98,9 @@ struct DescriptorExhaustionProcessTests {
             try await process.waitUntil("the gateway reports the exhaustion") {
                 process.stderr.contains("out of file descriptors")
             }
+            // Out of descriptors, the listener gives its spares back (libdispatch stops the process
+            // when it cannot open /proc for its once-a-second look at its threads).
+            #expect(Self.devNullDescriptors(process.pid) <= sparesBefore - 16)
             // A spinning accept loop burns a whole core; a paused one almost nothing.
             let before = try #require(Self.cpuSeconds(process.pid))
             try await Task.sleep(for: .seconds(2))
