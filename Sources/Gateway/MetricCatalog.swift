@@ -1,3 +1,5 @@
+import Proxy
+
 /// Every metric family `freezegate serve` exports, with its help text.
 ///
 /// `CatalogMetricsFactory` looks the help text and buckets up here when swift-metrics creates a
@@ -5,15 +7,8 @@
 /// at each scrape rather than kept in the registry). docs/METRICS.md lists the same names, and a
 /// test keeps the two in agreement with a real scrape.
 enum MetricCatalog {
-    /// Latency buckets for a proxy: a forwarded request usually costs well under a millisecond of
-    /// gateway time plus the CRM's own time (tens to hundreds of milliseconds), and the upstream
-    /// response timeout defaults to 60 s. Fine steps below 10 ms show the gateway's own cost and a
-    /// fast upstream; coarse ones above 1 s show slow pages and timeouts.
-    static let proxyLatencyBuckets: [Duration] = [
-        .microseconds(500), .milliseconds(1), .microseconds(2500), .milliseconds(5), .milliseconds(10),
-        .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
-        .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30), .seconds(60),
-    ]
+    /// The proxy's latency buckets (``ProxyLatencyBuckets``), for the histograms described here.
+    static let proxyLatencyBuckets: [Duration] = ProxyLatencyBuckets.nanoseconds.map { .nanoseconds($0) }
 
     static let gateway: [MetricDefinition] = [
         MetricDefinition(

@@ -27,11 +27,6 @@ public final class LoopMetricsRegistry: Sendable {
         }
     }
 
-    /// Whether `name` is a family of this registry (described or counted).
-    public func contains(_ name: String) -> Bool {
-        self.state.withLock { $0.families[name] != nil }
-    }
-
     /// A series that exists from the start at 0, before any loop counts it.
     public func declareCounter(_ name: String, labels: [(String, String)]) {
         let key = LoopMetricsText.labels(labels)

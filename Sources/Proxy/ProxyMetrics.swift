@@ -9,12 +9,6 @@ import NIOCore
 /// bootstraps, Prometheus in production). Labels are decision tags and status classes, never raw
 /// paths; metric objects are cached, so the hot path does no registry lookup.
 final class ProxyMetrics {
-    /// Bounds for a histogram the registry has no description of (tests without `serve`'s catalog).
-    static let defaultLatencyBounds: [Int64] = [
-        500_000, 1_000_000, 2_500_000, 5_000_000, 10_000_000, 25_000_000, 50_000_000, 100_000_000, 250_000_000,
-        500_000_000, 1_000_000_000, 2_500_000_000, 5_000_000_000, 10_000_000_000, 30_000_000_000, 60_000_000_000,
-    ]
-
     struct Key: Hashable {
         var requestClass: String
         var decision: String
@@ -68,7 +62,7 @@ final class ProxyMetrics {
             histogram = self.registry.makeHistogram(
                 "freezegate_upstream_duration_seconds",
                 labels: [("class", requestClass)],
-                defaultBounds: Self.defaultLatencyBounds
+                defaultBounds: ProxyLatencyBuckets.nanoseconds
             )
             self.upstreamDurations[requestClass] = histogram
         }
@@ -117,7 +111,7 @@ final class ProxyMetrics {
             histogram = self.registry.makeHistogram(
                 "freezegate_request_duration_seconds",
                 labels: labels,
-                defaultBounds: Self.defaultLatencyBounds
+                defaultBounds: ProxyLatencyBuckets.nanoseconds
             )
             self.counters[key] = counter
             self.durations[key] = histogram

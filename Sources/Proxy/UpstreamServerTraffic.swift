@@ -17,7 +17,7 @@ final class UpstreamServerTraffic {
             registry.makeHistogram(
                 "freezegate_upstream_server_duration_seconds",
                 labels: [("server", $0)],
-                defaultBounds: ProxyMetrics.defaultLatencyBounds
+                defaultBounds: ProxyLatencyBuckets.nanoseconds
             )
         }
     }

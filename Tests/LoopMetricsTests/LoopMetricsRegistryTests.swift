@@ -46,7 +46,6 @@ struct LoopMetricsRegistryTests {
     @Test func aDeclaredSeriesIsExportedAtZeroUntilALoopCountsIt() {
         let registry = LoopMetricsRegistry()
         registry.describe([Self.requests])
-        #expect(registry.contains("demo_requests_total"))
         #expect(registry.render().isEmpty, "a described family without series is not exported")
         registry.declareCounter("demo_requests_total", labels: [("class", "api")])
         registry.declareCounter("demo_requests_total", labels: [("class", "api")])
@@ -58,7 +57,6 @@ struct LoopMetricsRegistryTests {
 
     @Test func aFamilyNotDescribedIsExportedWithoutHelpAndItsFirstBounds() {
         let registry = LoopMetricsRegistry()
-        #expect(!registry.contains("demo_seconds"))
         registry.makeHistogram("demo_seconds", labels: [], defaultBounds: [2_000, 1_000]).record(nanoseconds: 1_500)
         let later = registry.makeHistogram("demo_seconds", labels: [], defaultBounds: [7])
         #expect(later.bounds == [1_000, 2_000], "one family, one set of bounds")
