@@ -12,6 +12,13 @@ import Testing
 
 /// Precedence flags > environment > config file > defaults, checked on `ServeCommand.settings`.
 @Suite struct ServeSettingsTests {
+    /// Files the tests write, removed with the folder when the test ends.
+    let scratch: TemporaryDirectory
+
+    init() throws {
+        self.scratch = try TemporaryDirectory(prefix: "freezegate-serve-settings")
+    }
+
     static let database = ["--database-url", "postgresql://gw:secret@db/crm"]
 
     func settings(_ arguments: [String], environment: [String: String] = [:]) throws -> ServeSettings {
@@ -22,13 +29,9 @@ import Testing
         try #require(settings.entries.first { $0.key == key })
     }
 
-    /// A profile file with base domains and trusted proxies, in a fresh folder.
+    /// A profile file with base domains and trusted proxies, in the suite's scratch folder.
     func profileFile(_ yaml: String) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "serve-settings-\(UUID().uuidString)"
-        )
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let path = folder.appendingPathComponent("profile.yaml").path
+        let path = self.scratch.path + "/profile-\(UUID().uuidString).yaml"
         try yaml.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }

@@ -1,15 +1,23 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `freezegate serve` as operators run it: the built binary as a child process.
 @Suite("serve as a process", .timeLimit(.minutes(3)))
 struct ServeCommandProcessTests {
+    /// Files the tests write, removed with the folder when the test ends.
+    let scratch: TemporaryDirectory
+
+    init() throws {
+        self.scratch = try TemporaryDirectory(prefix: "freezegate-serve-cli")
+    }
+
     static let required = ["--upstream", "http://127.0.0.1:8000", "--database-url", "postgresql://gw:hunter2@db/crm"]
 
     func temporaryFile(_ name: String, _ text: String) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("serve-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let path = folder.appendingPathComponent(name).path
+        let folder = self.scratch.path + "/\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = folder + "/" + name
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }

@@ -11,6 +11,13 @@ import Testing
 /// Also checks the JSON log format end to end (access log on stdout, the rest on stderr).
 @Suite("SIGHUP reload of a running gateway", .serialized, .timeLimit(.minutes(3)))
 struct SighupReloadProcessTests {
+    /// Files the tests write, removed with the folder when the test ends.
+    let scratch: TemporaryDirectory
+
+    init() throws {
+        self.scratch = try TemporaryDirectory(prefix: "freezegate-sighup")
+    }
+
     /// `unknown` decides a frozen tenant's `/somewhere/else`: blocked, then forwarded after reload.
     static let blockingProfile = "unknown: block\nbase_domains:\n  - s20.online\n"
     static let forwardingProfile = "unknown: forward\nbase_domains:\n  - s20.online\n"
@@ -33,9 +40,7 @@ struct SighupReloadProcessTests {
             .respond(.ok, HTTPHeaders([("Content-Type", "text/plain")]), "upstream:\(head.uri)")
         }
         let upstreamAddress = try await upstream.start()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sighup-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let profile = folder.appendingPathComponent("profile.yaml").path
+        let profile = self.scratch.path + "/profile.yaml"
         try Self.blockingProfile.write(toFile: profile, atomically: true, encoding: .utf8)
         let (port, adminPort) = (try FreePort.find(), try FreePort.find())
         let gateway = try ServeProcess.start(

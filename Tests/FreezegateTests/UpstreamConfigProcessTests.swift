@@ -1,14 +1,20 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The upstream settings through the built binary: no DNS for `--print-config` or `check-config`,
 /// and `check-config` naming the line of a bad upstream group.
 @Suite("upstream settings as a process", .timeLimit(.minutes(3)))
 struct UpstreamConfigProcessTests {
+    /// Files the tests write, removed with the folder when the test ends.
+    let scratch: TemporaryDirectory
+
+    init() throws {
+        self.scratch = try TemporaryDirectory(prefix: "freezegate-upstream-cli")
+    }
+
     func profile(_ text: String) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("upstream-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let path = folder.appendingPathComponent("profile.yaml").path
+        let path = self.scratch.path + "/profile-\(UUID().uuidString).yaml"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }

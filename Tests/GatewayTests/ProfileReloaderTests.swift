@@ -7,6 +7,7 @@ import NIOPosix
 import Proxy
 import TenantModel
 import TenantState
+import TestSupport
 import Testing
 
 @testable import Gateway
@@ -14,6 +15,13 @@ import Testing
 /// The SIGHUP reload, called directly: a good file changes what the next request gets, a broken
 /// one is rejected and the running profile stays.
 @Suite struct ProfileReloaderTests {
+    /// Files the tests write, removed with the folder when the test ends.
+    let scratch: TemporaryDirectory
+
+    init() throws {
+        self.scratch = try TemporaryDirectory(prefix: "freezegate-reload")
+    }
+
     static let logger: Logger = {
         var logger = Logger(label: "reload-test")
         logger.logLevel = .critical
@@ -54,9 +62,7 @@ import Testing
     }
 
     func fixture(initial: String, baseDomainsOverride: [String]? = nil) throws -> Fixture {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reload-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let path = folder.appendingPathComponent("profile.yaml").path
+        let path = self.scratch.path + "/profile-\(UUID().uuidString).yaml"
         try initial.write(toFile: path, atomically: true, encoding: .utf8)
         let profile = try RouteProfile.load(contentsOfFile: path)
         let store = GateStore(Gate(profile: profile, baseDomains: baseDomainsOverride ?? profile.baseDomains ?? []))
