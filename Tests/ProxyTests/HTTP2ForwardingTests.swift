@@ -288,6 +288,30 @@ struct HTTP2ForwardingTests {
         }
     }
 
+    /// A refused head whose body is still to come: the DATA the client sends after it reaches
+    /// nothing, the stream ends, and the connection carries the next request.
+    @Test(arguments: [
+        ("connection", [("connection", "keep-alive")]),
+        ("upper-case name", [("X-Injected", "1")]),
+        ("transfer-encoding", [("transfer-encoding", "chunked")]),
+    ])
+    func aRefusedHeadWithABodyToFollowEndsItsStreamOnly(_ name: String, _ fields: [(String, String)]) async throws {
+        try await Self.withHTTP2Proxy(behavior: Self.always(.summarize)) { harness, address in
+            let client = try await Self.connect(harness, address)
+            defer { Task { await client.close() } }
+            let refused = try await client.request(
+                Self.post("/api/v2/lesson/create", fields),
+                body: ["first part", "second part"]
+            )
+            #expect(refused.status == 400 || refused.resetCode == .protocolError, "\(name): \(refused)")
+            #expect(harness.upstream.requests.isEmpty, "\(name)")
+            #expect(harness.upstream.receivedBytes.allSatisfy { $0.isEmpty }, "\(name)")
+            let next = try await client.request(Self.get("/customer"))
+            #expect(next.status == 200, "\(name): \(next)")
+            #expect(client.channel.isActive, "\(name)")
+        }
+    }
+
     /// Request blocks whose pseudo-headers are repeated, misplaced, unknown, missing or malformed.
     static let badPseudoHeaderBlocks: [(String, [(String, String)])] = [
         (
