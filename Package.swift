@@ -262,6 +262,7 @@ if Context.environment["FREEZEGATE_FUZZ"] == "1" {
         ("response-parser", ["Proxy", .product(name: "NIOCore", package: "swift-nio")]),
         ("target-canonicalizer", ["Gate", "TenantModel", .product(name: "NIOHTTP1", package: "swift-nio")]),
         ("host-parser", ["Gate", "TenantModel", .product(name: "NIOHTTP1", package: "swift-nio")]),
+        ("proxy-protocol", ["Proxy", .product(name: "NIOCore", package: "swift-nio")]),
     ]
     for target in fuzzTargets {
         package.targets.append(

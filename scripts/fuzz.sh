@@ -6,7 +6,7 @@
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
 #
-# Targets: request-parser response-parser target-canonicalizer host-parser (default: all).
+# Targets: request-parser response-parser target-canonicalizer host-parser proxy-protocol (default: all).
 # The build has its own scratch path with -sanitize=fuzzer,address, so `swift build` and
 # `swift test` are unaffected; the fuzz executables exist only with FREEZEGATE_FUZZ=1 (Package.swift).
 set -euo pipefail
@@ -17,7 +17,7 @@ shift || true
 if [ "$#" -gt 0 ]; then
     targets=("$@")
 else
-    targets=(request-parser response-parser target-canonicalizer host-parser)
+    targets=(request-parser response-parser target-canonicalizer host-parser proxy-protocol)
 fi
 scratch=.build/fuzz
 build=(swift build -c debug --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
