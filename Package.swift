@@ -263,6 +263,14 @@ if Context.environment["FREEZEGATE_FUZZ"] == "1" {
         ("target-canonicalizer", ["Gate", "TenantModel", .product(name: "NIOHTTP1", package: "swift-nio")]),
         ("host-parser", ["Gate", "TenantModel", .product(name: "NIOHTTP1", package: "swift-nio")]),
         ("proxy-protocol", ["Proxy", .product(name: "NIOCore", package: "swift-nio")]),
+        (
+            "http2-downgrade",
+            [
+                "Proxy", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHPACK", package: "swift-nio-http2"),
+            ]
+        ),
     ]
     for target in fuzzTargets {
         package.targets.append(

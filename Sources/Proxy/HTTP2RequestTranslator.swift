@@ -12,7 +12,10 @@ import NIOHTTP1
 /// hosts, two tenants), and a `content-length` that is not one number. The head it returns has
 /// framing the gateway chose: the client's `content-length`, or `content-length: 0` for a body-
 /// carrying method without body, or `transfer-encoding: chunked` for a body of unknown length.
-/// Pure: no I/O, tested without a connection.
+/// Field values leave it as the HTTP/1.1 parser hands them over, one scalar per byte
+/// (``FieldValueEncoding``): HPACK gives them as UTF-8 text, and the writers of the forwarded head
+/// map each scalar back to one byte, so a value such as `café` or `отчёт` reaches the upstream as
+/// the UTF-8 bytes the client sent, not rewritten. Pure: no I/O, tested without a connection.
 enum HTTP2RequestTranslator {
     /// Whether `name` is a field that only means something on one HTTP/1.1 connection (RFC 9113
     /// §8.2.2): `connection`, `keep-alive`, `proxy-connection`, `transfer-encoding`, `upgrade` —
@@ -98,7 +101,8 @@ enum HTTP2RequestTranslator {
                     cookieIndex = fields.count
                     fields.append(("cookie", ""))
                 }
-                cookies.append(value)
+                // An empty crumb adds nothing, and joined it would end the value in a space.
+                if !value.isEmpty { cookies.append(FieldValueEncoding.decode(value.utf8)) }
                 continue
             case "content-length":
                 guard !value.isEmpty, value.utf8.count <= 19, value.utf8.allSatisfy(ASCII.isDigit),
@@ -114,7 +118,7 @@ enum HTTP2RequestTranslator {
             default:
                 break
             }
-            fields.append((name, value))
+            fields.append((name, FieldValueEncoding.decode(value.utf8)))
         }
 
         guard let method else { return .failure(Self.malformed("no :method")) }
@@ -134,6 +138,13 @@ enum HTTP2RequestTranslator {
             }
             target = path
         }
+        // The target becomes the middle of an HTTP/1.1 request line, where a space or a tab would
+        // end it early: `GET /customer /company/1 HTTP/1.1` is read one way by one server and
+        // another way by the next. Bytes above 0x7F stay (UTF-8 text, as an HTTP/1.1 target may
+        // carry them).
+        guard target.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else {
+            return .failure(Self.malformed("space or control character in the request target"))
+        }
         if target.utf8.count > limits.maxRequestLineBytes {
             return .failure(RequestRejection(.uriTooLong, "request target too long"))
         }
@@ -150,7 +161,7 @@ enum HTTP2RequestTranslator {
 
         var head = HTTPHeaders()
         head.reserveCapacity(fields.count + 2)
-        head.add(name: "host", value: hostValue)
+        head.add(name: "host", value: FieldValueEncoding.decode(hostValue.utf8))
         for (name, value) in fields { head.add(name: name, value: value) }
         if contentLength == nil {
             if !endStream {
@@ -181,7 +192,7 @@ enum HTTP2RequestTranslator {
             {
                 return .failure(Self.malformed("trailer \(name) not allowed"))
             }
-            trailers.add(name: name, value: value)
+            trailers.add(name: name, value: FieldValueEncoding.decode(value.utf8))
         }
         return .success(trailers)
     }

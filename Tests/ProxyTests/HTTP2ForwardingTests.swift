@@ -105,6 +105,20 @@ struct HTTP2ForwardingTests {
         }
     }
 
+    /// A value that is not ASCII reaches the upstream as the bytes the client sent: UTF-8 in
+    /// HTTP/2, so UTF-8 in the HTTP/1.1 head (it left as `caf` and the byte 0xE9 before).
+    @Test func aValueBeyondASCIIReachesTheUpstreamAsTheClientsBytes() async throws {
+        let value = "отчёт-café.pdf"
+        try await Self.withHTTP2Proxy { harness, address in
+            let client = try await Self.connect(harness, address)
+            defer { Task { await client.close() } }
+            let response = try await client.request(Self.get("/customer", [("x-file-name", value)]))
+            #expect(response.status == 200)
+            let line = Array("x-file-name: ".utf8) + Array(value.utf8) + Array("\r\n".utf8)
+            #expect(harness.upstream.receivedBytes.contains { $0.firstRange(of: line) != nil })
+        }
+    }
+
     @Test func manyStreamsOnOneConnectionEachGetTheirOwnAnswer() async throws {
         try await Self.withHTTP2Proxy(behavior: Self.echoPath) { harness, address in
             let client = try await Self.connect(harness, address)

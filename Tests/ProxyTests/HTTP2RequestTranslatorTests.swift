@@ -1,3 +1,4 @@
+import NIOCore
 import NIOHPACK
 import NIOHTTP1
 import Testing
@@ -32,6 +33,53 @@ import Testing
         let head = try Self.translate(Self.base + [("cookie", "a=1"), ("x-b", "2"), ("cookie", "c=3")]).get()
         #expect(Array(head.headers.map { $0.name }) == ["host", "cookie", "x-b"])
         #expect(head.headers["cookie"] == ["a=1; c=3"])
+    }
+
+    /// HPACK hands values over as UTF-8 text; the head carries them as the HTTP/1.1 parser does,
+    /// one scalar per byte, so the forwarded head's writer puts back the bytes the client sent.
+    /// (Carried as text, `café` went upstream as `caf` and the byte 0xE9, not as UTF-8.)
+    @Test func valuesKeepTheClientsBytes() throws {
+        let values = ["café", "отчёт за май.pdf", "a=ü; b=ß"]
+        let head = try Self.translate(
+            Self.base + [("x-file-name", values[0]), ("x-title", values[1]), ("cookie", values[2])]
+        ).get()
+        for (name, value) in zip(["x-file-name", "x-title", "cookie"], values) {
+            let carried = try #require(head.headers[name].first)
+            #expect(FieldValueEncoding.bytes(carried) == Array(value.utf8), "\(name)")
+        }
+        var forwarded = ByteBuffer()
+        ForwardingHeaderPolicy().writeUpstreamRequestHead(
+            head,
+            framing: .none,
+            client: ForwardingHeaderPolicy.ClientIdentity(ip: "192.0.2.1", trusted: false),
+            isTLS: true,
+            webSocket: false,
+            into: &forwarded
+        )
+        let bytes = Array(forwarded.readableBytesView)
+        for value in values {
+            #expect(bytes.firstRange(of: Array(value.utf8)) != nil, "\(value) upstream as its UTF-8 bytes")
+        }
+    }
+
+    /// The target is the middle of the HTTP/1.1 request line: a space or a tab in it would end it
+    /// early, and servers read what follows differently.
+    @Test(arguments: ["/customer /company/1", "/customer\t/company/1", "/a\u{7F}b"])
+    func aTargetWithASpaceOrAControlCharacterIsRefused(_ path: String) {
+        let fields = Self.base.map { $0.0 == ":path" ? (":path", path) : $0 }
+        guard case .failure(let rejection) = Self.translate(fields) else {
+            Issue.record("accepted :path \(Array(path.utf8))")
+            return
+        }
+        #expect(rejection.status == .badRequest)
+    }
+
+    @Test func emptyCookieCrumbsAddNothing() throws {
+        let head = try Self.translate(
+            Self.base + [("cookie", "a=1"), ("cookie", ""), ("cookie", "b=2"), ("cookie", "")]
+        )
+        .get()
+        #expect(head.headers["cookie"] == ["a=1; b=2"])
     }
 
     @Test func theGatewayChoosesTheFraming() throws {
