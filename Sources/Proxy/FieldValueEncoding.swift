@@ -17,6 +17,13 @@ enum FieldValueEncoding {
         return String(scalars)
     }
 
+    /// A value given as UTF-8 text (HPACK's strings) in the form ``decode(_:)`` gives: one scalar
+    /// per byte of its UTF-8. ASCII reads the same in both and is returned as it is, uncopied.
+    static func decode(utf8Text value: String) -> String {
+        if !value.utf8.contains(where: { $0 >= 0x80 }) { return value }
+        return Self.decode(value.utf8)
+    }
+
     /// The bytes ``decode(_:)`` read `value` from (scalars above U+00FF as UTF-8, as in `write`).
     static func bytes(_ value: String) -> [UInt8] {
         if !value.utf8.contains(where: { $0 >= 0x80 }) { return Array(value.utf8) }

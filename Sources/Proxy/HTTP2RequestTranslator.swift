@@ -102,7 +102,7 @@ enum HTTP2RequestTranslator {
                     fields.append(("cookie", ""))
                 }
                 // An empty crumb adds nothing, and joined it would end the value in a space.
-                if !value.isEmpty { cookies.append(FieldValueEncoding.decode(value.utf8)) }
+                if !value.isEmpty { cookies.append(FieldValueEncoding.decode(utf8Text: value)) }
                 continue
             case "content-length":
                 guard !value.isEmpty, value.utf8.count <= 19, value.utf8.allSatisfy(ASCII.isDigit),
@@ -118,7 +118,7 @@ enum HTTP2RequestTranslator {
             default:
                 break
             }
-            fields.append((name, FieldValueEncoding.decode(value.utf8)))
+            fields.append((name, FieldValueEncoding.decode(utf8Text: value)))
         }
 
         guard let method else { return .failure(Self.malformed("no :method")) }
@@ -161,7 +161,7 @@ enum HTTP2RequestTranslator {
 
         var head = HTTPHeaders()
         head.reserveCapacity(fields.count + 2)
-        head.add(name: "host", value: FieldValueEncoding.decode(hostValue.utf8))
+        head.add(name: "host", value: FieldValueEncoding.decode(utf8Text: hostValue))
         for (name, value) in fields { head.add(name: name, value: value) }
         if contentLength == nil {
             if !endStream {
@@ -192,7 +192,7 @@ enum HTTP2RequestTranslator {
             {
                 return .failure(Self.malformed("trailer \(name) not allowed"))
             }
-            trailers.add(name: name, value: FieldValueEncoding.decode(value.utf8))
+            trailers.add(name: name, value: FieldValueEncoding.decode(utf8Text: value))
         }
         return .success(trailers)
     }
