@@ -264,6 +264,14 @@ if Context.environment["FREEZEGATE_FUZZ"] == "1" {
         ("host-parser", ["Gate", "TenantModel", .product(name: "NIOHTTP1", package: "swift-nio")]),
         ("proxy-protocol", ["Proxy", .product(name: "NIOCore", package: "swift-nio")]),
         (
+            "response-forwarding",
+            [
+                "Proxy", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHPACK", package: "swift-nio-http2"),
+            ]
+        ),
+        (
             "http2-downgrade",
             [
                 "Proxy", .product(name: "NIOCore", package: "swift-nio"),

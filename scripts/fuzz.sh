@@ -7,7 +7,7 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
 #
 # Targets: request-parser response-parser target-canonicalizer host-parser proxy-protocol
-# http2-downgrade (default: all).
+# http2-downgrade response-forwarding (default: all).
 # The build has its own scratch path with -sanitize=fuzzer,address, so `swift build` and
 # `swift test` are unaffected; the fuzz executables exist only with FREEZEGATE_FUZZ=1 (Package.swift).
 set -euo pipefail
@@ -18,7 +18,7 @@ shift || true
 if [ "$#" -gt 0 ]; then
     targets=("$@")
 else
-    targets=(request-parser response-parser target-canonicalizer host-parser proxy-protocol http2-downgrade)
+    targets=(request-parser response-parser target-canonicalizer host-parser proxy-protocol http2-downgrade response-forwarding)
 fi
 scratch=.build/fuzz
 build=(swift build -c debug --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
