@@ -24,8 +24,12 @@ private let requestID = "0123456789abcdef0123456789abcdef"
 private let hsts = "max-age=31536000"
 private let policy = ForwardingHeaderPolicy()
 
-private func firstHead(_ bytes: ArraySlice<UInt8>, isHEAD: Bool) -> UpstreamResponseHead? {
-    var parser = UpstreamResponseParser(maxHeadBytes: 4_096)
+/// The upstream's head may take 4 KiB; the client's is read back with room for the gateway's fields.
+private let upstreamHeadLimit = 4_096
+private let clientHeadLimit = upstreamHeadLimit + 1_024
+
+private func firstHead(_ bytes: ArraySlice<UInt8>, isHEAD: Bool, limit: Int) -> UpstreamResponseHead? {
+    var parser = UpstreamResponseParser(maxHeadBytes: limit)
     parser.requestSent(isHEAD: isHEAD)
     var buffer = ByteBuffer(bytes: bytes)
     guard case .head(let head)? = try? parser.next(&buffer) else { return nil }
@@ -69,7 +73,9 @@ private func checkHTTP1(_ upstream: UpstreamResponseHead, isHEAD: Bool, http10: 
     let text = String(decoding: written, as: UTF8.self)
     guard framing == selection.framing else { fatalError("framing \(framing), selection \(selection.framing)") }
     // The parser hands a head over without the blank line that ends it.
-    guard let client = firstHead(written[...], isHEAD: isHEAD), client.bytes.readableBytes + 2 == written.count else {
+    guard let client = firstHead(written[...], isHEAD: isHEAD, limit: clientHeadLimit),
+        client.bytes.readableBytes + 2 == written.count
+    else {
         fatalError("the head written for the client is not one head the gateway reads back:\n\(text)")
     }
     guard client.status == upstream.status else { fatalError("status \(upstream.status) → \(client.status):\n\(text)") }
@@ -169,7 +175,7 @@ public func fuzzResponseForwarding(_ start: UnsafePointer<UInt8>, _ count: Int) 
     let input = Array(UnsafeBufferPointer(start: start, count: count))
     guard let flags = input.first else { return 0 }
     let isHEAD = flags & 1 != 0
-    guard let upstream = firstHead(input.dropFirst(), isHEAD: isHEAD) else { return 0 }
+    guard let upstream = firstHead(input.dropFirst(), isHEAD: isHEAD, limit: upstreamHeadLimit) else { return 0 }
     let configured = flags & 8 != 0 ? hsts : nil
     checkHTTP1(upstream, isHEAD: isHEAD, http10: flags & 2 != 0, close: flags & 4 != 0, hsts: configured)
     checkHTTP2(upstream, isHEAD: isHEAD, hsts: configured)
