@@ -1,7 +1,7 @@
 import NIOCore
 
 /// The life of one client connection's current request/response exchange, as a value: the
-/// ``ClientConnectionHandler`` feeds it events and performs the actions it returns, so every rule
+/// ``ClientExchange`` feeds it events and performs the actions it returns, so every rule
 /// (when to read, which pipelined request event may be handled, when an upstream connection may be
 /// reused, when a request may be retried, when the client connection must close) is unit-tested
 /// without any I/O. The states of an exchange in progress carry its data (`Exchange`); what spans

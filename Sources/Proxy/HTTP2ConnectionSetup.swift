@@ -66,7 +66,9 @@ enum HTTP2ConnectionSetup {
                 try streamChannel.pipeline.syncOperations.addHandler(
                     HTTP2StreamHandler(limits: environments.configuration.limits, metrics: environment.metrics)
                 )
-                try streamChannel.pipeline.syncOperations.addHandler(ClientConnectionHandler(environment: environment))
+                try streamChannel.pipeline.syncOperations.addHandler(
+                    ClientConnectionHandler(environment: environment, channel: streamChannel)
+                )
             }
         }
         try channel.pipeline.syncOperations.addHandler(HTTP2AbuseHandler(logger: environments.logger, metrics: metrics))

@@ -190,7 +190,7 @@ public final class ProxyServer: Service, Sendable {
                         }
                         guard tls, let tlsContext, let tlsMetrics else {
                             try Self.configureClientPipeline(
-                                channel.pipeline.syncOperations,
+                                channel,
                                 environment: try environments.environment(on: channel.eventLoop, isTLS: false)
                             )
                             return
@@ -211,7 +211,7 @@ public final class ProxyServer: Service, Sendable {
                                     )
                                 default:
                                     try Self.configureClientPipeline(
-                                        channel.pipeline.syncOperations,
+                                        channel,
                                         environment: try environments.environment(
                                             on: channel.eventLoop,
                                             isTLS: true,
@@ -281,10 +281,8 @@ public final class ProxyServer: Service, Sendable {
         return address
     }
 
-    static func configureClientPipeline(
-        _ pipeline: ChannelPipeline.SynchronousOperations,
-        environment: ProxyEnvironment
-    ) throws {
+    static func configureClientPipeline(_ channel: any Channel, environment: ProxyEnvironment) throws {
+        let pipeline = channel.pipeline.syncOperations
         // No HTTP encoder: ``ClientConnectionHandler`` writes response bytes (``WireEncoding``).
         try pipeline.addHandler(
             RequestDecodingHandler(
@@ -292,7 +290,7 @@ public final class ProxyServer: Service, Sendable {
                 headerTimeout: environment.configuration.timeouts.clientHeaderRead
             )
         )
-        try pipeline.addHandler(ClientConnectionHandler(environment: environment))
+        try pipeline.addHandler(ClientConnectionHandler(environment: environment, channel: channel))
     }
 
     public func run() async throws {

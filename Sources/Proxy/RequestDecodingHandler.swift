@@ -30,7 +30,7 @@ final class RequestDecodingHandler: ChannelInboundHandler, RemovableChannelHandl
     /// delivery runs (``upgradeRefused()``); new deliveries then queue behind the current ones.
     private var deliveries = CircularBuffer<Delivery>(initialCapacity: 4)
     private var isDelivering = false
-    /// Takes the deliveries directly when set (``ClientConnectionHandler``); otherwise they are
+    /// Takes the deliveries directly when set (``ClientExchange``); otherwise they are
     /// fired down the pipeline.
     weak var receiver: RequestDecodingReceiver?
 

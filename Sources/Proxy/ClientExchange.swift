@@ -1,0 +1,845 @@
+import Logging
+import NIOCore
+import NIOHPACK
+import NIOHTTP1
+import NIOSSL
+
+/// One client connection's or HTTP/2 stream's exchanges: takes decoded requests one at a time
+/// (pipelined ones wait in order), asks the ``RequestDecider``, then either forwards through a
+/// pooled upstream connection with backpressure both ways or answers locally. All rules live in
+/// ``ExchangeStateMachine``; this class performs its actions on its ``ClientSide`` (a channel
+/// handler's context today), so no rule depends on a channel.
+final class ClientExchange: RequestDecodingReceiver {
+    private let environment: ProxyEnvironment
+    private var machine = ExchangeStateMachine()
+    /// The client end, held from ``attach(to:remoteAddress:decoder:)`` until ``detach()``.
+    private var side: (any ClientSide)?
+    /// The connection's request decoder (in front of the handler), asked after each exchange
+    /// whether it holds bytes behind an upgrade request.
+    private var decoder: RequestDecodingHandler?
+    private var readPending = false
+    private var idleTimer: DeadlineTimer?
+
+    // The current exchange.
+    private var exchangeID = 0
+    /// What the exchange carries from its head to its end, reset as a whole when it ends.
+    private var exchange = ExchangeData()
+    private var upstream: UpstreamConnection?
+    private var upstreamNeedsFlush = false
+    /// Forwarded response bytes were written to the client and not flushed yet.
+    private var clientNeedsFlush = false
+    /// Bodies up to this size travel in the head's buffer (copied once, like nginx's buffers).
+    private static let maxBodyCopiedWithHead = 8 * 1024
+    private var record = AccessLogRecord()
+    /// Built once: a request head allocates, and an exchange is made per connection and per stream.
+    private static let emptyHead = HTTPRequestHead(version: .http1_1, method: .GET, uri: "-")
+    private var clientIdentity: ForwardingHeaderPolicy.ClientIdentity?
+    /// The peer, read once per connection (the channel getter checks the calling thread).
+    private var remoteAddress: SocketAddress?
+    private var recordOpen = false
+
+    init(environment: ProxyEnvironment) {
+        self.environment = environment
+    }
+
+    private var policy: ForwardingHeaderPolicy { self.environment.configuration.headerPolicy }
+
+    // MARK: - Client side events
+
+    /// The client end is ready. `decoder` is an HTTP/1.1 connection's request decoder, nil for
+    /// an HTTP/2 stream (its frames arrive already split).
+    func attach(to side: any ClientSide, remoteAddress: SocketAddress?, decoder: RequestDecodingHandler?) {
+        self.side = side
+        self.remoteAddress = self.environment.clientAddress ?? remoteAddress
+        // An HTTP/2 stream is not a connection: its connection is counted once, by its pipeline,
+        // and idles under its connection's timeout.
+        if !self.environment.isHTTP2Stream {
+            self.decoder = decoder
+            self.decoder?.receiver = self
+            self.environment.metrics.clientConnections.increment()
+            self.idleTimer = DeadlineTimer(eventLoop: side.eventLoop) { [weak self] in self?.idleTimeoutExpired() }
+        }
+        self.armIdleTimer()
+    }
+
+    /// The client end is gone (its handler left the pipeline): nothing is written to it any more.
+    func detach() {
+        if !self.environment.isHTTP2Stream { self.environment.metrics.clientConnections.decrement() }
+        self.cancelTimers()
+        self.side = nil
+        self.decoder?.receiver = nil
+        self.decoder = nil
+    }
+
+    func requestHeadDecoded(_ head: HTTPRequestHead, framing: MessageFraming) {
+        self.received(.head(head, framing))
+    }
+
+    func requestPartDecoded(_ part: HTTPServerRequestPart) {
+        switch part {
+        case .head(let head):
+            // From the pipeline (an HTTP/2 stream's translated head): no parser decided its
+            // framing, so it is read from its fields.
+            self.received(.head(head, ForwardingHeaderPolicy.requestFraming(head)))
+        case .body(let buffer):
+            self.received(.body(buffer))
+        case .end(let trailers):
+            self.received(.end(trailers))
+        }
+    }
+
+    /// Handles the event now, or leaves it waiting in the machine behind the exchange in progress.
+    private func received(_ event: RequestEvent) {
+        if let event = self.machine.received(event) { self.handle(event) }
+    }
+
+    /// The client's read cycle ended: request bytes written upstream meanwhile leave now.
+    func clientReadComplete() {
+        if self.upstreamNeedsFlush {
+            self.upstreamNeedsFlush = false
+            self.upstream?.handler.flush()
+        }
+    }
+
+    /// The client end would read more: true when the rules allow it now; otherwise the read
+    /// waits until they do (``ClientSide/read()``).
+    func readRequested() -> Bool {
+        if self.mayRead { return true }
+        self.readPending = true
+        return false
+    }
+
+    func clientWritabilityChanged(isWritable: Bool) {
+        self.upstream?.handler.setReadAllowed(isWritable)
+    }
+
+    /// The client end closed.
+    func clientClosed() {
+        self.cancelTimers()
+        let action = self.machine.clientFailed()
+        if let connection = self.upstream {
+            self.upstream = nil
+            connection.handler.delegate = nil
+            self.environment.upstreams.release(connection, reusable: action == .none)
+        }
+        if self.recordOpen {
+            self.record.outcome = "client_closed"
+            self.emitRecord()
+        }
+    }
+
+    /// A load balancer's PROXY header named the client: it is the peer from now on (for
+    /// X-Forwarded-For, the trusted-proxy check and the access log).
+    func clientAddressAnnounced(_ addresses: ProxyProtocolAddresses) {
+        if let source = addresses.source {
+            self.remoteAddress = source
+            self.clientIdentity = nil
+        }
+    }
+
+    /// Graceful shutdown: an idle client end closes now, a busy one after its exchange.
+    func quiesce() {
+        if self.machine.quiesce() {
+            self.closeAfterWrites()
+        }
+    }
+
+    func requestHeadStarted() {
+        self.idleTimer?.disarm()
+    }
+
+    /// An error from the client end: a refused request is answered, anything else closes.
+    func clientError(_ error: Error) {
+        guard let rejection = error as? RequestRejection else {
+            self.environment.logger.debug("client connection error", metadata: ["error": "\(error)"])
+            self.side?.close()
+            return
+        }
+        self.requestRejected(rejection)
+    }
+
+    func requestRejected(_ rejection: RequestRejection) {
+        self.received(.rejection(rejection))
+    }
+
+    // MARK: - Request side
+
+    private func handle(_ event: RequestEvent) {
+        switch event {
+        case .head(let head, let framing):
+            self.handleHead(head, framing: framing)
+        case .body(let buffer):
+            self.handleBody(buffer)
+        case .end(let trailers):
+            self.handleEnd(trailers: trailers)
+        case .rejection(let rejection):
+            self.processRejection(rejection)
+        }
+    }
+
+    private func handleHead(_ head: HTTPRequestHead, framing: MessageFraming) {
+        guard let side = self.side else { return }
+        self.idleTimer?.disarm()
+        self.exchangeID &+= 1
+        self.exchange.clientHead = head
+        let client = self.identity()
+        self.startRecord(head, client: client)
+        self.exchange.requestFraming = framing
+        let traits = RequestTraits(
+            head: head,
+            framing: framing,
+            maxDrainBytes: self.environment.configuration.limits.maxDrainBytes
+        )
+
+        if head.method == .CONNECT {
+            // NIO's encoder never sends a body after a CONNECT: answer with an empty one.
+            var response = GatewayErrorPage.response(.methodNotAllowed)
+            response.body = ByteBuffer()
+            response.closeConnection = true
+            self.respondLocally(response, keepAlive: false, drainable: false)
+            return
+        }
+        let request = InboundRequest(
+            head: head,
+            remoteAddress: self.remoteAddress,
+            isTLS: self.environment.isTLS,
+            requestID: self.record.requestID
+        )
+        switch self.environment.decider.decide(request) {
+        case .forward(let decided, let tags):
+            self.record.tags = tags
+            self.exchange.webSocket = ForwardingHeaderPolicy.isWebSocketUpgrade(head)
+            var upstreamHead = side.allocator.buffer(capacity: 512)
+            self.policy.writeUpstreamRequestHead(
+                decided,
+                framing: framing,
+                client: client,
+                isTLS: self.environment.isTLS,
+                webSocket: self.exchange.webSocket,
+                requestID: self.record.requestID,
+                into: &upstreamHead
+            )
+            self.exchange.upstreamHead = upstreamHead
+            self.exchange.upstreamGroup = self.environment.upstreams.group(named: tags.upstreamGroup)
+            _ = self.machine.forwardRequest(
+                keepAlive: traits.keepAlive,
+                hasBody: traits.hasBody,
+                idempotent: traits.idempotent,
+                webSocketUpgrade: self.exchange.webSocket,
+                groupHasOtherServers: self.environment.upstreams.serverCount(group: self.exchange.upstreamGroup) > 1
+            )
+            self.acquireUpstream()
+        case .respond(let response, let tags):
+            self.record.tags = tags
+            self.respondLocally(response, keepAlive: traits.keepAlive, drainable: traits.drainable)
+        }
+    }
+
+    private func handleBody(_ buffer: ByteBuffer) {
+        self.record.bytesIn += buffer.readableBytes
+        switch self.machine.requestBodyPart() {
+        case .buffer:
+            self.exchange.bufferedBody.append(buffer)
+        case .forward:
+            self.upstream?.handler.writeBody(buffer)
+            self.upstreamNeedsFlush = true
+        case .discard:
+            break
+        }
+    }
+
+    private func handleEnd(trailers: HTTPHeaders?) {
+        // Trailers travel only where the upstream request is chunked (it is iff the client's was).
+        self.exchange.requestTrailers = trailers
+        switch self.machine.requestEnd() {
+        case .buffer, .none:
+            break
+        case .forward:
+            self.upstream?.handler.writeEnd(trailers: self.exchange.requestTrailers)
+            self.upstream?.handler.flush()
+            self.upstreamNeedsFlush = false
+        case .exchangeComplete(let close):
+            self.finishExchange(close: close)
+        }
+        self.resumeReading()
+    }
+
+    private func processRejection(_ rejection: RequestRejection) {
+        if self.machine.phase == .idle {
+            self.exchangeID &+= 1
+            self.startRecord(nil, client: nil)
+        }
+        self.record.outcome = "rejected: \(rejection.reason)"
+        switch self.machine.requestRejected() {
+        case .respond(let dropUpstream):
+            if dropUpstream { self.dropUpstream() }
+            self.writeLocalResponse(GatewayErrorPage.response(rejection.status), close: true)
+            if case .exchangeComplete(let close) = self.machine.localResponseWritten() {
+                self.finishExchange(close: close)
+            }
+        case .close(let dropUpstream):
+            if dropUpstream { self.dropUpstream() }
+            self.closeAfterWrites()
+        }
+    }
+
+    // MARK: - Local responses
+
+    private func respondLocally(_ response: GatewayResponse, keepAlive: Bool, drainable: Bool) {
+        let action = self.machine.respondLocally(
+            keepAlive: keepAlive,
+            drainable: drainable,
+            closeRequested: response.closeConnection
+        )
+        guard case .respond(let closeAfter) = action else { return }
+        self.writeLocalResponse(response, close: closeAfter)
+        switch self.machine.localResponseWritten() {
+        case .exchangeComplete(let close):
+            self.finishExchange(close: close)
+        default:
+            self.resumeReading()
+        }
+    }
+
+    private func writeLocalResponse(_ response: GatewayResponse, close: Bool) {
+        guard let side = self.side else { return }
+        let method = self.exchange.clientHead?.method
+        let head = LocalResponseHead.make(
+            response,
+            requestMethod: method,
+            version: self.exchange.clientHead?.version ?? .http1_1,
+            close: close,
+            requestID: self.record.requestID,
+            strictTransportSecurity: self.environment.strictTransportSecurity
+        )
+        self.record.status = response.status.code
+        let sendsBody = LocalResponseHead.sendsBody(response, requestMethod: method)
+        if sendsBody { self.record.bytesOut += response.body.readableBytes }
+        if self.environment.isHTTP2Stream {
+            side.write(streamPart: .head(HTTP2ResponseTranslator.headers(of: head), informational: false))
+            if sendsBody { side.write(streamPart: .body(response.body)) }
+            side.write(streamPart: .end(trailers: nil))
+            side.flush()
+            return
+        }
+        var out = side.allocator.buffer(capacity: 256)
+        WireEncoding.writeResponseHead(head, into: &out)
+        side.write(bytes: out)
+        if sendsBody { side.write(bytes: response.body) }
+        side.flush()
+    }
+
+    private func writeError(_ status: HTTPResponseStatus) {
+        self.writeLocalResponse(GatewayErrorPage.response(status), close: true)
+        if case .exchangeComplete(let close) = self.machine.localResponseWritten() {
+            self.finishExchange(close: close)
+        }
+    }
+
+    // MARK: - Upstream side
+
+    private func acquireUpstream() {
+        let id = self.exchangeID
+        if self.record.upstreamStarted == nil { self.record.upstreamStarted = .now() }
+        let upstreams = self.environment.upstreams
+        guard
+            let server = upstreams.choose(
+                group: self.exchange.upstreamGroup,
+                tenant: self.record.tags.tenant,
+                avoiding: self.exchange.upstreamServer
+            )
+        else {
+            // Every server of the group is out (each is tried again after its back-off).
+            self.record.outcome = "upstream_unavailable"
+            if case .respondError = self.machine.noUpstreamAvailable() {
+                self.writeError(.badGateway)
+            }
+            return
+        }
+        self.exchange.upstreamServer = server
+        let pool = upstreams.pools[server]
+        if let lease = pool.leaseIdle() {
+            self.upstreamAcquired(.success(lease), exchange: id)
+            return
+        }
+        pool.acquire().assumeIsolated().whenComplete { result in
+            self.upstreamAcquired(result, exchange: id)
+        }
+    }
+
+    private func upstreamAcquired(_ result: Result<UpstreamConnectionPool.Lease, Error>, exchange id: Int) {
+        switch result {
+        case .success(let lease):
+            guard id == self.exchangeID, let side = self.side, let head = self.exchange.upstreamHead else {
+                self.environment.upstreams.release(lease.connection, reusable: true)
+                return
+            }
+            switch self.machine.upstreamAttached(reused: lease.reused) {
+            case .release:
+                self.environment.upstreams.release(lease.connection, reusable: true)
+            case .sendRequest(let end):
+                let connection = lease.connection
+                self.upstream = connection
+                self.exchange.upstreamReused = lease.reused
+                connection.handler.delegate = self
+                connection.handler.setReadAllowed(side.isWritable)
+                // The write's outcome is waited for only where it decides a retry.
+                let headWritten =
+                    self.machine.headWriteOutcomeMatters ? side.eventLoop.makePromise(of: Void.self) : nil
+                connection.handler.writeHead(
+                    head,
+                    isHEAD: self.exchange.clientHead?.method == .HEAD,
+                    chunked: self.exchange.requestFraming == .chunked,
+                    promise: headWritten
+                )
+                for buffer in self.exchange.bufferedBody {
+                    connection.handler.writeBody(buffer)
+                }
+                if end { connection.handler.writeEnd(trailers: self.exchange.requestTrailers) }
+                connection.handler.flush()
+                connection.handler.armResponseHeadDeadline(
+                    in: self.environment.configuration.timeouts.upstreamResponseHead
+                )
+                guard let headWritten else {
+                    // A safe replay has no body to keep for a retry.
+                    self.resumeReading()
+                    return
+                }
+                headWritten.futureResult.assumeIsolated().whenComplete { result in
+                    guard id == self.exchangeID, self.upstream === connection else { return }
+                    switch result {
+                    case .success:
+                        self.machine.requestHeadWritten()
+                        self.exchange.bufferedBody.removeAll()
+                        self.resumeReading()
+                    case .failure:
+                        self.upstreamFailure(bytesMayHaveReachedUpstream: false, status: .badGateway)
+                    }
+                }
+            }
+        case .failure(let error):
+            guard id == self.exchangeID else { return }
+            if error is NIOSSLError || error is BoringSSLError {
+                // A certificate that does not verify is the operator's to fix: say why, as nginx does.
+                self.environment.logger.error("upstream TLS handshake failed", metadata: ["error": "\(error)"])
+            } else {
+                self.environment.logger.debug("upstream connect failed", metadata: ["error": "\(error)"])
+            }
+            let upstreams = self.environment.upstreams
+            // Waiting for a free connection of a busy pool is no fault of the server.
+            if !(error is UpstreamConnectionPool.PoolError), let server = self.exchange.upstreamServer {
+                upstreams.recordFailure(server, kind: "connect")
+            }
+            switch self.machine.acquireFailed() {
+            case .retry:
+                self.acquireUpstream()
+            case .respondError:
+                self.record.outcome = "upstream_unreachable"
+                self.writeError(.badGateway)
+            default:
+                break
+            }
+        }
+    }
+
+    private func upstreamFailure(bytesMayHaveReachedUpstream: Bool, status: HTTPResponseStatus, allowRetry: Bool = true)
+    {
+        self.upstream?.handler.disarmResponseHeadDeadline()
+        self.dropUpstream()
+        let action = self.machine.upstreamFailed(
+            bytesMayHaveReachedUpstream: bytesMayHaveReachedUpstream,
+            retryAllowed: allowRetry
+        )
+        switch action {
+        case .retry:
+            self.acquireUpstream()
+        case .respondError:
+            self.record.outcome = status == .gatewayTimeout ? "upstream_timeout" : "upstream_failed"
+            self.writeError(status)
+        case .closeClient:
+            self.record.outcome = "upstream_failed_mid_response"
+            self.side?.close()
+        case .none:
+            break
+        }
+    }
+
+    /// Closes the leased upstream connection (it holds a partial exchange).
+    private func dropUpstream() {
+        guard let connection = self.upstream else { return }
+        self.upstream = nil
+        connection.handler.delegate = nil
+        self.environment.upstreams.release(connection, reusable: false)
+    }
+
+    // MARK: - Exchange end
+
+    /// Ends a forwarded response's body in its framing and flushes.
+    private func writeEnd(trailers: ByteBuffer?) {
+        guard let side = self.side else { return }
+        if self.environment.isHTTP2Stream {
+            side.write(streamPart: .end(trailers: trailers.map(HTTP2ResponseTranslator.trailers)))
+            self.clientNeedsFlush = false
+            side.flush()
+            return
+        }
+        self.writeHeldResponse()
+        if self.exchange.responseFraming == .chunked {
+            var out = side.allocator.buffer(capacity: 5 + (trailers?.readableBytes ?? 0))
+            WireEncoding.writeLastChunk(trailers: trailers, into: &out)
+            side.write(bytes: out)
+        }
+        self.clientNeedsFlush = false
+        side.flush()
+    }
+
+    /// Closes once everything written so far has left (``ClientSide/closeAfterWrites()``).
+    private func closeAfterWrites() {
+        self.side?.closeAfterWrites()
+    }
+
+    private func finishExchange(close: Bool) {
+        self.upstream?.handler.disarmResponseHeadDeadline()
+        self.emitRecord()
+        self.exchange = ExchangeData()
+        if close {
+            self.machine.dropQueued()
+            self.closeAfterWrites()
+            return
+        }
+        self.armIdleTimer()
+        while let event = self.machine.nextQueued() { self.handle(event) }
+        // After an upgrade request that did not become a tunnel, the decoder held what the client
+        // sent next: HTTP continues with it.
+        if let decoder = self.decoder, decoder.isAwaitingUpgradeOutcome {
+            decoder.upgradeRefused()
+        }
+        self.resumeReading()
+    }
+
+    // MARK: - Reading
+
+    private var mayRead: Bool {
+        self.machine.mayReadClient(upstreamWritable: self.upstream?.channel.isWritable ?? true)
+    }
+
+    private func resumeReading() {
+        guard self.readPending, self.mayRead, let side = self.side else { return }
+        self.readPending = false
+        side.read()
+    }
+
+    private func identity() -> ForwardingHeaderPolicy.ClientIdentity {
+        if let identity = self.clientIdentity { return identity }
+        let identity = self.policy.identify(self.remoteAddress)
+        self.clientIdentity = identity
+        return identity
+    }
+
+    // MARK: - Timers and logs
+
+    private func armIdleTimer() {
+        self.idleTimer?.arm(in: self.environment.configuration.timeouts.clientIdle)
+    }
+
+    private func idleTimeoutExpired() {
+        if self.machine.phase == .idle && self.machine.queuedEvents == 0 {
+            _ = self.machine.quiesce()
+            self.side?.close()
+        }
+    }
+
+    private func cancelTimers() {
+        self.idleTimer?.cancel()
+        self.upstream?.handler.disarmResponseHeadDeadline()
+    }
+
+    /// Opens the exchange's record: the request's fields for the access log, and its request ID
+    /// (a trusted proxy's `X-Request-Id`, else a new one). `head` is nil for a request refused
+    /// before its head was complete.
+    private func startRecord(_ head: HTTPRequestHead?, client: ForwardingHeaderPolicy.ClientIdentity?) {
+        if self.recordOpen { self.emitRecord() }
+        var record = AccessLogRecord(started: .now())
+        if let head {
+            record.method = head.method.rawValue
+            record.target = head.uri
+            record.version = self.environment.isHTTP2Stream ? HTTPVersion(major: 2, minor: 0) : head.version
+            for (name, value) in head.headers {
+                switch name.utf8.count {
+                case 4 where name.equalsIgnoringASCIICase("host"): record.host = value
+                case 7 where name.equalsIgnoringASCIICase("referer"): record.referer = value
+                case 10 where name.equalsIgnoringASCIICase("user-agent"): record.userAgent = value
+                case 12 where name.equalsIgnoringASCIICase("x-request-id"):
+                    if client?.trusted == true, RequestIDGenerator.isAcceptable(value) { record.requestID = value }
+                default: break
+                }
+            }
+        } else {
+            record.method = "-"
+            record.target = "-"
+        }
+        if let client {
+            record.clientAddress =
+                client.trusted ? self.policy.clientAddress(head ?? Self.emptyHead, client: client) : client.ip
+        } else {
+            record.clientAddress = self.remoteAddress?.ipAddress ?? "-"
+        }
+        if record.requestID == "-" { record.requestID = self.environment.requestIDs.next() }
+        self.record = record
+        self.recordOpen = true
+    }
+
+    private func emitRecord() {
+        guard self.recordOpen else { return }
+        self.recordOpen = false
+        if self.environment.isHTTP2Stream {
+            self.environment.metrics.http2Requests.increment()
+        } else {
+            self.environment.metrics.http1Requests.increment()
+        }
+        self.record.emit(to: self.environment.accessLog, metrics: self.environment.metrics)
+    }
+}
+
+// MARK: - Upstream delegate
+
+extension ClientExchange: UpstreamResponseDelegate {
+    func upstreamReceived(_ part: UpstreamResponseParser.Part) {
+        guard let side = self.side, let clientHead = self.exchange.clientHead else { return }
+        switch part {
+        case .head(let head):
+            let code = head.status
+            if code == 101 || !head.isInformational, let server = self.exchange.upstreamServer {
+                self.environment.upstreams.recordSuccess(server)
+            }
+            let closeClient: Bool
+            switch self.machine.responseHeadArrived(
+                status: code,
+                upgradesToWebSocket: head.upgradeIsWebSocket,
+                clientIsHTTP11: clientHead.version == .http1_1
+            ) {
+            case .beginTunnel:
+                self.beginTunnel(head)
+                return
+            case .refuseUpgrade:
+                self.record.outcome = "unexpected_101"
+                self.upstreamFailure(bytesMayHaveReachedUpstream: true, status: .badGateway, allowRetry: false)
+                return
+            case .dropInformational:
+                return
+            case .forwardInformational:
+                self.passOn(head, to: clientHead, tunnel: false)
+                return
+            case .forwardResponse(let close):
+                closeClient = close
+            }
+            self.upstream?.handler.disarmResponseHeadDeadline()
+            if self.environment.isHTTP2Stream {
+                self.streamResponseHead(head, to: clientHead, closeClient: closeClient, side: side)
+                return
+            }
+            let smallBody = head.contentLength.map { $0 <= Self.maxBodyCopiedWithHead } ?? false
+            var out = side.allocator.buffer(
+                capacity: head.bytes.readableBytes + 64 + (smallBody ? head.contentLength ?? 0 : 0)
+            )
+            let framing = self.policy.writeClientResponseHead(
+                head,
+                requestMethod: clientHead.method,
+                clientVersion: clientHead.version,
+                closeClient: closeClient,
+                tunnel: false,
+                requestID: self.record.requestID,
+                strictTransportSecurity: self.environment.strictTransportSecurity,
+                into: &out
+            )
+            self.machine.responseHeadReceived(
+                upstreamKeepAlive: head.isKeepAlive,
+                closeClientAfter: closeClient || framing == .untilClose
+            )
+            self.record.status = UInt(code)
+            self.exchange.responseFraming = framing
+            if smallBody, case .length(let length) = framing, length > 0 {
+                self.exchange.heldResponse = out
+            } else {
+                side.write(bytes: out)
+            }
+            self.clientNeedsFlush = true
+        case .body(var buffer):
+            if self.machine.phase == .tunnelling { return }
+            self.record.bytesOut += buffer.readableBytes
+            self.clientNeedsFlush = true
+            if self.environment.isHTTP2Stream {
+                side.write(streamPart: .body(buffer))
+            } else if self.exchange.heldResponse != nil {
+                self.exchange.heldResponse?.writeBuffer(&buffer)
+            } else if self.exchange.responseFraming == .chunked {
+                WireEncoding.writeChunk(buffer, allocator: side.allocator) {
+                    side.write(bytes: $0)
+                }
+            } else {
+                side.write(bytes: buffer)
+            }
+        case .end(let trailers):
+            if self.machine.phase == .tunnelling {
+                self.completeTunnel()
+                return
+            }
+            let finished = NIODeadline.now()
+            self.record.upstreamFinished = finished
+            if let server = self.exchange.upstreamServer, let started = self.record.upstreamStarted {
+                self.environment.upstreams.traffic.responded(server, duration: finished - started)
+            }
+            let action = self.machine.responseEnded()
+            if let connection = self.upstream {
+                self.upstream = nil
+                self.environment.upstreams.release(connection, reusable: action.reuseUpstream)
+            }
+            self.writeEnd(trailers: trailers)
+            switch action.next {
+            case .exchangeComplete(let close):
+                self.finishExchange(close: close)
+            case .closeClient:
+                self.finishExchange(close: true)
+            }
+        }
+    }
+
+    func upstreamReadComplete() {
+        // A response that ended in this read was flushed with its end.
+        guard self.clientNeedsFlush else { return }
+        self.clientNeedsFlush = false
+        self.writeHeldResponse()
+        self.side?.flush()
+    }
+
+    /// Writes the held head (and the body bytes appended so far).
+    private func writeHeldResponse() {
+        guard let held = self.exchange.heldResponse else { return }
+        self.exchange.heldResponse = nil
+        self.side?.write(bytes: held)
+    }
+
+    func upstreamWritabilityChanged(isWritable: Bool) {
+        self.resumeReading()
+    }
+
+    func upstreamClosed(error: Error?) {
+        guard self.upstream != nil else { return }
+        if let error {
+            self.environment.logger.debug("upstream connection error", metadata: ["error": "\(error)"])
+        }
+        let allowRetry = !(error is UpstreamResponseParser.Failure)
+        // A fresh connection closed before any response: the server reset it.
+        if allowRetry, self.machine.response == .none, !self.exchange.upstreamReused,
+            let server = self.exchange.upstreamServer
+        {
+            self.environment.upstreams.recordFailure(server, kind: "reset")
+        }
+        self.upstreamFailure(bytesMayHaveReachedUpstream: true, status: .badGateway, allowRetry: allowRetry)
+    }
+
+    /// The deadline armed when the request left passed without the response head.
+    func upstreamResponseHeadTimedOut() {
+        guard self.machine.response == .none, self.upstream != nil else { return }
+        if let server = self.exchange.upstreamServer { self.environment.upstreams.recordTimeout(server) }
+        self.upstreamFailure(bytesMayHaveReachedUpstream: true, status: .gatewayTimeout, allowRetry: false)
+    }
+
+    // MARK: - HTTP/2 stream
+
+    /// The final response head of a forwarded response, as an HTTP/2 header block.
+    private func streamResponseHead(
+        _ head: UpstreamResponseHead,
+        to clientHead: HTTPRequestHead,
+        closeClient: Bool,
+        side: any ClientSide
+    ) {
+        let (headers, framing) = self.streamHeaders(head, to: clientHead)
+        self.machine.responseHeadReceived(
+            upstreamKeepAlive: head.isKeepAlive,
+            closeClientAfter: closeClient || framing == .untilClose
+        )
+        self.record.status = UInt(head.status)
+        self.exchange.responseFraming = framing
+        side.write(streamPart: .head(headers, informational: false))
+        self.clientNeedsFlush = true
+    }
+
+    /// An upstream head as an HTTP/2 header block, with the fields and framing an HTTP/1.1 client
+    /// would get (an interim head gets no request ID or HSTS: the selection leaves them out).
+    private func streamHeaders(
+        _ head: UpstreamResponseHead,
+        to clientHead: HTTPRequestHead
+    ) -> (HPACKHeaders, MessageFraming) {
+        let selection = ClientResponseFieldSelection(
+            head,
+            requestMethod: clientHead.method,
+            clientVersion: clientHead.version,
+            tunnel: false,
+            requestID: self.record.requestID,
+            strictTransportSecurity: self.environment.strictTransportSecurity
+        )
+        let headers = HTTP2ResponseTranslator.headers(
+            of: head,
+            selection: selection,
+            via: self.policy.viaValue(head.version)
+        )
+        return (headers, selection.framing)
+    }
+
+    // MARK: - Tunnel
+
+    private func beginTunnel(_ head: UpstreamResponseHead) {
+        guard let clientHead = self.exchange.clientHead else { return }
+        self.upstream?.handler.disarmResponseHeadDeadline()
+        self.machine.tunnelEstablished()
+        self.record.status = 101
+        self.passOn(head, to: clientHead, tunnel: true)
+    }
+
+    /// Writes and flushes a head that is not the final response's (a `1xx`, or the `101` that
+    /// opens a tunnel): no request ID, the connection kept.
+    private func passOn(_ head: UpstreamResponseHead, to clientHead: HTTPRequestHead, tunnel: Bool) {
+        guard let side = self.side else { return }
+        if self.environment.isHTTP2Stream {
+            let (headers, _) = self.streamHeaders(head, to: clientHead)
+            side.write(streamPart: .head(headers, informational: true))
+            side.flush()
+            return
+        }
+        var out = side.allocator.buffer(capacity: head.bytes.readableBytes + 32)
+        _ = self.policy.writeClientResponseHead(
+            head,
+            requestMethod: clientHead.method,
+            clientVersion: clientHead.version,
+            closeClient: false,
+            tunnel: tunnel,
+            requestID: nil,
+            into: &out
+        )
+        side.write(bytes: out)
+        side.flush()
+    }
+
+    /// After the upstream's 101 ended: swap both pipelines for a byte tunnel.
+    private func completeTunnel() {
+        guard let side = self.side, let connection = self.upstream else { return }
+        self.upstream = nil
+        self.emitRecord()
+        self.environment.upstreams.detach(connection)
+        // Bytes the client sent right after its upgrade request belong to the tunnel.
+        let early = self.decoder?.upgradeAccepted()
+        do {
+            try side.spliceTunnel(
+                to: connection,
+                early: early,
+                idleTimeout: self.environment.configuration.timeouts.tunnelIdle
+            )
+        } catch {
+            self.environment.logger.debug("tunnel setup failed", metadata: ["error": "\(error)"])
+            connection.channel.close(promise: nil)
+            side.close()
+            return
+        }
+    }
+}
