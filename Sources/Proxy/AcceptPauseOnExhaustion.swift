@@ -41,8 +41,9 @@ final class AcceptPauseOnExhaustion: ChannelInboundHandler {
     /// Whether an accept error means "out of descriptors or socket memory" (try later), as
     /// opposed to a broken listener.
     static func isExhaustion(_ error: any Error) -> Bool {
+        if Self.isOutOfDescriptors(error) { return true }
         guard let error = error as? IOError else { return false }
-        return [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(error.errnoCode)
+        return error.errnoCode == ENOBUFS || error.errnoCode == ENOMEM
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {

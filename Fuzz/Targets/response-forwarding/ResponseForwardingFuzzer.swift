@@ -79,14 +79,12 @@ private func checkHTTP1(_ upstream: UpstreamResponseHead, isHEAD: Bool, http10: 
         fatalError("the head written for the client is not one head the gateway reads back:\n\(text)")
     }
     guard client.status == upstream.status else { fatalError("status \(upstream.status) → \(client.status):\n\(text)") }
-    let kept = upstream.bytes.withUnsafeReadableBytes { bytes in
-        upstream.fields.filter { selection.keeps(bytes[$0.name]) }.count
-    }
     let clientFields = fields(client)
     // The kept lines come first, as the upstream wrote them; then only the gateway's own.
     let keptLines = upstream.bytes.withUnsafeReadableBytes { bytes in
         upstream.fields.filter { selection.keeps(bytes[$0.name]) }.map { Array(bytes[$0.line]) }
     }
+    let kept = keptLines.count
     let clientLines = client.bytes.withUnsafeReadableBytes { bytes in client.fields.map { Array(bytes[$0.line]) } }
     guard clientLines.count >= kept, Array(clientLines.prefix(kept)) == keptLines else {
         fatalError("the upstream's kept lines are not the client's first lines:\n\(text)")
