@@ -33,8 +33,7 @@ final class HTTP2ConnectionLifecycleHandler: ChannelInboundHandler {
         self.context = nil
     }
 
-    /// Told by the connection's ``HTTP2StreamEvents`` (the HTTP/2 handler reports streams to a
-    /// delegate, not down the pipeline).
+    /// Told by the connection's ``HTTP2Exchanges``, which keeps the streams.
     func streamCreated(_ id: HTTP2StreamID) {
         self.openStreams += 1
         if id > self.lastStreamID { self.lastStreamID = id }

@@ -3,9 +3,9 @@ import NIOCore
 import NIOHTTP2
 
 /// Turns a TLS connection that negotiated `h2` into an HTTP/2 server connection whose every
-/// stream is one exchange: ``HTTP2StreamHandler`` in front of the same
-/// ``ClientConnectionHandler`` as an HTTP/1.1 connection, so the Gate, the forwarding rules, the
-/// access log and the request ID are shared, not repeated.
+/// stream is one exchange: ``HTTP2Exchanges`` gives each stream the same ``ClientExchange`` as an
+/// HTTP/1.1 connection, so the Gate, the forwarding rules, the access log and the request ID are
+/// shared, not repeated.
 enum HTTP2ConnectionSetup {
     /// Must be called on the channel's event loop.
     static func configure(
@@ -34,14 +34,13 @@ enum HTTP2ConnectionSetup {
         stream.streamErrorRateLimit.maximumCount = limits.maxResetStreams
         stream.streamErrorRateLimit.windowLength = limits.resetWindow
 
-        // Every stream of the connection runs on its loop and shares the connection's environment.
+        // Every stream of the connection shares the connection's environment.
         let streamEnvironment = try environments.environment(
             on: channel.eventLoop,
             isTLS: true,
             isHTTP2Stream: true,
             clientAddress: clientAddress
         )
-        let loopEnvironment = NIOLoopBound(streamEnvironment, eventLoop: channel.eventLoop)
         let metrics = streamEnvironment.metrics
         metrics.clientConnections.increment()
         metrics.http2Connections.increment()
@@ -51,27 +50,26 @@ enum HTTP2ConnectionSetup {
             idleTimeout: environments.configuration.timeouts.clientIdle,
             metrics: metrics
         )
+        let pipeline = channel.pipeline.syncOperations
         // One TLS record per flush rather than one per frame part the HTTP/2 handler writes.
-        try channel.pipeline.syncOperations.addHandler(TLSRecordCoalescer())
+        try pipeline.addHandler(TLSRecordCoalescer())
         // Below the HTTP/2 handler, to see the bytes it writes.
-        try channel.pipeline.syncOperations.addHandler(HTTP2ConnectionErrorCloser())
-        _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
-            mode: .server,
-            connectionConfiguration: connection,
-            streamConfiguration: stream,
-            streamDelegate: HTTP2StreamEvents(lifecycle: NIOLoopBound(lifecycle, eventLoop: channel.eventLoop))
-        ) { streamChannel in
-            streamChannel.eventLoop.makeCompletedFuture {
-                let environment = loopEnvironment.value
-                try streamChannel.pipeline.syncOperations.addHandler(
-                    HTTP2StreamHandler(limits: environments.configuration.limits, metrics: environment.metrics)
-                )
-                try streamChannel.pipeline.syncOperations.addHandler(
-                    ClientConnectionHandler(environment: environment, channel: streamChannel)
-                )
-            }
-        }
-        try channel.pipeline.syncOperations.addHandler(HTTP2AbuseHandler(logger: environments.logger, metrics: metrics))
-        try channel.pipeline.syncOperations.addHandler(lifecycle)
+        try pipeline.addHandler(HTTP2ConnectionErrorCloser())
+        // No multiplexer: every frame reaches `HTTP2Exchanges` with its stream ID.
+        try pipeline.addHandler(
+            NIOHTTP2Handler(mode: .server, connectionConfiguration: connection, streamConfiguration: stream)
+        )
+        try pipeline.addHandler(HTTP2AbuseHandler(logger: environments.logger, metrics: metrics))
+        try pipeline.addHandler(
+            HTTP2Exchanges(
+                environment: streamEnvironment,
+                limits: environments.configuration.limits,
+                streamWindow: stream.targetWindowSize,
+                connectionWindow: connection.targetWindowSize,
+                lifecycle: lifecycle
+            )
+        )
+        // Behind the streams, which keep the HTTP/2 handler's per-stream events to themselves.
+        try pipeline.addHandler(lifecycle)
     }
 }

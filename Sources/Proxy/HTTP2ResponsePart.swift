@@ -1,7 +1,7 @@
 import NIOCore
 import NIOHPACK
 
-/// What an exchange writes to its HTTP/2 stream (``HTTP2StreamHandler``): the response already
+/// What an exchange writes to its HTTP/2 stream (``HTTP2StreamSide``): the response already
 /// in HTTP/2's terms, so the stream turns parts into frames without writing and reading an
 /// HTTP/1.1 head in between.
 enum HTTP2ResponsePart {

@@ -207,6 +207,30 @@ struct HTTP2ForwardingTests {
         }
     }
 
+    /// 16 times the stream's and the connection's window: the gateway gives the client more window
+    /// (WINDOW_UPDATE for the stream and for the connection) as the upstream takes the body, or the
+    /// upload stalls after 64 KiB.
+    @Test(.timeLimit(.minutes(1)))
+    func aLargeUploadCrossesTheFlowControlWindows() async throws {
+        try await Self.withHTTP2Proxy(behavior: Self.always(.summarize)) { harness, address in
+            let client = try await Self.connect(harness, address)
+            defer { Task { await client.close() } }
+            let chunk = String(repeating: "x", count: 65_536)
+            let response = try await client.request(
+                Self.post("/api/v2/lesson/create", [("content-length", "1048576")]),
+                body: Array(repeating: chunk, count: 16)
+            )
+            #expect(response.status == 200)
+            #expect(response.bodyString.hasPrefix("received=1048576 "))
+            // The connection serves the next upload too: its window was given back in full.
+            let second = try await client.request(
+                Self.post("/api/v2/lesson/create"),
+                body: Array(repeating: chunk, count: 4)
+            )
+            #expect(second.bodyString.hasPrefix("received=262144 "))
+        }
+    }
+
     @Test func aLargeResponseCrossesTheFlowControlWindows() async throws {
         try await Self.withHTTP2Proxy(behavior: Self.always(.stream(bytes: 1_000_000, chunked: true))) {
             harness,

@@ -1,0 +1,183 @@
+import NIOCore
+import NIOHTTP2
+
+/// Every stream of one HTTP/2 connection, handled on the connection's channel: swift-nio-http2's
+/// handler without a multiplexer passes each frame with its stream ID, and each stream is an
+/// ``HTTP2StreamSide`` around a ``ClientExchange`` — the rules of an HTTP/1.1 request, without a
+/// child channel and its pipeline per stream.
+///
+/// Without the multiplexer nobody else sends WINDOW_UPDATE: the connection's window is topped up
+/// here as DATA arrives, each stream's as its exchange takes the request body
+/// (``HTTP2InboundWindow``). A stream's close (both ends done, a reset by either side, the
+/// connection gone) detaches its exchange once the event that reported it has been handled, never
+/// in the middle of a write the exchange is making.
+final class HTTP2Exchanges: ChannelDuplexHandler {
+    typealias InboundIn = HTTP2Frame
+    typealias OutboundIn = HTTP2Frame
+    typealias OutboundOut = HTTP2Frame
+
+    private let environment: ProxyEnvironment
+    private let limits: RequestLimits
+    private let streamWindow: Int
+    private let lifecycle: HTTP2ConnectionLifecycleHandler
+    private var connectionWindow: HTTP2InboundWindow
+    private var streams: [HTTP2StreamID: HTTP2StreamSide] = [:]
+    /// Streams that read in this read cycle, told when it ends.
+    private var readStreams: [HTTP2StreamSide] = []
+    /// Streams reported closed while a stream's exchange was being called: closed afterwards.
+    private var closedStreams: [HTTP2StreamID] = []
+    private var dispatching = 0
+    private var context: ChannelHandlerContext?
+    /// The peer, read once per connection (the channel getter checks the calling thread).
+    private var remoteAddress: SocketAddress?
+
+    init(
+        environment: ProxyEnvironment,
+        limits: RequestLimits,
+        streamWindow: Int,
+        connectionWindow: Int,
+        lifecycle: HTTP2ConnectionLifecycleHandler
+    ) {
+        self.environment = environment
+        self.limits = limits
+        self.streamWindow = streamWindow
+        self.connectionWindow = HTTP2InboundWindow(target: connectionWindow)
+        self.lifecycle = lifecycle
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        self.remoteAddress = self.environment.clientAddress ?? context.channel.remoteAddress
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.closeAll()
+        self.context = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = Self.unwrapInboundIn(data)
+        let id = frame.streamID
+        guard id != .rootStream else { return }
+        self.dispatch {
+            if let stream = self.streams[id] {
+                stream.frameReceived(frame.payload)
+                self.noteRead(stream)
+            } else if case .headers = frame.payload {
+                self.environment.metrics.http2Streams.increment()
+                self.lifecycle.streamCreated(id)
+                let stream = HTTP2StreamSide(
+                    streamID: id,
+                    context: context,
+                    remoteAddress: self.remoteAddress,
+                    environment: self.environment,
+                    limits: self.limits,
+                    targetWindow: self.streamWindow
+                )
+                self.streams[id] = stream
+                stream.frameReceived(frame.payload)
+                self.noteRead(stream)
+            }
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        let read = self.readStreams
+        self.readStreams.removeAll(keepingCapacity: true)
+        self.dispatch {
+            for stream in read where !stream.isClosed { stream.connectionReadComplete() }
+        }
+        context.fireChannelReadComplete()
+    }
+
+    /// The HTTP/2 handler's stream and window events are this handler's alone: they stop here.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        switch event {
+        case let window as NIOHTTP2WindowUpdatedEvent:
+            guard let size = window.inboundWindowSize else { return }
+            if window.streamID == .rootStream {
+                if let increment = self.connectionWindow.windowReported(size) {
+                    let update = HTTP2Frame(
+                        streamID: .rootStream,
+                        payload: .windowUpdate(windowSizeIncrement: increment)
+                    )
+                    context.writeAndFlush(Self.wrapOutboundOut(update), promise: nil)
+                }
+            } else if let stream = self.streams[window.streamID] {
+                self.dispatch { stream.inboundWindowReported(size) }
+            }
+        case let closed as StreamClosedEvent:
+            self.streamClosed(closed.streamID)
+        case is NIOHTTP2StreamCreatedEvent, is NIOHTTP2BulkStreamWindowChangeEvent:
+            break
+        case is ChannelShouldQuiesceEvent:
+            // The connection's GOAWAY (``HTTP2ConnectionLifecycleHandler``, behind) goes first.
+            context.fireUserInboundEventTriggered(event)
+            self.dispatch {
+                for stream in self.streams.values { stream.quiesce() }
+            }
+        default:
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        let writable = context.channel.isWritable
+        self.dispatch {
+            for stream in self.streams.values { stream.connectionWritabilityChanged(isWritable: writable) }
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.closeAll()
+        context.fireChannelInactive()
+    }
+
+    // MARK: - Streams
+
+    private func noteRead(_ stream: HTTP2StreamSide) {
+        if !self.readStreams.contains(where: { $0 === stream }) { self.readStreams.append(stream) }
+    }
+
+    /// Calls into streams; a close reported meanwhile waits until the calls are done.
+    private func dispatch(_ body: () -> Void) {
+        self.dispatching += 1
+        body()
+        self.dispatching -= 1
+        guard self.dispatching == 0 else { return }
+        while let id = self.closedStreams.popLast() { self.finishClosed(id) }
+    }
+
+    private func streamClosed(_ id: HTTP2StreamID) {
+        guard self.streams[id] != nil else { return }
+        if self.dispatching > 0 {
+            self.closedStreams.append(id)
+            return
+        }
+        // Reported from a write the stream's exchange made outside a dispatch (its upstream's
+        // response): the exchange finishes what it is doing first.
+        guard let context = self.context else {
+            self.finishClosed(id)
+            return
+        }
+        self.closedStreams.append(id)
+        context.eventLoop.assumeIsolated().execute {
+            self.dispatch {}
+        }
+    }
+
+    private func finishClosed(_ id: HTTP2StreamID) {
+        guard let stream = self.streams.removeValue(forKey: id) else { return }
+        self.dispatching += 1
+        stream.streamClosed()
+        self.dispatching -= 1
+        self.lifecycle.streamClosed(id)
+    }
+
+    private func closeAll() {
+        let ids = Array(self.streams.keys)
+        self.closedStreams.removeAll()
+        for id in ids { self.finishClosed(id) }
+    }
+}

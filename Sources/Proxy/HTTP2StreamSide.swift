@@ -1,0 +1,272 @@
+import NIOCore
+import NIOHPACK
+import NIOHTTP1
+import NIOHTTP2
+
+/// One HTTP/2 stream as the ``ClientSide`` of its ``ClientExchange``, without a channel of its
+/// own: ``HTTP2Exchanges`` hands it the stream's frames and events, and it writes the stream's
+/// frames on the connection's channel. The request side is ``HTTP2StreamRequestReader``'s (a
+/// refusal is answered by the exchange, a stream error resets the stream), the response side
+/// ``HTTP2ResponseFramer``'s.
+///
+/// Backpressure both ways, as a stream channel had it: request DATA the exchange cannot take yet
+/// waits here and keeps its share of the stream's window (``HTTP2InboundWindow``), so the client
+/// sends no more than the upstream takes; the stream counts as writable while less than a high
+/// watermark of its response is written and not yet sent (held by the client's window or the
+/// socket), which the write promises of its flushes tell.
+final class HTTP2StreamSide: ClientSide {
+    /// A stream with this much of its response not yet sent stops its exchange reading the
+    /// upstream, until it is down to ``lowWatermark`` (a stream channel's defaults).
+    static let highWatermark = 8196
+    static let lowWatermark = 4092
+
+    let streamID: HTTP2StreamID
+    let eventLoop: any EventLoop
+    let allocator: ByteBufferAllocator
+    let exchange: ClientExchange
+    /// The connection handler's context, until the stream is closed.
+    private var context: ChannelHandlerContext?
+    private let metrics: ProxyMetrics
+    private var request: HTTP2StreamRequestReader
+    private var response = HTTP2ResponseFramer()
+    private var window: HTTP2InboundWindow
+
+    /// Request parts the exchange could not take yet, with the window each holds.
+    private var heldParts = CircularBuffer<(HTTP2StreamRequestReader.Action, Int)>()
+    private var handingOn = false
+    /// The newest frame, written with the next one or at the flush (then with a promise, so that
+    /// only the last frame of a flush carries one: frames leave in order).
+    private var heldFrame: HTTP2Frame.FramePayload?
+    private var lastWrite: EventLoopFuture<Void>?
+    /// Response bytes written, and those known to have left (by the flushes' promises).
+    private var bytesWritten = 0
+    private var bytesSent = 0
+    private var streamWritable = true
+    private var connectionWritable: Bool
+    private(set) var isClosed = false
+    private var resetSent = false
+
+    init(
+        streamID: HTTP2StreamID,
+        context: ChannelHandlerContext,
+        remoteAddress: SocketAddress?,
+        environment: ProxyEnvironment,
+        limits: RequestLimits,
+        targetWindow: Int
+    ) {
+        self.streamID = streamID
+        self.context = context
+        self.eventLoop = context.eventLoop
+        self.allocator = context.channel.allocator
+        self.metrics = environment.metrics
+        self.exchange = ClientExchange(environment: environment)
+        self.request = HTTP2StreamRequestReader(limits: limits)
+        self.window = HTTP2InboundWindow(target: targetWindow)
+        self.connectionWritable = context.channel.isWritable
+        self.exchange.attach(to: self, remoteAddress: remoteAddress, decoder: nil)
+    }
+
+    // MARK: - From the connection
+
+    func frameReceived(_ payload: HTTP2Frame.FramePayload) {
+        switch payload {
+        case .headers(let headers):
+            self.perform(self.request.headersReceived(headers.headers, endStream: headers.endStream), size: 0)
+        case .data(let data):
+            let size = data.data.readableBytes + (data.paddingBytes.map { $0 + 1 } ?? 0)
+            self.window.held(size)
+            guard case .byteBuffer(let buffer) = data.data else {
+                self.handedOn(size)
+                return
+            }
+            self.perform(self.request.dataReceived(buffer, endStream: data.endStream), size: size)
+        case .rstStream:
+            self.metrics.http2ClientResets.increment()
+        default:
+            break
+        }
+    }
+
+    /// The HTTP/2 handler reported the stream's inbound window.
+    func inboundWindowReported(_ size: Int) {
+        if let increment = self.window.windowReported(size) { self.sendWindowUpdate(increment) }
+    }
+
+    func connectionReadComplete() {
+        self.exchange.clientReadComplete()
+    }
+
+    func connectionWritabilityChanged(isWritable: Bool) {
+        let before = self.isWritable
+        self.connectionWritable = isWritable
+        if self.isWritable != before { self.exchange.clientWritabilityChanged(isWritable: self.isWritable) }
+    }
+
+    func quiesce() {
+        self.exchange.quiesce()
+    }
+
+    /// The stream is closed (both ends done, or reset by either side, or the connection gone).
+    func streamClosed() {
+        guard !self.isClosed else { return }
+        self.isClosed = true
+        self.heldParts.removeAll()
+        self.exchange.clientClosed()
+        self.exchange.detach()
+        self.context = nil
+    }
+
+    // MARK: - Request parts
+
+    private func perform(_ action: HTTP2StreamRequestReader.Action, size: Int) {
+        switch action {
+        case .ignore:
+            self.handedOn(size)
+        case .deliver(.head, _), .refuse:
+            // A head is taken at once: a stream begins reading.
+            self.handOn(action, size: size)
+        case .deliver, .end:
+            if self.heldParts.isEmpty, !self.handingOn, self.exchange.readRequested() {
+                self.handOn(action, size: size)
+            } else {
+                self.heldParts.append((action, size))
+            }
+        case .reset:
+            self.metrics.http2GatewayResets.increment()
+            for (_, held) in self.heldParts { self.handedOn(held) }
+            self.heldParts.removeAll()
+            self.handedOn(size)
+            self.resetSent = true
+            self.writeFrame(.rstStream(.protocolError), promise: nil)
+            self.context?.flush()
+        }
+    }
+
+    private func handOn(_ action: HTTP2StreamRequestReader.Action, size: Int) {
+        switch action {
+        case .deliver(let part, let thenEnd):
+            self.exchange.requestPartDecoded(part)
+            if thenEnd { self.exchange.requestPartDecoded(.end(nil)) }
+        case .end(let trailers):
+            self.exchange.requestPartDecoded(.end(trailers))
+        case .refuse(let rejection):
+            self.exchange.clientError(rejection)
+        case .ignore, .reset:
+            break
+        }
+        self.handedOn(size)
+    }
+
+    private func handedOn(_ size: Int) {
+        guard size > 0, let increment = self.window.handedOn(size) else { return }
+        self.sendWindowUpdate(increment)
+    }
+
+    private func sendWindowUpdate(_ increment: Int) {
+        guard !self.isClosed, let context = self.context else { return }
+        context.write(
+            NIOAny(HTTP2Frame(streamID: self.streamID, payload: .windowUpdate(windowSizeIncrement: increment))),
+            promise: nil
+        )
+        context.flush()
+    }
+
+    // MARK: - ClientSide
+
+    var isWritable: Bool { self.connectionWritable && self.streamWritable }
+
+    func write(bytes: ByteBuffer) {
+        // An exchange on a stream writes parts, never HTTP/1.1 bytes.
+    }
+
+    func write(streamPart: HTTP2ResponsePart) {
+        self.response.add(streamPart) { self.send($0) }
+    }
+
+    func flush() {
+        self.response.releasePending { self.send($0) }
+        self.releaseHeldFrame()
+        self.context?.flush()
+    }
+
+    /// The exchange may take request parts again: the held ones are handed on while it does.
+    func read() {
+        guard !self.handingOn else { return }
+        self.handingOn = true
+        defer { self.handingOn = false }
+        while let (action, size) = self.heldParts.first {
+            _ = self.heldParts.removeFirst()
+            self.handOn(action, size: size)
+            if self.isClosed || (!self.heldParts.isEmpty && !self.exchange.readRequested()) { break }
+        }
+    }
+
+    /// Resets the stream unless both its ends are done: a response cut short never looks
+    /// complete, and a request body not read to its end is not waited for.
+    func close() {
+        guard !self.isClosed, !self.resetSent, self.context != nil else { return }
+        self.flush()
+        if self.response.responseEnded && self.request.requestEnded { return }
+        self.resetSent = true
+        self.writeFrame(.rstStream(.cancel), promise: nil)
+        self.context?.flush()
+    }
+
+    func closeAfterWrites() {
+        self.flush()
+        guard let lastWrite = self.lastWrite else {
+            self.close()
+            return
+        }
+        lastWrite.assumeIsolated().whenComplete { _ in self.close() }
+    }
+
+    func spliceTunnel(to upstream: UpstreamConnection, early: ByteBuffer?, idleTimeout: TimeAmount) throws {
+        // WebSocket stays on HTTP/1.1: a stream is never upgraded.
+        throw ChannelError.operationUnsupported
+    }
+
+    // MARK: - Frames out
+
+    private func send(_ payload: HTTP2Frame.FramePayload) {
+        if case .data(let data) = payload { self.bytesWritten += data.data.readableBytes }
+        if let held = self.heldFrame { self.writeFrame(held, promise: nil) }
+        self.heldFrame = payload
+    }
+
+    /// Writes the held frame, the last one so far, with a promise that says the frames before it
+    /// have left too.
+    private func releaseHeldFrame() {
+        guard let held = self.heldFrame, let context = self.context else { return }
+        self.heldFrame = nil
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        let written = self.bytesWritten
+        self.lastWrite = promise.futureResult
+        self.writeFrame(held, promise: promise)
+        guard self.bytesWritten - self.bytesSent > 0 else { return }
+        self.updateStreamWritability()
+        promise.futureResult.assumeIsolated().whenComplete { _ in
+            self.bytesSent = max(self.bytesSent, written)
+            self.updateStreamWritability()
+        }
+    }
+
+    private func updateStreamWritability() {
+        let unsent = self.bytesWritten - self.bytesSent
+        let writable = self.streamWritable ? unsent < Self.highWatermark : unsent <= Self.lowWatermark
+        guard writable != self.streamWritable else { return }
+        let before = self.isWritable
+        self.streamWritable = writable
+        if self.isWritable != before, !self.isClosed {
+            self.exchange.clientWritabilityChanged(isWritable: self.isWritable)
+        }
+    }
+
+    private func writeFrame(_ payload: HTTP2Frame.FramePayload, promise: EventLoopPromise<Void>?) {
+        guard let context = self.context else {
+            promise?.fail(ChannelError.ioOnClosedChannel)
+            return
+        }
+        context.write(NIOAny(HTTP2Frame(streamID: self.streamID, payload: payload)), promise: promise)
+    }
+}
