@@ -48,9 +48,17 @@ final class ClientExchange: RequestDecodingReceiver {
 
     /// The client end is ready. `decoder` is an HTTP/1.1 connection's request decoder, nil for
     /// an HTTP/2 stream (its frames arrive already split).
-    func attach(to side: any ClientSide, remoteAddress: SocketAddress?, decoder: RequestDecodingHandler?) {
+    /// `identity`, when given, is the peer's as its connection already worked it out (an HTTP/2
+    /// connection's streams share one).
+    func attach(
+        to side: any ClientSide,
+        remoteAddress: SocketAddress?,
+        decoder: RequestDecodingHandler?,
+        identity: ForwardingHeaderPolicy.ClientIdentity? = nil
+    ) {
         self.side = side
         self.remoteAddress = self.environment.clientAddress ?? remoteAddress
+        self.clientIdentity = identity
         // An HTTP/2 stream is not a connection: its connection is counted once, by its pipeline,
         // and idles under its connection's timeout.
         if !self.environment.isHTTP2Stream {

@@ -12,7 +12,8 @@ final class HTTP2ConnectionLifecycleHandler: ChannelInboundHandler {
     private var openStreams = 0
     private var lastStreamID = HTTP2StreamID(0)
     private var closing = false
-    private var idleTimer: Scheduled<Void>?
+    /// Armed while no stream is open; re-armed per request without scheduling a task each time.
+    private var idleTimer: DeadlineTimer?
     private var context: ChannelHandlerContext?
 
     private let metrics: ProxyMetrics
@@ -24,7 +25,8 @@ final class HTTP2ConnectionLifecycleHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        self.armIdleTimer(context: context)
+        self.idleTimer = DeadlineTimer(eventLoop: context.eventLoop) { [weak self] in self?.idleTimeoutExpired() }
+        self.idleTimer?.arm(in: self.idleTimeout)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -37,8 +39,7 @@ final class HTTP2ConnectionLifecycleHandler: ChannelInboundHandler {
     func streamCreated(_ id: HTTP2StreamID) {
         self.openStreams += 1
         if id > self.lastStreamID { self.lastStreamID = id }
-        self.idleTimer?.cancel()
-        self.idleTimer = nil
+        self.idleTimer?.disarm()
     }
 
     func streamClosed(_ id: HTTP2StreamID) {
@@ -48,7 +49,7 @@ final class HTTP2ConnectionLifecycleHandler: ChannelInboundHandler {
         if self.closing {
             self.closeAfterGoAway(context: context)
         } else {
-            self.armIdleTimer(context: context)
+            self.idleTimer?.arm(in: self.idleTimeout)
         }
     }
 
@@ -60,14 +61,10 @@ final class HTTP2ConnectionLifecycleHandler: ChannelInboundHandler {
         context.fireUserInboundEventTriggered(event)
     }
 
-    private func armIdleTimer(context: ChannelHandlerContext) {
-        self.idleTimer?.cancel()
-        self.idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: self.idleTimeout) {
-            self.idleTimer = nil
-            guard self.openStreams == 0, !self.closing else { return }
-            self.metrics.http2IdleGoAways.increment()
-            self.goAway(context: context)
-        }
+    private func idleTimeoutExpired() {
+        guard let context = self.context, self.openStreams == 0, !self.closing else { return }
+        self.metrics.http2IdleGoAways.increment()
+        self.goAway(context: context)
     }
 
     /// GOAWAY with the last stream this side will serve; the connection closes when none is open.

@@ -28,8 +28,10 @@ final class HTTP2Exchanges: ChannelDuplexHandler {
     private var closedStreams: [HTTP2StreamID] = []
     private var dispatching = 0
     private var context: ChannelHandlerContext?
-    /// The peer, read once per connection (the channel getter checks the calling thread).
+    /// The peer, read once per connection (the channel getter checks the calling thread), and
+    /// what the forwarding rules make of it, worked out once for all the streams.
     private var remoteAddress: SocketAddress?
+    private var identity: ForwardingHeaderPolicy.ClientIdentity?
 
     init(
         environment: ProxyEnvironment,
@@ -48,6 +50,7 @@ final class HTTP2Exchanges: ChannelDuplexHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         self.remoteAddress = self.environment.clientAddress ?? context.channel.remoteAddress
+        self.identity = self.environment.configuration.headerPolicy.identify(self.remoteAddress)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -70,6 +73,7 @@ final class HTTP2Exchanges: ChannelDuplexHandler {
                     streamID: id,
                     context: context,
                     remoteAddress: self.remoteAddress,
+                    identity: self.identity ?? self.environment.configuration.headerPolicy.identify(self.remoteAddress),
                     environment: self.environment,
                     limits: self.limits,
                     targetWindow: self.streamWindow

@@ -50,6 +50,7 @@ final class HTTP2StreamSide: ClientSide {
         streamID: HTTP2StreamID,
         context: ChannelHandlerContext,
         remoteAddress: SocketAddress?,
+        identity: ForwardingHeaderPolicy.ClientIdentity,
         environment: ProxyEnvironment,
         limits: RequestLimits,
         targetWindow: Int
@@ -63,7 +64,7 @@ final class HTTP2StreamSide: ClientSide {
         self.request = HTTP2StreamRequestReader(limits: limits)
         self.window = HTTP2InboundWindow(target: targetWindow)
         self.connectionWritable = context.channel.isWritable
-        self.exchange.attach(to: self, remoteAddress: remoteAddress, decoder: nil)
+        self.exchange.attach(to: self, remoteAddress: remoteAddress, decoder: nil, identity: identity)
     }
 
     // MARK: - From the connection
