@@ -24,9 +24,17 @@ final class HTTP2Exchanges: ChannelDuplexHandler {
     private var streams: [HTTP2StreamID: HTTP2StreamSide] = [:]
     /// Streams that read in this read cycle, told when it ends.
     private var readStreams: [HTTP2StreamSide] = []
-    /// Streams reported closed while a stream's exchange was being called: closed afterwards.
+    /// Streams reported closed while this handler was calling into streams: their exchanges are
+    /// told when those calls are done.
     private var closedStreams: [HTTP2StreamID] = []
+    /// Streams reported closed from inside a write their own exchange was making (its upstream's
+    /// response ending, say): told from a task of their own, once that call has returned.
+    private var closedDuringWrites: [HTTP2StreamID] = []
     private var dispatching = 0
+    /// In a read cycle of the connection: streams' flushes wait for its end (one flush, one TLS
+    /// record for everything the cycle's frames made the streams write).
+    private var reading = false
+    private var flushNeeded = false
     private var context: ChannelHandlerContext?
     /// The peer, read once per connection (the channel getter checks the calling thread), and
     /// what the forwarding rules make of it, worked out once for all the streams.
@@ -59,6 +67,7 @@ final class HTTP2Exchanges: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        self.reading = true
         let frame = Self.unwrapInboundIn(data)
         let id = frame.streamID
         guard id != .rootStream else { return }
@@ -72,6 +81,7 @@ final class HTTP2Exchanges: ChannelDuplexHandler {
                 let stream = HTTP2StreamSide(
                     streamID: id,
                     context: context,
+                    connection: self,
                     remoteAddress: self.remoteAddress,
                     identity: self.identity ?? self.environment.configuration.headerPolicy.identify(self.remoteAddress),
                     environment: self.environment,
@@ -91,6 +101,11 @@ final class HTTP2Exchanges: ChannelDuplexHandler {
         self.dispatch {
             for stream in read where !stream.isClosed { stream.connectionReadComplete() }
         }
+        self.reading = false
+        if self.flushNeeded {
+            self.flushNeeded = false
+            context.flush()
+        }
         context.fireChannelReadComplete()
     }
 
@@ -105,7 +120,8 @@ final class HTTP2Exchanges: ChannelDuplexHandler {
                         streamID: .rootStream,
                         payload: .windowUpdate(windowSizeIncrement: increment)
                     )
-                    context.writeAndFlush(Self.wrapOutboundOut(update), promise: nil)
+                    context.write(Self.wrapOutboundOut(update), promise: nil)
+                    self.flushForStream()
                 }
             } else if let stream = self.streams[window.streamID] {
                 self.dispatch { stream.inboundWindowReported(size) }
@@ -153,21 +169,32 @@ final class HTTP2Exchanges: ChannelDuplexHandler {
         while let id = self.closedStreams.popLast() { self.finishClosed(id) }
     }
 
+    /// A flush a stream asked for: now, or at the end of the read cycle in progress.
+    func flushForStream() {
+        if self.reading {
+            self.flushNeeded = true
+        } else {
+            self.context?.flush()
+        }
+    }
+
     private func streamClosed(_ id: HTTP2StreamID) {
-        guard self.streams[id] != nil else { return }
-        if self.dispatching > 0 {
+        guard let stream = self.streams[id] else { return }
+        stream.closedOnTheNetwork()
+        if stream.writeDepth > 0, let context = self.context {
+            // The exchange finishes what it is doing first.
+            if self.closedDuringWrites.isEmpty {
+                context.eventLoop.assumeIsolated().execute {
+                    let closed = self.closedDuringWrites
+                    self.closedDuringWrites.removeAll()
+                    for id in closed { self.finishClosed(id) }
+                }
+            }
+            self.closedDuringWrites.append(id)
+        } else if self.dispatching > 0 {
             self.closedStreams.append(id)
-            return
-        }
-        // Reported from a write the stream's exchange made outside a dispatch (its upstream's
-        // response): the exchange finishes what it is doing first.
-        guard let context = self.context else {
+        } else {
             self.finishClosed(id)
-            return
-        }
-        self.closedStreams.append(id)
-        context.eventLoop.assumeIsolated().execute {
-            self.dispatch {}
         }
     }
 
@@ -182,6 +209,7 @@ final class HTTP2Exchanges: ChannelDuplexHandler {
     private func closeAll() {
         let ids = Array(self.streams.keys)
         self.closedStreams.removeAll()
+        self.closedDuringWrites.removeAll()
         for id in ids { self.finishClosed(id) }
     }
 }

@@ -38,12 +38,6 @@ struct HTTP2StreamRequestReader {
         self.limits = limits
     }
 
-    /// The client ended its side of the stream with a complete request.
-    var requestEnded: Bool {
-        if case .ended = self.state { return true }
-        return false
-    }
-
     mutating func headersReceived(_ headers: HPACKHeaders, endStream: Bool) -> Action {
         switch self.state {
         case .awaitingHead:

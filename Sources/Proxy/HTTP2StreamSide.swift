@@ -24,8 +24,10 @@ final class HTTP2StreamSide: ClientSide {
     let eventLoop: any EventLoop
     let allocator: ByteBufferAllocator
     let exchange: ClientExchange
-    /// The connection handler's context, until the stream is closed.
+    /// The connection handler's context, until the stream is closed on the network.
     private var context: ChannelHandlerContext?
+    /// The connection's handler, which flushes once per read cycle; until the stream is closed.
+    private var connection: HTTP2Exchanges?
     private let metrics: ProxyMetrics
     private var request: HTTP2StreamRequestReader
     private var response = HTTP2ResponseFramer()
@@ -43,12 +45,24 @@ final class HTTP2StreamSide: ClientSide {
     private var bytesSent = 0
     private var streamWritable = true
     private var connectionWritable: Bool
+    /// The HTTP/2 handler closed the stream: nothing more is written for it.
+    private var closedOnNetwork = false
+    /// The exchange was told and detached.
     private(set) var isClosed = false
     private var resetSent = false
+    /// The client ended its side of the stream (END_STREAM).
+    private var clientEnded = false
+    /// The client ended its side, or the gateway refused or reset the request: the stream's
+    /// window is given back no more.
+    private var windowClosed = false
+    /// Calls of the exchange into this side in progress: a close reported meanwhile (the HTTP/2
+    /// handler reports it from inside a write) waits until the exchange's call has returned.
+    private(set) var writeDepth = 0
 
     init(
         streamID: HTTP2StreamID,
         context: ChannelHandlerContext,
+        connection: HTTP2Exchanges,
         remoteAddress: SocketAddress?,
         identity: ForwardingHeaderPolicy.ClientIdentity,
         environment: ProxyEnvironment,
@@ -57,6 +71,7 @@ final class HTTP2StreamSide: ClientSide {
     ) {
         self.streamID = streamID
         self.context = context
+        self.connection = connection
         self.eventLoop = context.eventLoop
         self.allocator = context.channel.allocator
         self.metrics = environment.metrics
@@ -72,8 +87,16 @@ final class HTTP2StreamSide: ClientSide {
     func frameReceived(_ payload: HTTP2Frame.FramePayload) {
         switch payload {
         case .headers(let headers):
+            if headers.endStream {
+                self.clientEnded = true
+                self.windowClosed = true
+            }
             self.perform(self.request.headersReceived(headers.headers, endStream: headers.endStream), size: 0)
         case .data(let data):
+            if data.endStream {
+                self.clientEnded = true
+                self.windowClosed = true
+            }
             let size = data.data.readableBytes + (data.paddingBytes.map { $0 + 1 } ?? 0)
             self.window.held(size)
             guard case .byteBuffer(let buffer) = data.data else {
@@ -107,14 +130,23 @@ final class HTTP2StreamSide: ClientSide {
         self.exchange.quiesce()
     }
 
-    /// The stream is closed (both ends done, or reset by either side, or the connection gone).
+    /// The HTTP/2 handler reported the stream closed (both ends done, a reset by either side, a
+    /// GOAWAY, the connection gone): from now on nothing is written for it, at once, even while
+    /// its exchange is told later.
+    func closedOnTheNetwork() {
+        self.closedOnNetwork = true
+    }
+
+    /// Tells the exchange that its client end is gone and detaches it.
     func streamClosed() {
         guard !self.isClosed else { return }
+        self.closedOnNetwork = true
         self.isClosed = true
         self.heldParts.removeAll()
         self.exchange.clientClosed()
         self.exchange.detach()
         self.context = nil
+        self.connection = nil
     }
 
     // MARK: - Request parts
@@ -134,12 +166,13 @@ final class HTTP2StreamSide: ClientSide {
             }
         case .reset:
             self.metrics.http2GatewayResets.increment()
-            for (_, held) in self.heldParts { self.handedOn(held) }
+            self.windowClosed = true
             self.heldParts.removeAll()
-            self.handedOn(size)
             self.resetSent = true
+            self.writeDepth += 1
             self.writeFrame(.rstStream(.protocolError), promise: nil)
-            self.context?.flush()
+            self.flushConnection()
+            self.writeDepth -= 1
         }
     }
 
@@ -151,6 +184,8 @@ final class HTTP2StreamSide: ClientSide {
         case .end(let trailers):
             self.exchange.requestPartDecoded(.end(trailers))
         case .refuse(let rejection):
+            // Answered by the exchange; the rest of the request is not read.
+            self.windowClosed = true
             self.exchange.clientError(rejection)
         case .ignore, .reset:
             break
@@ -163,13 +198,14 @@ final class HTTP2StreamSide: ClientSide {
         self.sendWindowUpdate(increment)
     }
 
+    /// Only while the client may still send: a window given after its END_STREAM is refused by
+    /// the HTTP/2 handler.
     private func sendWindowUpdate(_ increment: Int) {
-        guard !self.isClosed, let context = self.context else { return }
-        context.write(
-            NIOAny(HTTP2Frame(streamID: self.streamID, payload: .windowUpdate(windowSizeIncrement: increment))),
-            promise: nil
-        )
-        context.flush()
+        guard !self.windowClosed else { return }
+        self.writeDepth += 1
+        self.writeFrame(.windowUpdate(windowSizeIncrement: increment), promise: nil)
+        self.flushConnection()
+        self.writeDepth -= 1
     }
 
     // MARK: - ClientSide
@@ -181,36 +217,44 @@ final class HTTP2StreamSide: ClientSide {
     }
 
     func write(streamPart: HTTP2ResponsePart) {
+        self.writeDepth += 1
         self.response.add(streamPart) { self.send($0) }
+        self.writeDepth -= 1
     }
 
     func flush() {
+        self.writeDepth += 1
         self.response.releasePending { self.send($0) }
         self.releaseHeldFrame()
-        self.context?.flush()
+        self.flushConnection()
+        self.writeDepth -= 1
     }
 
-    /// The exchange may take request parts again: the held ones are handed on while it does.
+    /// The exchange may take request parts again: the held ones are handed on while it does,
+    /// and what they made it write upstream leaves (as at the end of a read cycle).
     func read() {
-        guard !self.handingOn else { return }
+        guard !self.handingOn, !self.heldParts.isEmpty else { return }
         self.handingOn = true
-        defer { self.handingOn = false }
         while let (action, size) = self.heldParts.first {
             _ = self.heldParts.removeFirst()
             self.handOn(action, size: size)
             if self.isClosed || (!self.heldParts.isEmpty && !self.exchange.readRequested()) { break }
         }
+        self.handingOn = false
+        if !self.isClosed { self.exchange.clientReadComplete() }
     }
 
     /// Resets the stream unless both its ends are done: a response cut short never looks
     /// complete, and a request body not read to its end is not waited for.
     func close() {
-        guard !self.isClosed, !self.resetSent, self.context != nil else { return }
+        guard !self.closedOnNetwork, !self.resetSent, self.context != nil else { return }
         self.flush()
-        if self.response.responseEnded && self.request.requestEnded { return }
+        if self.response.responseEnded && self.clientEnded { return }
         self.resetSent = true
+        self.writeDepth += 1
         self.writeFrame(.rstStream(.cancel), promise: nil)
-        self.context?.flush()
+        self.flushConnection()
+        self.writeDepth -= 1
     }
 
     func closeAfterWrites() {
@@ -238,7 +282,7 @@ final class HTTP2StreamSide: ClientSide {
     /// Writes the held frame, the last one so far, with a promise that says the frames before it
     /// have left too.
     private func releaseHeldFrame() {
-        guard let held = self.heldFrame, let context = self.context else { return }
+        guard let held = self.heldFrame, let context = self.context, !self.closedOnNetwork else { return }
         self.heldFrame = nil
         let promise = context.eventLoop.makePromise(of: Void.self)
         let written = self.bytesWritten
@@ -264,10 +308,19 @@ final class HTTP2StreamSide: ClientSide {
     }
 
     private func writeFrame(_ payload: HTTP2Frame.FramePayload, promise: EventLoopPromise<Void>?) {
-        guard let context = self.context else {
+        guard let context = self.context, !self.closedOnNetwork else {
             promise?.fail(ChannelError.ioOnClosedChannel)
             return
         }
         context.write(NIOAny(HTTP2Frame(streamID: self.streamID, payload: payload)), promise: promise)
+    }
+
+    /// Flushes now, or once the connection's read cycle ends if it is reading.
+    private func flushConnection() {
+        if let connection = self.connection {
+            connection.flushForStream()
+        } else {
+            self.context?.flush()
+        }
     }
 }

@@ -165,6 +165,35 @@ struct HTTP2ForwardingTests {
         }
     }
 
+    /// A refused request is answered on its stream; the stream then ends like any other. A
+    /// RST_STREAM follows the answer only when the client has not ended its side (the body it
+    /// would still send is not wanted), never after a request that ended with its HEADERS.
+    @Test func aRefusedRequestsStreamIsResetOnlyWhenTheClientHasNotEndedIt() async throws {
+        try await Self.withHTTP2Proxy { harness, address in
+            let connection = try await HTTP2AbuseTests.raw(harness, address)
+            let refused = try HTTP2FrameBytes.block(Self.get("/customer/1", [("transfer-encoding", "chunked")]))
+            try await connection.send(
+                HTTP2FrameBytes.headers(
+                    stream: 1,
+                    block: refused,
+                    flags: HTTP2FrameBytes.endHeaders | HTTP2FrameBytes.endStream
+                )
+            )
+            try await connection.send(
+                HTTP2FrameBytes.headers(stream: 3, block: refused, flags: HTTP2FrameBytes.endHeaders)
+            )
+            #expect(await eventually { connection.frames.contains { $0.stream == 3 && $0.kind == 0x3 } })
+            #expect(connection.frames.contains { $0.stream == 1 && $0.kind == 0x0 && $0.flags & 0x1 != 0 })
+            try await Task.sleep(for: .milliseconds(300))
+            let first = connection.frames.filter { $0.stream == 1 }.map(\.kind)
+            #expect(first == [0x1, 0x0], "the 400's HEADERS and DATA, no RST_STREAM: \(first)")
+            let third = connection.frames.filter { $0.stream == 3 }.map(\.kind)
+            #expect(third == [0x1, 0x0, 0x3], "the 400, then RST_STREAM: \(third)")
+            #expect(harness.upstream.requests.isEmpty)
+            await connection.close()
+        }
+    }
+
     @Test func aBodyWithContentLengthIsForwardedWithIt() async throws {
         try await Self.withHTTP2Proxy(behavior: Self.always(.summarize)) { harness, address in
             let client = try await Self.connect(harness, address)
@@ -228,6 +257,26 @@ struct HTTP2ForwardingTests {
                 body: Array(repeating: chunk, count: 4)
             )
             #expect(second.bodyString.hasPrefix("received=262144 "))
+        }
+    }
+
+    /// Body bytes that arrive while the upstream connection is still being made wait in the
+    /// stream; once the request has gone upstream they follow it at once, not when the client
+    /// happens to send its next frame (a client pausing mid-body waited for the response
+    /// deadline).
+    @Test(.timeLimit(.minutes(1)))
+    func bodyBytesHeldDuringTheUpstreamConnectLeaveWithoutMoreFromTheClient() async throws {
+        try await Self.withHTTP2Proxy(behavior: Self.always(.summarize)) { harness, address in
+            let client = try await Self.connect(harness, address)
+            let pending = Task {
+                try? await client.request(Self.post("/api/v2/lesson/create"), body: ["held-part"], endStream: false)
+            }
+            let arrived = await eventually(timeout: .seconds(20)) {
+                harness.upstream.receivedBytes.contains { String(decoding: $0, as: UTF8.self).contains("held-part") }
+            }
+            #expect(arrived, "the body bytes stayed in the gateway until the client's next frame")
+            await client.close()
+            _ = await pending.value
         }
     }
 
