@@ -1,8 +1,7 @@
 import NIOCore
 import NIOHTTP1
 
-/// The channel end of a client connection (or of an HTTP/2 stream's child channel): passes the
-/// channel's events to its ``ClientExchange``, which holds every rule, and performs the
+/// The channel end of an HTTP/1.1 client connection: passes the channel's events to its ``ClientExchange``, which holds every rule, and performs the
 /// exchange's writes, reads and closes on the channel (``ClientSide``).
 final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler, ClientSide {
     typealias InboundIn = HTTPServerRequestPart
@@ -13,7 +12,6 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     let eventLoop: any EventLoop
     let allocator: ByteBufferAllocator
     private let exchange: ClientExchange
-    private let isHTTP2Stream: Bool
     private var context: ChannelHandlerContext?
 
     /// `channel` is the one the handler is made for (its loop and allocator serve the exchange).
@@ -21,17 +19,13 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.eventLoop = channel.eventLoop
         self.allocator = channel.allocator
         self.exchange = ClientExchange(environment: environment)
-        self.isHTTP2Stream = environment.isHTTP2Stream
     }
 
     // MARK: - Channel events
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        // A stream's pipeline has no request decoder (frames arrive already split), so it is not
-        // searched for one.
-        let decoder =
-            self.isHTTP2Stream ? nil : try? context.pipeline.syncOperations.handler(type: RequestDecodingHandler.self)
+        let decoder = try? context.pipeline.syncOperations.handler(type: RequestDecodingHandler.self)
         self.exchange.attach(to: self, remoteAddress: context.channel.remoteAddress, decoder: decoder)
     }
 
@@ -88,8 +82,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.context?.write(Self.wrapOutboundOut(bytes), promise: nil)
     }
 
+    /// Never called: the exchange of an HTTP/1.1 connection writes bytes.
     func write(streamPart: HTTP2ResponsePart) {
-        self.context?.write(NIOAny(streamPart), promise: nil)
+        assertionFailure("an HTTP/1.1 connection is written bytes, not HTTP/2 response parts")
     }
 
     func flush() {
@@ -109,11 +104,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         guard let context = self.context else { return }
         let loopBoundContext = context.loopBound
         let marker = context.eventLoop.makePromise(of: Void.self)
-        if self.isHTTP2Stream {
-            context.writeAndFlush(NIOAny(HTTP2ResponsePart.marker), promise: marker)
-        } else {
-            context.writeAndFlush(Self.wrapOutboundOut(ByteBuffer()), promise: marker)
-        }
+        context.writeAndFlush(Self.wrapOutboundOut(ByteBuffer()), promise: marker)
         marker.futureResult.whenComplete { _ in loopBoundContext.value.close(promise: nil) }
     }
 

@@ -11,9 +11,8 @@ import NIOHTTP2
 /// (``HTTP2InboundWindow``). A stream's close (both ends done, a reset by either side, the
 /// connection gone) detaches its exchange once the event that reported it has been handled, never
 /// in the middle of a write the exchange is making.
-final class HTTP2Exchanges: ChannelDuplexHandler {
+final class HTTP2Exchanges: ChannelInboundHandler {
     typealias InboundIn = HTTP2Frame
-    typealias OutboundIn = HTTP2Frame
     typealias OutboundOut = HTTP2Frame
 
     private let environment: ProxyEnvironment
@@ -39,7 +38,7 @@ final class HTTP2Exchanges: ChannelDuplexHandler {
     /// The peer, read once per connection (the channel getter checks the calling thread), and
     /// what the forwarding rules make of it, worked out once for all the streams.
     private var remoteAddress: SocketAddress?
-    private var identity: ForwardingHeaderPolicy.ClientIdentity?
+    private lazy var identity = self.environment.configuration.headerPolicy.identify(self.remoteAddress)
 
     init(
         environment: ProxyEnvironment,
@@ -58,7 +57,6 @@ final class HTTP2Exchanges: ChannelDuplexHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         self.remoteAddress = self.environment.clientAddress ?? context.channel.remoteAddress
-        self.identity = self.environment.configuration.headerPolicy.identify(self.remoteAddress)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -83,7 +81,7 @@ final class HTTP2Exchanges: ChannelDuplexHandler {
                     context: context,
                     connection: self,
                     remoteAddress: self.remoteAddress,
-                    identity: self.identity ?? self.environment.configuration.headerPolicy.identify(self.remoteAddress),
+                    identity: self.identity,
                     environment: self.environment,
                     limits: self.limits,
                     targetWindow: self.streamWindow
@@ -200,9 +198,7 @@ final class HTTP2Exchanges: ChannelDuplexHandler {
 
     private func finishClosed(_ id: HTTP2StreamID) {
         guard let stream = self.streams.removeValue(forKey: id) else { return }
-        self.dispatching += 1
-        stream.streamClosed()
-        self.dispatching -= 1
+        self.dispatch { stream.streamClosed() }
         self.lifecycle.streamClosed(id)
     }
 

@@ -34,8 +34,6 @@ struct HTTP2ResponseFramer {
             }
         case .end(let trailers):
             self.end(trailers: trailers, emit: emit)
-        case .marker:
-            break
         }
     }
 

@@ -10,6 +10,4 @@ enum HTTP2ResponsePart {
     case body(ByteBuffer)
     /// The response ends, with a trailer block or none.
     case end(trailers: HPACKHeaders?)
-    /// Sends nothing: its promise completes once everything written before it has left.
-    case marker
 }

@@ -108,10 +108,10 @@ import Testing
         #expect(framer.responseEnded)
     }
 
-    @Test func partsAfterTheEndAndMarkersSendNothing() {
+    @Test func partsAfterTheEndSendNothing() {
         let frames = Self.frames(
             [
-                .head(Self.head("204"), informational: false), .marker, .end(trailers: nil),
+                .head(Self.head("204"), informational: false), .end(trailers: nil),
                 .body(ByteBuffer(string: "late")),
                 .end(trailers: nil),
             ],
