@@ -34,6 +34,8 @@ final class HTTP2Exchanges: ChannelInboundHandler {
     /// record for everything the cycle's frames made the streams write).
     private var reading = false
     private var flushNeeded = false
+    /// A flush waits for the end of the event loop's pass (``flushForStream()``).
+    private var flushScheduled = false
     private var context: ChannelHandlerContext?
     /// The peer, read once per connection (the channel getter checks the calling thread), and
     /// what the forwarding rules make of it, worked out once for all the streams.
@@ -167,11 +169,26 @@ final class HTTP2Exchanges: ChannelInboundHandler {
         while let id = self.closedStreams.popLast() { self.finishClosed(id) }
     }
 
-    /// A flush a stream asked for: now, or at the end of the read cycle in progress.
+    /// A flush a stream asked for: at the end of the read cycle in progress; else, while other
+    /// streams are open, at the end of the event loop's pass over the sockets that are ready —
+    /// their upstreams' answers read in the same pass leave together, one TLS record and one
+    /// write for all of them instead of one each; else now.
     func flushForStream() {
         if self.reading {
             self.flushNeeded = true
+        } else if self.streams.count > 1 {
+            self.flushAfterThisPass()
         } else {
+            self.context?.flush()
+        }
+    }
+
+    /// The loop runs the tasks its I/O handling queued once every ready socket has been handled.
+    private func flushAfterThisPass() {
+        guard !self.flushScheduled, let context = self.context else { return }
+        self.flushScheduled = true
+        context.eventLoop.assumeIsolated().execute {
+            self.flushScheduled = false
             self.context?.flush()
         }
     }

@@ -15,6 +15,7 @@ struct HTTP2ForwardingTests {
 
     /// A proxy with an HTTPS listener (certificate for `*.s20.online`) in front of a recording upstream.
     static func withHTTP2Proxy<T>(
+        threads: Int = 2,
         decider: any RequestDecider = ForwardAllDecider(),
         timeouts: ProxyTimeouts = ProxyTimeouts(),
         limits: RequestLimits = RequestLimits(),
@@ -38,6 +39,7 @@ struct HTTP2ForwardingTests {
             context: context
         )
         let harness = try await ProxyHarness.start(
+            threads: threads,
             decider: decider,
             timeouts: timeouts,
             limits: limits,
@@ -160,6 +162,46 @@ struct HTTP2ForwardingTests {
             #expect(await eventually { connection.frames.contains { $0.stream == 1 && $0.flags & 0x1 != 0 } })
             let frames = connection.frames.filter { $0.stream == 1 }.map(\.kind)
             #expect(frames == [0x1, 0x0], "HEADERS then DATA: \(frames)")
+            #expect(connection.applicationDataRecords - before == 1)
+            await connection.close()
+        }
+    }
+
+    /// Answers of several streams that the event loop reads in one pass leave together: one
+    /// flush, one TLS record and one write for all of them, not one each. On one thread the
+    /// gateway, its upstream and the client share one loop, so each step is one pass: ten
+    /// HEADERS read at once, ten requests written on ten pooled connections, ten answers written
+    /// by the upstream, then read by the gateway in one pass.
+    @Test func answersReadInOnePassLeaveAsOneTLSRecord() async throws {
+        try await Self.withHTTP2Proxy(threads: 1) { harness, address in
+            let connection = try await HTTP2AbuseTests.raw(harness, address)
+            func sendTen(from first: UInt32) async throws {
+                var bytes: [UInt8] = []
+                for index in 0..<UInt32(10) {
+                    bytes += HTTP2FrameBytes.headers(
+                        stream: first + 2 * index,
+                        block: try HTTP2FrameBytes.block(Self.get("/customer/\(index)")),
+                        flags: HTTP2FrameBytes.endHeaders | HTTP2FrameBytes.endStream
+                    )
+                }
+                try await connection.send(bytes)
+                let streams = Set((0..<UInt32(10)).map { first + 2 * $0 })
+                #expect(
+                    await eventually {
+                        streams.isSubset(of: connection.frames.filter { $0.flags & 0x1 != 0 }.map(\.stream))
+                    }
+                )
+            }
+            // The first ten open the pooled upstream connections the next ten find idle.
+            try await sendTen(from: 1)
+            var before = connection.applicationDataRecords
+            for _ in 0..<50 {
+                try await Task.sleep(for: .milliseconds(100))
+                if connection.applicationDataRecords == before { break }
+                before = connection.applicationDataRecords
+            }
+            try await sendTen(from: 21)
+            #expect(harness.upstream.completeRequests.count == 20)
             #expect(connection.applicationDataRecords - before == 1)
             await connection.close()
         }
