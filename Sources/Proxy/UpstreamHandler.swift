@@ -19,6 +19,7 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         didSet { self.responseHeadTimer?.disarm() }
     }
     private var responseHeadTimer: DeadlineTimer?
+    private var responseHeadTimeout = TimeAmount.zero
     private var context: ChannelHandlerContext?
     private var readAllowed = true
     private var readPending = false
@@ -49,8 +50,10 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Starts (or moves) the deadline by which the response head must arrive; when it passes, the
-    /// delegate hears ``UpstreamResponseDelegate/upstreamResponseHeadTimedOut()``.
+    /// delegate hears ``UpstreamResponseDelegate/upstreamResponseHeadTimedOut()``. Request body
+    /// bytes written meanwhile move it again (``writeBody(_:)``).
     func armResponseHeadDeadline(in timeout: TimeAmount) {
+        self.responseHeadTimeout = timeout
         self.responseHeadTimer?.arm(in: timeout)
     }
 
@@ -88,9 +91,14 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(Self.wrapOutboundOut(bytes), promise: promise)
     }
 
-    /// Writes request body bytes in the request's framing.
+    /// Writes request body bytes in the request's framing. While the upstream takes a body, it is
+    /// not late with its answer: the response-head deadline counts from the last body bytes
+    /// written (as nginx's `proxy_read_timeout` starts once the request is sent), so an upload
+    /// longer than the deadline is not cut off with a 504; an upstream that stops reading stops
+    /// the writes (the client is read only while this channel is writable) and the deadline passes.
     func writeBody(_ buffer: ByteBuffer) {
         guard let context else { return }
+        if let timer = self.responseHeadTimer, timer.isArmed { timer.arm(in: self.responseHeadTimeout) }
         if !self.requestChunked {
             context.write(Self.wrapOutboundOut(buffer), promise: nil)
             return

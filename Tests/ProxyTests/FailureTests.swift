@@ -65,6 +65,52 @@ struct FailureTests {
         )
     }
 
+    /// An upload that takes longer than the response-head deadline is not an upstream too slow to
+    /// answer: the deadline counts from the last body bytes the upstream took.
+    @Test func anUploadLongerThanTheResponseHeadDeadlineIsAnswered() async throws {
+        var timeouts = ProxyTimeouts()
+        timeouts.upstreamResponseHead = .seconds(2)
+        try await withProxy(
+            timeouts: timeouts,
+            behavior: { _ in .summarize },
+            { harness in
+                let connection = try await harness.connect()
+                try await connection.send(
+                    "POST /upload HTTP/1.1\r\nHost: a.s20.online\r\nContent-Length: 30\r\n\r\n"
+                )
+                // Thirty bytes over three seconds, one and a half deadlines, the body moving all along
+                // (the margin is for a machine busy with other tests).
+                for _ in 0..<30 {
+                    try await Task.sleep(for: .milliseconds(100))
+                    try await connection.send("x")
+                }
+                let responses = await connection.waitForResponses(1)
+                await connection.close()
+                #expect(responses.map(\.status) == [200])
+                #expect(responses.first?.bodyText.hasPrefix("received=30 ") == true)
+            }
+        )
+    }
+
+    /// When no body bytes move and the upstream does not answer, the deadline still passes.
+    @Test func aStalledUploadToASilentUpstreamGets504() async throws {
+        var timeouts = ProxyTimeouts()
+        timeouts.upstreamResponseHead = .milliseconds(300)
+        try await withProxy(
+            timeouts: timeouts,
+            behavior: { _ in .silent },
+            { harness in
+                let connection = try await harness.connect()
+                try await connection.send(
+                    "POST /upload HTTP/1.1\r\nHost: a.s20.online\r\nContent-Length: 10\r\n\r\nxxxxx"
+                )
+                let responses = await connection.waitForResponses(1)
+                await connection.close()
+                #expect(responses.map(\.status) == [504])
+            }
+        )
+    }
+
     @Test func aSilentRequestAfterAnAnsweredOneOnTheSameUpstreamConnectionGets504() async throws {
         var timeouts = ProxyTimeouts()
         timeouts.upstreamResponseHead = .milliseconds(300)
