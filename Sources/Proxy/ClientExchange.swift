@@ -239,7 +239,10 @@ final class ClientExchange: RequestDecodingReceiver {
             self.acquireUpstream()
         case .respond(let response, let tags):
             self.record.tags = tags
-            self.respondLocally(response, keepAlive: traits.keepAlive, drainable: traits.drainable)
+            // A stream is not kept for another request: after a local answer, the rest of its body
+            // is refused (RST_STREAM NO_ERROR, RFC 9113 §8.1), not read.
+            let drainable = traits.drainable && !self.environment.isHTTP2Stream
+            self.respondLocally(response, keepAlive: traits.keepAlive, drainable: drainable)
         }
     }
 
@@ -252,7 +255,8 @@ final class ClientExchange: RequestDecodingReceiver {
             self.upstream?.handler.writeBody(buffer)
             self.upstreamNeedsFlush = true
         case .discard:
-            break
+            // Draining after a local answer: each part the client sends gives it the idle time again.
+            if self.machine.isDrainingRequestBody { self.armIdleTimer() }
         }
     }
 
@@ -305,6 +309,9 @@ final class ClientExchange: RequestDecodingReceiver {
         case .exchangeComplete(let close):
             self.finishExchange(close: close)
         default:
+            // The rest of the body is read and discarded, under the idle timeout: a client that
+            // stops sending it does not hold the connection (nginx's `lingering_timeout`).
+            if self.machine.isDrainingRequestBody { self.armIdleTimer() }
             self.resumeReading()
         }
     }
@@ -551,7 +558,12 @@ final class ClientExchange: RequestDecodingReceiver {
     }
 
     private func idleTimeoutExpired() {
-        if self.machine.phase == .idle && self.machine.queuedEvents == 0 {
+        if self.machine.isDrainingRequestBody {
+            self.record.outcome = "client_body_timeout"
+            self.emitRecord()
+            _ = self.machine.quiesce()
+            self.side?.close()
+        } else if self.machine.phase == .idle && self.machine.queuedEvents == 0 {
             _ = self.machine.quiesce()
             self.side?.close()
         }

@@ -110,6 +110,13 @@ struct ExchangeStateMachine {
         self.exchange?.response ?? (self.state == .idle ? .none : .ended)
     }
 
+    /// A local answer is written and the rest of its request's body is being read and discarded
+    /// (to keep the connection for the next request): the client owes bytes, nothing else runs.
+    var isDrainingRequestBody: Bool {
+        guard case .responding(let exchange) = self.state else { return false }
+        return exchange.response == .ended && !exchange.requestEnded
+    }
+
     /// Whether the request being handled has ended (true where no request is under way but a
     /// tunnel's or a closed connection's).
     private var requestEnded: Bool {

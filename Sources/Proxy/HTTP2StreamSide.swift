@@ -252,7 +252,9 @@ final class HTTP2StreamSide: ClientSide {
         if self.response.responseEnded && self.clientEnded { return }
         self.resetSent = true
         self.writeDepth += 1
-        self.writeFrame(.rstStream(.cancel), promise: nil)
+        // A complete response with the request unfinished: "stop sending, the answer is all
+        // there" (NO_ERROR, RFC 9113 §8.1); anything else was cut short (CANCEL).
+        self.writeFrame(.rstStream(self.response.responseEnded ? .noError : .cancel), promise: nil)
         self.flushConnection()
         self.writeDepth -= 1
     }

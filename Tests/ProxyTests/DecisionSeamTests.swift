@@ -37,6 +37,29 @@ struct DecisionSeamTests {
         }
     }
 
+    /// After a local answer the rest of the body is read and discarded under the client idle
+    /// timeout: a client that stops sending it loses the connection, as an idle one does.
+    @Test func aBodyLeftUnfinishedAfterALocalAnswerClosesAfterTheIdleTimeout() async throws {
+        var timeouts = ProxyTimeouts()
+        timeouts.clientIdle = .seconds(2)
+        try await withProxy(decider: BlockCompanyDecider(), timeouts: timeouts) { harness in
+            let connection = try await harness.connect()
+            try await connection.send(
+                "POST /company/1/settings HTTP/1.1\r\nHost: acme.s20.online\r\nContent-Length: 100\r\n\r\nhello"
+            )
+            #expect(await connection.waitForResponses(1).map(\.status) == [403])
+            // Body bytes keep it open past one idle time (with a margin for a busy machine)...
+            for _ in 0..<30 {
+                try await Task.sleep(for: .milliseconds(100))
+                try await connection.send("x")
+            }
+            #expect(!connection.isClosed)
+            // ...and it closes once they stop.
+            #expect(await connection.waitForClose(timeout: .seconds(10)))
+            #expect(harness.upstream.requests.isEmpty)
+        }
+    }
+
     @Test func headGetsHeadersWithoutBody() async throws {
         try await withProxy(decider: BlockCompanyDecider()) { harness in
             let connection = try await harness.connect()

@@ -108,10 +108,13 @@ struct ExchangeStateMachineTests {
             machine.respondLocally(keepAlive: true, drainable: true, closeRequested: false)
                 == .respond(closeAfter: false)
         )
+        #expect(!machine.isDrainingRequestBody)
         #expect(machine.localResponseWritten() == .none)
+        #expect(machine.isDrainingRequestBody)
         #expect(machine.requestBodyPart() == .discard)
         #expect(machine.requestEnd() == .exchangeComplete(close: false))
         #expect(machine.phase == .idle)
+        #expect(!machine.isDrainingRequestBody)
     }
 
     @Test func undrainableLocalResponseCloses() {

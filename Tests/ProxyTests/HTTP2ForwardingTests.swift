@@ -231,7 +231,42 @@ struct HTTP2ForwardingTests {
             #expect(first == [0x1, 0x0], "the 400's HEADERS and DATA, no RST_STREAM: \(first)")
             let third = connection.frames.filter { $0.stream == 3 }.map(\.kind)
             #expect(third == [0x1, 0x0, 0x3], "the 400, then RST_STREAM: \(third)")
+            // The answer is complete: the reset says "stop sending", not "cancelled".
+            #expect(connection.frames.first { $0.stream == 3 && $0.kind == 0x3 }?.errorCode == 0)
             #expect(harness.upstream.requests.isEmpty)
+            await connection.close()
+        }
+    }
+
+    /// A local answer to a request whose body is still coming ends the stream: the rest of the
+    /// body is refused with RST_STREAM NO_ERROR right after the answer, not waited for (a client
+    /// that stopped sending would hold the stream, and its connection, for ever).
+    @Test func aLocalAnswerBeforeTheBodyEndsResetsTheStreamWithNoError() async throws {
+        try await Self.withHTTP2Proxy(decider: BlockCompanyDecider()) { harness, address in
+            let connection = try await HTTP2AbuseTests.raw(harness, address)
+            let block = try HTTP2FrameBytes.block(Self.post("/company/1/settings", [("content-length", "1000")]))
+            try await connection.send(
+                HTTP2FrameBytes.headers(stream: 1, block: block, flags: HTTP2FrameBytes.endHeaders)
+                    + HTTP2FrameBytes.frame(.data, stream: 1, Array(repeating: 0x78, count: 16))
+            )
+            #expect(await eventually { connection.frames.contains { $0.stream == 1 && $0.kind == 0x3 } })
+            let frames = connection.frames.filter { $0.stream == 1 }
+            #expect(frames.map(\.kind) == [0x1, 0x0, 0x3], "the 403, then RST_STREAM: \(frames.map(\.kind))")
+            #expect(frames.last?.errorCode == 0)
+            #expect(harness.upstream.requests.isEmpty)
+            // The connection serves the next stream.
+            try await connection.send(
+                HTTP2FrameBytes.headers(
+                    stream: 3,
+                    block: try HTTP2FrameBytes.block(Self.get("/customer/1")),
+                    flags: HTTP2FrameBytes.endHeaders | HTTP2FrameBytes.endStream
+                )
+            )
+            #expect(
+                await eventually {
+                    connection.frames.contains { $0.stream == 3 && $0.kind == 0x0 && $0.flags & 0x1 != 0 }
+                }
+            )
             await connection.close()
         }
     }
