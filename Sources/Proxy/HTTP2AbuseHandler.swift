@@ -12,6 +12,9 @@ final class HTTP2AbuseHandler: ChannelInboundHandler {
 
     private let logger: Logger
     private let metrics: ProxyMetrics
+    /// The connection is already closing for abuse: the HTTP/2 handler may report it again (a
+    /// control-frame flood goes on arriving while the close is under way), counted and logged once.
+    private var closedForAbuse = false
 
     init(logger: Logger, metrics: ProxyMetrics) {
         self.logger = logger
@@ -20,6 +23,8 @@ final class HTTP2AbuseHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if Self.isAbuse(error) {
+            guard !self.closedForAbuse else { return }
+            self.closedForAbuse = true
             self.metrics.http2AbuseGoAways.increment()
             self.logger.info(
                 "HTTP/2 client closed for abuse",
