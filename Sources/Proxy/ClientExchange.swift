@@ -121,8 +121,8 @@ final class ClientExchange: RequestDecodingReceiver {
         self.upstream?.handler.setReadAllowed(isWritable)
     }
 
-    /// The client end closed.
-    func clientClosed() {
+    /// The client end closed; `outcome` is what the access log says of an exchange it cut short.
+    func clientClosed(outcome: String = "client_closed") {
         self.cancelTimers()
         let action = self.machine.clientFailed()
         if let connection = self.upstream {
@@ -131,7 +131,7 @@ final class ClientExchange: RequestDecodingReceiver {
             self.environment.upstreams.release(connection, reusable: action == .none)
         }
         if self.recordOpen {
-            self.record.outcome = "client_closed"
+            self.record.outcome = outcome
             self.emitRecord()
         }
     }

@@ -127,7 +127,7 @@ final class HTTP2Exchanges: ChannelInboundHandler {
                 self.dispatch { stream.inboundWindowReported(size) }
             }
         case let closed as StreamClosedEvent:
-            self.streamClosed(closed.streamID)
+            self.streamClosed(closed.streamID, reason: closed.reason)
         case is NIOHTTP2StreamCreatedEvent, is NIOHTTP2BulkStreamWindowChangeEvent:
             break
         case is ChannelShouldQuiesceEvent:
@@ -193,9 +193,9 @@ final class HTTP2Exchanges: ChannelInboundHandler {
         }
     }
 
-    private func streamClosed(_ id: HTTP2StreamID) {
+    private func streamClosed(_ id: HTTP2StreamID, reason: HTTP2ErrorCode?) {
         guard let stream = self.streams[id] else { return }
-        stream.closedOnTheNetwork()
+        stream.closedOnTheNetwork(reason: reason)
         if stream.writeDepth > 0, let context = self.context {
             // The exchange finishes what it is doing first.
             if self.closedDuringWrites.isEmpty {

@@ -50,6 +50,11 @@ final class HTTP2StreamSide: ClientSide {
     /// The exchange was told and detached.
     private(set) var isClosed = false
     private var resetSent = false
+    /// The client reset the stream (RST_STREAM received).
+    private var clientReset = false
+    /// The HTTP/2 handler itself reset the stream for a violation of the protocol (a
+    /// `content-length` its DATA contradict, …): the gateway's reset, not the client's leaving.
+    private var streamError: HTTP2ErrorCode?
     /// The client ended its side of the stream (END_STREAM).
     private var clientEnded = false
     /// The client ended its side, or the gateway refused or reset the request: the stream's
@@ -105,6 +110,7 @@ final class HTTP2StreamSide: ClientSide {
             }
             self.perform(self.request.dataReceived(buffer, endStream: data.endStream), size: size)
         case .rstStream:
+            self.clientReset = true
             self.metrics.http2ClientResets.increment()
         default:
             break
@@ -133,8 +139,15 @@ final class HTTP2StreamSide: ClientSide {
     /// The HTTP/2 handler reported the stream closed (both ends done, a reset by either side, a
     /// GOAWAY, the connection gone): from now on nothing is written for it, at once, even while
     /// its exchange is told later.
-    func closedOnTheNetwork() {
+    /// `reason` is the event's: a PROTOCOL_ERROR or FLOW_CONTROL_ERROR reset that neither the
+    /// client nor this side sent is the HTTP/2 handler's answer to a violation.
+    func closedOnTheNetwork(reason: HTTP2ErrorCode?) {
+        guard !self.closedOnNetwork else { return }
         self.closedOnNetwork = true
+        if let reason, reason == .protocolError || reason == .flowControlError, !self.clientReset, !self.resetSent {
+            self.streamError = reason
+            self.metrics.http2GatewayResets.increment()
+        }
     }
 
     /// Tells the exchange that its client end is gone and detaches it.
@@ -143,7 +156,12 @@ final class HTTP2StreamSide: ClientSide {
         self.closedOnNetwork = true
         self.isClosed = true
         self.heldParts.removeAll()
-        self.exchange.clientClosed()
+        if let streamError = self.streamError {
+            let name = streamError == .protocolError ? "PROTOCOL_ERROR" : "FLOW_CONTROL_ERROR"
+            self.exchange.clientClosed(outcome: "rejected: HTTP/2 stream error \(name)")
+        } else {
+            self.exchange.clientClosed()
+        }
         self.exchange.detach()
         self.context = nil
         self.connection = nil

@@ -19,6 +19,7 @@ struct HTTP2ForwardingTests {
         decider: any RequestDecider = ForwardAllDecider(),
         timeouts: ProxyTimeouts = ProxyTimeouts(),
         limits: RequestLimits = RequestLimits(),
+        accessLog: AccessLogSink? = nil,
         behavior: @escaping @Sendable (HTTPRequestHead) -> UpstreamBehavior = { _ in
             .respond(.ok, HTTPHeaders(), "hello")
         },
@@ -43,6 +44,7 @@ struct HTTP2ForwardingTests {
             decider: decider,
             timeouts: timeouts,
             limits: limits,
+            accessLog: accessLog,
             configure: { $0.tls = listener },
             behavior: behavior
         )
@@ -236,6 +238,33 @@ struct HTTP2ForwardingTests {
             #expect(harness.upstream.requests.isEmpty)
             await connection.close()
         }
+    }
+
+    /// DATA that contradict the request's `content-length` make the HTTP/2 handler itself reset
+    /// the stream: the access log and the reset counter say the gateway refused it, not that the
+    /// client left.
+    @Test func aStreamResetForContradictingItsContentLengthIsLoggedAsRefused() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/access.log"
+        let sink = try AccessLogSink(destination: .file(path), format: .combined, logger: ProxyHarness.logger)
+        try await Self.withHTTP2Proxy(accessLog: sink, behavior: Self.always(.summarize)) { harness, address in
+            let connection = try await HTTP2AbuseTests.raw(harness, address)
+            let block = try HTTP2FrameBytes.block(Self.post("/customer/upload", [("content-length", "10")]))
+            try await connection.send(
+                HTTP2FrameBytes.headers(stream: 1, block: block, flags: HTTP2FrameBytes.endHeaders)
+                    + HTTP2FrameBytes.frame(.data, flags: HTTP2FrameBytes.endStream, stream: 1, Array("abc".utf8))
+            )
+            #expect(await eventually { connection.frames.contains { $0.stream == 1 && $0.kind == 0x3 } })
+            #expect(connection.frames.first { $0.stream == 1 && $0.kind == 0x3 }?.errorCode == 1)
+            #expect(harness.upstream.completeRequests.isEmpty)
+            await connection.close()
+        }
+        await sink.close()
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1)
+        // The log escapes a space as \x20, as nginx does.
+        let outcome = #"outcome=rejected:\x20HTTP/2\x20stream\x20error\x20PROTOCOL_ERROR "#
+        #expect(lines.first?.contains(outcome) == true, "\(lines.first ?? "")")
     }
 
     /// A local answer to a request whose body is still coming ends the stream: the rest of the
