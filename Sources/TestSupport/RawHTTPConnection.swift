@@ -51,6 +51,32 @@ public final class RawHTTPConnection: Sendable {
         try await self.channel.writeAndFlush(ByteBuffer(bytes: bytes)).get()
     }
 
+    /// Sends `pieces` one every `interval`, paced by the connection's event loop rather than by
+    /// sleeping tasks (a test run busy with other tests can hold a task back for seconds, which
+    /// would stretch the gaps a timing test depends on). Returns once the last piece is written;
+    /// throws if a write fails (the peer closed).
+    public func sendPaced(_ pieces: [String], every interval: TimeAmount) async throws {
+        let channel = self.channel
+        let done = channel.eventLoop.makePromise(of: Void.self)
+        let bytes = pieces.map { Array($0.utf8) }
+        @Sendable func send(_ index: Int) {
+            guard index < bytes.count else {
+                done.succeed()
+                return
+            }
+            channel.eventLoop.scheduleTask(in: interval) {
+                channel.writeAndFlush(ByteBuffer(bytes: bytes[index])).whenComplete { result in
+                    switch result {
+                    case .success: send(index + 1)
+                    case .failure(let error): done.fail(error)
+                    }
+                }
+            }
+        }
+        send(0)
+        try await done.futureResult.get()
+    }
+
     /// Everything received so far.
     public var bytes: [UInt8] { self.received.withLockedValue { $0.bytes } }
     public var text: String { String(decoding: self.bytes, as: UTF8.self) }

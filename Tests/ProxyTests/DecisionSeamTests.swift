@@ -49,10 +49,7 @@ struct DecisionSeamTests {
             )
             #expect(await connection.waitForResponses(1).map(\.status) == [403])
             // Body bytes keep it open past one idle time (with a margin for a busy machine)...
-            for _ in 0..<30 {
-                try await Task.sleep(for: .milliseconds(100))
-                try await connection.send("x")
-            }
+            try await connection.sendPaced(Array(repeating: "x", count: 30), every: .milliseconds(100))
             #expect(!connection.isClosed)
             // ...and it closes once they stop.
             #expect(await connection.waitForClose(timeout: .seconds(10)))

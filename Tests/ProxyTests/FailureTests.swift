@@ -80,10 +80,7 @@ struct FailureTests {
                 )
                 // Thirty bytes over three seconds, one and a half deadlines, the body moving all along
                 // (the margin is for a machine busy with other tests).
-                for _ in 0..<30 {
-                    try await Task.sleep(for: .milliseconds(100))
-                    try await connection.send("x")
-                }
+                try await connection.sendPaced(Array(repeating: "x", count: 30), every: .milliseconds(100))
                 let responses = await connection.waitForResponses(1)
                 await connection.close()
                 #expect(responses.map(\.status) == [200])
