@@ -366,6 +366,39 @@ struct HTTP2ForwardingTests {
         }
     }
 
+    /// The connection's window is opened to what its streams' windows allow together (100
+    /// streams × 64 KiB) at the first DATA, so concurrent uploads are not held to 64 KiB per round
+    /// trip between them; each stream's own window stays 64 KiB.
+    @Test func theConnectionWindowIsOpenedForAllItsStreams() async throws {
+        try await Self.withHTTP2Proxy(behavior: Self.always(.summarize)) { harness, address in
+            let connection = try await HTTP2AbuseTests.raw(harness, address)
+            let block = try HTTP2FrameBytes.block(Self.post("/customer/upload", [("content-length", "2000")]))
+            try await connection.send(
+                HTTP2FrameBytes.headers(stream: 1, block: block, flags: HTTP2FrameBytes.endHeaders)
+                    + HTTP2FrameBytes.frame(.data, stream: 1, Array(repeating: 0x78, count: 1000))
+            )
+            func increments(_ stream: UInt32) -> [UInt32] {
+                connection.frames.filter { $0.kind == 0x8 && $0.stream == stream && $0.payload.count == 4 }
+                    .map { $0.payload.reduce(0) { $0 << 8 | UInt32($1) } & 0x7fff_ffff }
+            }
+            #expect(await eventually { !increments(0).isEmpty })
+            let given = Int(increments(0).reduce(0, +))
+            let windowLeft = 65_535 - 1000 + given
+            #expect(windowLeft == 100 * 65_535, "\(increments(0))")
+            #expect(increments(1).allSatisfy { $0 <= 65_535 })
+            try await connection.send(
+                HTTP2FrameBytes.frame(
+                    .data,
+                    flags: HTTP2FrameBytes.endStream,
+                    stream: 1,
+                    Array(repeating: 0x78, count: 1000)
+                )
+            )
+            #expect(await eventually { harness.upstream.completeRequests.count == 1 })
+            await connection.close()
+        }
+    }
+
     /// Body bytes that arrive while the upstream connection is still being made wait in the
     /// stream; once the request has gone upstream they follow it at once, not when the client
     /// happens to send its next frame (a client pausing mid-body waited for the response
