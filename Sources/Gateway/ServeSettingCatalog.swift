@@ -172,7 +172,7 @@ package enum ServeSettingCatalog {
         key: "client_idle_timeout",
         valueName: "S",
         defaultText: "75",
-        summary: "Seconds an idle keep-alive client connection stays open"
+        summary: "Seconds an idle keep-alive client connection stays open (and the longest pause in a request body the gateway discards after answering itself)"
     )
     package static let upstreamConnectTimeout = ServeSettingDeclaration(
         key: "upstream_connect_timeout",
@@ -184,7 +184,7 @@ package enum ServeSettingCatalog {
         key: "upstream_response_timeout",
         valueName: "S",
         defaultText: "60",
-        summary: "Seconds to the upstream's response head (504 after)"
+        summary: "Seconds to the upstream's response head after the last request bytes it took (504 after)"
     )
     package static let upstreamIdleTimeout = ServeSettingDeclaration(
         key: "upstream_idle_timeout",
