@@ -172,7 +172,8 @@ package enum ServeSettingCatalog {
         key: "client_idle_timeout",
         valueName: "S",
         defaultText: "75",
-        summary: "Seconds an idle keep-alive client connection stays open (and the longest pause in a request body the gateway discards after answering itself)"
+        summary:
+            "Seconds an idle keep-alive client connection stays open (and the longest pause in a request body the gateway discards after answering itself)"
     )
     package static let upstreamConnectTimeout = ServeSettingDeclaration(
         key: "upstream_connect_timeout",
