@@ -241,7 +241,7 @@ final class ClientExchange: RequestDecodingReceiver {
             self.record.tags = tags
             // A stream is not kept for another request: after a local answer, the rest of its body
             // is refused (RST_STREAM NO_ERROR, RFC 9113 §8.1), not read.
-            let drainable = traits.drainable && !self.environment.isHTTP2Stream
+            let drainable = traits.drainable && !(self.environment.isHTTP2Stream && traits.hasBody)
             self.respondLocally(response, keepAlive: traits.keepAlive, drainable: drainable)
         }
     }
