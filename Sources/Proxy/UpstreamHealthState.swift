@@ -25,23 +25,28 @@ struct UpstreamHealthState: Equatable {
     var backoffLevel: Int = 0
     /// When the next try is due (milliseconds of a monotonic clock).
     var retryAt: UInt64 = 0
+    /// The try of the current back-off period was handed out and its outcome has not come.
+    var probeOutstanding = false
 
     static let healthy = UpstreamHealthState()
 
     init() {}
 
-    // MARK: Packing: failures 16 bits, down 1 bit, level 5 bits, retryAt 40 bits (35 years of ms).
+    // MARK: Packing: failures 16 bits, down 1 bit, level 5 bits, probe 1 bit, retryAt 40 bits
+    // (35 years of ms).
 
     init(bits: UInt64) {
         self.failures = Int(bits & 0xFFFF)
         self.isDown = bits & (1 << 16) != 0
         self.backoffLevel = Int((bits >> 17) & 0x1F)
+        self.probeOutstanding = bits & (1 << 22) != 0
         self.retryAt = bits >> 24
     }
 
     var bits: UInt64 {
         UInt64(min(self.failures, 0xFFFF)) | (self.isDown ? 1 << 16 : 0)
-            | (UInt64(min(self.backoffLevel, 0x1F)) << 17) | ((self.retryAt & 0xFF_FFFF_FFFF) << 24)
+            | (UInt64(min(self.backoffLevel, 0x1F)) << 17) | (self.probeOutstanding ? 1 << 22 : 0)
+            | ((self.retryAt & 0xFF_FFFF_FFFF) << 24)
     }
 
     // MARK: Transitions
@@ -56,14 +61,20 @@ struct UpstreamHealthState: Equatable {
     mutating func claimProbe(now: UInt64, policy: UpstreamHealthPolicy) -> Bool {
         guard self.isDown, now >= self.retryAt else { return false }
         self.retryAt = now + policy.backoffMilliseconds(level: self.backoffLevel)
+        self.probeOutstanding = true
         return true
     }
 
     /// A connect failure or a reset: the server goes out at `maxFailures` in a row; a failed try
-    /// while out doubles the back-off.
+    /// while out doubles the back-off. Only the try handed out by ``claimProbe(now:policy:)``
+    /// counts as one: the failures of requests that were already under way when the server went
+    /// out say nothing new, and counting them (dozens under load) took the back-off to its
+    /// ceiling after an outage of seconds.
     mutating func recordFailure(now: UInt64, policy: UpstreamHealthPolicy) -> Transition? {
         self.failures = min(self.failures + 1, 0xFFFF)
         if self.isDown {
+            guard self.probeOutstanding else { return nil }
+            self.probeOutstanding = false
             self.backoffLevel = min(self.backoffLevel + 1, 0x1F)
             self.retryAt = now + policy.backoffMilliseconds(level: self.backoffLevel)
             return nil
@@ -71,6 +82,7 @@ struct UpstreamHealthState: Equatable {
         guard self.failures >= policy.maxFailures else { return nil }
         self.isDown = true
         self.backoffLevel = 0
+        self.probeOutstanding = false
         self.retryAt = now + policy.backoffMilliseconds(level: 0)
         return .wentDown
     }
@@ -81,6 +93,7 @@ struct UpstreamHealthState: Equatable {
         self.isDown = true
         self.failures = max(self.failures, policy.maxFailures)
         self.backoffLevel = 0
+        self.probeOutstanding = false
         self.retryAt = now + policy.backoffMilliseconds(level: 0)
         return .wentDown
     }

@@ -52,13 +52,38 @@ struct UpstreamHealthStateTests {
         var state = UpstreamHealthState()
         for _ in 0..<3 { _ = state.recordFailure(now: 0, policy: self.policy) }
         #expect(state.retryAt == 10_000)
+        let claimed1 = state.claimProbe(now: 10_000, policy: self.policy)
+        #expect(claimed1)
         let value10 = state.recordFailure(now: 10_000, policy: self.policy)
         #expect(value10 == nil)
         #expect(state.retryAt == 30_000)
+        let claimed2 = state.claimProbe(now: 30_000, policy: self.policy)
+        #expect(claimed2)
         _ = state.recordFailure(now: 30_000, policy: self.policy)
         #expect(state.retryAt == 70_000)
+        let claimed3 = state.claimProbe(now: 70_000, policy: self.policy)
+        #expect(claimed3)
         _ = state.recordFailure(now: 70_000, policy: self.policy)
         #expect(state.retryAt == 110_000, "capped at 40 s")
+    }
+
+    /// Requests already under way when the server went out fail after it: under load dozens of
+    /// them. They are not tries of the server while out, so the back-off stays where it is and the
+    /// server is tried again one back-off after it went out, not at the ceiling.
+    @Test func failuresOfRequestsAlreadyUnderWayDoNotLengthenTheBackoff() {
+        var state = UpstreamHealthState()
+        for _ in 0..<3 { _ = state.recordFailure(now: 0, policy: self.policy) }
+        for late in 1...40 { _ = state.recordFailure(now: UInt64(late * 10), policy: self.policy) }
+        #expect(state.backoffLevel == 0)
+        #expect(state.retryAt == 10_000)
+        #expect(state.admission(now: 10_000) == .probeDue)
+        // The probe fails, and so does a late request after it: one doubling, not two.
+        let claimed4 = state.claimProbe(now: 10_000, policy: self.policy)
+        #expect(claimed4)
+        _ = state.recordFailure(now: 10_050, policy: self.policy)
+        _ = state.recordFailure(now: 10_060, policy: self.policy)
+        #expect(state.backoffLevel == 1)
+        #expect(state.retryAt == 30_050)
     }
 
     @Test func aSuccessfulProbeBringsItBackOnce() {
@@ -75,6 +100,10 @@ struct UpstreamHealthStateTests {
         var state = UpstreamHealthState()
         for _ in 0..<4 { _ = state.recordFailure(now: 123_456_789_012, policy: self.policy) }
         #expect(UpstreamHealthState(bits: state.bits) == state)
+        let claimed5 = state.claimProbe(now: 223_456_789_012, policy: self.policy)
+        #expect(claimed5)
+        #expect(UpstreamHealthState(bits: state.bits) == state)
+        #expect(UpstreamHealthState(bits: state.bits).probeOutstanding)
         #expect(UpstreamHealthState(bits: UpstreamHealthState.healthy.bits) == .healthy)
     }
 
