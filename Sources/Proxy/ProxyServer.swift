@@ -196,7 +196,9 @@ public final class ProxyServer: Service, Sendable {
                             return
                         }
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
-                        try channel.pipeline.syncOperations.addHandler(TLSHandshakeObserver(metrics: tlsMetrics))
+                        try channel.pipeline.syncOperations.addHandler(
+                            TLSHandshakeObserver(metrics: tlsMetrics, timeout: configuration.timeouts.clientHeaderRead)
+                        )
                         let recorder = ClientAddressRecorder()
                         try channel.pipeline.syncOperations.addHandler(recorder)
                         // The handlers behind depend on the protocol ALPN chose: HTTP/2 or HTTP/1.1.

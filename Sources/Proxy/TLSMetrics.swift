@@ -15,7 +15,9 @@ public final class TLSMetrics: Sendable {
     private let expiries = NIOLockedValueBox<[String: Gauge]>([:])
 
     /// The reasons a handshake failure is counted under.
-    public static let failureReasons = ["unsupported_protocol", "no_shared_cipher", "not_tls", "closed_early", "other"]
+    public static let failureReasons = [
+        "unsupported_protocol", "no_shared_cipher", "not_tls", "closed_early", "timeout", "other",
+    ]
 
     public init() {
         var failures: [String: Counter] = [:]
@@ -41,6 +43,7 @@ public final class TLSMetrics: Sendable {
 
     /// A small, fixed set of labels for what went wrong (the error's text is not a label).
     static func reason(for error: any Error) -> String {
+        if error is TLSHandshakeTimedOut { return "timeout" }
         if let sslError = error as? NIOSSLError, case .uncleanShutdown = sslError { return "closed_early" }
         let text = "\(error)".uppercased()
         if text.contains("UNSUPPORTED_PROTOCOL") || text.contains("TLSV1_ALERT_PROTOCOL_VERSION") {
