@@ -457,8 +457,13 @@ final class ClientExchange: RequestDecodingReceiver {
         }
     }
 
-    private func upstreamFailure(bytesMayHaveReachedUpstream: Bool, status: HTTPResponseStatus, allowRetry: Bool = true)
-    {
+    /// `outcome` names a failure that is not the upstream's (the access log's word for it).
+    private func upstreamFailure(
+        bytesMayHaveReachedUpstream: Bool,
+        status: HTTPResponseStatus,
+        allowRetry: Bool = true,
+        outcome: String? = nil
+    ) {
         self.upstream?.handler.disarmResponseHeadDeadline()
         self.dropUpstream()
         let action = self.machine.upstreamFailed(
@@ -469,7 +474,7 @@ final class ClientExchange: RequestDecodingReceiver {
         case .retry:
             self.acquireUpstream()
         case .respondError:
-            self.record.outcome = status == .gatewayTimeout ? "upstream_timeout" : "upstream_failed"
+            self.record.outcome = outcome ?? (status == .gatewayTimeout ? "upstream_timeout" : "upstream_failed")
             self.writeError(status)
         case .closeClient:
             self.record.outcome = "upstream_failed_mid_response"
@@ -760,7 +765,19 @@ extension ClientExchange: UpstreamResponseDelegate {
 
     /// The deadline armed when the request left passed without the response head.
     func upstreamResponseHeadTimedOut() {
-        guard self.machine.response == .none, self.upstream != nil else { return }
+        guard self.machine.response == .none, let upstream = self.upstream else { return }
+        // The request's body is unfinished and the upstream could take more of it: the client
+        // stopped sending (the deadline counts from the last body bytes written). That is the
+        // client's timeout, 408 as nginx's `client_body_timeout` gives, not the upstream's fault.
+        if self.machine.exchange?.requestEnded == false, upstream.channel.isWritable {
+            self.upstreamFailure(
+                bytesMayHaveReachedUpstream: true,
+                status: .requestTimeout,
+                allowRetry: false,
+                outcome: "client_body_timeout"
+            )
+            return
+        }
         if let server = self.exchange.upstreamServer { self.environment.upstreams.recordTimeout(server) }
         self.upstreamFailure(bytesMayHaveReachedUpstream: true, status: .gatewayTimeout, allowRetry: false)
     }

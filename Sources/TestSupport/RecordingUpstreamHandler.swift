@@ -50,6 +50,8 @@ final class RecordingUpstreamHandler: ChannelInboundHandler, RemovableChannelHan
             }
             if case .closeImmediately = self.currentBehavior {
                 context.close(promise: nil)
+            } else if case .stopReadingAfterHead = self.currentBehavior {
+                context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
             } else if head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
                 context.writeAndFlush(
                     Self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))),
@@ -174,7 +176,7 @@ final class RecordingUpstreamHandler: ChannelInboundHandler, RemovableChannelHan
             } catch {
                 context.close(promise: nil)
             }
-        case .silent, .closeImmediately:
+        case .silent, .closeImmediately, .stopReadingAfterHead:
             break
         }
     }

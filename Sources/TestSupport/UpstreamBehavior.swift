@@ -26,6 +26,9 @@ public enum UpstreamBehavior: Sendable {
     case webSocketEcho
     /// Never answers.
     case silent
+    /// Reads the request head, then no more (the body stays in the kernel's buffers and the
+    /// sender's writes back up), and never answers.
+    case stopReadingAfterHead
     /// Closes the connection as soon as the head arrives, without answering.
     case closeImmediately
 }

@@ -89,8 +89,10 @@ struct FailureTests {
         )
     }
 
-    /// When no body bytes move and the upstream does not answer, the deadline still passes.
-    @Test func aStalledUploadToASilentUpstreamGets504() async throws {
+    /// A client that stops sending its body while the upstream could take more gets 408 when the
+    /// deadline passes (nginx's `client_body_timeout`): the upstream is not at fault, so it is not
+    /// counted against it.
+    @Test func aClientThatStopsSendingItsBodyGets408() async throws {
         var timeouts = ProxyTimeouts()
         timeouts.upstreamResponseHead = .milliseconds(300)
         try await withProxy(
@@ -102,6 +104,32 @@ struct FailureTests {
                     "POST /upload HTTP/1.1\r\nHost: a.s20.online\r\nContent-Length: 10\r\n\r\nxxxxx"
                 )
                 let responses = await connection.waitForResponses(1)
+                await connection.close()
+                #expect(responses.map(\.status) == [408])
+                #expect(connection.isClosed)
+            }
+        )
+    }
+
+    /// An upstream that stops reading a body (its window full, the gateway's writes held) and does
+    /// not answer is the one that is late: 504.
+    @Test func anUpstreamThatStopsTakingTheBodyGets504() async throws {
+        var timeouts = ProxyTimeouts()
+        timeouts.upstreamResponseHead = .seconds(1)
+        try await withProxy(
+            timeouts: timeouts,
+            behavior: { _ in .stopReadingAfterHead },
+            { harness in
+                let connection = try await harness.connect()
+                let size = 64 * 1024 * 1024
+                try await connection.send(
+                    "POST /upload HTTP/1.1\r\nHost: a.s20.online\r\nContent-Length: \(size)\r\n\r\n"
+                )
+                // More than the kernel's buffers and the gateway's write watermark hold.
+                let chunk = [UInt8](repeating: 0x78, count: 1 << 20)
+                let sender = Task { for _ in 0..<64 { try await connection.send(chunk) } }
+                let responses = await connection.waitForResponses(1, timeout: .seconds(20))
+                sender.cancel()
                 await connection.close()
                 #expect(responses.map(\.status) == [504])
             }
