@@ -477,8 +477,12 @@ final class ClientExchange: RequestDecodingReceiver {
             self.record.outcome = outcome ?? (status == .gatewayTimeout ? "upstream_timeout" : "upstream_failed")
             self.writeError(status)
         case .closeClient:
+            // What was relayed leaves first (the close would drop writes not yet flushed: an
+            // upstream's bad chunk read with the head left the client nothing at all); the log
+            // line is written now, so the close that follows is not taken for the client's.
             self.record.outcome = "upstream_failed_mid_response"
-            self.side?.close()
+            self.emitRecord()
+            self.closeAfterWrites()
         case .none:
             break
         }

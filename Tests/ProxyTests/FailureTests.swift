@@ -171,6 +171,26 @@ struct FailureTests {
         )
     }
 
+    /// An invalid chunk read in the same bytes as the head: what came before it reaches the client
+    /// (the head, the first chunk), then the close; never nothing at all, never a complete response.
+    @Test func aBadChunkFromTheUpstreamLeavesTheClientWhatCameBeforeIt() async throws {
+        try await withProxy(
+            behavior: { _ in
+                .raw("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nZZ\r\nmore\r\n0\r\n\r\n")
+            },
+            { harness in
+                let connection = try await harness.connect()
+                try await connection.send(Self.get)
+                #expect(await connection.waitForClose())
+                let text = connection.text
+                #expect(text.hasPrefix("HTTP/1.1 200"), "\(text)")
+                #expect(text.contains("5\r\nhello\r\n"), "\(text)")
+                #expect(!text.contains("more"))
+                #expect(HTTPRawResponse.parseAll(connection.bytes).isEmpty)
+            }
+        )
+    }
+
     @Test func chunkedResponseCutShortIsNotPresentedAsComplete() async throws {
         try await withProxy(
             behavior: { _ in
