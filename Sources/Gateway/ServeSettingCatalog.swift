@@ -173,7 +173,7 @@ package enum ServeSettingCatalog {
         valueName: "S",
         defaultText: "75",
         summary:
-            "Seconds an idle keep-alive client connection stays open (and the longest pause in a request body the gateway discards after answering itself)"
+            "Seconds an idle keep-alive client connection stays open (and the longest pause of a client in reading a response or in sending a body the gateway discards)"
     )
     package static let upstreamConnectTimeout = ServeSettingDeclaration(
         key: "upstream_connect_timeout",

@@ -19,6 +19,8 @@ final class ClientExchange: RequestDecodingReceiver {
     private var decoder: RequestDecodingHandler?
     private var readPending = false
     private var idleTimer: DeadlineTimer?
+    /// Armed while the client end takes no more bytes (made the first time it stops).
+    private var sendTimer: DeadlineTimer?
 
     // The current exchange.
     private var exchangeID = 0
@@ -119,6 +121,16 @@ final class ClientExchange: RequestDecodingReceiver {
 
     func clientWritabilityChanged(isWritable: Bool) {
         self.upstream?.handler.setReadAllowed(isWritable)
+        // A client that reads nothing for the idle time is gone (nginx's `send_timeout`): its
+        // connection and the upstream's waiting behind it are let go.
+        if isWritable {
+            self.sendTimer?.disarm()
+        } else if let side = self.side {
+            if self.sendTimer == nil {
+                self.sendTimer = DeadlineTimer(eventLoop: side.eventLoop) { [weak self] in self?.sendTimeoutExpired() }
+            }
+            self.sendTimer?.arm(in: self.environment.configuration.timeouts.clientIdle)
+        }
     }
 
     /// The client end closed; `outcome` is what the access log says of an exchange it cut short.
@@ -566,6 +578,17 @@ final class ClientExchange: RequestDecodingReceiver {
         self.idleTimer?.arm(in: self.environment.configuration.timeouts.clientIdle)
     }
 
+    private func sendTimeoutExpired() {
+        guard let side = self.side, !side.isWritable else { return }
+        if self.recordOpen {
+            self.record.outcome = "client_send_timeout"
+            self.emitRecord()
+        }
+        self.dropUpstream()
+        _ = self.machine.quiesce()
+        side.close()
+    }
+
     private func idleTimeoutExpired() {
         if self.machine.isDrainingRequestBody {
             self.record.outcome = "client_body_timeout"
@@ -580,6 +603,7 @@ final class ClientExchange: RequestDecodingReceiver {
 
     private func cancelTimers() {
         self.idleTimer?.cancel()
+        self.sendTimer?.cancel()
         self.upstream?.handler.disarmResponseHeadDeadline()
     }
 

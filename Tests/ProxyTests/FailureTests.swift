@@ -171,6 +171,31 @@ struct FailureTests {
         )
     }
 
+    /// A client that stops reading a large response is let go after the idle time without
+    /// progress (nginx's `send_timeout`), and the upstream connection behind it with it.
+    @Test func aClientThatStopsReadingIsClosedAfterTheIdleTime() async throws {
+        var timeouts = ProxyTimeouts()
+        timeouts.clientIdle = .seconds(1)
+        try await withProxy(
+            timeouts: timeouts,
+            behavior: { _ in .stream(bytes: 512 * 1024 * 1024, chunked: false) },
+            { harness in
+                // A client that sends its request and never reads.
+                let channel = try await ClientBootstrap(group: harness.group)
+                    .channelOption(ChannelOptions.autoRead, value: false)
+                    .channelOption(ChannelOptions.socketOption(.so_rcvbuf), value: 4096)
+                    .connect(to: harness.proxyAddress).get()
+                try await channel.writeAndFlush(ByteBuffer(string: Self.get)).get()
+                #expect(await eventually { harness.upstream.openConnectionCount == 1 })
+                #expect(
+                    await eventually(timeout: .seconds(20)) { harness.upstream.openConnectionCount == 0 },
+                    "the upstream connection behind the stalled client is still open"
+                )
+                try? await channel.close().get()
+            }
+        )
+    }
+
     /// An invalid chunk read in the same bytes as the head: what came before it reaches the client
     /// (the head, the first chunk), then the close; never nothing at all, never a complete response.
     @Test func aBadChunkFromTheUpstreamLeavesTheClientWhatCameBeforeIt() async throws {
