@@ -125,12 +125,17 @@ final class ClientExchange: RequestDecodingReceiver {
         // connection and the upstream's waiting behind it are let go.
         if isWritable {
             self.sendTimer?.disarm()
-        } else if let side = self.side {
-            if self.sendTimer == nil {
-                self.sendTimer = DeadlineTimer(eventLoop: side.eventLoop) { [weak self] in self?.sendTimeoutExpired() }
-            }
-            self.sendTimer?.arm(in: self.environment.configuration.timeouts.clientIdle)
+        } else {
+            self.armSendTimer()
         }
+    }
+
+    private func armSendTimer() {
+        guard let side = self.side else { return }
+        if self.sendTimer == nil {
+            self.sendTimer = DeadlineTimer(eventLoop: side.eventLoop) { [weak self] in self?.sendTimeoutExpired() }
+        }
+        self.sendTimer?.arm(in: self.environment.configuration.timeouts.clientIdle)
     }
 
     /// The client end closed; `outcome` is what the access log says of an exchange it cut short.
@@ -489,12 +494,14 @@ final class ClientExchange: RequestDecodingReceiver {
             self.record.outcome = outcome ?? (status == .gatewayTimeout ? "upstream_timeout" : "upstream_failed")
             self.writeError(status)
         case .closeClient:
-            // What was relayed leaves first (the close would drop writes not yet flushed: an
-            // upstream's bad chunk read with the head left the client nothing at all); the log
-            // line is written now, so the close that follows is not taken for the client's.
+            // What was relayed is flushed before the close (which drops writes not yet flushed: an
+            // upstream's bad chunk read with the head left the client nothing at all) — what the
+            // socket takes now, not waiting on a client that may never read; the log line is
+            // written first, so the close that follows is not taken for the client's.
             self.record.outcome = "upstream_failed_mid_response"
             self.emitRecord()
-            self.closeAfterWrites()
+            self.side?.flush()
+            self.side?.close()
         case .none:
             break
         }

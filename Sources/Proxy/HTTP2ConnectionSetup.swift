@@ -28,17 +28,17 @@ enum HTTP2ConnectionSetup {
         // connection-specific field). The library's second pass over each block cost about 2.5 µs per
         // stream in the profile; its content-length check stays on.
         connection.headerBlockValidation = .disabled
-        // The connection's window is shared by all its streams: left at 64 KiB it would make
-        // concurrent uploads take turns at 64 KiB per round trip for all of them. Opened to what
-        // the streams' own windows allow together (as nginx opens it wide), uploads are paced
-        // by their streams' windows, each given back only as the upstream takes the body; the
-        // bytes held per connection stay bounded by streams × stream window either way.
-        connection.targetWindowSize = min(limits.maxConcurrentStreams * 65_535, Int(Int32.max))
         var stream = NIOHTTP2Handler.StreamConfiguration()
         stream.streamResetFrameRateLimit.maximumCount = limits.maxResetStreams
         stream.streamResetFrameRateLimit.windowLength = limits.resetWindow
         stream.streamErrorRateLimit.maximumCount = limits.maxResetStreams
         stream.streamErrorRateLimit.windowLength = limits.resetWindow
+        // The connection's window is shared by all its streams: left at 64 KiB it would make
+        // concurrent uploads take turns at 64 KiB per round trip for all of them. Opened to what
+        // the streams' own windows allow together (as nginx opens it wide), uploads are paced
+        // by their streams' windows, each given back only as the upstream takes the body; the
+        // bytes held per connection stay bounded by streams × stream window either way.
+        connection.targetWindowSize = min(limits.maxConcurrentStreams * stream.targetWindowSize, Int(Int32.max))
 
         // Every stream of the connection shares the connection's environment.
         let streamEnvironment = try environments.environment(

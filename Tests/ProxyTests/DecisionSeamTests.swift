@@ -41,18 +41,17 @@ struct DecisionSeamTests {
     /// timeout: a client that stops sending it loses the connection, as an idle one does.
     @Test func aBodyLeftUnfinishedAfterALocalAnswerClosesAfterTheIdleTimeout() async throws {
         var timeouts = ProxyTimeouts()
-        timeouts.clientIdle = .seconds(2)
+        timeouts.clientIdle = .seconds(5)
         try await withProxy(decider: BlockCompanyDecider(), timeouts: timeouts) { harness in
             let connection = try await harness.connect()
-            try await connection.send(
-                "POST /company/1/settings HTTP/1.1\r\nHost: acme.s20.online\r\nContent-Length: 100\r\n\r\nhello"
-            )
-            #expect(await connection.waitForResponses(1).map(\.status) == [403])
-            // Body bytes keep it open past one idle time (with a margin for a busy machine)...
-            try await connection.sendPaced(Array(repeating: "x", count: 30), every: .milliseconds(100))
+            // The head, then body bytes for six seconds (past one idle time), all paced by the
+            // connection's event loop: a busy test run cannot stretch the gaps between them.
+            let head = "POST /company/1/settings HTTP/1.1\r\nHost: acme.s20.online\r\nContent-Length: 100\r\n\r\nhello"
+            try await connection.sendPaced([head] + Array(repeating: "x", count: 60), every: .milliseconds(100))
             #expect(!connection.isClosed)
+            #expect(HTTPRawResponse.parseAll(connection.bytes).map(\.status) == [403])
             // ...and it closes once they stop.
-            #expect(await connection.waitForClose(timeout: .seconds(10)))
+            #expect(await connection.waitForClose(timeout: .seconds(20)))
             #expect(harness.upstream.requests.isEmpty)
         }
     }
