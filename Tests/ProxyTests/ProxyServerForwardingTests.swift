@@ -39,17 +39,18 @@ struct ProxyServerForwardingTests {
 
     @Test func aHeadIsForwardedBeforeItsBodyArrives() async throws {
         // Small bodies leave in the head's buffer; a head whose body is late must not wait for it.
+        // The body follows 10 s later: a busy run can hold the head back for seconds.
         try await withProxy(
-            behavior: { _ in .headThenBody("late body", delay: .seconds(2)) },
+            behavior: { _ in .headThenBody("late body", delay: .seconds(10)) },
             { harness in
                 let connection = try await harness.connect()
                 try await connection.send("GET / HTTP/1.1\r\nHost: acme.s20.online\r\n\r\n")
-                let headFirst = await connection.waitFor(timeout: .milliseconds(1500)) { bytes, _ in
+                let headFirst = await connection.waitFor(timeout: .seconds(8)) { bytes, _ in
                     String(decoding: bytes, as: UTF8.self).contains("\r\n\r\n")
                 }
                 #expect(headFirst, "the head waited for the body")
                 #expect(!connection.text.contains("late body"))
-                let responses = await connection.waitForResponses(1)
+                let responses = await connection.waitForResponses(1, timeout: .seconds(30))
                 await connection.close()
                 #expect(responses.first?.bodyText == "late body")
             }
