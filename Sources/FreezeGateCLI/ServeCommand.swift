@@ -279,7 +279,7 @@ struct ServeCommand: AsyncParsableCommand {
             clientHeaderRead: try seconds(Setting.clientHeaderTimeout, 10),
             clientIdle: try seconds(Setting.clientIdleTimeout, 75),
             upstreamConnect: try seconds(Setting.upstreamConnectTimeout, 5),
-            upstreamResponseHead: try seconds(Setting.upstreamResponseTimeout, 60),
+            upstreamResponse: try seconds(Setting.upstreamResponseTimeout, 60),
             upstreamIdle: try seconds(Setting.upstreamIdleTimeout, 60),
             tunnelIdle: try seconds(Setting.tunnelIdleTimeout, 300),
             drain: try seconds(Setting.drainTimeout, 20)

@@ -17,7 +17,9 @@ struct InitialCounterSeries: Hashable, Sendable {
     var name: String
     var labels: [String: String]
 
-    static let upstreamErrorKinds = ["unreachable", "unavailable", "timeout", "failed", "failed_mid_response"]
+    static let upstreamErrorKinds = [
+        "unreachable", "unavailable", "timeout", "failed", "failed_mid_response", "timeout_mid_response",
+    ]
     static let blockReasons = ["tenant_frozen", "license_expired", "state_unknown"]
     static let rejectReasons = [
         "missing_host", "multiple_hosts", "invalid_host", "unsupported_target", "ambiguous_target",

@@ -185,7 +185,8 @@ package enum ServeSettingCatalog {
         key: "upstream_response_timeout",
         valueName: "S",
         defaultText: "60",
-        summary: "Seconds to the upstream's response head after the last request bytes it took (504 after)"
+        summary:
+            "Seconds to the upstream's response head after the last request bytes it took (504 after), and between two reads of its body"
     )
     package static let upstreamIdleTimeout = ServeSettingDeclaration(
         key: "upstream_idle_timeout",

@@ -430,7 +430,7 @@ final class ClientExchange: RequestDecodingReceiver {
                 if end { connection.handler.writeEnd(trailers: self.exchange.requestTrailers) }
                 connection.handler.flush()
                 connection.handler.armResponseHeadDeadline(
-                    in: self.environment.configuration.timeouts.upstreamResponseHead
+                    in: self.environment.configuration.timeouts.upstreamResponse
                 )
                 guard let headWritten else {
                     // A safe replay has no body to keep for a retry.
@@ -474,14 +474,15 @@ final class ClientExchange: RequestDecodingReceiver {
         }
     }
 
-    /// `outcome` names a failure that is not the upstream's (the access log's word for it).
+    /// `outcome` is the access log's word for the failure where the status alone does not name it
+    /// (a client's timeout, an upstream that fell silent mid-body).
     private func upstreamFailure(
         bytesMayHaveReachedUpstream: Bool,
         status: HTTPResponseStatus,
         allowRetry: Bool = true,
         outcome: String? = nil
     ) {
-        self.upstream?.handler.disarmResponseHeadDeadline()
+        self.upstream?.handler.disarmResponseDeadline()
         self.dropUpstream()
         let action = self.machine.upstreamFailed(
             bytesMayHaveReachedUpstream: bytesMayHaveReachedUpstream,
@@ -498,7 +499,7 @@ final class ClientExchange: RequestDecodingReceiver {
             // upstream's bad chunk read with the head left the client nothing at all) — what the
             // socket takes now, not waiting on a client that may never read; the log line is
             // written first, so the close that follows is not taken for the client's.
-            self.record.outcome = "upstream_failed_mid_response"
+            self.record.outcome = outcome ?? "upstream_failed_mid_response"
             self.emitRecord()
             self.side?.flush()
             self.side?.close()
@@ -542,7 +543,7 @@ final class ClientExchange: RequestDecodingReceiver {
     }
 
     private func finishExchange(close: Bool) {
-        self.upstream?.handler.disarmResponseHeadDeadline()
+        self.upstream?.handler.disarmResponseDeadline()
         self.emitRecord()
         self.exchange = ExchangeData()
         if close {
@@ -611,7 +612,7 @@ final class ClientExchange: RequestDecodingReceiver {
     private func cancelTimers() {
         self.idleTimer?.cancel()
         self.sendTimer?.cancel()
-        self.upstream?.handler.disarmResponseHeadDeadline()
+        self.upstream?.handler.disarmResponseDeadline()
     }
 
     /// Opens the exchange's record: the request's fields for the access log, and its request ID
@@ -693,7 +694,7 @@ extension ClientExchange: UpstreamResponseDelegate {
             case .forwardResponse(let close):
                 closeClient = close
             }
-            self.upstream?.handler.disarmResponseHeadDeadline()
+            self.upstream?.handler.timeBodyReads()
             if self.environment.isHTTP2Stream {
                 self.streamResponseHead(head, to: clientHead, closeClient: closeClient, side: side)
                 return
@@ -798,9 +799,22 @@ extension ClientExchange: UpstreamResponseDelegate {
         self.upstreamFailure(bytesMayHaveReachedUpstream: true, status: .badGateway, allowRetry: allowRetry)
     }
 
-    /// The deadline armed when the request left passed without the response head.
-    func upstreamResponseHeadTimedOut() {
-        guard self.machine.response == .none, let upstream = self.upstream else { return }
+    /// The deadline armed when the request left passed without the response head, or the upstream
+    /// sent nothing for as long in the middle of the body.
+    func upstreamResponseTimedOut() {
+        guard let upstream = self.upstream else { return }
+        if self.machine.response != .none {
+            // The client has part of the response: its connection is closed, the response never
+            // passed off as complete (nginx's `proxy_read_timeout` mid-body).
+            if let server = self.exchange.upstreamServer { self.environment.upstreams.recordTimeout(server) }
+            self.upstreamFailure(
+                bytesMayHaveReachedUpstream: true,
+                status: .gatewayTimeout,
+                allowRetry: false,
+                outcome: "upstream_timeout_mid_response"
+            )
+            return
+        }
         // The request's body is unfinished and the upstream could take more of it: the client
         // stopped sending (the deadline counts from the last body bytes written). That is the
         // client's timeout, 408 as nginx's `client_body_timeout` gives, not the upstream's fault.
@@ -863,7 +877,7 @@ extension ClientExchange: UpstreamResponseDelegate {
 
     private func beginTunnel(_ head: UpstreamResponseHead) {
         guard let clientHead = self.exchange.clientHead else { return }
-        self.upstream?.handler.disarmResponseHeadDeadline()
+        self.upstream?.handler.disarmResponseDeadline()
         self.machine.tunnelEstablished()
         self.record.status = 101
         self.passOn(head, to: clientHead, tunnel: true)

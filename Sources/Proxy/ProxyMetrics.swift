@@ -24,7 +24,8 @@ final class ProxyMetrics {
     private var upstreamDurations: [String: LoopHistogram] = [:]
     /// The most recent class's upstream histogram (consecutive requests mostly share it).
     private var lastUpstream: (requestClass: String, histogram: LoopHistogram)?
-    /// Upstream failures by kind (`unreachable`, `timeout`, `failed`, `failed_mid_response`).
+    /// Upstream failures by kind (`unreachable`, `timeout`, `failed`, `failed_mid_response`,
+    /// `timeout_mid_response`).
     private var upstreamErrors: [String: Counter] = [:]
     /// Client connections open now (all loops add to the same gauge).
     let clientConnections = Meter(label: "freezegate_client_connections")

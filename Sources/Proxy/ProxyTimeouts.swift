@@ -8,8 +8,9 @@ public struct ProxyTimeouts: Sendable {
     public var clientIdle: TimeAmount
     /// Upstream TCP connect (502 after).
     public var upstreamConnect: TimeAmount
-    /// From sending a request upstream to the response head (504 after).
-    public var upstreamResponseHead: TimeAmount
+    /// From sending a request upstream (its last body bytes) to the response head (504 after), and
+    /// between two reads of the response body (the client's connection closed after).
+    public var upstreamResponse: TimeAmount
     /// Idle pooled upstream connections are closed after this long.
     public var upstreamIdle: TimeAmount
     /// A WebSocket tunnel with no traffic either way is closed after this long.
@@ -21,7 +22,7 @@ public struct ProxyTimeouts: Sendable {
         clientHeaderRead: TimeAmount = .seconds(10),
         clientIdle: TimeAmount = .seconds(75),
         upstreamConnect: TimeAmount = .seconds(5),
-        upstreamResponseHead: TimeAmount = .seconds(60),
+        upstreamResponse: TimeAmount = .seconds(60),
         upstreamIdle: TimeAmount = .seconds(60),
         tunnelIdle: TimeAmount = .seconds(300),
         drain: TimeAmount = .seconds(20)
@@ -29,7 +30,7 @@ public struct ProxyTimeouts: Sendable {
         self.clientHeaderRead = clientHeaderRead
         self.clientIdle = clientIdle
         self.upstreamConnect = upstreamConnect
-        self.upstreamResponseHead = upstreamResponseHead
+        self.upstreamResponse = upstreamResponse
         self.upstreamIdle = upstreamIdle
         self.tunnelIdle = tunnelIdle
         self.drain = drain

@@ -4,22 +4,26 @@ import NIOHTTP1
 /// The only handler of an upstream connection: writes the requests the client side forwards
 /// (heads already as bytes, bodies framed here), parses what the upstream sends back
 /// (``UpstreamResponseParser``), hands the parts to the client connection that leased it and
-/// reads only while that client can take more (backpressure). It also keeps the deadline for the
-/// response head of the request it carries: the timer lives as long as the pooled connection, so
-/// arming it per request schedules nothing (a stream of HTTP/2 lives for one request, and a timer of
-/// its own was a task scheduled and cancelled per request).
+/// reads only while that client can take more (backpressure). It also keeps the response deadline
+/// of the request it carries — for the response head, then between two reads of the body (nginx's
+/// `proxy_read_timeout`): the timer lives as long as the pooled connection, so arming it per
+/// request schedules nothing (a stream of HTTP/2 lives for one request, and a timer of its own was
+/// a task scheduled and cancelled per request).
 final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
     typealias OutboundIn = Never
     typealias OutboundOut = ByteBuffer
 
-    /// The client side that leased the connection. A change of lease stops the response-head clock.
+    /// The client side that leased the connection. A change of lease stops the response clock.
     weak var delegate: UpstreamResponseDelegate? {
-        didSet { self.responseHeadTimer?.disarm() }
+        didSet { self.disarmResponseDeadline() }
     }
-    private var responseHeadTimer: DeadlineTimer?
-    private var responseHeadTimeout = TimeAmount.zero
+    private var responseTimer: DeadlineTimer?
+    private var responseTimeout = TimeAmount.zero
+    /// The response head was relayed: the deadline counts between two reads of the body, and
+    /// stops while reads are held for the client (whose own send timeout then runs).
+    private var timingBodyReads = false
     private var context: ChannelHandlerContext?
     private var readAllowed = true
     private var readPending = false
@@ -38,28 +42,41 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        self.responseHeadTimer = DeadlineTimer(eventLoop: context.eventLoop) { [weak self] in
-            self?.delegate?.upstreamResponseHeadTimedOut()
+        self.responseTimer = DeadlineTimer(eventLoop: context.eventLoop) { [weak self] in
+            self?.delegate?.upstreamResponseTimedOut()
         }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
-        self.responseHeadTimer?.cancel()
-        self.responseHeadTimer = nil
+        self.responseTimer?.cancel()
+        self.responseTimer = nil
     }
 
     /// Starts (or moves) the deadline by which the response head must arrive; when it passes, the
-    /// delegate hears ``UpstreamResponseDelegate/upstreamResponseHeadTimedOut()``. Request body
+    /// delegate hears ``UpstreamResponseDelegate/upstreamResponseTimedOut()``. Request body
     /// bytes written meanwhile move it again (``writeBody(_:)``).
     func armResponseHeadDeadline(in timeout: TimeAmount) {
-        self.responseHeadTimeout = timeout
-        self.responseHeadTimer?.arm(in: timeout)
+        self.responseTimeout = timeout
+        self.timingBodyReads = false
+        self.responseTimer?.arm(in: timeout)
     }
 
-    /// The response head arrived (or the exchange no longer waits for one).
-    func disarmResponseHeadDeadline() {
-        self.responseHeadTimer?.disarm()
+    /// The response head was relayed: from now on the same time may pass between two reads of
+    /// its body, counted only while reads are allowed.
+    func timeBodyReads() {
+        self.timingBodyReads = true
+        if self.readAllowed {
+            self.responseTimer?.arm(in: self.responseTimeout)
+        } else {
+            self.responseTimer?.disarm()
+        }
+    }
+
+    /// The exchange no longer waits for the upstream.
+    func disarmResponseDeadline() {
+        self.timingBodyReads = false
+        self.responseTimer?.disarm()
     }
 
     func removeHandler(context: ChannelHandlerContext, removalToken: ChannelHandlerContext.RemovalToken) {
@@ -73,6 +90,13 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Allows or holds reads from the upstream (the client side is not writable).
     func setReadAllowed(_ allowed: Bool) {
         self.readAllowed = allowed
+        if self.timingBodyReads {
+            if allowed {
+                self.responseTimer?.arm(in: self.responseTimeout)
+            } else {
+                self.responseTimer?.disarm()
+            }
+        }
         if allowed, self.readPending, let context {
             self.readPending = false
             context.read()
@@ -98,7 +122,7 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// the writes (the client is read only while this channel is writable) and the deadline passes.
     func writeBody(_ buffer: ByteBuffer) {
         guard let context else { return }
-        if let timer = self.responseHeadTimer, timer.isArmed { timer.arm(in: self.responseHeadTimeout) }
+        if let timer = self.responseTimer, timer.isArmed { timer.arm(in: self.responseTimeout) }
         if !self.requestChunked {
             context.write(Self.wrapOutboundOut(buffer), promise: nil)
             return
@@ -130,6 +154,9 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = Self.unwrapInboundIn(data)
+        if self.timingBodyReads, let timer = self.responseTimer, timer.isArmed {
+            timer.arm(in: self.responseTimeout)
+        }
         if self.parser.isUpgraded {
             self.holdTunnelBytes(&buffer)
             return
@@ -190,7 +217,7 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        self.responseHeadTimer?.cancel()
+        self.responseTimer?.cancel()
         if let delegate = self.delegate {
             do {
                 // A body delimited by the close ends here.

@@ -6,6 +6,7 @@ protocol UpstreamResponseDelegate: AnyObject {
     func upstreamWritabilityChanged(isWritable: Bool)
     /// The upstream connection failed or closed while leased.
     func upstreamClosed(error: Error?)
-    /// The deadline the client side armed for the response head passed without one.
-    func upstreamResponseHeadTimedOut()
+    /// The deadline the client side armed for the response head passed without one, or the
+    /// upstream sent nothing for as long in the middle of the body.
+    func upstreamResponseTimedOut()
 }

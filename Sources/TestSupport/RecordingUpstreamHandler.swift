@@ -143,6 +143,14 @@ final class RecordingUpstreamHandler: ChannelInboundHandler, RemovableChannelHan
                 context.write(Self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
                 context.writeAndFlush(Self.wrapOutboundOut(.end(nil)), promise: nil)
             }
+        case .trickle(let parts, let interval):
+            var headers = HTTPHeaders()
+            headers.add(name: "Transfer-Encoding", value: "chunked")
+            context.writeAndFlush(
+                Self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))),
+                promise: nil
+            )
+            self.trickle(context: context, part: 0, of: parts, every: interval)
         case .raw(let text):
             self.writeRaw(context: context, ByteBuffer(string: text))
             let loopBoundContext = context.loopBound
@@ -178,6 +186,23 @@ final class RecordingUpstreamHandler: ChannelInboundHandler, RemovableChannelHan
             }
         case .silent, .closeImmediately, .stopReadingAfterHead:
             break
+        }
+    }
+
+    private func trickle(context: ChannelHandlerContext, part: Int, of parts: Int, every interval: TimeAmount) {
+        let loopBoundContext = context.loopBound
+        context.eventLoop.assumeIsolated().scheduleTask(in: interval) {
+            let context = loopBoundContext.value
+            guard context.channel.isActive else { return }
+            if part == parts {
+                context.writeAndFlush(Self.wrapOutboundOut(.end(nil)), promise: nil)
+                return
+            }
+            context.writeAndFlush(
+                Self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "part\(part)")))),
+                promise: nil
+            )
+            self.trickle(context: context, part: part + 1, of: parts, every: interval)
         }
     }
 

@@ -17,6 +17,9 @@ public enum UpstreamBehavior: Sendable {
     case dieMidResponse(contentLength: Int, sendBytes: Int)
     /// Sends the head of a 200 with this body's `Content-Length` at once, the body after `delay`.
     case headThenBody(String, delay: TimeAmount)
+    /// Answers a chunked 200 whose body comes one part at a time (`part0`, `part1`, …), one every
+    /// `every`, then ends.
+    case trickle(parts: Int, every: TimeAmount)
     /// Writes these raw bytes (broken framing, …) and closes.
     case raw(String)
     /// Writes these bytes as they are (a response with non-UTF-8 bytes in a field value, …) and

@@ -63,6 +63,7 @@ struct MetricsExpositionTests {
             #"freezegate_upstream_errors_total{kind="timeout"} 0"#,
             #"freezegate_upstream_errors_total{kind="failed"} 0"#,
             #"freezegate_upstream_errors_total{kind="failed_mid_response"} 0"#,
+            #"freezegate_upstream_errors_total{kind="timeout_mid_response"} 0"#,
             #"freezegate_profile_reloads_total{result="failed"} 0"#,
             #"freezegate_certificate_reloads_total{result="ok"} 0"#,
             #"freezegate_tls_handshake_failures_total{reason="not_tls"} 0"#,

@@ -23,7 +23,7 @@ struct FailureTests {
 
     @Test func slowUpstreamGets504() async throws {
         var timeouts = ProxyTimeouts()
-        timeouts.upstreamResponseHead = .milliseconds(300)
+        timeouts.upstreamResponse = .milliseconds(300)
         try await withProxy(
             timeouts: timeouts,
             behavior: { _ in .silent },
@@ -42,7 +42,7 @@ struct FailureTests {
     /// same connection, and each request gets its own full time.
     @Test func aReusedUpstreamConnectionGivesEachRequestItsOwnResponseHeadDeadline() async throws {
         var timeouts = ProxyTimeouts()
-        timeouts.upstreamResponseHead = .seconds(4)
+        timeouts.upstreamResponse = .seconds(4)
         try await withProxy(
             timeouts: timeouts,
             behavior: { head in
@@ -69,7 +69,7 @@ struct FailureTests {
     /// answer: the deadline counts from the last body bytes the upstream took.
     @Test func anUploadLongerThanTheResponseHeadDeadlineIsAnswered() async throws {
         var timeouts = ProxyTimeouts()
-        timeouts.upstreamResponseHead = .seconds(3)
+        timeouts.upstreamResponse = .seconds(3)
         try await withProxy(
             timeouts: timeouts,
             behavior: { _ in .summarize },
@@ -92,7 +92,7 @@ struct FailureTests {
     /// counted against it.
     @Test func aClientThatStopsSendingItsBodyGets408() async throws {
         var timeouts = ProxyTimeouts()
-        timeouts.upstreamResponseHead = .milliseconds(300)
+        timeouts.upstreamResponse = .milliseconds(300)
         try await withProxy(
             timeouts: timeouts,
             behavior: { _ in .silent },
@@ -113,7 +113,7 @@ struct FailureTests {
     /// not answer is the one that is late: 504.
     @Test func anUpstreamThatStopsTakingTheBodyGets504() async throws {
         var timeouts = ProxyTimeouts()
-        timeouts.upstreamResponseHead = .seconds(3)
+        timeouts.upstreamResponse = .seconds(3)
         try await withProxy(
             timeouts: timeouts,
             behavior: { _ in .stopReadingAfterHead },
@@ -135,7 +135,7 @@ struct FailureTests {
 
     @Test func aSilentRequestAfterAnAnsweredOneOnTheSameUpstreamConnectionGets504() async throws {
         var timeouts = ProxyTimeouts()
-        timeouts.upstreamResponseHead = .milliseconds(300)
+        timeouts.upstreamResponse = .milliseconds(300)
         try await withProxy(
             timeouts: timeouts,
             behavior: { head in head.uri == "/silent" ? .silent : .respond(.ok, HTTPHeaders(), "fast") },

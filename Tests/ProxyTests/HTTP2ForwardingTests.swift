@@ -483,7 +483,7 @@ struct HTTP2ForwardingTests {
     @Test(.timeLimit(.minutes(1)))
     func anUpstreamSilentPastTheResponseHeadTimeoutIsA504OnThatStreamOnly() async throws {
         var timeouts = ProxyTimeouts()
-        timeouts.upstreamResponseHead = .milliseconds(300)
+        timeouts.upstreamResponse = .milliseconds(300)
         let behavior: @Sendable (HTTPRequestHead) -> UpstreamBehavior = { head in
             head.uri == "/slow" ? .silent : .respond(.ok, HTTPHeaders(), "fine")
         }
@@ -497,6 +497,42 @@ struct HTTP2ForwardingTests {
             #expect(next.status == 200)
             #expect(next.bodyString == "fine")
             #expect(client.channel.isActive)
+        }
+    }
+
+    /// An upstream that falls silent in the middle of a body: the stream gets what came, then a
+    /// reset (never END_STREAM); the connection and its other streams carry on.
+    @Test func anUpstreamSilentMidBodyResetsThatStreamOnly() async throws {
+        var timeouts = ProxyTimeouts()
+        timeouts.upstreamResponse = .seconds(2)
+        let behavior: @Sendable (HTTPRequestHead) -> UpstreamBehavior = { head in
+            head.uri == "/stall"
+                ? .rawBytes(Array("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial".utf8))
+                : .respond(.ok, HTTPHeaders(), "fine")
+        }
+        try await Self.withHTTP2Proxy(timeouts: timeouts, behavior: behavior) { harness, address in
+            let connection = try await HTTP2AbuseTests.raw(harness, address)
+            let stall = try HTTP2FrameBytes.block(Self.get("/stall"))
+            let flags = HTTP2FrameBytes.endHeaders | HTTP2FrameBytes.endStream
+            try await connection.send(HTTP2FrameBytes.headers(stream: 1, block: stall, flags: flags))
+            #expect(
+                await eventually(timeout: .seconds(30)) {
+                    connection.frames.contains { $0.stream == 1 && $0.kind == 0x3 }
+                },
+                "the stream is held for ever"
+            )
+            let frames = connection.frames.filter { $0.stream == 1 }
+            #expect(frames.map(\.kind) == [0x1, 0x0, 0x3], "HEADERS, DATA, RST_STREAM: \(frames.map(\.kind))")
+            #expect(frames.first { $0.kind == 0x0 }?.payload == Array("partial".utf8))
+            let next = try HTTP2FrameBytes.block(Self.get("/customer"))
+            try await connection.send(HTTP2FrameBytes.headers(stream: 3, block: next, flags: flags))
+            #expect(
+                await eventually {
+                    connection.frames.contains { $0.stream == 3 && $0.kind == 0x0 && $0.flags & 0x1 != 0 }
+                },
+                "the next stream was not answered"
+            )
+            await connection.close()
         }
     }
 
