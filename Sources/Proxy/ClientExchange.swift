@@ -38,6 +38,10 @@ final class ClientExchange: RequestDecodingReceiver {
     private var clientIdentity: ForwardingHeaderPolicy.ClientIdentity?
     /// The peer, read once per connection (the channel getter checks the calling thread).
     private var remoteAddress: SocketAddress?
+    /// What a load balancer's PROXY protocol header said (nil: none came).
+    private var announced: ProxyProtocolAddresses?
+    /// The client: the one a PROXY header named, else the peer.
+    private var clientAddress: SocketAddress? { self.announced?.source ?? self.remoteAddress }
     private var recordOpen = false
 
     init(environment: ProxyEnvironment) {
@@ -59,7 +63,8 @@ final class ClientExchange: RequestDecodingReceiver {
         identity: ForwardingHeaderPolicy.ClientIdentity? = nil
     ) {
         self.side = side
-        self.remoteAddress = self.environment.clientAddress ?? remoteAddress
+        self.remoteAddress = remoteAddress
+        self.announced = self.environment.announced
         self.clientIdentity = identity
         // An HTTP/2 stream is not a connection: its connection is counted once, by its pipeline,
         // and idles under its connection's timeout.
@@ -153,13 +158,12 @@ final class ClientExchange: RequestDecodingReceiver {
         }
     }
 
-    /// A load balancer's PROXY header named the client: it is the peer from now on (for
-    /// X-Forwarded-For, the trusted-proxy check and the access log).
+    /// A load balancer's PROXY header came: the client it named is the peer from now on (for
+    /// X-Forwarded-For, the trusted-proxy check and the access log); a header that named none
+    /// leaves the balancer, untrusted (``ForwardingHeaderPolicy/identify(peer:announced:)``).
     func clientAddressAnnounced(_ addresses: ProxyProtocolAddresses) {
-        if let source = addresses.source {
-            self.remoteAddress = source
-            self.clientIdentity = nil
-        }
+        self.announced = addresses
+        self.clientIdentity = nil
     }
 
     /// Graceful shutdown: an idle client end closes now, a busy one after its exchange.
@@ -226,7 +230,7 @@ final class ClientExchange: RequestDecodingReceiver {
         }
         let request = InboundRequest(
             head: head,
-            remoteAddress: self.remoteAddress,
+            remoteAddress: self.clientAddress,
             isTLS: self.environment.isTLS,
             requestID: self.record.requestID
         )
@@ -575,7 +579,7 @@ final class ClientExchange: RequestDecodingReceiver {
 
     private func identity() -> ForwardingHeaderPolicy.ClientIdentity {
         if let identity = self.clientIdentity { return identity }
-        let identity = self.policy.identify(self.remoteAddress)
+        let identity = self.policy.identify(peer: self.remoteAddress, announced: self.announced)
         self.clientIdentity = identity
         return identity
     }
@@ -643,7 +647,7 @@ final class ClientExchange: RequestDecodingReceiver {
             record.clientAddress =
                 client.trusted ? self.policy.clientAddress(head ?? Self.emptyHead, client: client) : client.ip
         } else {
-            record.clientAddress = self.remoteAddress?.ipAddress ?? "-"
+            record.clientAddress = self.clientAddress?.ipAddress ?? "-"
         }
         if record.requestID == "-" { record.requestID = self.environment.requestIDs.next() }
         self.record = record

@@ -31,6 +31,19 @@ public struct ForwardingHeaderPolicy: Sendable {
         ClientIdentity(ip: address?.ipAddress ?? "unknown", trusted: self.isTrusted(address))
     }
 
+    /// The client of a connection whose load balancer sent a PROXY protocol header (`announced`,
+    /// nil without one): the client the header named, or — when it named none (v1 `UNKNOWN`, v2
+    /// `LOCAL`) — the balancer itself, never trusted for the forwarding fields that come with the
+    /// request: a balancer that relays TCP writes none of them, so they are the client's own
+    /// (nginx's realip leaves the balancer's address and believes nothing else).
+    public func identify(peer: SocketAddress?, announced: ProxyProtocolAddresses?) -> ClientIdentity {
+        guard let announced else { return self.identify(peer) }
+        guard let source = announced.source else {
+            return ClientIdentity(ip: peer?.ipAddress ?? "unknown", trusted: false)
+        }
+        return self.identify(source)
+    }
+
     func viaValue(_ version: HTTPVersion) -> String {
         version == .http1_1 ? self.via11 : "\(Self.viaVersion(version)) \(self.viaPseudonym)"
     }

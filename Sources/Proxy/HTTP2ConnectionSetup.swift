@@ -11,7 +11,7 @@ enum HTTP2ConnectionSetup {
     static func configure(
         _ channel: any Channel,
         environments: ProxyEnvironmentFactory,
-        clientAddress: SocketAddress?
+        announced: ProxyProtocolAddresses?
     ) throws {
         let limits = environments.configuration.http2
         var connection = NIOHTTP2Handler.ConnectionConfiguration()
@@ -45,7 +45,7 @@ enum HTTP2ConnectionSetup {
             on: channel.eventLoop,
             isTLS: true,
             isHTTP2Stream: true,
-            clientAddress: clientAddress
+            announced: announced
         )
         let metrics = streamEnvironment.metrics
         metrics.clientConnections.increment()

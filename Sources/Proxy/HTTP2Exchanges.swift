@@ -40,7 +40,10 @@ final class HTTP2Exchanges: ChannelInboundHandler {
     /// The peer, read once per connection (the channel getter checks the calling thread), and
     /// what the forwarding rules make of it, worked out once for all the streams.
     private var remoteAddress: SocketAddress?
-    private lazy var identity = self.environment.configuration.headerPolicy.identify(self.remoteAddress)
+    private lazy var identity = self.environment.configuration.headerPolicy.identify(
+        peer: self.remoteAddress,
+        announced: self.environment.announced
+    )
 
     init(
         environment: ProxyEnvironment,
@@ -58,7 +61,7 @@ final class HTTP2Exchanges: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        self.remoteAddress = self.environment.clientAddress ?? context.channel.remoteAddress
+        self.remoteAddress = context.channel.remoteAddress
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {

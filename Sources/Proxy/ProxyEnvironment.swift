@@ -20,8 +20,8 @@ final class ProxyEnvironment {
     let isTLS: Bool
     /// The handler serves one HTTP/2 stream, not a connection.
     let isHTTP2Stream: Bool
-    /// The client a PROXY protocol header named before the handler joined the pipeline.
-    let clientAddress: SocketAddress?
+    /// What a PROXY protocol header said before the handler joined the pipeline (nil: none came).
+    let announced: ProxyProtocolAddresses?
     /// `Strict-Transport-Security` for responses on this connection (TLS with `--hsts-max-age`).
     let strictTransportSecurity: String?
 
@@ -35,7 +35,7 @@ final class ProxyEnvironment {
         accessLog: AccessLogLoopBuffer?,
         isTLS: Bool,
         isHTTP2Stream: Bool,
-        clientAddress: SocketAddress?
+        announced: ProxyProtocolAddresses?
     ) {
         self.configuration = configuration
         self.decider = decider
@@ -46,7 +46,7 @@ final class ProxyEnvironment {
         self.accessLog = accessLog
         self.isTLS = isTLS
         self.isHTTP2Stream = isHTTP2Stream
-        self.clientAddress = clientAddress
+        self.announced = announced
         if isTLS, let maxAge = configuration.tls?.hstsMaxAge {
             self.strictTransportSecurity = "max-age=\(maxAge)"
         } else {

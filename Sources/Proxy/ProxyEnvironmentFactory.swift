@@ -17,7 +17,7 @@ struct ProxyEnvironmentFactory: Sendable {
         on loop: any EventLoop,
         isTLS: Bool,
         isHTTP2Stream: Bool = false,
-        clientAddress: SocketAddress? = nil
+        announced: ProxyProtocolAddresses? = nil
     ) throws -> ProxyEnvironment {
         let key = ObjectIdentifier(loop)
         guard let upstreams = self.routers[key]?.value, let metrics = self.metrics[key]?.value,
@@ -35,7 +35,7 @@ struct ProxyEnvironmentFactory: Sendable {
             accessLog: self.accessLogs[key]?.value,
             isTLS: isTLS,
             isHTTP2Stream: isHTTP2Stream,
-            clientAddress: clientAddress
+            announced: announced
         )
     }
 }

@@ -209,7 +209,7 @@ public final class ProxyServer: Service, Sendable {
                                     try HTTP2ConnectionSetup.configure(
                                         channel,
                                         environments: environments,
-                                        clientAddress: recorder.clientAddress
+                                        announced: recorder.announced
                                     )
                                 default:
                                     try Self.configureClientPipeline(
@@ -217,7 +217,7 @@ public final class ProxyServer: Service, Sendable {
                                         environment: try environments.environment(
                                             on: channel.eventLoop,
                                             isTLS: true,
-                                            clientAddress: recorder.clientAddress
+                                            announced: recorder.announced
                                         )
                                     )
                                 }

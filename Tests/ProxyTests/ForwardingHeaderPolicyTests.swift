@@ -29,6 +29,24 @@ struct ForwardingHeaderPolicyTests {
         #expect(out.headers["x-forwarded-for"] == ["192.0.2.10"])
     }
 
+    /// Behind a PROXY protocol balancer the client is the one its header named; a header that
+    /// named none leaves the balancer, trusted or not, untrusted for the request's own fields.
+    @Test func aProxyHeaderDecidesWhoTheClientIs() throws {
+        let balancer = try SocketAddress(ipAddress: "10.0.0.5", port: 40000)
+        let named = try SocketAddress(ipAddress: "203.0.113.7", port: 51234)
+        let policy = ForwardingHeaderPolicy(trustedProxies: [try #require(CIDRBlock("10.0.0.0/8"))])
+        let noHeader = policy.identify(peer: balancer, announced: nil)
+        #expect(noHeader.ip == "10.0.0.5" && noHeader.trusted)
+        let relayed = policy.identify(
+            peer: balancer,
+            announced: ProxyProtocolAddresses(source: named, destination: nil)
+        )
+        #expect(relayed.ip == "203.0.113.7" && !relayed.trusted)
+        let unnamed = policy.identify(peer: balancer, announced: ProxyProtocolAddresses(source: nil, destination: nil))
+        #expect(unnamed.ip == "10.0.0.5")
+        #expect(!unnamed.trusted)
+    }
+
     @Test func framingIsSetByTheGateway() {
         let policy = ForwardingHeaderPolicy()
         let chunked = policy.upstreamRequestHead(

@@ -20,6 +20,8 @@ struct HTTP2ForwardingTests {
         timeouts: ProxyTimeouts = ProxyTimeouts(),
         limits: RequestLimits = RequestLimits(),
         accessLog: AccessLogSink? = nil,
+        trustedProxies: [CIDRBlock] = [],
+        proxyProtocol: Bool = false,
         behavior: @escaping @Sendable (HTTPRequestHead) -> UpstreamBehavior = { _ in
             .respond(.ok, HTTPHeaders(), "hello")
         },
@@ -44,8 +46,12 @@ struct HTTP2ForwardingTests {
             decider: decider,
             timeouts: timeouts,
             limits: limits,
+            trustedProxies: trustedProxies,
             accessLog: accessLog,
-            configure: { $0.tls = listener },
+            configure: {
+                $0.tls = listener
+                $0.proxyProtocol = proxyProtocol
+            },
             behavior: behavior
         )
         do {
@@ -533,6 +539,35 @@ struct HTTP2ForwardingTests {
                 "the next stream was not answered"
             )
             await connection.close()
+        }
+    }
+
+    /// A PROXY protocol header before the ClientHello names the client of every stream on the
+    /// connection; one that names none leaves the balancer, untrusted: the stream's own
+    /// `x-forwarded-for` is replaced, not believed.
+    @Test(arguments: [
+        ("PROXY TCP4 203.0.113.7 192.0.2.1 51234 443\r\n", "203.0.113.7"),
+        ("PROXY UNKNOWN\r\n", "127.0.0.1"),
+    ])
+    func aProxyHeaderBeforeTLSNamesTheClientOfEveryStream(header: String, forwardedFor: String) async throws {
+        let balancer = try #require(CIDRBlock("127.0.0.0/8"))
+        try await Self.withHTTP2Proxy(trustedProxies: [balancer], proxyProtocol: true) { harness, address in
+            let connection = try await RawHTTP2Connection.connect(
+                to: address,
+                serverName: Self.host,
+                group: harness.group,
+                prefix: Array(header.utf8)
+            )
+            try await connection.acknowledgeServerSettings()
+            let flags = HTTP2FrameBytes.endHeaders | HTTP2FrameBytes.endStream
+            for stream: UInt32 in [1, 3] {
+                let block = try HTTP2FrameBytes.block(Self.get("/customer", [("x-forwarded-for", "6.6.6.6")]))
+                try await connection.send(HTTP2FrameBytes.headers(stream: stream, block: block, flags: flags))
+            }
+            #expect(await eventually { harness.upstream.completeRequests.count == 2 })
+            await connection.close()
+            let forwarded = harness.upstream.completeRequests.map { $0.head.headers["x-forwarded-for"] }
+            #expect(forwarded == [[forwardedFor], [forwardedFor]])
         }
     }
 

@@ -49,6 +49,31 @@ import Testing
         }
     }
 
+    /// A header that names no client (v1 `UNKNOWN`, v2 `LOCAL`) leaves the balancer as the client,
+    /// untrusted: a balancer relaying TCP wrote none of the request's fields, so its
+    /// `X-Forwarded-For` and `X-Request-Id` are the client's own and are replaced.
+    @Test(arguments: [
+        Array("PROXY UNKNOWN\r\n".utf8),
+        [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A, 0x20, 0x00, 0x00, 0x00],
+    ])
+    func aHeaderThatNamesNoClientLeavesTheBalancerUntrusted(header: [UInt8]) async throws {
+        try await Self.withListener(trusted: "127.0.0.0/8") { address, group, upstream in
+            let connection = try await RawHTTPConnection.connect(to: address, group: group)
+            try await connection.send(
+                header
+                    + Array(
+                        ("GET / HTTP/1.1\r\nHost: acme.s20.online\r\nX-Forwarded-For: 6.6.6.6\r\n"
+                            + "X-Request-Id: chosen-by-the-client\r\nConnection: close\r\n\r\n").utf8
+                    )
+            )
+            #expect(await connection.waitForResponses(1).first?.status == 200)
+            await connection.close()
+            let headers = try #require(upstream.requests.first?.head.headers)
+            #expect(headers["x-forwarded-for"] == ["127.0.0.1"])
+            #expect(headers["x-request-id"] != ["chosen-by-the-client"])
+        }
+    }
+
     @Test func aTrustedPeerWithoutAHeaderIsClosed() async throws {
         try await Self.withListener(trusted: "127.0.0.0/8") { address, group, upstream in
             let result = try await RawHTTPConnection.exchange(

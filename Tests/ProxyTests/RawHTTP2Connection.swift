@@ -39,11 +39,13 @@ final class RawHTTP2Connection: Sendable {
     /// the wire before decryption (TLS 1.3 sends its session tickets in such records too).
     var applicationDataRecords: Int { self.records.applicationData }
 
-    /// Connects, completes the TLS handshake and sends the client preface with empty SETTINGS.
+    /// Connects, completes the TLS handshake and sends the client preface with empty SETTINGS;
+    /// `prefix` (a PROXY protocol header) goes first, before the ClientHello.
     static func connect(
         to address: SocketAddress,
         serverName: String,
-        group: any EventLoopGroup
+        group: any EventLoopGroup,
+        prefix: [UInt8] = []
     ) async throws
         -> RawHTTP2Connection
     {
@@ -57,6 +59,7 @@ final class RawHTTP2Connection: Sendable {
             .connect(to: address) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
+                    if !prefix.isEmpty { try sync.addHandler(ConnectionPrefixWriter(prefix)) }
                     try sync.addHandler(records)
                     try sync.addHandler(NIOSSLClientHandler(context: context, serverHostname: serverName))
                     try sync.addHandler(InboundBytes(inbound: inbound))
