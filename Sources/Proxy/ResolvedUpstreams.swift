@@ -21,15 +21,26 @@ final class ResolvedUpstreams: Sendable {
         /// Indexes into ``ResolvedUpstreams/servers``, in the group's order.
         let members: [Int]
         let weights: [Int]
+
+        /// One server serves the whole group: the failures of requests never take it out.
+        var hasOneServer: Bool { self.members.allSatisfy { $0 == self.members.first } }
     }
 
     let servers: [Server]
     /// The default group first.
     let groups: [Group]
+    /// Per server: it is the only server of every group it serves, so the failures of requests
+    /// never take it out (nor say it is down).
+    let aloneInEveryGroup: [Bool]
 
     init(servers: [Server], groups: [Group]) {
         self.servers = servers
         self.groups = groups
+        var alone = Array(repeating: true, count: servers.count)
+        for group in groups where !group.hasOneServer {
+            for member in group.members { alone[member] = false }
+        }
+        self.aloneInEveryGroup = alone
     }
 
     /// Resolves every server of `groups`. `tls` carries the client context for https servers; a

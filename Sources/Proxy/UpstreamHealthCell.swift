@@ -21,8 +21,9 @@ final class UpstreamHealthCell: Sendable {
         UpstreamHealthState(bits: self.word.load(ordering: .acquiring))
     }
 
-    func admission(now: UInt64) -> UpstreamHealthState.Admission {
-        let admission = self.state.admission(now: now)
+    /// `lone`: the server is its group's only one (``UpstreamHealthState/admission(now:lone:)``).
+    func admission(now: UInt64, lone: Bool = false) -> UpstreamHealthState.Admission {
+        let admission = self.state.admission(now: now, lone: lone)
         if admission == .probeDue && !self.policy.probesWithRequests { return .unavailable }
         return admission
     }

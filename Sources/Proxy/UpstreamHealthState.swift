@@ -27,32 +27,40 @@ struct UpstreamHealthState: Equatable {
     var retryAt: UInt64 = 0
     /// The try of the current back-off period was handed out and its outcome has not come.
     var probeOutstanding = false
+    /// An active health check took it out (not only the failures of requests).
+    var downByCheck = false
 
     static let healthy = UpstreamHealthState()
 
     init() {}
 
-    // MARK: Packing: failures 16 bits, down 1 bit, level 5 bits, probe 1 bit, retryAt 40 bits
-    // (35 years of ms).
+    // MARK: Packing: failures 16 bits, down 1 bit, level 5 bits, probe 1 bit, down by check 1 bit,
+    // retryAt 40 bits (35 years of ms).
 
     init(bits: UInt64) {
         self.failures = Int(bits & 0xFFFF)
         self.isDown = bits & (1 << 16) != 0
         self.backoffLevel = Int((bits >> 17) & 0x1F)
         self.probeOutstanding = bits & (1 << 22) != 0
+        self.downByCheck = bits & (1 << 23) != 0
         self.retryAt = bits >> 24
     }
 
     var bits: UInt64 {
         UInt64(min(self.failures, 0xFFFF)) | (self.isDown ? 1 << 16 : 0)
             | (UInt64(min(self.backoffLevel, 0x1F)) << 17) | (self.probeOutstanding ? 1 << 22 : 0)
-            | ((self.retryAt & 0xFF_FFFF_FFFF) << 24)
+            | (self.downByCheck ? 1 << 23 : 0) | ((self.retryAt & 0xFF_FFFF_FFFF) << 24)
     }
 
     // MARK: Transitions
 
-    func admission(now: UInt64) -> Admission {
+    /// `lone`: the server is the only one of the group asking. Failures of requests never take
+    /// such a server out (as nginx: a group's single server is never considered unavailable,
+    /// whatever its failures — there is nowhere better to send the request, and a 502 from the
+    /// gateway for the whole back-off helps no one); an active health check still does.
+    func admission(now: UInt64, lone: Bool = false) -> Admission {
         guard self.isDown else { return .available }
+        if lone && !self.downByCheck { return .available }
         return now >= self.retryAt ? .probeDue : .unavailable
     }
 
@@ -89,8 +97,12 @@ struct UpstreamHealthState: Equatable {
 
     /// An active health check found the server unhealthy: out now, whatever the count.
     mutating func markDown(now: UInt64, policy: UpstreamHealthPolicy) -> Transition? {
-        guard !self.isDown else { return nil }
+        guard !self.isDown else {
+            self.downByCheck = true
+            return nil
+        }
         self.isDown = true
+        self.downByCheck = true
         self.failures = max(self.failures, policy.maxFailures)
         self.backoffLevel = 0
         self.probeOutstanding = false

@@ -86,6 +86,7 @@ final class UpstreamRouter {
     /// that just failed this request; another one is preferred when one is in service.
     func choose(group: Int, tenant: String?, avoiding: Int?) -> Int? {
         let members = self.upstreams.groups[group].members
+        let lone = self.upstreams.groups[group].hasOneServer
         var refused: Set<Int> = avoiding.map { [$0] } ?? []
         let now = UpstreamHealthCell.now()
         // Each round either returns or refuses one more server, so this ends.
@@ -96,7 +97,8 @@ final class UpstreamRouter {
                 tenant: tenant,
                 eligible: { position in
                     let server = members[position]
-                    return !refused.contains(server) && servers[server].health.admission(now: now) != .unavailable
+                    return !refused.contains(server)
+                        && servers[server].health.admission(now: now, lone: lone) != .unavailable
                 },
                 load: { position in pools[members[position]].activeCount }
             )
@@ -104,7 +106,7 @@ final class UpstreamRouter {
                 // Only the avoided server is left: trying it again beats a 502 (a stale keep-alive
                 // connection of a single server is what retries exist for).
                 if let avoiding, refused == [avoiding], members.contains(avoiding),
-                    self.upstreams.servers[avoiding].health.admission(now: now) == .available
+                    self.upstreams.servers[avoiding].health.admission(now: now, lone: lone) == .available
                 {
                     return avoiding
                 }
@@ -112,7 +114,7 @@ final class UpstreamRouter {
             }
             let server = members[position]
             let health = self.upstreams.servers[server].health
-            if health.admission(now: now) == .available || health.claimProbe(now: now) {
+            if health.admission(now: now, lone: lone) == .available || health.claimProbe(now: now) {
                 return server
             }
             // Another loop took this back-off period's one try.
@@ -137,6 +139,9 @@ final class UpstreamRouter {
     func recordFailure(_ server: Int, kind: String) {
         self.metrics.failed(server, kind: kind)
         self.warnOfFailure(server, kind: kind)
+        // The only server of its groups is never taken out by failures (see
+        // ``UpstreamHealthState/admission(now:lone:)``): nor is it said to be down.
+        if self.upstreams.aloneInEveryGroup[server] { return }
         let health = self.upstreams.servers[server].health
         if health.recordFailure(now: UpstreamHealthCell.now()) == .wentDown {
             self.logger.warning(

@@ -236,6 +236,71 @@ struct MultiUpstreamTests {
         )
     }
 
+    /// A group's only server is never taken out by failures (as nginx): each request tries it,
+    /// and the first after it comes back is served, not refused for the rest of a back-off.
+    @Test func aGroupsOnlyServerIsNeverTakenOutByFailures() async throws {
+        let dead = try await Self.deadAddress()
+        let store = RecordingLogHandler.Store()
+        let logger = Logger(label: "upstream-health") { _ in RecordingLogHandler(store: store) }
+        try await withFleet(
+            count: 0,
+            threads: 1,
+            health: UpstreamHealthPolicy(maxFailures: 1, backoff: .seconds(600)),
+            groups: { _ in UpstreamGroups(servers: [UpstreamServer(address: dead)]) },
+            logger: logger,
+            { fleet in
+                for _ in 0..<3 {
+                    let status = try await fleet.request()?.status
+                    #expect(status == 502)
+                }
+                let revived = RecordingUpstream(group: fleet.group) { _ in .respond(.ok, HTTPHeaders(), "back") }
+                _ = try await revived.start(port: dead.port ?? 0)
+                let served = try await fleet.request()
+                #expect(served?.status == 200)
+                #expect(served?.bodyText == "back")
+                #expect(store.entries.withLock { $0.filter { $0.1 == "upstream server down" }.count } == 0)
+                await revived.stop()
+            }
+        )
+    }
+
+    /// A server alone in one group and shared in another: the failures its shared group saw take
+    /// it out there, never from the group it serves alone.
+    @Test func aServerTakenOutInOneGroupStillServesTheGroupItServesAlone() async throws {
+        let dead = try await Self.deadAddress()
+        let store = RecordingLogHandler.Store()
+        let logger = Logger(label: "upstream-health") { _ in RecordingLogHandler(store: store) }
+        try await withFleet(
+            count: 1,
+            threads: 1,
+            health: UpstreamHealthPolicy(maxFailures: 1, backoff: .seconds(600)),
+            decider: HostLabelDecider(routeByHost: true),
+            groups: { addresses in
+                UpstreamGroups(
+                    defaultGroup: UpstreamGroup(
+                        name: "default",
+                        servers: [UpstreamServer(address: dead), UpstreamServer(address: addresses[0])]
+                    ),
+                    named: ["solo": UpstreamGroup(name: "solo", servers: [UpstreamServer(address: dead)])]
+                )
+            },
+            logger: logger,
+            { fleet in
+                for _ in 0..<4 {
+                    let status = try await fleet.request()?.status
+                    #expect(status == 200)
+                }
+                #expect(store.entries.withLock { $0.filter { $0.1 == "upstream server down" }.count } == 1)
+                let revived = RecordingUpstream(group: fleet.group) { _ in .respond(.ok, HTTPHeaders(), "back") }
+                _ = try await revived.start(port: dead.port ?? 0)
+                let served = try await fleet.request(host: "solo.online")
+                #expect(served?.status == 200)
+                #expect(served?.bodyText == "back")
+                await revived.stop()
+            }
+        )
+    }
+
     @Test func goingDownAndComingBackAreLoggedOncePerTransition() async throws {
         let dead = try await Self.deadAddress()
         let store = RecordingLogHandler.Store()

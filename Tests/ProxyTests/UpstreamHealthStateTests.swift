@@ -105,6 +105,26 @@ struct UpstreamHealthStateTests {
         #expect(UpstreamHealthState(bits: state.bits) == state)
         #expect(UpstreamHealthState(bits: state.bits).probeOutstanding)
         #expect(UpstreamHealthState(bits: UpstreamHealthState.healthy.bits) == .healthy)
+        _ = state.markDown(now: 223_456_789_012, policy: self.policy)
+        #expect(UpstreamHealthState(bits: state.bits).downByCheck)
+        #expect(UpstreamHealthState(bits: state.bits) == state)
+    }
+
+    /// A group's only server: the failures of requests never keep it out, an active health check
+    /// does — also when it takes out a server the failures had already taken out.
+    @Test func aLoneServerIsKeptOutOnlyByAHealthCheck() {
+        var failing = UpstreamHealthState()
+        for _ in 0..<3 { _ = failing.recordFailure(now: 0, policy: self.policy) }
+        #expect(failing.admission(now: 0) == .unavailable)
+        #expect(failing.admission(now: 0, lone: true) == .available)
+        var checked = failing
+        #expect(checked.markDown(now: 0, policy: self.policy) == nil)
+        #expect(checked.admission(now: 0, lone: true) == .unavailable)
+        var markedByCheck = UpstreamHealthState()
+        #expect(markedByCheck.markDown(now: 0, policy: self.policy) == .wentDown)
+        #expect(markedByCheck.admission(now: 0, lone: true) == .unavailable)
+        #expect(markedByCheck.recordSuccess() == .cameBack)
+        #expect(!markedByCheck.downByCheck)
     }
 
     @Test func theSharedCellReportsEachTransitionToExactlyOneCaller() async {
