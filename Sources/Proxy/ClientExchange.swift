@@ -21,6 +21,8 @@ final class ClientExchange: RequestDecodingReceiver {
     private var idleTimer: DeadlineTimer?
     /// Armed while the client end takes no more bytes (made the first time it stops).
     private var sendTimer: DeadlineTimer?
+    /// The connection closes once its writes are out (``closeAfterWrites()``).
+    private var closingAfterWrites = false
 
     // The current exchange.
     private var exchangeID = 0
@@ -127,8 +129,9 @@ final class ClientExchange: RequestDecodingReceiver {
     func clientWritabilityChanged(isWritable: Bool) {
         self.upstream?.handler.setReadAllowed(isWritable)
         // A client that reads nothing for the idle time is gone (nginx's `send_timeout`): its
-        // connection and the upstream's waiting behind it are let go.
-        if isWritable {
+        // connection and the upstream's waiting behind it are let go. A connection closing after
+        // its writes keeps the clock running: progress only starts it again.
+        if isWritable && !self.closingAfterWrites {
             self.sendTimer?.disarm()
         } else {
             self.armSendTimer()
@@ -542,7 +545,12 @@ final class ClientExchange: RequestDecodingReceiver {
     }
 
     /// Closes once everything written so far has left (``ClientSide/closeAfterWrites()``).
+    /// The last bytes too get the client idle time to leave: below the write watermark the
+    /// connection stays writable while they wait behind full kernel buffers for a client that
+    /// reads nothing, and the close would wait for ever.
     private func closeAfterWrites() {
+        self.closingAfterWrites = true
+        self.armSendTimer()
         self.side?.closeAfterWrites()
     }
 
@@ -591,7 +599,7 @@ final class ClientExchange: RequestDecodingReceiver {
     }
 
     private func sendTimeoutExpired() {
-        guard let side = self.side, !side.isWritable else { return }
+        guard let side = self.side, !side.isWritable || self.closingAfterWrites else { return }
         if self.recordOpen {
             self.record.outcome = "client_send_timeout"
             self.emitRecord()

@@ -32,6 +32,9 @@ public struct ProxyConfiguration: Sendable {
     public var maxConnections: Int?
     /// HTTP/2 on the HTTPS listener (negotiated by ALPN).
     public var http2 = HTTP2Limits()
+    /// The kernel send buffer of each client connection in bytes (`SO_SNDBUF`, as nginx's
+    /// `listen … sndbuf=`); nil leaves it to the kernel's autotuning. Not a `serve` setting.
+    public var clientSendBuffer: Int?
 
     /// One upstream server at a resolved address.
     public init(

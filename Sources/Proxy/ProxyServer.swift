@@ -55,6 +55,11 @@ public final class ProxyServer: Service, Sendable {
         self.drained = group.any().makePromise(of: Void.self)
     }
 
+    /// Client connections open now, on every listener.
+    public var openClientConnections: Int {
+        self.state.withLockedValue { $0.children.count }
+    }
+
     /// The address the plain listener actually bound (useful with port 0), once started.
     public var localAddress: SocketAddress? {
         self.state.withLockedValue { $0.serverChannel?.localAddress }
@@ -177,6 +182,12 @@ public final class ProxyServer: Service, Sendable {
                 .childChannelOption(.maxMessagesPerRead, value: 4)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let size = configuration.clientSendBuffer {
+                            try channel.syncOptions?.setOption(
+                                .socketOption(.so_sndbuf),
+                                value: SocketOptionValue(size)
+                            )
+                        }
                         let id = ObjectIdentifier(channel)
                         stateBox.withLockedValue { $0.children[id] = channel }
                         channel.closeFuture.whenComplete { _ in

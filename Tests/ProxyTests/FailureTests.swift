@@ -193,6 +193,36 @@ struct FailureTests {
         )
     }
 
+    /// A last response (`Connection: close`) smaller than the write watermark, to a client that
+    /// reads none of it: the connection stays writable while the bytes wait behind full kernel
+    /// buffers, and the close that waits for them is still let go after the client idle time.
+    @Test func aClosingConnectionWhoseClientReadsNothingIsLetGoAfterTheIdleTime() async throws {
+        var timeouts = ProxyTimeouts()
+        timeouts.clientIdle = .seconds(2)
+        // Kernel buffers of a few KiB each side (left to autotuning, the gateway's grows to MiBs):
+        // most of the 60 KiB waits in the gateway, below its 64 KiB watermark.
+        try await withProxy(
+            timeouts: timeouts,
+            configure: { $0.clientSendBuffer = 4096 },
+            behavior: { _ in .stream(bytes: 60 * 1024, chunked: false) },
+            { harness in
+                let channel = try await ClientBootstrap(group: harness.group)
+                    .channelOption(ChannelOptions.autoRead, value: false)
+                    .channelOption(ChannelOptions.socketOption(.so_rcvbuf), value: 4096)
+                    .connect(to: harness.proxyAddress).get()
+                try await channel.writeAndFlush(
+                    ByteBuffer(string: "GET / HTTP/1.1\r\nHost: a.s20.online\r\nConnection: close\r\n\r\n")
+                ).get()
+                #expect(await eventually { harness.upstream.completeRequests.count == 1 })
+                #expect(
+                    await eventually(timeout: .seconds(20)) { harness.proxy.openClientConnections == 0 },
+                    "the closing connection waits for a client that reads nothing"
+                )
+                try? await channel.close().get()
+            }
+        )
+    }
+
     /// An invalid chunk read in the same bytes as the head: what came before it reaches the client
     /// (the head, the first chunk), then the close; never nothing at all, never a complete response.
     @Test func aBadChunkFromTheUpstreamLeavesTheClientWhatCameBeforeIt() async throws {

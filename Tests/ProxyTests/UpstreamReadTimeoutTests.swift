@@ -69,9 +69,11 @@ struct UpstreamReadTimeoutTests {
     @Test func aClientThatIsNotReadingStopsTheClock() async throws {
         var timeouts = ProxyTimeouts()
         timeouts.upstreamResponse = .seconds(2)
-        let size = 32 * 1024 * 1024
+        // More than the kernel buffers of a few KiB each side and the 64 KiB write watermark hold.
+        let size = 1024 * 1024
         try await withProxy(
             timeouts: timeouts,
+            configure: { $0.clientSendBuffer = 4096 },
             behavior: { _ in .stream(bytes: size, chunked: false) },
             { harness in
                 let counter = ByteCountingHandler()
