@@ -85,6 +85,10 @@ final class HTTP2StreamSide: ClientSide {
         self.window = HTTP2InboundWindow(target: targetWindow)
         self.connectionWritable = context.channel.isWritable
         self.exchange.attach(to: self, remoteAddress: remoteAddress, decoder: nil, identity: identity)
+        // A stream opened while its connection takes no more bytes hears of no change of
+        // writability: its send timeout starts now, or a client that stopped reading could open
+        // streams (each holding an upstream connection) that wait for it for ever.
+        if !self.connectionWritable { self.exchange.clientWritabilityChanged(isWritable: false) }
     }
 
     // MARK: - From the connection

@@ -571,6 +571,41 @@ struct HTTP2ForwardingTests {
         }
     }
 
+    /// A client that stopped reading: a stream it opens while its connection takes no more bytes
+    /// is let go after the client idle time too, with the upstream connection behind it (it heard
+    /// of no change of writability, and waited for ever).
+    @Test func aStreamOpenedWhileTheConnectionIsBlockedIsLetGoAfterTheIdleTime() async throws {
+        var timeouts = ProxyTimeouts()
+        timeouts.clientIdle = .seconds(3)
+        let behavior: @Sendable (HTTPRequestHead) -> UpstreamBehavior = { head in
+            head.uri == "/big"
+                ? .stream(bytes: 64 * 1024 * 1024, chunked: false) : .delayed(.milliseconds(500), .ok, "late")
+        }
+        try await Self.withHTTP2Proxy(timeouts: timeouts, behavior: behavior) { harness, address in
+            let connection = try await HTTP2AbuseTests.raw(harness, address)
+            // Windows open wide: only TCP holds the gateway's writes back.
+            try await connection.send(
+                HTTP2FrameBytes.settings([(0x4, 0x7FFF_FFFF)])
+                    + HTTP2FrameBytes.frame(.windowUpdate, HTTP2FrameBytes.uint32(0x7FFF_FFFF - 65_535))
+            )
+            let flags = HTTP2FrameBytes.endHeaders | HTTP2FrameBytes.endStream
+            let big = try HTTP2FrameBytes.block(Self.get("/big"))
+            try await connection.send(HTTP2FrameBytes.headers(stream: 1, block: big, flags: flags))
+            #expect(await eventually { connection.frames.contains { $0.stream == 1 && $0.kind == 0x0 } })
+            // The client stops reading; the gateway's buffers fill up behind it.
+            try await connection.channel.setOption(ChannelOptions.autoRead, value: false).get()
+            try await Task.sleep(for: .seconds(1))
+            let late = try HTTP2FrameBytes.block(Self.get("/late"))
+            try await connection.send(HTTP2FrameBytes.headers(stream: 3, block: late, flags: flags))
+            #expect(await eventually { harness.upstream.requests.count == 2 })
+            #expect(
+                await eventually(timeout: .seconds(30)) { harness.upstream.openConnectionCount == 0 },
+                "\(harness.upstream.openConnectionCount) upstream connections still wait for the client"
+            )
+            await connection.close()
+        }
+    }
+
     /// Every field HTTP/1.1 could read differently: refused (400 or a stream reset), and not a
     /// byte of the request reaches the upstream.
     @Test(arguments: [
