@@ -600,25 +600,27 @@ final class ClientExchange: RequestDecodingReceiver {
 
     private func sendTimeoutExpired() {
         guard let side = self.side, !side.isWritable || self.closingAfterWrites else { return }
-        if self.recordOpen {
-            self.record.outcome = "client_send_timeout"
-            self.emitRecord()
-        }
-        self.dropUpstream()
-        _ = self.machine.quiesce()
-        side.close()
+        self.closeTimedOut(outcome: "client_send_timeout")
     }
 
     private func idleTimeoutExpired() {
         if self.machine.isDrainingRequestBody {
-            self.record.outcome = "client_body_timeout"
-            self.emitRecord()
-            _ = self.machine.quiesce()
-            self.side?.close()
+            self.closeTimedOut(outcome: "client_body_timeout")
         } else if self.machine.phase == .idle && self.machine.queuedEvents == 0 {
-            _ = self.machine.quiesce()
-            self.side?.close()
+            self.closeTimedOut(outcome: nil)
         }
+    }
+
+    /// A client timeout passed: the exchange under way, if any, is logged with `outcome`, the
+    /// upstream connection behind it let go, and the client's closed.
+    private func closeTimedOut(outcome: String?) {
+        if let outcome, self.recordOpen {
+            self.record.outcome = outcome
+            self.emitRecord()
+        }
+        self.dropUpstream()
+        _ = self.machine.quiesce()
+        self.side?.close()
     }
 
     private func cancelTimers() {
