@@ -52,7 +52,7 @@ enum MetricCatalog {
         MetricDefinition(
             name: "freezegate_upstream_server_errors_total",
             kind: .counter,
-            help: "Connect failures, resets and response-head timeouts of each upstream server.",
+            help: "Connect failures, resets and response timeouts of each upstream server.",
             labels: ["server", "kind"]
         ),
         MetricDefinition(

@@ -156,8 +156,8 @@ final class UpstreamRouter {
         }
     }
 
-    /// `server` did not answer a request head in time (counted; a slow request does not take
-    /// a server out).
+    /// `server` did not answer a request in time, or fell silent in the middle of a body (counted;
+    /// a slow request does not take a server out).
     func recordTimeout(_ server: Int) {
         self.metrics.failed(server, kind: "timeout")
         self.warnOfFailure(server, kind: "timeout")
