@@ -23,6 +23,8 @@ final class ClientExchange: RequestDecodingReceiver {
     private var sendTimer: DeadlineTimer?
     /// The connection closes once its writes are out (``closeAfterWrites()``).
     private var closingAfterWrites = false
+    /// The client end closed (``clientClosed(outcome:)``).
+    private var clientGone = false
 
     // The current exchange.
     private var exchangeID = 0
@@ -148,6 +150,7 @@ final class ClientExchange: RequestDecodingReceiver {
 
     /// The client end closed; `outcome` is what the access log says of an exchange it cut short.
     func clientClosed(outcome: String = "client_closed") {
+        self.clientGone = true
         self.cancelTimers()
         let action = self.machine.clientFailed()
         if let connection = self.upstream {
@@ -550,8 +553,9 @@ final class ClientExchange: RequestDecodingReceiver {
     /// reads nothing, and the close would wait for ever.
     private func closeAfterWrites() {
         self.closingAfterWrites = true
-        self.armSendTimer()
         self.side?.closeAfterWrites()
+        // Most closes are done by now (their bytes left at once): no timer for them.
+        if !self.clientGone { self.armSendTimer() }
     }
 
     private func finishExchange(close: Bool) {
@@ -817,22 +821,27 @@ extension ClientExchange: UpstreamResponseDelegate {
     /// sent nothing for as long in the middle of the body.
     func upstreamResponseTimedOut() {
         guard let upstream = self.upstream else { return }
+        let clientStoppedSending = self.machine.exchange?.requestEnded == false && upstream.channel.isWritable
         if self.machine.response != .none {
             // The client has part of the response: its connection is closed, the response never
-            // passed off as complete (nginx's `proxy_read_timeout` mid-body).
-            if let server = self.exchange.upstreamServer { self.environment.upstreams.recordTimeout(server) }
+            // passed off as complete (nginx's `proxy_read_timeout` mid-body). With the request's
+            // body unfinished and the upstream able to take more, the client is the one that went
+            // quiet (an upstream that answers early may wait for the rest of the body).
+            if !clientStoppedSending, let server = self.exchange.upstreamServer {
+                self.environment.upstreams.recordTimeout(server)
+            }
             self.upstreamFailure(
                 bytesMayHaveReachedUpstream: true,
                 status: .gatewayTimeout,
                 allowRetry: false,
-                outcome: "upstream_timeout_mid_response"
+                outcome: clientStoppedSending ? "client_body_timeout" : "upstream_timeout_mid_response"
             )
             return
         }
         // The request's body is unfinished and the upstream could take more of it: the client
         // stopped sending (the deadline counts from the last body bytes written). That is the
         // client's timeout, 408 as nginx's `client_body_timeout` gives, not the upstream's fault.
-        if self.machine.exchange?.requestEnded == false, upstream.channel.isWritable {
+        if clientStoppedSending {
             self.upstreamFailure(
                 bytesMayHaveReachedUpstream: true,
                 status: .requestTimeout,

@@ -21,9 +21,16 @@ final class ResolvedUpstreams: Sendable {
         /// Indexes into ``ResolvedUpstreams/servers``, in the group's order.
         let members: [Int]
         let weights: [Int]
-
         /// One server serves the whole group: the failures of requests never take it out.
-        var hasOneServer: Bool { self.members.allSatisfy { $0 == self.members.first } }
+        let hasOneServer: Bool
+
+        init(name: String, policy: UpstreamBalancingPolicy, members: [Int], weights: [Int]) {
+            self.name = name
+            self.policy = policy
+            self.members = members
+            self.weights = weights
+            self.hasOneServer = members.allSatisfy { $0 == members.first }
+        }
     }
 
     let servers: [Server]

@@ -5,10 +5,11 @@ import TenantModel
 ///
 /// Jitter keeps a fleet of gateways that lost the database at the same moment from reconnecting in
 /// lock-step when it comes back; the cap (500 ms) keeps a gateway from sleeping through the moment
-/// a database comes back or a standby is promoted: a change committed on the new primary then
-/// takes effect within about half a second of the promotion, however long the outage lasted (the
-/// requirement is 2 s, and on a loaded machine the connection and the resync that follow the wait
-/// took 1.5 s once). Two connection attempts a second are cheap for PostgreSQL. An attempt is one
+/// a database comes back or a standby is promoted: the wait before a change committed on the new
+/// primary can take effect is at most half a second, however long the outage lasted, and the
+/// connection and resync follow (the requirement is 2 s in all, and on a loaded machine the
+/// connection and resync took 1.5 s once). Two to four connection attempts a second are cheap for
+/// PostgreSQL. An attempt is one
 /// connection attempt, cheap for PostgreSQL; failures after the first are logged at debug only.
 public struct ReconnectBackoff: Sendable, Hashable {
     /// The wait before the first retry (attempt 0).

@@ -50,6 +50,8 @@ final class RecordingUpstreamHandler: ChannelInboundHandler, RemovableChannelHan
             }
             if case .closeImmediately = self.currentBehavior {
                 context.close(promise: nil)
+            } else if case .answerAtHead(let bytes) = self.currentBehavior {
+                self.writeRaw(context: context, ByteBuffer(bytes: bytes))
             } else if case .stopReadingAfterHead = self.currentBehavior {
                 context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
             } else if head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
@@ -184,7 +186,7 @@ final class RecordingUpstreamHandler: ChannelInboundHandler, RemovableChannelHan
             } catch {
                 context.close(promise: nil)
             }
-        case .silent, .closeImmediately, .stopReadingAfterHead:
+        case .silent, .closeImmediately, .stopReadingAfterHead, .answerAtHead:
             break
         }
     }

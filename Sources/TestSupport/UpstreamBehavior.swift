@@ -25,6 +25,9 @@ public enum UpstreamBehavior: Sendable {
     /// Writes these bytes as they are (a response with non-UTF-8 bytes in a field value, …) and
     /// keeps the connection open.
     case rawBytes([UInt8])
+    /// Writes these bytes as soon as the request head arrives, before any body (an upstream that
+    /// answers early), and keeps the connection open.
+    case answerAtHead([UInt8])
     /// Answers `101 Switching Protocols` (Upgrade: websocket) and then echoes every byte.
     case webSocketEcho
     /// Never answers.

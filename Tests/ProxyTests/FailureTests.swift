@@ -42,19 +42,19 @@ struct FailureTests {
     /// same connection, and each request gets its own full time.
     @Test func aReusedUpstreamConnectionGivesEachRequestItsOwnResponseHeadDeadline() async throws {
         var timeouts = ProxyTimeouts()
-        timeouts.upstreamResponse = .seconds(4)
+        timeouts.upstreamResponse = .seconds(6)
         try await withProxy(
             timeouts: timeouts,
             behavior: { head in
-                head.uri == "/slow" ? .delayed(.milliseconds(2500), .ok, "slow") : .respond(.ok, HTTPHeaders(), "fast")
+                head.uri == "/slow" ? .delayed(.seconds(3), .ok, "slow") : .respond(.ok, HTTPHeaders(), "fast")
             },
             { harness in
                 let connection = try await harness.connect()
                 try await connection.send("GET /fast HTTP/1.1\r\nHost: a.s20.online\r\n\r\n")
                 #expect(await connection.waitForResponses(1).map(\.status) == [200])
-                // Sent 2 s after the first: answered at least 4.5 s after the first deadline was
-                // armed, 2.5 s after its own (seconds of margin: a busy run holds tasks back).
-                try await Task.sleep(for: .seconds(2))
+                // Sent 4.5 s after the first: answered at least 7.5 s after the first deadline was
+                // armed, 3 s after its own (seconds of margin: a busy run holds tasks back).
+                try await Task.sleep(for: .milliseconds(4500))
                 try await connection.send("GET /slow HTTP/1.1\r\nHost: a.s20.online\r\n\r\n")
                 let responses = await connection.waitForResponses(2)
                 await connection.close()

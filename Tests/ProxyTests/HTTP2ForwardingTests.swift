@@ -576,25 +576,29 @@ struct HTTP2ForwardingTests {
     /// of no change of writability, and waited for ever).
     @Test func aStreamOpenedWhileTheConnectionIsBlockedIsLetGoAfterTheIdleTime() async throws {
         var timeouts = ProxyTimeouts()
-        timeouts.clientIdle = .seconds(3)
+        // Also the connection's idle time before its first stream: seconds for a busy machine.
+        timeouts.clientIdle = .seconds(6)
+        // The second stream's upstream never answers: only the stream's timeout lets it go (an
+        // answered one would go back to the pool and stay open there, idle).
         let behavior: @Sendable (HTTPRequestHead) -> UpstreamBehavior = { head in
-            head.uri == "/big"
-                ? .stream(bytes: 64 * 1024 * 1024, chunked: false) : .delayed(.milliseconds(500), .ok, "late")
+            head.uri == "/big" ? .stream(bytes: 64 * 1024 * 1024, chunked: false) : .silent
         }
         try await Self.withHTTP2Proxy(timeouts: timeouts, behavior: behavior) { harness, address in
             let connection = try await HTTP2AbuseTests.raw(harness, address)
-            // Windows open wide: only TCP holds the gateway's writes back.
+            // The client reads nothing from now on: the 64 MiB answer fills the kernel's buffers
+            // and the gateway's behind them. (Reading some first would let the kernel grow the
+            // client's receive buffer, on a busy machine enough for the whole answer.)
+            try await connection.channel.setOption(ChannelOptions.autoRead, value: false).get()
+            // Windows open wide (only TCP holds the gateway's writes back), and the first stream.
+            let flags = HTTP2FrameBytes.endHeaders | HTTP2FrameBytes.endStream
+            let big = try HTTP2FrameBytes.block(Self.get("/big"))
             try await connection.send(
                 HTTP2FrameBytes.settings([(0x4, 0x7FFF_FFFF)])
                     + HTTP2FrameBytes.frame(.windowUpdate, HTTP2FrameBytes.uint32(0x7FFF_FFFF - 65_535))
+                    + HTTP2FrameBytes.headers(stream: 1, block: big, flags: flags)
             )
-            let flags = HTTP2FrameBytes.endHeaders | HTTP2FrameBytes.endStream
-            let big = try HTTP2FrameBytes.block(Self.get("/big"))
-            try await connection.send(HTTP2FrameBytes.headers(stream: 1, block: big, flags: flags))
-            #expect(await eventually { connection.frames.contains { $0.stream == 1 && $0.kind == 0x0 } })
-            // The client stops reading; the gateway's buffers fill up behind it.
-            try await connection.channel.setOption(ChannelOptions.autoRead, value: false).get()
-            try await Task.sleep(for: .seconds(1))
+            #expect(await eventually { harness.upstream.requests.count == 1 })
+            try await Task.sleep(for: .milliseconds(1500))
             let late = try HTTP2FrameBytes.block(Self.get("/late"))
             try await connection.send(HTTP2FrameBytes.headers(stream: 3, block: late, flags: flags))
             #expect(await eventually { harness.upstream.requests.count == 2 })

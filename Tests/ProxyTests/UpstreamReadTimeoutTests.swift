@@ -45,6 +45,33 @@ struct UpstreamReadTimeoutTests {
         #expect(lines.first?.contains(" outcome=upstream_timeout_mid_response ") == true, "\(lines)")
     }
 
+    /// An upstream that answers before the body ends and then waits for the rest of it: the
+    /// client is the one that went quiet, and the log says so.
+    @Test func aClientSilentInABodyTheUpstreamAnsweredEarlyIsTheOneTimedOut() async throws {
+        var timeouts = ProxyTimeouts()
+        timeouts.upstreamResponse = .seconds(2)
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/access.log"
+        let sink = try AccessLogSink(destination: .file(path), format: .combined, logger: ProxyHarness.logger)
+        try await withProxy(
+            timeouts: timeouts,
+            accessLog: sink,
+            behavior: { _ in .answerAtHead(Array("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial".utf8)) },
+            { harness in
+                let connection = try await harness.connect()
+                try await connection.send(
+                    "POST /upload HTTP/1.1\r\nHost: a.s20.online\r\nContent-Length: 10\r\n\r\nxxxxx"
+                )
+                #expect(await connection.waitForClose(timeout: .seconds(30)), "the client is held for ever")
+                #expect(connection.text.hasSuffix("\r\n\r\npartial"), "\(connection.text)")
+            }
+        )
+        await sink.close()
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains(" outcome=client_body_timeout ") == true, "\(lines)")
+    }
+
     /// Six parts 1.5 s apart take 9 s, more than twice the 4 s timeout: each read starts the clock
     /// again, so the whole body arrives.
     @Test func aBodyThatKeepsComingIsNotCutByTheResponseTimeout() async throws {
