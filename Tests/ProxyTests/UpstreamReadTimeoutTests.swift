@@ -13,34 +13,41 @@ import Testing
 struct UpstreamReadTimeoutTests {
     static let get = "GET /report HTTP/1.1\r\nHost: a.s20.online\r\n\r\n"
 
-    /// Head and the first bytes of a 100-byte body, then nothing: the client gets what came, then
-    /// the close (never a complete response), and the access log says why.
-    @Test func anUpstreamSilentMidBodyIsLetGoAfterTheResponseTimeout() async throws {
+    static let partialAnswer = Array("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial".utf8)
+
+    /// A proxy with a 2 s response timeout and an access log, whose upstream behaves as given;
+    /// the log's lines once the proxy has stopped.
+    static func withTimedProxy(
+        behavior: @escaping @Sendable (HTTPRequestHead) -> UpstreamBehavior,
+        _ body: (ProxyHarness) async throws -> Void
+    ) async throws -> [Substring] {
         var timeouts = ProxyTimeouts()
         timeouts.upstreamResponse = .seconds(2)
         let directory = try TemporaryDirectory()
         let path = directory.path + "/access.log"
         let sink = try AccessLogSink(destination: .file(path), format: .combined, logger: ProxyHarness.logger)
-        try await withProxy(
-            timeouts: timeouts,
-            accessLog: sink,
-            behavior: { _ in .rawBytes(Array("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial".utf8)) },
-            { harness in
-                let connection = try await harness.connect()
-                try await connection.send(Self.get)
-                #expect(await connection.waitForClose(timeout: .seconds(30)), "the client is held for ever")
-                let text = connection.text
-                #expect(text.hasPrefix("HTTP/1.1 200"), "\(text)")
-                #expect(text.hasSuffix("\r\n\r\npartial"), "\(text)")
-                #expect(HTTPRawResponse.parseAll(connection.bytes).isEmpty)
-                #expect(
-                    await eventually(timeout: .seconds(10)) { harness.upstream.openConnectionCount == 0 },
-                    "the upstream connection is still open"
-                )
-            }
-        )
+        try await withProxy(timeouts: timeouts, accessLog: sink, behavior: behavior, body)
         await sink.close()
-        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+    }
+
+    /// Head and the first bytes of a 100-byte body, then nothing: the client gets what came, then
+    /// the close (never a complete response), and the access log says why.
+    @Test func anUpstreamSilentMidBodyIsLetGoAfterTheResponseTimeout() async throws {
+        let silentMidBody: @Sendable (HTTPRequestHead) -> UpstreamBehavior = { _ in .rawBytes(Self.partialAnswer) }
+        let lines = try await Self.withTimedProxy(behavior: silentMidBody) { harness in
+            let connection = try await harness.connect()
+            try await connection.send(Self.get)
+            #expect(await connection.waitForClose(timeout: .seconds(30)), "the client is held for ever")
+            let text = connection.text
+            #expect(text.hasPrefix("HTTP/1.1 200"), "\(text)")
+            #expect(text.hasSuffix("\r\n\r\npartial"), "\(text)")
+            #expect(HTTPRawResponse.parseAll(connection.bytes).isEmpty)
+            #expect(
+                await eventually(timeout: .seconds(10)) { harness.upstream.openConnectionCount == 0 },
+                "the upstream connection is still open"
+            )
+        }
         #expect(lines.count == 1)
         #expect(lines.first?.contains(" outcome=upstream_timeout_mid_response ") == true, "\(lines)")
     }
@@ -48,26 +55,13 @@ struct UpstreamReadTimeoutTests {
     /// An upstream that answers before the body ends and then waits for the rest of it: the
     /// client is the one that went quiet, and the log says so.
     @Test func aClientSilentInABodyTheUpstreamAnsweredEarlyIsTheOneTimedOut() async throws {
-        var timeouts = ProxyTimeouts()
-        timeouts.upstreamResponse = .seconds(2)
-        let directory = try TemporaryDirectory()
-        let path = directory.path + "/access.log"
-        let sink = try AccessLogSink(destination: .file(path), format: .combined, logger: ProxyHarness.logger)
-        try await withProxy(
-            timeouts: timeouts,
-            accessLog: sink,
-            behavior: { _ in .answerAtHead(Array("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial".utf8)) },
-            { harness in
-                let connection = try await harness.connect()
-                try await connection.send(
-                    "POST /upload HTTP/1.1\r\nHost: a.s20.online\r\nContent-Length: 10\r\n\r\nxxxxx"
-                )
-                #expect(await connection.waitForClose(timeout: .seconds(30)), "the client is held for ever")
-                #expect(connection.text.hasSuffix("\r\n\r\npartial"), "\(connection.text)")
-            }
-        )
-        await sink.close()
-        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        let answersEarly: @Sendable (HTTPRequestHead) -> UpstreamBehavior = { _ in .answerAtHead(Self.partialAnswer) }
+        let lines = try await Self.withTimedProxy(behavior: answersEarly) { harness in
+            let connection = try await harness.connect()
+            try await connection.send("POST /upload HTTP/1.1\r\nHost: a.s20.online\r\nContent-Length: 10\r\n\r\nxxxxx")
+            #expect(await connection.waitForClose(timeout: .seconds(30)), "the client is held for ever")
+            #expect(connection.text.hasSuffix("\r\n\r\npartial"), "\(connection.text)")
+        }
         #expect(lines.count == 1)
         #expect(lines.first?.contains(" outcome=client_body_timeout ") == true, "\(lines)")
     }
