@@ -101,6 +101,17 @@ cpu_ticks() { # cpu_ticks PID [kernel] -> utime + stime (clock ticks) of the pro
     done
     echo "$total"
 }
+context_switches() { # context_switches PID -> voluntary and involuntary switches of the process tree, every thread
+    local pid task voluntary=0 involuntary=0
+    for pid in $(tree_pids "$1"); do
+        for task in /proc/"$pid"/task/*; do
+            read -r v i < <(awk '/^voluntary_ctxt_switches/ {v = $2} /^nonvoluntary_ctxt_switches/ {i = $2} END {print v + 0, i + 0}' "$task/status" 2>/dev/null || echo 0 0)
+            voluntary=$((voluntary + ${v:-0}))
+            involuntary=$((involuntary + ${i:-0}))
+        done
+    done
+    echo "$voluntary $involuntary"
+}
 # shellcheck disable=SC2034 # used by the scripts that source this file
 TICK=$(getconf CLK_TCK) # clock ticks per second, for cpu_ticks
 

@@ -18,12 +18,14 @@
 # gets one wrk run (`-t2 -c64 --latency`, 1 KiB GET as Host: t00042.s20.online, an active
 # tenant), in an order that rotates every round. Per run: req/s, p99 and CPU µs per request of
 # the proxy (utime + stime of all its processes and threads from /proc, e.g. nginx's master and
-# workers), and the kernel's part of it (stime alone: sys_us/req). Then a short run against a
+# workers), the kernel's part of it (stime alone: sys_us/req) and the context switches of its
+# threads per request (voluntary/involuntary, from /proc/PID/task/*/status). Then a short run against a
 # frozen tenant's admin path (FreezeGate's blocked page), and per mode a table of medians with each
 # proxy as % of nginx.
 #
 #   bench/proxy-vs-nginx.sh                                  # MODE=both ROUNDS=5 DURATION=5
 #   MODE=logs-off ROUNDS=3 bench/proxy-vs-nginx.sh
+#   BROWSER_HEADERS=1 bench/proxy-vs-nginx.sh    # requests with a browser's fields, not Host alone
 #   BASELINE=/path/to/older/freezegate bench/proxy-vs-nginx.sh   # also an older build, same rounds
 #   PERF=/tmp/profile bench/proxy-vs-nginx.sh    # also a perf profile of FreezeGate per mode
 #   PERF=/tmp/profile PERF_CALL_GRAPH=fp bench/proxy-vs-nginx.sh   # with call graphs, for
@@ -261,9 +263,24 @@ port_of() {
     esac
 }
 
+# The request fields of a browser's page load (Chromium 120's, with a session cookie), sent with
+# BROWSER_HEADERS=1: what a school's staff send, where wrk alone sends only Host.
+BROWSER_FIELDS=(
+    -H 'User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36'
+    -H 'Accept: text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8'
+    -H 'Accept-Language: ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7'
+    -H 'Accept-Encoding: gzip, deflate'
+    -H 'Cookie: PHPSESSID=8f3c2a9d41b7e6f05c2d9a1b3e7f4c6d; _csrf=5b1e0c9f7a2d4e8b6c3a1f0e9d8c7b6a; lang=ru'
+    -H 'Referer: http://t00042.s20.online/customer/1/index'
+    -H 'Upgrade-Insecure-Requests: 1'
+    -H 'sec-ch-ua: "Not_A Brand";v="8", "Chromium";v="120"'
+    -H 'sec-ch-ua-mobile: ?0'
+    -H 'sec-ch-ua-platform: "Linux"'
+)
 run_wrk() { # run_wrk PORT SECONDS HOST PATH -> W_RPS, W_P99 (ms), W_REQUESTS, W_NON2XX
-    local out
-    out=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${2}s" --latency -H "Host: $3" "http://127.0.0.1:$1$4")
+    local out fields=()
+    [ "${BROWSER_HEADERS:-0}" = 1 ] && fields=("${BROWSER_FIELDS[@]}")
+    out=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${2}s" --latency -H "Host: $3" "${fields[@]}" "http://127.0.0.1:$1$4")
     W_RPS=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
     W_P99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}' <<<"$out")
     W_REQUESTS=$(awk '/requests in/ {print $1}' <<<"$out")
@@ -273,17 +290,21 @@ run_wrk() { # run_wrk PORT SECONDS HOST PATH -> W_RPS, W_P99 (ms), W_REQUESTS, W
     [ "${W_REQUESTS:-0}" -gt 0 ] || { echo "wrk got no answers from port $1:" >&2; echo "$out" >&2; exit 1; }
 }
 
-measure() { # measure TARGET HOST PATH -> W_* of run_wrk, M_CPU, M_SYS (its kernel part) and M_SINK (CPU µs per request)
-    local pid sink_before=0 sink_after=0 before after kernel_before kernel_after
+measure() { # measure TARGET HOST PATH -> W_* of run_wrk, M_CPU, M_SYS (its kernel part) and M_SINK (CPU µs per request), M_SWITCHES (voluntary/involuntary context switches per request)
+    local pid sink_before=0 sink_after=0 before after kernel_before kernel_after switches_before switches_after
     pid=$(pid_of "$1")
     kill -0 "$pid" 2>/dev/null || { echo "$1 (pid $pid) is not running" >&2; exit 1; }
     before=$(cpu_ticks "$pid")
     kernel_before=$(cpu_ticks "$pid" kernel)
+    switches_before=$(context_switches "$pid")
     if [ "$1" = haproxy ] && [ -n "$SINK_PID" ]; then sink_before=$(cpu_ticks "$SINK_PID"); fi
     run_wrk "$(port_of "$1")" "$DURATION" "$2" "$3"
     after=$(cpu_ticks "$pid")
     kernel_after=$(cpu_ticks "$pid" kernel)
+    switches_after=$(context_switches "$pid")
     if [ "$1" = haproxy ] && [ -n "$SINK_PID" ]; then sink_after=$(cpu_ticks "$SINK_PID"); fi
+    M_SWITCHES=$(awk -v b="$switches_before" -v a="$switches_after" -v n="$W_REQUESTS" \
+        'BEGIN {split(b, x, " "); split(a, y, " "); printf "%.2f/%.2f", (y[1] - x[1]) / n, (y[2] - x[2]) / n}')
     M_CPU=$(awk -v t="$((after - before))" -v hz="$TICK" -v n="$W_REQUESTS" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
     M_SYS=$(awk -v t="$((kernel_after - kernel_before))" -v hz="$TICK" -v n="$W_REQUESTS" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
     M_SINK=$(awk -v t="$((sink_after - sink_before))" -v hz="$TICK" -v n="$W_REQUESTS" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
@@ -319,7 +340,7 @@ run_mode() { # run_mode MODE
     local -A RPS P99 CPU SYS
     local SINK=""
     echo
-    echo "## $mode — Host: $ACTIVE_HOST, GET $FORWARDED_PATH (1 KiB), wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s"
+    echo "## $mode — Host: $ACTIVE_HOST, GET $FORWARDED_PATH (1 KiB), wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s$([ "${BROWSER_HEADERS:-0}" = 1 ] && echo ", a browser's request fields")"
     echo "freezegate: $gate_note"
     [ -n "$BASELINE" ] && echo "baseline ($BASELINE): $baseline_note"
     if [ "$mode" = logs-on ]; then
@@ -327,7 +348,7 @@ run_mode() { # run_mode MODE
     else
         echo "nginx: access_log off; haproxy: no log"
     fi
-    printf '%-6s %-11s %12s %10s %12s %12s\n' round target req/s p99_ms cpu_us/req sys_us/req
+    printf '%-6s %-11s %12s %10s %12s %12s %16s\n' round target req/s p99_ms cpu_us/req sys_us/req switches/req
     for round in $(seq 1 "$ROUNDS"); do
         # Rotate the order every round so that drift in the machine's load hits every target.
         count=${#TARGETS[@]}
@@ -335,7 +356,7 @@ run_mode() { # run_mode MODE
             target=${TARGETS[$(((index + round - 1) % count))]}
             measure "$target" "$ACTIVE_HOST" "$FORWARDED_PATH"
             [ "$W_NON2XX" != 0 ] && echo "  $target: $W_NON2XX non-2xx responses" >&2
-            printf '%-6s %-11s %12s %10s %12s %12s\n' "$round" "$target" "$W_RPS" "$W_P99" "$M_CPU" "$M_SYS"
+            printf '%-6s %-11s %12s %10s %12s %12s %16s\n' "$round" "$target" "$W_RPS" "$W_P99" "$M_CPU" "$M_SYS" "$M_SWITCHES"
             RPS[$target]+="$W_RPS "
             SYS[$target]+="$M_SYS "
             P99[$target]+="$W_P99 "
