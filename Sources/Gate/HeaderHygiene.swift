@@ -33,10 +33,12 @@ public enum HeaderHygiene {
     /// bypass the gate) and any `HTTP2-Settings`, and, when `removeMethodOverrides`, method
     /// overrides. Unchanged headers keep their order and spelling.
     public static func clean(_ headers: HTTPHeaders, removeMethodOverrides: Bool) -> HTTPHeaders {
-        let upgradesToH2C = headers["Upgrade"].contains { value in
-            value.split(separator: ",").contains {
-                $0.trimmingWhitespace().lowercased().hasPrefix("h2c")
-            }
+        // A walk over the fields, not `headers["Upgrade"]`: that builds an array on every request.
+        let upgradesToH2C = headers.contains { name, value in
+            name.utf8.count == 7 && name.lowercased() == "upgrade"
+                && value.split(separator: ",").contains {
+                    $0.trimmingWhitespace().lowercased().hasPrefix("h2c")
+                }
         }
         func removed(_ name: String) -> Bool {
             guard Self.mayBeRemoved(name) else { return false }
@@ -71,7 +73,11 @@ public enum HeaderHygiene {
     static func mayBeRemoved(_ name: String) -> Bool {
         let utf8 = name.utf8
         guard let first = utf8.first else { return false }
-        if utf8.contains(UInt8(ascii: "_")) { return true }
+        // Read whole where contiguous (a native string's UTF-8), not through the view's iterator.
+        let hasUnderscore =
+            utf8.withContiguousStorageIfAvailable { $0.contains(UInt8(ascii: "_")) }
+            ?? utf8.contains(UInt8(ascii: "_"))
+        if hasUnderscore { return true }
         let letter = first | 0x20
         guard letter >= UInt8(ascii: "a"), letter <= UInt8(ascii: "z") else { return false }
         let length = utf8.count

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Byte constants and character classes of RFC 9110/9112, used by the raw-byte validators.
 enum ASCII {
     static let tab: UInt8 = 0x09
@@ -12,6 +20,37 @@ enum ASCII {
     static let semicolon: UInt8 = 0x3B
     static let equals: UInt8 = 0x3D
     static let backslash: UInt8 = 0x5C
+
+    /// The index of the first CR or LF in `bytes` from `start` on, or `bytes.count` when there is
+    /// none. Eight bytes at a time (a word's bytes compared with CR and LF at once, the classic
+    /// "has a zero byte" test on the word XOR each), then byte by byte in the word that has one:
+    /// every byte of every request head passes through here.
+    static func lineBreakIndex(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        let count = bytes.count
+        var index = start
+        if let base = bytes.baseAddress {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highBits: UInt64 = 0x8080_8080_8080_8080
+            while index + 8 <= count {
+                let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                let crs = word ^ (ones &* UInt64(Self.cr))
+                let lfs = word ^ (ones &* UInt64(Self.lf))
+                if ((crs &- ones) & ~crs | (lfs &- ones) & ~lfs) & highBits != 0 { break }
+                index += 8
+            }
+        }
+        while index < count, bytes[index] != Self.cr, bytes[index] != Self.lf { index += 1 }
+        return index
+    }
+
+    /// The index of the first LF in `bytes` from `start` on, or `bytes.count` when there is none
+    /// (the C library's `memchr`, which reads many bytes per instruction).
+    static func lineFeedIndex(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        guard let base = bytes.baseAddress, start < bytes.count,
+            let found = memchr(base + start, Int32(Self.lf), bytes.count - start)
+        else { return bytes.count }
+        return base.distance(to: UnsafeRawPointer(found))
+    }
 
     /// `tchar` of RFC 9110 §5.6.2 (DIGIT, ALPHA and ``!#$%&'*+-.^_`|~``) as two bit masks over
     /// bytes 0–63 and 64–127: constants, unlike a table, need no lazy initialisation check on

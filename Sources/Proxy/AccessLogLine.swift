@@ -206,7 +206,7 @@ enum AccessLogLine {
 
     /// A field value in wire form: its bytes, escaped.
     private static func appendWireValue(_ value: String, into out: inout [UInt8]) {
-        Self.appendEscaped(FieldValueEncoding.bytes(value), into: &out)
+        FieldValueEncoding.withBytes(value) { Self.appendEscaped(contiguous: $0, into: &out, spaceToo: false) }
     }
 
     /// A wire-form value as a JSON string: its bytes as UTF-8 when they are UTF-8, else each byte

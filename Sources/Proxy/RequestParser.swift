@@ -139,8 +139,7 @@ public struct RequestParser: Sendable {
                 continue
             case .head where !self.pendingCR:
                 // The bytes of a line up to its CR (or a bare LF) in one go.
-                var end = index
-                while end < count, bytes[end] != ASCII.cr, bytes[end] != ASCII.lf { end += 1 }
+                let end = ASCII.lineBreakIndex(in: bytes, from: index)
                 if end > index {
                     if let rejection = self.appendHeadBytes(UnsafeRawBufferPointer(rebasing: bytes[index..<end])) {
                         self.state = .failed

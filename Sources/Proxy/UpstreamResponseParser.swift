@@ -287,8 +287,7 @@ struct UpstreamResponseParser {
 
     /// The index of the CR ending the line that starts at `start` (a bare LF is a failure).
     private static func lineEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) throws -> Int {
-        var index = start
-        while index < bytes.count, bytes[index] != ASCII.lf { index += 1 }
+        let index = ASCII.lineFeedIndex(in: bytes, from: start)
         guard index < bytes.count, index > start, bytes[index - 1] == ASCII.cr else {
             throw Failure(reason: "bare LF")
         }

@@ -25,4 +25,26 @@ struct FieldLineSyntaxTests {
     func invalidLines(line: String, reason: String) {
         #expect(Self.parse(line) == .failure(FieldLineSyntax.Problem(reason)))
     }
+
+    /// Every byte value at every position of a 40-byte value (longer than any vector the
+    /// compiler checks at once): the controls but HTAB, and DEL, refuse the line; the rest pass.
+    @Test func everyByteIsJudgedAtEveryPositionOfAValue() {
+        let prefix = Array("X-Long: ".utf8)
+        for byte in UInt8.min...UInt8.max where byte != 0x20 && byte != 0x09 {
+            let valid = byte >= 0x20 && byte != 0x7F
+            for position in 0..<40 {
+                var line = prefix + [UInt8](repeating: UInt8(ascii: "v"), count: 40)
+                line[prefix.count + position] = byte
+                let result = line.withUnsafeBytes { FieldLineSyntax.parse($0, start: 0, end: $0.count) }
+                if valid {
+                    #expect((try? result.get()) != nil, "byte \(byte) at \(position)")
+                } else {
+                    #expect(
+                        result == .failure(FieldLineSyntax.Problem("control byte in field value")),
+                        "byte \(byte) at \(position)"
+                    )
+                }
+            }
+        }
+    }
 }

@@ -29,6 +29,31 @@ import Testing
         #expect(FieldValueEncoding.decode(utf8Text: "text/html") == "text/html")
     }
 
+    /// The fast paths (a contiguous OR of the bytes) agree with a byte-by-byte reading for a
+    /// byte above 0x7F at any position, in native, small and bridged-like (substring-made) strings.
+    @Test func asciiIsRecognisedWhereverAHighByteIs() {
+        for length in [0, 1, 7, 8, 15, 16, 17, 31, 32, 33, 64, 200] {
+            let ascii = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+            #expect(FieldValueEncoding.isASCII(ascii))
+            #expect(FieldValueEncoding.isASCII(String(decoding: ascii, as: UTF8.self)))
+            for position in 0..<length {
+                var bytes = ascii
+                bytes[position] = 0x80
+                #expect(!FieldValueEncoding.isASCII(bytes), "\(length) \(position)")
+                #expect(!FieldValueEncoding.isASCII(bytes[...]), "\(length) \(position)")
+                let text = FieldValueEncoding.decode(bytes)
+                #expect(!FieldValueEncoding.isASCII(text), "\(length) \(position)")
+                var out = ByteBuffer()
+                FieldValueEncoding.write(text, into: &out)
+                #expect(Array(out.readableBytesView) == bytes, "\(length) \(position)")
+                #expect(FieldValueEncoding.withBytes(text) { Array($0) } == bytes, "\(length) \(position)")
+            }
+        }
+        let text = "PHPSESSID=8f3c2a9d41b7e6f05c2d9a1b3e7f4c6d; lang=ru"
+        #expect(FieldValueEncoding.withBytes(text) { Array($0) } == Array(text.utf8))
+        #expect(FieldValueEncoding.withBytes("") { $0.count } == 0)
+    }
+
     @Test func textAboveLatin1IsWrittenAsUTF8() {
         var out = ByteBuffer()
         FieldValueEncoding.write("1.1 шлюз", into: &out)
