@@ -272,6 +272,7 @@ BROWSER_FIELDS=(
     -H 'Accept-Encoding: gzip, deflate'
     -H 'Cookie: PHPSESSID=8f3c2a9d41b7e6f05c2d9a1b3e7f4c6d; _csrf=5b1e0c9f7a2d4e8b6c3a1f0e9d8c7b6a; lang=ru'
     -H 'Referer: http://t00042.s20.online/customer/1/index'
+    -H 'Connection: keep-alive'
     -H 'Upgrade-Insecure-Requests: 1'
     -H 'sec-ch-ua: "Not_A Brand";v="8", "Chromium";v="120"'
     -H 'sec-ch-ua-mobile: ?0'

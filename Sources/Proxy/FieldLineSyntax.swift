@@ -27,13 +27,9 @@ enum FieldLineSyntax {
         }
         var valueStart = colon + 1
         var valueEnd = end
-        // Counted over the whole value without an early exit, so the compiler can check many
-        // bytes per instruction: values are most of a head's bytes.
-        var invalidBytes = 0
-        for index in valueStart..<end {
-            invalidBytes &+= ASCII.isFieldValueByte(bytes[index]) ? 0 : 1
+        guard Self.isFieldValue(UnsafeRawBufferPointer(rebasing: bytes[valueStart..<end])) else {
+            return .failure(Problem("control byte in field value"))
         }
-        guard invalidBytes == 0 else { return .failure(Problem("control byte in field value")) }
         while valueStart < valueEnd, bytes[valueStart] == ASCII.space || bytes[valueStart] == ASCII.tab {
             valueStart += 1
         }
@@ -41,6 +37,20 @@ enum FieldLineSyntax {
             valueEnd -= 1
         }
         return .success(Parts(name: start..<colon, value: valueStart..<valueEnd))
+    }
+
+    /// True when every byte is a field value's (``ASCII/isFieldValueByte(_:)``). Values are most
+    /// of a head's bytes, so the check runs over all of them without an early exit or a branch
+    /// per byte, which the compiler turns into vector instructions.
+    static func isFieldValue(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var invalid: UInt8 = 0
+        for byte in bytes {
+            let control: UInt8 = byte < 0x20 ? 1 : 0
+            let notTab: UInt8 = byte != ASCII.tab ? 1 : 0
+            let delete: UInt8 = byte == 0x7F ? 1 : 0
+            invalid |= (control & notTab) | delete
+        }
+        return invalid == 0
     }
 
     /// Why a field line is invalid, in the words of the 400/502 reasons.

@@ -53,19 +53,10 @@ public struct ForwardingHeaderPolicy: Sendable {
         return self.trustedProxies.contains { $0.contains(address) }
     }
 
-    /// Lower-cased tokens of every `Connection` field.
-    static func connectionTokens(_ headers: HTTPHeaders) -> Set<String> {
-        var tokens = Set<String>()
-        for value in headers[canonicalForm: "connection"] {
-            tokens.insert(value.trimmingASCIIWhitespace().lowercased())
-        }
-        return tokens
-    }
-
     /// Whether the request asks for a WebSocket upgrade the gateway may tunnel.
     public static func isWebSocketUpgrade(_ head: HTTPRequestHead) -> Bool {
         guard head.method == .GET, head.version == .http1_1 else { return false }
-        guard connectionTokens(head.headers).contains("upgrade") else { return false }
+        guard ConnectionOptions(head.headers).upgrade else { return false }
         let upgrades = head.headers[canonicalForm: "upgrade"].map { $0.trimmingASCIIWhitespace().lowercased() }
         return upgrades == ["websocket"]
     }

@@ -17,7 +17,7 @@ struct RequestTraits: Equatable {
     let drainable: Bool
 
     init(head: HTTPRequestHead, framing: MessageFraming, maxDrainBytes: Int) {
-        self.keepAlive = head.isKeepAlive && head.method != .CONNECT
+        self.keepAlive = ConnectionOptions(head.headers).isKeepAlive(version: head.version) && head.method != .CONNECT
         self.hasBody = framing != .none && framing != .length(0)
         switch head.method {
         case .GET, .HEAD, .OPTIONS, .TRACE: self.idempotent = true

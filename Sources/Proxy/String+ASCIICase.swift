@@ -2,6 +2,9 @@ extension String {
     /// Compares with a lower-case ASCII literal ignoring ASCII case, without allocating
     /// (header names are compared on every request).
     func equalsIgnoringASCIICase(_ lowercased: StaticString) -> Bool {
+        // The length first (stored, O(1)): most names compared differ in it, and reaching the
+        // bytes costs a copy of the string's reference (or of a small string's bytes).
+        guard self.utf8.count == lowercased.utf8CodeUnitCount else { return false }
         var own = self
         return own.withUTF8 { bytes in
             guard bytes.count == lowercased.utf8CodeUnitCount else { return false }
@@ -18,6 +21,7 @@ extension String {
 
     /// Compares two strings ignoring ASCII case, without allocating.
     func equalsIgnoringASCIICase(_ other: String) -> Bool {
+        guard self.utf8.count == other.utf8.count else { return false }
         var own = self
         var other = other
         return own.withUTF8 { left in
@@ -38,6 +42,7 @@ extension String {
 
     /// Whether the string starts with a lower-case ASCII literal, ignoring ASCII case.
     func hasPrefixIgnoringASCIICase(_ lowercased: StaticString) -> Bool {
+        guard self.utf8.count >= lowercased.utf8CodeUnitCount else { return false }
         var own = self
         return own.withUTF8 { bytes in
             guard bytes.count >= lowercased.utf8CodeUnitCount else { return false }

@@ -1,0 +1,40 @@
+import NIOHTTP1
+
+/// What a request's `Connection` fields say, read in one pass over the head's fields without
+/// allocating: only names of the length of `connection` are compared, and their values are
+/// walked as bytes. NIO's `isKeepAlive` and `headers[canonicalForm:]`, which this replaces on
+/// the forwarding path, build arrays of strings on every request.
+struct ConnectionOptions: Equatable {
+    /// `close` and `keep-alive` tokens seen, in all.
+    private(set) var persistenceTokens = 0
+    private(set) var close = false
+    /// An `upgrade` token.
+    private(set) var upgrade = false
+
+    init(_ headers: HTTPHeaders) {
+        for (name, value) in headers where name.utf8.count == 10 && name.equalsIgnoringASCIICase("connection") {
+            FieldValueList.forEachElement(of: value.utf8, emptyElements: .skipped) { token in
+                if ASCII.equalsCaseInsensitive(token, "close") {
+                    self.persistenceTokens += 1
+                    self.close = true
+                } else if ASCII.equalsCaseInsensitive(token, "keep-alive") {
+                    self.persistenceTokens += 1
+                } else if ASCII.equalsCaseInsensitive(token, "upgrade") {
+                    self.upgrade = true
+                }
+            }
+        }
+    }
+
+    /// Whether the connection stays open after the message, by NIO's rule (`isKeepAlive`): one
+    /// `close` or `keep-alive` token decides; more than one, even the same twice, means close (a
+    /// client that says it twice is not trusted to mean keep-alive); none, the version's
+    /// default (HTTP/1.1 and later keep the connection).
+    func isKeepAlive(version: HTTPVersion) -> Bool {
+        switch self.persistenceTokens {
+        case 0: return version.major == 1 && version.minor >= 1
+        case 1: return !self.close
+        default: return false
+        }
+    }
+}
