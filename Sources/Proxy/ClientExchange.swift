@@ -218,12 +218,14 @@ final class ClientExchange: RequestDecodingReceiver {
         self.exchangeID &+= 1
         self.exchange.clientHead = head
         let client = self.identity()
-        self.startRecord(head, client: client)
+        let fields = RequestFieldSummary(head.headers)
+        self.startRecord(head, fields: fields, client: client)
         self.exchange.requestFraming = framing
         let traits = RequestTraits(
             head: head,
             framing: framing,
-            maxDrainBytes: self.environment.configuration.limits.maxDrainBytes
+            maxDrainBytes: self.environment.configuration.limits.maxDrainBytes,
+            connection: fields.connection
         )
 
         if head.method == .CONNECT {
@@ -243,7 +245,7 @@ final class ClientExchange: RequestDecodingReceiver {
         switch self.environment.decider.decide(request) {
         case .forward(let decided, let tags):
             self.record.tags = tags
-            self.exchange.webSocket = ForwardingHeaderPolicy.isWebSocketUpgrade(head)
+            self.exchange.webSocket = ForwardingHeaderPolicy.isWebSocketUpgrade(head, connection: fields.connection)
             var upstreamHead = side.allocator.buffer(capacity: 512)
             self.policy.writeUpstreamRequestHead(
                 decided,
@@ -306,7 +308,7 @@ final class ClientExchange: RequestDecodingReceiver {
     private func processRejection(_ rejection: RequestRejection) {
         if self.machine.phase == .idle {
             self.exchangeID &+= 1
-            self.startRecord(nil, client: nil)
+            self.startRecord(nil, fields: nil, client: nil)
         }
         self.record.outcome = "rejected: \(rejection.reason)"
         switch self.machine.requestRejected() {
@@ -636,23 +638,22 @@ final class ClientExchange: RequestDecodingReceiver {
     /// Opens the exchange's record: the request's fields for the access log, and its request ID
     /// (a trusted proxy's `X-Request-Id`, else a new one). `head` is nil for a request refused
     /// before its head was complete.
-    private func startRecord(_ head: HTTPRequestHead?, client: ForwardingHeaderPolicy.ClientIdentity?) {
+    private func startRecord(
+        _ head: HTTPRequestHead?,
+        fields: RequestFieldSummary?,
+        client: ForwardingHeaderPolicy.ClientIdentity?
+    ) {
         if self.recordOpen { self.emitRecord() }
         var record = AccessLogRecord(started: .now())
         if let head {
             record.method = head.method.rawValue
             record.target = head.uri
             record.version = self.environment.isHTTP2Stream ? HTTPVersion(major: 2, minor: 0) : head.version
-            for (name, value) in head.headers {
-                switch name.utf8.count {
-                case 4 where name.equalsIgnoringASCIICase("host"): record.host = value
-                case 7 where name.equalsIgnoringASCIICase("referer"): record.referer = value
-                case 10 where name.equalsIgnoringASCIICase("user-agent"): record.userAgent = value
-                case 12 where name.equalsIgnoringASCIICase("x-request-id"):
-                    if client?.trusted == true, RequestIDGenerator.isAcceptable(value) { record.requestID = value }
-                default: break
-                }
-            }
+            let fields = fields ?? RequestFieldSummary(head.headers)
+            if let host = fields.host { record.host = host }
+            if let referer = fields.referer { record.referer = referer }
+            if let userAgent = fields.userAgent { record.userAgent = userAgent }
+            if client?.trusted == true, let requestID = fields.acceptableRequestID { record.requestID = requestID }
         } else {
             record.method = "-"
             record.target = "-"

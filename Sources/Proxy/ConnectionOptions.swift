@@ -11,17 +11,30 @@ struct ConnectionOptions: Equatable {
     /// An `upgrade` token.
     private(set) var upgrade = false
 
+    /// A token that names a field beyond the fixed hop-by-hop ones (`Connection: X-Secret`): that
+    /// field is removed before forwarding.
+    private(set) var namesOtherFields = false
+
+    init() {}
+
     init(_ headers: HTTPHeaders) {
         for (name, value) in headers where name.utf8.count == 10 && name.equalsIgnoringASCIICase("connection") {
-            FieldValueList.forEachElement(of: value.utf8, emptyElements: .skipped) { token in
-                if ASCII.equalsCaseInsensitive(token, "close") {
-                    self.persistenceTokens += 1
-                    self.close = true
-                } else if ASCII.equalsCaseInsensitive(token, "keep-alive") {
-                    self.persistenceTokens += 1
-                } else if ASCII.equalsCaseInsensitive(token, "upgrade") {
-                    self.upgrade = true
-                }
+            self.read(value)
+        }
+    }
+
+    /// Takes in the value of one `Connection` field.
+    mutating func read(_ value: String) {
+        FieldValueList.forEachElement(of: value.utf8, emptyElements: .skipped) { token in
+            if ASCII.equalsCaseInsensitive(token, "close") {
+                self.persistenceTokens += 1
+                self.close = true
+            } else if ASCII.equalsCaseInsensitive(token, "keep-alive") {
+                self.persistenceTokens += 1
+            } else if ASCII.equalsCaseInsensitive(token, "upgrade") {
+                self.upgrade = true
+            } else if !ForwardingHeaderPolicy.isFixedHopByHop(token) {
+                self.namesOtherFields = true
             }
         }
     }

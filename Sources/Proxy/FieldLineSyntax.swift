@@ -15,15 +15,12 @@ enum FieldLineSyntax {
         if bytes[start] == ASCII.space || bytes[start] == ASCII.tab {
             return .failure(Problem("obsolete line folding"))
         }
+        // The name's bytes are tokens up to the colon: one pass finds both in a valid line; any
+        // other line is judged again below, by the rules in their order.
         var colon = start
-        while colon < end, bytes[colon] != ASCII.colon { colon += 1 }
-        guard colon < end else { return .failure(Problem("field line without colon")) }
-        guard colon > start else { return .failure(Problem("empty field name")) }
-        for index in start..<colon where !ASCII.isTokenByte(bytes[index]) {
-            if bytes[index] == ASCII.space || bytes[index] == ASCII.tab {
-                return .failure(Problem("whitespace before colon"))
-            }
-            return .failure(Problem("invalid byte in field name"))
+        while colon < end, ASCII.isTokenByte(bytes[colon]) { colon += 1 }
+        if colon == end || bytes[colon] != ASCII.colon || colon == start {
+            return .failure(Self.nameProblem(bytes, start: start, end: end))
         }
         var valueStart = colon + 1
         var valueEnd = end
@@ -37,6 +34,21 @@ enum FieldLineSyntax {
             valueEnd -= 1
         }
         return .success(Parts(name: start..<colon, value: valueStart..<valueEnd))
+    }
+
+    /// Why the name part of a line whose name is not all tokens up to a colon is invalid.
+    private static func nameProblem(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> Problem {
+        var colon = start
+        while colon < end, bytes[colon] != ASCII.colon { colon += 1 }
+        guard colon < end else { return Problem("field line without colon") }
+        guard colon > start else { return Problem("empty field name") }
+        for index in start..<colon where !ASCII.isTokenByte(bytes[index]) {
+            if bytes[index] == ASCII.space || bytes[index] == ASCII.tab {
+                return Problem("whitespace before colon")
+            }
+            break
+        }
+        return Problem("invalid byte in field name")
     }
 
     /// True when every byte is a field value's (``ASCII/isFieldValueByte(_:)``). Values are most

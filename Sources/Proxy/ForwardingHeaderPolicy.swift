@@ -55,8 +55,13 @@ public struct ForwardingHeaderPolicy: Sendable {
 
     /// Whether the request asks for a WebSocket upgrade the gateway may tunnel.
     public static func isWebSocketUpgrade(_ head: HTTPRequestHead) -> Bool {
+        Self.isWebSocketUpgrade(head, connection: nil)
+    }
+
+    /// `connection`: the head's `Connection` options when already read (else they are read here).
+    static func isWebSocketUpgrade(_ head: HTTPRequestHead, connection: ConnectionOptions?) -> Bool {
         guard head.method == .GET, head.version == .http1_1 else { return false }
-        guard ConnectionOptions(head.headers).upgrade else { return false }
+        guard (connection ?? ConnectionOptions(head.headers)).upgrade else { return false }
         let upgrades = head.headers[canonicalForm: "upgrade"].map { $0.trimmingASCIIWhitespace().lowercased() }
         return upgrades == ["websocket"]
     }

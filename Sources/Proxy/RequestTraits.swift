@@ -16,8 +16,10 @@ struct RequestTraits: Equatable {
     /// client does not wait for `100 Continue`. A chunked body (unbounded) is never drained.
     let drainable: Bool
 
-    init(head: HTTPRequestHead, framing: MessageFraming, maxDrainBytes: Int) {
-        self.keepAlive = ConnectionOptions(head.headers).isKeepAlive(version: head.version) && head.method != .CONNECT
+    /// `connection`: the head's `Connection` options when already read (else they are read here).
+    init(head: HTTPRequestHead, framing: MessageFraming, maxDrainBytes: Int, connection: ConnectionOptions? = nil) {
+        let connection = connection ?? ConnectionOptions(head.headers)
+        self.keepAlive = connection.isKeepAlive(version: head.version) && head.method != .CONNECT
         self.hasBody = framing != .none && framing != .length(0)
         switch head.method {
         case .GET, .HEAD, .OPTIONS, .TRACE: self.idempotent = true

@@ -21,6 +21,10 @@ struct FieldLineSyntaxTests {
         ("X-A b", "field line without colon"), (": b", "empty field name"), ("X-A : b", "whitespace before colon"),
         ("X(A): b", "invalid byte in field name"), ("X-A: a\u{0}b", "control byte in field value"),
         ("X-A: a\rb", "control byte in field value"), ("X-A: a\u{7F}", "control byte in field value"),
+        ("X A: b", "whitespace before colon"), ("X\u{1}A: b", "invalid byte in field name"),
+        ("X A b", "field line without colon"),
+        ("X-A\tb", "field line without colon"), ("X(A) B: c", "invalid byte in field name"), (":", "empty field name"),
+        ("X-A", "field line without colon"), ("X-A\u{80}: b", "invalid byte in field name"),
     ])
     func invalidLines(line: String, reason: String) {
         #expect(Self.parse(line) == .failure(FieldLineSyntax.Problem(reason)))
