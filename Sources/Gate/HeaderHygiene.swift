@@ -33,7 +33,10 @@ public enum HeaderHygiene {
     /// bypass the gate) and any `HTTP2-Settings`, and, when `removeMethodOverrides`, method
     /// overrides. Unchanged headers keep their order and spelling.
     public static func clean(_ headers: HTTPHeaders, removeMethodOverrides: Bool) -> HTTPHeaders {
-        // A walk over the fields, not `headers["Upgrade"]`: that builds an array on every request.
+        // Nearly every request has no name any rule could remove (`Upgrade` is one of those that
+        // might): one walk of the cheap pre-filter settles it.
+        guard headers.contains(where: { Self.mayBeRemoved($0.name) }) else { return headers }
+        // A walk over the fields, not `headers["Upgrade"]`: that builds an array.
         let upgradesToH2C = headers.contains { name, value in
             name.utf8.count == 7 && name.lowercased() == "upgrade"
                 && value.split(separator: ",").contains {
