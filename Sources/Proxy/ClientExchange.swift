@@ -36,6 +36,9 @@ final class ClientExchange: RequestDecodingReceiver {
     private var clientNeedsFlush = false
     /// Bodies up to this size travel in the head's buffer (copied once, like nginx's buffers).
     private static let maxBodyCopiedWithHead = 8 * 1024
+    /// Room in the upstream head's buffer for the request line's fixed parts and the fields the
+    /// gateway adds (`Via`, `X-Forwarded-For`/`-Proto`/`-Host`, `X-Request-Id`, framing).
+    private static let upstreamHeadAllowance = 384
     private var record = AccessLogRecord()
     /// Built once: a request head allocates, and an exchange is made per connection and per stream.
     private static let emptyHead = HTTPRequestHead(version: .http1_1, method: .GET, uri: "-")
@@ -246,7 +249,11 @@ final class ClientExchange: RequestDecodingReceiver {
         case .forward(let decided, let tags):
             self.record.tags = tags
             self.exchange.webSocket = ForwardingHeaderPolicy.isWebSocketUpgrade(head, connection: fields.connection)
-            var upstreamHead = side.allocator.buffer(capacity: 512)
+            // Sized for the client's fields and the gateway's own (`Via`, `X-Forwarded-*`, the
+            // request ID): a browser's head outgrew a fixed 512 bytes, and the buffer was copied.
+            var upstreamHead = side.allocator.buffer(
+                capacity: head.uri.utf8.count + fields.fieldLineBytes + Self.upstreamHeadAllowance
+            )
             self.policy.writeUpstreamRequestHead(
                 decided,
                 framing: framing,

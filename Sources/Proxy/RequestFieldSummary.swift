@@ -13,9 +13,13 @@ struct RequestFieldSummary {
     /// The last `X-Request-Id` fit to be kept (``RequestIDGenerator/isAcceptable(_:)``); whether
     /// it is kept depends on the client being a trusted proxy.
     var acceptableRequestID: String?
+    /// The bytes of the field lines (`name: value` and CRLF each): what a buffer for the head sent
+    /// upstream needs besides the request line and the gateway's own fields.
+    var fieldLineBytes = 0
 
     init(_ headers: HTTPHeaders) {
         for (name, value) in headers {
+            self.fieldLineBytes += name.utf8.count + value.utf8.count + 4
             // The length picks the one or two names worth comparing.
             switch name.utf8.count {
             case 4 where name.equalsIgnoringASCIICase("host"): self.host = value

@@ -20,6 +20,13 @@ import Testing
         #expect(summary.connection.namesOtherFields)
     }
 
+    @Test func fieldLineBytesCountEachLineWithItsSeparatorAndCRLF() {
+        #expect(
+            RequestFieldSummary(HTTPHeaders([("Host", "a.b"), ("X", "")])).fieldLineBytes == (4 + 3 + 4) + (1 + 0 + 4)
+        )
+        #expect(RequestFieldSummary(HTTPHeaders()).fieldLineBytes == 0)
+    }
+
     /// As the access log read them before: the last of a repeated field, the last request ID fit
     /// to be kept.
     @Test func repeatsKeepTheLastAndARequestIDMustBeAcceptable() {
