@@ -11,10 +11,6 @@ struct ConnectionOptions: Equatable {
     /// An `upgrade` token.
     private(set) var upgrade = false
 
-    /// A token that names a field beyond the fixed hop-by-hop ones (`Connection: X-Secret`): that
-    /// field is removed before forwarding.
-    private(set) var namesOtherFields = false
-
     init() {}
 
     init(_ headers: HTTPHeaders) {
@@ -23,7 +19,9 @@ struct ConnectionOptions: Equatable {
         }
     }
 
-    /// Takes in the value of one `Connection` field.
+    /// Takes in the value of one `Connection` field. Tokens are compared folding ASCII letters
+    /// only; NIO's comparison also folded CR into `-`, a difference no value that reaches here
+    /// can show (the request parser and the HTTP/2 translator refuse a CR in a field).
     mutating func read(_ value: String) {
         FieldValueList.forEachElement(of: value.utf8, emptyElements: .skipped) { token in
             if ASCII.equalsCaseInsensitive(token, "close") {
@@ -33,8 +31,6 @@ struct ConnectionOptions: Equatable {
                 self.persistenceTokens += 1
             } else if ASCII.equalsCaseInsensitive(token, "upgrade") {
                 self.upgrade = true
-            } else if !ForwardingHeaderPolicy.isFixedHopByHop(token) {
-                self.namesOtherFields = true
             }
         }
     }

@@ -47,6 +47,16 @@ import Testing
         #expect(cleaned["Host"] == ["acme.s20.online"])
     }
 
+    /// An h2c upgrade is found with no other removable field beside it (the walk of the
+    /// pre-filter lets `Upgrade` through), whatever the case of the name and the token.
+    @Test func anH2CUpgradeAloneIsRemoved() {
+        let headers = HTTPHeaders([("Host", "acme.s20.online"), ("UPGRADE", " H2C "), ("Connection", "upgrade")])
+        let cleaned = HeaderHygiene.clean(headers, removeMethodOverrides: false)
+        #expect(cleaned["Upgrade"].isEmpty)
+        #expect(cleaned["Connection"] == ["upgrade"])
+        #expect(cleaned["Host"] == ["acme.s20.online"])
+    }
+
     @Test func aLoneHTTP2SettingsIsRemovedToo() {
         let headers = HTTPHeaders([("Host", "acme.s20.online"), ("HTTP2-Settings", "AAMAAABkAARAAAAAAAIAAAAA")])
         let cleaned = HeaderHygiene.clean(headers, removeMethodOverrides: false)

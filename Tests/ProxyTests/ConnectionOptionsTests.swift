@@ -39,19 +39,6 @@ import Testing
         }
     }
 
-    @Test func otherNamedFieldsAreNoticed() {
-        #expect(ConnectionOptions(HTTPHeaders([("Connection", "keep-alive, X-Secret")])).namesOtherFields)
-        #expect(ConnectionOptions(HTTPHeaders([("Connection", "close"), ("connection", "x-a")])).namesOtherFields)
-        #expect(
-            !ConnectionOptions(HTTPHeaders([("Connection", "close, keep-alive, upgrade, TE, trailer")]))
-                .namesOtherFields
-        )
-        #expect(
-            !ConnectionOptions(HTTPHeaders([("Connection", "Transfer-Encoding, Proxy-Connection")])).namesOtherFields
-        )
-        #expect(!ConnectionOptions(HTTPHeaders([("X-Secret", "1")])).namesOtherFields)
-    }
-
     @Test func upgradeIsAToken() {
         #expect(ConnectionOptions(HTTPHeaders([("Connection", "keep-alive, Upgrade")])).upgrade)
         #expect(ConnectionOptions(HTTPHeaders([("connection", "UPGRADE")])).upgrade)

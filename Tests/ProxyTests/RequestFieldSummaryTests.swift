@@ -17,7 +17,6 @@ import Testing
         #expect(summary.acceptableRequestID == "abc-123")
         #expect(summary.connection == ConnectionOptions(HTTPHeaders([("Connection", "keep-alive, X-Secret")])))
         #expect(summary.connection.isKeepAlive(version: .http1_1))
-        #expect(summary.connection.namesOtherFields)
     }
 
     @Test func fieldLineBytesCountEachLineWithItsSeparatorAndCRLF() {
