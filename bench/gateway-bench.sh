@@ -116,3 +116,34 @@ context_switches() { # context_switches PID -> voluntary and involuntary switche
 TICK=$(getconf CLK_TCK) # clock ticks per second, for cpu_ticks
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+
+# The request fields of a browser's page load (Chromium 120's, with a session cookie), sent with
+# BROWSER_HEADERS=1 by bench/proxy-vs-nginx.sh and bench/tls-vs-nginx.sh: what a school's staff
+# send, where wrk and h2load alone send hardly more than the host.
+BROWSER_FIELDS=(
+    -H 'User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36'
+    -H 'Accept: text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8'
+    -H 'Accept-Language: ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7'
+    -H 'Accept-Encoding: gzip, deflate'
+    -H 'Cookie: PHPSESSID=8f3c2a9d41b7e6f05c2d9a1b3e7f4c6d; _csrf=5b1e0c9f7a2d4e8b6c3a1f0e9d8c7b6a; lang=ru'
+    -H 'Referer: http://t00042.s20.online/customer/1/index'
+    -H 'Connection: keep-alive'
+    -H 'Upgrade-Insecure-Requests: 1'
+    -H 'sec-ch-ua: "Not_A Brand";v="8", "Chromium";v="120"'
+    -H 'sec-ch-ua-mobile: ?0'
+    -H 'sec-ch-ua-platform: "Linux"'
+)
+# The same over HTTP/2 (names in lower case; no Connection field, which HTTP/2 forbids).
+BROWSER_FIELDS_H2=(
+    -H 'user-agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36'
+    -H 'accept: text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8'
+    -H 'accept-language: ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7'
+    -H 'accept-encoding: gzip, deflate'
+    -H 'cookie: PHPSESSID=8f3c2a9d41b7e6f05c2d9a1b3e7f4c6d; _csrf=5b1e0c9f7a2d4e8b6c3a1f0e9d8c7b6a; lang=ru'
+    -H 'referer: https://t00042.s20.online/customer/1/index'
+    -H 'upgrade-insecure-requests: 1'
+    -H 'sec-ch-ua: "Not_A Brand";v="8", "Chromium";v="120"'
+    -H 'sec-ch-ua-mobile: ?0'
+    -H 'sec-ch-ua-platform: "Linux"'
+)
+

@@ -263,21 +263,6 @@ port_of() {
     esac
 }
 
-# The request fields of a browser's page load (Chromium 120's, with a session cookie), sent with
-# BROWSER_HEADERS=1: what a school's staff send, where wrk alone sends only Host.
-BROWSER_FIELDS=(
-    -H 'User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36'
-    -H 'Accept: text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8'
-    -H 'Accept-Language: ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7'
-    -H 'Accept-Encoding: gzip, deflate'
-    -H 'Cookie: PHPSESSID=8f3c2a9d41b7e6f05c2d9a1b3e7f4c6d; _csrf=5b1e0c9f7a2d4e8b6c3a1f0e9d8c7b6a; lang=ru'
-    -H 'Referer: http://t00042.s20.online/customer/1/index'
-    -H 'Connection: keep-alive'
-    -H 'Upgrade-Insecure-Requests: 1'
-    -H 'sec-ch-ua: "Not_A Brand";v="8", "Chromium";v="120"'
-    -H 'sec-ch-ua-mobile: ?0'
-    -H 'sec-ch-ua-platform: "Linux"'
-)
 run_wrk() { # run_wrk PORT SECONDS HOST PATH -> W_RPS, W_P99 (ms), W_REQUESTS, W_NON2XX
     local out fields=()
     [ "${BROWSER_HEADERS:-0}" = 1 ] && fields=("${BROWSER_FIELDS[@]}")

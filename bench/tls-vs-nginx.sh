@@ -42,10 +42,11 @@
 #   PERF=/tmp/profile bench/tls-vs-nginx.sh    # also a perf profile of FreezeGate per measurement
 #   PERF=/tmp/profile PERF_CALL_GRAPH=fp bench/tls-vs-nginx.sh    # the profile with call graphs
 #   SYSCALLS=1 bench/tls-vs-nginx.sh   # also each server's system calls per request (strace -c)
+#   BROWSER_HEADERS=1 bench/tls-vs-nginx.sh   # requests with a browser's fields (h1, h2-m1, h2-m10)
 #
 # Environment: ROUNDS (5), DURATION (seconds per run, 5), CONNECTIONS (64), THREADS (client
 # threads of wrk and h2load, 2), HANDSHAKE_CLIENTS (8), TESTS ("handshake h1 h2-m1 h2-m10"),
-# TENANTS (10000), BASELINE, PERF, PG_BIN (/usr/lib/postgresql/15/bin).
+# TENANTS (10000), BASELINE, PERF, BROWSER_HEADERS (0), PG_BIN (/usr/lib/postgresql/15/bin).
 # Needs (Debian 12 packages): nginx, wrk, nghttp2-client (h2load), openssl, curl, postgresql-15
 # (and linux-perf for PERF); installs the first five when missing (as root) and runs PostgreSQL as
 # user postgres.
@@ -264,9 +265,11 @@ run_handshake() { # run_handshake PORT SECONDS
 }
 
 run_wrk() { # run_wrk PORT SECONDS
-    local out requests non2xx
+    local out requests non2xx fields=()
+    [ "${BROWSER_HEADERS:-0}" = 1 ] && fields=("${BROWSER_FIELDS[@]}")
     # SNI is the URL's host (127.0.0.1: both servers present their only certificate).
-    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${2}s" --latency -H "Host: $ACTIVE_HOST" "https://127.0.0.1:$1$FORWARDED_PATH")
+    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${2}s" --latency -H "Host: $ACTIVE_HOST" "${fields[@]}" \
+        "https://127.0.0.1:$1$FORWARDED_PATH")
     R_RPS=$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out")
     R_P99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; printf "%.2f", v}' <<<"$out")
     requests=$(awk '/requests in/ {print $1}' <<<"$out")
@@ -278,9 +281,10 @@ run_wrk() { # run_wrk PORT SECONDS
 }
 
 run_h2load() { # run_h2load PORT SECONDS STREAMS
-    local out succeeded failed errored protocol
+    local out succeeded failed errored protocol fields=()
+    [ "${BROWSER_HEADERS:-0}" = 1 ] && fields=("${BROWSER_FIELDS_H2[@]}")
     rm -f "$WORK/h2load.log"
-    out=$(h2load -t"$THREADS" -c"$CONNECTIONS" -m"$3" -D"$2" --log-file="$WORK/h2load.log" \
+    out=$(h2load -t"$THREADS" -c"$CONNECTIONS" -m"$3" -D"$2" --log-file="$WORK/h2load.log" "${fields[@]}" \
         --connect-to="127.0.0.1:$1" "https://$ACTIVE_HOST:$1$FORWARDED_PATH" 2>&1) \
         || { echo "h2load against port $1 failed:" >&2; echo "$out" >&2; exit 1; }
     protocol=$(awk -F': ' '/^Application protocol/ {print $2; exit}' <<<"$out")
@@ -336,7 +340,7 @@ describe() {
 declare -A SUMMARY
 for test in $TESTS; do
     echo
-    echo "## $test — $(describe "$test"), ${DURATION} s per run"
+    echo "## $test — $(describe "$test"), ${DURATION} s per run$([ "${BROWSER_HEADERS:-0}" = 1 ] && [ "$test" != handshake ] && echo ", a browser's request fields")"
     echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
     for target in "${TARGETS[@]}"; do run_test "$test" "$(port_of "$target")" 2; done # warm-up
     declare -A RPS=() P99=() CPU=()

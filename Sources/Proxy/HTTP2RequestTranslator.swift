@@ -79,7 +79,7 @@ enum HTTP2RequestTranslator {
                 continue
             }
             regularFieldSeen = true
-            guard !name.isEmpty, name.utf8.allSatisfy({ ASCII.isTokenByte($0) && !(0x41...0x5A).contains($0) }) else {
+            guard Self.isLowerCaseToken(name) else {
                 return .failure(Self.malformed("invalid field name"))
             }
             guard Self.isValidValue(value, allowEmpty: true) else {
@@ -181,7 +181,7 @@ enum HTTP2RequestTranslator {
     static func trailers(_ headers: HPACKHeaders) -> Result<HTTPHeaders, RequestRejection> {
         var trailers = HTTPHeaders()
         for (name, value, _) in headers {
-            guard !name.isEmpty, name.utf8.allSatisfy({ ASCII.isTokenByte($0) && !(0x41...0x5A).contains($0) }) else {
+            guard Self.isLowerCaseToken(name) else {
                 return .failure(Self.malformed("invalid trailer field name"))
             }
             guard Self.isValidValue(value, allowEmpty: true) else {
@@ -199,11 +199,26 @@ enum HTTP2RequestTranslator {
 
     /// A field value HTTP/1.1 reads as one value: no CR, LF or NUL (RFC 9113 §8.2.1), no other
     /// control byte but HTAB, no whitespace at either end.
+    /// Every value of every stream passes here: its bytes are read where the string keeps them
+    /// (``FieldLineSyntax/isFieldValue(_:)``, vector instructions), not through the UTF-8 view's
+    /// iterator one element at a time.
     static func isValidValue(_ value: String, allowEmpty: Bool) -> Bool {
-        let bytes = value.utf8
-        guard let first = bytes.first, let last = bytes.last else { return allowEmpty }
-        if first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 { return false }
-        return bytes.allSatisfy { $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }
+        var value = value
+        return value.withUTF8 { bytes in
+            guard let first = bytes.first, let last = bytes.last else { return allowEmpty }
+            if first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 { return false }
+            return FieldLineSyntax.isFieldValue(UnsafeRawBufferPointer(bytes))
+        }
+    }
+
+    /// A field name as HTTP/2 requires it: a non-empty token with no upper-case letter.
+    static func isLowerCaseToken(_ name: String) -> Bool {
+        var name = name
+        return name.withUTF8 { bytes in
+            guard !bytes.isEmpty else { return false }
+            for byte in bytes where !ASCII.isTokenByte(byte) || (byte >= 0x41 && byte <= 0x5A) { return false }
+            return true
+        }
     }
 
     /// Methods whose HTTP/1.1 request is read as carrying a body, so an empty one gets

@@ -231,4 +231,37 @@ import Testing
             }
         }
     }
+
+    /// Every byte at every position of a 40-byte value, against the rule byte by byte: HTAB and
+    /// the bytes from space up but DEL pass, other controls refuse; whitespace at either end
+    /// refuses. Bytes above 0x7F come as the UTF-8 of one scalar (HPACK strings are text).
+    @Test func valuesAreJudgedByteByByteAsTheRuleSays() {
+        for scalar in (0..<0x100).compactMap(Unicode.Scalar.init) {
+            let utf8 = Array(String(scalar).utf8)
+            let valid = utf8.allSatisfy { $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }
+            for position in 0..<40 {
+                var bytes = [UInt8](repeating: UInt8(ascii: "v"), count: 40)
+                bytes.replaceSubrange(position..<(position + 1), with: utf8)
+                let value = String(decoding: bytes, as: UTF8.self)
+                let atAnEnd = (position == 0 || position == 39) && (scalar == " " || scalar == "\t")
+                #expect(
+                    HTTP2RequestTranslator.isValidValue(value, allowEmpty: true) == (valid && !atAnEnd),
+                    "scalar \(scalar.value) at \(position)"
+                )
+            }
+        }
+        #expect(HTTP2RequestTranslator.isValidValue("", allowEmpty: true))
+        #expect(!HTTP2RequestTranslator.isValidValue("", allowEmpty: false))
+    }
+
+    @Test func namesMustBeLowerCaseTokens() {
+        for byte in UInt8.min...0x7F {
+            let name = "x-" + String(UnicodeScalar(byte)) + "-y"
+            let expected = ASCII.isTokenByte(byte) && !(0x41...0x5A).contains(byte)
+            #expect(HTTP2RequestTranslator.isLowerCaseToken(name) == expected, "byte \(byte)")
+        }
+        #expect(!HTTP2RequestTranslator.isLowerCaseToken(""))
+        #expect(!HTTP2RequestTranslator.isLowerCaseToken("x-é"))
+        #expect(HTTP2RequestTranslator.isLowerCaseToken("sec-ch-ua-platform"))
+    }
 }
