@@ -99,6 +99,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.context?.close(promise: nil)
     }
 
+    func closeAfterSendTimeout() {
+        self.close()
+    }
+
     /// An empty write is queued behind the response bytes and the close follows its completion.
     func closeAfterWrites() {
         guard let context = self.context else { return }

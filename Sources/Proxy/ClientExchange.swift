@@ -613,7 +613,7 @@ final class ClientExchange: RequestDecodingReceiver {
 
     private func sendTimeoutExpired() {
         guard let side = self.side, !side.isWritable || self.closingAfterWrites else { return }
-        self.closeTimedOut(outcome: "client_send_timeout")
+        self.closeTimedOut(outcome: "client_send_timeout", sending: true)
     }
 
     private func idleTimeoutExpired() {
@@ -625,15 +625,20 @@ final class ClientExchange: RequestDecodingReceiver {
     }
 
     /// A client timeout passed: the exchange under way, if any, is logged with `outcome`, the
-    /// upstream connection behind it let go, and the client's closed.
-    private func closeTimedOut(outcome: String?) {
+    /// upstream connection behind it let go, and the client's closed. `sending`: the client took
+    /// nothing of what was written for the idle time (the send timeout).
+    private func closeTimedOut(outcome: String?, sending: Bool = false) {
         if let outcome, self.recordOpen {
             self.record.outcome = outcome
             self.emitRecord()
         }
         self.dropUpstream()
         _ = self.machine.quiesce()
-        self.side?.close()
+        if sending {
+            self.side?.closeAfterSendTimeout()
+        } else {
+            self.side?.close()
+        }
     }
 
     private func cancelTimers() {

@@ -19,6 +19,9 @@ protocol ClientSide: AnyObject {
     /// Closes once everything written so far has left, so a slow reader still gets the whole
     /// last response.
     func closeAfterWrites()
+    /// Closes after the client took nothing of what was written for the send timeout (its
+    /// idle time): the same as ``close()`` on a connection of its own.
+    func closeAfterSendTimeout()
     /// Turns the connection into a byte tunnel to `upstream` (WebSocket, HTTP/1.1 only).
     /// `early` is what the client sent after its upgrade request.
     func spliceTunnel(to upstream: UpstreamConnection, early: ByteBuffer?, idleTimeout: TimeAmount) throws

@@ -37,6 +37,8 @@ final class HTTP2Exchanges: ChannelInboundHandler {
     /// A flush waits for the end of the event loop's pass (``flushForStream()``).
     private var flushScheduled = false
     private var context: ChannelHandlerContext?
+    /// When a write of a stream last reached the socket (``writeProgressed()``).
+    private var lastWriteProgress = NIODeadline.now()
     /// The peer, read once per connection (the channel getter checks the calling thread), and
     /// what the forwarding rules make of it, worked out once for all the streams.
     private var remoteAddress: SocketAddress?
@@ -61,6 +63,7 @@ final class HTTP2Exchanges: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        self.lastWriteProgress = .now()
         self.remoteAddress = context.channel.remoteAddress
     }
 
@@ -158,6 +161,29 @@ final class HTTP2Exchanges: ChannelInboundHandler {
     }
 
     // MARK: - Streams
+
+    /// A stream's write reached the socket: the client is taking the connection's bytes.
+    func writeProgressed() {
+        self.lastWriteProgress = .now()
+    }
+
+    /// A stream sent nothing for `idle` and was reset. When no write of any stream reached the
+    /// socket in that time either and bytes still wait for it, the client reads nothing of the
+    /// connection: it is closed, with every stream and the upstream requests behind them, as
+    /// nginx closes an HTTP/2 connection on its `send_timeout`. (A stream could otherwise open
+    /// at a moment the socket took a last few bytes and wait on its upstream, for a client that
+    /// will never read the answer.) A client that reads the connection but keeps one stream's
+    /// window shut loses that stream only.
+    func streamSendTimedOut(idle: TimeAmount) {
+        // Half the idle time: the stream's own clock started at its last change of writability,
+        // which the completion of writes made before it may follow by a moment.
+        guard let context, NIODeadline.now() - self.lastWriteProgress >= .nanoseconds(idle.nanoseconds / 2) else {
+            return
+        }
+        let waiting = (try? context.channel.syncOptions?.getOption(.bufferedWritableBytes)) ?? 0
+        guard waiting > 0 else { return }
+        context.close(promise: nil)
+    }
 
     private func noteRead(_ stream: HTTP2StreamSide) {
         if !self.readStreams.contains(where: { $0 === stream }) { self.readStreams.append(stream) }

@@ -21,6 +21,8 @@ final class HTTP2StreamSide: ClientSide {
     static let lowWatermark = 4092
 
     let streamID: HTTP2StreamID
+    /// The send timeout (the client idle time).
+    private let clientIdle: TimeAmount
     let eventLoop: any EventLoop
     let allocator: ByteBufferAllocator
     let exchange: ClientExchange
@@ -80,6 +82,7 @@ final class HTTP2StreamSide: ClientSide {
         self.eventLoop = context.eventLoop
         self.allocator = context.channel.allocator
         self.metrics = environment.metrics
+        self.clientIdle = environment.configuration.timeouts.clientIdle
         self.exchange = ClientExchange(environment: environment)
         self.request = HTTP2StreamRequestReader(limits: limits)
         self.window = HTTP2InboundWindow(target: targetWindow)
@@ -281,6 +284,14 @@ final class HTTP2StreamSide: ClientSide {
         self.writeDepth -= 1
     }
 
+    /// The stream is reset; and when its connection took nothing either for the idle time, the
+    /// whole connection is closed (``HTTP2Exchanges/streamSendTimedOut(idle:)``).
+    func closeAfterSendTimeout() {
+        let connection = self.connection
+        self.close()
+        connection?.streamSendTimedOut(idle: self.clientIdle)
+    }
+
     func closeAfterWrites() {
         self.flush()
         guard let lastWrite = self.lastWrite else {
@@ -314,7 +325,8 @@ final class HTTP2StreamSide: ClientSide {
         self.writeFrame(held, promise: promise)
         guard self.bytesWritten - self.bytesSent > 0 else { return }
         self.updateStreamWritability()
-        promise.futureResult.assumeIsolated().whenComplete { _ in
+        promise.futureResult.assumeIsolated().whenComplete { [connection = self.connection] result in
+            if case .success = result { connection?.writeProgressed() }
             self.bytesSent = max(self.bytesSent, written)
             self.updateStreamWritability()
         }

@@ -610,6 +610,84 @@ struct HTTP2ForwardingTests {
         }
     }
 
+    /// A client that reads nothing at all: once a stream has sent nothing for the idle time and
+    /// the connection took nothing either, the whole connection is closed, and with it a stream
+    /// that waits on a silent upstream — however the socket's last bytes left the connection's
+    /// writability when that stream opened (writable: it heard of nothing to time out).
+    @Test func aConnectionWhoseClientReadsNothingIsClosedWithItsStreams() async throws {
+        var timeouts = ProxyTimeouts()
+        timeouts.clientIdle = .seconds(4)
+        let behavior: @Sendable (HTTPRequestHead) -> UpstreamBehavior = { head in
+            head.uri == "/big" ? .stream(bytes: 64 * 1024 * 1024, chunked: false) : .silent
+        }
+        try await Self.withHTTP2Proxy(timeouts: timeouts, behavior: behavior) { harness, address in
+            let connection = try await HTTP2AbuseTests.raw(harness, address)
+            try await connection.channel.setOption(ChannelOptions.autoRead, value: false).get()
+            let flags = HTTP2FrameBytes.endHeaders | HTTP2FrameBytes.endStream
+            try await connection.send(
+                HTTP2FrameBytes.settings([(0x4, 0x7FFF_FFFF)])
+                    + HTTP2FrameBytes.frame(.windowUpdate, HTTP2FrameBytes.uint32(0x7FFF_FFFF - 65_535))
+                    + HTTP2FrameBytes.headers(
+                        stream: 1,
+                        block: try HTTP2FrameBytes.block(Self.get("/big")),
+                        flags: flags
+                    )
+            )
+            #expect(await eventually { harness.upstream.requests.count == 1 })
+            try await Task.sleep(for: .milliseconds(1500))
+            let started = ContinuousClock.now
+            try await connection.send(
+                HTTP2FrameBytes.headers(stream: 3, block: try HTTP2FrameBytes.block(Self.get("/late")), flags: flags)
+            )
+            #expect(await eventually { harness.upstream.requests.count == 2 })
+            // The upstream response timeout (60 s) would end the waiting stream much later.
+            #expect(
+                await eventually(timeout: .seconds(20)) { harness.upstream.openConnectionCount == 0 },
+                "\(harness.upstream.openConnectionCount) upstream connections still wait for the client"
+            )
+            #expect(ContinuousClock.now - started < .seconds(20))
+            // The client reads nothing, so it cannot see the close: the gateway's count says it.
+            #expect(await eventually(timeout: .seconds(10)) { harness.proxy.openClientConnections == 0 })
+            await connection.close()
+        }
+    }
+
+    /// A client that reads its connection but keeps one stream's window shut loses that stream
+    /// after the idle time, and only that stream: the connection stays and answers the next one.
+    @Test func aStreamHeldByItsWindowIsResetAndTheConnectionStays() async throws {
+        var timeouts = ProxyTimeouts()
+        timeouts.clientIdle = .seconds(4)
+        let behavior: @Sendable (HTTPRequestHead) -> UpstreamBehavior = { head in
+            head.uri == "/big" ? .stream(bytes: 8 * 1024 * 1024, chunked: false) : .respond(.ok, [:], "small")
+        }
+        try await Self.withHTTP2Proxy(timeouts: timeouts, behavior: behavior) { harness, address in
+            let connection = try await HTTP2AbuseTests.raw(harness, address)
+            let flags = HTTP2FrameBytes.endHeaders | HTTP2FrameBytes.endStream
+            // Streams may receive 1 KiB each until the client grants more, which it never does
+            // for stream 1; the connection's own window stays wide open.
+            try await connection.send(
+                HTTP2FrameBytes.settings([(0x4, 1024)])
+                    + HTTP2FrameBytes.frame(.windowUpdate, HTTP2FrameBytes.uint32(0x7FFF_FFFF - 65_535))
+                    + HTTP2FrameBytes.headers(
+                        stream: 1,
+                        block: try HTTP2FrameBytes.block(Self.get("/big")),
+                        flags: flags
+                    )
+            )
+            #expect(await eventually(timeout: .seconds(20)) { connection.resetCodes[1] != nil })
+            #expect(!connection.isClosed)
+            try await connection.send(
+                HTTP2FrameBytes.headers(stream: 3, block: try HTTP2FrameBytes.block(Self.get("/small")), flags: flags)
+                    + HTTP2FrameBytes.frame(.windowUpdate, stream: 3, HTTP2FrameBytes.uint32(65_535))
+            )
+            #expect(await eventually(timeout: .seconds(10)) { connection.answeredStreams.contains(3) })
+            #expect(connection.resetCodes[3] == nil)
+            #expect(!connection.isClosed)
+            #expect(connection.goAwayCodes.isEmpty)
+            await connection.close()
+        }
+    }
+
     /// Every field HTTP/1.1 could read differently: refused (400 or a stream reset), and not a
     /// byte of the request reaches the upstream.
     @Test(arguments: [
