@@ -41,13 +41,7 @@ enum FieldValueEncoding {
     /// Writes `value` as the bytes ``decode(_:)`` read it from. A scalar above U+00FF cannot come
     /// from the wire (only from text the gateway composed itself) and is written as UTF-8.
     static func write(_ value: String, into out: inout ByteBuffer) {
-        let written: Bool? = value.utf8.withContiguousStorageIfAvailable { utf8 in
-            guard Self.isASCII(contiguous: utf8) else { return false }
-            out.writeBytes(utf8)
-            return true
-        }
-        if written == true { return }
-        out.writeBytes(Self.bytes(value))
+        Self.withBytes(value) { _ = out.writeBytes($0) }
     }
 
     /// Calls `body` with the bytes ``decode(_:)`` read `value` from: an ASCII value's own storage,
@@ -65,8 +59,7 @@ enum FieldValueEncoding {
     /// an OR of all of them, which the compiler turns into vector instructions, rather than an
     /// element-by-element search through a collection's iterator.
     static func isASCII(_ value: String) -> Bool {
-        value.utf8.withContiguousStorageIfAvailable { Self.isASCII(contiguous: $0) }
-            ?? !value.utf8.contains(where: { $0 >= 0x80 })
+        Self.isASCII(value.utf8)
     }
 
     static func isASCII<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {

@@ -9,8 +9,7 @@ import TenantModel
 /// primary can take effect is at most half a second, however long the outage lasted, and the
 /// connection and resync follow (the requirement is 2 s in all, and on a loaded machine the
 /// connection and resync took 1.5 s once). Two to four connection attempts a second are cheap for
-/// PostgreSQL. An attempt is one
-/// connection attempt, cheap for PostgreSQL; failures after the first are logged at debug only.
+/// PostgreSQL; failures after the first are logged at debug only.
 public struct ReconnectBackoff: Sendable, Hashable {
     /// The wait before the first retry (attempt 0).
     public var initialDelay: Duration
