@@ -26,7 +26,8 @@
 # Per run: requests (connections for `handshake`) per second, p99 where the tool gives it (wrk's
 # --latency; h2load's per-request --log-file) and CPU µs per request of the server (utime + stime
 # of all its processes and threads from /proc: nginx's master and workers, the gateway's one
-# process), and how busy the machine's cores were. Then per measurement the medians side by side.
+# process), its kernel part (stime alone: sys_us/req), its context switches per request
+# (voluntary/involuntary, every thread), and how busy the machine's cores were. Then per measurement the medians side by side.
 #
 # Why `openssl s_time -new` for handshakes: h2load reconnects after `Connection: close` resuming
 # the previous connection's TLS state (a resumption, not a full handshake), and `h2load -n N -c N` opens all N
@@ -314,17 +315,24 @@ run_test() { # run_test TEST PORT SECONDS
 
 busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8}' /proc/stat; }
 
-measure() { # measure TEST TARGET -> R_* and M_CPU (server CPU µs per request), M_BUSY (% of all cores)
-    local pid before after busy_before busy_after
+measure() { # measure TEST TARGET -> R_* and M_CPU (server CPU µs per request), M_SYS (its kernel part), M_SWITCHES (voluntary/involuntary context switches per request), M_BUSY (% of all cores)
+    local pid before after kernel_before kernel_after switches_before switches_after busy_before busy_after
     pid=$(pid_of "$2")
     kill -0 "$pid" 2>/dev/null || { echo "$2 (pid $pid) is not running" >&2; exit 1; }
     busy_before=$(busy_ticks)
     before=$(cpu_ticks "$pid")
+    kernel_before=$(cpu_ticks "$pid" kernel)
+    switches_before=$(context_switches "$pid")
     run_test "$1" "$(port_of "$2")" "$DURATION"
     after=$(cpu_ticks "$pid")
+    kernel_after=$(cpu_ticks "$pid" kernel)
+    switches_after=$(context_switches "$pid")
     busy_after=$(busy_ticks)
     kill -0 "$pid" 2>/dev/null || { echo "$2 (pid $pid) ended during the run" >&2; exit 1; }
     M_CPU=$(awk -v t="$((after - before))" -v hz="$TICK" -v n="$R_COUNT" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
+    M_SYS=$(awk -v t="$((kernel_after - kernel_before))" -v hz="$TICK" -v n="$R_COUNT" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
+    M_SWITCHES=$(awk -v b="$switches_before" -v a="$switches_after" -v n="$R_COUNT" \
+        'BEGIN {split(b, x, " "); split(a, y, " "); printf "%.2f/%.2f", (y[1] - x[1]) / n, (y[2] - x[2]) / n}')
     M_BUSY=$(awk -v a="$busy_before" -v b="$busy_after" 'BEGIN {split(a, x, " "); split(b, y, " "); printf "%.0f", 100 * (y[1] - x[1]) / (y[2] - x[2])}')
 }
 
@@ -343,16 +351,17 @@ for test in $TESTS; do
     echo "## $test — $(describe "$test"), ${DURATION} s per run$([ "${BROWSER_HEADERS:-0}" = 1 ] && [ "$test" != handshake ] && echo ", a browser's request fields")"
     echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
     for target in "${TARGETS[@]}"; do run_test "$test" "$(port_of "$target")" 2; done # warm-up
-    declare -A RPS=() P99=() CPU=()
+    declare -A RPS=() P99=() CPU=() SYS=()
     BUSY=""
-    printf '%-6s %-11s %10s %9s %12s %10s\n' round target req/s p99_ms cpu_us/req busy_%
+    printf '%-6s %-11s %10s %9s %12s %12s %14s %10s\n' round target req/s p99_ms cpu_us/req sys_us/req switches/req busy_%
     for round in $(seq 1 "$ROUNDS"); do
         count=${#TARGETS[@]}
         for index in $(seq 0 $((count - 1))); do
             target=${TARGETS[$(((index + round - 1) % count))]}
             measure "$test" "$target"
-            printf '%-6s %-11s %10s %9s %12s %10s\n' "$round" "$target" "$R_RPS" "$R_P99" "$M_CPU" "$M_BUSY"
+            printf '%-6s %-11s %10s %9s %12s %12s %14s %10s\n' "$round" "$target" "$R_RPS" "$R_P99" "$M_CPU" "$M_SYS" "$M_SWITCHES" "$M_BUSY"
             RPS[$target]+="$R_RPS "
+            SYS[$target]+="$M_SYS "
             P99[$target]+="$R_P99 "
             CPU[$target]+="$M_CPU "
             BUSY+="$M_BUSY "
@@ -398,7 +407,7 @@ for test in $TESTS; do
         done
     fi
     echo
-    printf '%-11s %10s %9s %12s %14s %12s\n' median req/s p99_ms cpu_us/req "req/s % nginx" "cpu % nginx"
+    printf '%-11s %10s %9s %12s %12s %14s %12s\n' median req/s p99_ms cpu_us/req sys_us/req "req/s % nginx" "cpu % nginx"
     # shellcheck disable=SC2086 # word splitting of the collected figures is intended
     nginx_rps=$(median ${RPS[nginx]})
     # shellcheck disable=SC2086
@@ -412,7 +421,9 @@ for test in $TESTS; do
         fi
         # shellcheck disable=SC2086
         m_cpu=$(median ${CPU[$target]})
-        printf '%-11s %10s %9s %12s %14s %12s\n' "$target" "$m_rps" "$m_p99" "$m_cpu" \
+        # shellcheck disable=SC2086
+        m_sys=$(median ${SYS[$target]})
+        printf '%-11s %10s %9s %12s %12s %14s %12s\n' "$target" "$m_rps" "$m_p99" "$m_cpu" "$m_sys" \
             "$(awk -v a="$m_rps" -v b="$nginx_rps" 'BEGIN {printf "%.0f %%", 100 * a / b}')" \
             "$(awk -v a="$m_cpu" -v b="$nginx_cpu" 'BEGIN {printf "%.0f %%", 100 * a / b}')"
         if [ "$target" = freezegate ]; then

@@ -182,37 +182,31 @@ public struct ForwardingHeaderPolicy: Sendable {
         }
         if let absoluteAuthority {
             // Part of the target, which is UTF-8 text, not a field value in wire form.
-            out.writeStaticString("Host: ")
-            out.writeString(absoluteAuthority)
-            out.writeStaticString("\r\n")
+            out.writeFieldLine(name: "Host", text: absoluteAuthority)
         }
         if webSocket {
             out.writeStaticString("Connection: Upgrade\r\n")
             Self.writeField("Upgrade", head.headers.first(name: "upgrade") ?? "websocket", into: &out)
         }
         // The gateway's own text (configuration), not a value read off the wire.
-        out.writeStaticString("Via: ")
-        out.writeString(self.viaValue(head.version))
-        out.writeStaticString("\r\n")
-        out.writeStaticString("X-Forwarded-For: ")
-        if !previousForwardedFor.isEmpty {
+        out.writeFieldLine(name: "Via", text: self.viaValue(head.version))
+        if previousForwardedFor.isEmpty {
+            out.writeFieldLine(name: "X-Forwarded-For", text: client.ip)
+        } else {
+            out.writeStaticString("X-Forwarded-For: ")
             FieldValueEncoding.write(previousForwardedFor, into: &out)
             out.writeStaticString(", ")
+            out.writeString(client.ip)
+            out.writeStaticString("\r\n")
         }
-        out.writeString(client.ip)
-        out.writeStaticString("\r\n")
         Self.writeField("X-Forwarded-Proto", previousProto ?? (isTLS ? "https" : "http"), into: &out)
         if let requestID {
-            out.writeStaticString("X-Request-Id: ")
-            out.writeString(requestID)
-            out.writeStaticString("\r\n")
+            out.writeFieldLine(name: "X-Request-Id", text: requestID)
         }
         if let forwardedHost = previousHost ?? host {
             Self.writeField("X-Forwarded-Host", forwardedHost, into: &out)
         } else if let absoluteAuthority {
-            out.writeStaticString("X-Forwarded-Host: ")
-            out.writeString(absoluteAuthority)
-            out.writeStaticString("\r\n")
+            out.writeFieldLine(name: "X-Forwarded-Host", text: absoluteAuthority)
         }
         switch framing {
         case .none, .untilClose:
@@ -227,10 +221,7 @@ public struct ForwardingHeaderPolicy: Sendable {
 
     /// A field line; the value as the request parser read it (``FieldValueEncoding``).
     private static func writeField(_ name: String, _ value: String, into out: inout ByteBuffer) {
-        out.writeString(name)
-        out.writeStaticString(": ")
-        FieldValueEncoding.write(value, into: &out)
-        out.writeStaticString("\r\n")
+        out.writeFieldLine(name: name, wireValue: value)
     }
 
     /// Writes the head to send the client for an upstream response into `out` and returns the
@@ -286,18 +277,12 @@ public struct ForwardingHeaderPolicy: Sendable {
         if framing == .chunked {
             out.writeStaticString("Transfer-Encoding: chunked\r\n")
         }
-        out.writeStaticString("Via: ")
-        out.writeString(self.viaValue(head.version))
-        out.writeStaticString("\r\n")
+        out.writeFieldLine(name: "Via", text: self.viaValue(head.version))
         if let replacedID = selection.requestID {
-            out.writeStaticString("X-Request-Id: ")
-            out.writeString(replacedID)
-            out.writeStaticString("\r\n")
+            out.writeFieldLine(name: "X-Request-Id", text: replacedID)
         }
         if let replacedSTS = selection.strictTransportSecurity {
-            out.writeStaticString("Strict-Transport-Security: ")
-            out.writeString(replacedSTS)
-            out.writeStaticString("\r\n")
+            out.writeFieldLine(name: "Strict-Transport-Security", text: replacedSTS)
         }
         if !informational && !tunnel {
             if closeClient || framing == .untilClose {

@@ -44,8 +44,11 @@ enum HTTP2RequestTranslator {
         var authority: String?
         var path: String?
         var regularFieldSeen = false
+        // The head's fields, built as one array (`HTTPHeaders.add` walks every name again): the
+        // first place is the host's, filled in once the block is read.
         var fields: [(String, String)] = []
-        fields.reserveCapacity(headers.count + 2)
+        fields.reserveCapacity(headers.count + 3)
+        fields.append(("host", ""))
         var host: String?
         var cookies: [String] = []
         var cookieIndex: Int?
@@ -159,21 +162,23 @@ enum HTTP2RequestTranslator {
             return .failure(RequestRejection(.badRequest, "HTTP/2 request without :authority or host"))
         }
 
-        var head = HTTPHeaders()
-        head.reserveCapacity(fields.count + 2)
-        head.add(name: "host", value: FieldValueEncoding.decode(utf8Text: hostValue))
-        for (name, value) in fields { head.add(name: name, value: value) }
+        fields[0].1 = FieldValueEncoding.decode(utf8Text: hostValue)
         if contentLength == nil {
             if !endStream {
-                head.add(name: "transfer-encoding", value: "chunked")
+                fields.append(("transfer-encoding", "chunked"))
             } else if Self.methodExpectsBody(method) {
-                head.add(name: "content-length", value: "0")
+                fields.append(("content-length", "0"))
             }
         } else if endStream, contentLength != 0 {
             return .failure(Self.malformed("content-length without DATA"))
         }
         return .success(
-            HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method), uri: target, headers: head)
+            HTTPRequestHead(
+                version: .http1_1,
+                method: HTTPMethod(rawValue: method),
+                uri: target,
+                headers: HTTPHeaders(fields)
+            )
         )
     }
 
