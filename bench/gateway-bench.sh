@@ -116,6 +116,28 @@ context_switches() { # context_switches PID -> voluntary and involuntary switche
 TICK=$(getconf CLK_TCK) # clock ticks per second, for cpu_ticks
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+# paired_comparison "THIS BUILD'S FIGURES" "BASELINE'S FIGURES": the two builds' CPU µs per request
+# round by round (each round ran both, in turn, on the same machine state) -> the median of the
+# per-round differences, as µs and as a share of the baseline's, and in how many rounds this
+# build cost less. On a shared 2-core machine a round's figure moves by ±10 %; the difference
+# within a round moves less, and the count of rounds shows whether a change is more than noise.
+paired_comparison() {
+    awk -v a="$1" -v b="$2" 'BEGIN {
+        n = split(a, x, " "); split(b, y, " "); lower = 0
+        for (i = 1; i <= n; i++) { d[i] = x[i] - y[i]; r[i] = 100 * d[i] / y[i]; if (d[i] < 0) lower++ }
+        for (i = 2; i <= n; i++) { # insertion sort: mawk (the awk Debian installs) has no asort
+            v = d[i]; w = r[i]; j = i - 1
+            while (j >= 1 && d[j] > v) { d[j + 1] = d[j]; j-- }
+            d[j + 1] = v
+            j = i - 1
+            while (j >= 1 && r[j] > w) { r[j + 1] = r[j]; j-- }
+            r[j + 1] = w
+        }
+        md = n % 2 ? d[(n + 1) / 2] : (d[n / 2] + d[n / 2 + 1]) / 2
+        mr = n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2
+        printf "this build against the baseline, round by round: CPU per request %+.1f us (%+.1f %%, median of the rounds), lower in %d of %d rounds", md, mr, lower, n
+    }'
+}
 
 # The request fields of a browser's page load (Chromium 120's, with a session cookie), sent with
 # BROWSER_HEADERS=1 by bench/proxy-vs-nginx.sh and bench/tls-vs-nginx.sh: what a school's staff

@@ -26,7 +26,8 @@
 #   bench/proxy-vs-nginx.sh                                  # MODE=both ROUNDS=5 DURATION=5
 #   MODE=logs-off ROUNDS=3 bench/proxy-vs-nginx.sh
 #   BROWSER_HEADERS=1 bench/proxy-vs-nginx.sh    # requests with a browser's fields, not Host alone
-#   BASELINE=/path/to/older/freezegate bench/proxy-vs-nginx.sh   # also an older build, same rounds
+#   BASELINE=/path/to/older/freezegate bench/proxy-vs-nginx.sh   # also an older build, same rounds,
+#                                      # and the two compared round by round (paired_comparison)
 #   PERF=/tmp/profile bench/proxy-vs-nginx.sh    # also a perf profile of FreezeGate per mode
 #   PERF=/tmp/profile PERF_CALL_GRAPH=fp bench/proxy-vs-nginx.sh   # with call graphs, for
 #                                                # bench/perf-modules.py (CPU by Swift module)
@@ -409,6 +410,7 @@ run_mode() { # run_mode MODE
                 'BEGIN {printf "FreezeGate %.0f req/s = %.0f %% of nginx (%.0f); CPU %.1f against %.1f us per request = %.0f %% of nginx", a, 100 * a / b, b, c, d, 100 * c / d}')
         fi
     done
+    if [ -n "$BASELINE" ]; then paired_comparison "${CPU[freezegate]}" "${CPU[baseline]}"; echo; fi
     if [ "$mode" = logs-on ]; then
         # shellcheck disable=SC2086
         echo "haproxy's syslog sink (socat, not in haproxy's figures): $(median $SINK) us CPU per request"

@@ -39,7 +39,8 @@
 #   bench/tls-vs-nginx.sh                                  # ROUNDS=5 DURATION=5
 #   ROUNDS=3 DURATION=5 bench/tls-vs-nginx.sh
 #   TESTS="h2-m1 h2-m10" bench/tls-vs-nginx.sh             # a subset of the measurements
-#   BASELINE=/path/to/older/freezegate bench/tls-vs-nginx.sh   # also an older build, same rounds
+#   BASELINE=/path/to/older/freezegate bench/tls-vs-nginx.sh   # also an older build, same rounds,
+#                                      # and the two compared round by round (paired_comparison)
 #   PERF=/tmp/profile bench/tls-vs-nginx.sh    # also a perf profile of FreezeGate per measurement
 #   PERF=/tmp/profile PERF_CALL_GRAPH=fp bench/tls-vs-nginx.sh    # the profile with call graphs
 #   SYSCALLS=1 bench/tls-vs-nginx.sh   # also each server's system calls per request (strace -c)
@@ -431,6 +432,7 @@ for test in $TESTS; do
                 'BEGIN {printf "FreezeGate %.0f req/s = %.0f %% of nginx (%.0f); CPU %.1f against %.1f us per request = %.0f %% of nginx", a, 100 * a / b, b, c, d, 100 * c / d}')
         fi
     done
+    if [ -n "$BASELINE" ]; then paired_comparison "${CPU[freezegate]}" "${CPU[baseline]}"; echo; fi
     # shellcheck disable=SC2086
     echo "cores busy during the runs (all processes): median $(median $BUSY) %; load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 done
