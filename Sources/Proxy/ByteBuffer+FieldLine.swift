@@ -24,31 +24,23 @@ extension ByteBuffer {
     /// Writes `name: value` and CRLF: the name's bytes as they are (a token, ASCII), the value's
     /// as the request parser read them (``FieldValueEncoding``).
     mutating func writeFieldLine(name: String, wireValue value: String) {
-        let written: Void? = name.utf8.withContiguousStorageIfAvailable { name in
+        var name = name  // `withUTF8` makes the bytes contiguous where they are not (a native string's are)
+        name.withUTF8 { name in
             FieldValueEncoding.withBytes(value) { value in
                 self.writeFieldLine(name: UnsafeRawBufferPointer(name), value: UnsafeRawBufferPointer(value))
             }
         }
-        if written != nil { return }
-        self.writeString(name)
-        self.writeStaticString(": ")
-        FieldValueEncoding.write(value, into: &self)
-        self.writeStaticString("\r\n")
     }
 
     /// Writes `name: value` and CRLF for a value the gateway composed itself (configuration, a
     /// request ID, an address): its UTF-8 as it is.
     mutating func writeFieldLine(name: StaticString, text value: String) {
-        let written: Void? = value.utf8.withContiguousStorageIfAvailable { value in
+        var value = value
+        value.withUTF8 { value in
             self.writeFieldLine(
                 name: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount),
                 value: UnsafeRawBufferPointer(value)
             )
         }
-        if written != nil { return }
-        self.writeStaticString(name)
-        self.writeStaticString(": ")
-        self.writeString(value)
-        self.writeStaticString("\r\n")
     }
 }

@@ -178,7 +178,7 @@ public struct ForwardingHeaderPolicy: Sendable {
                     continue
                 }
             }
-            Self.writeField(name, value, into: &out)
+            out.writeFieldLine(name: name, wireValue: value)
         }
         if let absoluteAuthority {
             // Part of the target, which is UTF-8 text, not a field value in wire form.
@@ -186,7 +186,7 @@ public struct ForwardingHeaderPolicy: Sendable {
         }
         if webSocket {
             out.writeStaticString("Connection: Upgrade\r\n")
-            Self.writeField("Upgrade", head.headers.first(name: "upgrade") ?? "websocket", into: &out)
+            out.writeFieldLine(name: "Upgrade", wireValue: head.headers.first(name: "upgrade") ?? "websocket")
         }
         // The gateway's own text (configuration), not a value read off the wire.
         out.writeFieldLine(name: "Via", text: self.viaValue(head.version))
@@ -199,12 +199,12 @@ public struct ForwardingHeaderPolicy: Sendable {
             out.writeString(client.ip)
             out.writeStaticString("\r\n")
         }
-        Self.writeField("X-Forwarded-Proto", previousProto ?? (isTLS ? "https" : "http"), into: &out)
+        out.writeFieldLine(name: "X-Forwarded-Proto", wireValue: previousProto ?? (isTLS ? "https" : "http"))
         if let requestID {
             out.writeFieldLine(name: "X-Request-Id", text: requestID)
         }
         if let forwardedHost = previousHost ?? host {
-            Self.writeField("X-Forwarded-Host", forwardedHost, into: &out)
+            out.writeFieldLine(name: "X-Forwarded-Host", wireValue: forwardedHost)
         } else if let absoluteAuthority {
             out.writeFieldLine(name: "X-Forwarded-Host", text: absoluteAuthority)
         }
@@ -212,16 +212,11 @@ public struct ForwardingHeaderPolicy: Sendable {
         case .none, .untilClose:
             break
         case .length(let length):
-            Self.writeField("Content-Length", String(length), into: &out)
+            out.writeFieldLine(name: "Content-Length", wireValue: String(length))
         case .chunked:
             out.writeStaticString("Transfer-Encoding: chunked\r\n")
         }
         out.writeStaticString("\r\n")
-    }
-
-    /// A field line; the value as the request parser read it (``FieldValueEncoding``).
-    private static func writeField(_ name: String, _ value: String, into out: inout ByteBuffer) {
-        out.writeFieldLine(name: name, wireValue: value)
     }
 
     /// Writes the head to send the client for an upstream response into `out` and returns the
