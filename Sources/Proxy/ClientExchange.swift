@@ -53,7 +53,16 @@ final class ClientExchange: RequestDecodingReceiver {
 
     init(environment: ProxyEnvironment) {
         self.environment = environment
+        #if DEBUG
+        environment.exchangeCensus?.exchangeCreated()
+        #endif
     }
+
+    #if DEBUG
+    deinit {
+        self.environment.exchangeCensus?.exchangeFreed()
+    }
+    #endif
 
     private var policy: ForwardingHeaderPolicy { self.environment.configuration.headerPolicy }
 
@@ -79,7 +88,7 @@ final class ClientExchange: RequestDecodingReceiver {
             self.decoder = decoder
             self.decoder?.receiver = self
             self.environment.metrics.clientConnections.increment()
-            self.idleTimer = DeadlineTimer(eventLoop: side.eventLoop) { [weak self] in self?.idleTimeoutExpired() }
+            self.idleTimer = DeadlineTimer(eventLoop: side.eventLoop) { self.idleTimeoutExpired() }
         }
         self.armIdleTimer()
     }
@@ -146,7 +155,7 @@ final class ClientExchange: RequestDecodingReceiver {
     private func armSendTimer() {
         guard let side = self.side else { return }
         if self.sendTimer == nil {
-            self.sendTimer = DeadlineTimer(eventLoop: side.eventLoop) { [weak self] in self?.sendTimeoutExpired() }
+            self.sendTimer = DeadlineTimer(eventLoop: side.eventLoop) { self.sendTimeoutExpired() }
         }
         self.sendTimer?.arm(in: self.environment.configuration.timeouts.clientIdle)
     }

@@ -5,12 +5,16 @@ import NIOCore
 /// itself for the remainder. Used on the event loop of its channel only.
 final class DeadlineTimer {
     private let eventLoop: EventLoop
-    private let onExpiry: () -> Void
+    /// Dropped by ``cancel()``: the closure may hold its owner strongly (a weak reference would
+    /// move the owner's reference counts to the runtime's slower side table for good), and the
+    /// owner cancels when it goes away, which ends the cycle.
+    private var onExpiry: (() -> Void)?
     private var deadline: NIODeadline?
     private var task: Scheduled<Void>?
     private var taskDeadline: NIODeadline?
 
-    /// `onExpiry` runs on the event loop when an armed deadline passes; capture the owner weakly.
+    /// `onExpiry` runs on the event loop when an armed deadline passes; it may capture the timer's
+    /// owner, which must call ``cancel()`` when it goes away.
     init(eventLoop: EventLoop, onExpiry: @escaping () -> Void) {
         self.eventLoop = eventLoop
         self.onExpiry = onExpiry
@@ -31,9 +35,11 @@ final class DeadlineTimer {
         self.deadline = nil
     }
 
-    /// Stops the clock and drops the scheduled task (the channel is going away).
+    /// Stops the clock for good: drops the scheduled task and the expiry closure (the channel is
+    /// going away).
     func cancel() {
         self.deadline = nil
+        self.onExpiry = nil
         self.task?.cancel()
         self.task = nil
         self.taskDeadline = nil
@@ -54,7 +60,7 @@ final class DeadlineTimer {
             self.schedule(at: deadline)
         } else {
             self.deadline = nil
-            self.onExpiry()
+            self.onExpiry?()
         }
     }
 }

@@ -24,6 +24,8 @@ final class ProxyEnvironment {
     let announced: ProxyProtocolAddresses?
     /// `Strict-Transport-Security` for responses on this connection (TLS with `--hsts-max-age`).
     let strictTransportSecurity: String?
+    /// Counts the exchanges alive (debug builds only); nil when nobody asks.
+    let exchangeCensus: ExchangeCensus?
 
     init(
         configuration: ProxyConfiguration,
@@ -35,7 +37,8 @@ final class ProxyEnvironment {
         accessLog: AccessLogLoopBuffer?,
         isTLS: Bool,
         isHTTP2Stream: Bool,
-        announced: ProxyProtocolAddresses?
+        announced: ProxyProtocolAddresses?,
+        exchangeCensus: ExchangeCensus? = nil
     ) {
         self.configuration = configuration
         self.decider = decider
@@ -47,6 +50,7 @@ final class ProxyEnvironment {
         self.isTLS = isTLS
         self.isHTTP2Stream = isHTTP2Stream
         self.announced = announced
+        self.exchangeCensus = exchangeCensus
         if isTLS, let maxAge = configuration.tls?.hstsMaxAge {
             self.strictTransportSecurity = "max-age=\(maxAge)"
         } else {

@@ -11,6 +11,7 @@ struct ProxyEnvironmentFactory: Sendable {
     let metrics: [ObjectIdentifier: NIOLoopBound<ProxyMetrics>]
     let requestIDs: [ObjectIdentifier: NIOLoopBound<RequestIDSource>]
     let accessLogs: [ObjectIdentifier: NIOLoopBound<AccessLogLoopBuffer>]
+    let exchangeCensus: ExchangeCensus?
 
     /// Must be called on `loop`.
     func environment(
@@ -35,7 +36,8 @@ struct ProxyEnvironmentFactory: Sendable {
             accessLog: self.accessLogs[key]?.value,
             isTLS: isTLS,
             isHTTP2Stream: isHTTP2Stream,
-            announced: announced
+            announced: announced,
+            exchangeCensus: self.exchangeCensus
         )
     }
 }

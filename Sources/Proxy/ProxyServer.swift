@@ -36,6 +36,8 @@ public final class ProxyServer: Service, Sendable {
     private let accessLog: AccessLogSink?
     private let state = NIOLockedValueBox(State())
     private let drained: EventLoopPromise<Void>
+    /// Debug builds count the live exchanges; release builds leave the request path without it.
+    private let exchangeCensus: ExchangeCensus?
 
     /// - Parameters:
     ///   - decider: the decision seam (`GateDecider` in `serve`; ``ForwardAllDecider`` forwards all).
@@ -53,11 +55,22 @@ public final class ProxyServer: Service, Sendable {
         self.logger = logger
         self.accessLog = accessLog
         self.drained = group.any().makePromise(of: Void.self)
+        #if DEBUG
+        self.exchangeCensus = ExchangeCensus()
+        #else
+        self.exchangeCensus = nil
+        #endif
     }
 
     /// Client connections open now, on every listener.
     public var openClientConnections: Int {
         self.state.withLockedValue { $0.children.count }
+    }
+
+    /// The client exchanges alive (one per HTTP/1.1 connection, one per HTTP/2 stream), counted in
+    /// debug builds only, for the tests that check each one is freed; nil in release builds.
+    public var liveExchangeCount: Int? {
+        self.exchangeCensus?.count
     }
 
     /// The address the plain listener actually bound (useful with port 0), once started.
@@ -147,7 +160,8 @@ public final class ProxyServer: Service, Sendable {
             routers: routers,
             metrics: loopMetrics,
             requestIDs: loopRequestIDs,
-            accessLogs: loopAccessLogs
+            accessLogs: loopAccessLogs,
+            exchangeCensus: self.exchangeCensus
         )
         let stateBox = self.state
         let tlsContext = self.configuration.tls?.context.sslContext

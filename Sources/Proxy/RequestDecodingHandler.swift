@@ -31,8 +31,10 @@ final class RequestDecodingHandler: ChannelInboundHandler, RemovableChannelHandl
     private var deliveries = CircularBuffer<Delivery>(initialCapacity: 4)
     private var isDelivering = false
     /// Takes the deliveries directly when set (``ClientExchange``); otherwise they are
-    /// fired down the pipeline.
-    weak var receiver: RequestDecodingReceiver?
+    /// fired down the pipeline. Held strongly (a weak reference would put every retain and release
+    /// of the exchange on the runtime's slower side-table path): the receiver lets go of it when
+    /// its connection ends, and so does this handler when it leaves the pipeline.
+    var receiver: (any RequestDecodingReceiver)?
 
     init(limits: RequestLimits, headerTimeout: TimeAmount) {
         self.parser = RequestParser(limits: limits)
@@ -68,6 +70,7 @@ final class RequestDecodingHandler: ChannelInboundHandler, RemovableChannelHandl
         self.headerTimer?.cancel()
         self.headerTimer = nil
         self.context = nil
+        self.receiver = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -16,7 +16,10 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = ByteBuffer
 
     /// The client side that leased the connection. A change of lease stops the response clock.
-    weak var delegate: UpstreamResponseDelegate? {
+    /// Held strongly (a weak reference would put every retain and release of the exchange on the
+    /// runtime's slower side-table path): the pool clears it when the connection comes back, and
+    /// this handler when the connection closes or it leaves the pipeline.
+    var delegate: (any UpstreamResponseDelegate)? {
         didSet { self.disarmResponseDeadline() }
     }
     private var responseTimer: DeadlineTimer?
@@ -42,8 +45,9 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        self.responseTimer = DeadlineTimer(eventLoop: context.eventLoop) { [weak self] in
-            self?.delegate?.upstreamResponseTimedOut()
+        // The closure holds this handler until `handlerRemoved` cancels the timer.
+        self.responseTimer = DeadlineTimer(eventLoop: context.eventLoop) {
+            self.delegate?.upstreamResponseTimedOut()
         }
     }
 
@@ -51,6 +55,7 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.context = nil
         self.responseTimer?.cancel()
         self.responseTimer = nil
+        self.delegate = nil
     }
 
     /// Starts (or moves) the deadline by which the response head must arrive; when it passes, the

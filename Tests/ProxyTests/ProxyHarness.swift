@@ -5,6 +5,7 @@ import NIOPosix
 import NIOSSL
 import Proxy
 import TestSupport
+import Testing
 
 /// A recording upstream and a proxy in front of it, on loopback ephemeral ports.
 final class ProxyHarness: Sendable {
@@ -90,10 +91,15 @@ final class ProxyHarness: Sendable {
         try await RawHTTPConnection.exchange(request, with: self.proxyAddress, group: self.group, timeout: timeout)
     }
 
+    /// Stops everything and checks that every client exchange was freed: an exchange and the
+    /// handlers around it hold each other until its connection or stream ends.
     func stop() async {
         await self.proxy.shutdown(drain: .milliseconds(100))
         await self.upstream.stop()
         try? await self.group.shutdownGracefully()
+        let proxy = self.proxy
+        let freed = await eventually(timeout: .seconds(5)) { (proxy.liveExchangeCount ?? 0) == 0 }
+        #expect(freed, "client exchanges left alive after shutdown: \(proxy.liveExchangeCount ?? 0)")
     }
 }
 
