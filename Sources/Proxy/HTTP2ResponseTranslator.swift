@@ -8,10 +8,12 @@ import NIOHTTP1
 /// names, `Keep-Alive`, `Proxy-Connection`, `Transfer-Encoding`, `Upgrade`), which HTTP/2 forbids
 /// (RFC 9113 §8.2.2). Values keep their bytes where they are UTF-8 (HPACK strings here are).
 ///
-/// Fields are sent without indexing (a static-table name where there is one, the value literal),
-/// as nginx sends them: a response's fields — its request ID, dates, tags, lengths — mostly
-/// differ from the last one's, so entering them into the connection's dynamic table would cost
-/// the encoder a search of a table full of stale entries per field and save the wire nothing.
+/// Most fields are sent without indexing (a static-table name where there is one, the value
+/// literal), as nginx sends them: a response's request ID, dates, lengths and validators differ
+/// from the last one's, so entering them into the connection's dynamic table would cost the
+/// encoder a search of a table full of stale entries per field and save the wire nothing. The few
+/// whose value repeats (``indexing(ofName:)``) are entered, and every later response names each
+/// with one byte instead of Huffman-encoding its value again.
 /// Pure: no I/O.
 enum HTTP2ResponseTranslator {
     /// The header block for an upstream response: the fields `selection` keeps (the same an
@@ -32,18 +34,49 @@ enum HTTP2ResponseTranslator {
                 headers.add(
                     name: Self.lowercasedName(bytes[field.name]),
                     value: String(decoding: bytes[field.value], as: UTF8.self),
-                    indexing: .nonIndexable
+                    indexing: Self.indexing(ofName: bytes[field.name])
                 )
             }
         }
-        headers.add(name: "via", value: via, indexing: .nonIndexable)
+        headers.add(name: "via", value: via, indexing: .indexable)
         if let requestID = selection.requestID {
             headers.add(name: "x-request-id", value: requestID, indexing: .nonIndexable)
         }
         if let strictTransportSecurity = selection.strictTransportSecurity {
-            headers.add(name: "strict-transport-security", value: strictTransportSecurity, indexing: .nonIndexable)
+            headers.add(name: "strict-transport-security", value: strictTransportSecurity, indexing: .indexable)
         }
         return headers
+    }
+
+    /// Whether a response field goes into the connection's dynamic table: only those whose value
+    /// is mostly the same from one response to the next (the server's name, a content type,
+    /// caching and security policies), so that the next response names the whole field with one
+    /// byte instead of encoding its value again, while the table stays a few entries long. Values
+    /// that change per response or per resource (dates, lengths, validators, cookies, request
+    /// IDs) are not entered: they would fill the table with stale entries.
+    static func indexing<Name: Collection<UInt8>>(ofName name: Name) -> HPACKIndexing {
+        let repeats: Bool
+        switch name.count {
+        case 4: repeats = ASCII.equalsCaseInsensitive(name, "vary")
+        case 6: repeats = ASCII.equalsCaseInsensitive(name, "server") || ASCII.equalsCaseInsensitive(name, "pragma")
+        case 12: repeats = ASCII.equalsCaseInsensitive(name, "content-type")
+        case 13:
+            repeats =
+                ASCII.equalsCaseInsensitive(name, "accept-ranges") || ASCII.equalsCaseInsensitive(name, "cache-control")
+        case 15:
+            repeats =
+                ASCII.equalsCaseInsensitive(name, "x-frame-options")
+                || ASCII.equalsCaseInsensitive(name, "referrer-policy")
+        case 16:
+            repeats =
+                ASCII.equalsCaseInsensitive(name, "content-encoding")
+                || ASCII.equalsCaseInsensitive(name, "content-language")
+        case 22: repeats = ASCII.equalsCaseInsensitive(name, "x-content-type-options")
+        case 25: repeats = ASCII.equalsCaseInsensitive(name, "strict-transport-security")
+        case 27: repeats = ASCII.equalsCaseInsensitive(name, "access-control-allow-origin")
+        default: repeats = false
+        }
+        return repeats ? .indexable : .nonIndexable
     }
 
     /// The header block for a response the gateway writes itself (a blocked page, an error page,
@@ -55,7 +88,7 @@ enum HTTP2ResponseTranslator {
         for (name, value) in head.headers {
             let name = name.lowercased()
             if HTTP2RequestTranslator.isConnectionSpecific(name.utf8) { continue }
-            headers.add(name: name, value: value, indexing: .nonIndexable)
+            headers.add(name: name, value: value, indexing: Self.indexing(ofName: name.utf8))
         }
         return headers
     }

@@ -84,21 +84,81 @@ import Testing
         }
     }
 
-    @Test func fieldsGoWithoutIndexingSoTheDynamicTableStaysEmpty() throws {
-        let headers = try Self.block("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Request-Id: r1\r\n\r\n")
-        #expect(headers.map { $0.indexable } == [.indexable, .nonIndexable, .nonIndexable, .nonIndexable])
+    /// Fields whose value repeats from one response to the next enter the connection's dynamic
+    /// table (the next response names each with one byte); the rest never do, so the table does
+    /// not fill with stale dates, lengths and request IDs.
+    @Test func onlyFieldsThatRepeatEnterTheDynamicTable() throws {
+        func response(date: String, length: Int, requestID: String) throws -> HPACKHeaders {
+            try Self.block(
+                "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nDate: \(date)\r\nContent-Type: text/html\r\n"
+                    + "Content-Length: \(length)\r\nETag: \"\(length)\"\r\nSet-Cookie: s=\(requestID)\r\n"
+                    + "Cache-Control: no-store\r\nX-Checksum: \(length)\r\n\r\n",
+                requestID: requestID,
+                strictTransportSecurity: "max-age=31536000"
+            )
+        }
+        let first = try response(date: "Sun, 06 Dec 2026 20:00:00 GMT", length: 1024, requestID: "r1")
+        let indexing = Dictionary(uniqueKeysWithValues: first.map { ($0.name, $0.indexable) })
+        #expect(first.map(\.name).count == indexing.count)
+        let indexed = Set(indexing.filter { $0.value == .indexable }.keys)
+        #expect(indexed == [":status", "server", "content-type", "cache-control", "via", "strict-transport-security"])
+        #expect(
+            Set(indexing.filter { $0.value == .nonIndexable }.keys)
+                == ["date", "content-length", "etag", "set-cookie", "x-checksum", "x-request-id"]
+        )
         let trailers = HTTP2ResponseTranslator.trailers(ByteBuffer(string: "X-Checksum: abc\r\n"))
         #expect(trailers.map { $0.indexable } == [.nonIndexable])
+        // The gateway's own answers (a blocked page) follow the same rule.
+        let own = HTTP2ResponseTranslator.headers(
+            of: HTTPResponseHead(
+                version: .http1_1,
+                status: .forbidden,
+                headers: ["Content-Type": "text/html", "Cache-Control": "no-store", "X-Request-Id": "r1"]
+            )
+        )
+        #expect(own.map { $0.indexable } == [.indexable, .indexable, .indexable, .nonIndexable])
 
-        // Encoded twice on one connection: nothing entered the table, so the second block is as
-        // long as the first (no field became an index into the dynamic table).
+        // On one connection: the first block enters the five repeating fields (":status: 200" is
+        // in the static table); the next blocks, with a new date, length and request ID, name them
+        // by index, and the table holds the same five entries after any number of responses.
         var encoder = HPACKEncoder(allocator: ByteBufferAllocator())
-        var first = ByteBuffer()
-        try encoder.encode(headers: headers, to: &first)
-        var second = ByteBuffer()
-        try encoder.encode(headers: headers, to: &second)
-        #expect(encoder.dynamicTableSize == 0)
-        #expect(first.readableBytes == second.readableBytes)
+        var firstBytes = ByteBuffer()
+        try encoder.encode(headers: first, to: &firstBytes)
+        let tableAfterFirst = encoder.dynamicTableSize
+        let repeating = first.filter { $0.indexable == .indexable && $0.name != ":status" }
+        #expect(tableAfterFirst == repeating.reduce(0) { $0 + 32 + $1.name.utf8.count + $1.value.utf8.count })
+        var sizes: [Int] = []
+        for round in 2...5 {
+            let next = try response(
+                date: "Sun, 06 Dec 2026 20:00:0\(round) GMT",
+                length: 1000 + round,
+                requestID: "r\(round)"
+            )
+            var bytes = ByteBuffer()
+            try encoder.encode(headers: next, to: &bytes)
+            sizes.append(bytes.readableBytes)
+            #expect(encoder.dynamicTableSize == tableAfterFirst)
+        }
+        // Each repeating field is one byte from the second response on: every later block is
+        // shorter than the first by at least half its values' length (Huffman's best ratio is
+        // about 5 bits a character; a date's or a length's digits change the rest by a bit or two).
+        let repeatedValueBytes = repeating.reduce(0) { $0 + $1.value.utf8.count }
+        for size in sizes {
+            #expect(firstBytes.readableBytes - size > repeatedValueBytes / 2, "\(firstBytes.readableBytes) → \(size)")
+        }
+    }
+
+    @Test func theRepeatingNamesAreRecognisedInAnyCaseAndOnlyWhole() {
+        for name in [
+            "Server", "VARY", "pragma", "Content-Type", "accept-ranges", "Cache-Control", "X-Frame-Options",
+            "Referrer-Policy", "Content-Encoding", "content-language", "X-Content-Type-Options",
+            "Strict-Transport-Security", "Access-Control-Allow-Origin",
+        ] {
+            #expect(HTTP2ResponseTranslator.indexing(ofName: Array(name.utf8)) == .indexable, "\(name)")
+        }
+        for name in ["Servers", "serve", "Content-Typo", "Date", "Last-Modified", "ETag", "Set-Cookie", "Age", ""] {
+            #expect(HTTP2ResponseTranslator.indexing(ofName: Array(name.utf8)) == .nonIndexable, "\(name)")
+        }
     }
 
     @Test func trailerLinesBecomeATrailerBlock() {
