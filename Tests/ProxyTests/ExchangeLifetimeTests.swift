@@ -101,4 +101,36 @@ struct ExchangeLifetimeTests {
             #expect(try await Self.allFreed(harness), "alive: \(harness.proxy.liveExchangeCount ?? -1)")
         }
     }
+
+    @Test func streamsResetOrCutOffWithTheirConnectionMidResponseAreFreed() async throws {
+        try await HTTP2ForwardingTests.withHTTP2Proxy(
+            behavior: { _ in .trickle(parts: 50, every: .milliseconds(20)) },
+            { harness, address in
+                let client = try await HTTP2ForwardingTests.connect(harness, address)
+                let reset = try await client.startRequest(HTTP2ForwardingTests.get("/customer/1"))
+                try await client.openAndReset(count: 3, headers: HTTP2ForwardingTests.get("/customer/2"))
+                for path in ["/customer/3", "/customer/4"] {
+                    _ = try await client.startRequest(HTTP2ForwardingTests.get(path))
+                }
+                let forwarded = await eventually { harness.upstream.requests.count >= 3 }
+                #expect(forwarded)
+                try await client.reset(reset)
+                await client.close()
+                #expect(try await Self.allFreed(harness), "alive: \(harness.proxy.liveExchangeCount ?? -1)")
+            }
+        )
+    }
+
+    @Test func pipelinedRequestsCutOffByTheClientAreFreed() async throws {
+        try await withProxy(
+            behavior: { _ in .trickle(parts: 50, every: .milliseconds(20)) },
+            { harness in
+                let connection = try await harness.connect()
+                try await connection.send(Self.get + Self.get + Self.get)
+                _ = await connection.waitFor { bytes, _ in !bytes.isEmpty }
+                await connection.close()
+                #expect(try await Self.allFreed(harness), "alive: \(harness.proxy.liveExchangeCount ?? -1)")
+            }
+        )
+    }
 }
