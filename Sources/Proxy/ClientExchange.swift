@@ -53,16 +53,13 @@ final class ClientExchange: RequestDecodingReceiver {
 
     init(environment: ProxyEnvironment) {
         self.environment = environment
-        #if DEBUG
         environment.exchangeCensus?.exchangeCreated()
-        #endif
     }
 
-    #if DEBUG
+    /// Only debug builds have a census (``ProxyServer``): a release build's is nil.
     deinit {
         self.environment.exchangeCensus?.exchangeFreed()
     }
-    #endif
 
     private var policy: ForwardingHeaderPolicy { self.environment.configuration.headerPolicy }
 

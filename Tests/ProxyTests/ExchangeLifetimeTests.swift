@@ -13,11 +13,12 @@ import Testing
 struct ExchangeLifetimeTests {
     static let get = "GET /customer/1 HTTP/1.1\r\nHost: acme.s20.online\r\n\r\n"
 
-    /// Waits until no exchange is alive on `harness`'s gateway.
-    static func allFreed(_ harness: ProxyHarness) async throws -> Bool {
+    /// Expects that no exchange is left alive on `harness`'s gateway within a few seconds.
+    static func expectAllFreed(_ harness: ProxyHarness) async throws {
         let proxy = harness.proxy
         _ = try #require(proxy.liveExchangeCount, "debug builds count the exchanges")
-        return await eventually(timeout: .seconds(5)) { proxy.liveExchangeCount == 0 }
+        let freed = await eventually(timeout: .seconds(5)) { proxy.liveExchangeCount == 0 }
+        #expect(freed, "alive: \(proxy.liveExchangeCount ?? -1)")
     }
 
     @Test func keepAliveConnectionsWithPooledUpstreamsAreFreed() async throws {
@@ -29,7 +30,7 @@ struct ExchangeLifetimeTests {
                 #expect(responses.map(\.status) == [200, 200])
                 await connection.close()
             }
-            #expect(try await Self.allFreed(harness), "alive: \(harness.proxy.liveExchangeCount ?? -1)")
+            try await Self.expectAllFreed(harness)
         }
     }
 
@@ -40,7 +41,7 @@ struct ExchangeLifetimeTests {
             let responses = await connection.waitForResponses(1)
             #expect(responses.first?.status == 403)
             await connection.close()
-            #expect(try await Self.allFreed(harness), "alive: \(harness.proxy.liveExchangeCount ?? -1)")
+            try await Self.expectAllFreed(harness)
         }
     }
 
@@ -52,7 +53,7 @@ struct ExchangeLifetimeTests {
                 try await connection.send(Self.get)
                 _ = await connection.waitFor { bytes, _ in !bytes.isEmpty }
                 await connection.close()
-                #expect(try await Self.allFreed(harness), "alive: \(harness.proxy.liveExchangeCount ?? -1)")
+                try await Self.expectAllFreed(harness)
             }
         )
     }
@@ -69,7 +70,7 @@ struct ExchangeLifetimeTests {
                 let responses = await connection.waitForResponses(1)
                 #expect(responses.first?.status == 504)
                 await connection.close()
-                #expect(try await Self.allFreed(harness), "alive: \(harness.proxy.liveExchangeCount ?? -1)")
+                try await Self.expectAllFreed(harness)
             }
         )
     }
@@ -85,7 +86,7 @@ struct ExchangeLifetimeTests {
                 }
                 #expect(switched)
                 await connection.close()
-                #expect(try await Self.allFreed(harness), "alive: \(harness.proxy.liveExchangeCount ?? -1)")
+                try await Self.expectAllFreed(harness)
             }
         )
     }
@@ -98,7 +99,7 @@ struct ExchangeLifetimeTests {
                 #expect(response.status == 200)
             }
             await client.close()
-            #expect(try await Self.allFreed(harness), "alive: \(harness.proxy.liveExchangeCount ?? -1)")
+            try await Self.expectAllFreed(harness)
         }
     }
 
@@ -118,7 +119,7 @@ struct ExchangeLifetimeTests {
                 #expect(forwarded)
                 if let first { try? await client.reset(first) }
                 await client.close()
-                #expect(try await Self.allFreed(harness), "alive: \(harness.proxy.liveExchangeCount ?? -1)")
+                try await Self.expectAllFreed(harness)
             }
         )
     }
@@ -131,7 +132,7 @@ struct ExchangeLifetimeTests {
                 try await connection.send(Self.get + Self.get + Self.get)
                 _ = await connection.waitFor { bytes, _ in !bytes.isEmpty }
                 await connection.close()
-                #expect(try await Self.allFreed(harness), "alive: \(harness.proxy.liveExchangeCount ?? -1)")
+                try await Self.expectAllFreed(harness)
             }
         )
     }
