@@ -99,6 +99,15 @@ enum ASCII {
         }
     }
 
+    /// Whether `bytes` begin with the lower-case ASCII literal, ignoring ASCII case.
+    static func startsCaseInsensitive<Bytes: Collection<UInt8>>(_ bytes: Bytes, _ lowercased: StaticString) -> Bool {
+        guard bytes.count >= lowercased.utf8CodeUnitCount else { return false }
+        return lowercased.withUTF8Buffer { expected in
+            for (byte, wanted) in zip(bytes, expected) where Self.lowercased(byte) != wanted { return false }
+            return true
+        }
+    }
+
     /// Compares raw bytes with a lower-case ASCII literal, ignoring case.
     static func equalsCaseInsensitive<Bytes: Collection<UInt8>>(_ bytes: Bytes, _ lowercased: StaticString) -> Bool {
         guard bytes.count == lowercased.utf8CodeUnitCount else { return false }

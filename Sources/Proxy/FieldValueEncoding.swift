@@ -47,6 +47,12 @@ enum FieldValueEncoding {
     /// Calls `body` with the bytes ``decode(_:)`` read `value` from: an ASCII value's own storage,
     /// uncopied (nearly every value), else the bytes of ``bytes(_:)``.
     static func withBytes<Result>(_ value: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        // A native string records whether it is ASCII when it is made: nearly every value is
+        // known to be without reading its bytes again.
+        if value.utf8Span.isKnownASCII {
+            var value = value
+            return value.withUTF8(body)
+        }
         let direct: Result?? = value.utf8.withContiguousStorageIfAvailable { utf8 in
             Self.isASCII(contiguous: utf8) ? body(utf8) : nil
         }

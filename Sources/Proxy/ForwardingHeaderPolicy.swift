@@ -150,36 +150,36 @@ public struct ForwardingHeaderPolicy: Sendable {
         out.writeString(uri)
         out.writeStaticString(" HTTP/1.1\r\n")
 
-        let named = Self.connectionNamedFields(head.headers)
-        var host: String?
-        var previousForwardedFor = ""
-        var previousProto: String?
-        var previousHost: String?
-        for (name, value) in head.headers {
-            if Self.isFixedHopByHop(name) { continue }
-            if !named.isEmpty && named.contains(where: { $0.equalsIgnoringASCIICase(name) }) { continue }
-            // Framing is the gateway's; forwarding fields are the gateway's unless a trusted proxy
-            // sent them (then they are re-added below, extended).
-            if name.equalsIgnoringASCIICase("content-length") { continue }
-            if requestID != nil && name.utf8.count == 12 && name.equalsIgnoringASCIICase("x-request-id") { continue }
-            if name.equalsIgnoringASCIICase("host") {
-                if absoluteAuthority != nil { continue }
-                if host == nil { host = value }
-            } else if Self.isClientForwardingField(name) {
-                guard trusted else { continue }
-                if name.equalsIgnoringASCIICase("x-forwarded-for") {
-                    previousForwardedFor += previousForwardedFor.isEmpty ? value : ", " + value
-                    continue
-                } else if name.equalsIgnoringASCIICase("x-forwarded-proto") {
-                    if previousProto == nil { previousProto = value }
-                    continue
-                } else if name.equalsIgnoringASCIICase("x-forwarded-host") {
-                    if previousHost == nil { previousHost = value }
-                    continue
-                }
-            }
-            out.writeFieldLine(name: name, wireValue: value)
+        // One pass over the fields: a `Connection` field that names others (rare) is met only
+        // after some of them may have been written, so then the fields are written again, without
+        // the named ones. Reading the `Connection` fields first, on every request, was a second walk.
+        let fieldsStart = out.writerIndex
+        var collected = ClientFieldsCollected()
+        if !self.writeClientFields(
+            head.headers,
+            named: [],
+            trusted: trusted,
+            absoluteForm: absoluteAuthority != nil,
+            replaceRequestID: requestID != nil,
+            collected: &collected,
+            into: &out
+        ) {
+            out.moveWriterIndex(to: fieldsStart)
+            collected = ClientFieldsCollected()
+            _ = self.writeClientFields(
+                head.headers,
+                named: Self.connectionNamedFields(head.headers),
+                trusted: trusted,
+                absoluteForm: absoluteAuthority != nil,
+                replaceRequestID: requestID != nil,
+                collected: &collected,
+                into: &out
+            )
         }
+        let host = collected.host
+        let previousForwardedFor = collected.forwardedFor
+        let previousProto = collected.forwardedProto
+        let previousHost = collected.forwardedHost
         if let absoluteAuthority {
             // Part of the target, which is UTF-8 text, not a field value in wire form.
             out.writeFieldLine(name: "Host", text: absoluteAuthority)
@@ -217,6 +217,68 @@ public struct ForwardingHeaderPolicy: Sendable {
             out.writeStaticString("Transfer-Encoding: chunked\r\n")
         }
         out.writeStaticString("\r\n")
+    }
+
+    /// Writes the client's fields that go upstream: not the hop-by-hop ones nor those in `named`;
+    /// not its framing, nor (with `replaceRequestID`) its request ID, nor (unless `trusted`) its
+    /// forwarding fields; `Host` only for an origin-form target. Trusted forwarding fields and
+    /// `Host` are `collected` for the gateway's own. Returns false, at once, when `named` is empty
+    /// and a `Connection` field names another field: the caller starts again with them named.
+    private func writeClientFields(
+        _ headers: HTTPHeaders,
+        named: [String],
+        trusted: Bool,
+        absoluteForm: Bool,
+        replaceRequestID: Bool,
+        collected: inout ClientFieldsCollected,
+        into out: inout ByteBuffer
+    ) -> Bool {
+        for (name, value) in headers {
+            var name = name  // `withUTF8` makes the bytes contiguous where they are not (a native string's are)
+            let role = name.withUTF8 { RequestFieldRole(name: $0) }
+            switch role {
+            case .hopByHop, .contentLength:
+                continue
+            case .connection:
+                if named.isEmpty && Self.namesOtherFields(connection: value) { return false }
+                continue
+            default:
+                if !named.isEmpty && named.contains(where: { $0.equalsIgnoringASCIICase(name) }) { continue }
+            }
+            switch role {
+            case .requestID:
+                if replaceRequestID { continue }
+            case .host:
+                if absoluteForm { continue }
+                if collected.host == nil { collected.host = value }
+            case .forwardedFor:
+                if trusted {
+                    collected.forwardedFor += collected.forwardedFor.isEmpty ? value : ", " + value
+                }
+                continue
+            case .forwardedProto:
+                if trusted && collected.forwardedProto == nil { collected.forwardedProto = value }
+                continue
+            case .forwardedHost:
+                if trusted && collected.forwardedHost == nil { collected.forwardedHost = value }
+                continue
+            case .otherForwarding:
+                guard trusted else { continue }
+            case .hopByHop, .contentLength, .connection, .other:
+                break
+            }
+            out.writeFieldLine(name: name, wireValue: value)
+        }
+        return true
+    }
+
+    /// Whether a `Connection` value lists a field name beyond the fixed hop-by-hop ones.
+    static func namesOtherFields(connection value: String) -> Bool {
+        var names = false
+        FieldValueList.forEachElement(of: value.utf8, emptyElements: .skipped) { element in
+            if !(ASCII.equalsCaseInsensitive(element, "close") || Self.isFixedHopByHop(element)) { names = true }
+        }
+        return names
     }
 
     /// Writes the head to send the client for an upstream response into `out` and returns the
@@ -306,10 +368,6 @@ public struct ForwardingHeaderPolicy: Sendable {
             }
         }
         return String(first)
-    }
-
-    static func isClientForwardingField(_ name: String) -> Bool {
-        name.equalsIgnoringASCIICase("forwarded") || name.hasPrefixIgnoringASCIICase("x-forwarded-")
     }
 
     static func viaVersion(_ version: HTTPVersion) -> String {

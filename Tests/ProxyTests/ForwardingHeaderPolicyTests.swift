@@ -29,6 +29,62 @@ struct ForwardingHeaderPolicyTests {
         #expect(out.headers["x-forwarded-for"] == ["192.0.2.10"])
     }
 
+    /// The writer copies fields in one pass and meets a `Connection` field only where it stands:
+    /// the fields it names go even when they came before it, or were named by a second one.
+    @Test func fieldsNamedByALaterConnectionFieldAreRemovedToo() {
+        let policy = ForwardingHeaderPolicy()
+        let out = policy.upstreamRequestHead(
+            self.head([
+                ("X-Hop", "1"), ("Host", "a"), ("Accept", "*/*"), ("Connection", "keep-alive"), ("X-Other-Hop", "2"),
+                ("Connection", "X-Other-Hop, x-hop"), ("Y", "3"),
+            ]),
+            framing: .none,
+            client: self.client,
+            isTLS: false,
+            webSocket: false
+        )
+        #expect(
+            out.headers.map(\.name) == [
+                "Host", "Accept", "Y", "Via", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host",
+            ]
+        )
+        #expect(out.headers["x-forwarded-for"] == ["192.0.2.10"])
+    }
+
+    /// A field `Connection` names is gone before anything reads it: a named `Host` is not sent,
+    /// nor is it the `X-Forwarded-Host`; `Connection` listing only hop-by-hop names changes nothing.
+    @Test func aNamedFieldIsNeitherSentNorRead() {
+        let policy = ForwardingHeaderPolicy()
+        // Without `Host` the head is not one the gateway's parser would read back: its text.
+        var namedHost = ByteBuffer()
+        policy.writeUpstreamRequestHead(
+            self.head([("Host", "a"), ("X", "1"), ("Connection", "host")]),
+            framing: .none,
+            client: policy.identify(self.client),
+            isTLS: false,
+            webSocket: false,
+            into: &namedHost
+        )
+        #expect(
+            String(buffer: namedHost)
+                == "GET / HTTP/1.1\r\nX: 1\r\nVia: 1.1 freezegate\r\nX-Forwarded-For: 192.0.2.10\r\n"
+                + "X-Forwarded-Proto: http\r\n\r\n"
+        )
+        let hopByHopOnly = policy.upstreamRequestHead(
+            self.head([("Host", "a"), ("Keep-Alive", "timeout=5"), ("Connection", "Keep-Alive, close, TE"), ("X", "1")]
+            ),
+            framing: .none,
+            client: self.client,
+            isTLS: false,
+            webSocket: false
+        )
+        #expect(
+            hopByHopOnly.headers.map(\.name) == [
+                "Host", "X", "Via", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host",
+            ]
+        )
+    }
+
     /// Behind a PROXY protocol balancer the client is the one its header named; a header that
     /// named none leaves the balancer, trusted or not, untrusted for the request's own fields.
     @Test func aProxyHeaderDecidesWhoTheClientIs() throws {
