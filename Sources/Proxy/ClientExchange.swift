@@ -662,29 +662,48 @@ final class ClientExchange: RequestDecodingReceiver {
         client: ForwardingHeaderPolicy.ClientIdentity?
     ) {
         if self.recordOpen { self.emitRecord() }
-        var record = AccessLogRecord(started: .now())
-        if let head {
-            record.method = head.method.rawValue
-            record.target = head.uri
-            record.version = self.environment.isHTTP2Stream ? HTTPVersion(major: 2, minor: 0) : head.version
-            let fields = fields ?? RequestFieldSummary(head.headers)
-            if let host = fields.host { record.host = host }
-            if let referer = fields.referer { record.referer = referer }
-            if let userAgent = fields.userAgent { record.userAgent = userAgent }
-            if client?.trusted == true, let requestID = fields.acceptableRequestID { record.requestID = requestID }
-        } else {
-            record.method = "-"
-            record.target = "-"
-        }
+        // Returned and stored, the record is moved into place; built here in a local and then
+        // assigned, it was copied and the local destroyed.
+        self.record = self.newRecord(head, fields: fields, client: client)
+        self.recordOpen = true
+    }
+
+    private func newRecord(
+        _ head: HTTPRequestHead?,
+        fields: RequestFieldSummary?,
+        client: ForwardingHeaderPolicy.ClientIdentity?
+    ) -> AccessLogRecord {
+        let started = NIODeadline.now()
+        let clientAddress: String
         if let client {
-            record.clientAddress =
+            clientAddress =
                 client.trusted ? self.policy.clientAddress(head ?? Self.emptyHead, client: client) : client.ip
         } else {
-            record.clientAddress = self.clientAddress?.ipAddress ?? "-"
+            clientAddress = self.clientAddress?.ipAddress ?? "-"
         }
-        if record.requestID == "-" { record.requestID = self.environment.requestIDs.next() }
-        self.record = record
-        self.recordOpen = true
+        guard let head else {
+            return AccessLogRecord(
+                method: "-",
+                target: "-",
+                clientAddress: clientAddress,
+                requestID: self.environment.requestIDs.next(),
+                started: started
+            )
+        }
+        let fields = fields ?? RequestFieldSummary(head.headers)
+        // A trusted proxy's ID is kept, but not "-", the access log's mark for none.
+        let keptID = client?.trusted == true ? fields.acceptableRequestID.flatMap { $0 == "-" ? nil : $0 } : nil
+        return AccessLogRecord(
+            method: head.method.rawValue,
+            target: head.uri,
+            version: self.environment.isHTTP2Stream ? HTTPVersion(major: 2, minor: 0) : head.version,
+            host: fields.host ?? "",
+            referer: fields.referer ?? "",
+            userAgent: fields.userAgent ?? "",
+            clientAddress: clientAddress,
+            requestID: keptID ?? self.environment.requestIDs.next(),
+            started: started
+        )
     }
 
     private func emitRecord() {

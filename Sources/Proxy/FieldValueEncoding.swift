@@ -65,7 +65,9 @@ enum FieldValueEncoding {
     /// an OR of all of them, which the compiler turns into vector instructions, rather than an
     /// element-by-element search through a collection's iterator.
     static func isASCII(_ value: String) -> Bool {
-        Self.isASCII(value.utf8)
+        // A native string records whether it is ASCII when it is made; a string that does not
+        // know (or is not) is read.
+        value.utf8Span.isKnownASCII || Self.isASCII(value.utf8)
     }
 
     static func isASCII<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {

@@ -107,6 +107,17 @@ struct AccessLogAndAdminTests {
         }
         #expect(lines.first?.hasPrefix("203.0.113.7 - - [") == true)
         #expect(lines.first?.contains(" rid=edge-1234 ") == true)
+        // "-" is the access log's mark for no ID: even a trusted proxy's is replaced.
+        _ = try await Self.withLoggingProxy(trustedProxies: [trusted]) { address, group, upstream in
+            let result = try await RawHTTPConnection.exchange(
+                "GET / HTTP/1.1\r\nHost: a.s20.online\r\nX-Request-Id: -\r\nConnection: close\r\n\r\n",
+                with: address,
+                group: group
+            )
+            let id = try #require(result.responses.first?.header("x-request-id"))
+            #expect(id != "-" && !id.isEmpty)
+            #expect(upstream.requests.first?.head.headers["x-request-id"] == [id])
+        }
     }
 
     @Test func connectionsAndRequestsGetDistinctRequestIDs() async throws {
