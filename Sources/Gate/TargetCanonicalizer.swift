@@ -474,10 +474,10 @@ public enum TargetCanonicalizer {
         let text = UTF8Reading.decode(bytes, lenient: options.lenientUTF8).text
         var pieces: [String] = [text]
         if options.encodedSlashSeparates {
-            pieces = pieces.flatMap { $0.split(separator: "/", omittingEmptySubsequences: false).map(String.init) }
+            pieces = pieces.flatMap { Self.split($0, at: "/") }
         }
         if options.backslashSeparates {
-            pieces = pieces.flatMap { $0.split(separator: "\\", omittingEmptySubsequences: false).map(String.init) }
+            pieces = pieces.flatMap { Self.split($0, at: "\\") }
         }
         for piece in pieces {
             var text = piece
@@ -496,28 +496,36 @@ public enum TargetCanonicalizer {
                     folded = UTF8Reading.decode(PercentDecoding.decodeOnce(Array(folded.utf8)), lenient: true).text
                 }
                 produced = [folded]
-                if !text.contains("/") {
-                    produced = produced.flatMap {
-                        $0.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-                    }
+                if !text.unicodeScalars.contains("/") {
+                    produced = produced.flatMap { Self.split($0, at: "/") }
                 }
-                if !text.contains("\\") {
-                    produced = produced.flatMap {
-                        $0.split(separator: "\\", omittingEmptySubsequences: false).map(String.init)
-                    }
+                if !text.unicodeScalars.contains("\\") {
+                    produced = produced.flatMap { Self.split($0, at: "\\") }
                 }
             }
             for var segment in produced {
-                if options.stripParameters, let semicolon = segment.firstIndex(of: ";") {
-                    segment = String(segment[..<semicolon])
+                if options.stripParameters, let semicolon = segment.unicodeScalars.firstIndex(of: ";") {
+                    segment = String(segment.unicodeScalars[..<semicolon])
                 }
                 if options.trimTrailingDotsAndSpaces, segment != ".", segment != ".." {
-                    while let last = segment.last, last == "." || last == " " { segment.removeLast() }
+                    while let last = segment.unicodeScalars.last, last == "." || last == " " {
+                        segment.unicodeScalars.removeLast()
+                    }
                 }
                 output.append(segment.lowercased())
             }
         }
         return truncated
+    }
+
+    /// `text` cut at every `separator`, scalar by scalar. Not `String.split`, which compares
+    /// characters: a separator followed by a combining mark is one character in Swift, and would
+    /// not separate, while every server that reads the path's bytes sees the separator
+    /// (`/customer/..;\u{31C}x/company` is `/company` to one that cuts `;` parameters).
+    static func split(_ text: String, at separator: Unicode.Scalar) -> [String] {
+        text.unicodeScalars.split(separator: separator, omittingEmptySubsequences: false).map {
+            String(String.UnicodeScalarView($0))
+        }
     }
 
     /// RFC 3986 §5.2.4 on a list of segments; empty segments are merged (before the dots are

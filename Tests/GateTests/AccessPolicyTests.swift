@@ -86,6 +86,12 @@ import Testing
             Issue.record("..;/ not blocked")
             return
         }
+        // The `;` followed by a combining mark (one character in Swift) is still a `;`.
+        guard case .block = self.policy.decide(self.frozen, self.classification("/customer/..;\u{31C}x/company/1"))
+        else {
+            Issue.record("..;\u{31C}x/ not blocked")
+            return
+        }
     }
 
     @Test func whenStateUnknownBlock() {
