@@ -15,6 +15,14 @@ enum RequestFieldRole: Equatable {
     case otherForwarding
     case other
 
+    /// `Forwarded` or an `X-Forwarded-*` field: the gateway's own unless a trusted proxy sent it.
+    var isClientForwarding: Bool {
+        switch self {
+        case .forwardedFor, .forwardedProto, .forwardedHost, .otherForwarding: true
+        default: false
+        }
+    }
+
     init<Name: Collection<UInt8>>(name: Name) {
         switch name.count {
         case 2 where ASCII.equalsCaseInsensitive(name, "te"): self = .hopByHop

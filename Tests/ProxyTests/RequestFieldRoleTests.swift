@@ -28,4 +28,14 @@ struct RequestFieldRoleTests {
     func otherNamesAreOrdinary(name: String) {
         #expect(Self.role(name) == .other)
     }
+
+    @Test func forwardingFieldsAreTheClientsOwnOnlyFromATrustedProxy() {
+        let forwarding = [
+            "Forwarded", "X-Forwarded-For", "x-forwarded-proto", "X-Forwarded-Host", "X-Forwarded-Prefix",
+        ]
+        for name in forwarding { #expect(Self.role(name).isClientForwarding, "\(name)") }
+        for name in ["Host", "X-Request-Id", "Connection", "Accept", "X-Forwarded"] {
+            #expect(!Self.role(name).isClientForwarding, "\(name)")
+        }
+    }
 }
