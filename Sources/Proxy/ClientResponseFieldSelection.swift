@@ -75,9 +75,7 @@ struct ClientResponseFieldSelection {
             for field in head.fields where ASCII.equalsCaseInsensitive(bytes[field.name], "connection") {
                 FieldValueList.forEachElement(of: bytes[field.value], emptyElements: .skipped) { token in
                     let name = token.map(ASCII.lowercased)
-                    if !ForwardingHeaderPolicy.isFixedHopByHop(name) && !ASCII.equalsCaseInsensitive(name, "close") {
-                        named.append(name)
-                    }
+                    if ForwardingHeaderPolicy.namesAField(connectionToken: name) { named.append(name) }
                 }
             }
         }

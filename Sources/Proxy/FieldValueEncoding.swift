@@ -47,17 +47,9 @@ enum FieldValueEncoding {
     /// Calls `body` with the bytes ``decode(_:)`` read `value` from: an ASCII value's own storage,
     /// uncopied (nearly every value), else the bytes of ``bytes(_:)``.
     static func withBytes<Result>(_ value: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
-        // A native string records whether it is ASCII when it is made: nearly every value is
-        // known to be without reading its bytes again.
-        if value.utf8Span.isKnownASCII {
-            var value = value
-            return value.withUTF8(body)
-        }
-        let direct: Result?? = value.utf8.withContiguousStorageIfAvailable { utf8 in
-            Self.isASCII(contiguous: utf8) ? body(utf8) : nil
-        }
-        if let direct, let result = direct { return result }
-        return Self.bytes(value).withUnsafeBufferPointer(body)
+        guard Self.isASCII(value) else { return Self.bytes(value).withUnsafeBufferPointer(body) }
+        var value = value  // `withUTF8` makes the bytes contiguous where they are not (a native string's are)
+        return value.withUTF8(body)
     }
 
     /// True when no byte is above 0x7F. Every header byte of every request passes through here,

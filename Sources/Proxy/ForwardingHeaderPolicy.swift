@@ -67,19 +67,7 @@ public struct ForwardingHeaderPolicy: Sendable {
     }
 
     /// Whether `name` is one of the fixed hop-by-hop fields of RFC 9110 §7.6.1. Runs on every
-    /// header of every message: the length picks the one or two names worth comparing.
-    static func isFixedHopByHop(_ name: String) -> Bool {
-        switch name.utf8.count {
-        case 2: return name.equalsIgnoringASCIICase("te")
-        case 7: return name.equalsIgnoringASCIICase("trailer") || name.equalsIgnoringASCIICase("upgrade")
-        case 10: return name.equalsIgnoringASCIICase("connection") || name.equalsIgnoringASCIICase("keep-alive")
-        case 16: return name.equalsIgnoringASCIICase("proxy-connection")
-        case 17: return name.equalsIgnoringASCIICase("transfer-encoding")
-        default: return false
-        }
-    }
-
-    /// The same test on raw bytes (``UpstreamResponseParser``).
+    /// field of every message: the length picks the one or two names worth comparing.
     static func isFixedHopByHop<Bytes: Collection<UInt8>>(_ name: Bytes) -> Bool {
         switch name.count {
         case 2: return ASCII.equalsCaseInsensitive(name, "te")
@@ -92,14 +80,19 @@ public struct ForwardingHeaderPolicy: Sendable {
         }
     }
 
+    /// Whether a `Connection` token names a field the message carries: not "close", nor one of
+    /// the fixed hop-by-hop fields (removed anyway).
+    static func namesAField<Token: Collection<UInt8>>(connectionToken token: Token) -> Bool {
+        !(ASCII.equalsCaseInsensitive(token, "close") || Self.isFixedHopByHop(token))
+    }
+
     /// The field names `Connection` lists beyond the fixed hop-by-hop ones ("close" names no
     /// field).
     static func connectionNamedFields(_ headers: HTTPHeaders) -> [String] {
         var named: [String] = []
         for (name, value) in headers where name.equalsIgnoringASCIICase("connection") {
             FieldValueList.forEachElement(of: value.utf8, emptyElements: .skipped) { element in
-                let name = String(Substring(element))
-                if !(name.equalsIgnoringASCIICase("close") || isFixedHopByHop(name)) { named.append(name) }
+                if Self.namesAField(connectionToken: element) { named.append(String(Substring(element))) }
             }
         }
         return named
@@ -176,10 +169,6 @@ public struct ForwardingHeaderPolicy: Sendable {
                 into: &out
             )
         }
-        let host = collected.host
-        let previousForwardedFor = collected.forwardedFor
-        let previousProto = collected.forwardedProto
-        let previousHost = collected.forwardedHost
         if let absoluteAuthority {
             // Part of the target, which is UTF-8 text, not a field value in wire form.
             out.writeFieldLine(name: "Host", text: absoluteAuthority)
@@ -190,20 +179,20 @@ public struct ForwardingHeaderPolicy: Sendable {
         }
         // The gateway's own text (configuration), not a value read off the wire.
         out.writeFieldLine(name: "Via", text: self.viaValue(head.version))
-        if previousForwardedFor.isEmpty {
+        if collected.forwardedFor.isEmpty {
             out.writeFieldLine(name: "X-Forwarded-For", text: client.ip)
         } else {
             out.writeStaticString("X-Forwarded-For: ")
-            FieldValueEncoding.write(previousForwardedFor, into: &out)
+            FieldValueEncoding.write(collected.forwardedFor, into: &out)
             out.writeStaticString(", ")
             out.writeString(client.ip)
             out.writeStaticString("\r\n")
         }
-        out.writeFieldLine(name: "X-Forwarded-Proto", wireValue: previousProto ?? (isTLS ? "https" : "http"))
+        out.writeFieldLine(name: "X-Forwarded-Proto", wireValue: collected.forwardedProto ?? (isTLS ? "https" : "http"))
         if let requestID {
             out.writeFieldLine(name: "X-Request-Id", text: requestID)
         }
-        if let forwardedHost = previousHost ?? host {
+        if let forwardedHost = collected.forwardedHost ?? collected.host {
             out.writeFieldLine(name: "X-Forwarded-Host", wireValue: forwardedHost)
         } else if let absoluteAuthority {
             out.writeFieldLine(name: "X-Forwarded-Host", text: absoluteAuthority)
@@ -276,7 +265,7 @@ public struct ForwardingHeaderPolicy: Sendable {
     static func namesOtherFields(connection value: String) -> Bool {
         var names = false
         FieldValueList.forEachElement(of: value.utf8, emptyElements: .skipped) { element in
-            if !(ASCII.equalsCaseInsensitive(element, "close") || Self.isFixedHopByHop(element)) { names = true }
+            if Self.namesAField(connectionToken: element) { names = true }
         }
         return names
     }

@@ -24,18 +24,16 @@ enum RequestFieldRole: Equatable {
     }
 
     init<Name: Collection<UInt8>>(name: Name) {
+        // The hop-by-hop names are ``ForwardingHeaderPolicy/isFixedHopByHop(_:)``'s list.
+        if ForwardingHeaderPolicy.isFixedHopByHop(name) {
+            self = name.count == 10 && ASCII.equalsCaseInsensitive(name, "connection") ? .connection : .hopByHop
+            return
+        }
         switch name.count {
-        case 2 where ASCII.equalsCaseInsensitive(name, "te"): self = .hopByHop
         case 4 where ASCII.equalsCaseInsensitive(name, "host"): self = .host
-        case 7 where ASCII.equalsCaseInsensitive(name, "trailer") || ASCII.equalsCaseInsensitive(name, "upgrade"):
-            self = .hopByHop
         case 9 where ASCII.equalsCaseInsensitive(name, "forwarded"): self = .otherForwarding
-        case 10 where ASCII.equalsCaseInsensitive(name, "connection"): self = .connection
-        case 10 where ASCII.equalsCaseInsensitive(name, "keep-alive"): self = .hopByHop
         case 12 where ASCII.equalsCaseInsensitive(name, "x-request-id"): self = .requestID
         case 14 where ASCII.equalsCaseInsensitive(name, "content-length"): self = .contentLength
-        case 16 where ASCII.equalsCaseInsensitive(name, "proxy-connection"): self = .hopByHop
-        case 17 where ASCII.equalsCaseInsensitive(name, "transfer-encoding"): self = .hopByHop
         default: self = .other
         }
         guard self == .other, name.count >= 12, ASCII.startsCaseInsensitive(name, "x-forwarded-") else { return }

@@ -56,7 +56,8 @@ private func block(_ input: [UInt8]) -> (HPACKHeaders, endStream: Bool) {
 /// Fields the gateway drops from the client's head or writes itself, by lower-case name.
 private func isGatewaysOwn(_ name: String) -> Bool {
     let lowered = name.lowercased()
-    return ForwardingHeaderPolicy.isFixedHopByHop(lowered) || RequestFieldRole(name: lowered.utf8).isClientForwarding
+    return ForwardingHeaderPolicy.isFixedHopByHop(lowered.utf8)
+        || RequestFieldRole(name: lowered.utf8).isClientForwarding
         || ["content-length", "x-request-id", "via"].contains(lowered)
 }
 

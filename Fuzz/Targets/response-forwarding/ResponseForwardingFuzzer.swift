@@ -93,7 +93,7 @@ private func checkHTTP1(_ upstream: UpstreamResponseHead, isHEAD: Bool, http10: 
         fatalError("\(name) added by the gateway:\n\(text)")
     }
     for (name, value) in clientFields.prefix(kept) {
-        guard !ForwardingHeaderPolicy.isFixedHopByHop(name) else {
+        guard !ForwardingHeaderPolicy.isFixedHopByHop(name.utf8) else {
             fatalError("hop-by-hop \(name) passed on:\n\(text)")
         }
         guard !value.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else {
