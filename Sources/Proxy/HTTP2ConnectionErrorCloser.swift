@@ -7,8 +7,9 @@ import NIOCore
 /// that caused one (a header list past the limit, streams past the concurrency limit, an HPACK
 /// error) kept its connection and its streams in flight until the idle timeout.
 ///
-/// Sits below the HTTP/2 handler and reads only the frame headers of the bytes it writes (the
-/// server writes nothing but frames); payloads are skipped whole, except a GOAWAY's first 8 bytes.
+/// Sits below the HTTP/2 handler (and the ``TLSRecordCoalescer``, which gathers its writes) and
+/// reads only the frame headers of the bytes it writes (the server writes nothing but frames);
+/// payloads are skipped whole, except a GOAWAY's first 8 bytes.
 /// GOAWAY NO_ERROR (idle close, graceful shutdown) is left alone.
 final class HTTP2ConnectionErrorCloser: ChannelOutboundHandler {
     typealias OutboundIn = ByteBuffer

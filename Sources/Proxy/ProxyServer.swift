@@ -229,6 +229,9 @@ public final class ProxyServer: Service, Sendable {
                         // The handlers behind depend on the protocol ALPN chose: HTTP/2 or HTTP/1.1.
                         let negotiation = ApplicationProtocolNegotiationHandler { result, channel in
                             channel.eventLoop.makeCompletedFuture {
+                                // The header came before TLS: what it said is read below, and the
+                                // recorder leaves the path of every read to come.
+                                defer { _ = channel.pipeline.syncOperations.removeHandler(recorder) }
                                 switch result {
                                 case .negotiated("h2"):
                                     try HTTP2ConnectionSetup.configure(

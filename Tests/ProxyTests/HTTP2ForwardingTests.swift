@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import NIOCore
 import NIOHTTP1
 import NIOHTTP2
@@ -22,6 +23,7 @@ struct HTTP2ForwardingTests {
         accessLog: AccessLogSink? = nil,
         trustedProxies: [CIDRBlock] = [],
         proxyProtocol: Bool = false,
+        logger: Logger = ProxyHarness.logger,
         behavior: @escaping @Sendable (HTTPRequestHead) -> UpstreamBehavior = { _ in
             .respond(.ok, HTTPHeaders(), "hello")
         },
@@ -48,6 +50,7 @@ struct HTTP2ForwardingTests {
             limits: limits,
             trustedProxies: trustedProxies,
             accessLog: accessLog,
+            logger: logger,
             configure: {
                 $0.tls = listener
                 $0.proxyProtocol = proxyProtocol
@@ -571,6 +574,31 @@ struct HTTP2ForwardingTests {
         }
     }
 
+    /// The same over HTTP/1.1 (ALPN `http/1.1`): the header names the client of every request on
+    /// the connection, also those after the first (the handler that kept what it said leaves the
+    /// pipeline once the protocol is chosen; the connection's handlers keep it).
+    @Test func aProxyHeaderBeforeTLSNamesTheClientOfEveryHTTP1Request() async throws {
+        let balancer = try #require(CIDRBlock("127.0.0.0/8"))
+        try await Self.withHTTP2Proxy(trustedProxies: [balancer], proxyProtocol: true) { harness, address in
+            let connection = try await RawHTTP2Connection.connect(
+                to: address,
+                serverName: Self.host,
+                group: harness.group,
+                prefix: Array("PROXY TCP4 203.0.113.7 192.0.2.1 51234 443\r\n".utf8),
+                applicationProtocol: "http/1.1"
+            )
+            let request = "GET /customer HTTP/1.1\r\nHost: \(Self.host)\r\nX-Forwarded-For: 6.6.6.6\r\n\r\n"
+            try await connection.send(Array(request.utf8))
+            #expect(await eventually { harness.upstream.completeRequests.count == 1 })
+            try await connection.send(Array(request.utf8))
+            #expect(await eventually { harness.upstream.completeRequests.count == 2 })
+            await connection.close()
+            let forwarded = harness.upstream.completeRequests.map { $0.head.headers["x-forwarded-for"] }
+            #expect(forwarded == [["203.0.113.7"], ["203.0.113.7"]])
+            #expect(harness.upstream.completeRequests.allSatisfy { $0.head.headers["x-forwarded-proto"] == ["https"] })
+        }
+    }
+
     /// A client that stopped reading: a stream it opens while its connection takes no more bytes
     /// is let go after the client idle time too, with the upstream connection behind it (it heard
     /// of no change of writability, and waited for ever).
@@ -847,14 +875,22 @@ struct HTTP2ForwardingTests {
     }
 
     /// The rapid-reset attack (CVE-2023-44487): streams opened and reset in a loop. The
-    /// connection gets GOAWAY and is closed, and at most 200 of its requests reach the upstream.
+    /// connection gets GOAWAY and is closed, and at most 200 of its requests reach the upstream;
+    /// the abuse is logged once (`HTTP2AbuseHandler`, which must see the connection's errors
+    /// wherever it sits in the pipeline).
     @Test func rapidResetGetsGoAwayAndAtMost200RequestsReachTheUpstream() async throws {
-        try await Self.withHTTP2Proxy(behavior: Self.always(.delayed(.seconds(2), .ok, "late"))) { harness, address in
+        let log = RecordingLogHandler.Store()
+        try await Self.withHTTP2Proxy(
+            logger: Logger(label: "proxy-tests") { _ in RecordingLogHandler(store: log) },
+            behavior: Self.always(.delayed(.seconds(2), .ok, "late"))
+        ) { harness, address in
             let client = try await Self.connect(harness, address)
             try await client.openAndReset(count: 5_000, headers: Self.get("/customer"))
             #expect(await eventually { !client.channel.isActive })
             #expect(client.goAwayCodes.contains(.enhanceYourCalm))
             #expect(harness.upstream.requests.count <= 200)
+            let abuse = log.entries.withLock { $0.filter { $0.1 == "HTTP/2 client closed for abuse" }.count }
+            #expect(abuse == 1)
         }
     }
 

@@ -44,6 +44,7 @@ final class ProxyHarness: Sendable {
         upstreamAddressOverride: SocketAddress? = nil,
         upstreamTLS: NIOSSLContext? = nil,
         accessLog: AccessLogSink? = nil,
+        logger: Logger = ProxyHarness.logger,
         configure: (inout ProxyConfiguration) throws -> Void = { _ in },
         behavior: @escaping @Sendable (HTTPRequestHead) -> UpstreamBehavior = { _ in
             .respond(.ok, HTTPHeaders(), "hello")
@@ -64,7 +65,7 @@ final class ProxyHarness: Sendable {
             configuration: configuration,
             decider: decider,
             group: group,
-            logger: Self.logger,
+            logger: logger,
             accessLog: accessLog
         )
         let proxyAddress = try await proxy.start()

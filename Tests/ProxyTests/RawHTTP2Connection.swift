@@ -45,13 +45,14 @@ final class RawHTTP2Connection: Sendable {
         to address: SocketAddress,
         serverName: String,
         group: any EventLoopGroup,
-        prefix: [UInt8] = []
+        prefix: [UInt8] = [],
+        applicationProtocol: String = "h2"
     ) async throws
         -> RawHTTP2Connection
     {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.certificateVerification = .none
-        tls.applicationProtocols = ["h2"]
+        tls.applicationProtocols = [applicationProtocol]
         let context = try NIOSSLContext(configuration: tls)
         let inbound = NIOLockedValueBox<[UInt8]>([])
         let records = InboundTLSRecords()
@@ -67,7 +68,10 @@ final class RawHTTP2Connection: Sendable {
                 }
             }
         let connection = RawHTTP2Connection(channel: channel, inbound: inbound, records: records)
-        try await connection.send(HTTP2FrameBytes.preface + HTTP2FrameBytes.settings())
+        // Any other protocol (`http/1.1`) is left to the caller's raw bytes.
+        if applicationProtocol == "h2" {
+            try await connection.send(HTTP2FrameBytes.preface + HTTP2FrameBytes.settings())
+        }
         return connection
     }
 
