@@ -10,19 +10,29 @@
 #   nio-tcp-proxy  no HTTP: each client connection joined to one of its own to nginx's plain
 #                  listener, bytes passed as they come (the least a SwiftNIO proxy does: a read and
 #                  a write on each side);
+#   nio-head-proxy the byte-native exchange proposed in docs/BENCHMARKS.md, as a ceiling: per
+#                  request the head found and read as byte ranges, the tenant looked up by the
+#                  host's first label among 10,000, the target's first segment classified, the
+#                  client's fields passed on with X-Forwarded-* and a request ID added, the
+#                  answer's head given the request ID and its body counted (HeadProxy.swift says
+#                  what it leaves out); one upstream connection per client connection;
 #   nginx-proxy    a second nginx (2 workers, access log off) proxying to the same listener over a
 #                  keep-alive upstream pool.
 # Every server has 2 threads or workers. Tests: h1 (wrk -t2 -c64) against nio-h1 and nginx;
 # h1-plain, the same without TLS, against nio-h1-plain and nginx's plain listener; proxy (wrk,
-# plain HTTP) against nio-tcp-proxy and nginx-proxy, only the proxy's CPU counted;
+# plain HTTP, Host t00042.s20.online; with BROWSER_HEADERS=1 a browser's fields, as the gateway's
+# benchmarks send them) against nio-tcp-proxy, nio-head-proxy and nginx-proxy, only the proxy's
+# CPU counted;
 # h2-m1 and h2-m10 (h2load -t2 -c64 -m1 / -m10) against both HTTP/2 modes and nginx. Per run:
 # requests per second and the server's CPU µs per request (utime + stime from /proc).
 #
 #   bench/h2-plumbing.sh                   # ROUNDS=5 DURATION=5
 #   TESTS="h2-m1" ROUNDS=3 bench/h2-plumbing.sh
+#   BROWSER_HEADERS=1 TESTS=proxy ROUNDS=7 bench/h2-plumbing.sh
 #
 # Needs (Debian 12): nginx, wrk, nghttp2-client (h2load), openssl; installs them when missing.
 source "$(dirname "$0")/common.sh"
+source "$(dirname "$0")/gateway-bench.sh" # BROWSER_FIELDS
 
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-5}
@@ -82,6 +92,11 @@ PORT[nio-tcp-proxy]=$((next_port + 2))
     > "$WORK/nio-tcp-proxy.log" 2>&1 &
 PIDS+=($!); PID[nio-tcp-proxy]=$!
 wait_for_port "${PORT[nio-tcp-proxy]}"
+PORT[nio-head-proxy]=$((next_port + 4))
+"$SERVER" head-proxy "${PORT[nio-head-proxy]}" "$WORK/cert.pem" "$WORK/key.pem" 2 "${PORT[nginx-plain]}" \
+    > "$WORK/nio-head-proxy.log" 2>&1 &
+PIDS+=($!); PID[nio-head-proxy]=$!
+wait_for_port "${PORT[nio-head-proxy]}"
 PORT[nginx-proxy]=$((next_port + 3))
 start_nginx nginx-proxy "worker_processes 2;
 events { worker_connections 4096; }
@@ -114,11 +129,18 @@ run() { # run TEST TARGET -> "req/s cpu_us/req sys_us/req"
     local port=${PORT[$2]} before after out count
     before=$(tree_cpu "${PID[$2]}")
     case $1 in
-        h1 | h1-plain | proxy)
+        h1 | h1-plain)
             local scheme=https
             [ "$1" = h1 ] || scheme=http
             out=$(wrk -t2 -c64 -d"${DURATION}s" "$scheme://127.0.0.1:$port/file.bin")
             count=$(awk '/requests in/ {print $1}' <<<"$out")
+            ;;
+        proxy)
+            local fields=()
+            [ "${BROWSER_HEADERS:-0}" = 1 ] && fields=("${BROWSER_FIELDS[@]}")
+            out=$(wrk -t2 -c64 -d"${DURATION}s" -H "Host: t00042.s20.online" "${fields[@]}" "http://127.0.0.1:$port/file.bin")
+            count=$(awk '/requests in/ {print $1}' <<<"$out")
+            grep -q 'Non-2xx' <<<"$out" && { echo "$2: answers other than 2xx: $out" >&2; exit 1; }
             ;;
         h2-m*)
             out=$(h2load -t2 -c64 -m"${1#h2-m}" -D"$DURATION" "https://127.0.0.1:$port/file.bin" 2>&1)
@@ -139,7 +161,7 @@ for test in $TESTS; do
     case $test in
         h1) targets=(nio-h1 nginx) ;;
         h1-plain) targets=(nio-h1-plain nginx-plain) ;;
-        proxy) targets=(nio-tcp-proxy nginx-proxy) ;;
+        proxy) targets=(nio-tcp-proxy nio-head-proxy nginx-proxy) ;;
         *) targets=(nio-h2-mux nio-h2-frames nginx) ;;
     esac
     echo "== $test: warm-up, then $ROUNDS rounds of ${DURATION} s per server, order rotating"

@@ -1,8 +1,9 @@
 // swift-tools-version:6.0
 // A measuring aid, not part of the product: SwiftNIO answering a fixed 1 KiB response over TLS,
 // as HTTP/1.1, as HTTP/2 with a child channel per stream (swift-nio-http2's multiplexer, as the
-// gateway runs it) and as HTTP/2 handled frame by frame on the connection channel. Run by
-// bench/h2-plumbing.sh.
+// gateway runs it) and as HTTP/2 handled frame by frame on the connection channel; and two
+// proxies in front of nginx, one passing bytes and one doing a gateway's work per request on the
+// bytes read. Run by bench/h2-plumbing.sh.
 import PackageDescription
 
 let package = Package(

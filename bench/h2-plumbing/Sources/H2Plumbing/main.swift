@@ -5,6 +5,9 @@
 //   tcp-proxy  no HTTP at all: every connection joined to a connection of its own to the upstream
 //              (argument 6, a port on 127.0.0.1), bytes passed both ways as they come (the least
 //              any SwiftNIO proxy does per request: a read and a write on each side);
+//   head-proxy plain HTTP/1.1 through a proxy that does a gateway's work per request on the bytes
+//              read, never building a string but the host's (HeadProxy.swift): what the byte-native
+//              exchange proposed in docs/BENCHMARKS.md would cost;
 //   h2-mux     HTTP/2 with swift-nio-http2's multiplexer: a child channel and its pipeline per
 //              stream, as the gateway runs HTTP/2 today;
 //   h2-frames  HTTP/2 handled frame by frame on the connection channel: no child channel, the
@@ -195,6 +198,25 @@ final class Glue: ChannelDuplexHandler {
     }
 }
 
+/// Opens the client connection's own upstream connection (to argument 6, on 127.0.0.1) on its
+/// event loop with `handler` in its pipeline; `joined` runs once it is up, else the client is closed.
+func connectUpstream(of channel: any Channel, handler: any ChannelHandler, joined: @escaping () -> Void) {
+    ClientBootstrap(group: channel.eventLoop)
+        .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+        .channelInitializer { upstreamChannel in
+            upstreamChannel.eventLoop.makeCompletedFuture {
+                try upstreamChannel.pipeline.syncOperations.addHandler(handler)
+            }
+        }
+        .connect(host: "127.0.0.1", port: upstreamPort)
+        .whenComplete { result in
+            switch result {
+            case .success: joined()
+            case .failure: channel.close(promise: nil)
+            }
+        }
+}
+
 let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
 let bootstrap = ServerBootstrap(group: group)
     .serverChannelOption(.backlog, value: 1024)
@@ -203,7 +225,7 @@ let bootstrap = ServerBootstrap(group: group)
     .childChannelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
             let sync = channel.pipeline.syncOperations
-            if mode != "h1-plain" && mode != "tcp-proxy" {
+            if mode != "h1-plain" && mode != "tcp-proxy" && mode != "head-proxy" {
                 try sync.addHandler(NIOSSLServerHandler(context: sslContext))
             }
             switch mode {
@@ -211,24 +233,18 @@ let bootstrap = ServerBootstrap(group: group)
                 // Reads wait for the upstream connection: the glue's read() asks its partner.
                 let (client, upstream) = (Glue(), Glue())
                 try sync.addHandler(client)
-                ClientBootstrap(group: channel.eventLoop)
-                    .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-                    .channelInitializer { upstreamChannel in
-                        upstreamChannel.eventLoop.makeCompletedFuture {
-                            try upstreamChannel.pipeline.syncOperations.addHandler(upstream)
-                        }
-                    }
-                    .connect(host: "127.0.0.1", port: upstreamPort)
-                    .whenComplete { result in
-                        switch result {
-                        case .success:
-                            client.partner = upstream
-                            upstream.partner = client
-                            channel.read()
-                        case .failure:
-                            channel.close(promise: nil)
-                        }
-                    }
+                connectUpstream(of: channel, handler: upstream) {
+                    client.partner = upstream
+                    upstream.partner = client
+                    channel.read()
+                }
+            case "head-proxy":
+                let (client, upstream) = (HeadProxyClient(), HeadProxyUpstream())
+                try sync.addHandler(client)
+                connectUpstream(of: channel, handler: upstream) {
+                    upstream.client = client
+                    client.upstream = upstream
+                }
             case "h1", "h1-plain":
                 try sync.configureHTTPServerPipeline()
                 try sync.addHandler(HTTP1Answer())
