@@ -18,6 +18,18 @@ enum PercentDecoding {
         return high << 4 | low
     }
 
+    /// The value of an escape with a sign, `%+X` or `%-0`, starting at `index`: invalid, but read
+    /// by decoders built on `sscanf("%2x")`, `strtol` or an integer parser that takes a sign, for
+    /// which the sign is one of the two characters — `%+0` is a NUL to them, `%+a` a line feed.
+    static func signedEscape(in bytes: [UInt8], at index: Int) -> UInt8? {
+        guard index + 2 < bytes.count, bytes[index] == UInt8(ascii: "%") else { return nil }
+        switch bytes[index + 1] {
+        case UInt8(ascii: "+"): return hexValue(bytes[index + 2])
+        case UInt8(ascii: "-"): return bytes[index + 2] == UInt8(ascii: "0") ? 0 : nil
+        default: return nil
+        }
+    }
+
     /// The scalar of an IIS-style `%uXXXX` escape starting at `index`, if there is one.
     static func unicodeEscape(in bytes: [UInt8], at index: Int) -> Unicode.Scalar? {
         guard index + 5 < bytes.count, bytes[index] == UInt8(ascii: "%"),
@@ -31,14 +43,18 @@ enum PercentDecoding {
         return Unicode.Scalar(value)
     }
 
-    /// One round of decoding; an invalid escape is kept literally (what most lenient decoders do).
-    static func decodeOnce(_ bytes: [UInt8], unicodeEscapes: Bool = false) -> [UInt8] {
+    /// One round of decoding; an invalid escape is kept literally (what most lenient decoders do),
+    /// but for a signed one (``signedEscape(in:at:)``) when `signedEscapes` says so.
+    static func decodeOnce(_ bytes: [UInt8], unicodeEscapes: Bool = false, signedEscapes: Bool = false) -> [UInt8] {
         guard bytes.contains(UInt8(ascii: "%")) else { return bytes }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var index = 0
         while index < bytes.count {
             if let value = escape(in: bytes, at: index) {
+                output.append(value)
+                index += 3
+            } else if signedEscapes, let value = signedEscape(in: bytes, at: index) {
                 output.append(value)
                 index += 3
             } else if unicodeEscapes, let scalar = unicodeEscape(in: bytes, at: index) {

@@ -10,6 +10,7 @@ public enum TargetAmbiguity: String, Sendable, Hashable, CaseIterable, Comparabl
     case controlCharacter
     case whitespace
     case invalidEscape
+    case signedEscape
     case unicodeEscape
     case doubleEncoding
     case invalidUTF8

@@ -166,8 +166,30 @@ public enum TargetCanonicalizer {
                 let twice = PercentDecoding.decodeOnce(once, unicodeEscapes: true)
                 inspect(decoded: twice, raw: rawSegment, into: &found)
             }
+            inspectSignedEscapes(rawSegment, into: &found)
         }
         return found
+    }
+
+    /// A decoder that takes a sign as part of an escape (`%+0` is a NUL to it) and decodes until
+    /// nothing changes: what such a segment turns into, found on its own, since the strict rounds
+    /// above keep every signed escape — also one that only an earlier round reveals (`%25+0`).
+    private static func inspectSignedEscapes(_ rawSegment: [UInt8], into found: inout Set<TargetAmbiguity>) {
+        guard rawSegment.contains(UInt8(ascii: "%")) else { return }
+        var bytes = rawSegment
+        var signed = false
+        for round in 0..<16 {
+            if !signed, bytes.indices.contains(where: { PercentDecoding.signedEscape(in: bytes, at: $0) != nil }) {
+                signed = true
+                if round > 0 { found.insert(.doubleEncoding) }
+            }
+            let next = PercentDecoding.decodeOnce(bytes, unicodeEscapes: round > 0, signedEscapes: true)
+            if next == bytes { break }
+            bytes = next
+        }
+        guard signed else { return }
+        found.insert(.signedEscape)
+        inspect(decoded: bytes, raw: rawSegment, into: &found)
     }
 
     private static func inspect(decoded: [UInt8], raw: [UInt8], into found: inout Set<TargetAmbiguity>) {
@@ -270,6 +292,7 @@ public enum TargetCanonicalizer {
             dimensions.append([{ _ in }, { $0.decodeRounds = 2 }, { $0.decodeRounds = 16 }])
         }
         if found.contains(.unicodeEscape) { toggle(\.unicodeEscapes) }
+        if found.contains(.signedEscape) { toggle(\.signedEscapes) }
         if found.contains(.encodedSlash) { toggle(\.encodedSlashSeparates) }
         if found.contains(.backslash) || found.contains(.encodedBackslash) { toggle(\.backslashSeparates) }
         if found.contains(.parameters) { toggle(\.stripParameters) }
@@ -453,7 +476,11 @@ public enum TargetCanonicalizer {
     ) -> Bool {
         var bytes = raw
         for round in 0..<options.decodeRounds {
-            let next = PercentDecoding.decodeOnce(bytes, unicodeEscapes: options.unicodeEscapes || round > 0)
+            let next = PercentDecoding.decodeOnce(
+                bytes,
+                unicodeEscapes: options.unicodeEscapes || round > 0,
+                signedEscapes: options.signedEscapes
+            )
             if next == bytes { break }
             bytes = next
         }

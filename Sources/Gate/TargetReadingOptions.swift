@@ -15,6 +15,8 @@ struct TargetReadingOptions: Hashable {
     var fragmentIsPath = false
     var decodeRounds = 1
     var unicodeEscapes = false
+    /// `%+X` and `%-0` decoded (``PercentDecoding/signedEscape(in:at:)``).
+    var signedEscapes = false
     var encodedSlashSeparates = false
     var backslashSeparates = false
     var stripParameters = false

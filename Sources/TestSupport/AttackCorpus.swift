@@ -261,6 +261,18 @@ public let attackCorpus: [AttackCase] = [
         expected: .block,
         technique: "parameters stripped to an empty segment"
     ),
+    // Found by fuzzing: `%+0` is a NUL to a decoder that reads an escape with sscanf("%2x"),
+    // and the path ends after the `..` that pops the licensing section.
+    AttackCase(
+        target: "/company/1/licensing/..%+0/users",
+        expected: .block,
+        technique: "a signed escape read as a NUL"
+    ),
+    AttackCase(
+        target: "/company/1/licensing/..%25+0/users",
+        expected: .block,
+        technique: "a signed escape revealed by a second decoding"
+    ),
 ]
 
 /// Header-borne routing overrides (X-Original-URL and friends, underscore spellings that CGI

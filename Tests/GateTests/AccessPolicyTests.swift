@@ -92,6 +92,13 @@ import Testing
             Issue.record("..;\u{31C}x/ not blocked")
             return
         }
+        // `%+0` is a NUL to a decoder that takes a sign (sscanf's `%2x`): the path ends at `..`.
+        for target in ["/company/1/licensing/..%+0/users", "/company/1/licensing/..%25+0/users"] {
+            guard case .block = self.policy.decide(self.frozen, self.classification(target)) else {
+                Issue.record("\(target) not blocked")
+                return
+            }
+        }
     }
 
     @Test func whenStateUnknownBlock() {

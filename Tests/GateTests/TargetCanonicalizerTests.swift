@@ -69,6 +69,11 @@ import Testing
         ("/customer/a%zz", .invalidEscape),
         ("/customer/a%", .invalidEscape),
         ("/customer/a%4", .invalidEscape),
+        ("/customer/a%+0", .signedEscape),
+        ("/customer/a%-0", .signedEscape),
+        ("/customer/a%25+0", .signedEscape),
+        ("/customer/a%25+0", .doubleEncoding),
+        ("/customer/a%+0", .controlCharacter),
         ("/customer/%u0041", .unicodeEscape),
         ("/customer/%252e", .doubleEncoding),
         ("/customer/%%32%65", .doubleEncoding),
@@ -105,6 +110,10 @@ import Testing
         // `;` then a combining mark: one character in Swift, still a `;` to a server that reads bytes.
         ("/customer/..;\u{31C}x/company/1", "/company/1"),
         ("/customer/%2e%2e;\u{31C}pany/1", "/1"),
+        // A sign in an escape: a NUL to decoders built on sscanf("%2x"), which ends the path there.
+        ("/company/1/licensing/..%+0/users", "/company/1"),
+        ("/company/1/licensing/..%-0/users", "/company/1"),
+        ("/company/1/licensing/..%25+0/users", "/company/1"),
         ("/customer\\..\\company", "/company"),
         ("/customer/%252e%252e/company", "/company"),
         ("/customer/%c0%ae%c0%ae/company", "/company"),
