@@ -42,6 +42,30 @@ enum HeadBytes {
         }
     }
 
+    /// Where the line starting at `start` ends: the offset of its CR LF (the count when none).
+    static func lineEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var end = start
+        while end + 1 < bytes.count, !(bytes[end] == 13 && bytes[end + 1] == 10) { end += 1 }
+        return end + 1 < bytes.count ? end : bytes.count
+    }
+
+    /// Calls `body` with each field line from `start` to the blank line: the line with its CR LF,
+    /// and the name (before the colon).
+    static func forEachField(
+        _ bytes: UnsafeRawBufferPointer,
+        from start: Int,
+        _ body: (_ line: Range<Int>, _ name: Range<Int>) -> Void
+    ) {
+        var start = start
+        while start + 1 < bytes.count, !(bytes[start] == 13 && bytes[start + 1] == 10) {
+            let end = Self.lineEnd(bytes, from: start)
+            var colon = start
+            while colon < end, bytes[colon] != UInt8(ascii: ":") { colon += 1 }
+            body(start..<min(end + 2, bytes.count), start..<colon)
+            start = end + 2
+        }
+    }
+
     static func equalsLowercased(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ name: StaticString) -> Bool {
         guard range.count == name.utf8CodeUnitCount else { return false }
         return name.withUTF8Buffer { expected in
@@ -142,8 +166,7 @@ final class HeadProxyClient: ChannelDuplexHandler {
         var blocked = false
         head.withUnsafeReadableBytes { bytes in
             // The request line: METHOD SP TARGET SP VERSION CR LF.
-            var lineEnd = 0
-            while lineEnd + 1 < bytes.count, !(bytes[lineEnd] == 13 && bytes[lineEnd + 1] == 10) { lineEnd += 1 }
+            let lineEnd = HeadBytes.lineEnd(bytes, from: 0)
             var targetStart = 0
             while targetStart < lineEnd, bytes[targetStart] != 0x20 { targetStart += 1 }
             targetStart += 1
@@ -152,22 +175,15 @@ final class HeadProxyClient: ChannelDuplexHandler {
             out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[0..<(lineEnd + 2)]))
             // The fields: copied line by line, `Connection` left out, `Host` read.
             var hostRange = 0..<0
-            var start = lineEnd + 2
-            while start + 1 < bytes.count, !(bytes[start] == 13 && bytes[start + 1] == 10) {
-                var end = start
-                while end + 1 < bytes.count, !(bytes[end] == 13 && bytes[end + 1] == 10) { end += 1 }
-                var colon = start
-                while colon < end, bytes[colon] != UInt8(ascii: ":") { colon += 1 }
-                let name = start..<colon
+            HeadBytes.forEachField(bytes, from: lineEnd + 2) { line, name in
                 if HeadBytes.equalsLowercased(bytes, name, "host") {
-                    var valueStart = colon + 1
-                    while valueStart < end, bytes[valueStart] == 0x20 { valueStart += 1 }
-                    hostRange = valueStart..<end
+                    var valueStart = name.upperBound + 1
+                    while valueStart < line.upperBound - 2, bytes[valueStart] == 0x20 { valueStart += 1 }
+                    hostRange = valueStart..<(line.upperBound - 2)
                 }
                 if !HeadBytes.equalsLowercased(bytes, name, "connection") {
-                    out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[start..<(end + 2)]))
+                    out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[line]))
                 }
-                start = end + 2
             }
             // The tenant: the host's first label, looked up as a string (as the snapshot's table).
             var labelEnd = hostRange.lowerBound
@@ -247,22 +263,15 @@ final class HeadProxyUpstream: ChannelInboundHandler {
             var length = 0
             head.withUnsafeReadableBytes { bytes in
                 // The status line, then the fields less `Connection` (hop by hop), as the gateway.
-                var start = 0
-                while start + 1 < bytes.count, !(bytes[start] == 13 && bytes[start + 1] == 10) { start += 1 }
-                start += 2
-                out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[0..<start]))
-                while start + 1 < bytes.count, !(bytes[start] == 13 && bytes[start + 1] == 10) {
-                    var end = start
-                    while end + 1 < bytes.count, !(bytes[end] == 13 && bytes[end + 1] == 10) { end += 1 }
-                    var colon = start
-                    while colon < end, bytes[colon] != UInt8(ascii: ":") { colon += 1 }
-                    if HeadBytes.equalsLowercased(bytes, start..<colon, "content-length") {
-                        length = HeadBytes.decimal(bytes, (colon + 1)..<end) ?? 0
+                let fieldsStart = HeadBytes.lineEnd(bytes, from: 0) + 2
+                out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[0..<fieldsStart]))
+                HeadBytes.forEachField(bytes, from: fieldsStart) { line, name in
+                    if HeadBytes.equalsLowercased(bytes, name, "content-length") {
+                        length = HeadBytes.decimal(bytes, (name.upperBound + 1)..<(line.upperBound - 2)) ?? 0
                     }
-                    if !HeadBytes.equalsLowercased(bytes, start..<colon, "connection") {
-                        out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[start..<(end + 2)]))
+                    if !HeadBytes.equalsLowercased(bytes, name, "connection") {
+                        out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[line]))
                     }
-                    start = end + 2
                 }
             }
             out.writeStaticString("X-Request-Id: ")
