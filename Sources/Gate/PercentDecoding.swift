@@ -77,6 +77,10 @@ enum PercentDecoding {
         return false
     }
 
+    static func containsSignedEscape(_ bytes: [UInt8]) -> Bool {
+        bytes.indices.contains { signedEscape(in: bytes, at: $0) != nil }
+    }
+
     /// Whether a `%` that starts no valid `%XX` escape occurs (and whether it starts a `%uXXXX`).
     static func invalidEscapes(in bytes: [UInt8]) -> (invalid: Bool, unicode: Bool) {
         var invalid = false

@@ -179,7 +179,7 @@ public enum TargetCanonicalizer {
         var bytes = rawSegment
         var signed = false
         for round in 0..<16 {
-            if !signed, bytes.indices.contains(where: { PercentDecoding.signedEscape(in: bytes, at: $0) != nil }) {
+            if !signed, PercentDecoding.containsSignedEscape(bytes) {
                 signed = true
                 if round > 0 { found.insert(.doubleEncoding) }
             }
