@@ -29,11 +29,16 @@ final class HTTP2ConnectionErrorCloser: ChannelOutboundHandler {
             context.write(data, promise: promise)
             return
         }
-        // Close once the GOAWAY has left, so the client learns why.
+        // Close once the GOAWAY has left, so the client learns why — and not from inside the
+        // write: the HTTP/2 handler reports the error only after writing and flushing its GOAWAY,
+        // and a close from within that flush would leave the handlers behind it (the abuse
+        // handler's log and metric) without the report.
         self.closing = true
         let written = promise ?? context.eventLoop.makePromise(of: Void.self)
         context.write(data, promise: written)
-        written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        written.futureResult.assumeIsolated().whenComplete { _ in
+            context.eventLoop.assumeIsolated().execute { context.close(promise: nil) }
+        }
     }
 
     /// Follows the frame boundaries through `buffer`; true when it completes a GOAWAY whose error
