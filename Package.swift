@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "freezegate", targets: ["freezegate"]),
         // For the allocation benchmarks (Benchmarks/Package.swift): the pure hot path.
+        .library(name: "HTTPHead", targets: ["HTTPHead"]),
         .library(name: "Gate", targets: ["Gate"]),
         .library(name: "TenantModel", targets: ["TenantModel"]),
         // For the allocation benchmark of a proxied request (Benchmarks/Package.swift).
@@ -68,11 +69,19 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // A request head as bytes: the fields the client sent, read in place and passed on as lines.
+        .target(
+            name: "HTTPHead",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         // Pure decisions: host resolution, canonical targets, route profile, access policy, blocked response.
         .target(
             name: "Gate",
             dependencies: [
-                "TenantModel",
+                "TenantModel", "HTTPHead",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
@@ -82,7 +91,7 @@ let package = Package(
         .target(
             name: "Proxy",
             dependencies: [
-                "LoopMetrics",
+                "LoopMetrics", "HTTPHead",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -163,6 +172,14 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CPUPacingTests", dependencies: ["CPUPacing"]),
+        .testTarget(
+            name: "HTTPHeadTests",
+            dependencies: [
+                "HTTPHead",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "LoopMetricsTests", dependencies: ["LoopMetrics"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "SQLModelTests", dependencies: ["Postgres", "Migrator", "TestSupport"]),
@@ -183,14 +200,14 @@ let package = Package(
         .testTarget(
             name: "GateTests",
             dependencies: [
-                "Gate", "TenantModel", "TestSupport",
+                "Gate", "HTTPHead", "TenantModel", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(
             name: "ProxyTests",
             dependencies: [
-                "Proxy", "TestSupport", "LoopMetrics",
+                "Proxy", "HTTPHead", "TestSupport", "LoopMetrics",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -204,7 +221,8 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "Gate", "TenantModel", "TenantState", "Proxy", "Postgres", "TestSupport", "LoopMetrics",
+                "Gateway", "Gate", "HTTPHead", "TenantModel", "TenantState", "Proxy", "Postgres", "TestSupport",
+                "LoopMetrics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -247,7 +265,8 @@ if Context.environment["FREEZEGATE_FUZZ"] == "1" {
     // The code under test is optimised (1.3 to 2.7 times the executions per second of -Onone); the
     // dependencies stay at -Onone: -O everywhere ran faster still but took 14 instead of 5 minutes
     // to build cold, too long for CI.
-    for target in package.targets where ["TenantModel", "TenantState", "Gate", "Proxy"].contains(target.name) {
+    for target in package.targets
+    where ["TenantModel", "TenantState", "HTTPHead", "Gate", "Proxy"].contains(target.name) {
         target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-O"])]
     }
     package.targets.append(
@@ -258,7 +277,7 @@ if Context.environment["FREEZEGATE_FUZZ"] == "1" {
         )
     )
     let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
-        ("request-parser", ["Proxy", .product(name: "NIOHTTP1", package: "swift-nio")]),
+        ("request-parser", ["Proxy", "HTTPHead", .product(name: "NIOHTTP1", package: "swift-nio")]),
         ("response-parser", ["Proxy", .product(name: "NIOCore", package: "swift-nio")]),
         ("target-canonicalizer", ["Gate", "TenantModel", .product(name: "NIOHTTP1", package: "swift-nio")]),
         ("host-parser", ["Gate", "TenantModel", .product(name: "NIOHTTP1", package: "swift-nio")]),
@@ -274,7 +293,7 @@ if Context.environment["FREEZEGATE_FUZZ"] == "1" {
         (
             "http2-downgrade",
             [
-                "Proxy", .product(name: "NIOCore", package: "swift-nio"),
+                "Proxy", "HTTPHead", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
             ]

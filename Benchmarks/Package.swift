@@ -21,6 +21,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Gate", package: "freezegate"),
+                .product(name: "HTTPHead", package: "freezegate"),
                 .product(name: "TenantModel", package: "freezegate"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPHead
 import NIOHTTP1
 import TenantModel
 
@@ -57,7 +58,7 @@ public struct Gate: Sendable {
     /// `pageCache`: the calling thread's blocked pages, rendered once each (nil renders every page).
     /// `hostCache`: the calling thread's tenants by host (nil looks every host up).
     public func decide(
-        head: HTTPRequestHead,
+        head: RequestHead,
         snapshot: TenantSnapshot?,
         now: Date,
         requestID: String? = nil,
@@ -141,8 +142,8 @@ public struct Gate: Sendable {
         switch self.policy.decide(lookup, classification) {
         case .forward:
             var forwardHead = resolved.forwardHead
-            forwardHead.headers = HeaderHygiene.clean(
-                forwardHead.headers,
+            forwardHead.fields = HeaderHygiene.clean(
+                forwardHead.fields,
                 removeMethodOverrides: classification.anyReadingBlocked
             )
             let summary = GateSummary(
@@ -169,7 +170,7 @@ public struct Gate: Sendable {
                 now: now
             )
             let response = BlockedResponse.blocked(
-                request: head,
+                request: head.httpRequestHead,
                 status: reason == .stateUnknown ? 503 : self.profile.blockStatus,
                 facts: facts,
                 renderer: self.renderer,
@@ -199,14 +200,36 @@ public struct Gate: Sendable {
         }
     }
 
+    /// ``decide(head:snapshot:now:requestID:isTLS:pageCache:hostCache:)`` for a head of NIO's type
+    /// (the command line's `classify`, tests).
+    public func decide(
+        head: HTTPRequestHead,
+        snapshot: TenantSnapshot?,
+        now: Date,
+        requestID: String? = nil,
+        isTLS: Bool = false,
+        pageCache: BlockedPageCache? = nil,
+        hostCache: HostTenantCache? = nil
+    ) -> GateDecision {
+        self.decide(
+            head: RequestHead(head),
+            snapshot: snapshot,
+            now: now,
+            requestID: requestID,
+            isTLS: isTLS,
+            pageCache: pageCache,
+            hostCache: hostCache
+        )
+    }
+
     private func reject(
-        _ head: HTTPRequestHead,
+        _ head: RequestHead,
         tenant: String?,
         requestClass: String,
         reason: String,
         detail: String
     ) -> GateDecision {
-        let response = BlockedResponse.badRequest(request: head, detail: detail)
+        let response = BlockedResponse.badRequest(request: head.httpRequestHead, detail: detail)
         return .respond(
             status: response.status,
             headers: response.headers,

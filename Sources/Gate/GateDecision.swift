@@ -1,9 +1,10 @@
+import HTTPHead
 import NIOHTTP1
 
 /// What the proxy does with a request.
 public enum GateDecision: Sendable {
     /// Forward this head (the original one, minus routing-override headers, in origin form).
-    case forward(HTTPRequestHead, GateSummary)
+    case forward(RequestHead, GateSummary)
     /// Answer with this response; nothing of the request reaches the upstream (its body is
     /// discarded). `closeConnection` after a 400.
     case respond(

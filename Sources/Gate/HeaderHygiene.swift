@@ -1,4 +1,5 @@
 import Foundation
+import HTTPHead
 import NIOHTTP1
 
 /// Removes request headers that upstream frameworks read as routing overrides: a
@@ -28,24 +29,30 @@ public enum HeaderHygiene {
     /// Names the rules of ``clean(_:removeMethodOverrides:)`` can remove besides the two sets.
     static let otherRemovableHeaders: Set<String> = ["http2-settings", "upgrade"]
 
-    /// `headers` without routing overrides, names containing `_` (which CGI-style servers turn
+    /// `fields` without routing overrides, names containing `_` (which CGI-style servers turn
     /// into the same variable as the `-` spelling), an `h2c` upgrade (after which requests would
     /// bypass the gate) and any `HTTP2-Settings`, and, when `removeMethodOverrides`, method
-    /// overrides. Unchanged headers keep their order and spelling.
-    public static func clean(_ headers: HTTPHeaders, removeMethodOverrides: Bool) -> HTTPHeaders {
+    /// overrides. Unchanged fields keep their order and spelling.
+    public static func clean(_ fields: RequestFields, removeMethodOverrides: Bool) -> RequestFields {
         // Nearly every request has no name any rule could remove (`Upgrade` is one of those that
-        // might): one walk of the cheap pre-filter settles it.
-        guard headers.contains(where: { Self.mayBeRemoved($0.name) }) else { return headers }
-        // A walk over the fields, not `headers["Upgrade"]`: that builds an array.
-        let upgradesToH2C = headers.contains { name, value in
-            name.utf8.count == 7 && name.lowercased() == "upgrade"
-                && value.split(separator: ",").contains {
-                    $0.trimmingWhitespace().lowercased().hasPrefix("h2c")
-                }
+        // might): one walk of the cheap pre-filter over the bytes settles it.
+        var candidates = false
+        fields.forEach { _, name, _ in
+            if !candidates && Self.mayBeRemoved(name) { candidates = true }
         }
-        func removed(_ name: String) -> Bool {
-            guard Self.mayBeRemoved(name) else { return false }
-            let lowered = name.lowercased()
+        guard candidates else { return fields }
+        var upgradesToH2C = false
+        for index in 0..<fields.count where fields.name(at: index, is: "upgrade") {
+            if fields.valueText(at: index).split(separator: ",").contains(where: {
+                $0.trimmingWhitespace().lowercased().hasPrefix("h2c")
+            }) {
+                upgradesToH2C = true
+            }
+        }
+        func removed(_ index: Int) -> Bool {
+            let isCandidate = fields.name(at: index).withUnsafeBytes { Self.mayBeRemoved($0) }
+            guard isCandidate else { return false }
+            let lowered = fields.nameText(at: index).lowercased()
             if lowered.contains("_") || routingOverrideHeaders.contains(lowered) { return true }
             if removeMethodOverrides && methodOverrideHeaders.contains(lowered) { return true }
             // HTTP2-Settings only means something with an h2c upgrade, which is never tunnelled.
@@ -53,8 +60,15 @@ public enum HeaderHygiene {
             if upgradesToH2C && lowered == "upgrade" { return true }
             return false
         }
-        guard headers.contains(where: { removed($0.name) }) else { return headers }
-        return HTTPHeaders(headers.filter { !removed($0.name) }.map { ($0.name, $0.value) })
+        guard (0..<fields.count).contains(where: removed) else { return fields }
+        return fields.removing(where: removed)
+    }
+
+    /// ``clean(_:removeMethodOverrides:)`` for NIO's `HTTPHeaders`.
+    public static func clean(_ headers: HTTPHeaders, removeMethodOverrides: Bool) -> HTTPHeaders {
+        let fields = RequestFields(headers)
+        let cleaned = Self.clean(fields, removeMethodOverrides: removeMethodOverrides)
+        return cleaned == fields ? headers : cleaned.headers
     }
 
     /// For each first letter `a`…`z`, a bit per name length (1…63) that some removable name
@@ -74,16 +88,17 @@ public enum HeaderHygiene {
     /// the rules above can remove (no `_`, and no listed name with the same first letter and
     /// length), so that ordinary headers are never lower-cased into a new string.
     static func mayBeRemoved(_ name: String) -> Bool {
-        let utf8 = name.utf8
-        guard let first = utf8.first else { return false }
-        // Read whole where contiguous (a native string's UTF-8), not through the view's iterator.
-        let hasUnderscore =
-            utf8.withContiguousStorageIfAvailable { $0.contains(UInt8(ascii: "_")) }
-            ?? utf8.contains(UInt8(ascii: "_"))
-        if hasUnderscore { return true }
+        var name = name  // `withUTF8` makes the bytes contiguous where they are not (a native string's are)
+        return name.withUTF8 { Self.mayBeRemoved(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// ``mayBeRemoved(_:)`` for a name's bytes.
+    static func mayBeRemoved(_ name: UnsafeRawBufferPointer) -> Bool {
+        guard let first = name.first else { return false }
+        if name.contains(UInt8(ascii: "_")) { return true }
         let letter = first | 0x20
         guard letter >= UInt8(ascii: "a"), letter <= UInt8(ascii: "z") else { return false }
-        let length = utf8.count
+        let length = name.count
         guard length < 64 else { return false }
         return Self.firstLetterLengths[Int(letter - UInt8(ascii: "a"))] & (1 << UInt64(length)) != 0
     }

@@ -1,3 +1,4 @@
+import HTTPHead
 import NIOHTTP1
 import TenantModel
 
@@ -15,14 +16,18 @@ public struct HostResolver: Sendable {
     }
 
     /// The request's authority and the head to forward, or the reason it gets 400.
-    public func resolve(_ head: HTTPRequestHead) -> Result<ResolvedRequest, HostRejection> {
+    public func resolve(_ head: RequestHead) -> Result<ResolvedRequest, HostRejection> {
         // One pass over the fields without collecting them (this runs for every request).
-        var host: String?
-        for (name, value) in head.headers where name.utf8.count == 4 && name.lowercased() == "host" {
-            guard host == nil else { return .failure(.multipleHosts) }
-            host = value
+        var hostIndex: Int?
+        var hosts = 0
+        head.fields.forEach { index, name, _ in
+            guard name.count == 4, RequestFields.equalsLowercased(name, "host") else { return }
+            hosts += 1
+            if hostIndex == nil { hostIndex = index }
         }
-        guard let host else { return .failure(.missingHost) }
+        guard hosts <= 1 else { return .failure(.multipleHosts) }
+        guard let hostIndex else { return .failure(.missingHost) }
+        let host = head.fields.valueText(at: hostIndex)
         guard let hostAuthority = HostAuthority(parsing: FieldValueText.utf8Reading(of: host)) else {
             return .failure(.invalidHost)
         }
@@ -36,16 +41,22 @@ public struct HostResolver: Sendable {
             guard head.method == .OPTIONS else { return .failure(.unsupportedTarget) }
             return .success(ResolvedRequest(authority: hostAuthority, originTarget: uri, forwardHead: head))
         }
-        // Absolute form (RFC 9112 §3.2.2): the target's authority replaces Host.
+        // Absolute form (RFC 9112 §3.2.2): the target's authority replaces Host, which goes last.
         guard let absolute = AbsoluteTarget(parsing: uri) else { return .failure(.unsupportedTarget) }
         guard let targetAuthority = HostAuthority(parsing: absolute.authority) else { return .failure(.invalidHost) }
         var forwardHead = head
         forwardHead.uri = absolute.originForm
-        // Header values are in wire form (``FieldValueText``); the target is UTF-8 text.
-        forwardHead.headers.replaceOrAdd(name: "Host", value: FieldValueText.wireForm(of: absolute.authority))
+        forwardHead.fields = head.fields.removing { head.fields.name(at: $0, is: "host") }
+        // The target is UTF-8 text: its bytes are the field's.
+        forwardHead.fields.append(name: "Host".utf8, value: absolute.authority.utf8)
         return .success(
             ResolvedRequest(authority: targetAuthority, originTarget: absolute.originForm, forwardHead: forwardHead)
         )
+    }
+
+    /// ``resolve(_:)`` for a head of NIO's type.
+    public func resolve(_ head: HTTPRequestHead) -> Result<ResolvedRequest, HostRejection> {
+        self.resolve(RequestHead(head))
     }
 
     /// The tenant a (normalised) host names. Custom domains are looked up first.

@@ -1,3 +1,4 @@
+import HTTPHead
 import NIOCore
 
 /// Formats one access log line straight into bytes: no per-line dictionaries, date formatters or

@@ -1,3 +1,4 @@
+import HTTPHead
 import NIOCore
 import NIOHTTP1
 

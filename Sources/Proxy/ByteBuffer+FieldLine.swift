@@ -1,3 +1,4 @@
+import HTTPHead
 import NIOCore
 
 /// Field lines written with one reservation of the buffer. A browser's request carries a dozen

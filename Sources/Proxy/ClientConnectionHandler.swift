@@ -4,7 +4,7 @@ import NIOHTTP1
 /// The channel end of an HTTP/1.1 client connection: passes the channel's events to its ``ClientExchange``, which holds every rule, and performs the
 /// exchange's writes, reads and closes on the channel (``ClientSide``).
 final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler, ClientSide {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = RequestPart
     typealias OutboundIn = Never
     /// Response bytes: there is no HTTP encoder on this side (``WireEncoding``).
     typealias OutboundOut = ByteBuffer

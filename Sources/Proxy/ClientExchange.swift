@@ -1,3 +1,4 @@
+import HTTPHead
 import Logging
 import NIOCore
 import NIOHPACK
@@ -41,7 +42,7 @@ final class ClientExchange: RequestDecodingReceiver {
     private static let upstreamHeadAllowance = 384
     private var record = AccessLogRecord()
     /// Built once: a request head allocates, and an exchange is made per connection and per stream.
-    private static let emptyHead = HTTPRequestHead(version: .http1_1, method: .GET, uri: "-")
+    private static let emptyHead = RequestHead(method: .GET, uri: "-", version: .http1_1, fields: RequestFields())
     private var clientIdentity: ForwardingHeaderPolicy.ClientIdentity?
     /// The peer, read once per connection (the channel getter checks the calling thread).
     private var remoteAddress: SocketAddress?
@@ -99,11 +100,11 @@ final class ClientExchange: RequestDecodingReceiver {
         self.decoder = nil
     }
 
-    func requestHeadDecoded(_ head: HTTPRequestHead, framing: MessageFraming) {
+    func requestHeadDecoded(_ head: RequestHead, framing: MessageFraming) {
         self.received(.head(head, framing))
     }
 
-    func requestPartDecoded(_ part: HTTPServerRequestPart) {
+    func requestPartDecoded(_ part: RequestPart) {
         switch part {
         case .head(let head):
             // From the pipeline (an HTTP/2 stream's translated head): no parser decided its
@@ -221,13 +222,13 @@ final class ClientExchange: RequestDecodingReceiver {
         }
     }
 
-    private func handleHead(_ head: HTTPRequestHead, framing: MessageFraming) {
+    private func handleHead(_ head: RequestHead, framing: MessageFraming) {
         guard let side = self.side else { return }
         self.idleTimer?.disarm()
         self.exchangeID &+= 1
         self.exchange.clientHead = head
         let client = self.identity()
-        let fields = RequestFieldSummary(head.headers)
+        let fields = RequestFieldSummary(head.fields)
         self.startRecord(head, fields: fields, client: client)
         self.exchange.requestFraming = framing
         let traits = RequestTraits(
@@ -657,7 +658,7 @@ final class ClientExchange: RequestDecodingReceiver {
     /// (a trusted proxy's `X-Request-Id`, else a new one). `head` is nil for a request refused
     /// before its head was complete.
     private func startRecord(
-        _ head: HTTPRequestHead?,
+        _ head: RequestHead?,
         fields: RequestFieldSummary?,
         client: ForwardingHeaderPolicy.ClientIdentity?
     ) {
@@ -669,7 +670,7 @@ final class ClientExchange: RequestDecodingReceiver {
     }
 
     private func newRecord(
-        _ head: HTTPRequestHead?,
+        _ head: RequestHead?,
         fields: RequestFieldSummary?,
         client: ForwardingHeaderPolicy.ClientIdentity?
     ) -> AccessLogRecord {
@@ -690,7 +691,7 @@ final class ClientExchange: RequestDecodingReceiver {
                 started: started
             )
         }
-        let fields = fields ?? RequestFieldSummary(head.headers)
+        let fields = fields ?? RequestFieldSummary(head.fields)
         // A trusted proxy's ID is kept, but not "-", the access log's mark for none.
         let keptID = client?.trusted == true ? fields.acceptableRequestID.flatMap { $0 == "-" ? nil : $0 } : nil
         return AccessLogRecord(
@@ -897,7 +898,7 @@ extension ClientExchange: UpstreamResponseDelegate {
     /// The final response head of a forwarded response, as an HTTP/2 header block.
     private func streamResponseHead(
         _ head: UpstreamResponseHead,
-        to clientHead: HTTPRequestHead,
+        to clientHead: RequestHead,
         closeClient: Bool,
         side: any ClientSide
     ) {
@@ -916,7 +917,7 @@ extension ClientExchange: UpstreamResponseDelegate {
     /// would get (an interim head gets no request ID or HSTS: the selection leaves them out).
     private func streamHeaders(
         _ head: UpstreamResponseHead,
-        to clientHead: HTTPRequestHead
+        to clientHead: RequestHead
     ) -> (HPACKHeaders, MessageFraming) {
         let selection = ClientResponseFieldSelection(
             head,
@@ -946,7 +947,7 @@ extension ClientExchange: UpstreamResponseDelegate {
 
     /// Writes and flushes a head that is not the final response's (a `1xx`, or the `101` that
     /// opens a tunnel): no request ID, the connection kept.
-    private func passOn(_ head: UpstreamResponseHead, to clientHead: HTTPRequestHead, tunnel: Bool) {
+    private func passOn(_ head: UpstreamResponseHead, to clientHead: RequestHead, tunnel: Bool) {
         guard let side = self.side else { return }
         if self.environment.isHTTP2Stream {
             let (headers, _) = self.streamHeaders(head, to: clientHead)

@@ -1,3 +1,4 @@
+import HTTPHead
 import NIOHTTP1
 
 /// What a request's `Connection` fields say, read in one pass over the head's fields without
@@ -14,8 +15,12 @@ struct ConnectionOptions: Equatable {
     init() {}
 
     init(_ headers: HTTPHeaders) {
-        for (name, value) in headers where name.utf8.count == 10 && name.equalsIgnoringASCIICase("connection") {
-            self.read(value)
+        self.init(RequestFields(headers))
+    }
+
+    init(_ fields: RequestFields) {
+        fields.forEach { _, name, value in
+            if name.count == 10 && RequestFields.equalsLowercased(name, "connection") { self.read(value) }
         }
     }
 
@@ -23,7 +28,13 @@ struct ConnectionOptions: Equatable {
     /// only; NIO's comparison also folded CR into `-`, a difference no value that reaches here
     /// can show (the request parser and the HTTP/2 translator refuse a CR in a field).
     mutating func read(_ value: String) {
-        FieldValueList.forEachElement(of: value.utf8, emptyElements: .skipped) { token in
+        var value = value  // `withUTF8` makes the bytes contiguous where they are not (a native string's are)
+        value.withUTF8 { self.read(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// ``read(_:)`` for a value's bytes.
+    mutating func read(_ value: UnsafeRawBufferPointer) {
+        FieldValueList.forEachElement(of: value, emptyElements: .skipped) { token in
             if ASCII.equalsCaseInsensitive(token, "close") {
                 self.persistenceTokens += 1
                 self.close = true

@@ -1,3 +1,4 @@
+import HTTPHead
 import NIOCore
 import NIOHTTP1
 
@@ -5,7 +6,7 @@ import NIOHTTP1
 /// when the exchange ends (``ExchangeData/init()``), so no field of one request outlives it.
 struct ExchangeData {
     /// The request's head as the client sent it (the Gate may have rewritten its target).
-    var clientHead: HTTPRequestHead?
+    var clientHead: RequestHead?
     /// The head to send upstream, as bytes (kept for a retry on a fresh connection).
     var upstreamHead: ByteBuffer?
     /// Body parts received before an upstream connection was ready, kept until the head is written

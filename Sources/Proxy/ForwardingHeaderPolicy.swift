@@ -1,3 +1,4 @@
+import HTTPHead
 import NIOCore
 import NIOHTTP1
 
@@ -54,15 +55,17 @@ public struct ForwardingHeaderPolicy: Sendable {
     }
 
     /// Whether the request asks for a WebSocket upgrade the gateway may tunnel.
-    public static func isWebSocketUpgrade(_ head: HTTPRequestHead) -> Bool {
+    public static func isWebSocketUpgrade(_ head: RequestHead) -> Bool {
         Self.isWebSocketUpgrade(head, connection: nil)
     }
 
     /// `connection`: the head's `Connection` options when already read (else they are read here).
-    static func isWebSocketUpgrade(_ head: HTTPRequestHead, connection: ConnectionOptions?) -> Bool {
+    static func isWebSocketUpgrade(_ head: RequestHead, connection: ConnectionOptions?) -> Bool {
         guard head.method == .GET, head.version == .http1_1 else { return false }
-        guard (connection ?? ConnectionOptions(head.headers)).upgrade else { return false }
-        let upgrades = head.headers[canonicalForm: "upgrade"].map { $0.trimmingASCIIWhitespace().lowercased() }
+        guard (connection ?? ConnectionOptions(head.fields)).upgrade else { return false }
+        let upgrades = head.fields.values(of: "upgrade").flatMap {
+            $0.split(separator: ",").map { $0.trimmingASCIIWhitespace().lowercased() }
+        }
         return upgrades == ["websocket"]
     }
 
@@ -88,21 +91,22 @@ public struct ForwardingHeaderPolicy: Sendable {
 
     /// The field names `Connection` lists beyond the fixed hop-by-hop ones ("close" names no
     /// field).
-    static func connectionNamedFields(_ headers: HTTPHeaders) -> [String] {
-        var named: [String] = []
-        for (name, value) in headers where name.equalsIgnoringASCIICase("connection") {
-            FieldValueList.forEachElement(of: value.utf8, emptyElements: .skipped) { element in
-                if Self.namesAField(connectionToken: element) { named.append(String(Substring(element))) }
+    static func connectionNamedFields(_ fields: RequestFields) -> [[UInt8]] {
+        var named: [[UInt8]] = []
+        fields.forEach { _, name, value in
+            guard name.count == 10, RequestFields.equalsLowercased(name, "connection") else { return }
+            FieldValueList.forEachElement(of: value, emptyElements: .skipped) { element in
+                if Self.namesAField(connectionToken: element) { named.append(element.map(ASCII.lowercased)) }
             }
         }
         return named
     }
 
     /// The framing of a request as received (the validator guarantees it is unambiguous).
-    public static func requestFraming(_ head: HTTPRequestHead) -> MessageFraming {
-        if head.headers.contains(name: "transfer-encoding") { return .chunked }
-        if let length = head.headers.first(name: "content-length").flatMap({
-            ContentLengthValue.parse($0.trimmingASCIIWhitespace().utf8)
+    public static func requestFraming(_ head: RequestHead) -> MessageFraming {
+        if head.fields.firstIndex(of: "transfer-encoding") != nil { return .chunked }
+        if let length = head.fields.firstIndex(of: "content-length").flatMap({
+            ContentLengthValue.parse(head.fields.value(at: $0))
         }) {
             return length == 0 ? .length(0) : .length(length)
         }
@@ -122,7 +126,7 @@ public struct ForwardingHeaderPolicy: Sendable {
     ///   - requestID: the exchange's `X-Request-Id`, replacing any the client sent (a trusted
     ///     proxy's is what the caller passes in).
     public func writeUpstreamRequestHead(
-        _ head: HTTPRequestHead,
+        _ head: RequestHead,
         framing: MessageFraming,
         client: ClientIdentity,
         isTLS: Bool,
@@ -149,7 +153,7 @@ public struct ForwardingHeaderPolicy: Sendable {
         let fieldsStart = out.writerIndex
         var collected = ClientFieldsCollected()
         if !self.writeClientFields(
-            head.headers,
+            head.fields,
             named: [],
             trusted: trusted,
             absoluteForm: absoluteAuthority != nil,
@@ -160,8 +164,8 @@ public struct ForwardingHeaderPolicy: Sendable {
             out.moveWriterIndex(to: fieldsStart)
             collected = ClientFieldsCollected()
             _ = self.writeClientFields(
-                head.headers,
-                named: Self.connectionNamedFields(head.headers),
+                head.fields,
+                named: Self.connectionNamedFields(head.fields),
                 trusted: trusted,
                 absoluteForm: absoluteAuthority != nil,
                 replaceRequestID: requestID != nil,
@@ -175,25 +179,35 @@ public struct ForwardingHeaderPolicy: Sendable {
         }
         if webSocket {
             out.writeStaticString("Connection: Upgrade\r\n")
-            out.writeFieldLine(name: "Upgrade", wireValue: head.headers.first(name: "upgrade") ?? "websocket")
+            if let upgrade = head.fields.firstIndex(of: "upgrade") {
+                Self.writeFieldLine(name: "Upgrade", valueOf: upgrade, in: head.fields, into: &out)
+            } else {
+                out.writeStaticString("Upgrade: websocket\r\n")
+            }
         }
         // The gateway's own text (configuration), not a value read off the wire.
         out.writeFieldLine(name: "Via", text: self.viaValue(head.version))
-        if collected.forwardedFor.isEmpty {
-            out.writeFieldLine(name: "X-Forwarded-For", text: client.ip)
-        } else {
-            out.writeStaticString("X-Forwarded-For: ")
-            FieldValueEncoding.write(collected.forwardedFor, into: &out)
-            out.writeStaticString(", ")
-            out.writeString(client.ip)
-            out.writeStaticString("\r\n")
+        out.writeStaticString("X-Forwarded-For: ")
+        // A trusted proxy's values joined with ", ", empty ones before the first other left out.
+        var forwardedForWritten = false
+        for index in collected.forwardedFor where forwardedForWritten || !head.fields.value(at: index).isEmpty {
+            if forwardedForWritten { out.writeStaticString(", ") }
+            Self.writeValue(of: index, in: head.fields, into: &out)
+            forwardedForWritten = true
         }
-        out.writeFieldLine(name: "X-Forwarded-Proto", wireValue: collected.forwardedProto ?? (isTLS ? "https" : "http"))
+        if forwardedForWritten { out.writeStaticString(", ") }
+        out.writeString(client.ip)
+        out.writeStaticString("\r\n")
+        if let proto = collected.forwardedProto {
+            Self.writeFieldLine(name: "X-Forwarded-Proto", valueOf: proto, in: head.fields, into: &out)
+        } else {
+            out.writeStaticString(isTLS ? "X-Forwarded-Proto: https\r\n" : "X-Forwarded-Proto: http\r\n")
+        }
         if let requestID {
             out.writeFieldLine(name: "X-Request-Id", text: requestID)
         }
         if let forwardedHost = collected.forwardedHost ?? collected.host {
-            out.writeFieldLine(name: "X-Forwarded-Host", wireValue: forwardedHost)
+            Self.writeFieldLine(name: "X-Forwarded-Host", valueOf: forwardedHost, in: head.fields, into: &out)
         } else if let absoluteAuthority {
             out.writeFieldLine(name: "X-Forwarded-Host", text: absoluteAuthority)
         }
@@ -201,70 +215,104 @@ public struct ForwardingHeaderPolicy: Sendable {
         case .none, .untilClose:
             break
         case .length(let length):
-            out.writeFieldLine(name: "Content-Length", wireValue: String(length))
+            out.writeFieldLine(name: "Content-Length", text: String(length))
         case .chunked:
             out.writeStaticString("Transfer-Encoding: chunked\r\n")
         }
         out.writeStaticString("\r\n")
     }
 
-    /// Writes the client's fields that go upstream: not the hop-by-hop ones nor those in `named`;
-    /// not its framing, nor (with `replaceRequestID`) its request ID, nor (unless `trusted`) its
-    /// forwarding fields; `Host` only for an origin-form target. Trusted forwarding fields and
-    /// `Host` are `collected` for the gateway's own. Returns false, at once, when `named` is empty
+    /// Writes the client's fields that go upstream: not the hop-by-hop ones nor those in `named`
+    /// (lower-cased); not its framing, nor (with `replaceRequestID`) its request ID, nor (unless
+    /// `trusted`) its forwarding fields; `Host` only for an origin-form target. Trusted forwarding
+    /// fields and `Host` are `collected` for the gateway's own. The lines kept are copied as they
+    /// are, each run of consecutive ones at once. Returns false, at once, when `named` is empty
     /// and a `Connection` field names another field: the caller starts again with them named.
     private func writeClientFields(
-        _ headers: HTTPHeaders,
-        named: [String],
+        _ fields: RequestFields,
+        named: [[UInt8]],
         trusted: Bool,
         absoluteForm: Bool,
         replaceRequestID: Bool,
         collected: inout ClientFieldsCollected,
         into out: inout ByteBuffer
     ) -> Bool {
-        for (name, value) in headers {
-            var name = name  // `withUTF8` makes the bytes contiguous where they are not (a native string's are)
-            let role = name.withUTF8 { RequestFieldRole(name: $0) }
-            switch role {
-            case .hopByHop, .contentLength:
-                continue
-            case .connection:
-                if named.isEmpty && Self.namesOtherFields(connection: value) { return false }
-                continue
-            default:
-                if !named.isEmpty && named.contains(where: { $0.equalsIgnoringASCIICase(name) }) { continue }
-            }
-            switch role {
-            case .requestID:
-                if replaceRequestID { continue }
-            case .host:
-                if absoluteForm { continue }
-                if collected.host == nil { collected.host = value }
-            case .forwardedFor:
-                if trusted {
-                    collected.forwardedFor += collected.forwardedFor.isEmpty ? value : ", " + value
+        fields.lines.withUnsafeBytes { bytes in
+            // Runs of kept lines are contiguous in the client's bytes: copied in one go.
+            var run: Range<Int>?
+            for index in 0..<fields.count {
+                let name = UnsafeRawBufferPointer(rebasing: bytes[fields.nameRange(at: index)])
+                let role = RequestFieldRole(name: name)
+                switch role {
+                case .hopByHop, .contentLength:
+                    continue
+                case .connection:
+                    let value = UnsafeRawBufferPointer(rebasing: bytes[fields.valueRange(at: index)])
+                    if named.isEmpty && Self.namesOtherFields(connection: value) { return false }
+                    continue
+                default:
+                    if !named.isEmpty && named.contains(where: { $0.elementsEqual(name.lazy.map(ASCII.lowercased)) }) {
+                        continue
+                    }
                 }
-                continue
-            case .forwardedProto:
-                if trusted && collected.forwardedProto == nil { collected.forwardedProto = value }
-                continue
-            case .forwardedHost:
-                if trusted && collected.forwardedHost == nil { collected.forwardedHost = value }
-                continue
-            case .otherForwarding:
-                guard trusted else { continue }
-            case .hopByHop, .contentLength, .connection, .other:
-                break
+                switch role {
+                case .requestID:
+                    if replaceRequestID { continue }
+                case .host:
+                    if absoluteForm { continue }
+                    if collected.host == nil { collected.host = index }
+                case .forwardedFor:
+                    if trusted { collected.forwardedFor.append(index) }
+                    continue
+                case .forwardedProto:
+                    if trusted && collected.forwardedProto == nil { collected.forwardedProto = index }
+                    continue
+                case .forwardedHost:
+                    if trusted && collected.forwardedHost == nil { collected.forwardedHost = index }
+                    continue
+                case .otherForwarding:
+                    guard trusted else { continue }
+                case .hopByHop, .contentLength, .connection, .other:
+                    break
+                }
+                let line = fields.lineRange(at: index)
+                if let current = run, current.upperBound == line.lowerBound {
+                    run = current.lowerBound..<line.upperBound
+                } else {
+                    if let current = run { out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[current])) }
+                    run = line
+                }
             }
-            out.writeFieldLine(name: name, wireValue: value)
+            if let current = run { out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[current])) }
+            return true
         }
-        return true
+    }
+
+    /// Writes the value of field `index` of `fields`, its bytes as received.
+    private static func writeValue(of index: Int, in fields: RequestFields, into out: inout ByteBuffer) {
+        let value = fields.value(at: index)
+        value.withUnsafeBytes { _ = out.writeBytes($0) }
+    }
+
+    /// Writes `name: value` and CRLF with the value of field `index` of `fields`.
+    private static func writeFieldLine(
+        name: StaticString,
+        valueOf index: Int,
+        in fields: RequestFields,
+        into out: inout ByteBuffer
+    ) {
+        fields.value(at: index).withUnsafeBytes { value in
+            out.writeFieldLine(
+                name: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount),
+                value: value
+            )
+        }
     }
 
     /// Whether a `Connection` value lists a field name beyond the fixed hop-by-hop ones.
-    static func namesOtherFields(connection value: String) -> Bool {
+    static func namesOtherFields(connection value: UnsafeRawBufferPointer) -> Bool {
         var names = false
-        FieldValueList.forEachElement(of: value.utf8, emptyElements: .skipped) { element in
+        FieldValueList.forEachElement(of: value, emptyElements: .skipped) { element in
             if Self.namesAField(connectionToken: element) { names = true }
         }
         return names
@@ -344,10 +392,10 @@ public struct ForwardingHeaderPolicy: Sendable {
     /// The client's address for the access log: the TCP peer, or, when the peer is a trusted
     /// proxy, the last `X-Forwarded-For` address that is not itself a trusted proxy (the first one
     /// when all are), as nginx's `real_ip_recursive on` reads it.
-    public func clientAddress(_ head: HTTPRequestHead, client: ClientIdentity) -> String {
+    public func clientAddress(_ head: RequestHead, client: ClientIdentity) -> String {
         guard client.trusted else { return client.ip }
         var addresses: [Substring] = []
-        for value in head.headers[canonicalForm: "x-forwarded-for"] {
+        for value in head.fields.values(of: "x-forwarded-for") {
             addresses.append(contentsOf: value.split(separator: ",").map { $0.trimmingASCIIWhitespace() })
         }
         guard let first = addresses.first(where: { !$0.isEmpty }) else { return client.ip }

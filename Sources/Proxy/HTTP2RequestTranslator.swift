@@ -1,3 +1,4 @@
+import HTTPHead
 import NIOHPACK
 import NIOHTTP1
 
@@ -12,10 +13,9 @@ import NIOHTTP1
 /// hosts, two tenants), and a `content-length` that is not one number. The head it returns has
 /// framing the gateway chose: the client's `content-length`, or `content-length: 0` for a body-
 /// carrying method without body, or `transfer-encoding: chunked` for a body of unknown length.
-/// Field values leave it as the HTTP/1.1 parser hands them over, one scalar per byte
-/// (``FieldValueEncoding``): HPACK gives them as UTF-8 text, and the writers of the forwarded head
-/// map each scalar back to one byte, so a value such as `café` or `отчёт` reaches the upstream as
-/// the UTF-8 bytes the client sent, not rewritten. Pure: no I/O, tested without a connection.
+/// Field values leave it as bytes, as the HTTP/1.1 parser hands them over (``RequestFields``):
+/// HPACK gives them as UTF-8 text, whose bytes are the ones the client sent, so a value such as
+/// `café` or `отчёт` reaches the upstream not rewritten. Pure: no I/O, tested without a connection.
 enum HTTP2RequestTranslator {
     /// Whether `name` is a field that only means something on one HTTP/1.1 connection (RFC 9113
     /// §8.2.2): `connection`, `keep-alive`, `proxy-connection`, `transfer-encoding`, `upgrade` —
@@ -35,7 +35,7 @@ enum HTTP2RequestTranslator {
         _ headers: HPACKHeaders,
         endStream: Bool,
         limits: RequestLimits = RequestLimits()
-    ) -> Result<HTTPRequestHead, RequestRejection> {
+    ) -> Result<RequestHead, RequestRejection> {
         if headers.count > limits.maxHeaderCount + 4 {
             return .failure(RequestRejection(.requestHeaderFieldsTooLarge, "too many header fields"))
         }
@@ -44,8 +44,8 @@ enum HTTP2RequestTranslator {
         var authority: String?
         var path: String?
         var regularFieldSeen = false
-        // The head's fields, built as one array (`HTTPHeaders.add` walks every name again): the
-        // first place is the host's, filled in once the block is read.
+        // The head's fields as HPACK's text, gathered first: the first place is the host's, filled
+        // in once the block is read, and the cookie's place is known before its crumbs are.
         var fields: [(String, String)] = []
         fields.reserveCapacity(headers.count + 3)
         fields.append(("host", ""))
@@ -105,7 +105,7 @@ enum HTTP2RequestTranslator {
                     fields.append(("cookie", ""))
                 }
                 // An empty crumb adds nothing, and joined it would end the value in a space.
-                if !value.isEmpty { cookies.append(FieldValueEncoding.decode(utf8Text: value)) }
+                if !value.isEmpty { cookies.append(value) }
                 continue
             case "content-length":
                 guard !value.isEmpty, value.utf8.count <= 19, value.utf8.allSatisfy(ASCII.isDigit),
@@ -121,7 +121,7 @@ enum HTTP2RequestTranslator {
             default:
                 break
             }
-            fields.append((name, FieldValueEncoding.decode(utf8Text: value)))
+            fields.append((name, value))
         }
 
         guard let method else { return .failure(Self.malformed("no :method")) }
@@ -162,7 +162,7 @@ enum HTTP2RequestTranslator {
             return .failure(RequestRejection(.badRequest, "HTTP/2 request without :authority or host"))
         }
 
-        fields[0].1 = FieldValueEncoding.decode(utf8Text: hostValue)
+        fields[0].1 = hostValue
         if contentLength == nil {
             if !endStream {
                 fields.append(("transfer-encoding", "chunked"))
@@ -172,13 +172,12 @@ enum HTTP2RequestTranslator {
         } else if endStream, contentLength != 0 {
             return .failure(Self.malformed("content-length without DATA"))
         }
+        var lines = 0
+        for (name, value) in fields { lines += name.utf8.count + value.utf8.count + 4 }
+        var requestFields = RequestFields(reservingBytes: lines, fields: fields.count)
+        for (name, value) in fields { requestFields.append(name: name.utf8, value: value.utf8) }
         return .success(
-            HTTPRequestHead(
-                version: .http1_1,
-                method: HTTPMethod(rawValue: method),
-                uri: target,
-                headers: HTTPHeaders(fields)
-            )
+            RequestHead(method: HTTPMethod(rawValue: method), uri: target, version: .http1_1, fields: requestFields)
         )
     }
 

@@ -1,3 +1,4 @@
+import HTTPHead
 import NIOCore
 import NIOHPACK
 import NIOHTTP1
@@ -13,7 +14,7 @@ struct HTTP2StreamRequestReader {
     enum Action: Equatable {
         case ignore
         /// The part (a head, or a non-empty body slice), then the request's end when `thenEnd`.
-        case deliver(HTTPServerRequestPart, thenEnd: Bool)
+        case deliver(RequestPart, thenEnd: Bool)
         /// The request's end, with its trailers if any.
         case end(HTTPHeaders?)
         /// The head is refused: the exchange answers with the rejection's status.
@@ -43,7 +44,9 @@ struct HTTP2StreamRequestReader {
         case .awaitingHead:
             switch HTTP2RequestTranslator.requestHead(headers, endStream: endStream, limits: self.limits) {
             case .success(let head):
-                let declared = head.headers.first(name: "content-length").flatMap { UInt64($0) }
+                let declared = head.fields.firstIndex(of: "content-length").flatMap {
+                    UInt64(head.fields.valueText(at: $0))
+                }
                 self.state = endStream ? .ended : .body(declaredLength: declared, received: 0)
                 return .deliver(.head(head), thenEnd: endStream)
             case .failure(let rejection):

@@ -1,3 +1,4 @@
+import HTTPHead
 import NIOCore
 import NIOHTTP1
 
@@ -9,13 +10,13 @@ import NIOHTTP1
 /// the head is complete.
 final class RequestDecodingHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
-    typealias InboundOut = HTTPServerRequestPart
+    typealias InboundOut = RequestPart
 
     /// What reaches the next handler, in order.
     private enum Delivery {
         /// A head with the framing the parser decided for it.
-        case head(HTTPRequestHead, MessageFraming)
-        case part(HTTPServerRequestPart)
+        case head(RequestHead, MessageFraming)
+        case part(RequestPart)
         case headStarted
         case rejection(RequestRejection)
     }

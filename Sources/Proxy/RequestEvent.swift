@@ -1,3 +1,4 @@
+import HTTPHead
 import NIOCore
 import NIOHTTP1
 
@@ -6,7 +7,7 @@ import NIOHTTP1
 /// (HTTP/1.1 pipelining) wait in the ``ExchangeStateMachine``.
 enum RequestEvent {
     /// A head with its body framing (the parser's, or read from the fields of an HTTP/2 head).
-    case head(HTTPRequestHead, MessageFraming)
+    case head(RequestHead, MessageFraming)
     case body(ByteBuffer)
     case end(HTTPHeaders?)
     case rejection(RequestRejection)

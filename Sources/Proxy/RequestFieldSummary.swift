@@ -1,12 +1,13 @@
+import HTTPHead
 import NIOHTTP1
 
-/// What the exchange reads from a request's fields, gathered in one walk over them: the
+/// What the exchange reads from a request's fields, gathered in one walk over their bytes: the
 /// `Connection` options (keep-alive, upgrade, fields it names) and the values the access log
-/// records. Every walk over NIO's `HTTPHeaders` retains and releases each name and value, and a
-/// browser's request has a dozen fields; the exchange used to walk them once per question.
+/// records. Only the few values kept become strings.
 struct RequestFieldSummary {
     var connection = ConnectionOptions()
-    /// The last value of each (a repeated `Host` never gets this far); nil when absent.
+    /// The last value of each (a repeated `Host` never gets this far), in the wire form of
+    /// ``FieldValueEncoding``; nil when absent.
     var host: String?
     var referer: String?
     var userAgent: String?
@@ -18,19 +19,24 @@ struct RequestFieldSummary {
     var fieldLineBytes = 0
 
     init(_ headers: HTTPHeaders) {
-        for (name, value) in headers {
-            self.fieldLineBytes += name.utf8.count + value.utf8.count + 4
+        self.init(RequestFields(headers))
+    }
+
+    init(_ fields: RequestFields) {
+        self.fieldLineBytes = fields.lines.count
+        fields.forEach { index, name, value in
             // The length picks the one or two names worth comparing.
-            switch name.utf8.count {
-            case 4 where name.equalsIgnoringASCIICase("host"): self.host = value
-            case 7 where name.equalsIgnoringASCIICase("referer"): self.referer = value
+            switch name.count {
+            case 4 where RequestFields.equalsLowercased(name, "host"): self.host = fields.valueText(at: index)
+            case 7 where RequestFields.equalsLowercased(name, "referer"): self.referer = fields.valueText(at: index)
             case 10:
-                if name.equalsIgnoringASCIICase("connection") {
+                if RequestFields.equalsLowercased(name, "connection") {
                     self.connection.read(value)
-                } else if name.equalsIgnoringASCIICase("user-agent") {
-                    self.userAgent = value
+                } else if RequestFields.equalsLowercased(name, "user-agent") {
+                    self.userAgent = fields.valueText(at: index)
                 }
-            case 12 where name.equalsIgnoringASCIICase("x-request-id"):
+            case 12 where RequestFields.equalsLowercased(name, "x-request-id"):
+                let value = fields.valueText(at: index)
                 if RequestIDGenerator.isAcceptable(value) { self.acceptableRequestID = value }
             default: break
             }

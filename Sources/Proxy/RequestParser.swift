@@ -1,3 +1,4 @@
+import HTTPHead
 import NIOHTTP1
 
 /// The strict RFC 9112 request parser of the client side. It follows the message framing across
@@ -14,7 +15,7 @@ public struct RequestParser: Sendable {
     public enum Part: Sendable, Equatable {
         /// A request head and the framing of its body, as this parser decided it (the one place
         /// a request's framing is computed; the exchange carries it on).
-        case head(HTTPRequestHead, MessageFraming)
+        case head(RequestHead, MessageFraming)
         /// Body bytes (chunk framing removed): these indices of the bytes just fed.
         case body(Range<Int>)
         /// The message ended; the trailer fields of a chunked body, if it had any.
@@ -59,7 +60,7 @@ public struct RequestParser: Sendable {
     private var passthroughAfterMessage = false
     private var chunkLine = ChunkLineDecoder(strictness: .strict)
     /// Parts completed inside a byte step, reported by ``consume(_:onPart:)`` right after it.
-    private var readyHead: (head: HTTPRequestHead, framing: MessageFraming)?
+    private var readyHead: (head: RequestHead, framing: MessageFraming)?
     private var readyEnd = false
     private var readyTrailers: HTTPHeaders?
 
@@ -343,8 +344,11 @@ public struct RequestParser: Sendable {
         }
         let isHTTP10 = requestLine.isHTTP10
         let isConnect = ASCII.equalsCaseInsensitive(requestLine.method, "connect")
-        var fields: [(String, String)] = []
-        fields.reserveCapacity(self.lineEnds.count - 1)
+        // Each field's line is rebuilt as `name: value` CRLF: its bytes and 4 more at most.
+        var fields = RequestFields(
+            reservingBytes: self.headBytes.count - self.lineEnds[0] + 4 * (self.lineEnds.count - 1),
+            fields: self.lineEnds.count - 1
+        )
 
         var contentLength: Int?
         var contentLengthLines = 0
@@ -364,7 +368,7 @@ public struct RequestParser: Sendable {
             case .failure(let rejection): return .failure(rejection)
             case .success(let parts): (name, value) = parts
             }
-            fields.append(Self.field(name: name, value: value))
+            fields.append(name: name, value: value)
             if ASCII.equalsCaseInsensitive(name, "content-length") {
                 contentLengthLines += 1
                 guard contentLengthLines == 1 else {
@@ -414,11 +418,11 @@ public struct RequestParser: Sendable {
         } else {
             framing = .none
         }
-        let head = HTTPRequestHead(
-            version: isHTTP10 ? .http1_0 : .http1_1,
+        let head = RequestHead(
             method: HTTPMethod(rawValue: String(decoding: requestLine.method, as: UTF8.self)),
             uri: Self.targetText(requestLine.target),
-            headers: HTTPHeaders(fields)
+            version: isHTTP10 ? .http1_0 : .http1_1,
+            fields: fields
         )
         self.readyHead = (head, framing)
         return .success(framing)

@@ -1,3 +1,4 @@
+import HTTPHead
 import NIOHTTP1
 
 /// What the exchange's rules need to know of a request, read once from its head and framing: the
@@ -17,8 +18,8 @@ struct RequestTraits: Equatable {
     let drainable: Bool
 
     /// `connection`: the head's `Connection` options when already read (else they are read here).
-    init(head: HTTPRequestHead, framing: MessageFraming, maxDrainBytes: Int, connection: ConnectionOptions? = nil) {
-        let connection = connection ?? ConnectionOptions(head.headers)
+    init(head: RequestHead, framing: MessageFraming, maxDrainBytes: Int, connection: ConnectionOptions? = nil) {
+        let connection = connection ?? ConnectionOptions(head.fields)
         self.keepAlive = connection.isKeepAlive(version: head.version) && head.method != .CONNECT
         self.hasBody = framing != .none && framing != .length(0)
         switch head.method {
@@ -29,7 +30,13 @@ struct RequestTraits: Equatable {
         case .none, .untilClose:
             self.drainable = true
         case .length(let length):
-            let expectsContinue = head.headers[canonicalForm: "expect"].contains { $0.lowercased() == "100-continue" }
+            var expectsContinue = false
+            head.fields.forEach { _, name, value in
+                guard name.count == 6, RequestFields.equalsLowercased(name, "expect") else { return }
+                FieldValueList.forEachElement(of: value, emptyElements: .skipped) { element in
+                    if ASCII.equalsCaseInsensitive(element, "100-continue") { expectsContinue = true }
+                }
+            }
             self.drainable = length <= maxDrainBytes && !expectsContinue
         case .chunked:
             self.drainable = false

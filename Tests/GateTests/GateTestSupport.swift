@@ -55,7 +55,7 @@ extension GateDecision {
     }
 
     var forwardedHead: HTTPRequestHead? {
-        if case .forward(let head, _) = self { return head }
+        if case .forward(let head, _) = self { return head.httpRequestHead }
         return nil
     }
 

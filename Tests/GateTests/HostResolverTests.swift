@@ -143,7 +143,7 @@ import Testing
         }
         #expect(resolved.originTarget == origin)
         #expect(resolved.forwardHead.uri == origin)
-        #expect(resolved.forwardHead.headers["Host"] == [host])
+        #expect(resolved.forwardHead.fields.values(of: "host") == [host])
         guard case .tenant(let record) = self.resolver.tenant(forHost: resolved.authority.host, in: fixtureSnapshot())
         else {
             Issue.record("\(uri) is not a tenant")

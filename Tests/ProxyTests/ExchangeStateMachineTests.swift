@@ -1,3 +1,4 @@
+import HTTPHead
 import NIOCore
 import NIOHTTP1
 import Testing
@@ -171,7 +172,7 @@ struct ExchangeStateMachineTests {
         #expect(!machine.mayReadClient(upstreamWritable: true))
     }
 
-    static let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/next")
+    static let head = RequestHead(method: .GET, uri: "/next", version: .http1_1, fields: RequestFields())
 
     static func kind(_ event: RequestEvent?) -> String {
         switch event {
@@ -199,7 +200,7 @@ struct ExchangeStateMachineTests {
         #expect(Self.kind(machine.received(.end(nil))) == "end")
         _ = machine.requestEnd()
         // The next request waits, and so does everything after it, even a body part.
-        let second = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/second")
+        let second = RequestHead(method: .POST, uri: "/second", version: .http1_1, fields: RequestFields())
         #expect(machine.received(.head(second, .length(1))) == nil)
         #expect(machine.received(.body(ByteBuffer(string: "b"))) == nil)
         #expect(machine.received(.end(nil)) == nil)

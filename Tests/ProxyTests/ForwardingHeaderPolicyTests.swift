@@ -1,3 +1,4 @@
+import HTTPHead
 import NIOCore
 import NIOHTTP1
 import Testing
@@ -8,8 +9,8 @@ import Testing
 struct ForwardingHeaderPolicyTests {
     let client = try! SocketAddress(ipAddress: "192.0.2.10", port: 5555)
 
-    func head(_ headers: [(String, String)], uri: String = "/", method: HTTPMethod = .GET) -> HTTPRequestHead {
-        HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: HTTPHeaders(headers))
+    func head(_ headers: [(String, String)], uri: String = "/", method: HTTPMethod = .GET) -> RequestHead {
+        RequestHead(HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: HTTPHeaders(headers)))
     }
 
     @Test func connectionNamedFieldsAreRemovedBeforeAddingOurs() {
@@ -141,6 +142,41 @@ struct ForwardingHeaderPolicyTests {
         #expect(!out.headers.contains(name: "x-forwarded-prefix"))
     }
 
+    /// The client's lines leave as they came, byte for byte and in order, each run between two
+    /// fields left out copied whole; a trusted proxy's forwarding fields are extended (its empty
+    /// `X-Forwarded-For` values before the first other one add nothing, later ones keep their place).
+    @Test func theClientsLinesAreCopiedAsReceived() throws {
+        let trustedPeer = try SocketAddress(ipAddress: "10.1.2.3", port: 1)
+        let policy = ForwardingHeaderPolicy(trustedProxies: [try #require(CIDRBlock("10.0.0.0/8"))])
+        var fields = RequestFields()
+        let lines: [(String, [UInt8])] = [
+            ("Host", Array("acme.s20.online".utf8)), ("X-Forwarded-For", []), ("Cookie", [0x61, 0x3D, 0xE9, 0xFF]),
+            ("Accept", Array("*/*".utf8)), ("Keep-Alive", Array("300".utf8)),
+            ("X-Forwarded-For", Array("1.1.1.1".utf8)),
+            ("X-Forwarded-For", []), ("X-Forwarded-Proto", Array("https".utf8)), ("User-Agent", Array("curl".utf8)),
+            ("X-Request-Id", Array("client".utf8)),
+        ]
+        for (name, value) in lines { fields.append(name: Array(name.utf8), value: value) }
+        var out = ByteBuffer()
+        policy.writeUpstreamRequestHead(
+            RequestHead(method: .GET, uri: "/customer/1", version: .http1_1, fields: fields),
+            framing: .none,
+            client: policy.identify(trustedPeer),
+            isTLS: false,
+            webSocket: false,
+            requestID: "r1",
+            into: &out
+        )
+        let expected: [UInt8] =
+            Array("GET /customer/1 HTTP/1.1\r\nHost: acme.s20.online\r\nCookie: a=".utf8) + [0xE9, 0xFF]
+            + Array(
+                ("\r\nAccept: */*\r\nUser-Agent: curl\r\nVia: 1.1 freezegate\r\n"
+                    + "X-Forwarded-For: 1.1.1.1, , 10.1.2.3\r\nX-Forwarded-Proto: https\r\nX-Request-Id: r1\r\n"
+                    + "X-Forwarded-Host: acme.s20.online\r\n\r\n").utf8
+            )
+        #expect(Array(out.readableBytesView) == expected, "\(String(decoding: out.readableBytesView, as: UTF8.self))")
+    }
+
     @Test func webSocketKeepsUpgrade() {
         let head = self.head([("Host", "a"), ("Connection", "Upgrade"), ("Upgrade", "websocket")])
         #expect(ForwardingHeaderPolicy.isWebSocketUpgrade(head))
@@ -238,7 +274,7 @@ extension ForwardingHeaderPolicy {
     /// The head ``writeUpstreamRequestHead(_:framing:client:isTLS:webSocket:into:)`` writes, read
     /// back by the gateway's own strict request parser (so the bytes are also valid HTTP).
     func upstreamRequestHead(
-        _ head: HTTPRequestHead,
+        _ head: RequestHead,
         framing: MessageFraming,
         client: SocketAddress?,
         isTLS: Bool,
@@ -257,7 +293,7 @@ extension ForwardingHeaderPolicy {
         var parsed: HTTPRequestHead?
         let outcome = out.withUnsafeReadableBytes { bytes in
             parser.consume(bytes) { part in
-                if case .head(let head, _) = part { parsed = head }
+                if case .head(let head, _) = part { parsed = head.httpRequestHead }
             }
         }
         #expect(outcome.rejection == nil, "\(String(buffer: out))")

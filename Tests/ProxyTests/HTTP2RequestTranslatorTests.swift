@@ -1,3 +1,4 @@
+import HTTPHead
 import NIOCore
 import NIOHPACK
 import NIOHTTP1
@@ -16,7 +17,7 @@ import Testing
         _ fields: [(String, String)],
         endStream: Bool = true
     ) -> Result<HTTPRequestHead, RequestRejection> {
-        HTTP2RequestTranslator.requestHead(HPACKHeaders(fields), endStream: endStream)
+        HTTP2RequestTranslator.requestHead(HPACKHeaders(fields), endStream: endStream).map(\.httpRequestHead)
     }
 
     @Test func aPlainGetBecomesAnHTTP1HeadWithHostFirst() throws {
@@ -49,7 +50,10 @@ import Testing
         }
         var forwarded = ByteBuffer()
         ForwardingHeaderPolicy().writeUpstreamRequestHead(
-            head,
+            try HTTP2RequestTranslator.requestHead(
+                HPACKHeaders(Self.base + [("x-file-name", values[0]), ("x-title", values[1]), ("cookie", values[2])]),
+                endStream: true
+            ).get(),
             framing: .none,
             client: ForwardingHeaderPolicy.ClientIdentity(ip: "192.0.2.1", trusted: false),
             isTLS: true,

@@ -24,7 +24,7 @@ import Testing
 
     static func head(_ action: HTTP2StreamRequestReader.Action) -> HTTPRequestHead? {
         guard case .deliver(.head(let head), _) = action else { return nil }
-        return head
+        return head.httpRequestHead
     }
 
     @Test func aHeadThatEndsTheStreamIsDeliveredWithItsEnd() throws {

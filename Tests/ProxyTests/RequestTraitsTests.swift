@@ -1,3 +1,4 @@
+import HTTPHead
 import NIOHTTP1
 import Testing
 
@@ -12,7 +13,9 @@ import Testing
         headers: [(String, String)] = [],
         maxDrainBytes: Int = 1024
     ) -> RequestTraits {
-        let head = HTTPRequestHead(version: version, method: method, uri: "/", headers: HTTPHeaders(headers))
+        let head = RequestHead(
+            HTTPRequestHead(version: version, method: method, uri: "/", headers: HTTPHeaders(headers))
+        )
         return RequestTraits(head: head, framing: framing, maxDrainBytes: maxDrainBytes)
     }
 

@@ -173,7 +173,7 @@ struct HostLabelDecider: RequestDecider {
     var routeByHost = false
 
     func decide(_ request: InboundRequest) -> ProxyDecision {
-        let host = request.head.headers["host"].first ?? ""
+        let host = request.head.fields.values(of: "host").first ?? ""
         let label = host.split(separator: ".").first.map(String.init)
         return .forward(
             request.head,

@@ -1,6 +1,7 @@
 import Benchmark
 import Foundation
 import Gate
+import HTTPHead
 import NIOHTTP1
 import TenantModel
 
@@ -38,16 +39,17 @@ let benchmarks: @Sendable () -> Void = {
     )
     let gate = Gate(profile: .alfaCRM, baseDomains: ["s20.online"])
 
-    func head(_ target: String, host: String, accept: String? = nil) -> HTTPRequestHead {
+    // Heads as the proxy hands them to the Gate (fields as bytes), made before counting starts.
+    func head(_ target: String, host: String, accept: String? = nil) -> RequestHead {
         var headers = HTTPHeaders([
             ("Host", host), ("User-Agent", "Mozilla/5.0"), ("Cookie", "session=0123456789abcdef"),
         ])
         if let accept { headers.add(name: "Accept", value: accept) }
-        return HTTPRequestHead(version: .http1_1, method: .GET, uri: target, headers: headers)
+        return RequestHead(HTTPRequestHead(version: .http1_1, method: .GET, uri: target, headers: headers))
     }
 
     // Names without spaces: the recorded counts are files named after them (Thresholds/).
-    func decisionBenchmark(_ name: String, _ request: HTTPRequestHead, expecting expected: String) {
+    func decisionBenchmark(_ name: String, _ request: RequestHead, expecting expected: String) {
         // The decision is checked once before counting, so that a benchmark of the wrong path fails.
         let summary = gate.decide(head: request, snapshot: snapshot, now: now).summary.decision
         precondition(summary == expected, "\(name): decided \(summary), expected \(expected)")
@@ -60,7 +62,7 @@ let benchmarks: @Sendable () -> Void = {
 
     /// As the gateway decides: with an event loop's cache, which already holds the answer, and a
     /// request ID per request (spliced into a cached page).
-    func cachedPageBenchmark(_ name: String, _ request: HTTPRequestHead) {
+    func cachedPageBenchmark(_ name: String, _ request: RequestHead) {
         let cache = BlockedPageCache()
         let requestID = "0123456789abcdef0123456789abcdef"
         let decision = gate.decide(head: request, snapshot: snapshot, now: now, requestID: requestID, pageCache: cache)

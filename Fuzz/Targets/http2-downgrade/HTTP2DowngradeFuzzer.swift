@@ -1,4 +1,5 @@
 import FuzzSupport
+import HTTPHead
 import NIOCore
 import NIOHPACK
 import NIOHTTP1
@@ -61,7 +62,8 @@ private func isGatewaysOwn(_ name: String) -> Bool {
         || ["content-length", "x-request-id", "via"].contains(lowered)
 }
 
-private func checkAccepted(_ head: HTTPRequestHead) {
+private func checkAccepted(_ translated: RequestHead) {
+    let head = translated.httpRequestHead
     for (name, value) in head.headers {
         guard !name.isEmpty, name.utf8.allSatisfy({ ASCII.isTokenByte($0) && !($0 >= 0x41 && $0 <= 0x5A) }) else {
             fatalError("accepted field name \(Array(name.utf8))")
@@ -78,10 +80,10 @@ private func checkAccepted(_ head: HTTPRequestHead) {
     guard head.headers[canonicalForm: "transfer-encoding"].count <= 1,
         head.headers["transfer-encoding"].isEmpty || head.headers["content-length"].isEmpty
     else { fatalError("framing fields in conflict: \(head.headers)") }
-    let framing = ForwardingHeaderPolicy.requestFraming(head)
+    let framing = ForwardingHeaderPolicy.requestFraming(translated)
     var out = ByteBuffer()
     policy.writeUpstreamRequestHead(
-        head,
+        translated,
         framing: framing,
         client: client,
         isTLS: true,
@@ -96,7 +98,7 @@ private func checkAccepted(_ head: HTTPRequestHead) {
     let outcome = bytes.withUnsafeBytes { raw in
         parser.consume(raw) { part in
             if case .head(let parsed, let parsedFraming) = part {
-                heads.append((parsed, parsedFraming))
+                heads.append((parsed.httpRequestHead, parsedFraming))
             } else {
                 otherParts.append(part)
             }

@@ -1,4 +1,5 @@
 import FuzzSupport
+import HTTPHead
 import NIOHTTP1
 import Proxy
 
@@ -53,7 +54,7 @@ private func decode(
                 guard framing == ForwardingHeaderPolicy.requestFraming(head) else {
                     fatalError("framing \(framing) but the fields say \(ForwardingHeaderPolicy.requestFraming(head))")
                 }
-                stream.requests.append(DecodedRequest(head: head))
+                stream.requests.append(DecodedRequest(head: head.httpRequestHead))
             case .body(let range):
                 guard !stream.requests.isEmpty else { fatalError("body bytes before any head") }
                 stream.requests[stream.requests.count - 1].body += read[range]

@@ -6,9 +6,10 @@ import NIOCore
 /// U+FFFD for good. So the request parser maps each byte to the scalar with the same number
 /// (ISO-8859-1, the WHATWG "isomorphic decode") and the writers map each scalar back to its byte.
 /// ASCII, nearly every value, reads the same either way and takes the fast path.
-enum FieldValueEncoding {
+public enum FieldValueEncoding {
     /// The value's bytes, one scalar per byte.
-    static func decode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
+    @inlinable
+    public static func decode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
         if Self.isASCII(bytes) {
             return String(decoding: bytes, as: UTF8.self)
         }
@@ -19,13 +20,13 @@ enum FieldValueEncoding {
 
     /// A value given as UTF-8 text (HPACK's strings) in the form ``decode(_:)`` gives: one scalar
     /// per byte of its UTF-8. ASCII reads the same in both and is returned as it is, uncopied.
-    static func decode(utf8Text value: String) -> String {
+    public static func decode(utf8Text value: String) -> String {
         if Self.isASCII(value) { return value }
         return Self.decode(value.utf8)
     }
 
     /// The bytes ``decode(_:)`` read `value` from (scalars above U+00FF as UTF-8, as in `write`).
-    static func bytes(_ value: String) -> [UInt8] {
+    public static func bytes(_ value: String) -> [UInt8] {
         if Self.isASCII(value) { return Array(value.utf8) }
         var bytes: [UInt8] = []
         for scalar in value.unicodeScalars {
@@ -40,13 +41,13 @@ enum FieldValueEncoding {
 
     /// Writes `value` as the bytes ``decode(_:)`` read it from. A scalar above U+00FF cannot come
     /// from the wire (only from text the gateway composed itself) and is written as UTF-8.
-    static func write(_ value: String, into out: inout ByteBuffer) {
+    public static func write(_ value: String, into out: inout ByteBuffer) {
         Self.withBytes(value) { _ = out.writeBytes($0) }
     }
 
     /// Calls `body` with the bytes ``decode(_:)`` read `value` from: an ASCII value's own storage,
     /// uncopied (nearly every value), else the bytes of ``bytes(_:)``.
-    static func withBytes<Result>(_ value: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+    public static func withBytes<Result>(_ value: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         guard Self.isASCII(value) else { return Self.bytes(value).withUnsafeBufferPointer(body) }
         var value = value  // `withUTF8` makes the bytes contiguous where they are not (a native string's are)
         return value.withUTF8(body)
@@ -56,18 +57,19 @@ enum FieldValueEncoding {
     /// so the bytes are read whole where they are contiguous (a native string's, an array's):
     /// an OR of all of them, which the compiler turns into vector instructions, rather than an
     /// element-by-element search through a collection's iterator.
-    static func isASCII(_ value: String) -> Bool {
+    public static func isASCII(_ value: String) -> Bool {
         // A native string records whether it is ASCII when it is made; a string that does not
         // know (or is not) is read.
         value.utf8Span.isKnownASCII || Self.isASCII(value.utf8)
     }
 
-    static func isASCII<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+    @inlinable
+    public static func isASCII<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
         bytes.withContiguousStorageIfAvailable { Self.isASCII(contiguous: $0) }
             ?? !bytes.contains(where: { $0 >= 0x80 })
     }
 
-    static func isASCII(contiguous bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    public static func isASCII(contiguous bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var combined: UInt8 = 0
         for byte in bytes { combined |= byte }
         return combined < 0x80

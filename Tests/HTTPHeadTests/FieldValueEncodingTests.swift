@@ -1,7 +1,7 @@
 import NIOCore
 import Testing
 
-@testable import Proxy
+@testable import HTTPHead
 
 @Suite struct FieldValueEncodingTests {
     @Test func everyByteRoundTrips() {
