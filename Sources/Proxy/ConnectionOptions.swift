@@ -20,19 +20,13 @@ struct ConnectionOptions: Equatable {
 
     init(_ fields: RequestFields) {
         fields.forEach { _, name, value in
-            if name.count == 10 && RequestFields.equalsLowercased(name, "connection") { self.read(value) }
+            if name.count == 10 && ASCII.equalsCaseInsensitive(name, "connection") { self.read(value) }
         }
     }
 
     /// Takes in the value of one `Connection` field. Tokens are compared folding ASCII letters
     /// only; NIO's comparison also folded CR into `-`, a difference no value that reaches here
     /// can show (the request parser and the HTTP/2 translator refuse a CR in a field).
-    mutating func read(_ value: String) {
-        var value = value  // `withUTF8` makes the bytes contiguous where they are not (a native string's are)
-        value.withUTF8 { self.read(UnsafeRawBufferPointer($0)) }
-    }
-
-    /// ``read(_:)`` for a value's bytes.
     mutating func read(_ value: UnsafeRawBufferPointer) {
         FieldValueList.forEachElement(of: value, emptyElements: .skipped) { token in
             if ASCII.equalsCaseInsensitive(token, "close") {

@@ -94,7 +94,7 @@ public struct ForwardingHeaderPolicy: Sendable {
     static func connectionNamedFields(_ fields: RequestFields) -> [[UInt8]] {
         var named: [[UInt8]] = []
         fields.forEach { _, name, value in
-            guard name.count == 10, RequestFields.equalsLowercased(name, "connection") else { return }
+            guard name.count == 10, ASCII.equalsCaseInsensitive(name, "connection") else { return }
             FieldValueList.forEachElement(of: value, emptyElements: .skipped) { element in
                 if Self.namesAField(connectionToken: element) { named.append(element.map(ASCII.lowercased)) }
             }

@@ -27,15 +27,15 @@ struct RequestFieldSummary {
         fields.forEach { index, name, value in
             // The length picks the one or two names worth comparing.
             switch name.count {
-            case 4 where RequestFields.equalsLowercased(name, "host"): self.host = fields.valueText(at: index)
-            case 7 where RequestFields.equalsLowercased(name, "referer"): self.referer = fields.valueText(at: index)
+            case 4 where ASCII.equalsCaseInsensitive(name, "host"): self.host = fields.valueText(at: index)
+            case 7 where ASCII.equalsCaseInsensitive(name, "referer"): self.referer = fields.valueText(at: index)
             case 10:
-                if RequestFields.equalsLowercased(name, "connection") {
+                if ASCII.equalsCaseInsensitive(name, "connection") {
                     self.connection.read(value)
-                } else if RequestFields.equalsLowercased(name, "user-agent") {
+                } else if ASCII.equalsCaseInsensitive(name, "user-agent") {
                     self.userAgent = fields.valueText(at: index)
                 }
-            case 12 where RequestFields.equalsLowercased(name, "x-request-id"):
+            case 12 where ASCII.equalsCaseInsensitive(name, "x-request-id"):
                 let value = fields.valueText(at: index)
                 if RequestIDGenerator.isAcceptable(value) { self.acceptableRequestID = value }
             default: break

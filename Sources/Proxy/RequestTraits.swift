@@ -32,7 +32,7 @@ struct RequestTraits: Equatable {
         case .length(let length):
             var expectsContinue = false
             head.fields.forEach { _, name, value in
-                guard name.count == 6, RequestFields.equalsLowercased(name, "expect") else { return }
+                guard name.count == 6, ASCII.equalsCaseInsensitive(name, "expect") else { return }
                 FieldValueList.forEachElement(of: value, emptyElements: .skipped) { element in
                     if ASCII.equalsCaseInsensitive(element, "100-continue") { expectsContinue = true }
                 }
