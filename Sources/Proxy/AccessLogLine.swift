@@ -1,4 +1,3 @@
-import HTTPHead
 import NIOCore
 
 /// Formats one access log line straight into bytes: no per-line dictionaries, date formatters or
@@ -56,13 +55,13 @@ enum AccessLogLine {
         out.append(UInt8(ascii: " "))
         Self.appendDecimal(record.bytesOut, into: &out)
         Self.append(" \"", into: &out)
-        Self.appendWireValue(record.referer, into: &out)
+        Self.appendFieldValue(record.fields, record.fields.referer, into: &out)
         Self.append("\" \"", into: &out)
-        Self.appendWireValue(record.userAgent, into: &out)
+        Self.appendFieldValue(record.fields, record.fields.userAgent, into: &out)
         Self.append("\" rid=", into: &out)
         Self.appendEscaped(record.requestID.utf8, into: &out)
         Self.append(" host=", into: &out)
-        Self.appendWireValue(record.host, into: &out)
+        Self.appendFieldValue(record.fields, record.fields.host, into: &out)
         Self.append(" tenant=", into: &out)
         Self.appendEscaped((record.tags.tenant ?? "-").utf8, into: &out)
         Self.append(" class=", into: &out)
@@ -97,11 +96,11 @@ enum AccessLogLine {
         out.append(UInt8(ascii: "0") + UInt8(milliseconds / 10 % 10))
         out.append(UInt8(ascii: "0") + UInt8(milliseconds % 10))
         Self.append("Z\",\"client\":", into: &out)
-        Self.appendJSONString(Array(record.clientAddress.utf8), into: &out)
+        Self.appendJSONString(record.clientAddress, into: &out)
         Self.append(",\"method\":", into: &out)
-        Self.appendJSONString(Array(record.method.utf8), into: &out)
+        Self.appendJSONString(record.method, into: &out)
         Self.append(",\"target\":", into: &out)
-        Self.appendJSONString(Array(record.target.utf8), into: &out)
+        Self.appendJSONString(record.target, into: &out)
         Self.append(
             record.version == .http1_0
                 ? ",\"protocol\":\"HTTP/1.0\""
@@ -115,25 +114,25 @@ enum AccessLogLine {
         Self.append(",\"bytes_received\":", into: &out)
         Self.appendDecimal(record.bytesIn, into: &out)
         Self.append(",\"referer\":", into: &out)
-        Self.appendJSONWireValue(record.referer, into: &out)
+        Self.appendJSONFieldValue(record.fields, record.fields.referer, into: &out)
         Self.append(",\"user_agent\":", into: &out)
-        Self.appendJSONWireValue(record.userAgent, into: &out)
+        Self.appendJSONFieldValue(record.fields, record.fields.userAgent, into: &out)
         Self.append(",\"request_id\":", into: &out)
-        Self.appendJSONString(Array(record.requestID.utf8), into: &out)
+        Self.appendJSONString(record.requestID, into: &out)
         Self.append(",\"host\":", into: &out)
-        Self.appendJSONWireValue(record.host, into: &out)
+        Self.appendJSONFieldValue(record.fields, record.fields.host, into: &out)
         Self.append(",\"tenant\":", into: &out)
         if let tenant = record.tags.tenant {
-            Self.appendJSONString(Array(tenant.utf8), into: &out)
+            Self.appendJSONString(tenant, into: &out)
         } else {
             Self.append("null", into: &out)
         }
         Self.append(",\"class\":", into: &out)
-        Self.appendJSONString(Array(record.tags.requestClass.utf8), into: &out)
+        Self.appendJSONString(record.tags.requestClass, into: &out)
         Self.append(",\"decision\":", into: &out)
-        Self.appendJSONString(Array(record.tags.decision.utf8), into: &out)
+        Self.appendJSONString(record.tags.decision, into: &out)
         Self.append(",\"outcome\":", into: &out)
-        Self.appendJSONString(Array(record.outcome.utf8), into: &out)
+        Self.appendJSONString(record.outcome, into: &out)
         Self.append(",\"upstream_time\":", into: &out)
         if let upstreamTime {
             Self.appendSeconds(upstreamTime, into: &out)
@@ -205,41 +204,70 @@ enum AccessLogLine {
         out.append(Self.hexDigits[Int(byte & 0x0F)])
     }
 
-    /// A field value in wire form: its bytes, escaped.
-    private static func appendWireValue(_ value: String, into out: inout [UInt8]) {
-        FieldValueEncoding.withBytes(value) { Self.appendEscaped(contiguous: $0, into: &out, spaceToo: false) }
+    /// A request field's value: its bytes as received, escaped.
+    private static func appendFieldValue(
+        _ fields: AccessLogFieldValues,
+        _ range: Range<Int>,
+        into out: inout [UInt8]
+    ) {
+        fields.withBytes(of: range) { Self.appendEscaped(contiguous: $0, into: &out, spaceToo: false) }
     }
 
-    /// A wire-form value as a JSON string: its bytes as UTF-8 when they are UTF-8, else each byte
-    /// above 0x7F as the Latin-1 character of that number (`\u00HH`); `null` when absent.
-    private static func appendJSONWireValue(_ value: String, into out: inout [UInt8]) {
-        if value.isEmpty {
+    /// A request field's value as a JSON string (``appendJSONString(bytes:into:)``); `null` when
+    /// absent.
+    private static func appendJSONFieldValue(
+        _ fields: AccessLogFieldValues,
+        _ range: Range<Int>,
+        into out: inout [UInt8]
+    ) {
+        if range.isEmpty {
             Self.append("null", into: &out)
             return
         }
-        Self.appendJSONString(FieldValueEncoding.bytes(value), into: &out)
+        fields.withBytes(of: range) { Self.appendJSONString(bytes: $0, into: &out) }
     }
 
-    /// `bytes` as a JSON string: valid UTF-8 as it is, escaped where JSON needs it; bytes that
-    /// are not UTF-8 as `\u00HH`.
-    static func appendJSONString(_ bytes: [UInt8], into out: inout [UInt8]) {
-        let valid = String(validating: bytes, as: UTF8.self) != nil
+    /// `text` as a JSON string, escaped where JSON needs it (a string is UTF-8 already).
+    static func appendJSONString(_ text: String, into out: inout [UInt8]) {
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            Self.appendJSONString(bytes: bytes, valid: true, into: &out)
+        }
+        if copied == nil {
+            Array(text.utf8).withUnsafeBufferPointer { Self.appendJSONString(bytes: $0, valid: true, into: &out) }
+        }
+    }
+
+    /// `bytes` as a JSON string: valid UTF-8 as it is, escaped where JSON needs it; when they are
+    /// not UTF-8, each byte above 0x7F as the Latin-1 character of that number (`\u00HH`).
+    static func appendJSONString(bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        let valid = bytes.allSatisfy { $0 < 0x80 } || String(validating: bytes, as: UTF8.self) != nil
+        Self.appendJSONString(bytes: bytes, valid: valid, into: &out)
+    }
+
+    private static func appendJSONString(bytes: UnsafeBufferPointer<UInt8>, valid: Bool, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in bytes {
+        var runStart = 0
+        for index in bytes.indices {
+            let byte = bytes[index]
+            // Printable ASCII other than the quote and the backslash, and UTF-8's bytes when the
+            // value is UTF-8, go as they are: copied in runs.
+            if byte >= 0x20 && byte != 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
+                && (byte < 0x80 || valid)
+            {
+                continue
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            runStart = index + 1
             switch byte {
             case UInt8(ascii: "\""): Self.append("\\\"", into: &out)
             case UInt8(ascii: "\\"): Self.append("\\\\", into: &out)
             case UInt8(ascii: "\n"): Self.append("\\n", into: &out)
             case UInt8(ascii: "\r"): Self.append("\\r", into: &out)
             case UInt8(ascii: "\t"): Self.append("\\t", into: &out)
-            case 0..<0x20, 0x7F:
-                Self.appendUnicodeEscape(byte, into: &out)
-            case 0x80...:
-                if valid { out.append(byte) } else { Self.appendUnicodeEscape(byte, into: &out) }
-            default:
-                out.append(byte)
+            default: Self.appendUnicodeEscape(byte, into: &out)
             }
         }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         out.append(UInt8(ascii: "\""))
     }
 

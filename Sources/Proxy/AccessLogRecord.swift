@@ -8,10 +8,8 @@ struct AccessLogRecord {
     /// The request target as the decided head carries it (UTF-8 text).
     var target: String = ""
     var version: HTTPVersion = .http1_1
-    /// Field values in wire form (``FieldValueEncoding``); empty when absent.
-    var host: String = ""
-    var referer: String = ""
-    var userAgent: String = ""
+    /// `Host`, `Referer` and `User-Agent`, where they lie in the request's field lines.
+    var fields = AccessLogFieldValues()
     /// The client's address: the TCP peer, or what a trusted proxy said it was.
     var clientAddress: String = "-"
     var requestID: String = "-"

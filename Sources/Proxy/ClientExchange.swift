@@ -698,9 +698,7 @@ final class ClientExchange: RequestDecodingReceiver {
             method: head.method.rawValue,
             target: head.uri,
             version: self.environment.isHTTP2Stream ? HTTPVersion(major: 2, minor: 0) : head.version,
-            host: fields.host ?? "",
-            referer: fields.referer ?? "",
-            userAgent: fields.userAgent ?? "",
+            fields: fields.logged,
             clientAddress: clientAddress,
             requestID: keptID ?? self.environment.requestIDs.next(),
             started: started

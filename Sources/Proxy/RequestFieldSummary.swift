@@ -2,15 +2,13 @@ import HTTPHead
 import NIOHTTP1
 
 /// What the exchange reads from a request's fields, gathered in one walk over their bytes: the
-/// `Connection` options (keep-alive, upgrade, fields it names) and the values the access log
-/// records. Only the few values kept become strings.
+/// `Connection` options (keep-alive, upgrade, fields it names) and where the values the access log
+/// records lie. Only a request ID that may be kept becomes a string.
 struct RequestFieldSummary {
     var connection = ConnectionOptions()
-    /// The last value of each (a repeated `Host` never gets this far), in the wire form of
-    /// ``FieldValueEncoding``; nil when absent.
-    var host: String?
-    var referer: String?
-    var userAgent: String?
+    /// The last `Host`, `Referer` and `User-Agent` values (a repeated `Host` never gets this far),
+    /// read in place in the fields' lines.
+    var logged = AccessLogFieldValues()
     /// The last `X-Request-Id` fit to be kept (``RequestIDGenerator/isAcceptable(_:)``); whether
     /// it is kept depends on the client being a trusted proxy.
     var acceptableRequestID: String?
@@ -24,16 +22,18 @@ struct RequestFieldSummary {
 
     init(_ fields: RequestFields) {
         self.fieldLineBytes = fields.lines.count
+        self.logged.lines = fields.lines
         fields.forEach { index, name, value in
             // The length picks the one or two names worth comparing.
             switch name.count {
-            case 4 where ASCII.equalsCaseInsensitive(name, "host"): self.host = fields.valueText(at: index)
-            case 7 where ASCII.equalsCaseInsensitive(name, "referer"): self.referer = fields.valueText(at: index)
+            case 4 where ASCII.equalsCaseInsensitive(name, "host"): self.logged.host = fields.valueRange(at: index)
+            case 7 where ASCII.equalsCaseInsensitive(name, "referer"):
+                self.logged.referer = fields.valueRange(at: index)
             case 10:
                 if ASCII.equalsCaseInsensitive(name, "connection") {
                     self.connection.read(value)
                 } else if ASCII.equalsCaseInsensitive(name, "user-agent") {
-                    self.userAgent = fields.valueText(at: index)
+                    self.logged.userAgent = fields.valueRange(at: index)
                 }
             case 12 where ASCII.equalsCaseInsensitive(name, "x-request-id"):
                 let value = fields.valueText(at: index)

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPHead
 import NIOCore
 import NIOHTTP1
@@ -24,6 +25,17 @@ import Testing
             into: &out
         )
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A record's request fields as the exchange gathers them: from the field lines a parser built.
+    static func fields(host: String? = nil, userAgent: [UInt8]? = nil, referer: [UInt8]? = nil) -> AccessLogFieldValues
+    {
+        var fields = RequestFields()
+        fields.append(name: Array("Accept".utf8), value: Array("*/*".utf8))
+        if let host { fields.append(name: Array("Host".utf8), value: Array(host.utf8)) }
+        if let userAgent { fields.append(name: Array("User-Agent".utf8), value: userAgent) }
+        if let referer { fields.append(name: Array("Referer".utf8), value: referer) }
+        return RequestFieldSummary(fields).logged
     }
 
     @Test(arguments: [
@@ -68,10 +80,8 @@ import Testing
         record.target = "/customer/1/files/отчёт.pdf"
         record.status = 200
         record.bytesOut = 1024
-        record.referer = ""
-        record.userAgent = FieldValueEncoding.decode(Array("Mozilla \"x\" \\ é".utf8))
+        record.fields = Self.fields(host: "acme.s20.online", userAgent: Array("Mozilla \"x\" \\ é".utf8), referer: [])
         record.requestID = "0123456789abcdef0123456789abcdef"
-        record.host = "acme.s20.online"
         record.tags = DecisionTags(requestClass: "client", decision: "forward", tenant: "acme")
         record.outcome = "rejected: bad thing"
         #expect(
@@ -86,13 +96,51 @@ import Testing
         record.method = "GET"
         record.target = "/a\"b"
         record.status = 403
-        record.userAgent = FieldValueEncoding.decode([0x41, 0xE9, 0x0A])
-        record.referer = FieldValueEncoding.decode(Array("https://школа.рф/".utf8))
+        record.fields = Self.fields(userAgent: [0x41, 0xE9, 0x0A], referer: Array("https://школа.рф/".utf8))
         #expect(
             Self.line(record, .json)
                 == #"{"time":"2026-12-03T20:35:42.007Z","client":"-","method":"GET","target":"/a\"b","protocol":"HTTP/1.1","status":403,"bytes_sent":0,"bytes_received":0,"referer":"https://школа.рф/","user_agent":"A\u00E9\n","request_id":"-","host":null,"tenant":null,"class":"none","decision":"gateway","outcome":"complete","upstream_time":null,"request_time":0.003}"#
                 + "\n"
         )
+    }
+
+    /// JSON strings are copied in runs between the bytes JSON escapes: the same as escaping byte
+    /// by byte (the reference below), whatever the bytes, UTF-8 or not.
+    @Test func jsonStringsAreTheSameAsEscapingByteByByte() {
+        func reference(_ bytes: [UInt8]) -> [UInt8] {
+            let valid = String(validating: bytes, as: UTF8.self) != nil
+            var out = Array("\"".utf8)
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "\""): out += Array(#"\""#.utf8)
+                case UInt8(ascii: "\\"): out += Array(#"\\"#.utf8)
+                case UInt8(ascii: "\n"): out += Array(#"\n"#.utf8)
+                case UInt8(ascii: "\r"): out += Array(#"\r"#.utf8)
+                case UInt8(ascii: "\t"): out += Array(#"\t"#.utf8)
+                case 0..<0x20, 0x7F,
+                    0x80... where !valid:
+                    out += Array(String(format: "\\u%04X", Int(byte)).utf8)
+                default: out.append(byte)
+                }
+            }
+            return out + Array("\"".utf8)
+        }
+        var generator = SystemRandomNumberGenerator()
+        var samples: [[UInt8]] = [[], Array("plain".utf8), Array("школа \"q\" \\ \t\r\n".utf8), [0xE9], [0x7F, 0x00]]
+        for _ in 0..<300 {
+            let count = Int.random(in: 0...24, using: &generator)
+            samples.append((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        }
+        for bytes in samples {
+            var out: [UInt8] = []
+            bytes.withUnsafeBufferPointer { AccessLogLine.appendJSONString(bytes: $0, into: &out) }
+            #expect(out == reference(bytes), "\(bytes)")
+            if let text = String(validating: bytes, as: UTF8.self) {
+                var fromText: [UInt8] = []
+                AccessLogLine.appendJSONString(text, into: &fromText)
+                #expect(fromText == out, "\(bytes)")
+            }
+        }
     }
 
     @Test func decimalsAndSeconds() {

@@ -1,3 +1,4 @@
+import HTTPHead
 import NIOHTTP1
 import Testing
 
@@ -11,9 +12,9 @@ import Testing
             ("User-Agentx", "no"), ("Referers", "no"),
         ])
         let summary = RequestFieldSummary(headers)
-        #expect(summary.host == "acme.s20.online")
-        #expect(summary.userAgent == "curl/8")
-        #expect(summary.referer == "http://acme.s20.online/")
+        #expect(summary.logged.text(summary.logged.host) == "acme.s20.online")
+        #expect(summary.logged.text(summary.logged.userAgent) == "curl/8")
+        #expect(summary.logged.text(summary.logged.referer) == "http://acme.s20.online/")
         #expect(summary.acceptableRequestID == "abc-123")
         #expect(summary.connection == ConnectionOptions(HTTPHeaders([("Connection", "keep-alive, X-Secret")])))
         #expect(summary.connection.isKeepAlive(version: .http1_1))
@@ -35,9 +36,31 @@ import Testing
                 ("X-Request-Id", "bad id with spaces"),
             ])
         )
-        #expect(summary.userAgent == "b")
+        #expect(summary.logged.text(summary.logged.userAgent) == "b")
         #expect(summary.acceptableRequestID == "good-1")
-        #expect(RequestFieldSummary(HTTPHeaders()).host == nil)
+        #expect(RequestFieldSummary(HTTPHeaders()).logged.host.isEmpty)
         #expect(RequestFieldSummary(HTTPHeaders([("X-Request-Id", "bad id")])).acceptableRequestID == nil)
+    }
+
+    /// The log reads the values where they lie: the ranges point into the fields' own lines, and
+    /// a value's bytes (obs-text included) are the bytes received.
+    @Test func loggedValuesAreRangesInTheFieldLines() {
+        var fields = RequestFields()
+        fields.append(name: Array("Accept".utf8), value: Array("*/*".utf8))
+        fields.append(name: Array("User-Agent".utf8), value: [0x41, 0xE9, 0x42])
+        fields.append(name: Array("Host".utf8), value: Array("acme.s20.online".utf8))
+        let summary = RequestFieldSummary(fields)
+        #expect(summary.logged.lines == fields.lines)
+        #expect(summary.logged.host == fields.valueRange(at: 2))
+        #expect(summary.logged.withBytes(of: summary.logged.userAgent) { Array($0) } == [0x41, 0xE9, 0x42])
+        #expect(summary.logged.referer.isEmpty)
+        #expect(summary.logged.withBytes(of: summary.logged.referer) { $0.count } == 0)
+    }
+}
+
+extension AccessLogFieldValues {
+    /// The value at `range` as text (nil when absent), for the tests' comparisons.
+    func text(_ range: Range<Int>) -> String? {
+        range.isEmpty ? nil : self.withBytes(of: range) { String(decoding: $0, as: UTF8.self) }
     }
 }
