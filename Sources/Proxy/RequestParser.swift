@@ -350,70 +350,49 @@ public struct RequestParser: Sendable {
             fields: self.lineEnds.count - 1
         )
 
-        var contentLength: Int?
-        var contentLengthLines = 0
-        var transferCodings: [String] = []
-        var hasTransferEncoding = false
-        var hostLines = 0
-        var hasUpgrade = false
-        var connectionUpgrade = false
+        var reading = HeadFieldReading()
         self.passthroughAfterMessage = false
-        var start = self.lineEnds[0]
-        for end in self.lineEnds.dropFirst() {
-            let line = self.headBytes[start..<end]
-            start = end
-            let name: ArraySlice<UInt8>
-            let value: ArraySlice<UInt8>
-            switch Self.fieldParts(line) {
-            case .failure(let rejection): return .failure(rejection)
-            case .success(let parts): (name, value) = parts
+        // One pass over the field lines where they lie: no slice of the head (and no retain of its
+        // buffer) per line, name and value; the name's length picks the one rule worth comparing.
+        let lineEnds = self.lineEnds
+        let fieldsRejection: RequestRejection? = self.headBytes.withUnsafeBytes { head in
+            var start = lineEnds[0]
+            for end in lineEnds.dropFirst() {
+                let parts: FieldLineSyntax.Parts
+                switch FieldLineSyntax.parse(head, start: start, end: end) {
+                case .failure(let problem): return RequestRejection(.badRequest, problem.reason)
+                case .success(let value): parts = value
+                }
+                start = end
+                let name = UnsafeRawBufferPointer(rebasing: head[parts.name])
+                let value = UnsafeRawBufferPointer(rebasing: head[parts.value])
+                fields.append(name: name, value: value)
+                if let rejection = reading.read(name: name, value: value) { return rejection }
             }
-            fields.append(name: name, value: value)
-            if ASCII.equalsCaseInsensitive(name, "content-length") {
-                contentLengthLines += 1
-                guard contentLengthLines == 1 else {
-                    return .failure(RequestRejection(.badRequest, "repeated Content-Length"))
-                }
-                guard let length = ContentLengthValue.parse(value) else {
-                    return .failure(RequestRejection(.badRequest, "invalid Content-Length"))
-                }
-                contentLength = length
-            } else if ASCII.equalsCaseInsensitive(name, "transfer-encoding") {
-                hasTransferEncoding = true
-                FieldValueList.forEachElement(of: value, emptyElements: .reported) { coding in
-                    transferCodings.append(String(decoding: coding, as: UTF8.self).lowercased())
-                }
-            } else if ASCII.equalsCaseInsensitive(name, "host") {
-                hostLines += 1
-            } else if ASCII.equalsCaseInsensitive(name, "upgrade") {
-                hasUpgrade = true
-            } else if ASCII.equalsCaseInsensitive(name, "connection") {
-                FieldValueList.forEachElement(of: value, emptyElements: .skipped) { token in
-                    if ASCII.equalsCaseInsensitive(token, "upgrade") { connectionUpgrade = true }
-                }
-            }
+            return nil
         }
-        if !isHTTP10 && hostLines != 1 {
-            return .failure(RequestRejection(.badRequest, hostLines == 0 ? "missing Host" : "repeated Host"))
+        if let fieldsRejection { return .failure(fieldsRejection) }
+        if !isHTTP10 && reading.hostLines != 1 {
+            return .failure(RequestRejection(.badRequest, reading.hostLines == 0 ? "missing Host" : "repeated Host"))
         }
-        if hostLines > 1 {
+        if reading.hostLines > 1 {
             return .failure(RequestRejection(.badRequest, "repeated Host"))
         }
         // The same rule as llhttp's: NIO's decoder stops after such a request.
-        if (hasUpgrade && connectionUpgrade) || isConnect {
+        if (reading.hasUpgrade && reading.connectionUpgrade) || isConnect {
             self.passthroughAfterMessage = true
         }
         let framing: MessageFraming
-        if hasTransferEncoding {
+        if reading.hasTransferEncoding {
             if isHTTP10 { return .failure(RequestRejection(.badRequest, "Transfer-Encoding in HTTP/1.0")) }
-            if contentLengthLines > 0 {
+            if reading.contentLengthLines > 0 {
                 return .failure(RequestRejection(.badRequest, "Content-Length with Transfer-Encoding"))
             }
-            guard transferCodings == ["chunked"] else {
+            guard reading.transferCodings == ["chunked"] else {
                 return .failure(RequestRejection(.badRequest, "unsupported Transfer-Encoding"))
             }
             framing = .chunked
-        } else if let contentLength {
+        } else if let contentLength = reading.contentLength {
             framing = .length(contentLength)
         } else {
             framing = .none
