@@ -141,15 +141,29 @@ public struct RequestParser: Sendable {
             case .head where !self.pendingCR:
                 // The bytes of a line up to its CR (or a bare LF) in one go.
                 let end = ASCII.lineBreakIndex(in: bytes, from: index)
-                if end > index {
+                let lineBytesTaken = end > index
+                if lineBytesTaken {
                     if let rejection = self.appendHeadBytes(UnsafeRawBufferPointer(rebasing: bytes[index..<end])) {
                         self.state = .failed
                         outcome.rejection = rejection
                         return outcome
                     }
                     index = end
+                }
+                // A CRLF that arrived whole ends the line here, not in a step per byte.
+                if index + 1 < count && bytes[index] == ASCII.cr && bytes[index + 1] == ASCII.lf {
+                    index += 2
+                    if let rejection = self.endHeadLine() {
+                        self.state = .failed
+                        self.discardReadyParts()
+                        outcome.rejection = rejection
+                        return outcome
+                    }
+                    if !self.isReadingHead { outcome.acceptedBytes = index }
+                    if self.readyHead != nil || self.readyEnd { self.reportReadyParts(onPart) }
                     continue
                 }
+                if lineBytesTaken { continue }
             default:
                 break
             }
@@ -246,15 +260,7 @@ public struct RequestParser: Sendable {
         if self.pendingCR {
             guard byte == ASCII.lf else { return RequestRejection(.badRequest, "bare CR") }
             self.pendingCR = false
-            let lineStart = self.lineEnds.last ?? 0
-            if self.headBytes.count == lineStart && !self.lineEnds.isEmpty {
-                return self.completeHead()
-            }
-            self.lineEnds.append(self.headBytes.count)
-            if self.lineEnds.count - 1 > self.limits.maxHeaderCount {
-                return RequestRejection(.requestHeaderFieldsTooLarge, "too many header lines")
-            }
-            return nil
+            return self.endHeadLine()
         }
         switch byte {
         case ASCII.cr:
@@ -263,6 +269,20 @@ public struct RequestParser: Sendable {
             return RequestRejection(.badRequest, "bare LF")
         default:
             return withUnsafeBytes(of: byte) { self.appendHeadBytes($0) }
+        }
+        return nil
+    }
+
+    /// A head line's CRLF: the line is recorded, or — an empty line after the request line and the
+    /// fields — the head is complete.
+    private mutating func endHeadLine() -> RequestRejection? {
+        let lineStart = self.lineEnds.last ?? 0
+        if self.headBytes.count == lineStart && !self.lineEnds.isEmpty {
+            return self.completeHead()
+        }
+        self.lineEnds.append(self.headBytes.count)
+        if self.lineEnds.count - 1 > self.limits.maxHeaderCount {
+            return RequestRejection(.requestHeaderFieldsTooLarge, "too many header lines")
         }
         return nil
     }

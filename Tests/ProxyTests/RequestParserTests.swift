@@ -46,6 +46,68 @@ struct RequestParserTests {
         #expect(validator.state == .betweenMessages)
     }
 
+    /// Every part and rejection, feeding `bytes` as the pieces that end at `cuts`: heads and ends
+    /// as they are, bodies as their byte counts (a body's range is relative to its piece).
+    static func parts(_ bytes: [UInt8], cuts: [Int], limits: RequestLimits) -> [String] {
+        var parser = RequestParser(limits: limits)
+        var parts: [String] = []
+        var start = 0
+        for cut in cuts + [bytes.count] where cut > start {
+            // The parser keeps a partial head's bytes itself: each piece is fed once.
+            let outcome = bytes[start..<cut].withUnsafeBytes { buffer in
+                parser.consume(buffer) { part in
+                    switch part {
+                    case .head(let head, let framing): parts.append("head \(head) \(framing)")
+                    case .body(let range):
+                        // A body cut in pieces is the same body: its counts are added up.
+                        if let last = parts.last, last.hasPrefix("body "), let count = Int(last.dropFirst(5)) {
+                            parts[parts.count - 1] = "body \(count + range.count)"
+                        } else {
+                            parts.append("body \(range.count)")
+                        }
+                    case .end(let trailers): parts.append("end \(String(describing: trailers))")
+                    }
+                }
+            }
+            start = cut
+            if let rejection = outcome.rejection {
+                parts.append("rejected \(rejection)")
+                return parts
+            }
+        }
+        return parts
+    }
+
+    /// Line ends are found in runs when a CRLF arrives whole and byte by byte when it is split:
+    /// both must read the same heads, bodies and rejections wherever the bytes are cut.
+    @Test func everyCutReadsTheSame() {
+        let limits = RequestLimits(maxHeaderCount: 3)
+        let texts = [
+            "GET /a HTTP/1.1\r\nHost: a\r\nX-A: b c\r\n\r\nGET /b HTTP/1.0\r\n\r\n",
+            "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabcGET / HTTP/1.1\r\nHost: b\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: a\rX: y\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: a\nX: y\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: a\r\n\r\r\n",
+            "GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n",
+            "\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n",
+        ]
+        for text in texts {
+            let bytes = Array(text.utf8)
+            let whole = Self.parts(bytes, cuts: [], limits: limits)
+            #expect(whole.last?.hasPrefix("rejected") == true || whole.filter { $0.hasPrefix("head") }.count >= 1)
+            for first in 1..<bytes.count {
+                #expect(
+                    Self.parts(bytes, cuts: [first], limits: limits) == whole,
+                    "\(text.debugDescription) cut at \(first)"
+                )
+            }
+            #expect(
+                Self.parts(bytes, cuts: Array(1..<bytes.count), limits: limits) == whole,
+                "\(text.debugDescription) byte by byte"
+            )
+        }
+    }
+
     @Test func rejectionPointsAtTheFirstBadRequestAfterValidOnes() {
         let good = "GET / HTTP/1.1\r\n\(Self.host)\r\n"
         let (accepted, rejection, _) = self.run(good + "GET / HTTP/1.1\r\nX : y\r\n\r\n")
