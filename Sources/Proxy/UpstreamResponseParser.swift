@@ -269,10 +269,9 @@ struct UpstreamResponseParser {
         }
         var index = start
         while index < count {
-            guard bytes[index] == ASCII.lf else {
-                index += 1
-                continue
-            }
+            // From line feed to line feed: the C library's `memchr` reads many bytes at a time.
+            index = ASCII.lineFeedIndex(in: bytes, from: index)
+            guard index < count else { break }
             let next = index + 1
             guard next < count else { return (nil, index) }
             if bytes[next] == ASCII.lf { return (next + 1, 0) }

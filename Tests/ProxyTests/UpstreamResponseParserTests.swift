@@ -665,4 +665,48 @@ import Testing
         #expect(outcome.failure == nil)
         #expect(outcome.heads.first?.upgradeIsWebSocket == isWebSocket)
     }
+
+    /// The block end is found from line feed to line feed (`memchr`): the same answer as reading
+    /// byte by byte (the reference below), for any bytes, start and empty-block rule.
+    @Test func blockEndsAreFoundAsByteByByte() {
+        func reference(_ bytes: [UInt8], from start: Int, allowEmpty: Bool) -> (Int?, Int) {
+            let count = bytes.count
+            if allowEmpty {
+                if start == 0, count >= 1, bytes[0] == ASCII.lf { return (1, 0) }
+                if start == 0, count >= 2, bytes[0] == ASCII.cr, bytes[1] == ASCII.lf { return (2, 0) }
+                if start == 0, count < 2 { return (nil, 0) }
+            }
+            var index = start
+            while index < count {
+                if bytes[index] != ASCII.lf {
+                    index += 1
+                    continue
+                }
+                let next = index + 1
+                if next >= count { return (nil, index) }
+                if bytes[next] == ASCII.lf { return (next + 1, 0) }
+                if bytes[next] == ASCII.cr {
+                    if next + 1 >= count { return (nil, index) }
+                    if bytes[next + 1] == ASCII.lf { return (next + 2, 0) }
+                }
+                index = next
+            }
+            return (nil, count)
+        }
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [ASCII.cr, ASCII.lf, UInt8(ascii: "a"), UInt8(ascii: ":"), UInt8(ascii: " ")]
+        for _ in 0..<2_000 {
+            let count = Int.random(in: 0...40, using: &generator)
+            let bytes = (0..<count).map { _ in alphabet.randomElement(using: &generator) ?? 0 }
+            let start = Int.random(in: 0...count, using: &generator)
+            for allowEmpty in [false, true] {
+                let found = bytes.withUnsafeBytes {
+                    UpstreamResponseParser.findBlockEnd($0, from: start, allowEmpty: allowEmpty)
+                }
+                let expected = reference(bytes, from: start, allowEmpty: allowEmpty)
+                #expect(found.end == expected.0 && found.resume == expected.1, "\(bytes) from \(start)")
+            }
+        }
+    }
+
 }
