@@ -45,21 +45,22 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether the canonical segments match.
+    /// Runs for every pattern tried on every request: a loop over indices, where a recursion over
+    /// slices retained and released both arrays at each segment.
     public func matches(_ path: [String]) -> Bool {
-        Self.matches(self.segments[...], path[...])
-    }
-
-    private static func matches(_ pattern: ArraySlice<Segment>, _ path: ArraySlice<String>) -> Bool {
-        guard let first = pattern.first else { return path.isEmpty }
-        switch first {
-        case .anyRest:
-            return true
-        case .anySegment:
-            guard !path.isEmpty else { return false }
-        case .literal(let literal):
-            guard path.first == literal else { return false }
+        var index = 0
+        for segment in self.segments {
+            switch segment {
+            case .anyRest:
+                return true
+            case .anySegment:
+                guard index < path.count else { return false }
+            case .literal(let literal):
+                guard index < path.count, path[index] == literal else { return false }
+            }
+            index += 1
         }
-        return matches(pattern.dropFirst(), path.dropFirst())
+        return index == path.count
     }
 
     /// Whether every path this pattern matches is also matched by `other` (so that `self`, placed

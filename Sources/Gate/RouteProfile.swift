@@ -83,8 +83,9 @@ public struct RouteProfile: Sendable {
 
     /// The class of a canonical path (a reading's segments).
     public func classify(_ segments: [String]) -> RequestClass {
-        for requestClass in self.classes where requestClass.patterns.contains(where: { $0.matches(segments) }) {
-            return requestClass
+        // By index: the classes are not copied (nor their pattern arrays retained) to be tried.
+        for index in self.classes.indices where self.classes[index].patterns.contains(where: { $0.matches(segments) }) {
+            return self.classes[index]
         }
         return self.unknownClass
     }
