@@ -29,46 +29,50 @@ public struct HostAuthority: Sendable, Hashable {
     /// everything else (spaces, upper case, IDN, IPv6, a trailing dot, `_`, …) to the full parser.
     static func plain(_ raw: String) -> HostAuthority? {
         var raw = raw
-        return raw.withUTF8 { bytes -> HostAuthority? in
-            var index = 0
-            var labelLength = 0
-            while index < bytes.count {
-                let byte = bytes[index]
-                if byte == UInt8(ascii: ".") {
-                    guard labelLength > 0 else { return nil }
-                    labelLength = 0
-                } else if byte == UInt8(ascii: ":") {
-                    break
-                } else if (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
-                    || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-")
-                {
-                    labelLength += 1
-                    guard labelLength <= 63 else { return nil }
-                } else {
-                    return nil
-                }
-                index += 1
+        return raw.withUTF8 { Self.plain(bytes: $0) }
+    }
+
+    /// ``plain(_:)`` of a value's bytes as received (a plain authority is ASCII: its bytes and its
+    /// text are the same), without a string made of the value first.
+    static func plain(bytes: UnsafeBufferPointer<UInt8>) -> HostAuthority? {
+        var index = 0
+        var labelLength = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ".") {
+                guard labelLength > 0 else { return nil }
+                labelLength = 0
+            } else if byte == UInt8(ascii: ":") {
+                break
+            } else if (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-")
+            {
+                labelLength += 1
+                guard labelLength <= 63 else { return nil }
+            } else {
+                return nil
             }
-            let hostLength = index
-            guard labelLength > 0, hostLength <= 253 else { return nil }
-            var port: Int?
-            if index < bytes.count {
-                let digits = bytes.count - index - 1
-                guard digits <= 5 else { return nil }
-                if digits > 0 {
-                    var value = 0
-                    for position in (index + 1)..<bytes.count {
-                        let byte = bytes[position]
-                        guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-                        value = value * 10 + Int(byte - UInt8(ascii: "0"))
-                    }
-                    guard value <= 65535 else { return nil }
-                    port = value
-                }
-            }
-            let host = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<hostLength]), as: UTF8.self)
-            return HostAuthority(host: host, port: port)
+            index += 1
         }
+        let hostLength = index
+        guard labelLength > 0, hostLength <= 253 else { return nil }
+        var port: Int?
+        if index < bytes.count {
+            let digits = bytes.count - index - 1
+            guard digits <= 5 else { return nil }
+            if digits > 0 {
+                var value = 0
+                for position in (index + 1)..<bytes.count {
+                    let byte = bytes[position]
+                    guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                    value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                }
+                guard value <= 65535 else { return nil }
+                port = value
+            }
+        }
+        let host = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<hostLength]), as: UTF8.self)
+        return HostAuthority(host: host, port: port)
     }
 
     /// `init(parsing:)` without the fast path (the reference the fast path is tested against).

@@ -27,8 +27,15 @@ public struct HostResolver: Sendable {
         }
         guard hosts <= 1 else { return .failure(.multipleHosts) }
         guard let hostIndex else { return .failure(.missingHost) }
-        let host = head.fields.valueText(at: hostIndex)
-        guard let hostAuthority = HostAuthority(parsing: FieldValueText.utf8Reading(of: host)) else {
+        // The common host (lower-case ASCII labels, a port) read from the value's bytes; any other
+        // through the value's text and the full parser.
+        let plainAuthority = head.fields.lines.withUnsafeBufferPointer { lines in
+            HostAuthority.plain(bytes: UnsafeBufferPointer(rebasing: lines[head.fields.valueRange(at: hostIndex)]))
+        }
+        guard
+            let hostAuthority = plainAuthority
+                ?? HostAuthority(parsing: FieldValueText.utf8Reading(of: head.fields.valueText(at: hostIndex)))
+        else {
             return .failure(.invalidHost)
         }
 

@@ -1,3 +1,4 @@
+import HTTPHead
 import PropertyBased
 import Testing
 
@@ -22,6 +23,22 @@ let randomHost = Gen.int(in: 0...(hostPieces.count - 1)).array(of: 0...8).map { 
                 #expect(fast == thorough, "\(raw)")
             }
             #expect(HostAuthority(parsing: raw) == thorough, "\(raw)")
+        }
+    }
+
+    /// The resolver reads a plain host from the field's bytes and any other through its text:
+    /// either way, the authority the parser gives for the host the bytes spell (raw UTF-8 included).
+    @Test func theResolverReadsTheHostsBytesAsTheParserReadsItsText() async {
+        let resolver = HostResolver(baseDomains: ["s20.online"])
+        await propertyCheck(count: 3000, input: randomHost) { raw in
+            var fields = RequestFields()
+            fields.append(name: "Host".utf8, value: raw.utf8)
+            let resolved = resolver.resolve(RequestHead(method: .GET, uri: "/", version: .http1_1, fields: fields))
+            switch resolved {
+            case .success(let request): #expect(request.authority == HostAuthority(parsing: raw), "\(raw)")
+            case .failure(let rejection):
+                #expect(rejection == .invalidHost && HostAuthority(parsing: raw) == nil, "\(raw)")
+            }
         }
     }
 
