@@ -12,15 +12,6 @@ struct AccessLogFieldValues {
     var referer: Range<Int> = 0..<0
     var userAgent: Range<Int> = 0..<0
 
-    init() {}
-
-    init(lines: [UInt8], host: Range<Int>, referer: Range<Int>, userAgent: Range<Int>) {
-        self.lines = lines
-        self.host = host
-        self.referer = referer
-        self.userAgent = userAgent
-    }
-
     /// Calls `body` with the bytes of the value at `range` (one of this value's ranges), as received.
     func withBytes<Result>(of range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         self.lines.withUnsafeBufferPointer { lines in
