@@ -110,6 +110,8 @@ public struct RequestParser: Sendable {
         var index = 0
         let count = bytes.count
         while index < count {
+            // A CRLF that arrived whole ends a head line in one step, not in a step per byte.
+            var lineEndsWhole = false
             switch self.state {
             case .failed:
                 return outcome
@@ -150,31 +152,20 @@ public struct RequestParser: Sendable {
                     }
                     index = end
                 }
-                // A CRLF that arrived whole ends the line here, not in a step per byte.
-                if index + 1 < count && bytes[index] == ASCII.cr && bytes[index + 1] == ASCII.lf {
-                    index += 2
-                    if let rejection = self.endHeadLine() {
-                        self.state = .failed
-                        self.discardReadyParts()
-                        outcome.rejection = rejection
-                        return outcome
-                    }
-                    if !self.isReadingHead { outcome.acceptedBytes = index }
-                    if self.readyHead != nil || self.readyEnd { self.reportReadyParts(onPart) }
-                    continue
-                }
-                if lineBytesTaken { continue }
+                lineEndsWhole = index + 1 < count && bytes[index] == ASCII.cr && bytes[index + 1] == ASCII.lf
+                if lineBytesTaken && !lineEndsWhole { continue }
             default:
                 break
             }
-            let byte = bytes[index]
-            if let rejection = self.step(byte, headStarted: &outcome.headStarted) {
+            let rejection =
+                lineEndsWhole ? self.endHeadLine() : self.step(bytes[index], headStarted: &outcome.headStarted)
+            if let rejection {
                 self.state = .failed
                 self.discardReadyParts()
                 outcome.rejection = rejection
                 return outcome
             }
-            index += 1
+            index += lineEndsWhole ? 2 : 1
             if !self.isReadingHead { outcome.acceptedBytes = index }
             if self.readyHead != nil || self.readyEnd { self.reportReadyParts(onPart) }
         }
