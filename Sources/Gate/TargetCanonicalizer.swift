@@ -40,6 +40,8 @@ public enum TargetCanonicalizer {
                 guard length > 0 else { return true }
                 // "." and ".." are dot-segments; a trailing "." is read away by some servers.
                 if bytes[end - 1] == UInt8(ascii: ".") { return false }
+                // One allocation for a usual path, not one per doubling from one segment.
+                if segments.isEmpty { segments.reserveCapacity(8) }
                 segments.append(Self.loweredASCII(UnsafeBufferPointer(rebasing: bytes[segmentStart..<end])))
                 return true
             }

@@ -258,8 +258,9 @@ final class ClientExchange: RequestDecodingReceiver {
             self.exchange.webSocket = ForwardingHeaderPolicy.isWebSocketUpgrade(head, connection: fields.connection)
             // Sized for the client's fields and the gateway's own (`Via`, `X-Forwarded-*`, the
             // request ID): a browser's head outgrew a fixed 512 bytes, and the buffer was copied.
-            var upstreamHead = side.allocator.buffer(
-                capacity: head.uri.utf8.count + fields.fieldLineBytes + Self.upstreamHeadAllowance
+            var upstreamHead = self.environment.headBuffers.take(
+                capacity: head.uri.utf8.count + fields.fieldLineBytes + Self.upstreamHeadAllowance,
+                allocator: side.allocator
             )
             self.policy.writeUpstreamRequestHead(
                 decided,
@@ -380,9 +381,10 @@ final class ClientExchange: RequestDecodingReceiver {
             side.flush()
             return
         }
-        var out = side.allocator.buffer(capacity: 256)
+        var out = self.environment.headBuffers.take(capacity: 256, allocator: side.allocator)
         WireEncoding.writeResponseHead(head, into: &out)
         side.write(bytes: out)
+        self.environment.headBuffers.giveBack(out)
         if sendsBody { side.write(bytes: response.body) }
         side.flush()
     }
@@ -577,6 +579,8 @@ final class ClientExchange: RequestDecodingReceiver {
     private func finishExchange(close: Bool) {
         self.upstream?.handler.disarmResponseDeadline()
         self.emitRecord()
+        // The head went upstream long before the response ended: its buffer serves the next one.
+        if let upstreamHead = self.exchange.upstreamHead { self.environment.headBuffers.giveBack(upstreamHead) }
         self.exchange = ExchangeData()
         if close {
             self.machine.dropQueued()
@@ -755,8 +759,9 @@ extension ClientExchange: UpstreamResponseDelegate {
                 return
             }
             let smallBody = head.contentLength.map { $0 <= Self.maxBodyCopiedWithHead } ?? false
-            var out = side.allocator.buffer(
-                capacity: head.bytes.readableBytes + 64 + (smallBody ? head.contentLength ?? 0 : 0)
+            var out = self.environment.headBuffers.take(
+                capacity: head.bytes.readableBytes + 64 + (smallBody ? head.contentLength ?? 0 : 0),
+                allocator: side.allocator
             )
             let framing = self.policy.writeClientResponseHead(
                 head,
@@ -778,6 +783,7 @@ extension ClientExchange: UpstreamResponseDelegate {
                 self.exchange.heldResponse = out
             } else {
                 side.write(bytes: out)
+                self.environment.headBuffers.giveBack(out)
             }
             self.clientNeedsFlush = true
         case .body(var buffer):
@@ -833,6 +839,7 @@ extension ClientExchange: UpstreamResponseDelegate {
         guard let held = self.exchange.heldResponse else { return }
         self.exchange.heldResponse = nil
         self.side?.write(bytes: held)
+        self.environment.headBuffers.giveBack(held)
     }
 
     func upstreamWritabilityChanged(isWritable: Bool) {

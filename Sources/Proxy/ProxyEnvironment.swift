@@ -13,6 +13,8 @@ final class ProxyEnvironment {
     let metrics: ProxyMetrics
     /// This event loop's request IDs.
     let requestIDs: RequestIDSource
+    /// This event loop's spare buffers for the heads it writes.
+    let headBuffers: HeadBufferPool
     let logger: Logger
     /// This event loop's access log buffer; nil when the access log is off.
     let accessLog: AccessLogLoopBuffer?
@@ -33,6 +35,7 @@ final class ProxyEnvironment {
         upstreams: UpstreamRouter,
         metrics: ProxyMetrics,
         requestIDs: RequestIDSource,
+        headBuffers: HeadBufferPool,
         logger: Logger,
         accessLog: AccessLogLoopBuffer?,
         isTLS: Bool,
@@ -45,6 +48,7 @@ final class ProxyEnvironment {
         self.upstreams = upstreams
         self.metrics = metrics
         self.requestIDs = requestIDs
+        self.headBuffers = headBuffers
         self.logger = logger
         self.accessLog = accessLog
         self.isTLS = isTLS

@@ -10,6 +10,7 @@ struct ProxyEnvironmentFactory: Sendable {
     let routers: [ObjectIdentifier: NIOLoopBound<UpstreamRouter>]
     let metrics: [ObjectIdentifier: NIOLoopBound<ProxyMetrics>]
     let requestIDs: [ObjectIdentifier: NIOLoopBound<RequestIDSource>]
+    let headBuffers: [ObjectIdentifier: NIOLoopBound<HeadBufferPool>]
     let accessLogs: [ObjectIdentifier: NIOLoopBound<AccessLogLoopBuffer>]
     let exchangeCensus: ExchangeCensus?
 
@@ -22,7 +23,8 @@ struct ProxyEnvironmentFactory: Sendable {
     ) throws -> ProxyEnvironment {
         let key = ObjectIdentifier(loop)
         guard let upstreams = self.routers[key]?.value, let metrics = self.metrics[key]?.value,
-            let decider = self.deciders[key]?.value, let requestIDs = self.requestIDs[key]?.value
+            let decider = self.deciders[key]?.value, let requestIDs = self.requestIDs[key]?.value,
+            let headBuffers = self.headBuffers[key]?.value
         else {
             throw ChannelError.ioOnClosedChannel
         }
@@ -32,6 +34,7 @@ struct ProxyEnvironmentFactory: Sendable {
             upstreams: upstreams,
             metrics: metrics,
             requestIDs: requestIDs,
+            headBuffers: headBuffers,
             logger: self.logger,
             accessLog: self.accessLogs[key]?.value,
             isTLS: isTLS,

@@ -112,6 +112,7 @@ public final class ProxyServer: Service, Sendable {
         var createdAccessLogs: [ObjectIdentifier: NIOLoopBound<AccessLogLoopBuffer>] = [:]
         var createdDeciders: [ObjectIdentifier: NIOLoopBound<any EventLoopRequestDecider>] = [:]
         var createdRequestIDs: [ObjectIdentifier: NIOLoopBound<RequestIDSource>] = [:]
+        var createdHeadBuffers: [ObjectIdentifier: NIOLoopBound<HeadBufferPool>] = [:]
         let decider = self.decider
         for loop in self.group.makeIterator() {
             let poolConfiguration = self.configuration.poolConfiguration
@@ -137,6 +138,9 @@ public final class ProxyServer: Service, Sendable {
             createdRequestIDs[ObjectIdentifier(loop)] = try await loop.submit {
                 NIOLoopBound(RequestIDSource(), eventLoop: loop)
             }.get()
+            createdHeadBuffers[ObjectIdentifier(loop)] = try await loop.submit {
+                NIOLoopBound(HeadBufferPool(), eventLoop: loop)
+            }.get()
             if let sink = self.accessLog {
                 createdAccessLogs[ObjectIdentifier(loop)] = try await loop.submit {
                     NIOLoopBound(AccessLogLoopBuffer(sink: sink, eventLoop: loop), eventLoop: loop)
@@ -147,6 +151,7 @@ public final class ProxyServer: Service, Sendable {
         let loopMetrics = createdMetrics
         let loopDeciders = createdDeciders
         let loopRequestIDs = createdRequestIDs
+        let loopHeadBuffers = createdHeadBuffers
         let loopAccessLogs = createdAccessLogs
         self.state.withLockedValue {
             $0.routers = routers
@@ -160,6 +165,7 @@ public final class ProxyServer: Service, Sendable {
             routers: routers,
             metrics: loopMetrics,
             requestIDs: loopRequestIDs,
+            headBuffers: loopHeadBuffers,
             accessLogs: loopAccessLogs,
             exchangeCensus: self.exchangeCensus
         )
