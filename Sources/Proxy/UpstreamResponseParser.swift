@@ -54,6 +54,9 @@ struct UpstreamResponseParser {
     private var pendingEnd = false
     /// A 1xx head arrived for the current request: its response is under way.
     private var interimReceived = false
+    /// The last head's field list, whose memory the next head's fields reuse once the exchange
+    /// has let that head go (one allocation fewer per response).
+    private var spareFields: [UpstreamResponseHead.Field] = []
 
     init(maxHeadBytes: Int = 64 * 1024) {
         self.maxHeadBytes = maxHeadBytes
@@ -205,7 +208,10 @@ struct UpstreamResponseParser {
 
     private mutating func takeHead(_ buffer: inout ByteBuffer) throws -> UpstreamResponseHead? {
         guard let block = try self.takeBlock(&buffer, allowEmpty: false) else { return nil }
-        let head = try Self.parseHead(block)
+        var fields: [UpstreamResponseHead.Field] = []
+        swap(&fields, &self.spareFields)
+        let head = try Self.parseHead(block, reusing: consume fields)
+        self.spareFields = head.fields
         if head.status == 101 {
             self.state = .upgraded
             self.pendingEnd = true
@@ -293,9 +299,16 @@ struct UpstreamResponseParser {
         return index - 1
     }
 
-    /// Parses a head: the status line and field lines, each ending in CRLF.
-    static func parseHead(_ block: ByteBuffer) throws -> UpstreamResponseHead {
-        try block.withUnsafeReadableBytes { bytes in
+    /// Parses a head: the status line and field lines, each ending in CRLF. Its field list is
+    /// written into `spare`'s memory when nothing else holds that list any more.
+    static func parseHead(
+        _ block: ByteBuffer,
+        reusing spare: consuming [UpstreamResponseHead.Field] = []
+    ) throws -> UpstreamResponseHead {
+        var fields = consume spare
+        fields.removeAll(keepingCapacity: true)
+        if fields.capacity < 16 { fields.reserveCapacity(16) }
+        return try block.withUnsafeReadableBytes { bytes in
             let statusEnd = try Self.lineEnd(bytes, from: 0)
             let (version, status, reason) = try Self.parseStatusLine(bytes, end: statusEnd)
             var head = UpstreamResponseHead(
@@ -305,7 +318,9 @@ struct UpstreamResponseParser {
                 reason: reason,
                 fields: []
             )
-            head.fields.reserveCapacity(16)
+            // Moved, not copied: a copy would leave the list shared and the first append would
+            // allocate anew.
+            swap(&head.fields, &fields)
             var transferEncodingSeen = false
             var contentLengthSeen = false
             var upgradeValues = 0

@@ -709,4 +709,41 @@ import Testing
         }
     }
 
+    /// The response heads of one connection: a head's field list is written into the last head's
+    /// memory once that head is let go, and never while it is still held.
+    @Test func aHeadsFieldListReusesTheLastOnesMemoryOnlyOnceItIsLetGo() throws {
+        func response(_ value: String) -> ByteBuffer {
+            ByteBuffer(string: "HTTP/1.1 200 OK\r\nServer: nginx\r\nX-Value: \(value)\r\nContent-Length: 0\r\n\r\n")
+        }
+        func nextHead(_ parser: inout UpstreamResponseParser, _ value: String) throws -> UpstreamResponseHead? {
+            parser.requestSent(isHEAD: false)
+            var buffer = response(value)
+            guard case .head(let head) = try parser.next(&buffer) else { return nil }
+            #expect(try parser.next(&buffer).map { if case .end = $0 { true } else { false } } == true)
+            return head
+        }
+        func storage(_ head: UpstreamResponseHead) -> UnsafeRawPointer? {
+            head.fields.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        }
+        func value(_ head: UpstreamResponseHead) -> String? {
+            head.fields.dropFirst().first.map { field in
+                head.bytes.getString(at: head.bytes.readerIndex + field.value.lowerBound, length: field.value.count)
+            } ?? nil
+        }
+        var parser = UpstreamResponseParser()
+        var first: UpstreamResponseHead? = try nextHead(&parser, "one")
+        let firstMemory = first.map(storage)
+        // Still held: the next head gets a list of its own, and the first one's is left as it was.
+        var second: UpstreamResponseHead? = try nextHead(&parser, "two")
+        let secondMemory = second.map(storage)
+        #expect(secondMemory != firstMemory)
+        #expect(first.flatMap(value) == "one" && second.flatMap(value) == "two")
+        #expect(first?.fields.count == 3 && second?.fields.count == 3)
+        // Let go (the exchange is done with them): the third head is written where the second was.
+        first = nil
+        second = nil
+        let third = try #require(try nextHead(&parser, "three"))
+        #expect(storage(third) == secondMemory)
+        #expect(value(third) == "three" && third.fields.count == 3)
+    }
 }
