@@ -28,6 +28,22 @@ public struct RequestFields: Sendable, Equatable {
         self.spans.reserveCapacity(fields)
     }
 
+    /// No fields, with room as ``init(reservingBytes:fields:)`` gives, in `spare`'s memory where
+    /// nothing else holds it any more: a connection's parser reads each head into the memory of
+    /// the head before it, once its exchange has let that head go. Room is reserved in steps (256
+    /// bytes, 16 fields), so that a client's next head of about the same size fits the same memory.
+    public init(reusing spare: consuming RequestFields, reservingBytes bytes: Int, fields: Int) {
+        var storage = spare.storage
+        var spans = spare.spans
+        spare = RequestFields()
+        storage.removeAll(keepingCapacity: true)
+        if storage.capacity < bytes { storage.reserveCapacity((bytes + 255) & ~255) }
+        spans.removeAll(keepingCapacity: true)
+        if spans.capacity < fields { spans.reserveCapacity((fields + 15) & ~15) }
+        self.storage = storage
+        self.spans = spans
+    }
+
     /// The fields of NIO's `headers`, values in the wire form of ``FieldValueEncoding`` (one
     /// scalar per byte) turned back into their bytes.
     public init(_ headers: HTTPHeaders) {

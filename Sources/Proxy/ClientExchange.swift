@@ -718,6 +718,8 @@ final class ClientExchange: RequestDecodingReceiver {
             self.environment.metrics.http1Requests.increment()
         }
         self.record.emit(to: self.environment.accessLog, metrics: self.environment.metrics)
+        // The line is written: the request's field lines go back to the parser for the next head.
+        self.record.fields = AccessLogFieldValues()
     }
 }
 

@@ -56,6 +56,9 @@ public struct RequestParser: Sendable {
     private(set) var state: State = .betweenMessages
     private var headBytes: [UInt8] = []
     private var lineEnds: [Int] = []
+    /// The last head's fields, whose memory the next head's fields reuse once the exchange has
+    /// let that head go (two allocations fewer per request on a keep-alive connection).
+    private var spareFields = RequestFields()
     private var pendingCR = false
     private var passthroughAfterMessage = false
     private var chunkLine = ChunkLineDecoder(strictness: .strict)
@@ -356,7 +359,10 @@ public struct RequestParser: Sendable {
         let isHTTP10 = requestLine.isHTTP10
         let isConnect = ASCII.equalsCaseInsensitive(requestLine.method, "connect")
         // Each field's line is rebuilt as `name: value` CRLF: its bytes and 4 more at most.
+        var spare = RequestFields()
+        swap(&spare, &self.spareFields)
         var fields = RequestFields(
+            reusing: consume spare,
             reservingBytes: self.headBytes.count - self.lineEnds[0] + 4 * (self.lineEnds.count - 1),
             fields: self.lineEnds.count - 1
         )
@@ -408,6 +414,7 @@ public struct RequestParser: Sendable {
         } else {
             framing = .none
         }
+        self.spareFields = fields
         let head = RequestHead(
             method: HTTPMethod(rawValue: String(decoding: requestLine.method, as: UTF8.self)),
             uri: Self.targetText(requestLine.target),

@@ -1,3 +1,4 @@
+import HTTPHead
 import NIOHTTP1
 import Testing
 
@@ -127,6 +128,40 @@ struct RequestParserTests {
         )
         #expect(RequestParser.validateFieldLine(ArraySlice("X-A: \u{0}".utf8)) != nil)
         #expect(RequestParser.validateFieldLine(ArraySlice("X(A): b".utf8)) != nil)
+    }
+
+    /// The heads of one keep-alive connection: a head's fields are written into the last head's
+    /// memory once its exchange has let that head go, and never while it is still held.
+    @Test func aHeadsFieldsReuseTheLastOnesMemoryOnlyOnceItIsLetGo() {
+        var parser = RequestParser()
+        func nextHead(_ cookie: String) -> RequestHead? {
+            var head: RequestHead?
+            let text = "GET /customer/1 HTTP/1.1\r\nHost: acme.s20.online\r\nCookie: \(cookie)\r\n\r\n"
+            _ = Array(text.utf8).withUnsafeBytes {
+                parser.consume($0) { part in
+                    if case .head(let received, _) = part { head = received }
+                }
+            }
+            return head
+        }
+        func storage(_ head: RequestHead) -> UnsafeRawPointer? {
+            head.fields.lines.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        }
+        var first = nextHead("one")
+        // Still held: the next head's fields get memory of their own; the first ones stay as they were.
+        var second = nextHead("two")
+        let secondMemory = second.map(storage)
+        #expect(secondMemory != first.map(storage))
+        #expect(first?.fields.valueText(at: 1) == "one" && second?.fields.valueText(at: 1) == "two")
+        // Let go: the third head's fields are written where the second's were.
+        first = nil
+        second = nil
+        let third = nextHead("three")
+        #expect(third.map(storage) == secondMemory)
+        #expect(third?.fields.valueText(at: 1) == "three" && third?.fields.count == 2)
+        #expect(
+            String(decoding: third?.fields.lines ?? [], as: UTF8.self) == "Host: acme.s20.online\r\nCookie: three\r\n"
+        )
     }
 
     @Test func requestLines() throws {
