@@ -44,6 +44,9 @@ public struct RequestFields: Sendable, Equatable {
         self.spans = spans
     }
 
+    /// The bytes of memory the field lines hold (their capacity, at least ``lines``' count).
+    public var reservedBytes: Int { self.storage.capacity }
+
     /// The fields of NIO's `headers`, values in the wire form of ``FieldValueEncoding`` (one
     /// scalar per byte) turned back into their bytes.
     public init(_ headers: HTTPHeaders) {

@@ -57,8 +57,10 @@ public struct RequestParser: Sendable {
     private var headBytes: [UInt8] = []
     private var lineEnds: [Int] = []
     /// The last head's fields, whose memory the next head's fields reuse once the exchange has
-    /// let that head go (two allocations fewer per request on a keep-alive connection).
+    /// let that head go (two allocations fewer per request on a keep-alive connection); kept only
+    /// up to ``maxSpareFieldBytes``.
     private var spareFields = RequestFields()
+    static let maxSpareFieldBytes = 4096
     private var pendingCR = false
     private var passthroughAfterMessage = false
     private var chunkLine = ChunkLineDecoder(strictness: .strict)
@@ -414,7 +416,8 @@ public struct RequestParser: Sendable {
         } else {
             framing = .none
         }
-        self.spareFields = fields
+        // A large head's memory is not kept for a connection that may now stay idle for long.
+        if fields.reservedBytes <= Self.maxSpareFieldBytes { self.spareFields = fields }
         let head = RequestHead(
             method: HTTPMethod(rawValue: String(decoding: requestLine.method, as: UTF8.self)),
             uri: Self.targetText(requestLine.target),

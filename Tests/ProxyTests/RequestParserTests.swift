@@ -164,6 +164,28 @@ struct RequestParserTests {
         )
     }
 
+    /// A connection that sent one large head does not keep its memory while it idles: the next
+    /// head gets memory of its own size.
+    @Test func aLargeHeadsFieldMemoryIsNotKept() {
+        var parser = RequestParser()
+        func nextHead(_ cookie: String) -> RequestHead? {
+            var head: RequestHead?
+            let text = "GET / HTTP/1.1\r\nHost: acme.s20.online\r\nCookie: \(cookie)\r\n\r\n"
+            _ = Array(text.utf8).withUnsafeBytes {
+                parser.consume($0) { part in
+                    if case .head(let received, _) = part { head = received }
+                }
+            }
+            return head
+        }
+        var large = nextHead(String(repeating: "c", count: 6000))
+        #expect((large?.fields.reservedBytes ?? 0) > RequestParser.maxSpareFieldBytes)
+        large = nil
+        let small = nextHead("one")
+        #expect((small?.fields.reservedBytes ?? .max) <= RequestParser.maxSpareFieldBytes)
+        #expect(small?.fields.valueText(at: 1) == "one")
+    }
+
     @Test func requestLines() throws {
         #expect(
             try RequestParser.validateRequestLine(ArraySlice("GET / HTTP/1.1".utf8)).get().isHTTP10 == false
