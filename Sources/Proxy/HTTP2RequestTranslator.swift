@@ -50,7 +50,10 @@ enum HTTP2RequestTranslator {
         fields.reserveCapacity(headers.count + 3)
         fields.append(("host", ""))
         var host: String?
-        var cookies: [String] = []
+        // One crumb (what most clients send) is the value as it came; only more are gathered
+        // and joined.
+        var firstCookie: String?
+        var moreCookies: [String] = []
         var cookieIndex: Int?
         var contentLength: UInt64?
 
@@ -105,7 +108,9 @@ enum HTTP2RequestTranslator {
                     fields.append(("cookie", ""))
                 }
                 // An empty crumb adds nothing, and joined it would end the value in a space.
-                if !value.isEmpty { cookies.append(value) }
+                if !value.isEmpty {
+                    if firstCookie == nil { firstCookie = value } else { moreCookies.append(value) }
+                }
                 continue
             case "content-length":
                 guard !value.isEmpty, value.utf8.count <= 19, value.utf8.allSatisfy(ASCII.isDigit),
@@ -125,7 +130,10 @@ enum HTTP2RequestTranslator {
         }
 
         guard let method else { return .failure(Self.malformed("no :method")) }
-        if let cookieIndex { fields[cookieIndex].1 = cookies.joined(separator: "; ") }
+        if let cookieIndex {
+            let first = firstCookie ?? ""
+            fields[cookieIndex].1 = moreCookies.isEmpty ? first : ([first] + moreCookies).joined(separator: "; ")
+        }
         let target: String
         if method == "CONNECT" {
             guard let authority, scheme == nil, path == nil else {

@@ -84,6 +84,13 @@ import Testing
         )
         .get()
         #expect(head.headers["cookie"] == ["a=1; b=2"])
+        // One crumb, after an empty one or alone, is the value as it came.
+        for crumbs in [[("cookie", ""), ("cookie", "a=1")], [("cookie", "a=1; b=2")]] {
+            let single = try Self.translate(Self.base + crumbs).get()
+            #expect(single.headers["cookie"] == [crumbs.last?.1 ?? ""])
+        }
+        let empty = try Self.translate(Self.base + [("cookie", "")]).get()
+        #expect(empty.headers["cookie"] == [""])
     }
 
     @Test func theGatewayChoosesTheFraming() throws {
