@@ -57,6 +57,7 @@ struct UpstreamResponseParser {
     /// The last head's field list, whose memory the next head's fields reuse once the exchange
     /// has let that head go (one allocation fewer per response).
     private var spareFields: [UpstreamResponseHead.Field] = []
+    static let maxSpareFields = 64
 
     init(maxHeadBytes: Int = 64 * 1024) {
         self.maxHeadBytes = maxHeadBytes
@@ -211,7 +212,8 @@ struct UpstreamResponseParser {
         var fields: [UpstreamResponseHead.Field] = []
         swap(&fields, &self.spareFields)
         let head = try Self.parseHead(block, reusing: consume fields)
-        self.spareFields = head.fields
+        // The list of a head with many fields is not kept for a pooled connection's next response.
+        if head.fields.capacity <= Self.maxSpareFields { self.spareFields = head.fields }
         if head.status == 101 {
             self.state = .upgraded
             self.pendingEnd = true
