@@ -50,10 +50,9 @@ enum HTTP2RequestTranslator {
         fields.reserveCapacity(headers.count + 3)
         fields.append(("host", ""))
         var host: String?
-        // One crumb (what most clients send) is the value as it came; only more are gathered
-        // and joined.
-        var firstCookie: String?
-        var moreCookies: [String] = []
+        // The crumbs joined as they come: one crumb (what most clients send) is the value as it
+        // came, its storage shared, not copied.
+        var cookie = ""
         var cookieIndex: Int?
         var contentLength: UInt64?
 
@@ -109,7 +108,8 @@ enum HTTP2RequestTranslator {
                 }
                 // An empty crumb adds nothing, and joined it would end the value in a space.
                 if !value.isEmpty {
-                    if firstCookie == nil { firstCookie = value } else { moreCookies.append(value) }
+                    if !cookie.isEmpty { cookie += "; " }
+                    cookie += value
                 }
                 continue
             case "content-length":
@@ -130,10 +130,7 @@ enum HTTP2RequestTranslator {
         }
 
         guard let method else { return .failure(Self.malformed("no :method")) }
-        if let cookieIndex {
-            let first = firstCookie ?? ""
-            fields[cookieIndex].1 = moreCookies.isEmpty ? first : ([first] + moreCookies).joined(separator: "; ")
-        }
+        if let cookieIndex { fields[cookieIndex].1 = cookie }
         let target: String
         if method == "CONNECT" {
             guard let authority, scheme == nil, path == nil else {
