@@ -13,7 +13,8 @@ enum MailRequestRecorder {
     ) async throws -> RecordedMailRequest {
         let reading = request.reading
         var details: [String: Any] = [
-            "subject": request.subject,
+            // PostgreSQL stores no U+0000: a subject from outside may carry one (`=00`).
+            "subject": PostgresText.storable(request.subject),
             "language": reading.language.rawValue,
         ]
         if let problem = reading.problem { details["problem"] = problem.rawValue }
@@ -33,7 +34,8 @@ enum MailRequestRecorder {
                                                 $7::jsonb, $8::boolean, $9, $10)
             """,
             [
-                request.messageID, request.from?.description ?? "", request.isAuthenticated, reading.identifiers,
+                request.messageID, request.from?.description ?? "", request.isAuthenticated,
+                reading.identifiers.map(PostgresText.storable),
                 reading.period?.firstDay.description, reading.period?.lastDay.description, json, request.mayReply,
                 handledBy, timeZone,
             ]

@@ -4,10 +4,19 @@ import Foundation
 /// bare address; encoded words and comments do not count.
 public struct MailAddress: Sendable, Equatable, CustomStringConvertible {
     public var localPart: String
-    /// Lower-cased: domains are case-insensitive.
+    /// Lower-cased: domains are case-insensitive, and are compared and aligned in this form.
     public var domain: String
+    /// The domain as the sender wrote it: the address is recorded (`requested_by`, the request's
+    /// sender) and answered as written.
+    public var writtenDomain: String
 
-    public var description: String { "\(localPart)@\(domain)" }
+    /// The address as written.
+    public var description: String { "\(localPart)@\(writtenDomain)" }
+
+    /// The same mailbox: the local part as written, the domain in any case.
+    public static func == (lhs: MailAddress, rhs: MailAddress) -> Bool {
+        lhs.localPart == rhs.localPart && lhs.domain == rhs.domain
+    }
 
     public init?(parsing field: String) {
         var text = field
@@ -19,7 +28,8 @@ public struct MailAddress: Sendable, Equatable, CustomStringConvertible {
         let address = text.trimmingCharacters(in: .whitespaces)
         guard let at = address.lastIndex(of: "@") else { return nil }
         let local = String(address[..<at])
-        let domain = String(address[address.index(after: at)...]).lowercased()
+        let writtenDomain = String(address[address.index(after: at)...])
+        let domain = writtenDomain.lowercased()
         // Printable ASCII or UTF-8 letters only: a reply header made from it can carry no line break.
         let forbiddenInLocal: Set<Character> = ["<", ">", "(", ")", ",", ";", ":", "\\", "[", "]"]
         guard !local.isEmpty, !domain.isEmpty, domain.contains("."),
@@ -30,6 +40,7 @@ public struct MailAddress: Sendable, Equatable, CustomStringConvertible {
         else { return nil }
         self.localPart = local
         self.domain = domain
+        self.writtenDomain = writtenDomain
     }
 
     private static func removingComments(_ text: String) -> String {

@@ -6,10 +6,15 @@ public struct MailHeaders: Sendable, Equatable {
         public var name: String
         /// The unfolded value as written (encoded words not decoded).
         public var value: String
+        /// Written with white space between the name and the colon (`Subject : …`), the obsolete
+        /// syntax of RFC 5322 §4.5 that a mail server's filter may not take for the field it
+        /// names: read for the text, never trusted for authentication.
+        public var hasSpaceBeforeColon: Bool
 
-        public init(name: String, value: String) {
+        public init(name: String, value: String, hasSpaceBeforeColon: Bool = false) {
             self.name = name
             self.value = value
+            self.hasSpaceBeforeColon = hasSpaceBeforeColon
         }
     }
 

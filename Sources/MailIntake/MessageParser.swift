@@ -59,10 +59,17 @@ public enum MessageParser {
         var fields: [MailHeaders.Field] = []
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].trimmingCharacters(in: .whitespaces)
+            let writtenName = line[..<colon]
+            let name = writtenName.trimmingCharacters(in: .whitespaces)
             guard !name.isEmpty, !name.contains(" ") else { continue }
             let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            fields.append(MailHeaders.Field(name: name, value: value))
+            fields.append(
+                MailHeaders.Field(
+                    name: name,
+                    value: value,
+                    hasSpaceBeforeColon: writtenName.last == " " || writtenName.last == "\t"
+                )
+            )
         }
         return MailHeaders(fields: fields)
     }

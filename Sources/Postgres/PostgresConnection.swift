@@ -51,6 +51,12 @@ public final class PostgresConnection: Sendable {
     @discardableResult
     public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> PostgresRows {
         let values = parameters.map { $0.postgresText }
+        if let position = PostgresText.firstParameterWithNUL(values) {
+            throw PostgresError(
+                kind: .usage,
+                message: "parameter $\(position) holds a NUL character, which PostgreSQL text cannot store"
+            )
+        }
         return try await run { try $0.execute(sql, parameters: values) }
     }
 

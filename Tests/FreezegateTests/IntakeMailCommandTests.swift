@@ -118,9 +118,14 @@ struct IntakeMailCommandTests {
         #expect(outcome.status == 0, "\(outcome)")
         #expect(outcome.stdout.contains("refused  acme  FG003  replied (sendmail)"), "\(outcome)")
         #expect(try await freezes(url).isEmpty)
+        // The sender is recorded as written (the domain's case too), and answered so.
+        let connection = try await PostgresConnection.connect(url)
+        let senders = try await connection.query("SELECT sender FROM freezegate.freeze_requests")
+        await connection.close()
+        #expect(try senders.map { try $0.decode(String.self, column: 0) } == ["Director@Acme-School.example"])
         #expect(try String(contentsOfFile: spool.path + "/arguments", encoding: .utf8) == "-t -i\n")
         let answer = try reply(spool.path + "/message")
-        #expect(answer.headers.first("To") == "Director@acme-school.example")
+        #expect(answer.headers.first("To") == "Director@Acme-School.example")
         #expect(answer.headers.first("Subject") == "Re: Summer freeze")
         #expect(
             answer.text.contains("cannot be accepted: at most 90 days can be frozen in a calendar year"),
@@ -188,6 +193,58 @@ struct IntakeMailCommandTests {
         #expect(outcomes["<teacher@acme-school.example>"] == "unverified")
         #expect(outcomes["<two-periods@acme-school.example>"] == "unreadable")
         #expect(outcomes["<ooo@acme-school.example>"] == "accepted")
+    }
+
+    /// A subject may carry U+0000 (`=00` in an encoded word, or the byte itself), which PostgreSQL
+    /// text cannot hold. Such a request is recorded all the same (the NUL kept as U+FFFD) and the
+    /// run goes on: it is no reason to have the mail server retry, nor to hold up the messages
+    /// behind it in the Maildir.
+    @Test func aSubjectHoldingANULIsRecordedAndTheMessagesBehindItAreHandled() async throws {
+        let url = try await database()
+        let maildir = try TemporaryDirectory(prefix: "fg-maildir")
+        let outbox = try TemporaryDirectory(prefix: "fg-outbox")
+        for sub in ["tmp", "new", "cur"] {
+            try FileManager.default.createDirectory(atPath: "\(maildir.path)/\(sub)", withIntermediateDirectories: true)
+        }
+        let encoded =
+            "From: x@evil.example\nTo: freeze@support.example\nSubject: =?utf-8?Q?Fr=00eeze?=\n"
+            + "Message-ID: <nul-encoded@evil.example>\n\nhello\n"
+        let raw =
+            "From: y@evil.example\nTo: freeze@support.example\nSubject: Fr\u{0}eeze\n"
+            + "Message-ID: <nul-raw@evil.example>\n\nhello\n"
+        try encoded.write(toFile: maildir.path + "/new/1700000000.encoded", atomically: true, encoding: .utf8)
+        try raw.write(toFile: maildir.path + "/new/1700000001.raw", atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(
+            atPath: Self.corpus("gmail-multipart-ru"),
+            toPath: maildir.path + "/new/1700000002.gmail"
+        )
+
+        let outcome = try await ChildProcess.run(
+            [
+                BuiltProducts.freezegate, "intake", "mail", "--maildir", maildir.path, "--outbox", outbox.path,
+                "--authserv-id", Self.authservID, "--database-url", url,
+            ],
+            environment: ["DATABASE_URL": nil]
+        )
+        #expect(outcome.status == 0, "\(outcome)")
+        #expect(files(maildir.path + "/new").isEmpty, "\(outcome)")
+        #expect(files(maildir.path + "/cur").count == 3)
+        #expect(try await freezes(url) == ["acme 2027-06-01 2027-07-01 director@acme-school.example"])
+
+        let connection = try await PostgresConnection.connect(url)
+        let rows = try await connection.query(
+            "SELECT message_id, outcome, reading->>'subject' FROM freezegate.freeze_requests ORDER BY id"
+        )
+        await connection.close()
+        let recorded = try rows.map {
+            [
+                try $0.decode(String.self, column: 0), try $0.decode(String.self, column: 1),
+                try $0.decode(String.self, column: 2),
+            ]
+        }
+        #expect(recorded.count == 3)
+        #expect(recorded.first == ["<nul-encoded@evil.example>", "unverified", "Fr\u{FFFD}eeze"])
+        #expect(recorded.dropFirst().first == ["<nul-raw@evil.example>", "unverified", "Fr\u{FFFD}eeze"])
     }
 
     @Test func watchModeHandlesMessagesAsTheyArrive() async throws {

@@ -6,6 +6,10 @@ struct AuthenticationResultsTests {
     private let from = MailAddress(parsing: "Director <director@acme-school.example>")
 
     private func headers(_ fields: String...) -> MailHeaders {
+        headers(fields)
+    }
+
+    private func headers(_ fields: [String]) -> MailHeaders {
         MailHeaders(fields: fields.map { MailHeaders.Field(name: "Authentication-Results", value: $0) })
     }
 
@@ -76,6 +80,47 @@ struct AuthenticationResultsTests {
                     authservID: "mx.operator.example",
                     from: from
                 )
+            )
+        }
+    }
+
+    /// A forged field that slipped past the server's filter, beside the server's own verdict.
+    @Test func theServersOwnDMARCVerdictIsNotOutvotedByAForgedPass() throws {
+        let from = try #require(from)
+        let server = "mx.operator.example"
+        for (fields, verified) in [
+            // Its own `fail`, in either order beside a forged `pass`: never verified.
+            (["\(server); dmarc=pass", "\(server); dmarc=fail header.from=acme-school.example"], false),
+            (["\(server); dmarc=fail header.from=acme-school.example", "\(server); dmarc=pass"], false),
+            (["\(server); dkim=pass header.d=acme-school.example; dmarc=fail"], false),
+            // Its own `none` (no DMARC record) beside a forged `pass`: the pass does not count...
+            (["\(server); dmarc=pass", "\(server); dmarc=none"], false),
+            // ... while its aligned DKIM pass does, as without DMARC at all.
+            (["\(server); dkim=pass header.d=acme-school.example", "\(server); dmarc=none"], true),
+            // Two fields of the server that agree (one milter for DKIM, one for DMARC).
+            (["\(server); dkim=pass header.d=acme-school.example", "\(server); dmarc=pass"], true),
+        ] {
+            #expect(
+                SenderAuthentication.isAuthenticated(headers(fields), authservID: server, from: from) == verified,
+                "\(fields)"
+            )
+        }
+    }
+
+    /// `Authentication-Results : …` (white space before the colon, RFC 5322's obsolete syntax) may
+    /// pass a filter that strips `Authentication-Results:`; it is read as text, never trusted.
+    @Test func aFieldWithSpaceBeforeItsColonIsNotTrusted() throws {
+        let from = try #require(from)
+        for written in ["Authentication-Results :", "Authentication-Results\t:", "Authentication-Results:"] {
+            let raw = Array(
+                "\(written) mx.operator.example; dmarc=pass\nFrom: director@acme-school.example\n\nx\n".utf8
+            )
+            let headers = MessageParser.parse(raw).headers
+            #expect(headers.first("Authentication-Results") == "mx.operator.example; dmarc=pass")
+            #expect(
+                SenderAuthentication.isAuthenticated(headers, authservID: "mx.operator.example", from: from)
+                    == (written == "Authentication-Results:"),
+                "\(written)"
             )
         }
     }

