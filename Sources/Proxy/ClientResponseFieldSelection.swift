@@ -21,8 +21,9 @@ struct ClientResponseFieldSelection {
     ///   - requestMethod: the client's method (HEAD responses carry no body).
     ///   - clientVersion: the client's HTTP version (chunked only to HTTP/1.1 clients).
     ///   - tunnel: a `101` the gateway accepted.
-    ///   - requestID: the exchange's `X-Request-Id` (not put on a 1xx interim response).
-    ///   - strictTransportSecurity: the configured value (not put on a 1xx interim response).
+    ///   - requestID: the exchange's `X-Request-Id` (not put on a 1xx interim response; a `101`
+    ///     tunnel gets it).
+    ///   - strictTransportSecurity: the configured value (likewise).
     init(
         _ head: UpstreamResponseHead,
         requestMethod: HTTPMethod,
@@ -46,8 +47,10 @@ struct ClientResponseFieldSelection {
             self.framing = clientVersion == .http1_1 ? .chunked : .untilClose
         }
         self.tunnel = tunnel
-        self.requestID = informational ? nil : requestID
-        self.strictTransportSecurity = informational ? nil : strictTransportSecurity
+        // A `101` the gateway accepted is the request's answer (the tunnel follows), and carries
+        // the request's ID like every other answer; a `100` or `103` is only a step toward it.
+        self.requestID = informational && !tunnel ? nil : requestID
+        self.strictTransportSecurity = informational && !tunnel ? nil : strictTransportSecurity
         self.named = head.connectionNamesFields ? Self.connectionNamedFields(head) : []
     }
 

@@ -69,12 +69,14 @@ public struct ForwardingHeaderPolicy: Sendable {
         return upgrades == ["websocket"]
     }
 
-    /// Whether `name` is one of the fixed hop-by-hop fields of RFC 9110 §7.6.1. Runs on every
-    /// field of every message: the length picks the one or two names worth comparing.
+    /// Whether `name` is one of the fixed hop-by-hop fields of RFC 9110 §7.6.1: `Connection`,
+    /// `Proxy-Connection`, `Keep-Alive`, `TE`, `Transfer-Encoding` and `Upgrade`. (`Trailer` is
+    /// not: it announces the trailer fields to the recipient of the content, end to end.) Runs on
+    /// every field of every message: the length picks the one or two names worth comparing.
     static func isFixedHopByHop<Bytes: Collection<UInt8>>(_ name: Bytes) -> Bool {
         switch name.count {
         case 2: return ASCII.equalsCaseInsensitive(name, "te")
-        case 7: return ASCII.equalsCaseInsensitive(name, "trailer") || ASCII.equalsCaseInsensitive(name, "upgrade")
+        case 7: return ASCII.equalsCaseInsensitive(name, "upgrade")
         case 10:
             return ASCII.equalsCaseInsensitive(name, "connection") || ASCII.equalsCaseInsensitive(name, "keep-alive")
         case 16: return ASCII.equalsCaseInsensitive(name, "proxy-connection")
@@ -250,6 +252,10 @@ public struct ForwardingHeaderPolicy: Sendable {
                     let value = UnsafeRawBufferPointer(rebasing: bytes[fields.valueRange(at: index)])
                     if named.isEmpty && Self.namesOtherFields(connection: value) { return false }
                     continue
+                case .host:
+                    // `Connection: host` does not take the host away: it names the tenant, the
+                    // upstream's virtual host and the gateway's own `X-Forwarded-Host`.
+                    break
                 default:
                     if !named.isEmpty && named.contains(where: { $0.elementsEqual(name.lazy.map(ASCII.lowercased)) }) {
                         continue

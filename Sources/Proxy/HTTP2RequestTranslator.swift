@@ -19,11 +19,10 @@ import NIOHTTP1
 enum HTTP2RequestTranslator {
     /// Whether `name` is a field that only means something on one HTTP/1.1 connection (RFC 9113
     /// §8.2.2): `connection`, `keep-alive`, `proxy-connection`, `transfer-encoding`, `upgrade` —
-    /// the fixed hop-by-hop fields but `te` and `trailer`, in any case. Runs on every field of
-    /// every stream and response: compared by length, no hashing.
+    /// the fixed hop-by-hop fields but `te`, in any case. Runs on every field of every stream and
+    /// response: compared by length, no hashing.
     static func isConnectionSpecific<Name: Collection<UInt8>>(_ name: Name) -> Bool {
         name.count != 2 && ForwardingHeaderPolicy.isFixedHopByHop(name)
-            && !ASCII.equalsCaseInsensitive(name, "trailer")
     }
 
     /// The request head for HTTP/1.1, or why the block is refused (400).

@@ -52,14 +52,14 @@ struct ForwardingHeaderPolicyTests {
         #expect(out.headers["x-forwarded-for"] == ["192.0.2.10"])
     }
 
-    /// A field `Connection` names is gone before anything reads it: a named `Host` is not sent,
-    /// nor is it the `X-Forwarded-Host`; `Connection` listing only hop-by-hop names changes nothing.
-    @Test func aNamedFieldIsNeitherSentNorRead() {
+    /// A field `Connection` names is gone before anything reads it — but `Host`: it names the
+    /// tenant and the upstream's virtual host, and a request without it is no HTTP/1.1 request;
+    /// `Connection` listing only hop-by-hop names changes nothing.
+    @Test func aNamedFieldIsNeitherSentNorReadButHost() {
         let policy = ForwardingHeaderPolicy()
-        // Without `Host` the head is not one the gateway's parser would read back: its text.
         var namedHost = ByteBuffer()
         policy.writeUpstreamRequestHead(
-            self.head([("Host", "a"), ("X", "1"), ("Connection", "host")]),
+            self.head([("Host", "a"), ("X", "1"), ("Y", "2"), ("Connection", "host, y")]),
             framing: .none,
             client: policy.identify(self.client),
             isTLS: false,
@@ -68,8 +68,8 @@ struct ForwardingHeaderPolicyTests {
         )
         #expect(
             String(buffer: namedHost)
-                == "GET / HTTP/1.1\r\nX: 1\r\nVia: 1.1 freezegate\r\nX-Forwarded-For: 192.0.2.10\r\n"
-                + "X-Forwarded-Proto: http\r\n\r\n"
+                == "GET / HTTP/1.1\r\nHost: a\r\nX: 1\r\nVia: 1.1 freezegate\r\nX-Forwarded-For: 192.0.2.10\r\n"
+                + "X-Forwarded-Proto: http\r\nX-Forwarded-Host: a\r\n\r\n"
         )
         let hopByHopOnly = policy.upstreamRequestHead(
             self.head([("Host", "a"), ("Keep-Alive", "timeout=5"), ("Connection", "Keep-Alive, close, TE"), ("X", "1")]
@@ -261,6 +261,46 @@ struct ForwardingHeaderPolicyTests {
         )
         // No reason phrase: the space after the code is still written.
         #expect(try Self.clientHead("HTTP/1.1 204\r\n").0 == "HTTP/1.1 204 \r\nVia: 1.1 freezegate\r\n\r\n")
+    }
+
+    /// Every answer carries the request's ID, the `101` that opens a tunnel too (it is the
+    /// request's answer); a `100` on the way to the answer does not.
+    @Test func theTunnelsAnswerCarriesTheRequestIDAnInterimOneDoesNot() throws {
+        func written(_ upstream: String, tunnel: Bool) throws -> String {
+            var out = ByteBuffer()
+            _ = ForwardingHeaderPolicy().writeClientResponseHead(
+                try UpstreamResponseParser.parseHead(ByteBuffer(string: upstream)),
+                requestMethod: .GET,
+                clientVersion: .http1_1,
+                closeClient: false,
+                tunnel: tunnel,
+                requestID: "0123456789abcdef0123456789abcdef",
+                into: &out
+            )
+            return String(buffer: out)
+        }
+        let upgrade = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        #expect(try written(upgrade, tunnel: true).contains("\r\nX-Request-Id: 0123456789abcdef0123456789abcdef\r\n"))
+        #expect(try !written("HTTP/1.1 100 Continue\r\n", tunnel: false).contains("X-Request-Id"))
+    }
+
+    /// `Trailer` is not hop-by-hop (RFC 9110 §7.6.1 lists Connection, Proxy-Connection,
+    /// Keep-Alive, TE, Transfer-Encoding and Upgrade): it announces the trailer fields end to end,
+    /// and goes through both ways.
+    @Test func trailerIsPassedOnBothWays() throws {
+        let policy = ForwardingHeaderPolicy()
+        var request = ByteBuffer()
+        policy.writeUpstreamRequestHead(
+            self.head([("Host", "a"), ("Transfer-Encoding", "chunked"), ("Trailer", "X-Checksum")]),
+            framing: .chunked,
+            client: policy.identify(self.client),
+            isTLS: false,
+            webSocket: false,
+            into: &request
+        )
+        #expect(String(buffer: request).contains("\r\nTrailer: X-Checksum\r\n"))
+        let (response, _) = try Self.clientHead("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-T\r\n")
+        #expect(response.contains("\r\nTrailer: X-T\r\n"))
     }
 
     @Test func absoluteForm() {

@@ -7,7 +7,7 @@ struct RequestFieldRoleTests {
     static func role(_ name: String) -> RequestFieldRole { RequestFieldRole(name: Array(name.utf8)) }
 
     @Test(arguments: [
-        ("TE", RequestFieldRole.hopByHop), ("Trailer", .hopByHop), ("UPGRADE", .hopByHop), ("keep-alive", .hopByHop),
+        ("TE", RequestFieldRole.hopByHop), ("Trailer", .other), ("UPGRADE", .hopByHop), ("keep-alive", .hopByHop),
         ("Proxy-Connection", .hopByHop), ("Transfer-Encoding", .hopByHop), ("Connection", .connection),
         ("content-length", .contentLength), ("X-Request-ID", .requestID), ("HOST", .host),
         ("X-Forwarded-For", .forwardedFor), ("x-forwarded-proto", .forwardedProto),
