@@ -231,10 +231,12 @@ final class ClientExchange: RequestDecodingReceiver {
         let fields = RequestFieldSummary(head.fields)
         self.startRecord(head, fields: fields, client: client)
         self.exchange.requestFraming = framing
+        let limits = self.environment.configuration.limits
         let traits = RequestTraits(
             head: head,
             framing: framing,
-            maxDrainBytes: self.environment.configuration.limits.maxDrainBytes,
+            maxDrainBytes: limits.maxDrainBytes,
+            maxHeldBodyBytes: limits.maxHeldBodyBytes,
             connection: fields.connection
         )
 
@@ -273,14 +275,22 @@ final class ClientExchange: RequestDecodingReceiver {
             )
             self.exchange.upstreamHead = upstreamHead
             self.exchange.upstreamGroup = self.environment.upstreams.group(named: tags.upstreamGroup)
-            _ = self.machine.forwardRequest(
+            let action = self.machine.forwardRequest(
                 keepAlive: traits.keepAlive,
                 hasBody: traits.hasBody,
                 idempotent: traits.idempotent,
                 webSocketUpgrade: self.exchange.webSocket,
-                groupHasOtherServers: self.environment.upstreams.serverCount(group: self.exchange.upstreamGroup) > 1
+                groupHasOtherServers: self.environment.upstreams.serverCount(group: self.exchange.upstreamGroup) > 1,
+                holdBody: traits.holdableBody && !self.exchange.webSocket
+                    // A stream's DATA frames of no declared length have nothing to contradict, and
+                    // no chunk syntax to break: they go as they come.
+                    && !(self.environment.isHTTP2Stream && framing == .chunked)
             )
-            self.acquireUpstream()
+            if action == .holdBody {
+                self.armBodyReadTimer()
+            } else {
+                self.acquireUpstream()
+            }
         case .respond(let response, let tags):
             self.record.tags = tags
             // A stream is not kept for another request: after a local answer, the rest of its body
@@ -294,7 +304,16 @@ final class ClientExchange: RequestDecodingReceiver {
         self.record.bytesIn += buffer.readableBytes
         switch self.machine.requestBodyPart() {
         case .buffer:
+            self.exchange.bufferedBodyBytes += buffer.readableBytes
             self.exchange.bufferedBody.append(buffer)
+            if self.machine.isHoldingBody {
+                if self.exchange.bufferedBodyBytes > self.environment.configuration.limits.maxHeldBodyBytes {
+                    // Too large to hold: the rest streams, read as the upstream takes it.
+                    self.releaseHeldRequest()
+                } else {
+                    self.armBodyReadTimer()
+                }
+            }
         case .forward:
             self.upstream?.handler.writeBody(buffer)
             self.upstreamNeedsFlush = true
@@ -308,7 +327,10 @@ final class ClientExchange: RequestDecodingReceiver {
         // Trailers travel only where the upstream request is chunked (it is iff the client's was).
         self.exchange.requestTrailers = trailers
         switch self.machine.requestEnd() {
-        case .buffer, .none:
+        case .buffer:
+            // A held body is whole (and well-formed, else a rejection would have come instead).
+            if self.machine.isHoldingBody { self.releaseHeldRequest() }
+        case .none:
             break
         case .forward:
             self.upstream?.handler.writeEnd(trailers: self.exchange.requestTrailers)
@@ -398,6 +420,19 @@ final class ClientExchange: RequestDecodingReceiver {
 
     // MARK: - Upstream side
 
+    /// The held request goes upstream: its head, the body read so far and, if it came, its end.
+    private func releaseHeldRequest() {
+        guard self.machine.stopHoldingBody() else { return }
+        self.idleTimer?.disarm()
+        self.acquireUpstream()
+    }
+
+    /// While a body is held no upstream waits for it, so the client's silence is timed here: the
+    /// same time from its last body bytes as once they go upstream (408, `client_body_timeout`).
+    private func armBodyReadTimer() {
+        self.idleTimer?.arm(in: self.environment.configuration.timeouts.upstreamResponse)
+    }
+
     private func acquireUpstream() {
         let id = self.exchangeID
         if self.record.upstreamStarted == nil { self.record.upstreamStarted = .now() }
@@ -471,6 +506,7 @@ final class ClientExchange: RequestDecodingReceiver {
                     case .success:
                         self.machine.requestHeadWritten()
                         self.exchange.bufferedBody.removeAll()
+                        self.exchange.bufferedBodyBytes = 0
                         self.resumeReading()
                     case .failure:
                         self.upstreamFailure(bytesMayHaveReachedUpstream: false, status: .badGateway)
@@ -628,7 +664,15 @@ final class ClientExchange: RequestDecodingReceiver {
     }
 
     private func idleTimeoutExpired() {
-        if self.machine.isDrainingRequestBody {
+        if self.machine.isHoldingBody {
+            // Nothing was sent upstream: the client is answered, as nginx's `client_body_timeout`.
+            self.upstreamFailure(
+                bytesMayHaveReachedUpstream: false,
+                status: .requestTimeout,
+                allowRetry: false,
+                outcome: "client_body_timeout"
+            )
+        } else if self.machine.isDrainingRequestBody {
             self.closeTimedOut(outcome: "client_body_timeout")
         } else if self.machine.phase == .idle && self.machine.queuedEvents == 0 {
             self.closeTimedOut(outcome: nil)

@@ -12,6 +12,8 @@ struct ExchangeData {
     /// Body parts received before an upstream connection was ready, kept until the head is written
     /// (for a retry on a fresh connection).
     var bufferedBody: [ByteBuffer] = []
+    /// The bytes of `bufferedBody` (a held body stops being held past ``RequestLimits/maxHeldBodyBytes``).
+    var bufferedBodyBytes = 0
     /// The upstream group the request goes to, and the server of the current try (a retry avoids it).
     var upstreamGroup = 0
     var upstreamServer: Int?

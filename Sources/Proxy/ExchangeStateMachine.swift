@@ -11,7 +11,7 @@ struct ExchangeStateMachine {
     enum Phase: Equatable {
         /// Between requests.
         case idle
-        /// Forwarding: waiting for an upstream connection.
+        /// Forwarding: reading a held body, or waiting for an upstream connection.
         case acquiring
         /// Forwarding with an upstream connection attached.
         case forwarding
@@ -49,6 +49,8 @@ struct ExchangeStateMachine {
         var failedAcquisitions = 0
         var upstreamWasReused = false
         var upstreamKeepAlive = true
+        /// The body is being read before any upstream is chosen (``forwardRequest(keepAlive:hasBody:idempotent:webSocketUpgrade:groupHasOtherServers:holdBody:)``).
+        var holdingBody = false
 
         /// An exchange answered locally: its request's traits do not matter.
         static func local(requestEnded: Bool = false) -> Exchange {
@@ -172,30 +174,50 @@ struct ExchangeStateMachine {
 
     enum HeadAction: Equatable {
         case acquireUpstream
+        /// Read the body first: the upstream is chosen once it has ended (or outgrown the hold).
+        case holdBody
         case respond(closeAfter: Bool)
     }
 
     /// A request head is to be forwarded. `webSocketUpgrade`: it asks to become a WebSocket
     /// (only then may a `101` open a tunnel). `groupHasOtherServers`: its upstream group has more
-    /// than one server, so a failed try can be made again elsewhere.
+    /// than one server, so a failed try can be made again elsewhere. `holdBody`: its body is read
+    /// before an upstream is chosen (``RequestTraits/holdableBody``), so that a body found
+    /// malformed, or contradicting its declared length, is refused with nothing sent upstream.
     mutating func forwardRequest(
         keepAlive: Bool,
         hasBody: Bool,
         idempotent: Bool,
         webSocketUpgrade: Bool = false,
-        groupHasOtherServers: Bool = false
+        groupHasOtherServers: Bool = false,
+        holdBody: Bool = false
     ) -> HeadAction {
         precondition(self.state == .idle, "request head while \(self.state)")
-        self.state = .acquiring(
-            Exchange(
-                hasBody: hasBody,
-                idempotent: idempotent,
-                webSocketUpgrade: webSocketUpgrade,
-                replayableElsewhere: groupHasOtherServers
-            )
+        var exchange = Exchange(
+            hasBody: hasBody,
+            idempotent: idempotent,
+            webSocketUpgrade: webSocketUpgrade,
+            replayableElsewhere: groupHasOtherServers
         )
+        exchange.holdingBody = holdBody && hasBody
+        self.state = .acquiring(exchange)
         if !keepAlive { self.closeAfterExchange = true }
-        return .acquireUpstream
+        return exchange.holdingBody ? .holdBody : .acquireUpstream
+    }
+
+    /// Whether the body is being read before an upstream is chosen.
+    var isHoldingBody: Bool {
+        guard case .acquiring(let exchange) = self.state else { return false }
+        return exchange.holdingBody
+    }
+
+    /// The held body ended, or outgrew the hold: the upstream is chosen now (true), and the
+    /// client is not read again until it is attached. False when no body was held.
+    mutating func stopHoldingBody() -> Bool {
+        guard case .acquiring(var exchange) = self.state, exchange.holdingBody else { return false }
+        exchange.holdingBody = false
+        self.state = .acquiring(exchange)
+        return true
     }
 
     mutating func respondLocally(keepAlive: Bool, drainable: Bool, closeRequested: Bool) -> HeadAction {
@@ -535,7 +557,7 @@ struct ExchangeStateMachine {
     func mayReadClient(upstreamWritable: Bool) -> Bool {
         switch self.phase {
         case .idle: return true
-        case .acquiring: return false
+        case .acquiring: return self.isHoldingBody
         case .forwarding: return self.requestEnded ? self.queued.count < 16 : upstreamWritable
         case .responding: return self.requestEnded ? self.queued.count < 16 : true
         case .tunnelling, .closed: return false

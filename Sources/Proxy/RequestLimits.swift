@@ -9,16 +9,24 @@ public struct RequestLimits: Sendable, Hashable {
     /// Largest body the gateway reads and discards after answering a request itself; a larger
     /// (or chunked) body makes it close the connection instead.
     public var maxDrainBytes: Int
+    /// Largest request body read in full before an upstream is chosen (a declared length up to
+    /// it, or a chunked body until it outgrows it), like nginx's buffered request body: a body
+    /// found malformed, or contradicting its declared length, is then refused with not a byte of
+    /// its request sent upstream. A larger body streams from the head on. At most the initial
+    /// HTTP/2 stream window, so a held stream's client never waits for window to finish it.
+    public var maxHeldBodyBytes: Int
 
     public init(
         maxRequestLineBytes: Int = 8 * 1024,
         maxHeaderBytes: Int = 64 * 1024,
         maxHeaderCount: Int = 100,
-        maxDrainBytes: Int = 1024 * 1024
+        maxDrainBytes: Int = 1024 * 1024,
+        maxHeldBodyBytes: Int = 64 * 1024
     ) {
         self.maxRequestLineBytes = maxRequestLineBytes
         self.maxHeaderBytes = maxHeaderBytes
         self.maxHeaderCount = maxHeaderCount
         self.maxDrainBytes = maxDrainBytes
+        self.maxHeldBodyBytes = maxHeldBodyBytes
     }
 }

@@ -16,9 +16,21 @@ struct RequestTraits: Equatable {
     /// connection stays open: no body, or a declared one no larger than `maxDrainBytes` whose
     /// client does not wait for `100 Continue`. A chunked body (unbounded) is never drained.
     let drainable: Bool
+    /// When forwarded, its body is read before an upstream is chosen (``RequestLimits/maxHeldBodyBytes``):
+    /// a declared length of at most `maxHeldBodyBytes`, or a chunked body (held until it outgrows
+    /// that) — not when the client waits for `100 Continue` before sending it, which only the
+    /// upstream gives.
+    let holdableBody: Bool
 
     /// `connection`: the head's `Connection` options when already read (else they are read here).
-    init(head: RequestHead, framing: MessageFraming, maxDrainBytes: Int, connection: ConnectionOptions? = nil) {
+    /// `maxHeldBodyBytes`: 0 holds no body.
+    init(
+        head: RequestHead,
+        framing: MessageFraming,
+        maxDrainBytes: Int,
+        maxHeldBodyBytes: Int = 0,
+        connection: ConnectionOptions? = nil
+    ) {
         let connection = connection ?? ConnectionOptions(head.fields)
         self.keepAlive = connection.isKeepAlive(version: head.version) && head.method != .CONNECT
         self.hasBody = framing != .none && framing != .length(0)
@@ -29,17 +41,25 @@ struct RequestTraits: Equatable {
         switch framing {
         case .none, .untilClose:
             self.drainable = true
+            self.holdableBody = false
         case .length(let length):
-            var expectsContinue = false
-            head.fields.forEach { _, name, value in
-                guard name.count == 6, ASCII.equalsCaseInsensitive(name, "expect") else { return }
-                FieldValueList.forEachElement(of: value, emptyElements: .skipped) { element in
-                    if ASCII.equalsCaseInsensitive(element, "100-continue") { expectsContinue = true }
-                }
-            }
+            let expectsContinue = Self.expectsContinue(head)
             self.drainable = length <= maxDrainBytes && !expectsContinue
+            self.holdableBody = length > 0 && length <= maxHeldBodyBytes && !expectsContinue
         case .chunked:
             self.drainable = false
+            self.holdableBody = maxHeldBodyBytes > 0 && !Self.expectsContinue(head)
         }
+    }
+
+    private static func expectsContinue(_ head: RequestHead) -> Bool {
+        var expectsContinue = false
+        head.fields.forEach { _, name, value in
+            guard name.count == 6, ASCII.equalsCaseInsensitive(name, "expect") else { return }
+            FieldValueList.forEachElement(of: value, emptyElements: .skipped) { element in
+                if ASCII.equalsCaseInsensitive(element, "100-continue") { expectsContinue = true }
+            }
+        }
+        return expectsContinue
     }
 }

@@ -48,6 +48,37 @@ struct ExchangeStateMachineTests {
         #expect(machine.requestEnd() == .forward)
     }
 
+    /// A held body is read before any upstream is chosen; once it ends (or outgrows the hold) the
+    /// upstream is chosen, and the client is read again only once it is attached.
+    @Test func aHeldBodyIsReadBeforeTheUpstreamIsChosen() {
+        var machine = ExchangeStateMachine()
+        #expect(machine.forwardRequest(keepAlive: true, hasBody: true, idempotent: false, holdBody: true) == .holdBody)
+        #expect(machine.isHoldingBody)
+        #expect(machine.mayReadClient(upstreamWritable: false))
+        #expect(machine.requestBodyPart() == .buffer)
+        #expect(machine.requestEnd() == .buffer)
+        let stopped = machine.stopHoldingBody()
+        #expect(stopped)
+        #expect(!machine.isHoldingBody)
+        let stoppedAgain = machine.stopHoldingBody()
+        #expect(!stoppedAgain)
+        #expect(!machine.mayReadClient(upstreamWritable: true))
+        #expect(machine.upstreamAttached(reused: true) == .sendRequest(end: true))
+
+        // Nothing to hold without a body; a rejection while holding is answered, nothing to drop.
+        var bodyless = ExchangeStateMachine()
+        #expect(
+            bodyless.forwardRequest(keepAlive: true, hasBody: false, idempotent: true, holdBody: true)
+                == .acquireUpstream
+        )
+        #expect(!bodyless.isHoldingBody)
+        var rejected = ExchangeStateMachine()
+        _ = rejected.forwardRequest(keepAlive: true, hasBody: true, idempotent: false, holdBody: true)
+        #expect(rejected.requestBodyPart() == .buffer)
+        #expect(rejected.requestRejected() == .respond(dropUpstream: true))
+        #expect(!rejected.isHoldingBody)
+    }
+
     @Test func earlyResponseClosesBothSides() {
         var machine = ExchangeStateMachine()
         _ = machine.forwardRequest(keepAlive: true, hasBody: true, idempotent: false)

@@ -292,6 +292,42 @@ struct HTTP2ForwardingTests {
         #expect(lines.first?.contains(outcome) == true, "\(lines.first ?? "")")
     }
 
+    /// A stream whose DATA contradict its `content-length` — more than it declared, or fewer
+    /// before END_STREAM; sent with the HEADERS or after them — reaches the upstream not at all:
+    /// its body is read before an upstream is chosen.
+    @Test func nothingOfAStreamContradictingItsContentLengthReachesTheUpstream() async throws {
+        try await Self.withHTTP2Proxy(behavior: Self.always(.summarize)) { harness, address in
+            let connection = try await HTTP2AbuseTests.raw(harness, address)
+            let cases: [(UInt32, String, String, Bool)] = [
+                (1, "10", "abc", false), (3, "2", "abc", false), (5, "5", "ab", true), (7, "2", "abc", true),
+            ]
+            for (stream, declared, data, afterAPause) in cases {
+                let block = try HTTP2FrameBytes.block(Self.post("/customer/upload", [("content-length", declared)]))
+                let headers = HTTP2FrameBytes.headers(stream: stream, block: block, flags: HTTP2FrameBytes.endHeaders)
+                let body = HTTP2FrameBytes.frame(
+                    .data,
+                    flags: HTTP2FrameBytes.endStream,
+                    stream: stream,
+                    Array(data.utf8)
+                )
+                if afterAPause {
+                    try await connection.send(headers)
+                    try await Task.sleep(for: .milliseconds(300))
+                    try await connection.send(body)
+                } else {
+                    try await connection.send(headers + body)
+                }
+                #expect(
+                    await eventually { connection.frames.contains { $0.stream == stream && $0.kind == 0x3 } },
+                    "stream \(stream) was not reset"
+                )
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(harness.upstream.receivedBytes.allSatisfy { $0.isEmpty }, "\(harness.upstream.receivedBytes)")
+            await connection.close()
+        }
+    }
+
     /// A local answer to a request whose body is still coming ends the stream: the rest of the
     /// body is refused with RST_STREAM NO_ERROR right after the answer, not waited for (a client
     /// that stopped sending would hold the stream, and its connection, for ever).

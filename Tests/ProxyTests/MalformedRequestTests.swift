@@ -110,6 +110,69 @@ struct MalformedRequestTests {
             #expect(result.closedByPeer)
             #expect(result.responses.first?.header("connection")?.lowercased() == "close")
             #expect(harness.upstream.completeRequests.isEmpty)
+            // Not even the head: a body error found after it (the chunk cases) is found before
+            // anything is sent upstream, the body being read first.
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(harness.upstream.receivedBytes.allSatisfy { $0.isEmpty }, "\(harness.upstream.receivedBytes)")
+        }
+    }
+
+    /// A chunk line found malformed in a later packet than the head's: the body is held before
+    /// any upstream is chosen (``RequestLimits/maxHeldBodyBytes``), so the 400 leaves the upstream
+    /// without a byte of the request — as a chunk error in the head's own packet.
+    @Test func aMalformedChunkAfterTheHeadSendsNothingUpstream() async throws {
+        let head = "POST /customer/1 HTTP/1.1\r\nHost: a.s20.online\r\nTransfer-Encoding: chunked\r\n\r\n"
+        for rest in ["5\r\nhello\r\nzz\r\nmore\r\n0\r\n\r\n", "5\r\nhelloXX0\r\n\r\n", "0\r\nX-T : 1\r\n\r\n"] {
+            try await withProxy { harness in
+                let connection = try await harness.connect()
+                try await connection.send(head)
+                try await Task.sleep(for: .milliseconds(300))
+                try await connection.send(rest)
+                #expect(await connection.waitForClose(timeout: .seconds(10)), "\(rest)")
+                #expect(connection.text.hasPrefix("HTTP/1.1 400"), "\(rest): \(connection.text)")
+                try await Task.sleep(for: .milliseconds(200))
+                #expect(harness.upstream.receivedBytes.allSatisfy { $0.isEmpty }, "\(rest)")
+            }
+        }
+    }
+
+    /// A held body that is whole goes upstream with its head, all of it.
+    @Test func aHeldBodyGoesUpstreamWholeOnceItEnds() async throws {
+        try await withProxy { harness in
+            let connection = try await harness.connect()
+            try await connection.send(
+                "POST /customer/1 HTTP/1.1\r\nHost: a.s20.online\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"
+            )
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(harness.upstream.receivedBytes.allSatisfy { $0.isEmpty }, "held until it ends")
+            try await connection.send("6\r\n world\r\n0\r\n\r\n")
+            let responses = await connection.waitForResponses(1, timeout: .seconds(10))
+            #expect(responses.first?.status == 200)
+            #expect(harness.upstream.completeRequests.count == 1)
+            await connection.close()
+        }
+    }
+
+    /// A chunked body that outgrows the hold streams from then on: the upstream has the head and
+    /// what came before the body ends (a large upload is never held whole in memory).
+    @Test func aChunkedBodyThatOutgrowsTheHoldStreamsBeforeItEnds() async throws {
+        try await withProxy { harness in
+            let connection = try await harness.connect()
+            let size = RequestLimits().maxHeldBodyBytes + 1
+            try await connection.send(
+                "POST /customer/1 HTTP/1.1\r\nHost: a.s20.online\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + String(size, radix: 16) + "\r\n" + String(repeating: "x", count: size) + "\r\n"
+            )
+            #expect(
+                await eventually(timeout: .seconds(10)) {
+                    harness.upstream.receivedBytes.reduce(0) { $0 + $1.count } > size
+                },
+                "the body waited for its end"
+            )
+            try await connection.send("0\r\n\r\n")
+            let responses = await connection.waitForResponses(1, timeout: .seconds(10))
+            #expect(responses.first?.status == 200)
+            await connection.close()
         }
     }
 

@@ -11,12 +11,32 @@ import Testing
         _ framing: MessageFraming = .none,
         version: HTTPVersion = .http1_1,
         headers: [(String, String)] = [],
-        maxDrainBytes: Int = 1024
+        maxDrainBytes: Int = 1024,
+        maxHeldBodyBytes: Int = 0
     ) -> RequestTraits {
         let head = RequestHead(
             HTTPRequestHead(version: version, method: method, uri: "/", headers: HTTPHeaders(headers))
         )
-        return RequestTraits(head: head, framing: framing, maxDrainBytes: maxDrainBytes)
+        return RequestTraits(
+            head: head,
+            framing: framing,
+            maxDrainBytes: maxDrainBytes,
+            maxHeldBodyBytes: maxHeldBodyBytes
+        )
+    }
+
+    /// Held: a declared body up to the limit, or a chunked one (until it outgrows the limit);
+    /// never one whose client waits for `100 Continue`, nor without a body.
+    @Test func aBodyIsHeldUpToTheLimitUnlessTheClientWaitsForContinue() {
+        #expect(traits(.POST, .length(4096), maxHeldBodyBytes: 4096).holdableBody)
+        #expect(!traits(.POST, .length(4097), maxHeldBodyBytes: 4096).holdableBody)
+        #expect(traits(.POST, .chunked, maxHeldBodyBytes: 4096).holdableBody)
+        #expect(!traits(.POST, .length(0), maxHeldBodyBytes: 4096).holdableBody)
+        #expect(!traits(.GET, .none, maxHeldBodyBytes: 4096).holdableBody)
+        #expect(!traits(.POST, .length(10), headers: [("Expect", "100-continue")], maxHeldBodyBytes: 4096).holdableBody)
+        #expect(!traits(.POST, .chunked, headers: [("Expect", "100-Continue")], maxHeldBodyBytes: 4096).holdableBody)
+        #expect(!traits(.POST, .length(10)).holdableBody, "a limit of 0 holds nothing")
+        #expect(!traits(.POST, .chunked).holdableBody, "a limit of 0 holds nothing")
     }
 
     @Test func onlySafeMethodsAreReplayed() {

@@ -53,14 +53,33 @@ struct UpstreamReadTimeoutTests {
     }
 
     /// An upstream that answers before the body ends and then waits for the rest of it: the
-    /// client is the one that went quiet, and the log says so.
+    /// client is the one that went quiet, and the log says so. (A body larger than the gateway
+    /// holds, so that the head goes upstream before the body ends.)
     @Test func aClientSilentInABodyTheUpstreamAnsweredEarlyIsTheOneTimedOut() async throws {
         let answersEarly: @Sendable (HTTPRequestHead) -> UpstreamBehavior = { _ in .answerAtHead(Self.partialAnswer) }
         let lines = try await Self.withTimedProxy(behavior: answersEarly) { harness in
             let connection = try await harness.connect()
-            try await connection.send("POST /upload HTTP/1.1\r\nHost: a.s20.online\r\nContent-Length: 10\r\n\r\nxxxxx")
+            let length = RequestLimits().maxHeldBodyBytes + 1
+            try await connection.send(
+                "POST /upload HTTP/1.1\r\nHost: a.s20.online\r\nContent-Length: \(length)\r\n\r\nxxxxx"
+            )
             #expect(await connection.waitForClose(timeout: .seconds(30)), "the client is held for ever")
             #expect(connection.text.hasSuffix("\r\n\r\npartial"), "\(connection.text)")
+        }
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains(" outcome=client_body_timeout ") == true, "\(lines)")
+    }
+
+    /// A held body whose client goes quiet: no upstream waits for it, so the gateway times it
+    /// itself (the same time as once it is sent) and answers 408; the upstream got nothing.
+    @Test func aClientSilentInAHeldBodyGets408AndTheUpstreamNothing() async throws {
+        let answersAtHead: @Sendable (HTTPRequestHead) -> UpstreamBehavior = { _ in .answerAtHead(Self.partialAnswer) }
+        let lines = try await Self.withTimedProxy(behavior: answersAtHead) { harness in
+            let connection = try await harness.connect()
+            try await connection.send("POST /upload HTTP/1.1\r\nHost: a.s20.online\r\nContent-Length: 10\r\n\r\nxxxxx")
+            #expect(await connection.waitForClose(timeout: .seconds(30)), "the client is held for ever")
+            #expect(connection.text.hasPrefix("HTTP/1.1 408"), "\(connection.text)")
+            #expect(harness.upstream.receivedBytes.allSatisfy { $0.isEmpty })
         }
         #expect(lines.count == 1)
         #expect(lines.first?.contains(" outcome=client_body_timeout ") == true, "\(lines)")
