@@ -68,21 +68,20 @@ public final class AccessLogSink: Sendable {
 
     /// Queues `batch` (`lines` complete lines) for the writer, or drops it when too much waits.
     func submit(_ batch: [UInt8], lines: Int) {
+        // Queued under the lock that ``close()`` marks the sink closed under: every batch accepted
+        // is ahead of the last item ``close()`` queues, so it is written before the file closes.
         let accepted = self.state.withLockedValue { state -> Bool in
             guard !state.closed, state.queuedBytes + batch.count <= self.maxQueuedBytes else { return false }
             state.queuedBytes += batch.count
+            self.writer.submit { [self] _ in
+                let descriptor = self.state.withLockedValue { $0.descriptor }
+                let written = Self.writeAll(batch, to: descriptor)
+                self.state.withLockedValue { $0.queuedBytes -= batch.count }
+                if !written { self.drop(lines: lines, reason: String(cString: strerror(errno))) }
+            }
             return true
         }
-        guard accepted else {
-            self.drop(lines: lines, reason: "the writer is behind")
-            return
-        }
-        self.writer.submit { [self] _ in
-            let descriptor = self.state.withLockedValue { $0.descriptor }
-            let written = Self.writeAll(batch, to: descriptor)
-            self.state.withLockedValue { $0.queuedBytes -= batch.count }
-            if !written { self.drop(lines: lines, reason: String(cString: strerror(errno))) }
-        }
+        if !accepted { self.drop(lines: lines, reason: "the writer is behind") }
     }
 
     private func drop(lines: Int, reason: String) {
@@ -104,21 +103,26 @@ public final class AccessLogSink: Sendable {
     /// moved the old file away). A file that cannot be opened keeps the old descriptor.
     public func reopen() {
         guard case .file(let path) = self.destination else { return }
-        self.writer.submit { [self] _ in
-            do {
-                let descriptor = try Self.open(path)
-                let old = self.state.withLockedValue { state -> CInt in
-                    defer { state.descriptor = descriptor }
-                    return state.descriptor
-                }
-                _ = Glibc.close(old)
-                self.logger.notice("access log reopened", metadata: ["file": "\(path)"])
-            } catch {
-                self.logger.error(
-                    "access log reopen failed; still writing the old file",
-                    metadata: ["error": "\(error)"]
-                )
+        self.state.withLockedValue { state in
+            guard !state.closed else { return }
+            self.writer.submit { [self] _ in self.reopenNow(path) }
+        }
+    }
+
+    private func reopenNow(_ path: String) {
+        do {
+            let descriptor = try Self.open(path)
+            let old = self.state.withLockedValue { state -> CInt in
+                defer { state.descriptor = descriptor }
+                return state.descriptor
             }
+            _ = Glibc.close(old)
+            self.logger.notice("access log reopened", metadata: ["file": "\(path)"])
+        } catch {
+            self.logger.error(
+                "access log reopen failed; still writing the old file",
+                metadata: ["error": "\(error)"]
+            )
         }
     }
 
@@ -130,6 +134,12 @@ public final class AccessLogSink: Sendable {
             return state.closed
         }
         guard !alreadyClosed else { return }
+        // Every batch queued before is written first (the pool is one thread, in order). Stopping
+        // the pool with batches still waiting would hand them to a dispatch queue, to be run after
+        // the file below is closed — lines lost, or written to whatever reuses the descriptor.
+        await withCheckedContinuation { (written: CheckedContinuation<Void, Never>) in
+            self.writer.submit { _ in written.resume() }
+        }
         try? await self.writer.shutdownGracefully()
         if case .file = self.destination {
             _ = Glibc.close(self.state.withLockedValue { $0.descriptor })

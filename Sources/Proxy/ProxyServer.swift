@@ -329,6 +329,20 @@ public final class ProxyServer: Service, Sendable {
         try pipeline.addHandler(ClientConnectionHandler(environment: environment, channel: channel))
     }
 
+    /// Reopens the access log's file (SIGUSR1, for logrotate). Every event loop first hands over
+    /// the lines it holds (up to a second's), so the lines of the requests served before the
+    /// signal go to the file logrotate moved away, as nginx's do; then the file is opened anew.
+    public func reopenAccessLog() {
+        guard let sink = self.accessLog else { return }
+        let buffers = self.state.withLockedValue { $0.accessLogBuffers }
+        guard let loop = buffers.first?.eventLoop else {
+            sink.reopen()
+            return
+        }
+        let handedOver = buffers.map { buffer in buffer.eventLoop.submit { buffer.value.flush() } }
+        EventLoopFuture.andAllComplete(handedOver, on: loop).whenComplete { _ in sink.reopen() }
+    }
+
     public func run() async throws {
         try await self.start()
         try await withTaskCancellationHandler {

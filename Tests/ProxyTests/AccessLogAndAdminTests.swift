@@ -168,6 +168,39 @@ struct AccessLogAndAdminTests {
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "second\n")
     }
 
+    /// The lines of requests served before SIGUSR1 go to the file logrotate moved away, also those
+    /// still in their event loop's buffer (up to a second's); the requests after it, to the new one.
+    @Test func reopeningHandsTheLoopsLinesToTheOldFileFirst() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/access.log"
+        let sink = try AccessLogSink(destination: .file(path), format: .combined, logger: ProxyHarness.logger)
+        let summarize: @Sendable (HTTPRequestHead) -> UpstreamBehavior = { _ in .summarize }
+        try await withProxy(threads: 2, accessLog: sink, behavior: summarize) { harness in
+            for target in ["/before-1", "/before-2"] {
+                let result = try await RawHTTPConnection.exchange(
+                    "GET \(target) HTTP/1.1\r\nHost: a.s20.online\r\nConnection: close\r\n\r\n",
+                    with: harness.proxyAddress,
+                    group: harness.group
+                )
+                #expect(result.responses.first?.status == 200)
+            }
+            try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
+            harness.proxy.reopenAccessLog()
+            #expect(await eventually { FileManager.default.fileExists(atPath: path) }, "the file was not opened anew")
+            let after = try await RawHTTPConnection.exchange(
+                "GET /after HTTP/1.1\r\nHost: a.s20.online\r\nConnection: close\r\n\r\n",
+                with: harness.proxyAddress,
+                group: harness.group
+            )
+            #expect(after.responses.first?.status == 200)
+        }
+        await sink.close()
+        let old = try String(contentsOfFile: path + ".1", encoding: .utf8)
+        let new = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(old.contains("GET /before-1 ") && old.contains("GET /before-2 ") && !old.contains("/after"), "\(old)")
+        #expect(new.contains("GET /after ") && !new.contains("/before"), "\(new)")
+    }
+
     @Test func aWriterThatFallsBehindDropsAndCountsInsteadOfGrowing() async throws {
         let directory = try TemporaryDirectory()
         let sink = try AccessLogSink(
