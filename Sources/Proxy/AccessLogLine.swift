@@ -51,7 +51,7 @@ enum AccessLogLine {
             record.version == .http1_0 ? " HTTP/1.0\" " : record.version.major == 2 ? " HTTP/2.0\" " : " HTTP/1.1\" ",
             into: &out
         )
-        Self.appendDecimal(Int(record.status), into: &out)
+        Self.appendDecimal(Self.loggedStatus(record.status), into: &out)
         out.append(UInt8(ascii: " "))
         Self.appendDecimal(record.bytesOut, into: &out)
         Self.append(" \"", into: &out)
@@ -108,7 +108,7 @@ enum AccessLogLine {
             into: &out
         )
         Self.append(",\"status\":", into: &out)
-        Self.appendDecimal(Int(record.status), into: &out)
+        Self.appendDecimal(Self.loggedStatus(record.status), into: &out)
         Self.append(",\"bytes_sent\":", into: &out)
         Self.appendDecimal(record.bytesOut, into: &out)
         Self.append(",\"bytes_received\":", into: &out)
@@ -205,6 +205,12 @@ enum AccessLogLine {
     }
 
     /// A request field's value: its bytes as received, escaped.
+    /// The status a line shows: an exchange that ended with no response written (the client
+    /// closed before it) shows 499, nginx's "client closed request", as log parsers expect.
+    static func loggedStatus(_ status: UInt) -> Int {
+        status == 0 ? 499 : Int(status)
+    }
+
     private static func appendFieldValue(
         _ fields: AccessLogFieldValues,
         _ range: Range<Int>,

@@ -91,6 +91,16 @@ import Testing
         )
     }
 
+    /// No response written (the client closed first): 499, as nginx logs it, in both formats.
+    @Test func anExchangeWithoutAResponseIsLogged499() {
+        var record = AccessLogRecord()
+        record.method = "GET"
+        record.target = "/slow"
+        record.outcome = "client_closed"
+        #expect(Self.line(record, .combined).contains(#""GET /slow HTTP/1.1" 499 0 "#))
+        #expect(Self.line(record, .json).contains(#","status":499,"#))
+    }
+
     @Test func jsonKeepsUTF8AndEscapesWhatIsNot() {
         var record = AccessLogRecord()
         record.method = "GET"
