@@ -1,14 +1,16 @@
 import NIOHTTP1
 
-/// A request's fields as bytes: each field one line `name: value` CRLF in the order received, the
-/// name as the client spelled it, the value without the whitespace around it and byte for byte
-/// (obs-text stays the bytes it was), and where each line's parts are. Every request has a dozen
+/// A request's fields as bytes: each field one line CRLF in the order received — the line as the
+/// client sent it (``append(line:name:value:)``: its name as spelled, the whitespace around its
+/// value as it was) or `name: value` for a field made here — and where each line's name and value
+/// are, the value without the whitespace around it and byte for byte (obs-text stays the bytes
+/// it was). Every request has a dozen
 /// fields that the gateway mostly passes on untouched: held as one buffer, they are read where
 /// they lie and go upstream as runs of lines, where NIO's `HTTPHeaders` made two strings of each
 /// and walked them once per question. ``headers`` builds those strings for the few readers that
 /// want them (a blocked answer's content negotiation, tests).
 public struct RequestFields: Sendable, Equatable {
-    /// The field lines, each `name: value` CRLF.
+    /// The field lines, each ending in CRLF.
     public var lines: [UInt8] { self.storage }
     // Internal, not `private(set)`: the inlinable appends below write them in the caller's module.
     @usableFromInline var storage: [UInt8]
@@ -80,7 +82,34 @@ public struct RequestFields: Sendable, Equatable {
             line[length - 1] = UInt8(ascii: "\n")
         }
         self.spans.append(
-            RequestFieldSpan(lineStart: start, nameEnd: start + name.count, valueEnd: start + length - 2)
+            RequestFieldSpan(
+                lineStart: start,
+                nameEnd: start + name.count,
+                valueStart: start + name.count + 2,
+                valueEnd: start + length - 2,
+                lineEnd: start + length
+            )
+        )
+    }
+
+    /// Appends a field line as it was received: `line` without its CRLF (added here), its name at
+    /// `name` and its value, without the whitespace around it, at `value` (both indices of
+    /// `line`). The caller has validated it as for ``append(name:value:)``. The line goes upstream
+    /// byte for byte, the client's spacing around the colon and the value included.
+    @inlinable
+    public mutating func append(line: UnsafeRawBufferPointer, name: Range<Int>, value: Range<Int>) {
+        let start = self.storage.count
+        self.storage.append(contentsOf: line)
+        self.storage.append(UInt8(ascii: "\r"))
+        self.storage.append(UInt8(ascii: "\n"))
+        self.spans.append(
+            RequestFieldSpan(
+                lineStart: start,
+                nameEnd: start + name.upperBound,
+                valueStart: start + value.lowerBound,
+                valueEnd: start + value.upperBound,
+                lineEnd: start + line.count + 2
+            )
         )
     }
 
@@ -179,11 +208,13 @@ public struct RequestFields: Sendable, Equatable {
         self.spans.indices.filter { self.name(at: $0, is: lowercasedName) }.map { self.valueText(at: $0) }
     }
 
-    /// These fields without those `removed` says to drop, in the same order.
+    /// These fields without those `removed` says to drop, in the same order, each line as it was.
     public func removing(where removed: (_ index: Int) -> Bool) -> RequestFields {
         var kept = RequestFields(reservingBytes: self.storage.count, fields: self.count)
         for index in self.spans.indices where !removed(index) {
-            kept.append(name: self.name(at: index), value: self.value(at: index))
+            let span = self.spans[index]
+            kept.spans.append(span.moved(to: kept.storage.count))
+            kept.storage.append(contentsOf: self.storage[span.lineRange])
         }
         return kept
     }

@@ -360,12 +360,12 @@ public struct RequestParser: Sendable {
         }
         let isHTTP10 = requestLine.isHTTP10
         let isConnect = ASCII.equalsCaseInsensitive(requestLine.method, "connect")
-        // Each field's line is rebuilt as `name: value` CRLF: its bytes and 4 more at most.
+        // Each field's line is kept as received, its CRLF added: its bytes and 2 more.
         var spare = RequestFields()
         swap(&spare, &self.spareFields)
         var fields = RequestFields(
             reusing: consume spare,
-            reservingBytes: self.headBytes.count - self.lineEnds[0] + 4 * (self.lineEnds.count - 1),
+            reservingBytes: self.headBytes.count - self.lineEnds[0] + 2 * (self.lineEnds.count - 1),
             fields: self.lineEnds.count - 1
         )
 
@@ -382,10 +382,15 @@ public struct RequestParser: Sendable {
                 case .failure(let problem): return RequestRejection(.badRequest, problem.reason)
                 case .success(let value): parts = value
                 }
+                // The line as the client sent it: its spacing around the colon and the value too.
+                fields.append(
+                    line: UnsafeRawBufferPointer(rebasing: head[start..<end]),
+                    name: (parts.name.lowerBound - start)..<(parts.name.upperBound - start),
+                    value: (parts.value.lowerBound - start)..<(parts.value.upperBound - start)
+                )
                 start = end
                 let name = UnsafeRawBufferPointer(rebasing: head[parts.name])
                 let value = UnsafeRawBufferPointer(rebasing: head[parts.value])
-                fields.append(name: name, value: value)
                 if let rejection = reading.read(name: name, value: value) { return rejection }
             }
             return nil

@@ -22,6 +22,29 @@ import Testing
         #expect(fields.lineRange(at: 2) == 22..<35)
     }
 
+    /// A line as received keeps its spacing around the colon and the value; its value is read
+    /// without it; removing others keeps it as it was.
+    @Test func aLineAsReceivedIsKeptByteForByte() {
+        var fields = RequestFields()
+        for (line, name, value) in [
+            ("X-A:b", 0..<3, 4..<5), ("X-B:   padded \t ", 0..<3, 7..<13), ("Host: h", 0..<4, 6..<7),
+        ] {
+            Array(line.utf8).withUnsafeBytes { fields.append(line: $0, name: name, value: value) }
+        }
+        fields.append(name: Array("Made".utf8), value: Array("here".utf8))
+        #expect(fields.lines == Array("X-A:b\r\nX-B:   padded \t \r\nHost: h\r\nMade: here\r\n".utf8))
+        #expect(fields.nameText(at: 1) == "X-B")
+        #expect(Array(fields.value(at: 0)) == Array("b".utf8))
+        #expect(Array(fields.value(at: 1)) == Array("padded".utf8))
+        #expect(fields.lineRange(at: 1) == 7..<25)
+        #expect(fields.firstIndex(of: "host") == 2)
+        let kept = fields.removing { $0 == 0 }
+        #expect(kept.lines == Array("X-B:   padded \t \r\nHost: h\r\nMade: here\r\n".utf8))
+        #expect(Array(kept.value(at: 0)) == Array("padded".utf8))
+        #expect(Array(kept.value(at: 2)) == Array("here".utf8))
+        #expect(kept.lineRange(at: 1) == 18..<27)
+    }
+
     @Test func forEachReadsEveryFieldInPlace() {
         let fields = Self.fields([("A", [0x31]), ("Bb", [0x32, 0x33]), ("C", [])])
         var seen: [String] = []

@@ -39,6 +39,26 @@ struct ByteFidelityTests {
         }
     }
 
+    /// A field line goes upstream as the client wrote it: no space added after the colon, none
+    /// taken from around the value.
+    @Test func requestFieldLinesArriveWithTheClientsSpacing() async throws {
+        try await withProxy { harness in
+            let connection = try await harness.connect()
+            let lines = Self.bytes("X-A:b\r\nX-B:   padded   \r\nx-c:\tv\t\r\n")
+            try await connection.send(
+                Self.bytes("GET /customer/1 HTTP/1.1\r\nHost:acme.s20.online\r\n") + lines + Self.bytes("\r\n")
+            )
+            let responses = await connection.waitForResponses(1)
+            await connection.close()
+            #expect(responses.first?.status == 200)
+            let received = try #require(harness.upstream.receivedBytes.first)
+            #expect(
+                Self.contains(received, Self.bytes("\r\nHost:acme.s20.online\r\n") + lines),
+                "\(String(decoding: received, as: UTF8.self))"
+            )
+        }
+    }
+
     @Test func obsTextInRequestTrailersArrivesUnchanged() async throws {
         let summarize: @Sendable (HTTPRequestHead) -> UpstreamBehavior = { _ in .summarize }
         try await withProxy(behavior: summarize) { harness in
