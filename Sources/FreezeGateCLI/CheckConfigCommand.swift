@@ -49,7 +49,9 @@ struct CheckConfigCommand: ParsableCommand {
     /// with a placeholder that is never used.
     static func checkSettings(of profile: RouteProfile, file: String) throws {
         var words = ["--config", file]
-        if profile.settings[ServeSettingCatalog.databaseURL.key] == nil { words += ["--database-url", "unchecked"] }
+        if profile.settings[ServeSettingCatalog.databaseURL.key] == nil {
+            words += ["--database-url", "dbname=unchecked"]
+        }
         if profile.upstreams == nil { words += ["--upstream", "http://127.0.0.1:9"] }
         _ = try ServeCommand.parse(words).settings(environment: [:])
     }

@@ -70,7 +70,7 @@ struct IntakeMailCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("base-domain"),
         help:
-            "Tenant base domain, so that school.BASE names tenant school (repeatable; env FREEZEGATE_BASE_DOMAINS; default s20.online)."
+            "Tenant base domain, so that school.BASE names tenant school (repeatable; env FREEZEGATE_BASE_DOMAIN, comma-separated; default s20.online)."
     )
     var baseDomains: [String] = []
 

@@ -62,12 +62,15 @@ struct IntakeMailSettings: Equatable {
         guard interval > 0, interval <= 3600 else {
             throw ValidationError("--poll-interval must be in (0, 3600] seconds")
         }
+        // FREEZEGATE_BASE_DOMAIN, or its older name FREEZEGATE_BASE_DOMAINS (as `serve` reads them).
         let baseDomains =
             !command.baseDomains.isEmpty
             ? command.baseDomains
-            : (fromEnvironment("FREEZEGATE_BASE_DOMAINS")?.split(separator: ",").map {
-                $0.trimmingCharacters(in: .whitespaces).lowercased()
-            } ?? ServeDefaults.baseDomains)
+            : (try EnvironmentAlias.lookup("FREEZEGATE_BASE_DOMAIN") { name in
+                fromEnvironment(name)?.split(separator: ",").map {
+                    $0.trimmingCharacters(in: .whitespaces).lowercased()
+                }
+            }?.values ?? ServeDefaults.baseDomains)
         let timeZone = command.timeZone ?? fromEnvironment("FREEZEGATE_TIME_ZONE") ?? Self.defaultTimeZone
         guard TimeZone(identifier: timeZone) != nil, timeZone.contains("/") || timeZone == "UTC" else {
             throw ValidationError("--time-zone \(timeZone) is not an IANA time zone such as Europe/Moscow")

@@ -122,6 +122,9 @@ struct ServeCommand: AsyncParsableCommand {
         // The database; its password never reaches --print-config.
         guard let databaseFound = try resolver.find(Setting.databaseURL), let databaseURL = databaseFound.values.last
         else { throw ValidationError("missing --database-url (and DATABASE_URL is not set)") }
+        // A string libpq cannot read would fail every connection attempt while the gateway kept
+        // waiting for its database; an unreachable database is no error here.
+        try DatabaseURL.validate(databaseURL, origin: databaseFound.origin)
         resolver.record(
             Setting.databaseURL,
             .string(SecretMasking.maskDatabaseURL(databaseURL)),
@@ -324,6 +327,7 @@ struct ServeCommand: AsyncParsableCommand {
             logLevel: level,
             logFormat: format,
             accessLog: accessLogDestination,
+            accessLogOrigin: accessLogText.found?.origin ?? "--\(Setting.accessLog.flag)",
             accessLogFormat: accessLogFormat,
             tlsSources: tlsSources,
             databaseURL: databaseURL,
@@ -420,13 +424,8 @@ struct ServeCommand: AsyncParsableCommand {
         )
         LoggingSystem.bootstrap { label in format.makeHandler(label: label, level: level) }
         let logger = Logger(label: "freezegate")
-        // A closed standard output (the access log's default) must fail a write, not kill us.
-        signal(SIGPIPE, SIG_IGN)
-        // Two descriptors per forwarded connection: the soft limit (often 1024) goes up to the hard one.
-        let descriptors = DescriptorLimit.raiseSoftToHard()
-        logger.info("file descriptor limit", metadata: ["soft": "\(descriptors.soft)", "hard": "\(descriptors.hard)"])
-        // Timers must not need a new descriptor once descriptors may run out (DispatchTimerClocks).
-        await DispatchTimerClocks.prepare()
+        // Opened before anything is logged: a file that cannot be opened is bad input, reported as
+        // the first line on stderr like the settings' other errors.
         var accessLog: AccessLogSink?
         if settings.accessLog != .off {
             do {
@@ -436,9 +435,17 @@ struct ServeCommand: AsyncParsableCommand {
                     logger: logger
                 )
             } catch {
-                throw ValidationError("--access-log: \(error)")
+                throw ValidationError("\(settings.accessLogOrigin): \(error)")
             }
         }
+        // A closed standard output (the access log's default) must fail a write, not kill us.
+        signal(SIGPIPE, SIG_IGN)
+        // Two descriptors per forwarded connection: the soft limit (often 1024) goes up to the hard
+        // one. Logged once the listeners are up, so that an error that stops the start (an upstream
+        // name that does not resolve) is the first line on stderr.
+        let descriptors = DescriptorLimit.raiseSoftToHard()
+        // Timers must not need a new descriptor once descriptors may run out (DispatchTimerClocks).
+        await DispatchTimerClocks.prepare()
         let services = GatewayServices.build(
             databaseURL: settings.databaseURL,
             profile: settings.profile,
@@ -468,9 +475,6 @@ struct ServeCommand: AsyncParsableCommand {
                 certificateReloader?.reload()
             }
         )
-        if let accessLog, case .file = accessLog.destination {
-            reloadServices.append(ReloadSignalService(signal: SIGUSR1) { accessLog.reopen() })
-        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: settings.threads)
         let proxy = ProxyServer(
             configuration: proxyConfiguration,
@@ -479,6 +483,10 @@ struct ServeCommand: AsyncParsableCommand {
             logger: logger,
             accessLog: accessLog
         )
+        if let accessLog, case .file = accessLog.destination {
+            // The event loops' buffered lines go to the old file first, as nginx's do.
+            reloadServices.append(ReloadSignalService(signal: SIGUSR1) { proxy.reopenAccessLog() })
+        }
         let admin = AdminServer(
             address: adminAddress,
             group: group,
@@ -495,6 +503,10 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await proxy.start()
             try await admin.start()
+            logger.info(
+                "file descriptor limit",
+                metadata: ["soft": "\(descriptors.soft)", "hard": "\(descriptors.hard)"]
+            )
             let serviceGroup = ServiceGroup(
                 configuration: ServiceGroupConfiguration(
                     services: (services.backgroundServices + reloadServices).map {

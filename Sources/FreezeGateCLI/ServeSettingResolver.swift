@@ -43,14 +43,18 @@ struct ServeSettingResolver {
         ServeSettingCatalog.all.compactMap { self.recorded[$0.key] } + self.derived
     }
 
-    /// The highest-precedence value given for `setting`, if any. An empty variable counts as unset.
+    /// The highest-precedence value given for `setting`, if any. An empty variable counts as unset;
+    /// a variable's older name is read too (`EnvironmentAlias`).
     func find(_ setting: ServeSettingDeclaration) throws -> Found? {
         if let values = self.flags[setting.key], !values.isEmpty {
             return Found(values: values, source: .flag(setting.flag), origin: "--\(setting.flag)")
         }
-        if let text = self.environment[setting.environment], !text.isEmpty {
-            let values = setting.arity == .list ? Self.list(text) : [text]
-            return Found(values: values, source: .environment(setting.environment), origin: setting.environment)
+        let variable = try EnvironmentAlias.lookup(setting.environment) { name in
+            guard let text = self.environment[name], !text.isEmpty else { return nil }
+            return setting.arity == .list ? Self.list(text) : [text]
+        }
+        if let variable {
+            return Found(values: variable.values, source: .environment(variable.name), origin: variable.name)
         }
         if setting.inFile, let path = self.filePath, let written = self.file[setting.key] {
             let origin = written.line.map { "\(path):\($0): \(setting.key)" } ?? "\(path): \(setting.key)"

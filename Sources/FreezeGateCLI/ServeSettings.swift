@@ -13,6 +13,9 @@ struct ServeSettings {
     var logLevel: Logger.Level
     var logFormat: LogFormat
     var accessLog: AccessLogDestination
+    /// Where the access log's destination came from (`--access-log`, its variable or the file's
+    /// line), for the error when it cannot be opened.
+    var accessLogOrigin: String
     var accessLogFormat: AccessLogFormat
     /// Where the HTTPS listener's certificates come from (read again on SIGHUP); empty without it.
     var tlsSources: TLSCertificateSources

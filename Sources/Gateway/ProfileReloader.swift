@@ -10,7 +10,7 @@ import Metrics
 /// reload that finds them changed in the file says so in the log.
 package final class ProfileReloader: Sendable {
     package let path: String
-    /// Base domains from `--base-domain` or `FREEZEGATE_BASE_DOMAINS`; `nil` lets the file decide.
+    /// Base domains from `--base-domain` or `FREEZEGATE_BASE_DOMAIN`; `nil` lets the file decide.
     package let baseDomainsOverride: [String]?
     package let store: GateStore
     package let logger: Logger

@@ -123,7 +123,6 @@ package enum ServeSettingCatalog {
     package static let baseDomains = ServeSettingDeclaration(
         key: "base_domains",
         flag: "base-domain",
-        environment: "FREEZEGATE_BASE_DOMAINS",
         arity: .list,
         valueName: "DOMAIN",
         defaultText: "s20.online",

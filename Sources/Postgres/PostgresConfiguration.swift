@@ -54,6 +54,45 @@ public struct PostgresConfiguration: Sendable, Hashable {
         return [("target_session_attrs", "read-write")]
     }
 
+    /// Why libpq cannot use `connectionString`, in libpq's words, or `nil` when it can: what
+    /// `PQconninfoParse` refuses (a malformed URI, an unknown keyword or URI parameter, an
+    /// unterminated quote) and a port that is not a number from 1 to 65535, which libpq itself
+    /// refuses only when it tries to connect. Nothing is looked up and nothing connects: a valid
+    /// string for an unreachable server is valid here. libpq's words may quote the string, its
+    /// password included.
+    public static func connectionStringProblem(_ connectionString: String) -> String? {
+        var error: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(connectionString, &error) else {
+            defer { if let error { PQfreemem(error) } }
+            let message = Self.trimmed(error.map { String(cString: $0) } ?? "")
+            return message.isEmpty ? "libpq cannot read it" : String(message)
+        }
+        defer { PQconninfoFree(options) }
+        var index = 0
+        while let keyword = options[index].keyword {
+            if String(cString: keyword) == "port", let value = options[index].val {
+                // One port, or one per host; an empty item means the default port.
+                for item in String(cString: value).split(separator: ",", omittingEmptySubsequences: false) {
+                    let text = Self.trimmed(item)
+                    if text.isEmpty { continue }
+                    guard let port = Int(text) else {
+                        return "invalid integer value \"\(item)\" for connection option \"port\""
+                    }
+                    guard (1...65_535).contains(port) else { return "invalid port number: \"\(item)\"" }
+                }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// `text` without the white space around it.
+    private static func trimmed<Text: StringProtocol>(_ text: Text) -> Substring {
+        let start = text.firstIndex { !$0.isWhitespace } ?? text.endIndex
+        let end = text.lastIndex { !$0.isWhitespace }.map(text.index(after:)) ?? start
+        return Substring(text[start..<end])
+    }
+
     /// libpq's own reading of a connection string (URI or key=value): several hosts, and whether
     /// it names `target_session_attrs`.
     static func parsedOptions(_ connectionString: String) -> (severalHosts: Bool, namesTargetSessionAttrs: Bool) {

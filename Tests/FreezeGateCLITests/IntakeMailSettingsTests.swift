@@ -82,4 +82,37 @@ import Testing
         #expect(throws: ValidationError.self) { try settings(base + ["--time-zone", "Mars/Olympus"]) }
         #expect(throws: ValidationError.self) { try settings(base, environment: ["FREEZEGATE_TIME_ZONE": "MSK"]) }
     }
+
+    /// `--base-domain`'s variable as `serve` reads it: named after the flag, the older plural name
+    /// read as well, the two not disagreeing.
+    @Test func theBaseDomainVariableFollowsTheFlagAndKeepsItsOlderName() throws {
+        let base = ["--database-url", "x", "--authserv-id", "mx"]
+        #expect(
+            try settings(base, environment: ["FREEZEGATE_BASE_DOMAIN": "s20.online, CRM.example"]).baseDomains
+                == ["s20.online", "crm.example"]
+        )
+        #expect(
+            try settings(base, environment: ["FREEZEGATE_BASE_DOMAINS": "old.example"]).baseDomains == ["old.example"]
+        )
+        #expect(
+            try settings(
+                base,
+                environment: ["FREEZEGATE_BASE_DOMAIN": "a.example", "FREEZEGATE_BASE_DOMAINS": "A.example"]
+            )
+            .baseDomains == ["a.example"]
+        )
+        let error = #expect(throws: ValidationError.self) {
+            try settings(
+                base,
+                environment: ["FREEZEGATE_BASE_DOMAIN": "a.example", "FREEZEGATE_BASE_DOMAINS": "b.example"]
+            )
+        }
+        #expect(error?.message.hasPrefix("FREEZEGATE_BASE_DOMAIN and FREEZEGATE_BASE_DOMAINS are both set") == true)
+        #expect(
+            try settings(
+                base + ["--base-domain", "flag.example"],
+                environment: ["FREEZEGATE_BASE_DOMAIN": "a.example", "FREEZEGATE_BASE_DOMAINS": "b.example"]
+            ).baseDomains == ["flag.example"]
+        )
+    }
 }

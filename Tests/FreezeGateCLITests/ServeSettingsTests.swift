@@ -350,4 +350,131 @@ import Testing
             if setting.inFile { #expect(help.contains("config key \(setting.key);"), "\(setting.key)") }
         }
     }
+
+    /// Every variable is `FREEZEGATE_` and its flag in upper case with `_`, `DATABASE_URL` aside.
+    @Test func everyVariableIsNamedAfterItsFlag() {
+        for setting in ServeSettingCatalog.all where setting.key != "database_url" {
+            #expect(
+                setting.environment == "FREEZEGATE_"
+                    + setting.flag.uppercased().replacingOccurrences(of: "-", with: "_"),
+                "\(setting.key)"
+            )
+        }
+        #expect(ServeSettingCatalog.baseDomains.environment == "FREEZEGATE_BASE_DOMAIN")
+        #expect(ServeSettingCatalog.baseDomains.key == "base_domains")
+        let help = ServeCommand.helpMessage(columns: 80).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("--base-domain DOMAIN Tenant base domain (repeatable) (env FREEZEGATE_BASE_DOMAIN,"))
+    }
+
+    /// `FREEZEGATE_BASE_DOMAIN`, like the flag; the older `FREEZEGATE_BASE_DOMAINS` is still read;
+    /// both set must agree; the flag wins over both.
+    @Test func theBaseDomainVariableFollowsTheFlagAndKeepsItsOlderName() throws {
+        let upstream = Self.database + ["--upstream", "http://127.0.0.1:8000"]
+        let singular = try settings(upstream, environment: ["FREEZEGATE_BASE_DOMAIN": "a.example, b.example"])
+        #expect(singular.baseDomains == ["a.example", "b.example"])
+        #expect(singular.baseDomainsOverride == ["a.example", "b.example"])
+        #expect(try entry(singular, "base_domains").source == .environment("FREEZEGATE_BASE_DOMAIN"))
+
+        let older = try settings(upstream, environment: ["FREEZEGATE_BASE_DOMAINS": "old.example"])
+        #expect(older.baseDomains == ["old.example"])
+        #expect(try entry(older, "base_domains").source == .environment("FREEZEGATE_BASE_DOMAINS"))
+
+        let agreeing = try settings(
+            upstream,
+            environment: [
+                "FREEZEGATE_BASE_DOMAIN": "a.example,b.example", "FREEZEGATE_BASE_DOMAINS": "a.example, b.example",
+            ]
+        )
+        #expect(agreeing.baseDomains == ["a.example", "b.example"])
+        #expect(try entry(agreeing, "base_domains").source == .environment("FREEZEGATE_BASE_DOMAIN"))
+
+        let disagreeing = #expect(throws: ValidationError.self) {
+            try self.settings(
+                upstream,
+                environment: ["FREEZEGATE_BASE_DOMAIN": "a.example", "FREEZEGATE_BASE_DOMAINS": "old.example"]
+            )
+        }
+        #expect(
+            disagreeing?.message
+                == "FREEZEGATE_BASE_DOMAIN and FREEZEGATE_BASE_DOMAINS are both set, to different values; "
+                + "set only FREEZEGATE_BASE_DOMAIN"
+        )
+
+        let flagged = try settings(
+            upstream + ["--base-domain", "flag.example"],
+            environment: ["FREEZEGATE_BASE_DOMAIN": "a.example", "FREEZEGATE_BASE_DOMAINS": "old.example"]
+        )
+        #expect(flagged.baseDomains == ["flag.example"])
+
+        let bad = #expect(throws: ValidationError.self) {
+            try self.settings(upstream, environment: ["FREEZEGATE_BASE_DOMAIN": "bad domain"])
+        }
+        #expect(bad?.message.hasPrefix("FREEZEGATE_BASE_DOMAIN: ") == true, "\(bad?.message ?? "")")
+        // The config file's key stays the profile's `base_domains`.
+        let path = try profileFile("base_domains:\n  - from-file.example\n")
+        let file = try settings(upstream + ["--config", path], environment: ["FREEZEGATE_BASE_DOMAIN": "env.example"])
+        #expect(file.baseDomains == ["env.example"])
+    }
+
+    /// A connection string libpq cannot read is a bad value, named by where it came from; the
+    /// gateway would otherwise wait for its database forever.
+    @Test(arguments: [
+        "postgresql://[bad", "host=/tmp port=notaport bogus_key=1", "not a url at all", "host=/tmp port=notaport",
+        "postgresql://db:70000/crm", "postgresql://db/crm?bogus=1", "host='unterminated",
+    ])
+    func anUnreadableDatabaseURLIsABadValue(url: String) throws {
+        let upstream = ["--upstream", "http://127.0.0.1:8000"]
+        let flag = #expect(throws: ValidationError.self) { try self.settings(upstream + ["--database-url", url]) }
+        #expect(
+            flag?.message.hasPrefix("--database-url: invalid connection string: ") == true,
+            "\(flag?.message ?? "")"
+        )
+        let environment = #expect(throws: ValidationError.self) {
+            try self.settings(upstream, environment: ["DATABASE_URL": url])
+        }
+        #expect(
+            environment?.message.hasPrefix("DATABASE_URL: invalid connection string: ") == true,
+            "\(environment?.message ?? "")"
+        )
+        let path = try profileFile(
+            "upstream: [http://127.0.0.1:8000]\ndatabase_url: '\(url.replacingOccurrences(of: "'", with: "''"))'\n"
+        )
+        let file = #expect(throws: ValidationError.self) { try self.settings(["--config", path]) }
+        #expect(
+            file?.message.hasPrefix("\(path):2: database_url: invalid connection string: ") == true,
+            "\(file?.message ?? "")"
+        )
+    }
+
+    @Test func theDatabaseURLsErrorShowsNoPassword() throws {
+        for url in [
+            "postgresql://gw:hunter2@[bad", "postgresql://gw:hunter2%zz@db/crm",
+            "postgresql://gw@db/crm?password=hunter2%",
+            "password=hunter2 bogus_key=1",
+        ] {
+            let error = #expect(throws: ValidationError.self) {
+                try self.settings(["--upstream", "http://127.0.0.1:8000", "--database-url", url])
+            }
+            #expect(error?.message.hasPrefix("--database-url: invalid connection string: ") == true, "\(url)")
+            #expect(error?.message.contains("hunter2") == false, "\(error?.message ?? "")")
+        }
+        #expect(
+            DatabaseURL.masked(
+                #"end of string reached when looking for matching "]" in IPv6 host address in URI: "postgresql://gw:hunter2@[bad""#,
+                of: "postgresql://gw:hunter2@[bad"
+            )
+                == #"end of string reached when looking for matching "]" in IPv6 host address in URI: "postgresql://gw:****@[bad""#
+        )
+    }
+
+    /// Valid strings are accepted without any connection: an unreachable database is waited for.
+    @Test(arguments: [
+        "postgresql://nobody@/none?host=/nonexistent", "host=db.invalid port=5432 dbname=crm", "dbname=crm",
+        "postgresql://gw@db1:5432,db2:/crm?target_session_attrs=read-write", "host=a,b port=5432,",
+        "postgres://gw:secret@db/crm?sslmode=require&connect_timeout=3",
+    ])
+    func aValidDatabaseURLIsAccepted(url: String) throws {
+        let settings = try settings(["--upstream", "http://127.0.0.1:8000", "--database-url", url])
+        #expect(settings.databaseURL == url)
+    }
 }

@@ -76,7 +76,7 @@ struct ServeCommandProcessTests {
             named: "FREEZEGATE_LOG_FORMAT"
         ),
         BadInput(arguments: Self.required + ["--log-format", "xml"], named: "--log-format"),
-        BadInput(arguments: ["--database-url", "x"], named: "--upstream"),
+        BadInput(arguments: ["--database-url", "dbname=crm"], named: "--upstream"),
         BadInput(arguments: ["--upstream", "http://127.0.0.1:8000"], named: "--database-url"),
     ]
 
@@ -87,6 +87,124 @@ struct ServeCommandProcessTests {
         let firstLine = outcome.stderr.split(separator: "\n").first.map(String.init) ?? ""
         #expect(firstLine.contains(input.named), "stderr: \(outcome.stderr)")
         #expect(outcome.stdout.isEmpty)
+    }
+
+    /// A connection string libpq cannot read stops `serve` before it listens (it would otherwise
+    /// wait for its database forever), however it was given; its password is not shown.
+    @Test(arguments: [
+        BadInput(arguments: ["--database-url", "postgresql://[bad"], named: "--database-url"),
+        BadInput(arguments: ["--database-url", "host=/tmp port=notaport bogus_key=1"], named: "--database-url"),
+        BadInput(arguments: ["--database-url", "not a url at all"], named: "--database-url"),
+        BadInput(arguments: ["--database-url", "host=/tmp port=notaport"], named: "--database-url"),
+        BadInput(arguments: ["--database-url", "postgresql://gw:hunter2@[bad"], named: "--database-url"),
+        BadInput(arguments: [], environment: ["DATABASE_URL": "postgresql://[bad"], named: "DATABASE_URL"),
+    ])
+    func anUnreadableDatabaseURLFailsBeforeListening(input: BadInput) async throws {
+        let outcome = try await ServeProcess.run(
+            [
+                "serve", "--upstream", "http://127.0.0.1:8000", "--listen", "127.0.0.1:0", "--admin-listen",
+                "127.0.0.1:0",
+            ]
+                + input.arguments,
+            environment: input.environment,
+            timeLimit: .seconds(20)
+        )
+        #expect(outcome.status == 64, "stderr: \(outcome.stderr)")
+        let firstLine = outcome.stderr.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(firstLine.hasPrefix("Error: \(input.named): invalid connection string: "), "stderr: \(outcome.stderr)")
+        #expect(!outcome.stderr.contains("listening"))
+        #expect(!outcome.stderr.contains("hunter2"))
+        #expect(outcome.stdout.isEmpty)
+    }
+
+    @Test func anUnreadableDatabaseURLInTheConfigFileIsNamedByItsLine() async throws {
+        let profile = try temporaryFile("gateway.yaml", "upstream: [http://127.0.0.1:8000]\ndatabase_url: \"x y\"\n")
+        let outcome = try await ServeProcess.run(
+            ["serve", "--config", profile, "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"],
+            timeLimit: .seconds(20)
+        )
+        #expect(outcome.status == 64, "stderr: \(outcome.stderr)")
+        let firstLine = outcome.stderr.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(
+            firstLine.hasPrefix("Error: \(profile):2: database_url: invalid connection string: "),
+            "stderr: \(outcome.stderr)"
+        )
+    }
+
+    /// A valid string for a database that cannot be reached is no error: the gateway starts and
+    /// waits for it (`/readyz` says 503 until a snapshot is loaded).
+    @Test func aValidDatabaseURLForAnUnreachableDatabaseStillStarts() async throws {
+        let process = try ServeProcess.start(
+            [
+                "serve", "--upstream", "http://127.0.0.1:8000", "--listen", "127.0.0.1:0", "--admin-listen",
+                "127.0.0.1:0", "--access-log", "off", "--database-url", "postgresql://nobody@/none?host=/nonexistent",
+            ]
+        )
+        defer { process.removeOutputFiles() }
+        do {
+            try await process.waitUntil("the gateway listens") { process.stderr.contains("admin listening") }
+        } catch {
+            process.send(SIGKILL)
+            _ = try? await process.waitForExit()
+            throw error
+        }
+        process.send(SIGTERM)
+        let outcome = try await process.waitForExit()
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+    }
+
+    /// An access log that cannot be opened is the first line on stderr, before anything is logged.
+    @Test func anAccessLogThatCannotBeOpenedIsTheFirstLineOnStderr() async throws {
+        let outcome = try await ServeProcess.run(
+            [
+                "serve", "--access-log", "/nonexistent/dir/a.log", "--listen", "127.0.0.1:0", "--admin-listen",
+                "127.0.0.1:0",
+            ]
+                + Self.required,
+            timeLimit: .seconds(20)
+        )
+        #expect(outcome.status == 64, "stderr: \(outcome.stderr)")
+        let firstLine = outcome.stderr.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(firstLine.hasPrefix("Error: --access-log: cannot open"), "stderr: \(outcome.stderr)")
+        #expect(firstLine.contains("/nonexistent/dir/a.log"))
+        #expect(!outcome.stderr.contains("listening"))
+        // Named by where it came from.
+        let fromEnvironment = try await ServeProcess.run(
+            ["serve", "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"] + Self.required,
+            environment: ["FREEZEGATE_ACCESS_LOG": "/nonexistent/dir/a.log"],
+            timeLimit: .seconds(20)
+        )
+        #expect(fromEnvironment.status == 64, "stderr: \(fromEnvironment.stderr)")
+        #expect(
+            fromEnvironment.stderr.hasPrefix("Error: FREEZEGATE_ACCESS_LOG: cannot open"),
+            "\(fromEnvironment.stderr)"
+        )
+    }
+
+    /// `--base-domain`'s variable is named after the flag like every other; the older plural name
+    /// is still read, and the two may not disagree.
+    @Test func theBaseDomainVariableIsNamedAfterTheFlag() async throws {
+        let singular = try await ServeProcess.run(
+            ["serve", "--print-config"] + Self.required,
+            environment: ["FREEZEGATE_BASE_DOMAIN": "a.example,b.example"]
+        )
+        #expect(singular.status == 0, "\(singular.stderr)")
+        #expect(
+            singular.stdout.contains(
+                "base_domains: [\"a.example\", \"b.example\"]  # environment FREEZEGATE_BASE_DOMAIN\n"
+            ),
+            "\(singular.stdout)"
+        )
+        let both = try await ServeProcess.run(
+            ["serve", "--print-config"] + Self.required,
+            environment: ["FREEZEGATE_BASE_DOMAIN": "a.example", "FREEZEGATE_BASE_DOMAINS": "old.example"]
+        )
+        #expect(both.status == 64)
+        let firstLine = both.stderr.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(firstLine.contains("FREEZEGATE_BASE_DOMAIN and FREEZEGATE_BASE_DOMAINS"), "\(both.stderr)")
+        let help = try await ServeProcess.run(["serve", "--help"])
+        #expect(help.stdout.contains("env FREEZEGATE_BASE_DOMAIN,"), "\(help.stdout)")
+        #expect(!help.stdout.contains("FREEZEGATE_BASE_DOMAINS"))
     }
 
     @Test func anInvalidProfileFailsNamingTheFileAndLine() async throws {
@@ -128,7 +246,7 @@ struct ServeCommandProcessTests {
         #expect(outcome.stdout.contains("client_idle_timeout: 40.0  # environment FREEZEGATE_CLIENT_IDLE_TIMEOUT\n"))
 
         let broken = try temporaryFile("broken.yaml", "upstream: [http://127.0.0.1:8000]\nthreads: many\n")
-        let refused = try await ServeProcess.run(["serve", "--config", broken, "--database-url", "x"])
+        let refused = try await ServeProcess.run(["serve", "--config", broken, "--database-url", "dbname=crm"])
         #expect(refused.status != 0)
         let firstLine = refused.stderr.split(separator: "\n").first.map(String.init) ?? ""
         #expect(firstLine.contains("\(broken):2: threads: 'many' is not a whole number"), "\(refused.stderr)")

@@ -135,4 +135,61 @@ struct SighupReloadProcessTests {
         await upstream.stop()
         try await group.shutdownGracefully()
     }
+
+    /// SIGUSR1 (logrotate moved the file away): the lines of the requests served before it —
+    /// still in the event loop's buffer for up to a second — go to the old file, the later ones to
+    /// a new file of the same name.
+    @Test func sigusr1HandsTheBufferedLinesToTheOldFileThenReopens() async throws {
+        let databaseURL = try await TestPostgres.shared.makeMigratedDatabase(prefix: "sigusr1")
+        let gatewayURL = try await TestPostgres.shared.gatewayURL(for: databaseURL)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let upstream = RecordingUpstream(group: group) { _ in .respond(.ok, HTTPHeaders(), "ok") }
+        let upstreamAddress = try await upstream.start()
+        let log = self.scratch.path + "/access.log"
+        let (port, adminPort) = (try FreePort.find(), try FreePort.find())
+        let gateway = try ServeProcess.start(
+            [
+                "serve", "--upstream", "http://127.0.0.1:\(upstreamAddress.port ?? 0)",
+                "--listen", "127.0.0.1:\(port)", "--admin-listen", "127.0.0.1:\(adminPort)",
+                "--access-log", log, "--threads", "1", "--drain-timeout", "2",
+            ],
+            environment: ["DATABASE_URL": gatewayURL]
+        )
+        let address = try SocketAddress(ipAddress: "127.0.0.1", port: port)
+        let admin = try SocketAddress(ipAddress: "127.0.0.1", port: adminPort)
+        do {
+            func get(_ target: String, at address: SocketAddress) async throws -> Int? {
+                let request = "GET \(target) HTTP/1.1\r\nHost: acme.s20.online\r\nConnection: close\r\n\r\n"
+                let exchange = try await TestSupport.RawHTTPConnection.exchange(request, with: address, group: group)
+                return exchange.responses.first?.status
+            }
+            try await gateway.waitUntil("the gateway is ready") { (try? await get("/readyz", at: admin)) == 200 }
+            #expect(try await get("/before-1", at: address) == 200)
+            #expect(try await get("/before-2", at: address) == 200)
+            try FileManager.default.moveItem(atPath: log, toPath: log + ".1")
+            gateway.send(SIGUSR1)
+            try await gateway.waitUntil("the access log is opened anew") { FileManager.default.fileExists(atPath: log) }
+            #expect(try await get("/after", at: address) == 200)
+            gateway.send(SIGTERM)
+            let outcome = try await gateway.waitForExit()
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            let old = try String(contentsOfFile: log + ".1", encoding: .utf8)
+            let new = try String(contentsOfFile: log, encoding: .utf8)
+            #expect(
+                old.contains("GET /before-1 ") && old.contains("GET /before-2 ") && !old.contains("/after"),
+                "\(old)"
+            )
+            #expect(new.contains("GET /after ") && !new.contains("/before"), "\(new)")
+        } catch {
+            gateway.send(SIGKILL)
+            _ = try? await gateway.waitForExit()
+            gateway.removeOutputFiles()
+            await upstream.stop()
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        gateway.removeOutputFiles()
+        await upstream.stop()
+        try await group.shutdownGracefully()
+    }
 }
