@@ -1,7 +1,8 @@
 import NIOCore
 import NIOHTTP1
 
-/// Answers the admin endpoints: `/healthz`, `/readyz`, `/metrics`.
+/// Answers the admin endpoints: `/healthz`, `/readyz`, `/metrics`. Every answer carries an
+/// `X-Request-Id`, as every answer of the client listeners does.
 final class AdminHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -9,6 +10,7 @@ final class AdminHandler: ChannelInboundHandler {
     private let readiness: @Sendable () -> Bool
     private let metrics: @Sendable () -> String
     private var head: HTTPRequestHead?
+    private var requestIDs = RequestIDGenerator()
 
     init(readiness: @escaping @Sendable () -> Bool, metrics: @escaping @Sendable () -> String) {
         self.readiness = readiness
@@ -29,6 +31,7 @@ final class AdminHandler: ChannelInboundHandler {
             headers.add(name: "Content-Type", value: contentType)
             headers.add(name: "Content-Length", value: String(body.utf8.count))
             headers.add(name: "Cache-Control", value: "no-store")
+            headers.add(name: "X-Request-Id", value: self.requestIDs.next())
             if !head.isKeepAlive { headers.add(name: "Connection", value: "close") }
             context.write(
                 Self.wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))),

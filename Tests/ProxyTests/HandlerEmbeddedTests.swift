@@ -24,6 +24,8 @@ struct HandlerEmbeddedTests {
             return
         }
         #expect(head.status.code == status)
+        let requestID = try #require(head.headers["x-request-id"].first)
+        #expect(requestID.utf8.count == 32 && requestID.allSatisfy(\.isHexDigit), "\(requestID)")
         guard case .body(.byteBuffer(let buffer)) = try channel.readOutbound(as: HTTPServerResponsePart.self) else {
             Issue.record("no body")
             return
