@@ -60,7 +60,10 @@ struct ClientResponseFieldSelection {
             return self.tunnel
                 && (ASCII.equalsCaseInsensitive(name, "connection") || ASCII.equalsCaseInsensitive(name, "upgrade"))
         }
-        if self.dropsLength && ASCII.equalsCaseInsensitive(name, "content-length") { return false }
+        if ASCII.equalsCaseInsensitive(name, "content-length") {
+            // Where it stays, it frames the body the client gets: no `Connection` option takes it.
+            return !self.dropsLength
+        }
         if self.requestID != nil && ASCII.equalsCaseInsensitive(name, "x-request-id") { return false }
         if self.strictTransportSecurity != nil && ASCII.equalsCaseInsensitive(name, "strict-transport-security") {
             return false

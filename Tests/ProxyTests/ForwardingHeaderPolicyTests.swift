@@ -247,6 +247,15 @@ struct ForwardingHeaderPolicyTests {
         )
     }
 
+    /// `Connection: content-length` from an upstream cannot take away the length that frames the
+    /// body the client gets (it would wait for the close of a connection kept open).
+    @Test func aResponsesFramingLengthIsNotTakenByConnection() throws {
+        let upstream = "HTTP/1.1 200 OK\r\nConnection: content-length, x-a\r\nX-A: 1\r\nContent-Length: 3\r\n"
+        let (out, framing) = try Self.clientHead(upstream)
+        #expect(framing == .length(3))
+        #expect(out == "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nVia: 1.1 freezegate\r\n\r\n")
+    }
+
     @Test func informationalAndTunnelHeads() throws {
         let (continued, _) = try Self.clientHead("HTTP/1.1 100 Continue\r\n", clientVersion: .http1_1)
         #expect(continued == "HTTP/1.1 100 Continue\r\nVia: 1.1 freezegate\r\n\r\n")
