@@ -10,10 +10,10 @@ public struct RequestLimits: Sendable, Hashable {
     /// (or chunked) body makes it close the connection instead.
     public var maxDrainBytes: Int
     /// Largest request body read in full before an upstream is chosen (a declared length up to
-    /// it, or a chunked body until it outgrows it), like nginx's buffered request body: a body
-    /// found malformed, or contradicting its declared length, is then refused with not a byte of
-    /// its request sent upstream. A larger body streams from the head on. At most the initial
-    /// HTTP/2 stream window, so a held stream's client never waits for window to finish it.
+    /// it, or a chunked body — or an HTTP/2 stream's DATA of any declared length — until it
+    /// outgrows it), like nginx's buffered request body: a body found malformed, or contradicting
+    /// its declared length, is then refused with not a byte of its request sent upstream. A larger
+    /// body streams from then on. 0 holds none.
     public var maxHeldBodyBytes: Int
 
     public init(

@@ -21,6 +21,8 @@ struct RequestTraits: Equatable {
     /// that) — not when the client waits for `100 Continue` before sending it, which only the
     /// upstream gives.
     let holdableBody: Bool
+    /// The client waits for `100 Continue` before it sends the body (`Expect: 100-continue`).
+    let expectsContinue: Bool
 
     /// `connection`: the head's `Connection` options when already read (else they are read here).
     /// `maxHeldBodyBytes`: 0 holds no body.
@@ -42,13 +44,17 @@ struct RequestTraits: Equatable {
         case .none, .untilClose:
             self.drainable = true
             self.holdableBody = false
+            self.expectsContinue = false
         case .length(let length):
             let expectsContinue = Self.expectsContinue(head)
             self.drainable = length <= maxDrainBytes && !expectsContinue
             self.holdableBody = length > 0 && length <= maxHeldBodyBytes && !expectsContinue
+            self.expectsContinue = expectsContinue
         case .chunked:
+            let expectsContinue = Self.expectsContinue(head)
             self.drainable = false
-            self.holdableBody = maxHeldBodyBytes > 0 && !Self.expectsContinue(head)
+            self.holdableBody = maxHeldBodyBytes > 0 && !expectsContinue
+            self.expectsContinue = expectsContinue
         }
     }
 
