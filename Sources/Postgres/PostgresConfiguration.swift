@@ -61,29 +61,49 @@ public struct PostgresConfiguration: Sendable, Hashable {
     /// string for an unreachable server is valid here. libpq's words may quote the string, its
     /// password included.
     public static func connectionStringProblem(_ connectionString: String) -> String? {
+        let options: [(keyword: String, value: String)]
+        switch Self.libpqOptions(connectionString) {
+        case .failure(let problem): return problem.message
+        case .success(let read): options = read
+        }
+        for option in options where option.keyword == "port" {
+            // One port, or one per host; an empty item means the default port.
+            for item in option.value.split(separator: ",", omittingEmptySubsequences: false) {
+                let text = Self.trimmed(item)
+                if text.isEmpty { continue }
+                guard let port = Int(text) else {
+                    return "invalid integer value \"\(item)\" for connection option \"port\""
+                }
+                guard (1...65_535).contains(port) else { return "invalid port number: \"\(item)\"" }
+            }
+        }
+        return nil
+    }
+
+    /// Why libpq refused to read a connection string, in its words.
+    private struct ReadingProblem: Error {
+        let message: String
+    }
+
+    /// The options a connection string sets, as libpq reads it (`PQconninfoParse`), or libpq's
+    /// words for why it cannot.
+    private static func libpqOptions(
+        _ connectionString: String
+    ) -> Result<[(keyword: String, value: String)], ReadingProblem> {
         var error: UnsafeMutablePointer<CChar>?
         guard let options = PQconninfoParse(connectionString, &error) else {
             defer { if let error { PQfreemem(error) } }
             let message = Self.trimmed(error.map { String(cString: $0) } ?? "")
-            return message.isEmpty ? "libpq cannot read it" : String(message)
+            return .failure(ReadingProblem(message: message.isEmpty ? "libpq cannot read it" : String(message)))
         }
         defer { PQconninfoFree(options) }
+        var set: [(keyword: String, value: String)] = []
         var index = 0
         while let keyword = options[index].keyword {
-            if String(cString: keyword) == "port", let value = options[index].val {
-                // One port, or one per host; an empty item means the default port.
-                for item in String(cString: value).split(separator: ",", omittingEmptySubsequences: false) {
-                    let text = Self.trimmed(item)
-                    if text.isEmpty { continue }
-                    guard let port = Int(text) else {
-                        return "invalid integer value \"\(item)\" for connection option \"port\""
-                    }
-                    guard (1...65_535).contains(port) else { return "invalid port number: \"\(item)\"" }
-                }
-            }
+            if let value = options[index].val { set.append((String(cString: keyword), String(cString: value))) }
             index += 1
         }
-        return nil
+        return .success(set)
     }
 
     /// `text` without the white space around it.
@@ -96,23 +116,10 @@ public struct PostgresConfiguration: Sendable, Hashable {
     /// libpq's own reading of a connection string (URI or key=value): several hosts, and whether
     /// it names `target_session_attrs`.
     static func parsedOptions(_ connectionString: String) -> (severalHosts: Bool, namesTargetSessionAttrs: Bool) {
-        var error: UnsafeMutablePointer<CChar>?
-        guard let options = PQconninfoParse(connectionString, &error) else {
-            if let error { PQfreemem(error) }
-            return (false, false)
+        guard case .success(let options) = Self.libpqOptions(connectionString) else { return (false, false) }
+        let severalHosts = options.contains {
+            ($0.keyword == "host" || $0.keyword == "hostaddr") && $0.value.contains(",")
         }
-        defer { PQconninfoFree(options) }
-        var severalHosts = false
-        var namesTarget = false
-        var index = 0
-        while let keyword = options[index].keyword {
-            let name = String(cString: keyword)
-            if let value = options[index].val {
-                if name == "host" || name == "hostaddr", String(cString: value).contains(",") { severalHosts = true }
-                if name == "target_session_attrs" { namesTarget = true }
-            }
-            index += 1
-        }
-        return (severalHosts, namesTarget)
+        return (severalHosts, options.contains { $0.keyword == "target_session_attrs" })
     }
 }
