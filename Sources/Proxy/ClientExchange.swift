@@ -237,6 +237,7 @@ final class ClientExchange: RequestDecodingReceiver {
             framing: framing,
             maxDrainBytes: limits.maxDrainBytes,
             maxHeldBodyBytes: limits.maxHeldBodyBytes,
+            fromHTTP2Stream: self.environment.isHTTP2Stream,
             connection: fields.connection
         )
 
@@ -281,7 +282,7 @@ final class ClientExchange: RequestDecodingReceiver {
                 idempotent: traits.idempotent,
                 webSocketUpgrade: self.exchange.webSocket,
                 groupHasOtherServers: self.environment.upstreams.serverCount(group: self.exchange.upstreamGroup) > 1,
-                holdBody: self.holdsBody(traits, framing: framing)
+                holdBody: traits.holdableBody && !self.exchange.webSocket
             )
             if action == .holdBody {
                 self.armBodyReadTimer()
@@ -416,18 +417,6 @@ final class ClientExchange: RequestDecodingReceiver {
     }
 
     // MARK: - Upstream side
-
-    /// Whether the request's body is read before an upstream is chosen (``RequestLimits/maxHeldBodyBytes``).
-    /// Over HTTP/1.1 a declared length up to the limit, or a chunked body until it outgrows it: a
-    /// chunk line or a trailer found malformed is refused with nothing sent. A stream's DATA are
-    /// checked against its declared `content-length` when they end, so any declared length is held
-    /// until they end or outgrow the limit; DATA of no declared length have nothing to contradict
-    /// and no chunk syntax to break: they go as they come.
-    private func holdsBody(_ traits: RequestTraits, framing: MessageFraming) -> Bool {
-        guard self.environment.isHTTP2Stream else { return traits.holdableBody && !self.exchange.webSocket }
-        guard case .length(let length) = framing else { return false }
-        return length > 0 && !traits.expectsContinue && self.environment.configuration.limits.maxHeldBodyBytes > 0
-    }
 
     /// The held request goes upstream: its head, the body read so far and, if it came, its end.
     private func releaseHeldRequest() {

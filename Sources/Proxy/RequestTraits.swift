@@ -16,21 +16,23 @@ struct RequestTraits: Equatable {
     /// connection stays open: no body, or a declared one no larger than `maxDrainBytes` whose
     /// client does not wait for `100 Continue`. A chunked body (unbounded) is never drained.
     let drainable: Bool
-    /// When forwarded, its body is read before an upstream is chosen (``RequestLimits/maxHeldBodyBytes``):
-    /// a declared length of at most `maxHeldBodyBytes`, or a chunked body (held until it outgrows
-    /// that) — not when the client waits for `100 Continue` before sending it, which only the
-    /// upstream gives.
+    /// When forwarded, its body is read before an upstream is chosen (``RequestLimits/maxHeldBodyBytes``).
+    /// Over HTTP/1.1 a declared length of at most `maxHeldBodyBytes`, or a chunked body (held
+    /// until it outgrows that): a chunk line or a trailer found malformed is refused with nothing
+    /// sent. An HTTP/2 stream's DATA are checked against its declared `content-length` when they
+    /// end, so any declared length is held until they end or outgrow the limit; DATA of no declared
+    /// length have nothing to contradict and no chunk syntax to break: they go as they come. Never
+    /// a body whose client waits for `100 Continue` before sending it, which only the upstream gives.
     let holdableBody: Bool
-    /// The client waits for `100 Continue` before it sends the body (`Expect: 100-continue`).
-    let expectsContinue: Bool
 
     /// `connection`: the head's `Connection` options when already read (else they are read here).
-    /// `maxHeldBodyBytes`: 0 holds no body.
+    /// `maxHeldBodyBytes`: 0 holds no body. `fromHTTP2Stream`: the head is an HTTP/2 stream's.
     init(
         head: RequestHead,
         framing: MessageFraming,
         maxDrainBytes: Int,
         maxHeldBodyBytes: Int = 0,
+        fromHTTP2Stream: Bool = false,
         connection: ConnectionOptions? = nil
     ) {
         let connection = connection ?? ConnectionOptions(head.fields)
@@ -44,17 +46,15 @@ struct RequestTraits: Equatable {
         case .none, .untilClose:
             self.drainable = true
             self.holdableBody = false
-            self.expectsContinue = false
         case .length(let length):
             let expectsContinue = Self.expectsContinue(head)
             self.drainable = length <= maxDrainBytes && !expectsContinue
-            self.holdableBody = length > 0 && length <= maxHeldBodyBytes && !expectsContinue
-            self.expectsContinue = expectsContinue
+            self.holdableBody =
+                length > 0 && maxHeldBodyBytes > 0 && (fromHTTP2Stream || length <= maxHeldBodyBytes)
+                && !expectsContinue
         case .chunked:
-            let expectsContinue = Self.expectsContinue(head)
             self.drainable = false
-            self.holdableBody = maxHeldBodyBytes > 0 && !expectsContinue
-            self.expectsContinue = expectsContinue
+            self.holdableBody = maxHeldBodyBytes > 0 && !fromHTTP2Stream && !Self.expectsContinue(head)
         }
     }
 

@@ -12,7 +12,8 @@ import Testing
         version: HTTPVersion = .http1_1,
         headers: [(String, String)] = [],
         maxDrainBytes: Int = 1024,
-        maxHeldBodyBytes: Int = 0
+        maxHeldBodyBytes: Int = 0,
+        fromHTTP2Stream: Bool = false
     ) -> RequestTraits {
         let head = RequestHead(
             HTTPRequestHead(version: version, method: method, uri: "/", headers: HTTPHeaders(headers))
@@ -21,7 +22,8 @@ import Testing
             head: head,
             framing: framing,
             maxDrainBytes: maxDrainBytes,
-            maxHeldBodyBytes: maxHeldBodyBytes
+            maxHeldBodyBytes: maxHeldBodyBytes,
+            fromHTTP2Stream: fromHTTP2Stream
         )
     }
 
@@ -37,6 +39,14 @@ import Testing
         #expect(!traits(.POST, .chunked, headers: [("Expect", "100-Continue")], maxHeldBodyBytes: 4096).holdableBody)
         #expect(!traits(.POST, .length(10)).holdableBody, "a limit of 0 holds nothing")
         #expect(!traits(.POST, .chunked).holdableBody, "a limit of 0 holds nothing")
+    }
+
+    /// A stream's declared length is held whatever it is (until the DATA end or outgrow the
+    /// limit); DATA of no declared length are not held.
+    @Test func aStreamsDeclaredLengthIsHeldWhateverItIs() {
+        #expect(traits(.POST, .length(1_000_000), maxHeldBodyBytes: 4096, fromHTTP2Stream: true).holdableBody)
+        #expect(!traits(.POST, .chunked, maxHeldBodyBytes: 4096, fromHTTP2Stream: true).holdableBody)
+        #expect(!traits(.POST, .length(10), fromHTTP2Stream: true).holdableBody, "a limit of 0 holds nothing")
     }
 
     @Test func onlySafeMethodsAreReplayed() {
