@@ -16,6 +16,9 @@ public enum TargetAmbiguity: String, Sendable, Hashable, CaseIterable, Comparabl
     case invalidUTF8
     case overlongUTF8
     case compatibilityForm
+    /// A character that Windows' "best fit" conversion to a code page turns into `/` or `\`
+    /// (`∕` U+2215, `⁄` U+2044, `¥` U+00A5, …), which NFKC leaves as it is.
+    case lookalikeSeparator
     case invisibleCharacter
     case rawNonASCII
     case encodedDot

@@ -141,7 +141,9 @@ public enum TargetCanonicalizer {
             switch byte {
             case UInt8(ascii: "\\"): found.insert(.backslash)
             case UInt8(ascii: ";"): found.insert(.parameters)
-            case UInt8(ascii: " "), UInt8(ascii: "\t"): found.insert(.whitespace)
+            case UInt8(ascii: " "): found.insert(.whitespace)
+            // A tab is whitespace to a trimming parser and a control byte to one that drops them.
+            case UInt8(ascii: "\t"): found.formUnion([.whitespace, .controlCharacter])
             case 0..<0x20, 0x7F: found.insert(.controlCharacter)
             case 0x80...: found.insert(.rawNonASCII)
             default: break
@@ -205,7 +207,7 @@ public enum TargetCanonicalizer {
             case UInt8(ascii: "\\"): found.insert(.encodedBackslash)
             case UInt8(ascii: ";"): found.insert(.parameters)
             case UInt8(ascii: "?"), UInt8(ascii: "#"): found.insert(.encodedQuery)
-            case UInt8(ascii: "\t"): found.insert(.whitespace)
+            case UInt8(ascii: "\t"): found.formUnion([.whitespace, .controlCharacter])
             case 0..<0x20, 0x7F: found.insert(.controlCharacter)
             default: break
             }
@@ -221,6 +223,14 @@ public enum TargetCanonicalizer {
             found.insert(.trailingDotOrSpace)
         }
         let text = UTF8Reading.decode(decoded, lenient: true)
+        // Whitespace at either end (a space, a tab, a no-break or ideographic space) is what a
+        // parser that trims segments removes, leaving `..` of `..%20` or `%C2%A0..`.
+        if let first = text.text.unicodeScalars.first, let last = text.text.unicodeScalars.last,
+            first.properties.isWhitespace || last.properties.isWhitespace
+                || Self.isDotSegmentWithWhitespace(text.text)
+        {
+            found.insert(.whitespace)
+        }
         if text.invalid {
             found.insert(.invalidUTF8)
             if text.overlong { found.insert(.overlongUTF8) }
@@ -231,6 +241,9 @@ public enum TargetCanonicalizer {
             }
             if compatibilityFoldMayReroute(text.text) {
                 found.insert(.compatibilityForm)
+            }
+            if text.text.unicodeScalars.contains(where: { bestFitSeparators[$0.value] != nil }) {
+                found.insert(.lookalikeSeparator)
             }
         }
         if text.overlong {
@@ -268,6 +281,14 @@ public enum TargetCanonicalizer {
     }
 
     /// Zero-width and other default-ignorable characters that some normalisers delete.
+    /// Characters that Windows' best-fit mapping to a code page (`WideCharToMultiByte` without
+    /// `WC_NO_BEST_FIT_CHARS`) turns into a slash or a backslash, and NFKC does not: the division
+    /// and fraction slashes, and the yen and won signs of the Japanese and Korean code pages
+    /// (whose `\` byte they share).
+    static let bestFitSeparators: [UInt32: Unicode.Scalar] = [
+        0x2215: "/", 0x2044: "/", 0x2216: "\\", 0x00A5: "\\", 0x20A9: "\\",
+    ]
+
     static let invisibleScalars: Set<UInt32> = [
         0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B, 0x180C, 0x180D, 0x180E,
         0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E,
@@ -299,6 +320,7 @@ public enum TargetCanonicalizer {
         if found.contains(.backslash) || found.contains(.encodedBackslash) { toggle(\.backslashSeparates) }
         if found.contains(.parameters) { toggle(\.stripParameters) }
         if found.contains(.compatibilityForm) { toggle(\.compatibilityFold) }
+        if found.contains(.lookalikeSeparator) { toggle(\.bestFitSeparators) }
         if found.contains(.invisibleCharacter) { toggle(\.removeInvisible) }
         if found.contains(.invalidUTF8) || found.contains(.overlongUTF8) { toggle(\.lenientUTF8) }
         if found.contains(.controlCharacter) {
@@ -306,6 +328,7 @@ public enum TargetCanonicalizer {
         }
         if found.contains(.encodedQuery) { toggle(\.truncateAtDecodedQuery) }
         if found.contains(.trailingDotOrSpace) { toggle(\.trimTrailingDotsAndSpaces) }
+        if found.contains(.whitespace) { toggle(\.trimWhitespace) }
         if found.contains(.networkPath) { toggle(\.networkPath) }
         let dotsMayDiffer =
             found.contains(.dotSegment) || found.contains(.encodedDot) || found.contains(.overlongUTF8)
@@ -319,8 +342,8 @@ public enum TargetCanonicalizer {
         // spaces, or stripping its `;` parameters, leaves empty, or from decoded separators.
         let hasEmptySegment =
             zip(bytes, bytes.dropFirst()).contains { isSeparator($0) && isSeparator($1) }
-            || found.contains(.trailingDotOrSpace) || found.contains(.parameters)
-            || found.contains(.encodedSlash) || found.contains(.encodedBackslash)
+            || found.contains(.trailingDotOrSpace) || found.contains(.whitespace) || found.contains(.parameters)
+            || found.contains(.encodedSlash) || found.contains(.encodedBackslash) || found.contains(.lookalikeSeparator)
         func dotDotOnceDecoded() -> Bool {
             let decoded = PercentDecoding.decodeOnce(bytes)
             return zip(decoded, decoded.dropFirst()).contains { $0 == UInt8(ascii: ".") && $1 == UInt8(ascii: ".") }
@@ -500,13 +523,22 @@ public enum TargetCanonicalizer {
             bytes = Array(bytes[..<mark])
             truncated = true
         }
-        let text = UTF8Reading.decode(bytes, lenient: options.lenientUTF8).text
-        var pieces: [String] = [text]
-        if options.encodedSlashSeparates {
-            pieces = pieces.flatMap { Self.split($0, at: "/") }
-        }
-        if options.backslashSeparates {
-            pieces = pieces.flatMap { Self.split($0, at: "\\") }
+        var text = UTF8Reading.decode(bytes, lenient: options.lenientUTF8).text
+        var pieces: [String]
+        if options.bestFitSeparators, text.unicodeScalars.contains(where: { bestFitSeparators[$0.value] != nil }) {
+            // The conversion happens before the server splits the path: what it makes separates.
+            text = String(
+                String.UnicodeScalarView(text.unicodeScalars.map { bestFitSeparators[$0.value] ?? $0 })
+            )
+            pieces = Self.split(text, at: "/").flatMap { Self.split($0, at: "\\") }
+        } else {
+            pieces = [text]
+            if options.encodedSlashSeparates {
+                pieces = pieces.flatMap { Self.split($0, at: "/") }
+            }
+            if options.backslashSeparates {
+                pieces = pieces.flatMap { Self.split($0, at: "\\") }
+            }
         }
         for piece in pieces {
             var text = piece
@@ -536,6 +568,9 @@ public enum TargetCanonicalizer {
                 if options.stripParameters, let semicolon = segment.unicodeScalars.firstIndex(of: ";") {
                     segment = String(segment.unicodeScalars[..<semicolon])
                 }
+                if options.trimWhitespace {
+                    segment = Self.trimmingWhitespace(segment)
+                }
                 if options.trimTrailingDotsAndSpaces, segment != ".", segment != ".." {
                     while let last = segment.unicodeScalars.last, last == "." || last == " " {
                         segment.unicodeScalars.removeLast()
@@ -545,6 +580,36 @@ public enum TargetCanonicalizer {
             }
         }
         return truncated
+    }
+
+    /// `segment` without the whitespace at its ends (Unicode's, as a parser that trims path
+    /// segments with its language's `trim` does), and a dot-segment with whitespace inside it
+    /// (`. .`) as the dots alone, as a parser that drops whitespace reads it.
+    static func trimmingWhitespace(_ segment: String) -> String {
+        if Self.isDotSegmentWithWhitespace(segment) {
+            return String(String.UnicodeScalarView(segment.unicodeScalars.filter { !$0.properties.isWhitespace }))
+        }
+        let scalars = segment.unicodeScalars
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return String(scalars[start...last])
+    }
+
+    /// `. .`, `.\t.`, ` . ` …: one or two dots once the whitespace among them is dropped.
+    static func isDotSegmentWithWhitespace(_ segment: String) -> Bool {
+        var dots = 0
+        var spaces = 0
+        for scalar in segment.unicodeScalars {
+            if scalar == "." {
+                dots += 1
+            } else if scalar.properties.isWhitespace {
+                spaces += 1
+            } else {
+                return false
+            }
+        }
+        return spaces > 0 && (dots == 1 || dots == 2)
     }
 
     /// `text` cut at every `separator`, scalar by scalar. Not `String.split`, which compares

@@ -21,12 +21,17 @@ struct TargetReadingOptions: Hashable {
     var backslashSeparates = false
     var stripParameters = false
     var compatibilityFold = false
+    /// Look-alike separators turned into `/` and `\` (``TargetCanonicalizer/bestFitSeparators``),
+    /// as a server that converts the path to a Windows code page with best fit reads them.
+    var bestFitSeparators = false
     var removeInvisible = false
     var lenientUTF8 = false
     var truncateAtNUL = false
     var removeControls = false
     var truncateAtDecodedQuery = false
     var trimTrailingDotsAndSpaces = false
+    /// Whitespace trimmed from both ends of each segment, dots kept (`..%20` is `..`).
+    var trimWhitespace = false
     var dotHandling: DotHandling = .afterDecoding
     var mergeSlashesBeforeDots = true
     var networkPath = false

@@ -202,6 +202,35 @@ public let attackCorpus: [AttackCase] = [
     AttackCase(target: "/company./1", expected: .block, technique: "trailing dot (Windows)"),
     AttackCase(target: "/company%09/1", expected: .block, technique: "encoded tab"),
     AttackCase(target: "/company%0d%0aX-Injected:%201", expected: .block, technique: "encoded CRLF"),
+    // A tab is a control byte to a parser that drops them: `.%09.` is `..` to it.
+    AttackCase(target: "/customer/.%09./company/1/users", expected: .block, technique: "tab inside dot-dot"),
+    AttackCase(target: "/customer/..%09/company", expected: .block, technique: "tab after dot-dot"),
+    AttackCase(target: "/customer/%09../company", expected: .block, technique: "tab before dot-dot"),
+    // Whitespace a trimming parser removes while it keeps the dots.
+    AttackCase(target: "/customer/..%20/company", expected: .block, technique: "space after dot-dot"),
+    AttackCase(target: "/customer/%20../company/1", expected: .block, technique: "space before dot-dot"),
+    AttackCase(target: "/customer/.%20./company", expected: .block, technique: "space inside dot-dot"),
+    AttackCase(target: "/customer/..%20%20/company", expected: .block, technique: "two spaces after dot-dot"),
+    AttackCase(target: "/customer/..%09%20/company", expected: .block, technique: "tab and space after dot-dot"),
+    AttackCase(target: "/customer/..%2520/company", expected: .block, technique: "double-encoded space after dot-dot"),
+    AttackCase(
+        target: "/customer/%2e%2e%2520/company",
+        expected: .block,
+        technique: "encoded dot-dot, double-encoded space"
+    ),
+    AttackCase(target: "/customer/..%c2%a0/teacher/1", expected: .block, technique: "no-break space after dot-dot"),
+    AttackCase(target: "/customer/..%e3%80%80/company", expected: .block, technique: "ideographic space after dot-dot"),
+    // Separators that Windows' best-fit conversion makes of look-alikes NFKC leaves alone.
+    AttackCase(target: "/customer/..%e2%88%95company", expected: .block, technique: "division slash (best fit)"),
+    AttackCase(target: "/customer/..%e2%81%84company/1", expected: .block, technique: "fraction slash (best fit)"),
+    AttackCase(target: "/customer/..∕teacher", expected: .block, technique: "raw division slash (best fit)"),
+    AttackCase(target: "/customer/..%c2%a5company", expected: .block, technique: "yen sign as backslash (cp932)"),
+    AttackCase(target: "/customer/..%e2%82%a9company", expected: .block, technique: "won sign as backslash (cp949)"),
+    AttackCase(
+        target: "/company/1/licensing/..%20/users",
+        expected: .block,
+        technique: "space after dot-dot out of licensing"
+    ),
 
     // Fragments and encoded query delimiters.
     AttackCase(target: "/customer#/../company/1", expected: .block, technique: "fragment hides a traversal"),
@@ -244,6 +273,14 @@ public let attackCorpus: [AttackCase] = [
     AttackCase(target: "/v2api/%u0041", expected: .forward, technique: "%u escape in API"),
     AttackCase(target: "/login%20", expected: .block, technique: "trailing space: unknown unless trimmed"),
     AttackCase(target: "/customer/x%20", expected: .forward, technique: "trailing space in client"),
+    AttackCase(target: "/customer/%20x%09/y", expected: .forward, technique: "whitespace around a client segment"),
+    AttackCase(target: "/customer/1/a%e2%88%95b.pdf", expected: .forward, technique: "division slash within client"),
+    AttackCase(target: "/customer/1/¥100.pdf", expected: .forward, technique: "yen sign within client"),
+    AttackCase(
+        target: "/customer/1/..%20/api/x",
+        expected: .forward,
+        technique: "trimmed dot-dot within forwarded classes"
+    ),
     // Found by fuzzing: a segment of dots that trimming empties, cut out of one raw segment by an
     // encoded slash, so that its `..` pops the segment before it when slashes merge first.
     AttackCase(

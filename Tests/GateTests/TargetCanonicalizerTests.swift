@@ -66,6 +66,12 @@ import Testing
         ("/customer/a%0a", .controlCharacter),
         ("/customer/a%7f", .controlCharacter),
         ("/customer/a%09b", .whitespace),
+        ("/customer/a%09b", .controlCharacter),
+        ("/customer/%20x", .whitespace),
+        ("/customer/x%C2%A0", .whitespace),
+        ("/customer/%E3%80%80x", .whitespace),
+        ("/customer/a%E2%88%95b", .lookalikeSeparator),
+        ("/customer/a¥b", .lookalikeSeparator),
         ("/customer/a%zz", .invalidEscape),
         ("/customer/a%", .invalidEscape),
         ("/customer/a%4", .invalidEscape),
@@ -107,6 +113,10 @@ import Testing
     @Test(arguments: [
         ("/company/1/licensing%2f..%2fusers", "/company/1/users"),
         ("/customer/..;/company/1", "/company/1"),
+        ("/customer/.%09./company/1", "/company/1"),
+        ("/customer/..%20/company/1", "/company/1"),
+        ("/customer/%C2%A0../company/1", "/company/1"),
+        ("/customer/..%E2%88%95company/1", "/company/1"),
         // `;` then a combining mark: one character in Swift, still a `;` to a server that reads bytes.
         ("/customer/..;\u{31C}x/company/1", "/company/1"),
         ("/customer/%2e%2e;\u{31C}pany/1", "/1"),
