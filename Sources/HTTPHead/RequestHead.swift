@@ -9,12 +9,22 @@ public struct RequestHead: Sendable, Equatable {
     public var uri: String
     public var version: HTTPVersion
     public var fields: RequestFields
+    /// The target's bytes as received when `uri` is not them: a target that is not UTF-8, which
+    /// `uri` holds percent-encoded (``NonUTF8Target``). It is forwarded as received.
+    public var receivedTarget: [UInt8]?
 
-    public init(method: HTTPMethod, uri: String, version: HTTPVersion, fields: RequestFields) {
+    public init(
+        method: HTTPMethod,
+        uri: String,
+        version: HTTPVersion,
+        fields: RequestFields,
+        receivedTarget: [UInt8]? = nil
+    ) {
         self.method = method
         self.uri = uri
         self.version = version
         self.fields = fields
+        self.receivedTarget = receivedTarget
     }
 
     /// The head NIO's type describes, fields in the wire form of ``FieldValueEncoding``.

@@ -146,7 +146,11 @@ public struct ForwardingHeaderPolicy: Sendable {
         let trusted = client.trusted
         out.writeString(head.method.rawValue)
         out.writeInteger(ASCII.space)
-        out.writeString(uri)
+        if let received = head.receivedTarget, let bytes = NonUTF8Target.receivedBytes(of: uri, in: received) {
+            out.writeBytes(bytes)
+        } else {
+            out.writeString(uri)
+        }
         out.writeStaticString(" HTTP/1.1\r\n")
 
         // One pass over the fields: a `Connection` field that names others (rare) is met only

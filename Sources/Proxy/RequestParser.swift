@@ -423,11 +423,14 @@ public struct RequestParser: Sendable {
         }
         // A large head's memory is not kept for a connection that may now stay idle for long.
         if fields.reservedBytes <= Self.maxSpareFieldBytes { self.spareFields = fields }
+        let uri = Self.targetText(requestLine.target)
         let head = RequestHead(
             method: HTTPMethod(rawValue: String(decoding: requestLine.method, as: UTF8.self)),
-            uri: Self.targetText(requestLine.target),
+            uri: uri,
             version: isHTTP10 ? .http1_0 : .http1_1,
-            fields: fields
+            fields: fields,
+            // Only a target that is not UTF-8 is not its text (whose length then differs).
+            receivedTarget: uri.utf8.count == requestLine.target.count ? nil : Array(requestLine.target)
         )
         self.readyHead = (head, framing)
         return .success(framing)
@@ -454,26 +457,12 @@ public struct RequestParser: Sendable {
     }
 
     /// The target as the decided head carries it. ASCII and valid UTF-8 stay as received (a
-    /// `String` holds them exactly, so they are forwarded byte for byte, and the Gate reads raw
-    /// UTF-8 by its decoded meaning). A target that is not UTF-8 cannot be held by a `String`: its
-    /// bytes above 0x7F are percent-encoded, which every URL decoder reads as the same bytes and
-    /// the Gate treats as the ambiguous invalid UTF-8 it is.
+    /// `String` holds them exactly, and the Gate reads raw UTF-8 by its decoded meaning); a target
+    /// that is not UTF-8 is read as ``NonUTF8Target/text(of:)`` and forwarded as received.
     static func targetText(_ target: ArraySlice<UInt8>) -> String {
         guard target.contains(where: { $0 >= 0x80 }) else { return String(decoding: target, as: UTF8.self) }
         if let text = String(validating: target, as: UTF8.self) { return text }
-        let hexDigits = Array("0123456789ABCDEF".utf8)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(target.count * 3)
-        for byte in target {
-            if byte >= 0x80 {
-                bytes.append(UInt8(ascii: "%"))
-                bytes.append(hexDigits[Int(byte >> 4)])
-                bytes.append(hexDigits[Int(byte & 0x0F)])
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        return NonUTF8Target.text(of: target)
     }
 
     /// The parts of a valid request line.

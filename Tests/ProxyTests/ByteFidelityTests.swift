@@ -132,18 +132,31 @@ struct ByteFidelityTests {
         }
     }
 
-    @Test func aTargetThatIsNotUTF8IsForwardedPercentEncoded() async throws {
+    /// A target that is not UTF-8 (read by the Gate with its bytes percent-encoded) reaches the
+    /// upstream as received, for a school's host, an unknown host, and cut out of an absolute-form
+    /// target; valid UTF-8 beside the invalid bytes is not re-encoded either.
+    @Test(arguments: [
+        (
+            "acme.s20.online", "",
+            [0x2F, 0x63, 0x75, 0x73, 0x74, 0x6F, 0x6D, 0x65, 0x72, 0x2F, 0xE9, 0x74, 0xE9] as [UInt8]
+        ),
+        ("acme.s20.online", "", Array("/customer/".utf8) + [0xC3, 0xA9] + Array("?q=".utf8) + [0xFF]),
+        ("acme.s20.online", "", Array("/customer/".utf8) + [0xC3, 0xA9, 0x2F, 0xE9]),
+        ("nobody.s20.online", "", Array("/company/".utf8) + [0xE9]),
+        ("acme.s20.online", "http://acme.s20.online", Array("/customer/".utf8) + [0xE9, 0x3F, 0x61, 0x3D, 0xC3, 0xA9]),
+    ])
+    func aTargetThatIsNotUTF8IsForwardedAsReceived(host: String, absolutePrefix: String, target: [UInt8]) async throws {
         try await withProxy { harness in
             let connection = try await harness.connect()
             try await connection.send(
-                Self.bytes("GET /customer/") + [0xE9, 0x74, 0xE9]
-                    + Self.bytes(" HTTP/1.1\r\nHost: acme.s20.online\r\n\r\n")
+                Self.bytes("GET \(absolutePrefix)") + target + Self.bytes(" HTTP/1.1\r\nHost: \(host)\r\n\r\n")
             )
-            let responses = await connection.waitForResponses(1)
+            // The recording upstream's decoder (NIO's) refuses raw non-ASCII targets itself: what
+            // matters is what arrived on its socket.
+            _ = await connection.waitForResponses(1)
             await connection.close()
-            #expect(responses.first?.status == 200)
             let received = try #require(harness.upstream.receivedBytes.first)
-            #expect(received.starts(with: Self.bytes("GET /customer/%E9t%E9 HTTP/1.1\r\n")))
+            #expect(received.starts(with: Self.bytes("GET ") + target + Self.bytes(" HTTP/1.1\r\n")))
         }
     }
 }
