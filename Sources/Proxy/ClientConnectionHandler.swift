@@ -1,6 +1,10 @@
 import NIOCore
 import NIOHTTP1
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The channel end of an HTTP/1.1 client connection: passes the channel's events to its ``ClientExchange``, which holds every rule, and performs the
 /// exchange's writes, reads and closes on the channel (``ClientSide``).
 final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler, ClientSide {
@@ -101,6 +105,20 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     func closeAfterSendTimeout() {
         self.close()
+    }
+
+    /// `SO_LINGER` of zero: the close sends RST instead of FIN (set at once on the channel's own
+    /// loop, so the close follows in the same turn).
+    func abort() {
+        guard let context = self.context else { return }
+        guard let socket = context.channel as? any SocketOptionProvider else {
+            context.close(promise: nil)
+            return
+        }
+        let loopBoundContext = context.loopBound
+        socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in
+            loopBoundContext.value.close(promise: nil)
+        }
     }
 
     /// An empty write is queued behind the response bytes and the close follows its completion.

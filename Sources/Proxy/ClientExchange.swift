@@ -564,7 +564,13 @@ final class ClientExchange: RequestDecodingReceiver {
             self.record.outcome = outcome ?? "upstream_failed_mid_response"
             self.emitRecord()
             self.side?.flush()
-            self.side?.close()
+            if self.exchange.responseFraming == .untilClose {
+                // A body delimited by the close would end like a complete one (an HTTP/1.0
+                // client's, of a chunked or close-delimited upstream response): a reset says it is not.
+                self.side?.abort()
+            } else {
+                self.side?.close()
+            }
         case .none:
             break
         }

@@ -16,6 +16,10 @@ protocol ClientSide: AnyObject {
     /// More request bytes, please (the exchange asked only when its rules allow it).
     func read()
     func close()
+    /// Closes so that the client sees an error, not an end: a TCP reset on a connection of its
+    /// own (what the client has read stays read), `RST_STREAM` on a stream (as ``close()``). For a
+    /// response delimited by the close, whose end is otherwise all the client has to go on.
+    func abort()
     /// Closes once everything written so far has left, so a slow reader still gets the whole
     /// last response.
     func closeAfterWrites()

@@ -271,6 +271,11 @@ final class HTTP2StreamSide: ClientSide {
 
     /// Resets the stream unless both its ends are done: a response cut short never looks
     /// complete, and a request body not read to its end is not waited for.
+    /// A stream cut short is reset (`CANCEL`) by ``close()`` already.
+    func abort() {
+        self.close()
+    }
+
     func close() {
         guard !self.closedOnNetwork, !self.resetSent, self.context != nil else { return }
         self.flush()

@@ -3,12 +3,17 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A plain TCP connection for tests that must send exact bytes (malformed framing, slow headers,
 /// pipelining, WebSocket frames) and see exactly what comes back, including whether the peer closed.
 public final class RawHTTPConnection: Sendable {
     struct Received {
         var bytes: [UInt8] = []
         var closed = false
+        var reset = false
     }
 
     private let channel: Channel
@@ -82,6 +87,8 @@ public final class RawHTTPConnection: Sendable {
     public var text: String { String(decoding: self.bytes, as: UTF8.self) }
     /// The peer closed the connection.
     public var isClosed: Bool { self.received.withLockedValue { $0.closed } }
+    /// Whether the peer ended the connection with a reset (ECONNRESET), not a close.
+    public var wasReset: Bool { self.received.withLockedValue { $0.reset } }
 
     /// Waits until `condition` holds for what was received, the peer closes, or `timeout` passes.
     /// Returns whether the condition held.
@@ -155,6 +162,9 @@ final class ByteCollector: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if let error = error as? IOError, error.errnoCode == ECONNRESET {
+            self.received.withLockedValue { $0.reset = true }
+        }
         context.close(promise: nil)
     }
 }

@@ -168,6 +168,29 @@ struct FailureTests {
         )
     }
 
+    /// An HTTP/1.0 client's body is delimited by the close: cut short by the upstream, it ends in
+    /// a reset, not in the close that would pass it off as complete. An HTTP/1.1 client's chunked
+    /// body lacks its last chunk, which says as much.
+    @Test func aBodyDelimitedByTheCloseAndCutShortEndsInAReset() async throws {
+        try await withProxy(
+            behavior: { _ in .raw("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n10\r\nonly") },
+            { harness in
+                let old = try await harness.connect()
+                try await old.send("GET /customer/1 HTTP/1.0\r\nHost: a.s20.online\r\n\r\n")
+                #expect(await old.waitForClose())
+                #expect(old.text.hasPrefix("HTTP/1.0 200"))
+                #expect(old.text.hasSuffix("hello") || old.text.hasSuffix("helloonly"))
+                #expect(old.wasReset, "the cut body ended like a complete one")
+
+                let current = try await harness.connect()
+                try await current.send("GET /customer/1 HTTP/1.1\r\nHost: a.s20.online\r\n\r\n")
+                #expect(await current.waitForClose())
+                #expect(current.text.hasPrefix("HTTP/1.1 200"))
+                #expect(!current.text.hasSuffix("0\r\n\r\n"))
+            }
+        )
+    }
+
     /// A client that stops reading a large response is let go after the idle time without
     /// progress (nginx's `send_timeout`), and the upstream connection behind it with it.
     @Test func aClientThatStopsReadingIsClosedAfterTheIdleTime() async throws {
