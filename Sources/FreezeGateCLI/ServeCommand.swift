@@ -501,8 +501,9 @@ struct ServeCommand: AsyncParsableCommand {
             }
             ?? []
         do {
+            try await admin.bind()
             try await proxy.start()
-            try await admin.start()
+            admin.announce()
             logger.info(
                 "file descriptor limit",
                 metadata: ["soft": "\(descriptors.soft)", "hard": "\(descriptors.hard)"]
@@ -522,10 +523,14 @@ struct ServeCommand: AsyncParsableCommand {
             )
             try await serviceGroup.run()
         } catch {
+            // Said before the shutdown's own lines, so that the first line names the port.
+            let bindFailure = error as? ListenerBindFailure
+            if let bindFailure { FileHandle.standardError.write(Data("Error: \(bindFailure)\n".utf8)) }
             await proxy.shutdown(drain: .zero)
             admin.stop()
             await accessLog?.close()
             try? await group.shutdownGracefully()
+            if bindFailure != nil { throw ExitCode.failure }
             throw error
         }
         await accessLog?.close()

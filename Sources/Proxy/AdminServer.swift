@@ -35,13 +35,28 @@ public final class AdminServer: Service, Sendable {
         self.channel.withLockedValue { $0?.localAddress }
     }
 
-    /// Binds (idempotent).
+    /// Binds (idempotent) and logs the address.
     @discardableResult
     public func start() async throws -> SocketAddress {
+        let address = try await self.bind()
+        self.announce()
+        return address
+    }
+
+    /// Logs the bound address (``bind()`` leaves it to the caller, which binds the proxy's
+    /// listeners in between: a taken port is then the first line the operator reads).
+    public func announce() {
+        let address = self.channel.withLockedValue { $0?.localAddress }
+        self.logger.info("admin listening", metadata: ["address": "\(address.map { "\($0)" } ?? "?")"])
+    }
+
+    /// Binds without logging (idempotent).
+    @discardableResult
+    public func bind() async throws -> SocketAddress {
         if let address = self.localAddress { return address }
         let readiness = self.readiness
         let metrics = self.metrics
-        let channel = try await ServerBootstrap(group: self.group)
+        let bootstrap = ServerBootstrap(group: self.group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -51,14 +66,15 @@ public final class AdminServer: Service, Sendable {
                     )
                 }
             }
-            .bind(to: self.address).get()
+        let channel = try await ListenerBindFailure.naming(self.address, listener: "--admin-listen") {
+            try await bootstrap.bind(to: self.address).get()
+        }
         self.channel.withLockedValue { $0 = channel }
-        self.logger.info("admin listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
         return channel.localAddress ?? self.address
     }
 
     public func run() async throws {
-        try await self.start()
+        if self.localAddress == nil { try await self.start() }
         guard let channel = self.channel.withLockedValue({ $0 }) else { return }
         try await withTaskCancellationHandler {
             try await withGracefulShutdownHandler {

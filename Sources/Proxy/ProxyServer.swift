@@ -263,10 +263,27 @@ public final class ProxyServer: Service, Sendable {
         }
         var bound: [Channel] = []
         do {
+            // Every listener is bound before any is announced: a port that is taken is the first
+            // thing the operator reads.
+            var plainChannel: Channel?
+            var tlsChannel: Channel?
             if let listen = self.configuration.listen {
-                let channel = try await bootstrap(tls: false).bind(to: listen).get()
+                let channel = try await ListenerBindFailure.naming(listen, listener: "--listen") {
+                    try await bootstrap(tls: false).bind(to: listen).get()
+                }
                 bound.append(channel)
+                plainChannel = channel
                 self.state.withLockedValue { $0.serverChannel = channel }
+            }
+            if let tls = self.configuration.tls {
+                let channel = try await ListenerBindFailure.naming(tls.address, listener: "--tls-listen") {
+                    try await bootstrap(tls: true).bind(to: tls.address).get()
+                }
+                bound.append(channel)
+                tlsChannel = channel
+                self.state.withLockedValue { $0.tlsServerChannel = channel }
+            }
+            if let channel = plainChannel {
                 self.logger.info(
                     "proxy listening",
                     metadata: [
@@ -275,10 +292,7 @@ public final class ProxyServer: Service, Sendable {
                     ]
                 )
             }
-            if let tls = self.configuration.tls {
-                let channel = try await bootstrap(tls: true).bind(to: tls.address).get()
-                bound.append(channel)
-                self.state.withLockedValue { $0.tlsServerChannel = channel }
+            if let channel = tlsChannel, let tls = self.configuration.tls {
                 self.logger.info(
                     "proxy listening (TLS)",
                     metadata: [

@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOPosix
 import TestSupport
 import Testing
 
@@ -178,6 +180,36 @@ struct ServeCommandProcessTests {
         #expect(
             fromEnvironment.stderr.hasPrefix("Error: FREEZEGATE_ACCESS_LOG: cannot open"),
             "\(fromEnvironment.stderr)"
+        )
+    }
+
+    /// A port already taken is the first line on stderr, naming the address and the setting,
+    /// before any log line (the proxy's listeners and the admin listener alike).
+    @Test(arguments: ["--listen", "--tls-listen", "--admin-listen"])
+    func aTakenPortIsTheFirstLineOnStderr(setting: String) async throws {
+        let taken = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        defer { taken.close(promise: nil) }
+        let address = "127.0.0.1:\(try #require(taken.localAddress?.port))"
+        var listeners = ["--listen": "127.0.0.1:0", "--admin-listen": "127.0.0.1:0"]
+        listeners[setting] = address
+        var tls: [String] = []
+        if setting == "--tls-listen" {
+            let authority = try TestCertificateAuthority()
+            let leaf = try authority.issue(dnsNames: ["a.s20.online"])
+            let cert = try self.temporaryFile("cert.pem", leaf.certificatePEM)
+            let key = try self.temporaryFile("key.pem", leaf.keyPEM)
+            tls = ["--tls-cert", cert, "--tls-key", key]
+        }
+        let outcome = try await ServeProcess.run(
+            ["serve", "--access-log", "off"] + listeners.flatMap { [$0.key, $0.value] } + tls + Self.required,
+            timeLimit: .seconds(20)
+        )
+        #expect(outcome.status != 0, "stderr: \(outcome.stderr)")
+        let firstLine = outcome.stderr.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(
+            firstLine == "Error: cannot listen on \(address) (\(setting)): Address already in use",
+            "stderr: \(outcome.stderr)"
         )
     }
 
