@@ -39,8 +39,8 @@ extension RouteProfileParser {
         return servers
     }
 
-    /// `http://HOST:PORT` or `https://HOST:PORT`, the port written out (the full check of the
-    /// host comes when the settings are built).
+    /// `http://HOST[:PORT]` or `https://HOST[:PORT]` — the port 80 or 443 when not written, as
+    /// for `--upstream` (the full check of the host comes when the settings are built).
     func checkServerURL(_ url: String, _ node: Node) throws(RouteProfileError) {
         let lower = url.lowercased()
         guard let scheme = ["http://", "https://"].first(where: { lower.hasPrefix($0) }) else {
@@ -48,11 +48,16 @@ extension RouteProfileParser {
         }
         var authority = Substring(url.dropFirst(scheme.count))
         if authority.hasSuffix("/") { authority = authority.dropLast() }
-        let port = authority.lastIndex(of: ":").map { authority[authority.index(after: $0)...] } ?? ""
-        guard !authority.hasPrefix(":"), !port.isEmpty, port.allSatisfy({ $0.isASCII && $0.isNumber }),
-            !authority.hasSuffix("]")
-        else {
-            throw self.error(node, "server '\(url)' has no port (write \(scheme)HOST:PORT)")
+        guard !authority.isEmpty, !authority.hasPrefix(":") else {
+            throw self.error(node, "server '\(url)' has no host (write \(scheme)HOST[:PORT])")
+        }
+        // A port, when written, is digits (after an IPv6 address's closing bracket).
+        let afterHost = authority.lastIndex(of: "]").map { authority[authority.index(after: $0)...] } ?? authority
+        if !afterHost.isEmpty, let colon = afterHost.lastIndex(of: ":") {
+            let port = afterHost[afterHost.index(after: colon)...]
+            guard !port.isEmpty, port.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                throw self.error(node, "server '\(url)' has an invalid port (write \(scheme)HOST[:PORT])")
+            }
         }
     }
 

@@ -67,7 +67,7 @@ struct UpstreamConfigProcessTests {
 
     @Test(arguments: [
         ("upstream_routes:\n  s21.online: nowhere\n", 2, "unknown upstream group 'nowhere'"),
-        ("upstream_groups:\n  s21:\n    servers: [http://10.0.0.1]\n", 3, "has no port"),
+        ("upstream_groups:\n  s21:\n    servers: [http://10.0.0.1:eighty]\n", 3, "has an invalid port"),
         ("upstream_groups:\n  s21:\n    servers: []\n", 3, "has no servers"),
         ("upstream_groups:\n  s21:\n    servers:\n      - url: http://a:1\n        weight: 0\n", 5, "weight"),
         ("upstream:\n  - http://bad host:80\n", 2, "http://bad host:80"),

@@ -45,8 +45,10 @@ import Testing
             "upstream_routes:\n  s21.online: s22\nupstream_groups:\n  s21:\n    servers: [http://a:1]\n", 2,
             "unknown upstream group 's22'"
         ),
-        ("upstream_groups:\n  s21:\n    servers:\n      - http://10.0.1.1\n", 4, "has no port"),
-        ("upstream:\n  - http://crm\n", 2, "has no port"),
+        ("upstream_groups:\n  s21:\n    servers:\n      - http://10.0.1.1:x\n", 4, "has an invalid port"),
+        ("upstream:\n  - http://crm:x80\n", 2, "has an invalid port"),
+        ("upstream:\n  - http://:80\n", 2, "has no host"),
+        ("upstream:\n  - https://\n", 2, "has no host"),
         ("upstream_groups:\n  s21:\n    servers: []\n", 3, "has no servers"),
         ("upstream_groups:\n  s21:\n    policy: round_robin\n", 2, "has no servers"),
         ("upstream_groups:\n  s21:\n    servers:\n      - url: http://a:1\n        weight: 0\n", 5, "weight must be"),
@@ -69,6 +71,15 @@ import Testing
             #expect(error.line == line, "\(error)")
             #expect(error.message.contains(message), "\(error)")
         }
+    }
+
+    /// A server's port may be left out, as on the command line (`--upstream http://crm` is port 80).
+    @Test func aServerWithoutAPortIsAccepted() throws {
+        let profile = try self.parse(
+            "upstream: [http://crm, https://crm.example/]\nupstream_groups:\n  s21:\n    servers:\n      - http://[::1]\n      - http://10.0.1.1\n"
+        )
+        #expect(profile.upstreams?.map(\.url) == ["http://crm", "https://crm.example/"])
+        #expect(profile.upstreamGroups.first?.servers.map(\.url) == ["http://[::1]", "http://10.0.1.1"])
     }
 
     @Test func healthCheckKeysAreRead() throws {
