@@ -33,7 +33,7 @@ public struct BlockedResponse: Sendable {
             ("Content-Type", contentType),
             ("Content-Length", String(body.count)),
             ("Cache-Control", "no-store"),
-            ("Vary", "Accept, Accept-Language"),
+            ("Vary", "Accept, Accept-Language, X-Requested-With"),
         ])
         return BlockedResponse(
             status: HTTPResponseStatus(statusCode: status),

@@ -59,9 +59,11 @@ enum AccessLogLine {
         Self.append("\" \"", into: &out)
         Self.appendFieldValue(record.fields, record.fields.userAgent, into: &out)
         Self.append("\" rid=", into: &out)
-        Self.appendEscaped(record.requestID.utf8, into: &out)
+        // The appended `key=value` fields are not quoted: a space in one would start a forged
+        // field (`Host: x tenant=y`), so it is escaped like the other bytes a parser splits on.
+        Self.appendEscaped(record.requestID.utf8, into: &out, spaceToo: true)
         Self.append(" host=", into: &out)
-        Self.appendFieldValue(record.fields, record.fields.host, into: &out)
+        Self.appendFieldValue(record.fields, record.fields.host, into: &out, spaceToo: true)
         Self.append(" tenant=", into: &out)
         Self.appendEscaped((record.tags.tenant ?? "-").utf8, into: &out)
         Self.append(" class=", into: &out)
@@ -204,19 +206,20 @@ enum AccessLogLine {
         out.append(Self.hexDigits[Int(byte & 0x0F)])
     }
 
-    /// A request field's value: its bytes as received, escaped.
     /// The status a line shows: an exchange that ended with no response written (the client
     /// closed before it) shows 499, nginx's "client closed request", as log parsers expect.
     static func loggedStatus(_ status: UInt) -> Int {
         status == 0 ? 499 : Int(status)
     }
 
+    /// A request field's value: its bytes as received, escaped (spaces too with `spaceToo`).
     private static func appendFieldValue(
         _ fields: AccessLogFieldValues,
         _ range: Range<Int>,
-        into out: inout [UInt8]
+        into out: inout [UInt8],
+        spaceToo: Bool = false
     ) {
-        fields.withBytes(of: range) { Self.appendEscaped(contiguous: $0, into: &out, spaceToo: false) }
+        fields.withBytes(of: range) { Self.appendEscaped(contiguous: $0, into: &out, spaceToo: spaceToo) }
     }
 
     /// A request field's value as a JSON string (``appendJSONString(bytes:into:)``); `null` when

@@ -39,7 +39,7 @@ import Testing
         #expect(response.status == .forbidden)
         #expect(response.headers["Content-Type"] == ["application/json; charset=utf-8"])
         #expect(response.headers["Cache-Control"] == ["no-store"])
-        #expect(response.headers["Vary"] == ["Accept, Accept-Language"])
+        #expect(response.headers["Vary"] == ["Accept, Accept-Language, X-Requested-With"])
         #expect(response.headers["Content-Length"] == [String(response.body.count)])
         let text = String(decoding: response.body, as: UTF8.self)
         #expect(

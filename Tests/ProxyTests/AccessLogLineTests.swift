@@ -91,6 +91,23 @@ import Testing
         )
     }
 
+    /// The appended fields are unquoted: a space in a Host (refused with 400, and logged) or a
+    /// trusted proxy's request ID cannot start a forged `tenant=` field.
+    @Test func aSpaceInAnAppendedFieldCannotForgeAnother() {
+        var record = AccessLogRecord()
+        record.method = "GET"
+        record.target = "/"
+        record.status = 400
+        record.fields = Self.fields(host: "frz tenant=acme class=client")
+        record.requestID = "id decision=forward"
+        let line = Self.line(record, .combined)
+        #expect(
+            line.contains(#" rid=id\x20decision=forward host=frz\x20tenant=acme\x20class=client tenant=- "#),
+            "\(line)"
+        )
+        #expect(line.components(separatedBy: " tenant=").count == 2, "\(line)")
+    }
+
     /// No response written (the client closed first): 499, as nginx logs it, in both formats.
     @Test func anExchangeWithoutAResponseIsLogged499() {
         var record = AccessLogRecord()
