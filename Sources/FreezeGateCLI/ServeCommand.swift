@@ -486,6 +486,14 @@ struct ServeCommand: AsyncParsableCommand {
         if let accessLog, case .file = accessLog.destination {
             // The event loops' buffered lines go to the old file first, as nginx's do.
             reloadServices.append(ReloadSignalService(signal: SIGUSR1) { proxy.reopenAccessLog() })
+        } else {
+            // Left at its default, SIGUSR1 would end the process: a logrotate rule or a stray
+            // `kill -USR1` kept after the log moved to standard output must not take it down.
+            reloadServices.append(
+                ReloadSignalService(signal: SIGUSR1) {
+                    logger.warning("SIGUSR1 ignored: the access log is not a file (--access-log - or off)")
+                }
+            )
         }
         let admin = AdminServer(
             address: adminAddress,

@@ -155,6 +155,36 @@ struct ServeCommandProcessTests {
         #expect(outcome.status == 0, "\(outcome.stderr)")
     }
 
+    /// SIGUSR1 reopens an access log file; with the log on standard output or off there is
+    /// nothing to reopen, and the signal (a logrotate rule kept after the switch) must not end
+    /// the process, as its default action would: it is logged, and SIGTERM still drains and exits 0.
+    @Test(arguments: ["-", "off"])
+    func sigusr1WithoutAnAccessLogFileIsIgnored(accessLog: String) async throws {
+        let process = try ServeProcess.start(
+            [
+                "serve", "--upstream", "http://127.0.0.1:8000", "--listen", "127.0.0.1:0", "--admin-listen",
+                "127.0.0.1:0", "--access-log", accessLog, "--database-url",
+                "postgresql://nobody@/none?host=/nonexistent",
+            ]
+        )
+        defer { process.removeOutputFiles() }
+        do {
+            try await process.waitUntil("the gateway listens") { process.stderr.contains("admin listening") }
+            // Sent until it is heard: the handler is in place once the services run.
+            try await process.waitUntil("SIGUSR1 is logged") {
+                process.send(SIGUSR1)
+                return process.stderr.contains("SIGUSR1 ignored")
+            }
+        } catch {
+            process.send(SIGKILL)
+            _ = try? await process.waitForExit()
+            throw error
+        }
+        process.send(SIGTERM)
+        let outcome = try await process.waitForExit()
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+    }
+
     /// An access log that cannot be opened is the first line on stderr, before anything is logged.
     @Test func anAccessLogThatCannotBeOpenedIsTheFirstLineOnStderr() async throws {
         let outcome = try await ServeProcess.run(
