@@ -51,7 +51,7 @@ enum AccessLogLine {
             record.version == .http1_0 ? " HTTP/1.0\" " : record.version.major == 2 ? " HTTP/2.0\" " : " HTTP/1.1\" ",
             into: &out
         )
-        Self.appendDecimal(Self.loggedStatus(record.status), into: &out)
+        Self.appendDecimal(Self.loggedStatus(record), into: &out)
         out.append(UInt8(ascii: " "))
         Self.appendDecimal(record.bytesOut, into: &out)
         Self.append(" \"", into: &out)
@@ -110,7 +110,7 @@ enum AccessLogLine {
             into: &out
         )
         Self.append(",\"status\":", into: &out)
-        Self.appendDecimal(Self.loggedStatus(record.status), into: &out)
+        Self.appendDecimal(Self.loggedStatus(record), into: &out)
         Self.append(",\"bytes_sent\":", into: &out)
         Self.appendDecimal(record.bytesOut, into: &out)
         Self.append(",\"bytes_received\":", into: &out)
@@ -206,10 +206,12 @@ enum AccessLogLine {
         out.append(Self.hexDigits[Int(byte & 0x0F)])
     }
 
-    /// The status a line shows: an exchange that ended with no response written (the client
-    /// closed before it) shows 499, nginx's "client closed request", as log parsers expect.
-    static func loggedStatus(_ status: UInt) -> Int {
-        status == 0 ? 499 : Int(status)
+    /// The status a line shows. An exchange that ended with no response written shows 499,
+    /// nginx's "client closed request", as log parsers expect — or 444, nginx's "closed without
+    /// a response", when the gateway closed it at the end of the drain time.
+    static func loggedStatus(_ record: AccessLogRecord) -> Int {
+        guard record.status == 0 else { return Int(record.status) }
+        return record.outcome == "drain_timeout" ? 444 : 499
     }
 
     /// A request field's value: its bytes as received, escaped (spaces too with `spaceToo`).

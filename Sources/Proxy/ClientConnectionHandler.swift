@@ -69,6 +69,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             self.exchange.clientAddressAnnounced(addresses)
         case is ChannelShouldQuiesceEvent:
             self.exchange.quiesce()
+        case is DrainDeadlineReached:
+            self.exchange.drainDeadlineReached()
         default:
             context.fireUserInboundEventTriggered(event)
         }

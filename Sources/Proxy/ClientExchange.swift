@@ -14,6 +14,8 @@ final class ClientExchange: RequestDecodingReceiver {
     private let environment: ProxyEnvironment
     private var machine = ExchangeStateMachine()
     /// The client end, held from ``attach(to:remoteAddress:decoder:)`` until ``detach()``.
+    /// Why the client end is about to close when it is the gateway's doing (``drainDeadlineReached()``).
+    private var closeOutcome: String?
     private var side: (any ClientSide)?
     /// The connection's request decoder (in front of the handler), asked after each exchange
     /// whether it holds bytes behind an upgrade request.
@@ -159,7 +161,14 @@ final class ClientExchange: RequestDecodingReceiver {
     }
 
     /// The client end closed; `outcome` is what the access log says of an exchange it cut short.
-    func clientClosed(outcome: String = "client_closed") {
+    /// The drain time ran out: the close that follows is the gateway's.
+    func drainDeadlineReached() {
+        self.closeOutcome = "drain_timeout"
+    }
+
+    /// `outcome` for the log line of an exchange still open: the caller's reason, else the
+    /// drain's if it was the drain that closed, else the client's doing.
+    func clientClosed(outcome: String? = nil) {
         self.clientGone = true
         self.cancelTimers()
         let action = self.machine.clientFailed()
@@ -169,7 +178,7 @@ final class ClientExchange: RequestDecodingReceiver {
             self.environment.upstreams.release(connection, reusable: action == .none)
         }
         if self.recordOpen {
-            self.record.outcome = outcome
+            self.record.outcome = outcome ?? self.closeOutcome ?? "client_closed"
             self.emitRecord()
         }
     }

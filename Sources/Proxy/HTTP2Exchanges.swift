@@ -136,6 +136,10 @@ final class HTTP2Exchanges: ChannelInboundHandler {
             self.streamClosed(closed.streamID, reason: closed.reason)
         case is NIOHTTP2StreamCreatedEvent, is NIOHTTP2BulkStreamWindowChangeEvent:
             break
+        case is DrainDeadlineReached:
+            self.dispatch {
+                for stream in self.streams.values { stream.drainDeadlineReached() }
+            }
         case is ChannelShouldQuiesceEvent:
             // The connection's GOAWAY (``HTTP2ConnectionLifecycleHandler``, behind) goes first.
             context.fireUserInboundEventTriggered(event)

@@ -143,6 +143,10 @@ final class HTTP2StreamSide: ClientSide {
         self.exchange.quiesce()
     }
 
+    func drainDeadlineReached() {
+        self.exchange.drainDeadlineReached()
+    }
+
     /// The HTTP/2 handler reported the stream closed (both ends done, a reset by either side, a
     /// GOAWAY, the connection gone): from now on nothing is written for it, at once, even while
     /// its exchange is told later.

@@ -422,7 +422,13 @@ public final class ProxyServer: Service, Sendable {
         let stateBox = self.state
         let forceClose = self.group.any().scheduleTask(in: drainTime) {
             let children = stateBox.withLockedValue { Array($0.children.values) }
-            for child in children { child.close(promise: nil) }
+            for child in children {
+                // Said first, so that what is cut is logged as the drain's doing, not the client's.
+                child.eventLoop.execute {
+                    child.pipeline.fireUserInboundEventTriggered(DrainDeadlineReached())
+                    child.close(promise: nil)
+                }
+            }
         }
         let routers = self.state.withLockedValue { Array($0.routers.values) }
         let accessLogs = self.state.withLockedValue { $0.accessLogBuffers }

@@ -29,6 +29,26 @@ struct GracefulShutdownTests {
         await harness.stop()
     }
 
+    /// What the drain time cuts is the gateway's doing: logged `outcome=drain_timeout` with
+    /// nginx's 444 (closed without a response), not as a client that went away (499).
+    @Test func anExchangeCutByTheDrainIsLoggedAsTheDrains() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/access.log"
+        let sink = try AccessLogSink(destination: .file(path), format: .combined, logger: ProxyHarness.logger)
+        let harness = try await ProxyHarness.start(accessLog: sink, behavior: { _ in .silent })
+        let connection = try await harness.connect()
+        try await connection.send("GET /never HTTP/1.1\r\nHost: a.s20.online\r\n\r\n")
+        #expect(await eventually { harness.upstream.requests.count == 1 })
+        await harness.proxy.shutdown(drain: .milliseconds(200))
+        #expect(await connection.waitForClose())
+        await harness.stop()
+        await sink.close()
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains(#""GET /never HTTP/1.1" 444 0 "#) == true, "\(lines)")
+        #expect(lines.first?.contains(" outcome=drain_timeout ") == true, "\(lines)")
+    }
+
     @Test func drainTimeIsBounded() async throws {
         let harness = try await ProxyHarness.start(behavior: { _ in .silent })
         let connection = try await harness.connect()
