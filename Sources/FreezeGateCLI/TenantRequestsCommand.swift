@@ -15,6 +15,8 @@ struct TenantRequestsCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var connection: TenantConnectionOptions
+    /// Taken, as by every tenant subcommand, and ignored: requests are listed as received.
+    @OptionGroup var instant: TenantInstantOption
 
     @Argument(help: "Only the requests judged for this tenant key.")
     var tenant: String?

@@ -99,6 +99,13 @@ struct IntakeMailCommandTests {
         #expect(rows.first?["outcome"] as? String == "accepted")
         #expect(rows.first?["sender"] as? String == "director@acme-school.example")
         #expect(rows.first?["period"] as? String == "2027-06-01..2027-06-30")
+        // `--at`, which every tenant subcommand takes, is accepted and changes nothing here.
+        let atSomeInstant = try await FreezegateCLI.tenant(
+            ["requests", "acme", "--json", "--at", "2027-01-01T00:00:00Z"],
+            url: url
+        )
+        #expect(atSomeInstant.status == 0, "\(atSomeInstant)")
+        #expect(atSomeInstant.stdout == listed.stdout)
     }
 
     @Test func aRefusalIsPipedToSendmailWithTheRuleAndTheNearestRequest() async throws {
