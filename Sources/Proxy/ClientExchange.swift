@@ -801,8 +801,12 @@ extension ClientExchange: UpstreamResponseDelegate {
                 self.beginTunnel(head)
                 return
             case .refuseUpgrade:
-                self.record.outcome = "unexpected_101"
-                self.upstreamFailure(bytesMayHaveReachedUpstream: true, status: .badGateway, allowRetry: false)
+                self.upstreamFailure(
+                    bytesMayHaveReachedUpstream: true,
+                    status: .badGateway,
+                    allowRetry: false,
+                    outcome: "unexpected_101"
+                )
                 return
             case .dropInformational:
                 return

@@ -37,8 +37,10 @@ struct ClientResponseFieldSelection {
         let bodyless = requestMethod == .HEAD || informational || code == 204 || code == 304
         let lengthFraming = head.contentLength != nil && head.transferCoding == .none
         // Content-Length stays only where it frames the body sent to the client (or, bodyless, as
-        // the upstream declared it).
-        self.dropsLength = !tunnel && !bodyless && !lengthFraming
+        // the upstream declared it for a HEAD or a 304) — never on a 1xx or a 204, which must not
+        // carry one (RFC 9110 §8.6; nginx drops it from a 204 too): a cache or balancer behind the
+        // client that honoured it would take the next response's first bytes for this body.
+        self.dropsLength = informational || code == 204 || (!tunnel && !bodyless && !lengthFraming)
         if tunnel || bodyless {
             self.framing = .none
         } else if lengthFraming, let length = head.contentLength {

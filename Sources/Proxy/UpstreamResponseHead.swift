@@ -19,10 +19,8 @@ struct UpstreamResponseHead {
     /// What `Transfer-Encoding` says about the body.
     enum TransferCoding: Equatable {
         case none
-        /// `chunked` is the final coding.
+        /// `Transfer-Encoding: chunked`, the only coding the parser accepts.
         case chunked
-        /// A coding list not ending in `chunked`: the body runs until the upstream closes.
-        case other
     }
 
     /// The status line and the field lines, each with its CRLF (not the empty line after them).

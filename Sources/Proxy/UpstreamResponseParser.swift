@@ -231,8 +231,6 @@ struct UpstreamResponseParser {
             case .chunked:
                 self.chunkLine.reset()
                 self.state = .chunkLine
-            case .other:
-                self.state = .untilClose
             case .none:
                 if let length = head.contentLength {
                     if length == 0 {
@@ -343,15 +341,20 @@ struct UpstreamResponseParser {
                     }
                     head.contentLength = length
                 case 17 where ASCII.equalsCaseInsensitive(name, "transfer-encoding"):
+                    // `chunked` alone, once, as nginx requires: a coding the gateway does not
+                    // decode (`gzip, chunked`) would reach the client unannounced once the
+                    // framing is redone, and `chunked` twice would deliver the inner framing as
+                    // content (RFC 9112 §6.1 forbids it).
+                    guard !transferEncodingSeen else { throw Failure(reason: "repeated Transfer-Encoding") }
                     transferEncodingSeen = true
-                    // Only the last coding of the last line decides (RFC 9112 §6.3).
-                    var last: UnsafeRawBufferPointer.SubSequence?
-                    FieldValueList.forEachElement(of: value, emptyElements: .skipped) { last = $0 }
-                    if let last, ASCII.equalsCaseInsensitive(last, "chunked") {
-                        head.transferCoding = .chunked
-                    } else {
-                        head.transferCoding = .other
+                    var codings = 0
+                    var chunked = false
+                    FieldValueList.forEachElement(of: value, emptyElements: .skipped) {
+                        codings += 1
+                        chunked = ASCII.equalsCaseInsensitive($0, "chunked")
                     }
+                    guard codings == 1, chunked else { throw Failure(reason: "unsupported Transfer-Encoding") }
+                    head.transferCoding = .chunked
                 case 10 where ASCII.equalsCaseInsensitive(name, "connection"):
                     FieldValueList.forEachElement(of: value, emptyElements: .skipped) { token in
                         if ASCII.equalsCaseInsensitive(token, "close") {

@@ -191,6 +191,29 @@ struct FailureTests {
         )
     }
 
+    /// A `101` the client did not ask for is a 502, and the access log says why.
+    @Test func anUnaskedFor101IsA502LoggedAsSuch() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/access.log"
+        let sink = try AccessLogSink(destination: .file(path), format: .combined, logger: ProxyHarness.logger)
+        try await withProxy(
+            accessLog: sink,
+            behavior: { _ in
+                .raw("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nGARBAGE")
+            },
+            { harness in
+                let connection = try await harness.connect()
+                try await connection.send(Self.get)
+                #expect(await connection.waitForResponses(1).map(\.status) == [502])
+                await connection.close()
+            }
+        )
+        await sink.close()
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains(" outcome=unexpected_101 ") == true, "\(lines)")
+    }
+
     /// A client that stops reading a large response is let go after the idle time without
     /// progress (nginx's `send_timeout`), and the upstream connection behind it with it.
     @Test func aClientThatStopsReadingIsClosedAfterTheIdleTime() async throws {
@@ -289,6 +312,10 @@ struct FailureTests {
         "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
         "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!",
         "HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\nhello",
+        // A coding the gateway does not decode, and chunked applied twice (nginx: 502 too).
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nhello",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n",
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
         "HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n",
         "garbage\r\n\r\n",

@@ -272,6 +272,28 @@ struct ForwardingHeaderPolicyTests {
         #expect(try Self.clientHead("HTTP/1.1 204\r\n").0 == "HTTP/1.1 204 \r\nVia: 1.1 freezegate\r\n\r\n")
     }
 
+    /// A 1xx or a 204 must not carry `Content-Length` (RFC 9110 §8.6): an upstream's is dropped,
+    /// which a cache behind the client would otherwise take as a body's length. A HEAD's and a
+    /// 304's stay: they describe the body a GET would have had.
+    @Test func noContentLengthOnA1xxOrA204() throws {
+        #expect(
+            try Self.clientHead("HTTP/1.1 204 No Content\r\nContent-Length: 5\r\nX-A: 1\r\n").0
+                == "HTTP/1.1 204 No Content\r\nX-A: 1\r\nVia: 1.1 freezegate\r\n\r\n"
+        )
+        #expect(
+            try Self.clientHead("HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\nContent-Length: 5\r\n").0
+                == "HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\nVia: 1.1 freezegate\r\n\r\n"
+        )
+        #expect(
+            try Self.clientHead("HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n").0
+                == "HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\nVia: 1.1 freezegate\r\n\r\n"
+        )
+        #expect(
+            try Self.clientHead("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n", method: .HEAD).0
+                == "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nVia: 1.1 freezegate\r\n\r\n"
+        )
+    }
+
     /// Every answer carries the request's ID, the `101` that opens a tunnel too (it is the
     /// request's answer); a `100` on the way to the answer does not.
     @Test func theTunnelsAnswerCarriesTheRequestIDAnInterimOneDoesNot() throws {
