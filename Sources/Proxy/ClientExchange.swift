@@ -915,6 +915,9 @@ extension ClientExchange: UpstreamResponseDelegate {
             self.environment.logger.debug("upstream connection error", metadata: ["error": "\(error)"])
         }
         let allowRetry = !(error is UpstreamResponseParser.Failure)
+        if let failure = error as? UpstreamResponseParser.Failure, let server = self.exchange.upstreamServer {
+            self.environment.upstreams.recordInvalidResponse(server, reason: failure.reason)
+        }
         // A fresh connection closed before any response: the server reset it.
         if allowRetry, self.machine.response == .none, !self.exchange.upstreamReused,
             let server = self.exchange.upstreamServer

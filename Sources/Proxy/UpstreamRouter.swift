@@ -20,6 +20,8 @@ final class UpstreamRouter {
     let traffic: UpstreamServerTraffic
     /// Per server: when its failures were last reported (rate-limited warnings).
     private var failureLogs: [FailureLogWindow]
+    /// Kept apart from the failures': a server's connect errors must not hide its bad responses.
+    private var invalidResponseLogs: [FailureLogWindow]
 
     init(
         eventLoop: EventLoop,
@@ -52,6 +54,7 @@ final class UpstreamRouter {
         self.traffic = UpstreamServerTraffic(serverLabels: upstreams.servers.map(\.label))
         self.logger = logger
         self.failureLogs = Array(repeating: FailureLogWindow(), count: upstreams.servers.count)
+        self.invalidResponseLogs = self.failureLogs
     }
 
     /// A warning per server at most every 10 s, with the failures counted since the last one.
@@ -154,6 +157,21 @@ final class UpstreamRouter {
             )
             self.metrics.healthChanged(server, up: false)
         }
+    }
+
+    /// `server` answered with a response the gateway refuses (`reason`: what the parser found):
+    /// a warning at most every 10 s per server, as nginx's "upstream sent invalid header" — and
+    /// not a health failure, since the server did answer.
+    func recordInvalidResponse(_ server: Int, reason: String) {
+        guard server < self.invalidResponseLogs.count,
+            let count = self.invalidResponseLogs[server].failed(at: .now())
+        else { return }
+        self.logger.warning(
+            "upstream sent an invalid response",
+            metadata: [
+                "server": "\(self.upstreams.servers[server].label)", "reason": "\(reason)", "count": "\(count)",
+            ]
+        )
     }
 
     /// `server` did not answer a request in time, or fell silent in the middle of a body (counted;

@@ -1,3 +1,4 @@
+import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
@@ -189,6 +190,27 @@ struct FailureTests {
                 #expect(!current.text.hasSuffix("0\r\n\r\n"))
             }
         )
+    }
+
+    /// A response the gateway refuses is logged at warning with the parser's reason, as nginx's
+    /// "upstream sent invalid header" — once per 10 s per server, however many come.
+    @Test func anInvalidResponseIsWarnedOfOncePerInterval() async throws {
+        let store = RecordingLogHandler.Store()
+        // One event loop: the window is kept per loop.
+        let harness = try await ProxyHarness.start(
+            threads: 1,
+            logger: Logger(label: "invalid") { _ in RecordingLogHandler(store: store) },
+            behavior: { _ in .raw("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n") }
+        )
+        for _ in 0..<3 {
+            let connection = try await harness.connect()
+            try await connection.send(Self.get)
+            #expect(await connection.waitForResponses(1).map(\.status) == [502])
+            await connection.close()
+        }
+        await harness.stop()
+        let warnings = store.entries.withLock { $0.filter { $0.0 == .warning }.map(\.1) }
+        #expect(warnings.filter { $0 == "upstream sent an invalid response" }.count == 1, "\(warnings)")
     }
 
     /// A `101` the client did not ask for is a 502, and the access log says why.
