@@ -13,9 +13,9 @@ import NIOSSL
 final class ClientExchange: RequestDecodingReceiver {
     private let environment: ProxyEnvironment
     private var machine = ExchangeStateMachine()
-    /// The client end, held from ``attach(to:remoteAddress:decoder:)`` until ``detach()``.
     /// Why the client end is about to close when it is the gateway's doing (``drainDeadlineReached()``).
     private var closeOutcome: String?
+    /// The client end, held from ``attach(to:remoteAddress:decoder:)`` until ``detach()``.
     private var side: (any ClientSide)?
     /// The connection's request decoder (in front of the handler), asked after each exchange
     /// whether it holds bytes behind an upgrade request.
@@ -160,14 +160,13 @@ final class ClientExchange: RequestDecodingReceiver {
         self.sendTimer?.arm(in: self.environment.configuration.timeouts.clientIdle)
     }
 
-    /// The client end closed; `outcome` is what the access log says of an exchange it cut short.
     /// The drain time ran out: the close that follows is the gateway's.
     func drainDeadlineReached() {
         self.closeOutcome = "drain_timeout"
     }
 
-    /// `outcome` for the log line of an exchange still open: the caller's reason, else the
-    /// drain's if it was the drain that closed, else the client's doing.
+    /// The client end closed; `outcome` is what the access log says of an exchange it cut short:
+    /// the caller's reason, else the drain's if it was the drain that closed, else the client's doing.
     func clientClosed(outcome: String? = nil) {
         self.clientGone = true
         self.cancelTimers()
