@@ -75,22 +75,37 @@ enum ContentNegotiation {
         return json.position < html.position
     }
 
-    /// English when `Accept-Language` weighs `en` above `ru` (Russian is the default).
+    /// English when `Accept-Language` ranks `en` above `ru` (Russian is the default). As for
+    /// `Accept`, a tie goes to the more specific range (a language named beats `*`), then to the
+    /// earlier one: `en, ru` is a reader who lists English first.
     static func prefersEnglish(_ headers: HTTPHeaders) -> Bool {
         let ranges = weightedValues(headers["Accept-Language"])
-        func weight(_ language: String) -> Double {
-            var exact: Double?
-            var wildcard: Double?
-            for range in ranges {
-                let primary = range.value.split(separator: "-").first.map(String.init) ?? range.value
-                if primary == language {
-                    exact = max(exact ?? 0, range.quality)
-                } else if range.value == "*" {
-                    wildcard = range.quality
-                }
+        let english = languageWeight("en", in: ranges)
+        let russian = languageWeight("ru", in: ranges)
+        guard english.quality > 0 else { return false }
+        if english.quality != russian.quality { return english.quality > russian.quality }
+        if english.specificity != russian.specificity { return english.specificity > russian.specificity }
+        return english.position < russian.position
+    }
+
+    /// The weight of a primary language: the highest q among the ranges naming it (`en`, `en-GB`),
+    /// else the q of `*`; with the specificity (1 named, 0 `*`) and position of that range.
+    static func languageWeight(
+        _ language: String,
+        in ranges: [WeightedValue]
+    ) -> (quality: Double, specificity: Int, position: Int) {
+        var named: WeightedValue?
+        var wildcard: WeightedValue?
+        for range in ranges {
+            let primary = range.value.split(separator: "-").first.map(String.init) ?? range.value
+            if primary == language {
+                if named == nil || range.quality > named?.quality ?? 0 { named = range }
+            } else if range.value == "*" {
+                wildcard = range
             }
-            return exact ?? wildcard ?? 0
         }
-        return weight("en") > weight("ru")
+        if let named { return (named.quality, 1, named.position) }
+        if let wildcard { return (wildcard.quality, 0, wildcard.position) }
+        return (0, -1, Int.max)
     }
 }

@@ -50,6 +50,18 @@ import Testing
         ("EN-gb", true),
         ("en;q=0, ru;q=0", false),
         ("ru, *;q=0.5", false),
+        // Ties: the more specific range, then the earlier one.
+        ("en, ru", true),
+        ("ru, en", false),
+        ("en-US, ru-RU", true),
+        ("en, *", true),
+        ("*, en", true),
+        ("ru, *", false),
+        ("*, ru", false),
+        ("de, *", false),
+        ("en;q=0.5, ru;q=0.5", true),
+        ("ru;q=0.5, en;q=0.5", false),
+        ("en;q=0, *", false),
     ])
     func acceptLanguage(value: String, english: Bool) {
         #expect(ContentNegotiation.prefersEnglish(HTTPHeaders([("Accept-Language", value)])) == english, "\(value)")
