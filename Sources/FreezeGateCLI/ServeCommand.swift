@@ -118,6 +118,14 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let adminListen = try resolver.text(Setting.adminListen, default: ServeDefaults.adminListen)
         let admin = try Self.address(adminListen.value ?? ServeDefaults.adminListen, origin: adminListen.found?.origin)
+        // Two listeners on one address would fail at the second bind, after the first listens.
+        try ListenerAddressOverlap.check(
+            [
+                listenAddress.map { (listen.found?.origin ?? "the default --listen", $0) },
+                tls.map { (tlsListen.found?.origin ?? "--tls-listen", $0.address) },
+                (adminListen.found?.origin ?? "the default --admin-listen", admin),
+            ].compactMap { $0 }
+        )
 
         // The database; its password never reaches --print-config.
         guard let databaseFound = try resolver.find(Setting.databaseURL), let databaseURL = databaseFound.values.last

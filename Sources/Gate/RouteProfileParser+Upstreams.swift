@@ -55,7 +55,9 @@ extension RouteProfileParser {
         let afterHost = authority.lastIndex(of: "]").map { authority[authority.index(after: $0)...] } ?? authority
         if !afterHost.isEmpty, let colon = afterHost.lastIndex(of: ":") {
             let port = afterHost[afterHost.index(after: colon)...]
-            guard !port.isEmpty, port.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            guard !port.isEmpty, port.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(port),
+                (1...65535).contains(number)
+            else {
                 throw self.error(node, "server '\(url)' has an invalid port (write \(scheme)HOST[:PORT])")
             }
         }

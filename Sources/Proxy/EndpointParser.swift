@@ -63,6 +63,8 @@ public enum EndpointParser {
         }
         let hasPort = rest.hasPrefix("[") ? rest.contains("]:") : rest.contains(":")
         let (host, port) = try self.hostAndPort(hasPort ? String(rest) : "\(rest):\(tls ? 443 : 80)")
+        // Port 0 means "any free port" to a listener; nothing can be reached there.
+        guard port != 0 else { throw InvalidEndpoint(description: "'\(text)' has an invalid port (0)") }
         // A name (letters, digits, '-', '_', '.') or an IP literal: nothing a resolver would
         // choke on later, when serving starts.
         guard host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:".contains($0)) }) else {

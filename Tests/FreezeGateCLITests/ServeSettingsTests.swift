@@ -125,6 +125,12 @@ import Testing
         (["--upstream", "http://127.0.0.1:1"], ["FREEZEGATE_ADMIN_LISTEN": "nope"], "FREEZEGATE_ADMIN_LISTEN"),
         (["--upstream", "http://127.0.0.1:1"], ["FREEZEGATE_LOG_FORMAT": "xml"], "FREEZEGATE_LOG_FORMAT"),
         (["--upstream", "http://127.0.0.1:1", "--log-level", "loud"], [:], "--log-level"),
+        (["--upstream", "http://127.0.0.1:0"], [:], "--upstream"),
+        (["--upstream", "http://127.0.0.1:1", "--listen", "127.0.0.1:9090"], [:], "the default --admin-listen"),
+        (
+            ["--upstream", "http://127.0.0.1:1", "--admin-listen", "127.0.0.1:9191"],
+            ["FREEZEGATE_LISTEN": "0.0.0.0:9191"], "--admin-listen"
+        ),
         (["--upstream", "http://127.0.0.1:1"], ["FREEZEGATE_BASE_DOMAINS": "bad domain"], "FREEZEGATE_BASE_DOMAINS"),
         (
             ["--upstream", "http://127.0.0.1:1"], ["FREEZEGATE_CONFIG": "/nonexistent/profile.yaml"],

@@ -47,6 +47,8 @@ import Testing
         ),
         ("upstream_groups:\n  s21:\n    servers:\n      - http://10.0.1.1:x\n", 4, "has an invalid port"),
         ("upstream:\n  - http://crm:x80\n", 2, "has an invalid port"),
+        ("upstream:\n  - http://crm:0\n", 2, "has an invalid port"),
+        ("upstream:\n  - http://[::1]:65536\n", 2, "has an invalid port"),
         ("upstream:\n  - http://:80\n", 2, "has no host"),
         ("upstream:\n  - https://\n", 2, "has no host"),
         ("upstream_groups:\n  s21:\n    servers: []\n", 3, "has no servers"),

@@ -17,8 +17,22 @@ struct RouteProfileFileTests {
         #expect(profile.classify(["company", "1"]).action == .block)
     }
 
-    @Test func loadReportsAnUnreadableFile() {
-        #expect(throws: RouteProfileError.self) { try RouteProfile.load(contentsOfFile: "/nonexistent/profile.yaml") }
+    @Test func loadReportsAnUnreadableFile() throws {
+        let missing = #expect(throws: RouteProfileError.self) {
+            try RouteProfile.load(contentsOfFile: "/nonexistent/profile.yaml")
+        }
+        #expect(missing?.description == "/nonexistent/profile.yaml: cannot read the profile file")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "freezegate-profile-\(UUID().uuidString)"
+        )
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let directory = #expect(throws: RouteProfileError.self) { try RouteProfile.load(contentsOfFile: folder.path) }
+        #expect(directory?.description == "\(folder.path): is a directory, not a profile file")
+        let latin1 = folder.appendingPathComponent("latin1.yaml")
+        try Data("# caf\u{E9}\nupstream: [http://a:1]\n".data(using: .isoLatin1) ?? Data()).write(to: latin1)
+        let notUTF8 = #expect(throws: RouteProfileError.self) { try RouteProfile.load(contentsOfFile: latin1.path) }
+        #expect(notUTF8?.description == "\(latin1.path): the profile is not UTF-8 text")
     }
 
     @Test func loadReadsTemplatesRelativeToTheProfile() throws {

@@ -33,7 +33,8 @@ struct CIDRBlockTests {
         #expect(try EndpointParser.upstreamEndpoint("http://[::1]:81") == ("::1", 81, false))
         for bad in [
             "httpx://a:1", "ftp://a", "https://a:1/path", "http://a:1/path", "http://u@a:1", "http://",
-            "http://bad host:80", "http://a%2f:1", "http://a\\b:1",
+            "http://bad host:80", "http://a%2f:1", "http://a\\b:1", "http://127.0.0.1:0", "https://[::1]:00",
+            "http://a:65536",
         ] {
             #expect(throws: EndpointParser.InvalidEndpoint.self, "\(bad)") { try EndpointParser.upstreamURL(bad) }
         }
