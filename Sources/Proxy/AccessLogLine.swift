@@ -46,7 +46,11 @@ enum AccessLogLine {
         Self.append("] \"", into: &out)
         Self.appendEscaped(record.method.utf8, into: &out)
         out.append(UInt8(ascii: " "))
-        Self.appendEscaped(record.target.utf8, into: &out)
+        if let received = record.receivedTarget {
+            Self.appendEscaped(received, into: &out)
+        } else {
+            Self.appendEscaped(record.target.utf8, into: &out)
+        }
         Self.append(
             record.version == .http1_0 ? " HTTP/1.0\" " : record.version.major == 2 ? " HTTP/2.0\" " : " HTTP/1.1\" ",
             into: &out
@@ -102,7 +106,11 @@ enum AccessLogLine {
         Self.append(",\"method\":", into: &out)
         Self.appendJSONString(record.method, into: &out)
         Self.append(",\"target\":", into: &out)
-        Self.appendJSONString(record.target, into: &out)
+        if let received = record.receivedTarget {
+            received.withUnsafeBufferPointer { Self.appendJSONString(bytes: $0, into: &out) }
+        } else {
+            Self.appendJSONString(record.target, into: &out)
+        }
         Self.append(
             record.version == .http1_0
                 ? ",\"protocol\":\"HTTP/1.0\""

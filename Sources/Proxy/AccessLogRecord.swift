@@ -7,6 +7,9 @@ struct AccessLogRecord {
     var method: String = ""
     /// The request target as the decided head carries it (UTF-8 text).
     var target: String = ""
+    /// The bytes received for `target` when they are not UTF-8 (`target` holds them
+    /// percent-encoded): the line shows what the client sent, as nginx's does.
+    var receivedTarget: ArraySlice<UInt8>?
     var version: HTTPVersion = .http1_1
     /// `Host`, `Referer` and `User-Agent`, where they lie in the request's field lines.
     var fields = AccessLogFieldValues()

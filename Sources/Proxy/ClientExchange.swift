@@ -757,6 +757,7 @@ final class ClientExchange: RequestDecodingReceiver {
         return AccessLogRecord(
             method: head.method.rawValue,
             target: head.uri,
+            receivedTarget: head.receivedTarget.flatMap { NonUTF8Target.receivedBytes(of: head.uri, in: $0) },
             version: self.environment.isHTTP2Stream ? HTTPVersion(major: 2, minor: 0) : head.version,
             fields: fields.logged,
             clientAddress: clientAddress,

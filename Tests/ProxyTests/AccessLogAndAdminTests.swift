@@ -36,6 +36,28 @@ struct AccessLogAndAdminTests {
         return text.split(separator: "\n").map(String.init)
     }
 
+    /// A target that is not UTF-8 is logged as the bytes the client sent, as nginx logs it — not as
+    /// the percent-encoded text the Gate reads, which a client may really have sent.
+    @Test(arguments: [
+        (AccessLogFormat.combined, #""GET /customer/\xE9t\xC3\xA9?q=%FF\xFF HTTP/1.1" "#),
+        (.json, #""target":"/customer/\u00E9t\u00C3\u00A9?q=%FF\u00FF","#),
+    ])
+    func aTargetThatIsNotUTF8IsLoggedAsReceived(format: AccessLogFormat, expected: String) async throws {
+        let lines = try await Self.withLoggingProxy(format: format) { address, group, _ in
+            let connection = try await RawHTTPConnection.connect(to: address, group: group)
+            try await connection.send(
+                Array("GET /customer/".utf8) + [0xE9, 0x74, 0xC3, 0xA9] + Array("?q=%FF".utf8) + [0xFF]
+                    + Array(" HTTP/1.1\r\nHost: acme.s20.online\r\nConnection: close\r\n\r\n".utf8)
+            )
+            // The recording upstream's decoder (NIO's) refuses such a target: the answer is not
+            // the point, the line is.
+            _ = await connection.waitForResponses(1)
+            await connection.close()
+        }
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains(expected) == true, "\(lines)")
+    }
+
     @Test func oneCombinedLineWithTheRequestFields() async throws {
         let lines = try await Self.withLoggingProxy { address, group, _ in
             let result = try await RawHTTPConnection.exchange(
