@@ -44,17 +44,23 @@ enum AccessLogLine {
         Self.append(" - - [", into: &out)
         out.append(contentsOf: clock.combined)
         Self.append("] \"", into: &out)
-        Self.appendEscaped(record.method.utf8, into: &out)
-        out.append(UInt8(ascii: " "))
-        if let received = record.receivedTarget {
-            Self.appendEscaped(received, into: &out)
+        if let line = record.unreadRequestLine {
+            Self.appendEscaped(line, into: &out)
+            Self.append("\" ", into: &out)
         } else {
-            Self.appendEscaped(record.target.utf8, into: &out)
+            Self.appendEscaped(record.method.utf8, into: &out)
+            out.append(UInt8(ascii: " "))
+            if let received = record.receivedTarget {
+                Self.appendEscaped(received, into: &out)
+            } else {
+                Self.appendEscaped(record.target.utf8, into: &out)
+            }
+            Self.append(
+                record.version == .http1_0
+                    ? " HTTP/1.0\" " : record.version.major == 2 ? " HTTP/2.0\" " : " HTTP/1.1\" ",
+                into: &out
+            )
         }
-        Self.append(
-            record.version == .http1_0 ? " HTTP/1.0\" " : record.version.major == 2 ? " HTTP/2.0\" " : " HTTP/1.1\" ",
-            into: &out
-        )
         Self.appendDecimal(Self.loggedStatus(record), into: &out)
         out.append(UInt8(ascii: " "))
         Self.appendDecimal(record.bytesOut, into: &out)
@@ -111,12 +117,17 @@ enum AccessLogLine {
         } else {
             Self.appendJSONString(record.target, into: &out)
         }
-        Self.append(
-            record.version == .http1_0
-                ? ",\"protocol\":\"HTTP/1.0\""
-                : record.version.major == 2 ? ",\"protocol\":\"HTTP/2.0\"" : ",\"protocol\":\"HTTP/1.1\"",
-            into: &out
-        )
+        if record.unreadRequestLine != nil {
+            // A line that was not `METHOD TARGET HTTP/x.y` names no protocol either.
+            Self.append(",\"protocol\":\"-\"", into: &out)
+        } else {
+            Self.append(
+                record.version == .http1_0
+                    ? ",\"protocol\":\"HTTP/1.0\""
+                    : record.version.major == 2 ? ",\"protocol\":\"HTTP/2.0\"" : ",\"protocol\":\"HTTP/1.1\"",
+                into: &out
+            )
+        }
         Self.append(",\"status\":", into: &out)
         Self.appendDecimal(Self.loggedStatus(record), into: &out)
         Self.append(",\"bytes_sent\":", into: &out)

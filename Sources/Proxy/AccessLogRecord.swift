@@ -10,6 +10,9 @@ struct AccessLogRecord {
     /// The bytes received for `target` when they are not UTF-8 (`target` holds them
     /// percent-encoded): the line shows what the client sent, as nginx's does.
     var receivedTarget: ArraySlice<UInt8>?
+    /// A refused request's line as received when it is not `METHOD TARGET HTTP/x.y`: `combined`
+    /// shows it in place of the three, as nginx's `$request` does.
+    var unreadRequestLine: [UInt8]?
     var version: HTTPVersion = .http1_1
     /// `Host`, `Referer` and `User-Agent`, where they lie in the request's field lines.
     var fields = AccessLogFieldValues()
@@ -25,6 +28,22 @@ struct AccessLogRecord {
     var upstreamFinished: NIODeadline?
     var tags: DecisionTags = .gateway
     var outcome: String = "complete"
+
+    /// Takes a refused request's line (``RequestRejection/requestLine``): its method, target and
+    /// version when it has the three parts, else the line as it came.
+    mutating func readRefusedRequestLine(_ line: [UInt8]) {
+        let parts = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
+        if parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty,
+            parts[2].elementsEqual("HTTP/1.0".utf8) || parts[2].elementsEqual("HTTP/1.1".utf8)
+        {
+            self.method = String(decoding: parts[0], as: UTF8.self)
+            self.target = NonUTF8Target.text(of: parts[1])
+            self.receivedTarget = parts[1]
+            self.version = parts[2].elementsEqual("HTTP/1.0".utf8) ? .http1_0 : .http1_1
+        } else {
+            self.unreadRequestLine = line
+        }
+    }
 
     /// Updates the metrics and appends the line to this event loop's access log buffer (if the
     /// access log is on).

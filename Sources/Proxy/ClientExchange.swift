@@ -352,6 +352,8 @@ final class ClientExchange: RequestDecodingReceiver {
         if self.machine.phase == .idle {
             self.exchangeID &+= 1
             self.startRecord(nil, fields: nil, client: nil)
+            // No line at all (a timeout before one came) is `"-"`, as in nginx.
+            self.record.readRefusedRequestLine(rejection.requestLine ?? [])
         }
         self.record.outcome = "rejected: \(rejection.reason)"
         switch self.machine.requestRejected() {

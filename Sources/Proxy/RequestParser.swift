@@ -150,7 +150,8 @@ public struct RequestParser: Sendable {
                 let end = ASCII.lineBreakIndex(in: bytes, from: index)
                 let lineBytesTaken = end > index
                 if lineBytesTaken {
-                    if let rejection = self.appendHeadBytes(UnsafeRawBufferPointer(rebasing: bytes[index..<end])) {
+                    if var rejection = self.appendHeadBytes(UnsafeRawBufferPointer(rebasing: bytes[index..<end])) {
+                        rejection.requestLine = self.receivedRequestLine()
                         self.state = .failed
                         outcome.rejection = rejection
                         return outcome
@@ -164,7 +165,8 @@ public struct RequestParser: Sendable {
             }
             let rejection =
                 lineEndsWhole ? self.endHeadLine() : self.step(bytes[index], headStarted: &outcome.headStarted)
-            if let rejection {
+            if var rejection {
+                if self.state == .head { rejection.requestLine = self.receivedRequestLine() }
                 self.state = .failed
                 self.discardReadyParts()
                 outcome.rejection = rejection
@@ -176,6 +178,11 @@ public struct RequestParser: Sendable {
         }
         if self.isReadingHead { outcome.heldFrom = outcome.acceptedBytes }
         return outcome
+    }
+
+    /// The head's first line as received so far (all of it once its CRLF came).
+    private func receivedRequestLine() -> [UInt8] {
+        Array(self.headBytes.prefix(self.lineEnds.first ?? self.headBytes.count))
     }
 
     /// Marks the stream as failed (e.g. after a timeout) so nothing more is accepted.

@@ -5,6 +5,9 @@ import NIOHTTP1
 public struct RequestRejection: Error, Sendable, Hashable {
     public var status: HTTPResponseStatus
     public var reason: String
+    /// The request line as received (or as much of it as came), when the refusal came while its
+    /// head was read: the access log shows it, as nginx's does. Not part of equality.
+    public var requestLine: [UInt8]?
 
     public init(_ status: HTTPResponseStatus, _ reason: String) {
         self.status = status

@@ -172,7 +172,38 @@ struct AccessLogAndAdminTests {
             #expect(result.responses.first?.header("x-request-id")?.count == 32)
         }
         #expect(lines.count == 1)
-        #expect(lines.first?.contains("\"- - HTTP/1.1\" 400 ") == true)
+        #expect(lines.first?.contains("\"GET / HTTP/1.1\" 400 ") == true, "\(lines)")
+    }
+
+    /// A request refused for its head is logged with its request line as received, as nginx logs
+    /// it: its method, target and version when it has them, else the line as it came.
+    @Test(arguments: [
+        (AccessLogFormat.combined, "GET /nohost HTTP/1.1\r\n\r\n", #""GET /nohost HTTP/1.1" 400 "#),
+        (.combined, "GET /f\u{01} HTTP/1.1\r\nHost: a\r\n\r\n", #""GET /f\x01 HTTP/1.1" 400 "#),
+        (.combined, "GARBAGE\u{01}\r\nHost: a\r\n\r\n", #""GARBAGE\x01" 400 "#),
+        (.combined, "GET / HTTP/2.0\r\nHost: a\r\n\r\n", #""GET / HTTP/2.0" 505 "#),
+        (.combined, "GET /a b HTTP/1.1\r\nHost: a\r\n\r\n", #""GET /a b HTTP/1.1" 400 "#),
+        (.combined, "GET / HTTP/1.0\r\nBad Field: x\r\n\r\n", #""GET / HTTP/1.0" 400 "#),
+        (
+            .json, "GET /nohost HTTP/1.1\r\n\r\n",
+            #""method":"GET","target":"/nohost","protocol":"HTTP/1.1","status":400,"#
+        ),
+        (.json, "GARBAGE\r\nHost: a\r\n\r\n", #""method":"-","target":"-","protocol":"-","status":400,"#),
+    ])
+    func aRefusedRequestIsLoggedWithItsRequestLine(
+        format: AccessLogFormat,
+        request: String,
+        expected: String
+    )
+        async throws
+    {
+        let lines = try await Self.withLoggingProxy(format: format) { address, group, upstream in
+            let result = try await RawHTTPConnection.exchange(request, with: address, group: group)
+            #expect(result.responses.first.map { $0.status >= 400 } == true)
+            #expect(upstream.requests.isEmpty)
+        }
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains(expected) == true, "\(lines)")
     }
 
     @Test func reopenWritesToTheNewFile() async throws {

@@ -118,6 +118,24 @@ import Testing
         #expect(Self.line(record, .json).contains(#","status":499,"#))
     }
 
+    /// A refused request's line: read into its three parts when it has them, else shown whole
+    /// (`"-"` when none came), as nginx's `$request`.
+    @Test(arguments: [
+        ("GET /x?q=1 HTTP/1.0", #""GET /x?q=1 HTTP/1.0" 400 "#),
+        ("POST /\u{E9} HTTP/1.1", #""POST /\xC3\xA9 HTTP/1.1" 400 "#),
+        ("GET  / HTTP/1.1", #""GET  / HTTP/1.1" 400 "#),
+        ("GET /", #""GET /" 400 "#),
+        ("", #""-" 400 "#),
+    ])
+    func aRefusedRequestLine(line: String, expected: String) {
+        var record = AccessLogRecord()
+        record.method = "-"
+        record.target = "-"
+        record.status = 400
+        record.readRefusedRequestLine(Array(line.utf8))
+        #expect(Self.line(record, .combined).contains(expected), "\(Self.line(record, .combined))")
+    }
+
     @Test func jsonKeepsUTF8AndEscapesWhatIsNot() {
         var record = AccessLogRecord()
         record.method = "GET"
