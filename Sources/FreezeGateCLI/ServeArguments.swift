@@ -2,7 +2,7 @@ import ArgumentParser
 import Gateway
 
 /// The settings given on `serve`'s command line, read against `ServeSettingCatalog`: `--flag VALUE`
-/// or `--flag=VALUE`, a toggle as `--flag` alone; values by the setting's key, in the order given
+/// or `--flag=VALUE`, a toggle as `--flag` alone (on) or `--flag=VALUE`; values by the setting's key, in the order given
 /// (the last one wins for a single value). Pure.
 enum ServeArguments {
     static func parse(
@@ -30,10 +30,9 @@ enum ServeArguments {
             guard let setting = byFlag[String(name)] else { throw ValidationError("Unknown option '--\(name)'") }
             let value: String
             if setting.arity == .toggle {
-                guard inlineValue == nil else {
-                    throw ValidationError("--\(name) takes no value")
-                }
-                value = "true"
+                // `--flag=false` turns off what a file or the environment turned on (the value is
+                // read like theirs: true/false, 1/0, yes/no, on/off).
+                value = inlineValue ?? "true"
             } else if let inlineValue {
                 value = inlineValue
             } else {

@@ -327,6 +327,14 @@ import Testing
         #expect(overridden.proxy.maxConnections == 9)
         #expect(try entry(overridden, "access_log").source == .environment("FREEZEGATE_ACCESS_LOG"))
         #expect(try entry(overridden, "max_connections").source == .flag("max-connections"))
+        // A toggle the file turned on, turned off on the command line.
+        let off = try self.settings(["--config", path, "--proxy-protocol=false"])
+        #expect(!off.proxy.proxyProtocol)
+        #expect(try entry(off, "proxy_protocol").source == .flag("proxy-protocol"))
+        let bad = #expect(throws: ValidationError.self) {
+            try self.settings(["--config", path, "--proxy-protocol=maybe"])
+        }
+        #expect(bad?.message == "--proxy-protocol: 'maybe' is not true or false")
     }
 
     @Test func aBadValueInTheConfigFileIsNamedByFileLineAndKey() throws {
