@@ -8,23 +8,24 @@ import TenantState
 
 /// `freezegate classify`: shows what the gate would do with one request. Without a database, for
 /// every tenant state, so that ops can test a profile before deploying it; with one
-/// (`--database-url` or `DATABASE_URL`), for the tenant as the database has it: its state, until
+/// (`--database-url`, `FREEZEGATE_DATABASE_URL` or `DATABASE_URL`), for the tenant as the database has it: its state, until
 /// when, and the one decision the gateway would take.
 struct ClassifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "classify",
         abstract: "Show the tenant, canonical path, class and the gateway's decision for one request.",
         discussion: """
-            With a database (--database-url or DATABASE_URL) the tenant is looked up there (its key under a \
-            base domain, or the custom domain) and the report shows its real state, until when, and the one \
-            decision. Without one, the decision is shown for every tenant state (active, frozen, expired). \
+            With a database (--database-url, FREEZEGATE_DATABASE_URL or DATABASE_URL) the tenant is looked up \
+            there (its key under a base domain, or the custom domain) and the report shows its real state, \
+            until when, and the one decision. Without one, the decision is shown for every tenant state (active, frozen, expired). \
             --page always previews a state.
             """
     )
 
     @Option(
         name: .customLong("database-url"),
-        help: "libpq URI or key=value string (default: $DATABASE_URL); without either, every state is shown."
+        help:
+            "libpq URI or key=value string (default: $FREEZEGATE_DATABASE_URL, else $DATABASE_URL); without any, every state is shown."
     )
     var databaseURL: String?
 

@@ -3,15 +3,22 @@ import Foundation
 import Gateway
 import Postgres
 
-/// The database to use: `--database-url`, else `DATABASE_URL`.
+/// The database to use: `--database-url`, else `FREEZEGATE_DATABASE_URL` (named like every other
+/// setting's variable), else `DATABASE_URL` (libpq's tools' and hosting platforms' name).
 enum DatabaseURL {
+    static let variables = ["FREEZEGATE_DATABASE_URL", "DATABASE_URL"]
+
+    static let missing = "missing --database-url (and neither FREEZEGATE_DATABASE_URL nor DATABASE_URL is set)"
+
     static func resolve(
         flag: String?,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> String {
         if let flag, !flag.isEmpty { return flag }
-        if let fromEnvironment = environment["DATABASE_URL"], !fromEnvironment.isEmpty { return fromEnvironment }
-        throw ValidationError("missing --database-url (and DATABASE_URL is not set)")
+        for name in Self.variables {
+            if let fromEnvironment = environment[name], !fromEnvironment.isEmpty { return fromEnvironment }
+        }
+        throw ValidationError(Self.missing)
     }
 
     /// Refuses a connection string libpq cannot use (`PostgresConfiguration.connectionStringProblem`)

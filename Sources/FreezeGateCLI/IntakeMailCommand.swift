@@ -22,7 +22,10 @@ struct IntakeMailCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .customLong("database-url"), help: "libpq URI or key=value string (default: $DATABASE_URL).")
+    @Option(
+        name: .customLong("database-url"),
+        help: "libpq URI or key=value string (default: $FREEZEGATE_DATABASE_URL, else $DATABASE_URL)."
+    )
     var databaseURL: String?
 
     @Option(

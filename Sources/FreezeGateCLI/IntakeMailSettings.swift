@@ -3,7 +3,8 @@ import Foundation
 import Gateway
 
 /// The settings of `freezegate intake mail`, each from its flag, else its `FREEZEGATE_…` environment
-/// variable (the database from `--database-url`, else `DATABASE_URL`), else its default.
+/// variable (the database from `--database-url`, else `FREEZEGATE_DATABASE_URL`, else
+/// `DATABASE_URL`), else its default.
 struct IntakeMailSettings: Equatable {
     /// Where replies go.
     enum ReplyRoute: Equatable {

@@ -12,7 +12,10 @@ struct MigrateCommand: AsyncParsableCommand {
         abstract: "Apply the migrations of sql/ to the database, in order, each in its own transaction."
     )
 
-    @Option(name: .customLong("database-url"), help: "libpq URI or key=value string (default: $DATABASE_URL).")
+    @Option(
+        name: .customLong("database-url"),
+        help: "libpq URI or key=value string (default: $FREEZEGATE_DATABASE_URL, else $DATABASE_URL)."
+    )
     var databaseURL: String?
 
     @Option(name: .customLong("migrations-dir"), help: "Directory of NNNN_name.sql files (default: sql/).")

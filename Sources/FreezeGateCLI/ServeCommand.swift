@@ -14,7 +14,7 @@ private typealias Setting = ServeSettingCatalog
 /// `freezegate serve`: runs the gateway until SIGTERM or SIGINT (docs/CONFIGURATION.md).
 ///
 /// Every setting is declared once in `ServeSettingCatalog`: its flag, environment variable
-/// (`FREEZEGATE_*`, `DATABASE_URL`), key in the `--config` file and default; the precedence is
+/// (`FREEZEGATE_*`, `DATABASE_URL` too), key in the `--config` file and default; the precedence is
 /// flag > environment > config file > default (`ServeSettingResolver`).
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -48,7 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
     /// variable or file (and line) it came from.
     func settings(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServeSettings {
         var flags = try ServeArguments.parse(self.settingArguments)
-        // An empty --database-url counts as absent, so DATABASE_URL applies.
+        // An empty --database-url counts as absent, so the variables apply.
         if flags[Setting.databaseURL.key]?.allSatisfy(\.isEmpty) == true { flags[Setting.databaseURL.key] = nil }
         // The profile file first: it may hold every other setting.
         let configFound = try ServeSettingResolver(flags: flags, environment: environment).find(Setting.config)
@@ -129,7 +129,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         // The database; its password never reaches --print-config.
         guard let databaseFound = try resolver.find(Setting.databaseURL), let databaseURL = databaseFound.values.last
-        else { throw ValidationError("missing --database-url (and DATABASE_URL is not set)") }
+        else { throw ValidationError(DatabaseURL.missing) }
         // A string libpq cannot read would fail every connection attempt while the gateway kept
         // waiting for its database; an unreachable database is no error here.
         try DatabaseURL.validate(databaseURL, origin: databaseFound.origin)

@@ -44,7 +44,7 @@ struct ServeSettingResolver {
     }
 
     /// The highest-precedence value given for `setting`, if any. An empty variable counts as unset;
-    /// a variable's older name is read too (`EnvironmentAlias`).
+    /// a variable's older name is read too (`EnvironmentAlias`), and its fallback when it is unset.
     func find(_ setting: ServeSettingDeclaration) throws -> Found? {
         if let values = self.flags[setting.key], !values.isEmpty {
             return Found(values: values, source: .flag(setting.flag), origin: "--\(setting.flag)")
@@ -55,6 +55,10 @@ struct ServeSettingResolver {
         }
         if let variable {
             return Found(values: variable.values, source: .environment(variable.name), origin: variable.name)
+        }
+        if let fallback = setting.environmentFallback, let text = self.environment[fallback], !text.isEmpty {
+            let values = setting.arity == .list ? Self.list(text) : [text]
+            return Found(values: values, source: .environment(fallback), origin: fallback)
         }
         if setting.inFile, let path = self.filePath, let written = self.file[setting.key] {
             let origin = written.line.map { "\(path):\($0): \(setting.key)" } ?? "\(path): \(setting.key)"

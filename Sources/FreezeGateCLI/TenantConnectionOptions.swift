@@ -3,7 +3,10 @@ import Gateway
 
 /// The options every `freezegate tenant` subcommand shares.
 struct TenantConnectionOptions: ParsableArguments {
-    @Option(name: .customLong("database-url"), help: "libpq URI or key=value string (default: $DATABASE_URL).")
+    @Option(
+        name: .customLong("database-url"),
+        help: "libpq URI or key=value string (default: $FREEZEGATE_DATABASE_URL, else $DATABASE_URL)."
+    )
     var databaseURL: String?
 
     @Option(name: .customLong("connect-timeout"), help: "Seconds to wait for the database before giving up.")

@@ -106,7 +106,7 @@ package enum ServeSettingCatalog {
     )
     package static let databaseURL = ServeSettingDeclaration(
         key: "database_url",
-        environment: "DATABASE_URL",
+        environmentFallback: "DATABASE_URL",
         valueName: "URL",
         defaultText: "none, one is required",
         summary: "libpq connection string or URL"

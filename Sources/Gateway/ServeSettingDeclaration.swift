@@ -19,6 +19,9 @@ package struct ServeSettingDeclaration: Sendable, Hashable {
     package let flag: String
     /// The environment variable (`FREEZEGATE_TLS_LISTEN`).
     package let environment: String
+    /// A variable read when `environment` is unset, without a conflict when both are set
+    /// (`DATABASE_URL`, the name libpq's tools and hosting platforms use).
+    package let environmentFallback: String?
     package let arity: Arity
     /// Whether the config file may set it (not for `config`, which names the file).
     package let inFile: Bool
@@ -36,6 +39,7 @@ package struct ServeSettingDeclaration: Sendable, Hashable {
         key: String,
         flag: String? = nil,
         environment: String? = nil,
+        environmentFallback: String? = nil,
         arity: Arity = .single,
         inFile: Bool = true,
         isPath: Bool = false,
@@ -48,6 +52,7 @@ package struct ServeSettingDeclaration: Sendable, Hashable {
         self.flag = flag
         // FREEZEGATE_ and the flag in upper case with `_`, unless a variable is named.
         self.environment = environment ?? "FREEZEGATE_" + flag.uppercased().replacingOccurrences(of: "-", with: "_")
+        self.environmentFallback = environmentFallback
         self.arity = arity
         self.inFile = inFile
         self.isPath = isPath
@@ -64,6 +69,7 @@ package struct ServeSettingDeclaration: Sendable, Hashable {
     /// The help line of the flag, naming the variable and the config key.
     package var help: String {
         var places = "env \(self.environment)"
+        if let fallback = self.environmentFallback { places += " or \(fallback)" }
         if self.arity == .list { places += ", comma-separated" }
         if self.inFile { places += "; config key \(self.key)" }
         return "\(self.summary) (\(places); default \(self.defaultText))."

@@ -365,9 +365,9 @@ import Testing
         }
     }
 
-    /// Every variable is `FREEZEGATE_` and its flag in upper case with `_`, `DATABASE_URL` aside.
+    /// Every variable is `FREEZEGATE_` and its flag in upper case with `_`.
     @Test func everyVariableIsNamedAfterItsFlag() {
-        for setting in ServeSettingCatalog.all where setting.key != "database_url" {
+        for setting in ServeSettingCatalog.all {
             #expect(
                 setting.environment == "FREEZEGATE_"
                     + setting.flag.uppercased().replacingOccurrences(of: "-", with: "_"),
@@ -378,6 +378,47 @@ import Testing
         #expect(ServeSettingCatalog.baseDomains.key == "base_domains")
         let help = ServeCommand.helpMessage(columns: 80).split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(help.contains("--base-domain DOMAIN Tenant base domain (repeatable) (env FREEZEGATE_BASE_DOMAIN,"))
+    }
+
+    /// `FREEZEGATE_DATABASE_URL`, like every variable, else `DATABASE_URL` (no conflict when both
+    /// are set: the program's own name wins); the flag wins over both.
+    @Test func theDatabaseVariableFollowsTheFlagAndFallsBackOnLibpqsName() throws {
+        let upstream = ["--upstream", "http://127.0.0.1:8000"]
+        let own = try settings(
+            upstream,
+            environment: [
+                "FREEZEGATE_DATABASE_URL": "postgresql://own@h/crm", "DATABASE_URL": "postgresql://other@h/x",
+            ]
+        )
+        #expect(own.databaseURL == "postgresql://own@h/crm")
+        #expect(try entry(own, "database_url").source == .environment("FREEZEGATE_DATABASE_URL"))
+        let libpqs = try settings(upstream, environment: ["DATABASE_URL": "postgresql://other@h/x"])
+        #expect(libpqs.databaseURL == "postgresql://other@h/x")
+        #expect(try entry(libpqs, "database_url").source == .environment("DATABASE_URL"))
+        let flag = try settings(
+            upstream + ["--database-url", "postgresql://flag@h/crm"],
+            environment: ["FREEZEGATE_DATABASE_URL": "postgresql://own@h/crm"]
+        )
+        #expect(flag.databaseURL == "postgresql://flag@h/crm")
+        let bad = #expect(throws: ValidationError.self) {
+            try self.settings(upstream, environment: ["FREEZEGATE_DATABASE_URL": "postgresql://[bad"])
+        }
+        #expect(bad?.message.hasPrefix("FREEZEGATE_DATABASE_URL: invalid connection string: ") == true)
+        let missing = #expect(throws: ValidationError.self) { try self.settings(upstream) }
+        #expect(
+            missing?.message == "missing --database-url (and neither FREEZEGATE_DATABASE_URL nor DATABASE_URL is set)"
+        )
+        #expect(
+            try DatabaseURL.resolve(
+                flag: nil,
+                environment: ["FREEZEGATE_DATABASE_URL": "host=a", "DATABASE_URL": "host=b"]
+            ) == "host=a"
+        )
+        #expect(
+            try DatabaseURL.resolve(flag: nil, environment: ["FREEZEGATE_DATABASE_URL": "", "DATABASE_URL": "host=b"])
+                == "host=b"
+        )
+        #expect(try DatabaseURL.resolve(flag: "host=c", environment: ["FREEZEGATE_DATABASE_URL": "host=a"]) == "host=c")
     }
 
     /// `FREEZEGATE_BASE_DOMAIN`, like the flag; the older `FREEZEGATE_BASE_DOMAINS` is still read;

@@ -14,17 +14,21 @@ struct ServeSettingCatalogTests {
         #expect(Set(all.map(\.environment)).count == all.count)
     }
 
-    /// FREEZEGATE_ and the flag in upper case with `_`, but for DATABASE_URL (libpq's habit).
-    /// (`--base-domain`'s older FREEZEGATE_BASE_DOMAINS is still read, by the command.)
+    /// FREEZEGATE_ and the flag in upper case with `_`, every one; DATABASE_URL (libpq's habit) is
+    /// read when FREEZEGATE_DATABASE_URL is unset. (`--base-domain`'s older FREEZEGATE_BASE_DOMAINS
+    /// is still read, by the command.)
     @Test func variablesFollowTheFlagsNames() {
-        for setting in ServeSettingCatalog.all where setting.key != "database_url" {
+        for setting in ServeSettingCatalog.all {
             #expect(
                 setting.environment == "FREEZEGATE_"
                     + setting.flag.uppercased().replacingOccurrences(of: "-", with: "_"),
                 "\(setting.key)"
             )
         }
-        #expect(ServeSettingCatalog.databaseURL.environment == "DATABASE_URL")
+        #expect(ServeSettingCatalog.databaseURL.environment == "FREEZEGATE_DATABASE_URL")
+        #expect(ServeSettingCatalog.databaseURL.environmentFallback == "DATABASE_URL")
+        #expect(ServeSettingCatalog.all.filter { $0.environmentFallback != nil }.map(\.key) == ["database_url"])
+        #expect(ServeSettingCatalog.databaseURL.help.contains("(env FREEZEGATE_DATABASE_URL or DATABASE_URL; "))
         #expect(ServeSettingCatalog.baseDomains.environment == "FREEZEGATE_BASE_DOMAIN")
     }
 
