@@ -37,6 +37,22 @@ public final class PostgresListener: Sendable {
         heartbeatInterval: Duration = .seconds(10),
         heartbeatTimeout: Duration = .seconds(5)
     ) async throws -> PostgresListener {
+        try await self.start(
+            connecting: { try LibPQConnection(configuration: configuration) },
+            channels: channels,
+            heartbeatInterval: heartbeatInterval,
+            heartbeatTimeout: heartbeatTimeout
+        )
+    }
+
+    /// `start` with the session opened by `connect` on the listener's thread (tests open one that has
+    /// run statements of their own first).
+    static func start(
+        connecting connect: @escaping @Sendable () throws -> LibPQConnection,
+        channels: [String],
+        heartbeatInterval: Duration,
+        heartbeatTimeout: Duration
+    ) async throws -> PostgresListener {
         let wakeUp = try ListenerWakeUp()
         let (stream, continuation) = AsyncThrowingStream.makeStream(
             of: PostgresNotification.self,
@@ -44,7 +60,7 @@ public final class PostgresListener: Sendable {
         )
         continuation.onTermination = { _ in wakeUp.signal() }
         let loop = ListenerLoop(
-            configuration: configuration,
+            connect: connect,
             channels: channels,
             heartbeatInterval: heartbeatInterval,
             heartbeatTimeout: heartbeatTimeout,
@@ -114,7 +130,7 @@ final class ListenerWakeUp: Sendable {
 
 /// The listener thread's work. Owns the `PGconn` for its whole life, on one thread.
 private struct ListenerLoop: Sendable {
-    let configuration: PostgresConfiguration
+    let connect: @Sendable () throws -> LibPQConnection
     let channels: [String]
     let heartbeatInterval: Duration
     let heartbeatTimeout: Duration
@@ -124,7 +140,7 @@ private struct ListenerLoop: Sendable {
     func run(started: CheckedContinuation<Int32, any Error>) {
         let connection: LibPQConnection
         do {
-            connection = try LibPQConnection(configuration: configuration)
+            connection = try connect()
             for channel in channels {
                 _ = try connection.executeScript("LISTEN \(try connection.quotedIdentifier(channel))")
             }
@@ -148,6 +164,10 @@ private struct ListenerLoop: Sendable {
         var heartbeatDeadline: ContinuousClock.Instant?
         while true {
             if wakeUp.isSignalled { return nil }
+            // A notification libpq has already read (with the answer to LISTEN, or to the heartbeat
+            // in the same packet) no longer makes the socket readable: hand it on before waiting, or
+            // it would wait for the next heartbeat's answer.
+            if let failure = deliverQueuedNotifications(connection) { return failure }
             let now = clock.now
             let wakeAt = heartbeatDeadline ?? nextHeartbeat
             let timeoutMilliseconds = max(0, Int32(clamping: (wakeAt - now).milliseconds))
@@ -203,20 +223,34 @@ private struct ListenerLoop: Sendable {
                         PQclear(result)
                     }
                 }
-                while let notify = PQnotifies(handle) {
-                    let notification = PostgresNotification(
-                        channel: String(cString: notify.pointee.relname),
-                        payload: String(cString: notify.pointee.extra),
-                        senderPID: notify.pointee.be_pid
-                    )
-                    PQfreemem(notify)
-                    continuation.yield(notification)
-                }
+                deliverNotifications(of: handle)
                 if PQstatus(handle) != CONNECTION_OK { return lost(connection, nil) }
                 return nil
             }
         } catch {
             return lost(connection, "the connection is closed")
+        }
+    }
+
+    /// Delivers what libpq holds already, without reading the socket.
+    private func deliverQueuedNotifications(_ connection: LibPQConnection) -> PostgresError? {
+        do {
+            try connection.withHandle { deliverNotifications(of: $0) }
+            return nil
+        } catch {
+            return lost(connection, "the connection is closed")
+        }
+    }
+
+    private func deliverNotifications(of handle: OpaquePointer) {
+        while let notify = PQnotifies(handle) {
+            let notification = PostgresNotification(
+                channel: String(cString: notify.pointee.relname),
+                payload: String(cString: notify.pointee.extra),
+                senderPID: notify.pointee.be_pid
+            )
+            PQfreemem(notify)
+            continuation.yield(notification)
         }
     }
 

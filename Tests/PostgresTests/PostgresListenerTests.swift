@@ -1,6 +1,7 @@
-import Postgres
 import TestSupport
 import Testing
+
+@testable import Postgres
 
 @Suite("LISTEN/NOTIFY", .timeLimit(.minutes(2)))
 struct PostgresListenerTests {
@@ -37,6 +38,41 @@ struct PostgresListenerTests {
         let b = try await iterator.next()
         #expect(Set([a?.channel, b?.channel]) == Set(["first", "Second Channel"]))
         listener.stop()
+    }
+
+    /// libpq reads a notification together with the answer to a statement and keeps it; the socket
+    /// then has nothing more to read, and a listener that only waits on the socket would hand it on
+    /// with the next heartbeat's answer (5 s later in the gateway), or never.
+    @Test func aNotificationLibpqReadWithAnAnswerIsDeliveredWithoutWaitingForTheSocket() async throws {
+        let url = try await TestPostgres.shared.makeDatabase(prefix: "listen")
+        let configuration = PostgresConfiguration(connectionString: url)
+        let listener = try await PostgresListener.start(
+            connecting: {
+                let connection = try LibPQConnection(configuration: configuration)
+                // A session's own notification arrives before the answer's end, so libpq holds it.
+                _ = try connection.executeScript("LISTEN queued; NOTIFY queued, 'read with the answer'")
+                return connection
+            },
+            channels: ["queued"],
+            heartbeatInterval: .seconds(600),
+            heartbeatTimeout: .seconds(5)
+        )
+        let first = await withTaskGroup(of: PostgresNotification?.self) { group in
+            group.addTask {
+                var iterator = listener.notifications.makeAsyncIterator()
+                return try? await iterator.next()
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(20))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            listener.stop()
+            return first
+        }
+        #expect(first?.channel == "queued")
+        #expect(first?.payload == "read with the answer")
     }
 
     @Test func terminatingTheListenerEndsTheSequenceWithAnError() async throws {
