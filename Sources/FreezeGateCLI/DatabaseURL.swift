@@ -6,9 +6,12 @@ import Postgres
 /// The database to use: `--database-url`, else `FREEZEGATE_DATABASE_URL` (named like every other
 /// setting's variable), else `DATABASE_URL` (libpq's tools' and hosting platforms' name).
 enum DatabaseURL {
-    static let variables = ["FREEZEGATE_DATABASE_URL", "DATABASE_URL"]
+    /// The variables read, in order: the ones `serve` reads for the same setting.
+    static let variables =
+        [ServeSettingCatalog.databaseURL.environment]
+        + [ServeSettingCatalog.databaseURL.environmentFallback].compactMap { $0 }
 
-    static let missing = "missing --database-url (and neither FREEZEGATE_DATABASE_URL nor DATABASE_URL is set)"
+    static let missing = "missing --database-url (and neither \(variables.joined(separator: " nor ")) is set)"
 
     static func resolve(
         flag: String?,

@@ -916,9 +916,10 @@ extension ClientExchange: UpstreamResponseDelegate {
         if let error {
             self.environment.logger.debug("upstream connection error", metadata: ["error": "\(error)"])
         }
-        let allowRetry = !(error is UpstreamResponseParser.Failure)
-        if let failure = error as? UpstreamResponseParser.Failure, let server = self.exchange.upstreamServer {
-            self.environment.upstreams.recordInvalidResponse(server, reason: failure.reason)
+        let invalidResponse = error as? UpstreamResponseParser.Failure
+        let allowRetry = invalidResponse == nil
+        if let invalidResponse, let server = self.exchange.upstreamServer {
+            self.environment.upstreams.recordInvalidResponse(server, reason: invalidResponse.reason)
         }
         // A fresh connection closed before any response: the server reset it.
         if allowRetry, self.machine.response == .none, !self.exchange.upstreamReused,
