@@ -65,9 +65,9 @@ enum AccessLogLine {
         out.append(UInt8(ascii: " "))
         Self.appendDecimal(record.bytesOut, into: &out)
         Self.append(" \"", into: &out)
-        Self.appendFieldValue(record.fields, record.fields.referer, into: &out)
+        Self.appendQuotedFieldValue(record.fields, record.fields.referer, into: &out)
         Self.append("\" \"", into: &out)
-        Self.appendFieldValue(record.fields, record.fields.userAgent, into: &out)
+        Self.appendQuotedFieldValue(record.fields, record.fields.userAgent, into: &out)
         Self.append("\" rid=", into: &out)
         // The appended `key=value` fields are not quoted: a space in one would start a forged
         // field (`Host: x tenant=y`), so it is escaped like the other bytes a parser splits on.
@@ -234,23 +234,40 @@ enum AccessLogLine {
     }
 
     /// A request field's value: its bytes as received, escaped (spaces too with `spaceToo`).
+    /// A request field's value in an appended `key=value` field: `-` when absent or empty, as a
+    /// value there cannot be empty.
     private static func appendFieldValue(
         _ fields: AccessLogFieldValues,
-        _ range: Range<Int>,
+        _ range: Range<Int>?,
         into out: inout [UInt8],
         spaceToo: Bool = false
     ) {
-        fields.withBytes(of: range) { Self.appendEscaped(contiguous: $0, into: &out, spaceToo: spaceToo) }
+        fields.withBytes(of: range ?? 0..<0) { Self.appendEscaped(contiguous: $0, into: &out, spaceToo: spaceToo) }
+    }
+
+    /// A request field's value between the quotes of nginx's `combined`: `-` when absent, nothing
+    /// when empty, as nginx writes `$http_referer` and `$http_user_agent`.
+    private static func appendQuotedFieldValue(
+        _ fields: AccessLogFieldValues,
+        _ range: Range<Int>?,
+        into out: inout [UInt8]
+    ) {
+        guard let range else {
+            out.append(UInt8(ascii: "-"))
+            return
+        }
+        guard !range.isEmpty else { return }
+        fields.withBytes(of: range) { Self.appendEscaped(contiguous: $0, into: &out, spaceToo: false) }
     }
 
     /// A request field's value as a JSON string (``appendJSONString(bytes:into:)``); `null` when
     /// absent.
     private static func appendJSONFieldValue(
         _ fields: AccessLogFieldValues,
-        _ range: Range<Int>,
+        _ range: Range<Int>?,
         into out: inout [UInt8]
     ) {
-        if range.isEmpty {
+        guard let range else {
             Self.append("null", into: &out)
             return
         }

@@ -6,8 +6,9 @@ import NIOHTTP1
 /// records lie. Only a request ID that may be kept becomes a string.
 struct RequestFieldSummary {
     var connection = ConnectionOptions()
-    /// The last `Host`, `Referer` and `User-Agent` values (a repeated `Host` never gets this far),
-    /// read in place in the fields' lines.
+    /// The first `Referer` and `User-Agent` values, as nginx's `$http_referer` and
+    /// `$http_user_agent` (a repeated `Host` never gets this far), read in place in the fields'
+    /// lines.
     var logged = AccessLogFieldValues()
     /// The last `X-Request-Id` fit to be kept (``RequestIDGenerator/isAcceptable(_:)``); whether
     /// it is kept depends on the client being a trusted proxy.
@@ -27,12 +28,12 @@ struct RequestFieldSummary {
             // The length picks the one or two names worth comparing.
             switch name.count {
             case 4 where ASCII.equalsCaseInsensitive(name, "host"): self.logged.host = fields.valueRange(at: index)
-            case 7 where ASCII.equalsCaseInsensitive(name, "referer"):
+            case 7 where self.logged.referer == nil && ASCII.equalsCaseInsensitive(name, "referer"):
                 self.logged.referer = fields.valueRange(at: index)
             case 10:
                 if ASCII.equalsCaseInsensitive(name, "connection") {
                     self.connection.read(value)
-                } else if ASCII.equalsCaseInsensitive(name, "user-agent") {
+                } else if self.logged.userAgent == nil, ASCII.equalsCaseInsensitive(name, "user-agent") {
                     self.logged.userAgent = fields.valueRange(at: index)
                 }
             case 12 where ASCII.equalsCaseInsensitive(name, "x-request-id"):

@@ -86,9 +86,32 @@ import Testing
         record.outcome = "rejected: bad thing"
         #expect(
             Self.line(record, .combined, upstream: .microseconds(2_500))
-                == #"203.0.113.7 - - [03/Dec/2026:20:35:42 +0000] "GET /customer/1/files/\xD0\xBE\xD1\x82\xD1\x87\xD1\x91\xD1\x82.pdf HTTP/1.1" 200 1024 "-" "Mozilla \x22x\x22 \x5C \xC3\xA9" rid=0123456789abcdef0123456789abcdef host=acme.s20.online tenant=acme class=client decision=forward outcome=rejected:\x20bad\x20thing upstream_time=0.003 request_time=0.003"#
+                == #"203.0.113.7 - - [03/Dec/2026:20:35:42 +0000] "GET /customer/1/files/\xD0\xBE\xD1\x82\xD1\x87\xD1\x91\xD1\x82.pdf HTTP/1.1" 200 1024 "" "Mozilla \x22x\x22 \x5C \xC3\xA9" rid=0123456789abcdef0123456789abcdef host=acme.s20.online tenant=acme class=client decision=forward outcome=rejected:\x20bad\x20thing upstream_time=0.003 request_time=0.003"#
                 + "\n"
         )
+    }
+
+    /// As nginx's `$http_referer` and `$http_user_agent`: an absent field is `-`, an empty one
+    /// nothing between the quotes; in JSON `null` and `""`. The appended `host=` cannot be empty.
+    @Test func anEmptyFieldIsToldFromAnAbsentOne() {
+        var record = AccessLogRecord()
+        record.method = "GET"
+        record.target = "/"
+        record.status = 200
+        record.fields = Self.fields(host: "", userAgent: [])
+        let emptyCombined = Self.line(record, .combined)
+        #expect(emptyCombined.contains(#" 200 0 "-" "" rid="#), "\(emptyCombined)")
+        #expect(emptyCombined.contains(" host=- "), "\(emptyCombined)")
+        let emptyJSON = Self.line(record, .json)
+        #expect(emptyJSON.contains(#""referer":null,"user_agent":"","#), "\(emptyJSON)")
+        #expect(emptyJSON.contains(#""host":"","#), "\(emptyJSON)")
+        record.fields = Self.fields(referer: [])
+        let absentCombined = Self.line(record, .combined)
+        #expect(absentCombined.contains(#" 200 0 "" "-" rid="#), "\(absentCombined)")
+        #expect(absentCombined.contains(" host=- "), "\(absentCombined)")
+        let absentJSON = Self.line(record, .json)
+        #expect(absentJSON.contains(#""referer":"","user_agent":null,"#), "\(absentJSON)")
+        #expect(absentJSON.contains(#""host":null,"#), "\(absentJSON)")
     }
 
     /// The appended fields are unquoted: a space in a Host (refused with 400, and logged) or a
