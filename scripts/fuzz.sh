@@ -8,8 +8,10 @@
 #
 # Targets: request-parser response-parser target-canonicalizer host-parser proxy-protocol
 # http2-downgrade response-forwarding (default: all).
-# The build has its own scratch path with -sanitize=fuzzer,address, so `swift build` and
-# `swift test` are unaffected; the fuzz executables exist only with FREEZEGATE_FUZZ=1 (Package.swift).
+# The fuzz executables exist only with FREEZEGATE_FUZZ=1 (Package.swift), which compiles the code under
+# test with -sanitize=fuzzer,address and the dependencies as `swift build` does: they are built in
+# the usual scratch path and share the dependencies with `swift build` and `swift test` (which then
+# compile the project's own modules again, without the instrumentation).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,7 +23,7 @@ else
     targets=(request-parser response-parser target-canonicalizer host-parser proxy-protocol http2-downgrade response-forwarding)
 fi
 scratch=.build/fuzz
-build=(swift build -c debug --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
+build=(swift build -c debug)
 for target in "${targets[@]}"; do
     if [ ! -d "Fuzz/Corpus/$target" ]; then
         echo "fuzz.sh: unknown target $target (no Fuzz/Corpus/$target)" >&2
