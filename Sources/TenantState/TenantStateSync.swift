@@ -337,6 +337,11 @@ public final class TenantStateSync: Service, Sendable {
         guard let current = self.cache.currentSnapshot() else { return }
         let loadedAt: Date? = keepingLoadedAt ? current.loadedAt : nil
         _ = try await self.reread(keys, connection, into: current, loadedAt: loadedAt, publishing: true)
+        // When a change took effect, for whoever traces one (a handful of keys named, not a burst's).
+        self.logger.debug(
+            "applied announced tenant changes",
+            metadata: ["tenants": "\(keys.count)", "keys": "\(keys.sorted().prefix(5).joined(separator: ","))"]
+        )
     }
 
     /// Reads `keys` in batches of at most `maximumBatchSize` and applies them to `snapshot`; returns

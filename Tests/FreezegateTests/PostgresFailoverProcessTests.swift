@@ -107,6 +107,8 @@ struct PostgresFailoverProcessTests {
                 "serve", "--upstream", "http://127.0.0.1:\(upstreamAddress.port ?? 0)",
                 "--listen", "127.0.0.1:\(port)", "--admin-listen", "127.0.0.1:\(adminPort)",
                 "--threads", "1", "--drain-timeout", "1", "--access-log", "off",
+                // A failure's message shows the gateway's log: at debug it says when each change took effect.
+                "--log-level", "debug",
             ],
             environment: ["DATABASE_URL": Self.url(hosts, user: Self.gatewayRole)]
         )
