@@ -5,6 +5,7 @@ import Gateway
 import Logging
 import NIOCore
 import NIOPosix
+import Postgres
 import Proxy
 import ServiceLifecycle
 

@@ -123,3 +123,13 @@ public struct PostgresConfiguration: Sendable, Hashable {
         return (severalHosts, options.contains { $0.keyword == "target_session_attrs" })
     }
 }
+
+/// A configuration described anywhere — a log line at debug that lists the services holding one, an
+/// error, a test's failure — shows its connection string with the password masked.
+extension PostgresConfiguration: CustomStringConvertible, CustomDebugStringConvertible {
+    public var description: String {
+        "PostgresConfiguration(\(SecretMasking.maskDatabaseURL(self.connectionString)), application: \(self.applicationName))"
+    }
+
+    public var debugDescription: String { self.description }
+}
