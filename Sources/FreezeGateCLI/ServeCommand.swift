@@ -449,6 +449,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // A closed standard output (the access log's default) must fail a write, not kill us.
         signal(SIGPIPE, SIG_IGN)
+        // SIGTERM and SIGINT drain from here on, also before the service group has its handlers.
+        let shutdownSignals = EarlyShutdownSignals()
+        defer { shutdownSignals.cancel() }
         // Two descriptors per forwarded connection: the soft limit (often 1024) goes up to the hard
         // one. Logged once the listeners are up, so that an error that stops the start (an upstream
         // name that does not resolve) is the first line on stderr.
@@ -538,6 +541,7 @@ struct ServeCommand: AsyncParsableCommand {
                     logger: logger
                 )
             )
+            await shutdownSignals.handOver(to: serviceGroup)
             try await serviceGroup.run()
         } catch {
             // Said before the shutdown's own lines, so that the first line names the port.
