@@ -233,9 +233,8 @@ enum AccessLogLine {
         return record.outcome == "drain_timeout" ? 444 : 499
     }
 
-    /// A request field's value: its bytes as received, escaped (spaces too with `spaceToo`).
-    /// A request field's value in an appended `key=value` field: `-` when absent or empty, as a
-    /// value there cannot be empty.
+    /// A request field's value in an appended `key=value` field: its bytes as received, escaped
+    /// (spaces too with `spaceToo`); `-` when absent or empty, as a value there cannot be empty.
     private static func appendFieldValue(
         _ fields: AccessLogFieldValues,
         _ range: Range<Int>?,

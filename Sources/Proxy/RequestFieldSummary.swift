@@ -6,9 +6,9 @@ import NIOHTTP1
 /// records lie. Only a request ID that may be kept becomes a string.
 struct RequestFieldSummary {
     var connection = ConnectionOptions()
-    /// The first `Referer` and `User-Agent` values, as nginx's `$http_referer` and
-    /// `$http_user_agent` (a repeated `Host` never gets this far), read in place in the fields'
-    /// lines.
+    /// The `Host` value (a repeated `Host` never gets this far) and the first `Referer` and
+    /// `User-Agent` values, as nginx's `$http_referer` and `$http_user_agent`, read in place in the
+    /// fields' lines.
     var logged = AccessLogFieldValues()
     /// The last `X-Request-Id` fit to be kept (``RequestIDGenerator/isAcceptable(_:)``); whether
     /// it is kept depends on the client being a trusted proxy.
