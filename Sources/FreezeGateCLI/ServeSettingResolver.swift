@@ -49,15 +49,14 @@ struct ServeSettingResolver {
         if let values = self.flags[setting.key], !values.isEmpty {
             return Found(values: values, source: .flag(setting.flag), origin: "--\(setting.flag)")
         }
-        let variable = try EnvironmentAlias.lookup(setting.environment) { name in
+        func values(of name: String) -> [String]? {
             guard let text = self.environment[name], !text.isEmpty else { return nil }
             return setting.arity == .list ? Self.list(text) : [text]
         }
-        if let variable {
+        if let variable = try EnvironmentAlias.lookup(setting.environment, read: values(of:)) {
             return Found(values: variable.values, source: .environment(variable.name), origin: variable.name)
         }
-        if let fallback = setting.environmentFallback, let text = self.environment[fallback], !text.isEmpty {
-            let values = setting.arity == .list ? Self.list(text) : [text]
+        if let fallback = setting.environmentFallback, let values = values(of: fallback) {
             return Found(values: values, source: .environment(fallback), origin: fallback)
         }
         if setting.inFile, let path = self.filePath, let written = self.file[setting.key] {
